@@ -1,0 +1,49 @@
+# vpnlab — see README.md. Every target sets up what it needs (idempotent).
+LAB    ?= labs/seed.yml
+TARGET ?= local
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMPS := .vpnlab/stamps
+
+.PHONY: setup synth hcl test test-fast test-root lint-code bench clean help
+.DEFAULT_GOAL := help
+
+help:                      ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
+
+setup: $(STAMPS)/python   ## venv, Python and Debian packages, Terraform CLI config
+	@scripts/setup-system.sh
+	@$(BIN)/python -c 'from driver.terraform import write_cli_config; write_cli_config()'
+
+$(STAMPS)/python: pyproject.toml
+	@mkdir -p $(STAMPS)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@
+
+synth: setup               ## synthesize LAB's Terraform JSON into cdktf.out/
+	$(BIN)/vpnlab synth $(LAB)
+
+hcl: setup                 ## write LAB as formatted HCL into hcl.out/
+	$(BIN)/vpnlab hcl $(LAB) -o hcl.out
+
+test: setup                ## ruff, then the whole test suite (root tests need root)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+test-fast: setup           ## everything but Terraform and the root/namespace tests
+	$(BIN)/python -m pytest -m 'not terraform and not root'
+
+test-root: setup           ## only the tests that need root and namespaces
+	$(BIN)/python -m pytest -m root
+
+lint-code: setup           ## ruff over the project's Python
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: setup               ## print warm synth time
+	$(BIN)/python bench/synth.py $(LAB)
+
+clean:                     ## remove generated files (not the venv)
+	rm -rf cdktf.out hcl.out .pytest_cache

@@ -1,0 +1,109 @@
+"""What AWS Site-to-Site VPN accepts, as data (DESIGN.md §4).
+
+The lab model validates against these tables and the renderer maps the same
+names to strongSwan's, so the VGW side and the customer gateway can never be
+generated from two different lists.
+"""
+
+import ipaddress
+
+IKE_VERSIONS = ("ikev1", "ikev2")
+
+# AWS name -> strongSwan keyword. GCM modes are AEAD: no separate integrity.
+ENCRYPTION = {
+    "AES128": "aes128",
+    "AES256": "aes256",
+    "AES128-GCM-16": "aes128gcm16",
+    "AES256-GCM-16": "aes256gcm16",
+}
+AEAD_ENCRYPTION = frozenset({"AES128-GCM-16", "AES256-GCM-16"})
+
+# AWS name -> strongSwan integrity keyword (and, for IKE with AEAD, the PRF).
+INTEGRITY = {
+    "SHA1": "sha1",
+    "SHA2-256": "sha256",
+    "SHA2-384": "sha384",
+    "SHA2-512": "sha512",
+}
+PRF = {name: "prf" + kw for name, kw in INTEGRITY.items()}
+
+# DH group number -> strongSwan keyword (RFC 3526 / 5114 / 5903 groups).
+DH_GROUPS = {
+    2: "modp1024",
+    5: "modp1536",
+    14: "modp2048",
+    15: "modp3072",
+    16: "modp4096",
+    17: "modp6144",
+    18: "modp8192",
+    19: "ecp256",
+    20: "ecp384",
+    21: "ecp521",
+    22: "modp1024s160",
+    23: "modp2048s224",
+    24: "modp2048s256",
+}
+PHASE1_DH_GROUPS = frozenset({2, *range(14, 25)})
+PHASE2_DH_GROUPS = frozenset({2, 5, *range(14, 25)})
+WEAK_DH_GROUPS = frozenset({2, 5, 22})
+WEAK_INTEGRITY = frozenset({"SHA1"})
+
+PHASE1_LIFETIME = (900, 28800)
+PHASE2_LIFETIME = (900, 3600)
+REKEY_MARGIN_MIN = 60
+REKEY_FUZZ = (0, 100)
+REPLAY_WINDOW = (64, 2048)
+DPD_TIMEOUT_MIN = 30
+DPD_ACTIONS = ("clear", "none", "restart")
+STARTUP_ACTIONS = ("add", "start")
+
+INSIDE_CIDR_RANGE = ipaddress.ip_network("169.254.0.0/16")
+RESERVED_INSIDE_CIDRS = tuple(
+    ipaddress.ip_network(c)
+    for c in (
+        "169.254.0.0/30",
+        "169.254.1.0/30",
+        "169.254.2.0/30",
+        "169.254.3.0/30",
+        "169.254.4.0/30",
+        "169.254.5.0/30",
+        "169.254.169.252/30",
+    )
+)
+
+PSK_LENGTH = (8, 64)
+PSK_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._")
+
+BGP_ASN = (1, 2147483647)
+
+# No path MTU discovery over AWS VPN; these are AWS's documented ceilings.
+MAX_MTU = 1446
+MAX_MSS = 1406
+
+
+def psk_problems(psk: str) -> list[str]:
+    """Every reason AWS would refuse ``psk`` (empty when it is acceptable)."""
+    problems = []
+    low, high = PSK_LENGTH
+    if not low <= len(psk) <= high:
+        problems.append(f"is {len(psk)} characters long; AWS needs {low} to {high}")
+    bad = sorted(set(psk) - PSK_ALPHABET)
+    if bad:
+        problems.append(
+            "contains "
+            + ", ".join(repr(c) for c in bad)
+            + "; AWS allows only letters, digits, '.' and '_'"
+        )
+    if psk.startswith("0"):
+        problems.append("starts with '0', which AWS refuses")
+    return problems
+
+
+def inside_cidr_problem(cidr: ipaddress.IPv4Network) -> str | None:
+    """Why AWS would refuse ``cidr`` as a tunnel inside CIDR, or None."""
+    if cidr.prefixlen != 30 or not cidr.subnet_of(INSIDE_CIDR_RANGE):
+        return f"{cidr} is not a /30 inside 169.254.0.0/16"
+    for reserved in RESERVED_INSIDE_CIDRS:
+        if cidr == reserved:
+            return f"{cidr} is reserved by AWS"
+    return None

@@ -1,0 +1,183 @@
+"""A small typed wrapper around the Terraform CLI.
+
+Why not python-terraform: its last release (0.10.1, 2019) is broken against
+Terraform >= 0.15 (``destroy`` passes the removed ``-force``, ``output(name)``
+crashes, ``apply`` fails without ``skip_plan``). Terraform's own machine
+interfaces (``-json`` events, ``output -json``, ``show -json``) are stable, so
+a thin layer over ``subprocess`` with argument lists is the sturdier tool.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from driver.errors import VpnlabError
+from driver.paths import STATE_ROOT
+
+PROVIDER_MIRRORS = (Path("/opt/tf-plugins"), Path("/usr/share/terraform/plugins"))
+CLI_CONFIG = STATE_ROOT / "terraformrc"
+
+
+class TerraformError(VpnlabError):
+    def __init__(self, command: list[str], output: str, diagnostics: list[str] = ()):
+        self.command, self.output, self.diagnostics = command, output, list(diagnostics)
+        detail = "\n".join(self.diagnostics) or output.strip()[-4000:]
+        super().__init__(f"terraform {command[1]} failed:\n{detail}")
+
+
+def find_provider_mirror() -> Path | None:
+    """A filesystem mirror holding hashicorp/aws, if this machine has one."""
+    for root in PROVIDER_MIRRORS:
+        if (root / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
+            return root
+    return None
+
+
+def write_cli_config(path: Path = CLI_CONFIG) -> Path:
+    """Write the project's own Terraform CLI config (idempotent).
+
+    With a local provider mirror, providers come from it and nothing else
+    (these machines have no route to the registry); otherwise the registry.
+    A plugin cache keeps repeated ``init`` fast.
+    """
+    mirror = find_provider_mirror()
+    cache = path.parent / "plugin-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    lines = [f'plugin_cache_dir = "{cache}"', "disable_checkpoint = true"]
+    if mirror:
+        lines += [
+            "provider_installation {",
+            f'  filesystem_mirror {{\n    path    = "{mirror}"\n'
+            '    include = ["registry.terraform.io/*/*"]\n  }',
+            '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }',
+            "}",
+        ]
+    text = "\n".join(lines) + "\n"
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+    return path
+
+
+@dataclass
+class Terraform:
+    """Terraform in one working directory, with the project's CLI config."""
+
+    workdir: Path
+    env: dict[str, str] = field(default_factory=dict)
+    binary: str = "terraform"
+
+    def __post_init__(self):
+        if shutil.which(self.binary) is None:
+            raise VpnlabError(
+                "terraform is not installed (needed: >= 1.5); see the README's set-up section"
+            )
+
+    def _env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "TF_CLI_CONFIG_FILE": str(write_cli_config()),
+            "TF_IN_AUTOMATION": "1",
+            "CHECKPOINT_DISABLE": "1",
+            **self.env,
+        }
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        command = [self.binary, *args]
+        proc = subprocess.run(
+            command, cwd=self.workdir, env=self._env(), capture_output=True, text=True
+        )
+        if check and proc.returncode != 0:
+            raise TerraformError(command, proc.stdout + proc.stderr, _diagnostics(proc.stdout))
+        return proc
+
+    def init(self) -> None:
+        self.run("init", "-input=false", "-no-color")
+
+    def validate(self) -> dict:
+        proc = self.run("validate", "-json", "-no-color", check=False)
+        result = json.loads(proc.stdout)
+        if not result.get("valid"):
+            raise TerraformError(
+                ["terraform", "validate"],
+                proc.stdout,
+                [_format(d) for d in result.get("diagnostics", [])],
+            )
+        return result
+
+    def plan(self, *extra: str) -> int:
+        """Exit code of ``plan -detailed-exitcode``: 0 no changes, 2 changes."""
+        proc = self.run(
+            "plan", "-input=false", "-no-color", "-detailed-exitcode", *extra, check=False
+        )
+        if proc.returncode not in (0, 2):
+            raise TerraformError(["terraform", "plan"], proc.stdout + proc.stderr)
+        return proc.returncode
+
+    def stream(self, *args: str, on_event: Callable[[dict], None] = lambda e: None) -> None:
+        """Run a ``-json`` command, handing each event to ``on_event``."""
+        command = [self.binary, *args, "-json", "-input=false"]
+        diagnostics, lines = [], []
+        with subprocess.Popen(
+            command,
+            cwd=self.workdir,
+            env=self._env(),
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        ) as proc:
+            for event in _events(proc.stdout, lines):
+                if (
+                    event.get("type") == "diagnostic"
+                    and event["diagnostic"].get("severity") == "error"
+                ):
+                    diagnostics.append(_format(event["diagnostic"]))
+                on_event(event)
+        if proc.returncode != 0:
+            raise TerraformError(command, "\n".join(lines), diagnostics)
+
+    def outputs(self) -> dict:
+        proc = self.run("output", "-json")
+        return {name: o["value"] for name, o in json.loads(proc.stdout).items()}
+
+    def fmt(self) -> None:
+        """Format every file in place (fails on syntax errors)."""
+        self.run("fmt", "-recursive", "-no-color")
+
+    def is_formatted(self) -> bool:
+        return self.run("fmt", "-recursive", "-check", "-no-color", check=False).returncode == 0
+
+
+def _events(stream, lines: list[str]) -> Iterator[dict]:
+    for line in stream:
+        lines.append(line.rstrip())
+        try:
+            yield json.loads(line)
+        except json.JSONDecodeError:
+            continue
+
+
+def _diagnostics(stdout: str) -> list[str]:
+    out = []
+    for line in stdout.splitlines():
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if event.get("type") == "diagnostic":
+            out.append(_format(event["diagnostic"]))
+    return out
+
+
+def _format(diagnostic: dict) -> str:
+    where = diagnostic.get("range", {})
+    at = f" ({where['filename']}:{where['start']['line']})" if where else ""
+    detail = diagnostic.get("detail", "")
+    return f"{diagnostic.get('severity', 'error')}: {diagnostic['summary']}{at}" + (
+        f": {detail}" if detail else ""
+    )

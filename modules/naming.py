@@ -1,0 +1,18 @@
+"""The one naming function and the one tag order of every resource."""
+
+from driver.model import Lab
+
+LAB_TAG = "vpnlab:lab"
+
+
+class Naming:
+    def __init__(self, lab: Lab):
+        self.lab = lab
+
+    def name(self, *parts: str) -> str:
+        """``<lab>-<part>-...``: the lab name is in every name (leak checks, labs side by side)."""
+        return "-".join((self.lab.name, *parts))
+
+    def tags(self, *parts: str, **resource_tags: str) -> dict[str, str]:
+        """Name, then the lab's tags, then the resource's own tags."""
+        return {"Name": self.name(*parts), LAB_TAG: self.lab.name, **self.lab.tags, **resource_tags}

@@ -1,0 +1,69 @@
+"""A test host on each side: answers ping from the other side, reachable by SSM."""
+
+from constructs import Construct
+
+from driver.model import Host, Lab
+from driver.render import test_host_user_data
+from modules.aws import resource
+from modules.instance import hardened_instance
+from modules.naming import Naming
+from modules.user_data import user_data
+
+security_group = resource("security_group")
+
+
+class TestHost(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        lab: Lab,
+        naming: Naming,
+        *,
+        side: str,
+        host: Host,
+        vpc_id: str,
+        subnet_id: str,
+        ping_from: str,
+        ami: str,
+        instance_profile: str,
+        build_dir,
+    ):
+        super().__init__(scope, id_)
+        self.security_group = security_group.SecurityGroup(
+            self,
+            "sg",
+            name=naming.name(side, "test-host"),
+            vpc_id=vpc_id,
+            description=f"{side} test host: ICMP from the other side",
+            ingress=[
+                security_group.SecurityGroupIngress(
+                    protocol="icmp",
+                    from_port=-1,
+                    to_port=-1,
+                    cidr_blocks=[ping_from],
+                    description="ICMP from the other side of the VPN",
+                )
+            ],
+            egress=[
+                security_group.SecurityGroupEgress(
+                    protocol="-1",
+                    from_port=0,
+                    to_port=0,
+                    cidr_blocks=["0.0.0.0/0"],
+                    description="anything out",
+                )
+            ],
+            tags=naming.tags(side, "test-host"),
+        )
+        self.instance = hardened_instance(
+            self,
+            "instance",
+            ami=ami,
+            instance_type=host.instance_type,
+            subnet_id=subnet_id,
+            vpc_security_group_ids=[self.security_group.id],
+            iam_instance_profile=instance_profile,
+            user_data=user_data(self, f"{side}-test-host", test_host_user_data(lab), build_dir, {}),
+            tags=naming.tags(side, "test-host"),
+        )

@@ -1,0 +1,117 @@
+"""The strongSwan VPN server: Elastic IP, security group, instance, on-prem route.
+
+The Elastic IP is created first (``VpnServerAddress``): the customer gateway
+needs its address before the VPN connection exists, and the server's user data
+needs the connection's tunnel addresses, so the instance comes last.
+"""
+
+from constructs import Construct
+
+from driver.model import Lab
+from driver.render import ServerValues, vpn_server_user_data
+from modules.aws import resource
+from modules.instance import hardened_instance
+from modules.instance_role import InstanceRole
+from modules.naming import Naming
+from modules.user_data import user_data
+
+eip = resource("eip")
+eip_association = resource("eip_association")
+security_group = resource("security_group")
+route = resource("route")
+
+IKE_PORTS = (500, 4500)  # IKE, and IKE/ESP in UDP behind NAT (NAT-T)
+
+
+class VpnServerAddress(Construct):
+    def __init__(self, scope: Construct, id_: str, naming: Naming):
+        super().__init__(scope, id_)
+        self.eip = eip.Eip(self, "eip", domain="vpc", tags=naming.tags("vpn-server-eip"))
+
+
+def ingress(protocol: str, port: int, cidr: str, description: str):
+    return security_group.SecurityGroupIngress(
+        protocol=protocol, from_port=port, to_port=port, cidr_blocks=[cidr], description=description
+    )
+
+
+ALL_EGRESS = security_group.SecurityGroupEgress(
+    protocol="-1", from_port=0, to_port=0, cidr_blocks=["0.0.0.0/0"], description="anything out"
+)
+
+
+class VpnServer(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        lab: Lab,
+        naming: Naming,
+        *,
+        address: VpnServerAddress,
+        vpc_id: str,
+        subnet_id: str,
+        private_route_table_id: str,
+        ami: str,
+        tunnel_addresses: list[str],
+        psk_parameter_arns: list[str],
+        build_dir,
+    ):
+        super().__init__(scope, id_)
+        rules = [
+            ingress("udp", port, f"{tunnel}/32", f"{name} from tunnel {n}")
+            for n, tunnel in enumerate(tunnel_addresses, start=1)
+            for port, name in zip(IKE_PORTS, ("IKE", "NAT-T"), strict=True)
+        ]
+        # Forwarded traffic from the on-prem subnets (and their return traffic).
+        rules.append(ingress("-1", 0, str(lab.onprem.vpc_cidr), "on-prem subnets"))
+        self.security_group = security_group.SecurityGroup(
+            self,
+            "sg",
+            name=naming.name("vpn-server"),
+            vpc_id=vpc_id,
+            description="VPN server: IKE/NAT-T from the two tunnels, forwarding on-prem",
+            ingress=rules,
+            egress=[ALL_EGRESS],
+            tags=naming.tags("vpn-server"),
+        )
+        role = InstanceRole(
+            self, "role", naming, "vpn-server", readable_parameters=psk_parameter_arns
+        )
+        rendered = vpn_server_user_data(lab, ServerValues.deferred())
+        self.instance = hardened_instance(
+            self,
+            "instance",
+            ami=ami,
+            instance_type=lab.onprem.vpn_server.instance_type,
+            subnet_id=subnet_id,
+            vpc_security_group_ids=[self.security_group.id],
+            source_dest_check=False,  # it forwards packets that are not its own
+            iam_instance_profile=role.profile.name,
+            user_data=user_data(
+                self,
+                "vpn-server",
+                rendered,
+                build_dir,
+                {
+                    "public_ip": address.eip.public_ip,
+                    "tunnel1_address": tunnel_addresses[0],
+                    "tunnel2_address": tunnel_addresses[1],
+                },
+            ),
+            tags=naming.tags("vpn-server"),
+        )
+        eip_association.EipAssociation(
+            self,
+            "eip-association",
+            instance_id=self.instance.id,
+            allocation_id=address.eip.allocation_id,
+        )
+        # The seed's on-prem route: the AWS side via the VPN server's interface.
+        route.Route(
+            self,
+            "onprem-to-aws",
+            route_table_id=private_route_table_id,
+            destination_cidr_block=str(lab.vpn.remote_network_cidr),
+            network_interface_id=self.instance.primary_network_interface_id,
+        )

@@ -1,0 +1,70 @@
+"""Shared fixtures: each expensive artefact is built once per test session."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from driver.model import Lab, load_lab
+from driver.paths import PROJECT
+
+SEED = PROJECT / "labs" / "seed.yml"
+
+
+@pytest.fixture(scope="session")
+def seed_lab() -> Lab:
+    return load_lab(SEED)
+
+
+@pytest.fixture(scope="session")
+def synth_dir(tmp_path_factory) -> Path:
+    """``vpnlab synth labs/seed.yml`` for real (child process, fast import path)."""
+    from driver.synth import synth
+
+    return synth(SEED, tmp_path_factory.mktemp("synth"))
+
+
+@pytest.fixture(scope="session")
+def synth_json(synth_dir) -> dict:
+    return json.loads((synth_dir / "cdk.tf.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def hcl_dir(tmp_path_factory) -> Path:
+    from driver.synth import export_hcl
+
+    return export_hcl(SEED, tmp_path_factory.mktemp("hcl") / "seed")
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory):
+    from driver.emulator import Emulator
+
+    em = Emulator.start(tmp_path_factory.mktemp("emulator") / "moto.log")
+    yield em
+    em.stop()
+
+
+@pytest.fixture
+def terraform_copy(synth_dir, tmp_path) -> Path:
+    """A private copy of the synthesized stack for tests that run Terraform in it."""
+    import shutil
+
+    workdir = tmp_path / "stack"
+    shutil.copytree(synth_dir, workdir)
+    return workdir
+
+
+def resources(synth: dict, type_: str) -> list[dict]:
+    return list(synth.get("resource", {}).get(type_, {}).values())
+
+
+def one(synth: dict, type_: str, **match) -> dict:
+    found = [r for r in resources(synth, type_) if all(r.get(k) == v for k, v in match.items())]
+    assert len(found) == 1, f"expected one {type_} with {match}, found {len(found)}"
+    return found[0]
+
+
+def requires_root(reason: str = "needs root and network namespaces"):
+    return pytest.mark.skipif(os.geteuid() != 0, reason=reason)

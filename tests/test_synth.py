@@ -1,0 +1,346 @@
+"""The synthesized stack holds the seed's whole topology, and nothing it must not."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from driver.paths import PROJECT
+from driver.render import psk_parameter_name
+from modules.vpn import tunnel_arguments
+from tests.conftest import SEED, one, resources
+
+SECRET_PSK = "not.in.any.file_42"
+
+
+@pytest.fixture(scope="session")
+def testing(seed_lab, tmp_path_factory):
+    """(cdktf.Testing, the stack synthesized in-process by Testing.synth)."""
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+    from cdktf import Testing
+
+    from modules.stack import LabStack
+
+    stack = LabStack(Testing.app(), seed_lab, tmp_path_factory.mktemp("build"))
+    return Testing, Testing.synth(stack)
+
+
+def has(testing, type_: str, properties: dict) -> bool:
+    tool, synthesized = testing
+    return tool.to_have_resource_with_properties(synthesized, type_, properties)
+
+
+def ref(value: str) -> re.Pattern:
+    return re.compile(r"^\$\{" + value + r"\}$")
+
+
+# --- the seed's topology ------------------------------------------------------
+
+
+def test_both_vpcs_and_their_subnets(testing):
+    assert has(testing, "aws_vpc", {"cidr_block": "10.0.0.0/16"})
+    assert has(testing, "aws_vpc", {"cidr_block": "192.168.0.0/16"})
+    for cidr in ("10.0.1.0/24", "192.168.0.0/24", "192.168.1.0/24"):
+        assert has(testing, "aws_subnet", {"cidr_block": cidr})
+
+
+def test_onprem_internet_gateway_and_route_tables(synth_json):
+    igw = one(synth_json, "aws_internet_gateway")
+    default = one(synth_json, "aws_route", destination_cidr_block="0.0.0.0/0")
+    assert default["gateway_id"].endswith(".id}") and "internet_gateway" in default["gateway_id"]
+    assert igw["tags"]["Name"] == "seed-onprem-igw"
+    assert len(resources(synth_json, "aws_route_table")) == 3
+    associated = {r["subnet_id"] for r in resources(synth_json, "aws_route_table_association")}
+    assert len(associated) == 3  # every subnet has its table
+
+
+def test_customer_gateway_at_the_elastic_ip_with_the_lab_asn(testing, synth_json):
+    assert len(resources(synth_json, "aws_eip")) == 1
+    cgw = one(synth_json, "aws_customer_gateway")
+    assert cgw["bgp_asn"] == "65000" and cgw["type"] == "ipsec.1"
+    assert re.match(r"^\$\{aws_eip\.[^.]+\.public_ip\}$", cgw["ip_address"])
+
+
+def test_virtual_private_gateway_is_attached_to_the_aws_vpc(synth_json):
+    vgw = one(synth_json, "aws_vpn_gateway")
+    aws_vpc = [
+        k for k, v in synth_json["resource"]["aws_vpc"].items() if v["cidr_block"] == "10.0.0.0/16"
+    ][0]
+    assert vgw["vpc_id"] == f"${{aws_vpc.{aws_vpc}.id}}"
+
+
+def test_vpn_connection_pins_every_tunnel_option_for_both_tunnels(synth_json, seed_lab):
+    connection = one(synth_json, "aws_vpn_connection")
+    assert connection["static_routes_only"] is True
+    assert connection["local_ipv4_network_cidr"] == "192.168.0.0/16"
+    assert connection["remote_ipv4_network_cidr"] == "10.0.0.0/16"
+    for n, tunnel in enumerate(seed_lab.tunnels, start=1):
+        expected = tunnel_arguments(n, tunnel)
+        assert {k: connection[k] for k in expected} == expected
+    # Every tunnel option the provider has, except ones vpnlab deliberately
+    # leaves to AWS (log options, lifecycle control, IPv6, the key itself).
+    left_to_aws = {
+        "preshared_key",
+        "log_options",
+        "enable_tunnel_lifecycle_control",
+        "inside_ipv6_cidr",
+    }
+    import inspect
+
+    from modules.aws import resource
+
+    params = inspect.signature(resource("vpn_connection").VpnConnection.__init__).parameters
+    for n in (1, 2):
+        options = {p[len(f"tunnel{n}_") :] for p in params if p.startswith(f"tunnel{n}_")}
+        missing = {o for o in options - left_to_aws if f"tunnel{n}_{o}" not in connection}
+        assert not missing, f"tunnel {n} options not pinned: {missing}"
+
+
+def test_static_route_and_route_propagation(synth_json):
+    route = one(synth_json, "aws_vpn_connection_route")
+    assert route["destination_cidr_block"] == "192.168.0.0/16"
+    propagation = one(synth_json, "aws_vpn_gateway_route_propagation")
+    aws_rt = [
+        k
+        for k, v in synth_json["resource"]["aws_route_table"].items()
+        if v["tags"]["Name"] == "seed-aws-private-rt"
+    ][0]
+    assert propagation["route_table_id"] == f"${{aws_route_table.{aws_rt}.id}}"
+
+
+def _vpn_server_sg(synth_json) -> dict:
+    return one(synth_json, "aws_security_group", name="seed-vpn-server")
+
+
+def test_vpn_server_accepts_ike_and_nat_t_from_each_tunnel_only(synth_json):
+    ingress = _vpn_server_sg(synth_json)["ingress"]
+    udp = sorted((r["from_port"], r["cidr_blocks"][0]) for r in ingress if r["protocol"] == "udp")
+    connection = next(iter(synth_json["resource"]["aws_vpn_connection"]))
+    expected = sorted(
+        (port, f"${{aws_vpn_connection.{connection}.tunnel{n}_address}}/32")
+        for n in (1, 2)
+        for port in (500, 4500)
+    )
+    assert udp == expected
+    others = [r for r in ingress if r["protocol"] != "udp"]
+    assert [r["cidr_blocks"] for r in others] == [["192.168.0.0/16"]]
+
+
+def test_nothing_is_open_to_the_internet_and_no_ssh_anywhere(synth_json):
+    for sg in resources(synth_json, "aws_security_group"):
+        for rule in sg.get("ingress", []):
+            assert "0.0.0.0/0" not in rule["cidr_blocks"], (sg["name"], rule)
+            assert not (
+                rule["protocol"] in ("tcp", "-1")
+                and rule["from_port"] <= 22 <= max(rule["to_port"], rule["from_port"])
+                and "0.0.0.0/0" in rule["cidr_blocks"]
+            )
+
+
+def test_test_hosts_accept_icmp_from_the_other_side(synth_json):
+    for name, source in (
+        ("seed-aws-test-host", "192.168.0.0/16"),
+        ("seed-onprem-test-host", "10.0.0.0/16"),
+    ):
+        sg = one(synth_json, "aws_security_group", name=name)
+        assert [(r["protocol"], r["cidr_blocks"]) for r in sg["ingress"]] == [("icmp", [source])]
+
+
+def test_vpn_server_forwards_and_onprem_routes_the_aws_side_to_it(synth_json):
+    server = one(synth_json, "aws_instance", source_dest_check=False)
+    assert server["tags"]["Name"] == "seed-vpn-server"
+    route = one(synth_json, "aws_route", destination_cidr_block="10.0.0.0/16")
+    assert re.match(
+        r"^\$\{aws_instance\.vpn-server_instance_[0-9A-F]+"
+        r"\.primary_network_interface_id\}$",
+        route["network_interface_id"],
+    )
+
+
+def test_every_instance_is_hardened(synth_json):
+    instances = resources(synth_json, "aws_instance")
+    assert len(instances) == 3
+    for instance in instances:
+        assert instance["metadata_options"]["http_tokens"] == "required"
+        assert instance["root_block_device"]["encrypted"] is True
+        assert instance["iam_instance_profile"]
+        assert instance["user_data"].startswith("${templatefile(")
+
+
+def test_instance_roles_for_ssm_and_the_two_psk_parameters(synth_json):
+    attachments = resources(synth_json, "aws_iam_role_policy_attachment")
+    assert {a["policy_arn"] for a in attachments} == {
+        "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
+    }
+    assert len(resources(synth_json, "aws_iam_instance_profile")) == 2
+    policy = one(synth_json, "aws_iam_role_policy")["policy"]
+    arns = re.findall(r"aws_ssm_parameter\.([^.]+)\.arn", policy)
+    assert len(arns) == 2 and "ssm:GetParameter" in policy and '"*"' not in policy
+
+
+def test_psk_parameters_are_secure_strings_fed_by_the_connection(synth_json, seed_lab):
+    parameters = resources(synth_json, "aws_ssm_parameter")
+    assert sorted(p["name"] for p in parameters) == [
+        psk_parameter_name(seed_lab, 1),
+        psk_parameter_name(seed_lab, 2),
+    ]
+    for p in parameters:
+        assert p["type"] == "SecureString"
+        assert re.match(r"^\$\{aws_vpn_connection\.[^.]+\.tunnel[12]_preshared_key\}$", p["value"])
+
+
+def test_reachability_paths(synth_json):
+    paths = resources(synth_json, "aws_ec2_network_insights_path")
+    assert len(paths) == 2
+    for p in paths:
+        assert p["protocol"] == "tcp" and p["destination_port"] == 443
+    destinations = sorted(p["destination"].split(".")[0] for p in paths)
+    assert destinations == ["${aws_instance", "${aws_vpn_gateway"]
+
+
+def test_outputs_the_driver_needs(synth_json):
+    needed = {
+        "vpn_connection_id",
+        "tunnel1_address",
+        "tunnel2_address",
+        "vpn_server_public_ip",
+        "vpn_server_instance_id",
+        "vpn_server_private_ip",
+        "aws_test_instance_id",
+        "aws_test_private_ip",
+        "onprem_test_instance_id",
+        "onprem_test_private_ip",
+        "psk_parameter_names",
+    }
+    assert needed <= set(synth_json["output"])
+    assert not any("preshared_key" in json.dumps(o) for o in synth_json["output"].values())
+
+
+def test_one_naming_function_and_tag_order(synth_json):
+    for type_, items in synth_json["resource"].items():
+        for item in items.values():
+            if "tags" not in item:
+                continue
+            tags = item["tags"]
+            assert tags["Name"].startswith("seed-") and tags["vpnlab:lab"] == "seed"
+            assert tags["Project"] == "vpnlab"
+            if "name" in item and type_ != "aws_ssm_parameter":
+                assert item["name"].startswith("seed-"), (type_, item["name"])
+
+
+def test_user_data_templates_take_terraform_values_whole(synth_dir):
+    template = next(synth_dir.glob("assets/vpn-server*/*/vpn-server.yaml.tftpl")).read_text()
+    variables = set(re.findall(r"(?<!\$)\$\{([^}]*)\}", template))
+    assert variables == {"public_ip", "tunnel1_address", "tunnel2_address"}
+    assert "$${" in template  # shell's own ${...} escaped for Terraform
+
+
+def test_tag_precedence_is_name_then_lab_then_resource(seed_lab):
+    import dataclasses
+
+    from modules.naming import Naming
+
+    lab = dataclasses.replace(seed_lab, tags={"Name": "lab-wide", "Owner": "lab"})
+    tags = Naming(lab).tags("vpn", Owner="resource")
+    assert list(tags) == ["Name", "vpnlab:lab", "Owner"]
+    assert tags == {"Name": "lab-wide", "vpnlab:lab": "seed", "Owner": "resource"}
+
+
+# --- secrets ------------------------------------------------------------------
+
+
+def test_a_lab_psk_enters_as_a_sensitive_variable_never_as_text(tmp_path):
+    from driver.synth import synth
+    from tests.test_model import lab_with
+
+    lab = tmp_path / "psk.yml"
+    lab.write_text(lab_with(("name", "psk"), ("vpn.tunnels[0].preshared_key", SECRET_PSK)))
+    stack = synth(lab, tmp_path / "out")
+    text = "".join(p.read_text() for p in stack.rglob("*") if p.is_file())
+    assert SECRET_PSK not in text
+    synthesized = json.loads((stack / "cdk.tf.json").read_text())
+    ((name, variable),) = synthesized["variable"].items()
+    assert variable["sensitive"] is True and "tunnel1_preshared_key" in name
+    connection = one(synthesized, "aws_vpn_connection")
+    assert connection["tunnel1_preshared_key"] == f"${{var.{name}}}"
+    assert "tunnel2_preshared_key" not in connection
+
+
+# --- Terraform accepts it -----------------------------------------------------
+
+
+@pytest.mark.terraform
+def test_json_passes_terraform_init_and_validate(terraform_copy):
+    from driver.terraform import Terraform
+
+    tf = Terraform(terraform_copy)
+    tf.init()
+    assert tf.validate()["valid"]
+
+
+@pytest.mark.terraform
+def test_hcl_is_formatted_and_valid_on_its_own(hcl_dir):
+    from driver.terraform import Terraform
+
+    assert sorted(p.name for p in hcl_dir.iterdir()) == ["main.tf", "templates"]
+    assert sorted(p.name for p in (hcl_dir / "templates").iterdir()) == [
+        "aws-test-host.yaml.tftpl",
+        "onprem-test-host.yaml.tftpl",
+        "vpn-server.yaml.tftpl",
+    ]
+    tf = Terraform(hcl_dir)
+    assert tf.is_formatted()
+    tf.init()
+    assert tf.validate()["valid"]
+    main_tf = (hcl_dir / "main.tf").read_text()
+    assert 'resource "aws_vpn_connection"' in main_tf
+    assert 'templatefile("${path.module}/templates/vpn-server.yaml.tftpl"' in main_tf
+    assert "assets/" not in main_tf
+
+
+@pytest.mark.terraform
+def test_plan_with_fake_credentials_against_the_emulator(terraform_copy, emulator):
+    from driver.emulator import FAKE_CREDENTIALS, write_provider_override
+    from driver.terraform import Terraform
+
+    write_provider_override(terraform_copy, emulator.url)
+    tf = Terraform(terraform_copy, env=FAKE_CREDENTIALS)
+    tf.init()
+    assert tf.plan("-refresh=false") == 2  # 2: a plan with changes
+
+
+# --- the fast import path changes nothing -------------------------------------
+
+
+def test_fast_and_conventional_provider_import_synthesize_identical_bytes(synth_dir, tmp_path):
+    env = {**os.environ, "VPNLAB_FULL_PROVIDER_IMPORT": "1", "PYTHONPATH": str(PROJECT)}
+    subprocess.run(
+        [sys.executable, str(PROJECT / "main.py"), str(SEED), "--outdir", str(tmp_path)],
+        check=True,
+        env=env,
+        cwd=PROJECT,
+        capture_output=True,
+    )
+    slow = tmp_path / "stacks" / "seed"
+    files = sorted(p.relative_to(synth_dir) for p in synth_dir.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(slow) for p in slow.rglob("*") if p.is_file())
+    for f in files:
+        assert (synth_dir / f).read_bytes() == (slow / f).read_bytes(), f
+
+
+def test_the_emulator_override_covers_every_service_the_stack_calls(synth_json):
+    """A service missing from the override would make the provider call real AWS."""
+    from driver.emulator import SERVICES
+
+    def service(type_: str) -> str:
+        for prefix, name in (("aws_iam_", "iam"), ("aws_ssm_", "ssm")):
+            if type_.startswith(prefix):
+                return name
+        return "ec2"
+
+    used = {service(t) for t in synth_json["resource"]}
+    used |= {service(t) for t in synth_json.get("data", {})} | {"sts"}
+    assert used <= set(SERVICES)
