@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   strongswan-charon strongswan-swanctl strongswan-starter   # charon, swanctl, ipsec starter
   libcharon-extra-plugins libstrongswan-extra-plugins       # kernel-libipsec and friends
+  libstrongswan-standard-plugins                            # openssl, gcm, aesni (AES-GCM, ECP groups)
   cloud-init                                                # `cloud-init schema` in tests
   iproute2 iptables                                         # namespaces, veth, NAT
   graphviz                                                  # diagrams

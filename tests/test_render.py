@@ -1,0 +1,216 @@
+"""The renderer: goldens, cloud-init's schema, shell syntax, proposals, secrets."""
+
+import dataclasses
+import itertools
+import subprocess
+
+import pytest
+import yaml
+
+from driver import aws_rules, proposals, render
+from driver.errors import LabError
+from driver.model import Phase, TunnelOptions, parse_lab
+from driver.render import (
+    Deferred,
+    ServerValues,
+    fill_secrets,
+    psk_placeholder,
+    terraform_template,
+    vpn_server_user_data,
+)
+from tests.goldens import EXAMPLE, renders, seed_in_style
+from tests.test_model import lab_with
+
+STYLES = ("swanctl", "ipsec.conf")
+
+
+def test_renders_match_the_reviewed_goldens():
+    """Regenerate with scripts/update-goldens.py and review the diff."""
+    for path, content in renders().items():
+        assert path.exists(), f"missing golden {path}: run scripts/update-goldens.py"
+        assert path.read_text() == content, f"{path} differs: run scripts/update-goldens.py"
+
+
+def _write_files(user_data: str) -> dict[str, str]:
+    config = yaml.safe_load(user_data)
+    return {f["path"]: f["content"] for f in config["write_files"]}
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_vpn_server_user_data_passes_cloud_init_schema(style, tmp_path):
+    user_data = tmp_path / "user-data.yaml"
+    user_data.write_text(vpn_server_user_data(seed_in_style(style), EXAMPLE))
+    proc = subprocess.run(
+        ["cloud-init", "schema", "--config-file", str(user_data)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Valid cloud-config" in proc.stdout
+
+
+def test_test_host_user_data_passes_cloud_init_schema(seed_lab, tmp_path):
+    user_data = tmp_path / "user-data.yaml"
+    user_data.write_text(render.test_host_user_data(seed_lab))
+    proc = subprocess.run(
+        ["cloud-init", "schema", "--config-file", str(user_data)], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "amazon-ssm-agent" in user_data.read_text()
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_boot_scripts_are_valid_bash(style, tmp_path):
+    files = _write_files(vpn_server_user_data(seed_in_style(style), EXAMPLE))
+    for path in ("/usr/local/sbin/vpnlab-setup", "/usr/local/sbin/vpnlab-write-secrets"):
+        script = tmp_path / "script.sh"
+        script.write_text(files[path])
+        proc = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+        assert proc.returncode == 0, f"{path}: {proc.stderr}"
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_user_data_carries_the_strongswan_files_and_checks_the_tarball(style):
+    lab = seed_in_style(style)
+    files = _write_files(vpn_server_user_data(lab, EXAMPLE))
+    config = "/etc/swanctl/swanctl.conf" if style == "swanctl" else "/etc/ipsec.conf"
+    assert config in files and "/etc/sysctl.d/90-vpnlab.conf" in files
+    assert "net.ipv4.ip_forward = 1" in files["/etc/sysctl.d/90-vpnlab.conf"]
+    setup = files["/usr/local/sbin/vpnlab-setup"]
+    assert f'sha256="{lab.strongswan.sha256}"' in setup
+    assert "sha256sum -c" in setup and "does not match SHA-256" in setup
+    assert "date -u +%FT%TZ > /var/lib/vpnlab/ready" in setup
+    unit = files["/etc/systemd/system/strongswan.service"]
+    expected = "charon-systemd" if style == "swanctl" else "ipsec start --nofork"
+    assert expected in unit
+
+
+def test_package_install_uses_the_distribution_package():
+    lab = seed_in_style("swanctl")
+    lab = dataclasses.replace(
+        lab, strongswan=dataclasses.replace(lab.strongswan, install="package")
+    )
+    setup = _write_files(vpn_server_user_data(lab, EXAMPLE))["/usr/local/sbin/vpnlab-setup"]
+    assert "dnf install -y -q strongswan" in setup and "sha256sum" not in setup
+
+
+def test_selectors_are_the_networks_aws_was_given():
+    files = {p.name: c for p, c in renders().items()}
+    assert "leftsubnet = 192.168.0.0/16" in files["ipsec.conf"]
+    assert "rightsubnet = 10.0.0.0/16" in files["ipsec.conf"]
+    assert "local_ts = 192.168.0.0/16" in files["swanctl.conf"]
+    assert "192.168.1.0/16" not in "".join(files.values())
+
+
+def test_every_key_appears_once_per_conn():
+    """The seed wrote auto=start twice; a generated conn never repeats a key."""
+    text = seed_in_style("ipsec.conf")
+    conf = _write_files(vpn_server_user_data(text, EXAMPLE))["/etc/ipsec.conf"]
+    for block in conf.split("\nconn ")[1:]:
+        keys = [line.split("=")[0].strip() for line in block.splitlines()[1:] if "=" in line]
+        assert len(keys) == len(set(keys)), block
+
+
+# --- proposals ------------------------------------------------------------------
+
+STRONGSWAN_KEYWORDS = (
+    set(aws_rules.ENCRYPTION.values())
+    | set(aws_rules.INTEGRITY.values())
+    | set(aws_rules.PRF.values())
+    | set(aws_rules.DH_GROUPS.values())
+)
+
+
+def _options(enc, integ, dh1, dh2) -> TunnelOptions:
+    return TunnelOptions(
+        phase1=Phase(encryption=enc, integrity=integ, dh_groups=dh1),
+        phase2=Phase(encryption=enc, integrity=integ, dh_groups=dh2, lifetime=3600),
+    )
+
+
+ALL_COMBINATIONS = list(
+    itertools.product(
+        [(e,) for e in aws_rules.ENCRYPTION],
+        [(i,) for i in aws_rules.INTEGRITY],
+        [(g,) for g in sorted(aws_rules.PHASE1_DH_GROUPS)],
+    )
+)
+
+
+@pytest.mark.parametrize(
+    "enc,integ,dh",
+    ALL_COMBINATIONS,
+    ids=["-".join(map(str, (*e, *i, *d))) for e, i, d in ALL_COMBINATIONS],
+)
+def test_each_aws_combination_renders_only_shared_algorithms(enc, integ, dh):
+    opts = _options(enc, integ, dh, dh)
+    for proposal in proposals.ike_proposal_list(opts) + proposals.esp_proposal_list(opts):
+        tokens = proposal.split("-")
+        assert set(tokens) <= STRONGSWAN_KEYWORDS, proposal
+        assert aws_rules.DH_GROUPS[dh[0]] in tokens  # PFS in phase 2, as AWS does
+        aead = enc[0] in aws_rules.AEAD_ENCRYPTION
+        assert any(t.startswith("prf") for t in tokens) == (
+            aead and proposal in proposals.ike_proposal_list(opts)
+        )
+
+
+def test_mixed_aead_and_classic_ciphers_become_separate_proposals():
+    opts = _options(("AES256", "AES256-GCM-16"), ("SHA2-256",), (14, 20), (14,))
+    assert proposals.ike_proposals(opts) == (
+        "aes256-sha256-modp2048-ecp384,aes256gcm16-prfsha256-modp2048-ecp384"
+    )
+    assert proposals.esp_proposals(opts) == "aes256-sha256-modp2048,aes256gcm16-modp2048"
+
+
+@pytest.mark.parametrize(
+    "versions,expected",
+    [(("ikev1",), (1, "ikev1")), (("ikev2",), (2, "ikev2")), (("ikev1", "ikev2"), (0, "ike"))],
+)
+def test_ike_version_mapping(versions, expected):
+    opts = TunnelOptions(ike_versions=versions)
+    assert (proposals.ike_version(opts), proposals.keyexchange(opts)) == expected
+
+
+def test_a_lab_asking_for_what_aws_does_not_offer_never_reaches_rendering():
+    for change in (
+        ("vpn.tunnel_options.phase1.encryption", ["3DES"]),
+        ("vpn.tunnel_options.phase2.integrity", ["MD5"]),
+        ("vpn.tunnel_options.phase1.dh_groups", [5]),
+    ):
+        with pytest.raises(LabError):
+            parse_lab(lab_with(change))
+
+
+# --- Terraform values and secrets ---------------------------------------------
+
+
+def test_deferred_values_become_whole_terraform_variables():
+    lab = seed_in_style("swanctl")
+    template, names = terraform_template(vpn_server_user_data(lab, ServerValues.deferred()))
+    assert names == ["public_ip", "tunnel1_address", "tunnel2_address"]
+    assert "remote_addrs = ${tunnel1_address}" in template
+    assert 'secrets="$${secrets//@VPNLAB_TUNNEL1_PSK@/$psk}"' in template
+
+
+def test_a_filter_on_a_deferred_value_is_caught_not_silently_corrupted():
+    damaged = "address: " + Deferred("tunnel1_address").upper()
+    with pytest.raises(ValueError, match="known only after apply"):
+        terraform_template(damaged)
+
+
+def test_no_psk_in_user_data_only_placeholders_filled_at_boot():
+    for style in STYLES:
+        user_data = vpn_server_user_data(seed_in_style(style), EXAMPLE)
+        assert psk_placeholder(1) in user_data and psk_placeholder(2) in user_data
+        assert 'PSK "' not in user_data.replace(f'PSK "{psk_placeholder(1)}"', "").replace(
+            f'PSK "{psk_placeholder(2)}"', ""
+        )
+
+
+def test_a_lab_psk_never_reaches_user_data():
+    psk = "lab.given_key_123"
+    lab = parse_lab(lab_with(("vpn.tunnels[0].preshared_key", psk)))
+    assert psk not in vpn_server_user_data(lab, EXAMPLE)
+
+
+def test_fill_secrets_replaces_both_placeholders():
+    text = f"a {psk_placeholder(1)} b {psk_placeholder(2)}"
+    assert fill_secrets(text, ("k1.abcdefgh", "k2.abcdefgh")) == "a k1.abcdefgh b k2.abcdefgh"
