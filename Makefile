@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMPS := .vpnlab/stamps
 
-.PHONY: setup synth hcl test test-fast test-root lint-code bench clean help
+.PHONY: setup synth hcl check test test-fast test-root lint-code bench clean help
 .DEFAULT_GOAL := help
 
 help:                      ## list the targets
@@ -42,8 +42,12 @@ lint-code: setup           ## ruff over the project's Python
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: setup               ## print warm synth time
+bench: setup               ## print warm synth time and cold `vpnlab check` time (root)
 	$(BIN)/python bench/synth.py $(LAB)
+	$(BIN)/python bench/check.py $(LAB)
+
+check: setup               ## prove LAB's VPN in local namespaces with real strongSwan (root)
+	$(BIN)/vpnlab check $(LAB)
 
 clean:                     ## remove generated files (not the venv)
 	rm -rf cdktf.out hcl.out .pytest_cache

@@ -29,6 +29,41 @@ def cmd_hcl(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    import os
+
+    from driver.dataplane import cleanup
+    from driver.local_check import run_check, workdir
+    from driver.model import load_lab
+
+    lab = load_lab(args.lab)
+    if os.geteuid() != 0:
+        raise VpnlabError("vpnlab check needs root for network namespaces: run it with sudo")
+    if args.cleanup:
+        removed = cleanup(lab.name, workdir(lab))
+        print("removed: " + ("; ".join(removed) if removed else "nothing (lab was not running)"))
+        return 0
+    if args.cgw_secrets and not args.cgw_config:
+        raise VpnlabError("--cgw-secrets goes with --cgw-config")
+    out = sys.stderr if args.json else sys.stdout
+    report = run_check(
+        lab,
+        cgw_config=args.cgw_config,
+        cgw_secrets=args.cgw_secrets,
+        keep=args.keep,
+        failover=args.failover,
+        progress=lambda message: print(message, file=out, flush=True),
+    )
+    print(report.to_json() if args.json else "\n" + report.table())
+    if args.keep:
+        print(
+            f"kept: namespaces vl-{lab.name}-*, charon logs in {workdir(lab)}/*/run/; "
+            f"remove with: vpnlab check {args.lab} --cleanup",
+            file=out,
+        )
+    return 0 if report.passed else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vpnlab",
@@ -52,6 +87,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outdir", type=Path, default=SYNTH_ROOT)
     p = lab_command("hcl", cmd_hcl, "write the lab as formatted HCL for teams without Python")
     p.add_argument("-o", "--output", type=Path, default=HCL_ROOT)
+    p = lab_command(
+        "check", cmd_check, "prove the lab's VPN in local namespaces with real strongSwan (root)"
+    )
+    p.add_argument(
+        "--cgw-config",
+        type=Path,
+        metavar="FILE",
+        help="run this ipsec.conf or swanctl.conf on the VPN server instead",
+    )
+    p.add_argument(
+        "--cgw-secrets",
+        type=Path,
+        metavar="FILE",
+        help="the ipsec.secrets (or swanctl secrets) that go with --cgw-config",
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--keep", action="store_true", help="leave the lab running to inspect it")
+    p.add_argument(
+        "--failover",
+        action="store_true",
+        help="also cut tunnel 1 and measure the seconds until tunnel 2 carries",
+    )
+    p.add_argument(
+        "--cleanup",
+        action="store_true",
+        help="remove what a kept or interrupted run left, then exit",
+    )
     return parser
 
 

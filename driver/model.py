@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from driver import aws_rules
+from driver import aws_rules, expectations
 from driver.errors import LabError, Problem
 
 Net = ipaddress.IPv4Network
@@ -280,6 +280,13 @@ class Checks:
         default=443,
         metadata=spec(
             "TCP port Reachability Analyzer probes (it cannot analyse ICMP).", bounds=(1, 65535)
+        ),
+    )
+    expect: tuple[str, ...] = field(
+        default=expectations.DEFAULT,
+        metadata=spec(
+            "What verify and check prove, one 'node::probe::argument::expected' each "
+            "(driver/expectations.py), e.g. 'aws::ping::{onprem_test_ip}::YES'."
         ),
     )
 
@@ -616,6 +623,15 @@ def _check_semantics(lab: Lab, b: _Builder) -> None:
                         "subnets of one VPC must not overlap",
                     )
             seen.append((key, subnet))
+    for i, text in enumerate(lab.checks.expect or ()):
+        try:
+            expectations.Expectation.parse(text)
+        except ValueError as exc:
+            b.problem(
+                f"checks.expect[{i}]",
+                str(exc),
+                "write node::probe::argument::expected, e.g. aws::ping::{onprem_test_ip}::YES",
+            )
     # Options inherited from vpn.tunnel_options are reported once, there.
     shared_problems = _check_options(vpn.tunnel_options, "vpn.tunnel_options", b)
     for i, tunnel in enumerate(vpn.tunnels):

@@ -86,7 +86,11 @@ def link(
     b_addr: str | None,
     tag: str,
 ) -> None:
-    """A veth pair between two namespaces, addressed and up."""
+    """A veth pair between two namespaces, addressed and up.
+
+    ``tag`` makes the temporary host-side names unique (``vlt<tag>a``, at most
+    15 characters), so two labs can build at the same time.
+    """
     tmp_a, tmp_b = f"vlt{tag}a", f"vlt{tag}b"
     run(["ip", "link", "add", tmp_a, "type", "veth", "peer", "name", tmp_b])
     for tmp, ns, name, addr in ((tmp_a, a, a_if, a_addr), (tmp_b, b, b_if, b_addr)):

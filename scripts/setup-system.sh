@@ -8,7 +8,7 @@ packages=(
   libcharon-extra-plugins libstrongswan-extra-plugins       # kernel-libipsec and friends
   libstrongswan-standard-plugins                            # openssl, gcm, aesni (AES-GCM, ECP groups)
   cloud-init                                                # `cloud-init schema` in tests
-  iproute2 iptables                                         # namespaces, veth, NAT
+  iproute2 iptables iputils-ping                            # namespaces, veth, NAT, ping
   graphviz                                                  # diagrams
   nodejs                                                    # jsii (cdktf synthesis)
 )

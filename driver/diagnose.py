@@ -1,0 +1,167 @@
+"""Why a tunnel did not come up, read from both charons' logs and translated.
+
+The patterns are charon 5.9's own log lines (measured in this lab):
+
+* VGW ``<Tunnel1|1> tried 2 shared keys for 'A' - 'B', but MAC mismatched``,
+  server ``received AUTHENTICATION_FAILED notify error``: wrong pre-shared key;
+* VGW ``no acceptable ENCRYPTION_ALGORITHM found`` + ``received proposals:`` +
+  ``configured proposals:``: proposal mismatch (IKE or ESP);
+* VGW ``traffic selectors A === B unacceptable`` / server ``TS_UNACCEPTABLE``;
+* server ``giving up after N retransmits``: no answer (no route, UDP 500
+  blocked) — or, after an IKE_SA_INIT answer, UDP 4500 blocked (NAT-T).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TUNNEL = re.compile(r"<(Tunnel\d)\|")
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    cause: str
+    detail: str
+    hint: str
+    tunnel: str | None = None  # "Tunnel1", when the log says which
+
+    def text(self) -> str:
+        where = f"{self.tunnel}: " if self.tunnel else ""
+        return f"{where}{self.cause}: {self.detail} (hint: {self.hint})"
+
+
+def diagnose(
+    vgw_log: str, server_log: str, local_network: str = "", remote_network: str = ""
+) -> list[Diagnosis]:
+    found: list[Diagnosis] = []
+    vgw_lines, server_lines = vgw_log.splitlines(), server_log.splitlines()
+
+    for line in vgw_lines:
+        if "but MAC mismatched" in line:
+            ids = re.search(r"for '([^']*)' - '([^']*)'", line)
+            found.append(
+                Diagnosis(
+                    "wrong pre-shared key (AUTHENTICATION_FAILED)",
+                    f"the VGW could not verify the VPN server with its key for "
+                    f"{ids.group(1)} - {ids.group(2)}"
+                    if ids
+                    else "MAC mismatched",
+                    "the VPN server's key for this tunnel differs from AWS's; copy it again "
+                    "from the VPN connection (8-64 of letters, digits, '.', '_')",
+                    _tunnel(line),
+                )
+            )
+        elif "traffic selectors" in line and "unacceptable" in line:
+            ts = re.search(r"traffic selectors (.+) === (.+) unacceptable", line)
+            proposed = ts.group(2) if ts else "?"
+            found.append(
+                Diagnosis(
+                    "traffic selectors do not match (TS_UNACCEPTABLE)",
+                    f"the VGW routes {remote_network or ts.group(1)} (AWS) === "
+                    f"{local_network or '?'} (on-prem), the VPN server proposed {proposed} "
+                    "as its side",
+                    f"set leftsubnet/local_ts to {local_network or 'the local network CIDR'} and "
+                    f"rightsubnet/remote_ts to {remote_network or 'the remote network CIDR'}",
+                    _tunnel(line),
+                )
+            )
+    found += _proposal_mismatches(vgw_lines)
+
+    if not found:
+        found += _silence(server_lines)
+    if not found and any("AUTHENTICATION_FAILED" in line for line in server_lines):
+        found.append(
+            Diagnosis(
+                "wrong pre-shared key (AUTHENTICATION_FAILED)",
+                "the VGW refused the VPN server's authentication",
+                "compare the VPN server's key with AWS's for this tunnel",
+                next((_tunnel(x) for x in server_lines if "AUTHENTICATION_FAILED" in x), None),
+            )
+        )
+    return _unique(found)
+
+
+def _proposal_mismatches(lines: list[str]) -> list[Diagnosis]:
+    out = []
+    for i, line in enumerate(lines):
+        missing = re.search(r"no acceptable (\w+) found", line)
+        if not missing:
+            continue
+        received = configured = None
+        for follow in lines[i + 1 : i + 6]:
+            if "received proposals:" in follow:
+                received = follow.split("received proposals:", 1)[1].strip()
+            elif "configured proposals:" in follow:
+                configured = follow.split("configured proposals:", 1)[1].strip()
+        if not (received and configured):
+            continue
+        kind = "IKE (phase 1)" if received.startswith("IKE") else "ESP (phase 2)"
+        option = "ike=/proposals" if received.startswith("IKE") else "esp=/esp_proposals"
+        offered, accepted = _difference(received, configured)
+        out.append(
+            Diagnosis(
+                f"{kind} proposal mismatch (NO_PROPOSAL_CHOSEN)",
+                f"the VGW found no acceptable {missing.group(1)}: the VPN server offered "
+                f"{offered}, the tunnel options accept {accepted}",
+                f"make the VPN server's {option} offer what the tunnel options allow "
+                f"({configured})",
+                _tunnel(line),
+            )
+        )
+    return out
+
+
+def _difference(received: str, configured: str) -> tuple[str, str]:
+    """The algorithms one side has and the other lacks, else both lists."""
+
+    def algorithms(proposals: str) -> set[str]:
+        return {a for p in proposals.split(", ") for a in p.split(":", 1)[-1].split("/")}
+
+    got, want = algorithms(received), algorithms(configured)
+    only_got, only_want = sorted(got - want), sorted(want - got)
+    if only_got or only_want:
+        return "/".join(only_got) or received, "/".join(only_want) or configured
+    return received, configured
+
+
+def _silence(lines: list[str]) -> list[Diagnosis]:
+    gave_up = [line for line in lines if "giving up after" in line]
+    if not gave_up:
+        return []
+    answered = any("parsed IKE_SA_INIT response" in line for line in lines)
+    if answered:
+        return [
+            Diagnosis(
+                "NAT-T blocked: no answer on UDP 4500",
+                "the VGW answered on UDP 500, then nothing came back once the VPN server "
+                "switched to UDP 4500 (it is behind NAT: the Elastic IP)",
+                "allow UDP 4500 from both tunnel addresses in the VPN server's security "
+                "group and any firewall in between",
+                _tunnel(gave_up[0]),
+            )
+        ]
+    return [
+        Diagnosis(
+            "no answer from the VGW (no route, or UDP 500 blocked)",
+            "the VPN server retransmitted IKE_SA_INIT and gave up",
+            "check the VPN server's default route, that right=/remote_addrs are the "
+            "tunnels' outside addresses, and that UDP 500 and 4500 are allowed",
+            _tunnel(gave_up[0]),
+        )
+    ]
+
+
+def _tunnel(line: str) -> str | None:
+    match = _TUNNEL.search(line)
+    return match.group(1) if match else None
+
+
+def _unique(items: list[Diagnosis]) -> list[Diagnosis]:
+    seen, out = set(), []
+    for item in items:
+        key = (item.cause, item.tunnel, item.detail)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out

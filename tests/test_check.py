@@ -1,0 +1,192 @@
+"""``vpnlab check``: the local data plane with real IKE and real ESP (root)."""
+
+import dataclasses
+import json
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from driver.dataplane import DataPlane
+from driver.errors import VpnlabError
+from driver.local_check import generate_psk, run_check
+from driver.model import load_lab, parse_lab
+from driver.netns import existing
+from driver.paths import PROJECT
+from tests.conftest import requires_root
+from tests.goldens import seed_in_style
+from tests.test_model import lab_with
+
+pytestmark = [pytest.mark.root, pytest.mark.strongswan, requires_root()]
+
+VENDOR = PROJECT / "tests" / "fixtures" / "seed-vendor"
+DEFAULTS_LAB = PROJECT / "labs" / "seed-aws-defaults.yml"
+
+
+def failed(report) -> dict[str, str]:
+    return {c.name: c.detail for c in report.checks if not c.passed}
+
+
+def assert_clean(report, lab_name: str):
+    assert report.leaks == []
+    assert existing(lab_name) == []
+
+
+@pytest.mark.parametrize("style", ["swanctl", "ipsec.conf"])
+def test_seed_lab_both_tunnels_up_and_ping_both_ways(style):
+    lab = seed_in_style(style)
+    report = run_check(lab)
+    assert report.passed, failed(report)
+    assert [c.name for c in report.checks] == [
+        "vgw: tunnel Tunnel1",
+        "vgw: tunnel Tunnel2",
+        "aws: ping {onprem_test_ip}",
+        "onprem: ping {aws_test_ip}",
+    ]
+    assert [t.state for t in report.tunnels] == ["ESTABLISHED", "ESTABLISHED"]
+    # Some tunnel carried each direction, and the counters show it.
+    assert any("AWS -> on-prem" in t.carries for t in report.tunnels)
+    assert any("on-prem -> AWS" in t.carries for t in report.tunnels)
+    assert sum(t.packets_out for t in report.tunnels) >= 6  # 3 requests + 3 replies' worth
+    assert_clean(report, lab.name)
+
+
+def test_wrong_psk_fails_and_names_the_cause():
+    keys = (generate_psk(), generate_psk())
+    lab = parse_lab(
+        lab_with(
+            ("vpn.tunnels[0].preshared_key", keys[0]), ("vpn.tunnels[1].preshared_key", keys[1])
+        )
+    )
+    report = run_check(lab, server_psks=("not.the_key_aws_has", keys[1]))
+    assert not report.passed
+    details = failed(report)
+    assert "wrong pre-shared key (AUTHENTICATION_FAILED)" in details["vgw: tunnel Tunnel1"]
+    assert "vgw: tunnel Tunnel2" not in details  # the other tunnel's key was right...
+    assert_clean(report, lab.name)
+
+
+def test_lab_psk_is_used_by_both_sides_and_never_printed(capsys):
+    key = "lab.given_key_for_tests"
+    lab = parse_lab(lab_with(("name", "pskcheck"), ("vpn.tunnels[0].preshared_key", key)))
+    report = run_check(lab, progress=print)
+    assert report.passed, failed(report)
+    assert key not in capsys.readouterr().out + report.to_json()
+
+
+def test_proposal_mismatch_names_the_algorithm(tmp_path):
+    strict = tmp_path / "ipsec.conf"
+    strict.write_text(
+        (VENDOR / "ipsec.conf")
+        .read_text()
+        .replace("ike=aes256-sha256-modp1024\n", "ike=aes256-sha256-modp1024!\n")
+    )
+    lab = load_lab(PROJECT / "labs" / "seed.yml")
+    report = run_check(lab, cgw_config=strict, cgw_secrets=VENDOR / "ipsec.secrets")
+    assert not report.passed
+    detail = failed(report)["vgw: tunnel Tunnel1"]
+    assert "IKE (phase 1) proposal mismatch (NO_PROPOSAL_CHOSEN)" in detail
+    assert "the VPN server offered MODP_1024, the tunnel options accept MODP_2048" in detail
+    assert_clean(report, lab.name)
+
+
+def test_wrong_local_subnet_is_a_traffic_selector_mismatch(tmp_path):
+    wrong = tmp_path / "ipsec.conf"
+    wrong.write_text(
+        (VENDOR / "ipsec.conf")
+        .read_text()
+        .replace("leftsubnet=192.168.1.0/16", "leftsubnet=172.16.0.0/16")
+    )
+    lab = load_lab(DEFAULTS_LAB)
+    report = run_check(lab, cgw_config=wrong, cgw_secrets=VENDOR / "ipsec.secrets")
+    assert not report.passed
+    detail = failed(report)["vgw: tunnel Tunnel1"]
+    assert "traffic selectors do not match (TS_UNACCEPTABLE)" in detail
+    assert "proposed 172.16.0.0/16 as its side" in detail
+    assert "set leftsubnet/local_ts to 192.168.0.0/16" in detail
+
+
+def test_the_seeds_own_ipsec_conf_comes_up_against_aws_defaults():
+    lab = load_lab(DEFAULTS_LAB)
+    report = run_check(lab, cgw_config=VENDOR / "ipsec.conf", cgw_secrets=VENDOR / "ipsec.secrets")
+    assert report.passed, failed(report)
+    assert "seed-vendor/ipsec.conf (ipsec.conf)" in report.customer_gateway
+    assert_clean(report, lab.name)
+
+
+def test_a_route_based_configuration_is_refused_up_front(tmp_path):
+    vti = tmp_path / "ipsec.conf"
+    vti.write_text(
+        (VENDOR / "ipsec.conf")
+        .read_text()
+        .replace("    type=tunnel\n", "    type=tunnel\n    mark=100\n", 1)
+    )
+    lab = load_lab(DEFAULTS_LAB)
+    with pytest.raises(
+        VpnlabError,
+        match=r"route-based configuration \(line \d+: mark=100\)"
+        r".*VTI: no, XFRM interfaces: no",
+    ):
+        run_check(lab, cgw_config=vti, cgw_secrets=VENDOR / "ipsec.secrets")
+    assert existing(lab.name) == []
+
+
+def test_failover_is_measured_and_bounded_by_dpd():
+    lab = seed_in_style("swanctl")
+    report = run_check(lab, failover=True)
+    assert report.passed, failed(report)
+    dpd_timeout = lab.tunnels[0].options.dpd_timeout
+    assert report.failover_seconds is not None
+    # A real measurement: the carrying tunnel was cut, so some traffic was lost...
+    assert report.failover_seconds > 1
+    # ...until DPD declared the peer dead (AWS: dpd_timeout), plus one DPD interval.
+    assert report.failover_seconds <= dpd_timeout + 10
+    assert "traffic resumed over the other tunnel" in report.checks[-1].detail
+    print(f"failover: {report.failover_seconds} s of loss")
+
+
+def test_teardown_leaves_nothing_after_a_failure_during_set_up(monkeypatch):
+    lab = dataclasses.replace(seed_in_style("swanctl"), name="broken")
+
+    def fail_half_way(self):
+        raise RuntimeError("injected failure after the links were made")
+
+    monkeypatch.setattr(DataPlane, "_nat", fail_half_way)
+    with pytest.raises(RuntimeError, match="injected failure"):
+        run_check(lab)
+    assert existing("broken") == []
+    links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
+    assert "vlt" not in links
+
+
+def test_two_labs_run_side_by_side():
+    labs = [dataclasses.replace(seed_in_style("swanctl"), name=f"side{i}") for i in (1, 2)]
+    reports = {}
+    threads = [
+        threading.Thread(target=lambda lab=lab: reports.__setitem__(lab.name, run_check(lab)))
+        for lab in labs
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(reports) == ["side1", "side2"]
+    for report in reports.values():
+        assert report.passed, failed(report)
+
+
+def test_cli_json_output_and_exit_status():
+    proc = subprocess.run(
+        [sys.executable, "-m", "driver.cli", "check", "labs/seed.yml", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["passed"] is True
+    assert {c["name"] for c in report["checks"]} >= {"vgw: tunnel Tunnel1"}
+    assert set(report["checks"][0]) >= {"name", "passed", "seconds", "detail"}
+    assert len(report["tunnels"]) == 2 and report["failover_seconds"] is None
+    assert "building lab seed" in proc.stderr  # progress goes to stderr with --json
