@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMPS := .vpnlab/stamps
 
-.PHONY: setup synth hcl check test test-fast test-root lint-code bench clean help
+.PHONY: setup synth hcl apply verify destroy status check test test-fast test-root lint-code bench clean help
 .DEFAULT_GOAL := help
 
 help:                      ## list the targets
@@ -45,6 +45,18 @@ lint-code: setup           ## ruff over the project's Python
 bench: setup               ## print warm synth time and cold `vpnlab check` time (root)
 	$(BIN)/python bench/synth.py $(LAB)
 	$(BIN)/python bench/check.py $(LAB)
+
+apply: setup               ## build LAB on TARGET (local: emulator + namespaces; root)
+	$(BIN)/vpnlab apply $(LAB) --target $(TARGET)
+
+verify: setup              ## tunnels UP in VgwTelemetry, ping both ways (root)
+	$(BIN)/vpnlab verify $(LAB) --target $(TARGET)
+
+destroy: setup             ## tear LAB down on TARGET and prove nothing is left (root)
+	$(BIN)/vpnlab destroy $(LAB) --target $(TARGET)
+
+status: setup              ## what of LAB is up
+	$(BIN)/vpnlab status $(LAB)
 
 check: setup               ## prove LAB's VPN in local namespaces with real strongSwan (root)
 	$(BIN)/vpnlab check $(LAB)

@@ -12,10 +12,18 @@ import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from driver import topology
 from driver.errors import VpnlabError
 from driver.model import Lab
-from driver.render import CharonOptions, ServerValues, fill_secrets, strongswan_files
+from driver.render import (
+    SECRETS_PATH,
+    CharonOptions,
+    ServerValues,
+    fill_secrets,
+    strongswan_files,
+)
 from driver.strongswan_conf import (
     effective_conns,
     parse_ipsec_conf,
@@ -49,6 +57,42 @@ def rendered(lab: Lab, psks: tuple[str, str], charon: CharonOptions) -> Customer
         values.tunnel_addresses,
         dict(zip(values.tunnel_addresses, psks, strict=True)),
         f"rendered from the lab ({lab.strongswan.config_style})",
+    )
+
+
+def from_user_data(
+    lab: Lab,
+    user_data: str,
+    psks: tuple[str, str],
+    public_ip: str,
+    tunnel_addresses: tuple[str, str],
+    charon: CharonOptions,
+) -> CustomerGateway:
+    """The files the deployed VPN server's user data carries, keys as it would fetch them.
+
+    The connection files come from the instance's actual user data (rendered by
+    Terraform's templatefile with the real addresses); ``strongswan.conf`` is
+    the local lab's (userspace ESP, a log file), and the secrets template is
+    filled with the keys read from the SSM parameters, as vpnlab-write-secrets
+    does at boot.
+    """
+    files = {f["path"]: f["content"] for f in yaml.safe_load(user_data)["write_files"]}
+    style = "swanctl" if "/etc/swanctl/swanctl.conf" in files else "ipsec.conf"
+    server = {
+        p: c
+        for p, c in files.items()
+        if p.startswith(("/etc/swanctl/", "/etc/ipsec.conf", "/etc/sysctl.d/"))
+    }
+    local = strongswan_files(lab, ServerValues(public_ip, tunnel_addresses), charon)
+    server["/etc/strongswan.conf"] = local["/etc/strongswan.conf"]
+    server[SECRETS_PATH[style]] = fill_secrets(files["/etc/vpnlab/secrets.template"], psks)
+    return CustomerGateway(
+        style,
+        server,
+        public_ip,
+        tunnel_addresses,
+        dict(zip(tunnel_addresses, psks, strict=True)),
+        f"the VPN server instance's user data ({style})",
     )
 
 

@@ -146,9 +146,12 @@ class Charon:
         return run(["nsenter", f"--target={self.pid}", "--mount", "--net", "swanctl", *args]).stdout
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Stop the daemon by its PID (its process group: starter takes charon along)."""
         if self.pid is None:
             return
         pid, self.pid = self.pid, None
+        if not _is_ours(pid, self.ns.name):
+            return  # a recorded PID that now belongs to something else: never kill it
         for sig in (signal.SIGTERM, signal.SIGKILL):
             try:
                 os.killpg(pid, sig)
@@ -161,6 +164,15 @@ class Charon:
                 if not _alive(pid):
                     return
                 time.sleep(0.02)
+
+
+def _is_ours(pid: int, netns: str) -> bool:
+    """Is ``pid`` still a process in our network namespace (not a reused PID)?"""
+    try:
+        ours = os.stat(f"/run/netns/{netns}").st_ino
+        return os.stat(f"/proc/{pid}/ns/net").st_ino == ours
+    except FileNotFoundError:
+        return False
 
 
 def _alive(pid: int) -> bool:

@@ -64,6 +64,57 @@ def cmd_check(args) -> int:
     return 0 if report.passed else 1
 
 
+def _local_lab(args):
+    import os
+
+    from driver.model import load_lab
+
+    lab = load_lab(args.lab)
+    if args.target == "aws":
+        raise VpnlabError(
+            "TARGET=aws is not available yet: it is the next issue; "
+            "use the local target (the default)"
+        )
+    if os.geteuid() != 0:
+        raise VpnlabError(
+            f"vpnlab {args.command} (local target) needs root for the data "
+            "plane's network namespaces: run it with sudo"
+        )
+    return lab
+
+
+def cmd_apply(args) -> int:
+    from driver import local_target
+
+    local_target.apply(args.lab, _local_lab(args))
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from driver import local_target
+
+    lab = _local_lab(args)
+    out = sys.stderr if args.json else sys.stdout
+    report = local_target.verify(lab, progress=lambda m: print(m, file=out, flush=True))
+    print(report.to_json() if args.json else "\n" + report.table())
+    return 0 if report.passed else 1
+
+
+def cmd_destroy(args) -> int:
+    from driver import local_target
+
+    leaks = local_target.destroy(_local_lab(args))
+    return 1 if leaks else 0
+
+
+def cmd_status(args) -> int:
+    from driver import local_target
+    from driver.model import load_lab
+
+    print(local_target.status(load_lab(args.lab)))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vpnlab",
@@ -107,13 +158,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--failover",
         action="store_true",
-        help="also cut tunnel 1 and measure the seconds until tunnel 2 carries",
+        help="also cut the tunnel carrying the traffic; measure the seconds of loss",
     )
     p.add_argument(
         "--cleanup",
         action="store_true",
         help="remove what a kept or interrupted run left, then exit",
     )
+    for name, handler, help_ in (
+        ("apply", cmd_apply, "build the lab: Terraform applied to the target, data plane up"),
+        ("verify", cmd_verify, "tunnels UP in VgwTelemetry, then the lab's checks"),
+        ("destroy", cmd_destroy, "tear the lab down and prove nothing is left"),
+    ):
+        p = lab_command(name, handler, help_)
+        p.add_argument(
+            "--target",
+            choices=("local", "aws"),
+            default="local",
+            help="local: the embedded AWS emulator and namespaces (default)",
+        )
+        if name == "verify":
+            p.add_argument("--json", action="store_true", help="print the report as JSON")
+    lab_command("status", cmd_status, "what of the lab is up: emulator, resources, data plane")
     return parser
 
 

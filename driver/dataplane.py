@@ -12,6 +12,7 @@ without touching the checks.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import shutil
 import signal
@@ -41,18 +42,20 @@ class DataPlane:
     def __init__(
         self,
         lab: Lab,
-        cgw: CustomerGateway,
+        cgw: CustomerGateway | None,
         vgw_psks: tuple[str, str],
         workdir: Path,
         kernel: KernelFeatures,
+        plan: topology.AddressPlan | None = None,
     ):
         self.lab, self.cgw, self.kernel = lab, cgw, kernel
         self.vgw_psks = vgw_psks
         self.workdir = workdir
-        self.plan = topology.plan(lab, cgw.tunnel_addresses, cgw.public_ip)
+        self.plan = plan or topology.plan(lab, cgw.tunnel_addresses, cgw.public_ip)
         self.ns = {node: Namespace(lab.name, node) for node in NODES}
         self.charons: dict[str, Charon] = {}
         self.token = secrets.token_hex(3)  # this build's temporary interface names
+        self.stopped_pids: list[int] = []  # for the leak check: they must be gone
 
     # --- build -------------------------------------------------------------
 
@@ -183,6 +186,33 @@ class DataPlane:
         for charon in self.charons.values():  # the VGW answers before the server initiates
             charon.start()
 
+    # --- across processes (apply builds it, verify and destroy attach to it) -----
+
+    def record(self) -> dict:
+        return {
+            "token": self.token,
+            "plan": dataclasses.asdict(self.plan),
+            "charons": {node: {"pid": c.pid, "style": c.style} for node, c in self.charons.items()},
+        }
+
+    @classmethod
+    def attach(cls, lab: Lab, workdir: Path, record: dict) -> DataPlane:
+        """The running data plane a ``record()`` describes (nothing is started)."""
+        dp = cls(
+            lab,
+            None,
+            ("", ""),
+            workdir,
+            KernelFeatures(False, False, False),
+            topology.AddressPlan.from_dict(record["plan"]),
+        )
+        dp.token = record["token"]
+        for node, info in record["charons"].items():
+            charon = Charon(dp.ns[node], workdir / node, {}, info["style"])
+            charon.pid = info["pid"]
+            dp.charons[node] = charon
+        return dp
+
     # --- operations the checks use -------------------------------------------
 
     def cut_tunnel_path(self, address: str) -> None:
@@ -200,6 +230,8 @@ class DataPlane:
         """Stop daemons by PID, delete namespaces and files. Safe to call twice."""
         with _signals_deferred():
             for charon in self.charons.values():
+                if charon.pid is not None:
+                    self.stopped_pids.append(charon.pid)
                 charon.stop()
             for ns in self.ns.values():
                 for pid in ns.pids():  # anything else started in a lab namespace
@@ -214,6 +246,10 @@ class DataPlane:
             f"charon (pid {c.pid}) in {c.ns.name}"
             for c in self.charons.values()
             if c.pid is not None
+        ]
+        # `ip netns delete` succeeds even while a process holds the namespace.
+        left += [
+            f"daemon pid {pid} still running" for pid in self.stopped_pids if _process_alive(pid)
         ]
         links = run(["ip", "-o", "link", "show"]).stdout
         left += [
@@ -239,6 +275,14 @@ def cleanup(lab_name: str, workdir: Path) -> list[str]:
         shutil.rmtree(workdir, ignore_errors=True)
         removed.append(f"directory {workdir}")
     return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
 
 
 def _strongswan_conf(lab: Lab, options) -> str:

@@ -1,4 +1,7 @@
-"""The embedded AWS API emulator: moto in server mode on 127.0.0.1.
+"""The embedded AWS API emulator: moto in server mode on 127.0.0.1, extended.
+
+The server process runs driver/emulator_ext.py: pinned moto plus vpnlab's
+extensions (what moto lacks for a VPN lab).
 
 The synthesized Terraform is never edited for the local target: a Terraform
 override file (``provider_override``) points the AWS provider at the emulator.
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from driver.errors import VpnlabError
+from driver.paths import PROJECT, STATE_ROOT
 
 # Every service the lab's Terraform calls. A service missing here would make
 # the provider call real AWS, so this list is checked by a test.
@@ -49,10 +53,15 @@ class Emulator:
     @classmethod
     def start(cls, log: Path, timeout: float = 30.0) -> Emulator:
         port = free_port()
-        env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+        env = {
+            **os.environ,
+            "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+            "VPNLAB_STATE_ROOT": str(STATE_ROOT),
+            "PYTHONPATH": str(PROJECT),
+        }
         with open(log, "ab") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                [sys.executable, "-m", "driver.emulator_ext", "-H", "127.0.0.1", "-p", str(port)],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 env=env,
@@ -63,13 +72,27 @@ class Emulator:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise VpnlabError(f"the AWS emulator exited at start; see {log}")
-            try:
-                urllib.request.urlopen(f"{emulator.url}/moto-api/", timeout=1).close()
+            if emulator.answers():
                 return emulator
-            except OSError:
-                time.sleep(0.1)
+            time.sleep(0.1)
         emulator.stop()
         raise VpnlabError(f"the AWS emulator did not answer within {timeout:.0f} s; see {log}")
+
+    def alive(self) -> bool:
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except FileNotFoundError:
+            return False
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+    def answers(self) -> bool:
+        if not self.alive():
+            return False
+        try:
+            urllib.request.urlopen(f"{self.url}/moto-api/", timeout=2).close()
+        except OSError:
+            return False
+        return True
 
     def stop(self) -> None:
         try:

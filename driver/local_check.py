@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 import string
@@ -172,6 +173,8 @@ def run_check(
     finally:
         if not keep:
             dp.teardown()
+            with contextlib.suppress(OSError):  # the lab's state directory, if now empty
+                dp.workdir.parent.rmdir()
             report.leaks = dp.leaks()
             if report.leaks:
                 report.passed = False

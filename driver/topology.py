@@ -50,6 +50,10 @@ class AddressPlan:
     vgw_uplinks: tuple[str, ...]  # inet's addresses facing the VGW, one per /24
     edge_uplink: str  # inet's address facing the on-prem edge
 
+    @classmethod
+    def from_dict(cls, data: dict) -> AddressPlan:
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
     def placeholders(self) -> dict[str, str]:
         """Values check specifications may name, e.g. ``{onprem_test_ip}``."""
         return {
@@ -66,17 +70,21 @@ def plan(
     lab: Lab,
     tunnel_addresses: tuple[str, str] = DEFAULT_TUNNEL_ADDRESSES,
     public_ip: str = DEFAULT_PUBLIC_IP,
+    hosts: dict[str, str] | None = None,
 ) -> AddressPlan:
+    """The address plan; ``hosts`` gives deployed instances' addresses
+    (``aws_test_ip``, ``onprem_test_ip``, ``server_ip``) instead of ``.10``."""
     aws_net, private_net = lab.aws.private_subnet_cidr, lab.onprem.private_subnet_cidr
     public_net = lab.onprem.public_subnet_cidr
+    hosts = hosts or {}
     return AddressPlan(
-        aws_test_ip=_host(aws_net, HOST_INDEX),
+        aws_test_ip=hosts.get("aws_test_ip", _host(aws_net, HOST_INDEX)),
         aws_router=_host(aws_net, 1),
         aws_prefix=aws_net.prefixlen,
-        onprem_test_ip=_host(private_net, HOST_INDEX),
+        onprem_test_ip=hosts.get("onprem_test_ip", _host(private_net, HOST_INDEX)),
         onprem_private_router=_host(private_net, 1),
         onprem_private_prefix=private_net.prefixlen,
-        server_ip=_host(public_net, HOST_INDEX),
+        server_ip=hosts.get("server_ip", _host(public_net, HOST_INDEX)),
         onprem_public_router=_host(public_net, 1),
         onprem_public_prefix=public_net.prefixlen,
         tunnel_addresses=tunnel_addresses,

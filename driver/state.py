@@ -1,0 +1,71 @@
+"""One state directory per lab: ``.vpnlab/<lab>/`` (git-ignored).
+
+terraform/        the synthesized stack, the emulator override, terraform.tfstate
+dataplane/        the charons' files, /run directories and logs
+logs/             the emulator's log
+emulator.json     PID and port of the lab's AWS emulator
+dataplane.json    PIDs and address plan of the running data plane
+last-verify.json  the last verify report
+lock              held by apply and destroy, so two cannot run at once
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+from pathlib import Path
+
+from driver.errors import VpnlabError
+from driver.paths import STATE_ROOT
+
+
+class LabState:
+    def __init__(self, lab: str, root: Path = STATE_ROOT):
+        self.lab = lab
+        self.root = root / lab
+        self.terraform_dir = self.root / "terraform"
+        self.dataplane_dir = self.root / "dataplane"
+        self.logs = self.root / "logs"
+
+    def read(self, name: str) -> dict | None:
+        try:
+            return json.loads((self.root / name).read_text())
+        except FileNotFoundError:
+            return None
+
+    def write(self, name: str, data: dict) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f".{name}.tmp"
+        tmp.write_text(json.dumps(data, indent=2) + "\n")
+        tmp.replace(self.root / name)
+
+    def forget(self, name: str) -> None:
+        (self.root / name).unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def lock(self, operation: str):
+        """Exclusive for this lab; a second apply or destroy fails at once."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another vpnlab process"
+                raise VpnlabError(
+                    f"lab '{self.lab}' is busy: {holder}; wait for it to finish"
+                ) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{operation} by pid {os.getpid()}")
+            handle.flush()
+            try:
+                yield
+            finally:
+                handle.truncate(0)
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
