@@ -18,9 +18,9 @@ from __future__ import annotations
 import base64
 import ipaddress
 import shutil
-import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -95,26 +95,19 @@ def _sync_stack(stack: Path, workdir: Path) -> None:
     shutil.copy(stack / "cdk.tf.json", workdir / "cdk.tf.json")
 
 
-def _warm_up(lab: Lab, url: str) -> threading.Thread:
-    """Load the emulator's lazy data (AMI parameters, managed policies) during init."""
-
-    def touch():
-        ec2, ssm = _clients(lab, url)
-        try:
-            ssm.get_parameter(Name=AL2023_PARAMETER)
-            boto3.client(
-                "iam",
-                endpoint_url=url,
-                region_name=lab.region,
-                aws_access_key_id="testing",
-                aws_secret_access_key="testing",
-            ).list_policies(MaxItems=1)
-        except Exception:  # warming is an optimisation only
-            pass
-
-    thread = threading.Thread(target=touch, daemon=True)
-    thread.start()
-    return thread
+def _ready_emulator(lab: Lab, state: LabState, progress: Progress) -> Emulator:
+    """The lab's running emulator, or a new one; its lazy data (the AMI parameters,
+    IAM's managed policies) loaded, so Terraform does not wait for it."""
+    emulator = running_emulator(state)
+    if emulator is None:
+        state.logs.mkdir(parents=True, exist_ok=True)
+        emulator = Emulator.start(state.logs / "emulator.log")
+        state.write("emulator.json", {"pid": emulator.pid, "port": emulator.port})
+        progress(f"AWS emulator on {emulator.url} (pid {emulator.pid})")
+    session = _session(lab)
+    session.client("ssm", endpoint_url=emulator.url).get_parameter(Name=AL2023_PARAMETER)
+    session.client("iam", endpoint_url=emulator.url).list_policies(MaxItems=1)
+    return emulator
 
 
 def _progress_events(progress: Progress, started: float):
@@ -143,29 +136,22 @@ def _progress_events(progress: Progress, started: float):
 def apply(lab_path: Path, lab: Lab, progress: Progress = print) -> Phases:
     state = LabState(lab.name)
     phases = Phases()
-    with state.lock("apply"):
+    with state.lock("apply"), ThreadPoolExecutor(max_workers=1) as pool:
         started = time.monotonic()
+        # Both wait on child processes: the emulator starts while cdktf synthesizes.
+        emulator_ready = pool.submit(
+            phases.run, "emulator", lambda: _ready_emulator(lab, state, progress)
+        )
         stack = phases.run("synth", lambda: synth(lab_path))
         progress(f"synthesized {lab_path} ({phases.seconds['synth']:.1f} s)")
         _sync_stack(stack, state.terraform_dir)
-        emulator = running_emulator(state)
-        if emulator is None:
-            state.logs.mkdir(parents=True, exist_ok=True)
-            emulator = phases.run("emulator", lambda: Emulator.start(state.logs / "emulator.log"))
-            state.write("emulator.json", {"pid": emulator.pid, "port": emulator.port})
-            progress(f"AWS emulator on {emulator.url} (pid {emulator.pid})")
-        warm = _warm_up(lab, emulator.url)
+        emulator = emulator_ready.result()
         write_provider_override(state.terraform_dir, emulator.url)
         tf = _terraform(lab, state)
         phases.run("init", tf.init)
-        warm.join(timeout=30)
         progress(f"terraform apply against the emulator ({state.terraform_dir})")
-        phases.run(
-            "apply",
-            lambda: tf.stream(
-                "apply", "-auto-approve", on_event=_progress_events(progress, started)
-            ),
-        )
+        on_event = _progress_events(progress, started)
+        phases.run("apply", lambda: tf.stream("apply", "-auto-approve", on_event=on_event))
         outputs = tf.outputs()
         phases.run("dataplane", lambda: build_dataplane(lab, state, emulator.url, outputs))
         progress(

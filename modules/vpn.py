@@ -22,6 +22,7 @@ customer_gateway = resource("customer_gateway")
 vpn_connection = resource("vpn_connection")
 vpn_connection_route = resource("vpn_connection_route")
 vpn_gateway_route_propagation = resource("vpn_gateway_route_propagation")
+vpn_gateway_attachment = resource("vpn_gateway_attachment")
 ssm_parameter = resource("ssm_parameter")
 
 
@@ -66,7 +67,12 @@ class Vpn(Construct):
     ):
         super().__init__(scope, id_)
         vpn = lab.vpn
-        self.vgw = vpn_gateway.VpnGateway(self, "vgw", vpc_id=aws_vpc_id, tags=naming.tags("vgw"))
+        # Created detached and attached by its own resource: the gateways and the
+        # VPN connection then provision in parallel with the VPC instead of after it.
+        self.vgw = vpn_gateway.VpnGateway(self, "vgw", tags=naming.tags("vgw"))
+        attachment = vpn_gateway_attachment.VpnGatewayAttachment(
+            self, "vgw-attachment", vpc_id=aws_vpc_id, vpn_gateway_id=self.vgw.id
+        )
         self.cgw = customer_gateway.CustomerGateway(
             self,
             "cgw",
@@ -112,7 +118,10 @@ class Vpn(Construct):
             )
         # The seed's "route propagation" on the AWS private route table.
         vpn_gateway_route_propagation.VpnGatewayRoutePropagation(
-            self, "propagation", vpn_gateway_id=self.vgw.id, route_table_id=aws_route_table_id
+            self,
+            "propagation",
+            vpn_gateway_id=attachment.vpn_gateway_id,
+            route_table_id=aws_route_table_id,
         )
 
         self.psk_parameters = [

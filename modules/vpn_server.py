@@ -18,6 +18,8 @@ from modules.user_data import user_data
 eip = resource("eip")
 eip_association = resource("eip_association")
 security_group = resource("security_group")
+ingress_rule = resource("vpc_security_group_ingress_rule")
+egress_rule = resource("vpc_security_group_egress_rule")
 route = resource("route")
 
 IKE_PORTS = (500, 4500)  # IKE, and IKE/ESP in UDP behind NAT (NAT-T)
@@ -27,17 +29,6 @@ class VpnServerAddress(Construct):
     def __init__(self, scope: Construct, id_: str, naming: Naming):
         super().__init__(scope, id_)
         self.eip = eip.Eip(self, "eip", domain="vpc", tags=naming.tags("vpn-server-eip"))
-
-
-def ingress(protocol: str, port: int, cidr: str, description: str):
-    return security_group.SecurityGroupIngress(
-        protocol=protocol, from_port=port, to_port=port, cidr_blocks=[cidr], description=description
-    )
-
-
-ALL_EGRESS = security_group.SecurityGroupEgress(
-    protocol="-1", from_port=0, to_port=0, cidr_blocks=["0.0.0.0/0"], description="anything out"
-)
 
 
 class VpnServer(Construct):
@@ -58,22 +49,43 @@ class VpnServer(Construct):
         build_dir,
     ):
         super().__init__(scope, id_)
-        rules = [
-            ingress("udp", port, f"{tunnel}/32", f"{name} from tunnel {n}")
-            for n, tunnel in enumerate(tunnel_addresses, start=1)
-            for port, name in zip(IKE_PORTS, ("IKE", "NAT-T"), strict=True)
-        ]
-        # Forwarded traffic from the on-prem subnets (and their return traffic).
-        rules.append(ingress("-1", 0, str(lab.onprem.vpc_cidr), "on-prem subnets"))
         self.security_group = security_group.SecurityGroup(
             self,
             "sg",
             name=naming.name("vpn-server"),
             vpc_id=vpc_id,
             description="VPN server: IKE/NAT-T from the two tunnels, forwarding on-prem",
-            ingress=rules,
-            egress=[ALL_EGRESS],
             tags=naming.tags("vpn-server"),
+        )
+        # Rules as their own resources: the group does not depend on the VPN
+        # connection, so on destroy the connection and the instance go in parallel.
+        rules = [
+            ("udp", port, f"{tunnel}/32", f"{name}-tunnel{n}", f"{name} from tunnel {n}")
+            for n, tunnel in enumerate(tunnel_addresses, start=1)
+            for port, name in zip(IKE_PORTS, ("ike", "nat-t"), strict=True)
+        ]
+        # Forwarded traffic from the on-prem subnets (and their return traffic).
+        rules.append(("-1", None, str(lab.onprem.vpc_cidr), "onprem", "on-prem subnets"))
+        for protocol, port, cidr, id_, description in rules:
+            ingress_rule.VpcSecurityGroupIngressRule(
+                self,
+                f"in-{id_}",
+                security_group_id=self.security_group.id,
+                ip_protocol=protocol,
+                from_port=port,
+                to_port=port,
+                cidr_ipv4=cidr,
+                description=description,
+                tags=naming.tags("vpn-server", id_),
+            )
+        egress_rule.VpcSecurityGroupEgressRule(
+            self,
+            "out-all",
+            security_group_id=self.security_group.id,
+            ip_protocol="-1",
+            cidr_ipv4="0.0.0.0/0",
+            description="anything out",
+            tags=naming.tags("vpn-server", "out"),
         )
         role = InstanceRole(
             self, "role", naming, "vpn-server", readable_parameters=psk_parameter_arns

@@ -65,11 +65,16 @@ def test_customer_gateway_at_the_elastic_ip_with_the_lab_asn(testing, synth_json
 
 
 def test_virtual_private_gateway_is_attached_to_the_aws_vpc(synth_json):
-    vgw = one(synth_json, "aws_vpn_gateway")
+    vgw_name = next(iter(synth_json["resource"]["aws_vpn_gateway"]))
+    attachment = one(synth_json, "aws_vpn_gateway_attachment")
     aws_vpc = [
         k for k, v in synth_json["resource"]["aws_vpc"].items() if v["cidr_block"] == "10.0.0.0/16"
     ][0]
-    assert vgw["vpc_id"] == f"${{aws_vpc.{aws_vpc}.id}}"
+    assert attachment["vpc_id"] == f"${{aws_vpc.{aws_vpc}.id}}"
+    assert attachment["vpn_gateway_id"] == f"${{aws_vpn_gateway.{vgw_name}.id}}"
+    # Propagation needs the gateway attached: it refers to it through the attachment.
+    propagation = one(synth_json, "aws_vpn_gateway_route_propagation")
+    assert "aws_vpn_gateway_attachment." in propagation["vpn_gateway_id"]
 
 
 def test_vpn_connection_pins_every_tunnel_option_for_both_tunnels(synth_json, seed_lab):
@@ -111,13 +116,33 @@ def test_static_route_and_route_propagation(synth_json):
     assert propagation["route_table_id"] == f"${{aws_route_table.{aws_rt}.id}}"
 
 
-def _vpn_server_sg(synth_json) -> dict:
-    return one(synth_json, "aws_security_group", name="seed-vpn-server")
+def _ingress(synth_json) -> list[dict]:
+    """Every ingress rule of every security group, inline or as its own resource."""
+    rules = [
+        {"protocol": r["protocol"], "from_port": r["from_port"], "cidr": c, "sg": sg["name"]}
+        for sg in resources(synth_json, "aws_security_group")
+        for r in sg.get("ingress", [])
+        for c in r["cidr_blocks"]
+    ]
+    groups = {
+        f"${{aws_security_group.{k}.id}}": v["name"]
+        for k, v in synth_json["resource"]["aws_security_group"].items()
+    }
+    rules += [
+        {
+            "protocol": r["ip_protocol"],
+            "from_port": r.get("from_port", 0),
+            "cidr": r["cidr_ipv4"],
+            "sg": groups[r["security_group_id"]],
+        }
+        for r in resources(synth_json, "aws_vpc_security_group_ingress_rule")
+    ]
+    return rules
 
 
 def test_vpn_server_accepts_ike_and_nat_t_from_each_tunnel_only(synth_json):
-    ingress = _vpn_server_sg(synth_json)["ingress"]
-    udp = sorted((r["from_port"], r["cidr_blocks"][0]) for r in ingress if r["protocol"] == "udp")
+    rules = [r for r in _ingress(synth_json) if r["sg"] == "seed-vpn-server"]
+    udp = sorted((r["from_port"], r["cidr"]) for r in rules if r["protocol"] == "udp")
     connection = next(iter(synth_json["resource"]["aws_vpn_connection"]))
     expected = sorted(
         (port, f"${{aws_vpn_connection.{connection}.tunnel{n}_address}}/32")
@@ -125,19 +150,18 @@ def test_vpn_server_accepts_ike_and_nat_t_from_each_tunnel_only(synth_json):
         for port in (500, 4500)
     )
     assert udp == expected
-    others = [r for r in ingress if r["protocol"] != "udp"]
-    assert [r["cidr_blocks"] for r in others] == [["192.168.0.0/16"]]
+    others = [r["cidr"] for r in rules if r["protocol"] != "udp"]
+    assert others == ["192.168.0.0/16"]
+    group = one(synth_json, "aws_security_group", name="seed-vpn-server")
+    assert "ingress" not in group and "egress" not in group  # no inline rules to fight over
 
 
 def test_nothing_is_open_to_the_internet_and_no_ssh_anywhere(synth_json):
-    for sg in resources(synth_json, "aws_security_group"):
-        for rule in sg.get("ingress", []):
-            assert "0.0.0.0/0" not in rule["cidr_blocks"], (sg["name"], rule)
-            assert not (
-                rule["protocol"] in ("tcp", "-1")
-                and rule["from_port"] <= 22 <= max(rule["to_port"], rule["from_port"])
-                and "0.0.0.0/0" in rule["cidr_blocks"]
-            )
+    rules = _ingress(synth_json)
+    assert len(rules) == 7  # 4 tunnel rules + on-prem forwarding + 2 test hosts' ICMP
+    for rule in rules:
+        assert rule["cidr"] != "0.0.0.0/0", rule
+        assert rule["protocol"] in ("udp", "icmp", "-1"), rule  # no TCP at all: no SSH
 
 
 def test_test_hosts_accept_icmp_from_the_other_side(synth_json):
