@@ -18,9 +18,10 @@ from driver import topology
 from driver.errors import VpnlabError
 from driver.model import Lab
 from driver.render import (
-    SECRETS_PATH,
+    BOOT_TEMPLATES,
     CharonOptions,
     ServerValues,
+    fill_at_boot,
     fill_secrets,
     strongswan_files,
 )
@@ -68,24 +69,27 @@ def from_user_data(
     tunnel_addresses: tuple[str, str],
     charon: CharonOptions,
 ) -> CustomerGateway:
-    """The files the deployed VPN server's user data carries, keys as it would fetch them.
+    """The files the deployed VPN server's user data carries, filled as at boot.
 
     The connection files come from the instance's actual user data (rendered by
-    Terraform's templatefile with the real addresses); ``strongswan.conf`` is
-    the local lab's (userspace ESP, a log file), and the secrets template is
-    filled with the keys read from the SSM parameters, as vpnlab-write-secrets
-    does at boot.
+    Terraform's templatefile); their templates are filled with the tunnel
+    addresses and the keys from SSM, as vpnlab-fill-config does on the
+    instance. ``strongswan.conf`` is the local lab's (userspace ESP, a log file).
     """
     files = {f["path"]: f["content"] for f in yaml.safe_load(user_data)["write_files"]}
+    for path, content in list(files.items()):
+        if path.startswith(BOOT_TEMPLATES + "/"):
+            files[path.removeprefix(BOOT_TEMPLATES)] = fill_at_boot(content, tunnel_addresses, psks)
     style = "swanctl" if "/etc/swanctl/swanctl.conf" in files else "ipsec.conf"
     server = {
         p: c
         for p, c in files.items()
-        if p.startswith(("/etc/swanctl/", "/etc/ipsec.conf", "/etc/sysctl.d/"))
+        if p.startswith(
+            ("/etc/swanctl/", "/etc/ipsec.conf", "/etc/ipsec.secrets", "/etc/sysctl.d/")
+        )
     }
     local = strongswan_files(lab, ServerValues(public_ip, tunnel_addresses), charon)
     server["/etc/strongswan.conf"] = local["/etc/strongswan.conf"]
-    server[SECRETS_PATH[style]] = fill_secrets(files["/etc/vpnlab/secrets.template"], psks)
     return CustomerGateway(
         style,
         server,

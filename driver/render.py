@@ -58,6 +58,11 @@ def psk_placeholder(n: int) -> str:
     return f"@VPNLAB_TUNNEL{n}_PSK@"
 
 
+def address_placeholder(n: int) -> str:
+    """What stands for tunnel n's outside address until boot."""
+    return f"@VPNLAB_TUNNEL{n}_ADDRESS@"
+
+
 @dataclass(frozen=True)
 class ServerValues:
     """What the VPN server's configuration needs besides the lab model."""
@@ -67,10 +72,13 @@ class ServerValues:
     local_address: str = "%defaultroute"  # ipsec.conf left= (the private address)
 
     @classmethod
-    def deferred(cls) -> ServerValues:
+    def at_boot(cls) -> ServerValues:
+        """Values for user data: the Elastic IP from Terraform (it exists before the
+        instance); the tunnel addresses read at boot, so the instance need not wait
+        for the VPN connection (it builds strongSwan meanwhile)."""
         return cls(
             public_ip=Deferred("public_ip"),
-            tunnel_addresses=(Deferred("tunnel1_address"), Deferred("tunnel2_address")),
+            tunnel_addresses=(address_placeholder(1), address_placeholder(2)),
         )
 
 
@@ -150,30 +158,61 @@ SECRETS_PATH = {
 }
 
 
+def fill_at_boot(text: str, tunnel_addresses: tuple[str, str], psks: tuple[str, str]) -> str:
+    """Replace the boot-time placeholders, as vpnlab-fill-config does on the server."""
+    for n, (address, psk) in enumerate(zip(tunnel_addresses, psks, strict=True), start=1):
+        text = text.replace(address_placeholder(n), address).replace(psk_placeholder(n), psk)
+    return text
+
+
 def fill_secrets(text: str, psks: tuple[str, str]) -> str:
+    """Only the keys (files rendered with concrete addresses)."""
     for n, psk in enumerate(psks, start=1):
         text = text.replace(psk_placeholder(n), psk)
     return text
 
 
 def psk_parameter_name(lab: Lab, n: int) -> str:
-    """SSM parameter holding tunnel n's key (created by modules/vpn.py)."""
+    """SSM SecureString holding tunnel n's key (created by modules/vpn.py)."""
     return f"/vpnlab/{lab.name}/tunnel{n}/psk"
 
 
+def address_parameter_name(lab: Lab, n: int) -> str:
+    """SSM String holding tunnel n's outside address (created by modules/vpn.py)."""
+    return f"/vpnlab/{lab.name}/tunnel{n}/address"
+
+
+BOOT_TEMPLATES = "/etc/vpnlab/templates"
+
+
 def vpn_server_user_data(lab: Lab, values: ServerValues) -> str:
-    """The VPN server's cloud-config (no pre-shared key in it)."""
+    """The VPN server's cloud-config: no pre-shared key, no tunnel address in it.
+
+    Files without boot-time placeholders are written as they are; the others
+    go to ``/etc/vpnlab/templates/<path>`` and vpnlab-fill-config writes them
+    to ``<path>`` once the VPN connection's addresses and keys are in SSM.
+    """
     files = strongswan_files(lab, values)
     secrets_path = SECRETS_PATH[lab.strongswan.config_style]
+    placeholders = ("@VPNLAB_TUNNEL",)
     return _render(
         "vpn-server.yaml.j2",
         lab=lab,
         values=values,
-        config_files={p: c for p, c in files.items() if p != secrets_path},
+        config_files={p: c for p, c in files.items() if not any(x in c for x in placeholders)},
+        boot_templates={p: c for p, c in files.items() if any(x in c for x in placeholders)},
+        templates_dir=BOOT_TEMPLATES,
         secrets_path=secrets_path,
-        secrets_template=files[secrets_path],
-        psk_parameters=[psk_parameter_name(lab, n) for n in (1, 2)],
-        placeholders=[psk_placeholder(n) for n in (1, 2)],
+        parameters=[
+            {
+                "n": n,
+                "address": address_parameter_name(lab, n),
+                "psk": psk_parameter_name(lab, n),
+                "address_placeholder": address_placeholder(n),
+                "psk_placeholder": psk_placeholder(n),
+            }
+            for n in (1, 2)
+        ],
     )
 
 

@@ -54,7 +54,7 @@ class LabStack(TerraformStack):
             private_route_table_id=onprem.private_route_table.id,
             ami=ami,
             tunnel_addresses=vpn.tunnel_addresses,
-            psk_parameter_arns=[p.arn for p in vpn.psk_parameters],
+            parameter_arns=[p.arn for p in vpn.psk_parameters + vpn.address_parameters],
             build_dir=build_dir,
         )
         test_role = InstanceRole(self, "test-host-role", naming, "test-host")

@@ -14,6 +14,7 @@ from cdktf import TerraformVariable
 from constructs import Construct
 
 from driver.model import Lab, Tunnel
+from driver.render import address_parameter_name, psk_parameter_name
 from modules.aws import resource
 from modules.naming import Naming
 
@@ -124,15 +125,29 @@ class Vpn(Construct):
             route_table_id=aws_route_table_id,
         )
 
+        # What the VPN server reads at boot: it is created without waiting for
+        # this connection, and waits for these parameters instead.
         self.psk_parameters = [
             ssm_parameter.SsmParameter(
                 self,
                 f"tunnel{n}-psk",
-                name=f"/vpnlab/{lab.name}/tunnel{n}/psk",
+                name=psk_parameter_name(lab, n),
                 type="SecureString",
                 value=getattr(self.connection, f"tunnel{n}_preshared_key"),
                 description=f"Pre-shared key of tunnel {n}; read by the VPN server at boot",
                 tags=naming.tags(f"tunnel{n}-psk"),
+            )
+            for n in (1, 2)
+        ]
+        self.address_parameters = [
+            ssm_parameter.SsmParameter(
+                self,
+                f"tunnel{n}-address",
+                name=address_parameter_name(lab, n),
+                type="String",
+                value=getattr(self.connection, f"tunnel{n}_address"),
+                description=f"Outside address of tunnel {n}; read by the VPN server at boot",
+                tags=naming.tags(f"tunnel{n}-address"),
             )
             for n in (1, 2)
         ]

@@ -1,8 +1,10 @@
 """The strongSwan VPN server: Elastic IP, security group, instance, on-prem route.
 
 The Elastic IP is created first (``VpnServerAddress``): the customer gateway
-needs its address before the VPN connection exists, and the server's user data
-needs the connection's tunnel addresses, so the instance comes last.
+needs its address before the VPN connection exists. The instance does not
+wait for the VPN connection: it builds strongSwan while AWS provisions the
+connection, and reads the tunnel addresses and keys from SSM when they exist.
+Only the security group rules name the tunnel addresses.
 """
 
 from constructs import Construct
@@ -45,7 +47,7 @@ class VpnServer(Construct):
         private_route_table_id: str,
         ami: str,
         tunnel_addresses: list[str],
-        psk_parameter_arns: list[str],
+        parameter_arns: list[str],
         build_dir,
     ):
         super().__init__(scope, id_)
@@ -87,10 +89,10 @@ class VpnServer(Construct):
             description="anything out",
             tags=naming.tags("vpn-server", "out"),
         )
-        role = InstanceRole(
-            self, "role", naming, "vpn-server", readable_parameters=psk_parameter_arns
-        )
-        rendered = vpn_server_user_data(lab, ServerValues.deferred())
+        role = InstanceRole(self, "role", naming, "vpn-server", readable_parameters=parameter_arns)
+        # No tunnel address in user data: the instance does not wait for the VPN
+        # connection (it reads the addresses from SSM at boot).
+        rendered = vpn_server_user_data(lab, ServerValues.at_boot())
         self.instance = hardened_instance(
             self,
             "instance",
@@ -105,11 +107,7 @@ class VpnServer(Construct):
                 "vpn-server",
                 rendered,
                 build_dir,
-                {
-                    "public_ip": address.eip.public_ip,
-                    "tunnel1_address": tunnel_addresses[0],
-                    "tunnel2_address": tunnel_addresses[1],
-                },
+                {"public_ip": address.eip.public_ip},
             ),
             tags=naming.tags("vpn-server"),
         )

@@ -10,6 +10,8 @@ from driver.render import ServerValues, strongswan_files, vpn_server_user_data
 GOLDEN = PROJECT / "tests" / "golden"
 # Documentation addresses: the VPN server's Elastic IP and the two tunnels.
 EXAMPLE = ServerValues(public_ip="203.0.113.10", tunnel_addresses=("198.51.100.1", "198.51.100.2"))
+# User data as it ships: tunnel addresses filled at boot (the EIP shown concrete).
+AT_BOOT = dataclasses.replace(ServerValues.at_boot(), public_ip=EXAMPLE.public_ip)
 
 
 def seed_in_style(style: str) -> Lab:
@@ -27,5 +29,5 @@ def renders() -> dict[Path, str]:
         base = GOLDEN / f"seed-{style}"
         for path, content in strongswan_files(lab, EXAMPLE).items():
             out[base / path.lstrip("/")] = content
-        out[base / "user-data.yaml"] = vpn_server_user_data(lab, EXAMPLE)
+        out[base / "user-data.yaml"] = vpn_server_user_data(lab, AT_BOOT)
     return out

@@ -9,6 +9,7 @@ import os
 import secrets
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -18,7 +19,7 @@ from driver.charon import Charon
 from driver.netns import Namespace
 from driver.render import CharonOptions, fill_secrets, strongswan_files, vpn_server_user_data
 from tests.conftest import requires_root
-from tests.goldens import EXAMPLE, seed_in_style
+from tests.goldens import AT_BOOT, EXAMPLE, seed_in_style
 
 pytestmark = [pytest.mark.root, pytest.mark.strongswan, requires_root()]
 
@@ -118,43 +119,65 @@ def test_every_algorithm_aws_offers_is_accepted_by_strongswan(isolated_charon):
     assert "invalid" not in charon.log().lower()
 
 
-def test_boot_writes_keys_from_ssm_with_mode_0600_and_never_logs_them(tmp_path):
-    """vpnlab-write-secrets as the instance runs it, with a stand-in ``aws`` CLI."""
+def test_boot_fills_the_configuration_from_ssm_and_never_logs_keys(tmp_path):
+    """vpnlab-fill-config as the instance runs it, with a stand-in ``aws`` CLI that
+    answers the tunnel addresses and keys the VPN connection put into SSM."""
     lab = seed_in_style("ipsec.conf")
-    files = {}
-    for f in yaml.safe_load(vpn_server_user_data(lab, EXAMPLE))["write_files"]:
-        files[f["path"]] = f["content"]
-    (tmp_path / "bin").mkdir()
-    (tmp_path / "etc-vpnlab").mkdir()
-    (tmp_path / "etc-vpnlab" / "secrets.template").write_text(files["/etc/vpnlab/secrets.template"])
-    (tmp_path / "ipsec.secrets").write_text("")
-    script = tmp_path / "vpnlab-write-secrets"
-    script.write_text(files["/usr/local/sbin/vpnlab-write-secrets"])
+    files = {
+        f["path"]: f["content"]
+        for f in yaml.safe_load(vpn_server_user_data(lab, AT_BOOT))["write_files"]
+    }
+    templates = tmp_path / "etc-vpnlab" / "templates"
+    for path, content in files.items():
+        if path.startswith("/etc/vpnlab/templates/"):
+            target = templates / path.removeprefix("/etc/vpnlab/templates/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content)
+    for name in ("ipsec.conf", "ipsec.secrets"):
+        (tmp_path / name).write_text("")
+    script = tmp_path / "vpnlab-fill-config"
+    script.write_text(files["/usr/local/sbin/vpnlab-fill-config"])
     script.chmod(0o755)
+    (tmp_path / "bin").mkdir()
     fake_aws = tmp_path / "bin" / "aws"
     fake_aws.write_text(
-        "#!/bin/bash\n# answers get-parameter with a key per name\n"
-        f'case "$*" in *tunnel1*) echo {PSKS[0]};; *tunnel2*) echo {PSKS[1]};; '
-        "esac\n"
+        "#!/bin/bash\n# get-parameter: tunnel addresses and keys, as SSM would answer\n"
+        'case "$*" in\n'
+        "  *tunnel1/address*) echo 198.51.100.1;; *tunnel2/address*) echo 198.51.100.2;;\n"
+        f"  *tunnel1/psk*) echo {PSKS[0]};; *tunnel2/psk*) echo {PSKS[1]};;\n"
+        "  *) exit 255;;\nesac\n"
     )
     fake_aws.chmod(0o755)
-    mounts = (
-        f"mount --bind {tmp_path}/etc-vpnlab /etc/vpnlab 2>/dev/null || "
-        f"(mkdir -p /etc/vpnlab && mount --bind {tmp_path}/etc-vpnlab /etc/vpnlab); "
-        f"mount --bind {tmp_path}/ipsec.secrets /etc/ipsec.secrets; "
+    mounts = "; ".join(
+        [
+            f"mkdir -p /etc/vpnlab && mount --bind {tmp_path}/etc-vpnlab /etc/vpnlab",
+            f"mount --bind {tmp_path}/ipsec.conf /etc/ipsec.conf",
+            f"mount --bind {tmp_path}/ipsec.secrets /etc/ipsec.secrets",
+            str(script),
+        ]
     )
     env = {**os.environ, "PATH": f"{tmp_path}/bin:{os.environ['PATH']}"}
-    proc = subprocess.run(
-        ["unshare", "--mount", "--propagation", "private", "sh", "-ec", mounts + str(script)],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    assert proc.returncode == 0, proc.stderr
+    mount_point = Path("/etc/vpnlab")  # mounts are private, but mkdir is the host's
+    existed = mount_point.exists()
+    try:
+        proc = subprocess.run(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-ec", mounts],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+    finally:
+        if not existed:
+            mount_point.rmdir()
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    conf = (tmp_path / "ipsec.conf").read_text()
+    assert "right = 198.51.100.1" in conf and "rightid = 198.51.100.2" in conf
     written = (tmp_path / "ipsec.secrets").read_text()
     assert f'203.0.113.10 198.51.100.1 : PSK "{PSKS[0]}"' in written
     assert f'203.0.113.10 198.51.100.2 : PSK "{PSKS[1]}"' in written
-    assert "@VPNLAB_" not in written
+    assert "@VPNLAB_" not in conf + written
     assert oct((tmp_path / "ipsec.secrets").stat().st_mode & 0o777) == "0o600"
     assert not any(psk in proc.stdout + proc.stderr for psk in PSKS)
-    assert "pre-shared keys written to /etc/ipsec.secrets (mode 0600)" in proc.stdout
+    assert "wrote /etc/ipsec.secrets" in proc.stdout
+    assert "tunnel addresses: 198.51.100.1, 198.51.100.2" in proc.stdout

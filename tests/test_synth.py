@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from driver.paths import PROJECT
-from driver.render import psk_parameter_name
+from driver.render import address_parameter_name, psk_parameter_name
 from modules.vpn import tunnel_arguments
 from tests.conftest import SEED, one, resources
 
@@ -194,7 +194,7 @@ def test_every_instance_is_hardened(synth_json):
         assert instance["user_data"].startswith("${templatefile(")
 
 
-def test_instance_roles_for_ssm_and_the_two_psk_parameters(synth_json):
+def test_instance_roles_for_ssm_and_the_tunnel_parameters(synth_json):
     attachments = resources(synth_json, "aws_iam_role_policy_attachment")
     assert {a["policy_arn"] for a in attachments} == {
         "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"
@@ -202,18 +202,24 @@ def test_instance_roles_for_ssm_and_the_two_psk_parameters(synth_json):
     assert len(resources(synth_json, "aws_iam_instance_profile")) == 2
     policy = one(synth_json, "aws_iam_role_policy")["policy"]
     arns = re.findall(r"aws_ssm_parameter\.([^.]+)\.arn", policy)
-    assert len(arns) == 2 and "ssm:GetParameter" in policy and '"*"' not in policy
+    # The VPN server may read exactly the two keys and the two tunnel addresses.
+    assert len(arns) == 4 and "ssm:GetParameter" in policy and '"*"' not in policy
 
 
-def test_psk_parameters_are_secure_strings_fed_by_the_connection(synth_json, seed_lab):
-    parameters = resources(synth_json, "aws_ssm_parameter")
-    assert sorted(p["name"] for p in parameters) == [
-        psk_parameter_name(seed_lab, 1),
-        psk_parameter_name(seed_lab, 2),
-    ]
-    for p in parameters:
-        assert p["type"] == "SecureString"
-        assert re.match(r"^\$\{aws_vpn_connection\.[^.]+\.tunnel[12]_preshared_key\}$", p["value"])
+def test_tunnel_parameters_are_fed_by_the_connection(synth_json, seed_lab):
+    parameters = {p["name"]: p for p in resources(synth_json, "aws_ssm_parameter")}
+    for n in (1, 2):
+        psk = parameters.pop(psk_parameter_name(seed_lab, n))
+        assert psk["type"] == "SecureString"
+        assert re.match(
+            rf"^\$\{{aws_vpn_connection\.[^.]+\.tunnel{n}_preshared_key\}}$", psk["value"]
+        )
+        address = parameters.pop(address_parameter_name(seed_lab, n))
+        assert address["type"] == "String"
+        assert re.match(
+            rf"^\$\{{aws_vpn_connection\.[^.]+\.tunnel{n}_address\}}$", address["value"]
+        )
+    assert parameters == {}
 
 
 def test_reachability_paths(synth_json):
@@ -258,8 +264,15 @@ def test_one_naming_function_and_tag_order(synth_json):
 def test_user_data_templates_take_terraform_values_whole(synth_dir):
     template = next(synth_dir.glob("assets/vpn-server*/*/vpn-server.yaml.tftpl")).read_text()
     variables = set(re.findall(r"(?<!\$)\$\{([^}]*)\}", template))
-    assert variables == {"public_ip", "tunnel1_address", "tunnel2_address"}
+    assert variables == {"public_ip"}  # tunnel addresses come from SSM at boot
     assert "$${" in template  # shell's own ${...} escaped for Terraform
+
+
+def test_the_vpn_server_does_not_wait_for_the_vpn_connection(synth_json):
+    """It builds strongSwan while AWS provisions the connection (minutes on AWS)."""
+    server = one(synth_json, "aws_instance", source_dest_check=False)
+    assert "aws_vpn_connection" not in json.dumps(server)
+    assert "templatefile(" in server["user_data"] and "aws_eip." in server["user_data"]
 
 
 def test_tag_precedence_is_name_then_lab_then_resource(seed_lab):
