@@ -350,7 +350,13 @@ def wait_for_telemetry(ec2, connection_id: str, timeout: float, progress: Progre
 
 
 def destroy(lab: Lab, progress: Progress = print) -> list[str]:
-    """Tear everything down; return what is left (empty when clean)."""
+    """Tear everything down; return what is left (empty when clean).
+
+    Resources the emulator holds that Terraform's state does not know (an
+    apply killed before Terraform saved its state created them) are reported,
+    and go with the emulator: locally nothing outlives it. On AWS they would
+    be real leaks, which is why they are listed.
+    """
     state = LabState(lab.name)
     leaks: list[str] = []
     with state.lock("destroy"):
@@ -365,14 +371,21 @@ def destroy(lab: Lab, progress: Progress = print) -> list[str]:
                 "-refresh=false",
                 on_event=_progress_events(progress, started),
             )
-            leaks += tagged_leftovers(lab, emulator.url)
         elif not emulator:
             progress("no emulator running: the lab's emulated resources are already gone")
+        if emulator:
+            orphans = tagged_leftovers(lab, emulator.url)
+            if orphans:
+                progress(
+                    f"not in Terraform's state (an interrupted apply made them), removed "
+                    f"with the emulator: {'; '.join(orphans)}"
+                )
         leaks += stop_dataplane(lab, state)
         record = state.read("emulator.json")
         if record:
-            Emulator(port=record["port"], pid=record["pid"]).stop()
-            if Emulator(port=record["port"], pid=record["pid"]).alive():
+            stopped = Emulator(port=record["port"], pid=record["pid"])
+            stopped.stop()
+            if stopped.alive():
                 leaks.append(f"emulator pid {record['pid']} still running")
         leaks += [f"namespace {n}" for n in existing(lab.name)]
         state.remove()

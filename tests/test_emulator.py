@@ -1,0 +1,200 @@
+"""Each of vpnlab's emulator extensions, through boto3 against the running emulator."""
+
+import boto3
+import pytest
+
+from driver.emulator_ext import RESERVED_INSIDE
+
+
+@pytest.fixture(scope="module")
+def ec2(emulator):
+    return boto3.client(
+        "ec2",
+        region_name="ap-northeast-1",
+        endpoint_url=emulator.url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+@pytest.fixture(scope="module")
+def gateways(ec2):
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    vgw = ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+    ec2.attach_vpn_gateway(VpcId=vpc, VpnGatewayId=vgw)
+    eip = ec2.allocate_address(Domain="vpc")["PublicIp"]
+    cgw = ec2.create_customer_gateway(Type="ipsec.1", PublicIp=eip, BgpAsn=65000)
+    return {"vpc": vpc, "vgw": vgw, "eip": eip, "cgw": cgw["CustomerGateway"]["CustomerGatewayId"]}
+
+
+def connection(ec2, gateways, tunnels, tag="emulator-test"):
+    created = ec2.create_vpn_connection(
+        Type="ipsec.1",
+        CustomerGatewayId=gateways["cgw"],
+        VpnGatewayId=gateways["vgw"],
+        Options={
+            "StaticRoutesOnly": True,
+            "LocalIpv4NetworkCidr": "192.168.0.0/16",
+            "RemoteIpv4NetworkCidr": "10.9.0.0/16",
+            "TunnelOptions": tunnels,
+        },
+        TagSpecifications=[
+            {"ResourceType": "vpn-connection", "Tags": [{"Key": "vpnlab:lab", "Value": tag}]}
+        ],
+    )
+    return created["VpnConnection"]["VpnConnectionId"]
+
+
+def describe(ec2, connection_id):
+    return ec2.describe_vpn_connections(VpnConnectionIds=[connection_id])["VpnConnections"][0]
+
+
+def test_elastic_ips_come_from_the_documentation_range(gateways):
+    assert gateways["eip"].startswith("203.0.113.")
+
+
+def test_vpn_connection_keeps_its_options_and_tunnel_options(ec2, gateways):
+    requested = {
+        "TunnelInsideCidr": "169.254.20.0/30",
+        "PreSharedKey": "requested.key_1",
+        "Phase1EncryptionAlgorithms": [{"Value": "AES256-GCM-16"}],
+        "Phase1IntegrityAlgorithms": [{"Value": "SHA2-384"}],
+        "Phase1DHGroupNumbers": [{"Value": 20}],
+        "Phase1LifetimeSeconds": 14400,
+        "Phase2DHGroupNumbers": [{"Value": 14}],
+        "IKEVersions": [{"Value": "ikev2"}],
+        "DPDTimeoutSeconds": 40,
+        "DPDTimeoutAction": "restart",
+        "StartupAction": "start",
+        "RekeyMarginTimeSeconds": 300,
+    }
+    found = describe(ec2, connection(ec2, gateways, [requested, {}]))
+    options = found["Options"]
+    assert options["StaticRoutesOnly"] is True
+    assert (options["LocalIpv4NetworkCidr"], options["RemoteIpv4NetworkCidr"]) == (
+        "192.168.0.0/16",
+        "10.9.0.0/16",
+    )
+    first, second = options["TunnelOptions"]
+    assert first["TunnelInsideCidr"] == "169.254.20.0/30"
+    assert first["PreSharedKey"] == "requested.key_1"
+    assert first["Phase1EncryptionAlgorithms"] == [{"Value": "AES256-GCM-16"}]
+    assert first["Phase1DHGroupNumbers"] == [{"Value": 20}]
+    assert first["IkeVersions"] == [{"Value": "ikev2"}]
+    assert (
+        first["Phase1LifetimeSeconds"],
+        first["DpdTimeoutSeconds"],
+        first["DpdTimeoutAction"],
+        first["StartupAction"],
+        first["RekeyMarginTimeSeconds"],
+    ) == (14400, 40, "restart", "start", 300)
+    # Not requested: AWS's defaults and AWS's rules for generated values.
+    assert second["Phase1LifetimeSeconds"] == 28800 and second["DpdTimeoutSeconds"] == 30
+    assert second["TunnelInsideCidr"].startswith("169.254.")
+    assert second["TunnelInsideCidr"] not in RESERVED_INSIDE
+    psk = second["PreSharedKey"]
+    assert 8 <= len(psk) <= 64 and psk[0] != "0"
+    assert set(psk) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._")
+
+
+def test_two_distinct_outside_addresses_in_the_configuration_too(ec2, gateways):
+    found = describe(ec2, connection(ec2, gateways, [{}, {}]))
+    addresses = [t["OutsideIpAddress"] for t in found["Options"]["TunnelOptions"]]
+    assert len(set(addresses)) == 2
+    assert all(a.startswith("198.51.100.") for a in addresses)
+    configuration = found["CustomerGatewayConfiguration"]
+    for tunnel in found["Options"]["TunnelOptions"]:
+        assert tunnel["OutsideIpAddress"] in configuration
+        assert f"<pre_shared_key>{tunnel['PreSharedKey']}</pre_shared_key>" in configuration
+    assert gateways["eip"] in configuration
+
+
+def test_static_routes_are_stored_and_filterable(ec2, gateways):
+    connection_id = connection(ec2, gateways, [{}, {}])
+    ec2.create_vpn_connection_route(
+        VpnConnectionId=connection_id, DestinationCidrBlock="192.168.0.0/16"
+    )
+    assert describe(ec2, connection_id)["Routes"] == [
+        {"DestinationCidrBlock": "192.168.0.0/16", "Source": "Static", "State": "available"}
+    ]
+    filtered = ec2.describe_vpn_connections(
+        Filters=[
+            {"Name": "route.destination-cidr-block", "Values": ["192.168.0.0/16"]},
+            {"Name": "vpn-connection-id", "Values": [connection_id]},
+        ]
+    )["VpnConnections"]
+    assert [c["VpnConnectionId"] for c in filtered] == [connection_id]
+    ec2.delete_vpn_connection_route(
+        VpnConnectionId=connection_id, DestinationCidrBlock="192.168.0.0/16"
+    )
+    assert describe(ec2, connection_id)["Routes"] == []
+
+
+def test_route_propagation_shows_in_describe_route_tables(ec2, gateways):
+    connection_id = connection(ec2, gateways, [{}, {}])
+    ec2.create_vpn_connection_route(
+        VpnConnectionId=connection_id, DestinationCidrBlock="172.31.0.0/16"
+    )
+    table = ec2.create_route_table(VpcId=gateways["vpc"])["RouteTable"]["RouteTableId"]
+    ec2.enable_vgw_route_propagation(RouteTableId=table, GatewayId=gateways["vgw"])
+    found = ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"][0]
+    assert found["PropagatingVgws"] == [{"GatewayId": gateways["vgw"]}]
+    propagated = [r for r in found["Routes"] if r["Origin"] == "EnableVgwRoutePropagation"]
+    assert {
+        "DestinationCidrBlock": "172.31.0.0/16",
+        "GatewayId": gateways["vgw"],
+        "Origin": "EnableVgwRoutePropagation",
+        "State": "active",
+    } in propagated
+    ec2.disable_vgw_route_propagation(RouteTableId=table, GatewayId=gateways["vgw"])
+    found = ec2.describe_route_tables(RouteTableIds=[table])["RouteTables"][0]
+    assert found.get("PropagatingVgws", []) == []
+    assert all(r["Origin"] != "EnableVgwRoutePropagation" for r in found["Routes"])
+
+
+def test_telemetry_is_down_without_a_data_plane(ec2, gateways):
+    """UP only when the emulated VGW's SAs are up; test_local_target shows UP."""
+    found = describe(ec2, connection(ec2, gateways, [{}, {}], tag="no-such-lab"))
+    assert [t["Status"] for t in found["VgwTelemetry"]] == ["DOWN", "DOWN"]
+    assert {t["OutsideIpAddress"] for t in found["VgwTelemetry"]} == {
+        t["OutsideIpAddress"] for t in found["Options"]["TunnelOptions"]
+    }
+
+
+def test_instances_avoid_reserved_addresses_and_get_a_root_volume_size(ec2, gateways):
+    subnet = ec2.create_subnet(VpcId=gateways["vpc"], CidrBlock="10.9.1.0/28")["Subnet"]
+    images = ec2.describe_images()["Images"]
+    reservation = ec2.run_instances(
+        ImageId=images[0]["ImageId"],
+        MinCount=8,
+        MaxCount=8,
+        SubnetId=subnet["SubnetId"],
+        BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"Encrypted": True}}],
+    )
+    for instance in reservation["Instances"]:
+        last_octet = int(instance["PrivateIpAddress"].rsplit(".", 1)[1])
+        assert 4 <= last_octet <= 14  # not .0-.3 (AWS's), not .15 (broadcast)
+
+
+def test_network_insights_paths(ec2, gateways):
+    created = ec2.create_network_insights_path(
+        Source="i-123",
+        Destination=gateways["vgw"],
+        Protocol="tcp",
+        DestinationPort=443,
+        TagSpecifications=[
+            {"ResourceType": "network-insights-path", "Tags": [{"Key": "vpnlab:lab", "Value": "t"}]}
+        ],
+    )
+    path_id = created["NetworkInsightsPath"]["NetworkInsightsPathId"]
+    found = ec2.describe_network_insights_paths(NetworkInsightsPathIds=[path_id])
+    path = found["NetworkInsightsPaths"][0]
+    assert (path["Destination"], path["Protocol"], path["DestinationPort"]) == (
+        gateways["vgw"],
+        "tcp",
+        443,
+    )
+    assert path["Tags"] == [{"Key": "vpnlab:lab", "Value": "t"}]
+    ec2.delete_network_insights_path(NetworkInsightsPathId=path_id)
+    with pytest.raises(ec2.exceptions.ClientError, match="NotFound"):
+        ec2.describe_network_insights_paths(NetworkInsightsPathIds=[path_id])

@@ -1,0 +1,118 @@
+"""``make apply / verify / destroy`` on the local target: Terraform really applies to
+the embedded emulator and strongSwan really negotiates (root)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import boto3
+import pytest
+
+from driver import local_target
+from driver.emulator import Emulator
+from driver.model import load_lab
+from driver.netns import existing
+from driver.paths import PROJECT
+from driver.state import LabState
+from tests.conftest import requires_root
+from tests.test_model import lab_with
+
+pytestmark = [pytest.mark.root, pytest.mark.terraform, pytest.mark.strongswan, requires_root()]
+
+
+def lab_file(tmp_path, name: str):
+    path = tmp_path / f"{name}.yml"
+    path.write_text(lab_with(("name", name)))
+    return path, load_lab(path)
+
+
+def assert_nothing_left(lab, emulator_pid: int | None):
+    assert existing(lab.name) == []
+    assert not LabState(lab.name).root.exists()
+    if emulator_pid:
+        assert not Emulator(port=0, pid=emulator_pid).alive()
+
+
+def test_full_cycle_second_plan_clean_wrong_key_named_then_nothing_left(tmp_path):
+    path, lab = lab_file(tmp_path, "cycle")
+    state = LabState(lab.name)
+    lines: list[str] = []
+    try:
+        local_target.apply(path, lab, progress=lines.append)
+        assert any("aws_vpn_connection." in line and "created" in line for line in lines)
+
+        report = local_target.verify(lab, progress=lambda m: None)
+        assert report.passed, [(c.name, c.detail) for c in report.checks if not c.passed]
+        assert report.checks[0].name == "VgwTelemetry: both tunnels UP"
+        assert report.checks[0].detail.count(" UP") == 2
+
+        # The Terraform that ran is in sync with the emulator: nothing to change.
+        assert local_target._terraform(lab, state).plan() == 0
+
+        # Apply again converges: no resource created, the data plane rebuilt.
+        again: list[str] = []
+        local_target.apply(path, lab, progress=again.append)
+        assert not [line for line in again if "created" in line]
+        assert local_target.verify(lab, progress=lambda m: None).passed
+
+        # The key the VPN server reads from SSM is not AWS's: verify names it.
+        emulator = local_target.running_emulator(state)
+        ssm = boto3.client(
+            "ssm",
+            endpoint_url=emulator.url,
+            region_name=lab.region,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        ssm.put_parameter(
+            Name=f"/vpnlab/{lab.name}/tunnel1/psk",
+            Value="typed.by_hand_wrong",
+            Type="SecureString",
+            Overwrite=True,
+        )
+        outputs = local_target._terraform(lab, state).outputs()
+        local_target.build_dataplane(lab, state, emulator.url, outputs)
+        report = local_target.verify(lab, progress=lambda m: None)
+        assert not report.passed
+        details = {c.name: c.detail for c in report.checks}
+        assert "DOWN" in details["VgwTelemetry: both tunnels UP"]
+        assert "wrong pre-shared key (AUTHENTICATION_FAILED)" in details["vgw: tunnel Tunnel1"]
+        assert "typed.by_hand_wrong" not in report.to_json()
+    finally:
+        record = state.read("emulator.json")
+        leaks = local_target.destroy(lab, progress=lambda m: None)
+    assert leaks == []
+    assert_nothing_left(lab, record and record["pid"])
+
+
+def test_apply_killed_half_way_then_destroy_leaves_nothing(tmp_path):
+    path, lab = lab_file(tmp_path, "killed")
+    state = LabState(lab.name)
+    apply = subprocess.Popen(
+        [sys.executable, "-m", "driver.cli", "apply", str(path)],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    try:
+        for line in apply.stdout:  # kill it once Terraform is creating resources
+            if "created" in line or time.monotonic() > deadline:
+                break
+        os.killpg(apply.pid, signal.SIGKILL)  # vpnlab, terraform and the provider
+        apply.wait(timeout=10)
+        record = state.read("emulator.json")
+        assert record, "the emulator had been started"
+        assert (state.terraform_dir / "terraform.tfstate").exists()
+    finally:
+        said: list[str] = []
+        leaks = local_target.destroy(lab, progress=said.append)
+    assert leaks == []
+    assert_nothing_left(lab, record["pid"])
+    # Whatever the killed apply created but never saved in state was named, then removed.
+    orphans = [line for line in said if line.startswith("not in Terraform's state")]
+    assert not orphans or "removed with the emulator" in orphans[0]
