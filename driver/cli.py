@@ -85,8 +85,18 @@ def _local_lab(args):
 
 def cmd_apply(args) -> int:
     from driver import local_target
+    from driver.lint import lint, report
 
-    local_target.apply(args.lab, _local_lab(args))
+    lab = _local_lab(args)
+    if not args.skip_lint:
+        findings = lint(args.lab)
+        errors = [f for f in findings if f.severity == "error"]
+        if errors:
+            print(report(errors, as_json=False), file=sys.stderr)
+            raise VpnlabError(
+                "lint found errors: nothing was applied (--skip-lint to apply anyway)"
+            )
+    local_target.apply(args.lab, lab)
     return 0
 
 
@@ -113,6 +123,16 @@ def cmd_status(args) -> int:
 
     print(local_target.status(load_lab(args.lab)))
     return 0
+
+
+def cmd_lint(args) -> int:
+    from driver.lint import lint, report
+
+    if args.cgw_secrets and not args.cgw_config:
+        raise VpnlabError("--cgw-secrets goes with --cgw-config")
+    findings = lint(args.lab, args.cgw_config, args.cgw_secrets)
+    print(report(findings, args.json))
+    return 1 if any(f.severity == "error" for f in findings) else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -179,7 +199,29 @@ def build_parser() -> argparse.ArgumentParser:
         )
         if name == "verify":
             p.add_argument("--json", action="store_true", help="print the report as JSON")
+        if name == "apply":
+            p.add_argument(
+                "--skip-lint",
+                action="store_true",
+                help="apply even if `vpnlab lint` finds errors (experts)",
+            )
     lab_command("status", cmd_status, "what of the lab is up: emulator, resources, data plane")
+    p = lab_command(
+        "lint", cmd_lint, "offline checks of the lab and of a customer's strongSwan configuration"
+    )
+    p.add_argument(
+        "--cgw-config",
+        type=Path,
+        metavar="FILE",
+        help="an ipsec.conf or swanctl.conf to check against the lab",
+    )
+    p.add_argument(
+        "--cgw-secrets",
+        type=Path,
+        metavar="FILE",
+        help="the ipsec.secrets (or swanctl secrets) that go with it",
+    )
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
     return parser
 
 

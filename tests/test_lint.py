@@ -1,0 +1,250 @@
+"""vpnlab lint: every rule triggered by one input and silent on its fix."""
+
+import ipaddress
+import json
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from driver import aws_rules
+from driver.lint import RULES, lint, lint_config, lint_lab
+from driver.model import parse_lab
+from driver.paths import PROJECT
+from driver.render import fill_secrets, strongswan_files
+from tests.goldens import EXAMPLE, seed_in_style
+from tests.test_model import lab_with
+
+SEED = PROJECT / "labs" / "seed.yml"
+VENDOR = PROJECT / "tests" / "fixtures" / "seed-vendor"
+INHERENT = {"conf-identical-selectors", "conf-mtu", "lab-dpd-clear"}  # policy-based by design
+
+
+def rules(findings, severity=None) -> list[str]:
+    return sorted(f.rule for f in findings if severity in (None, f.severity))
+
+
+@pytest.fixture
+def good_config(tmp_path):
+    """vpnlab's own rendering of the seed, as a customer would receive it."""
+    lab = seed_in_style("ipsec.conf")
+    files = strongswan_files(lab, EXAMPLE)
+    conf, secrets = tmp_path / "ipsec.conf", tmp_path / "ipsec.secrets"
+    conf.write_text(files["/etc/ipsec.conf"])
+    secrets.write_text(fill_secrets(files["/etc/ipsec.secrets"], ("key.one_abc", "key.two_abc")))
+    return lab, conf, secrets
+
+
+def lint_variant(good_config, old: str, new: str, count: int = -1):
+    lab, conf, secrets = good_config
+    text = conf.read_text()
+    assert old in text
+    conf.write_text(text.replace(old, new, count))
+    return lint_config(lab, conf, secrets)
+
+
+def test_the_rendered_configuration_is_clean(good_config):
+    lab, conf, secrets = good_config
+    assert set(rules(lint_config(lab, conf, secrets))) <= INHERENT
+    assert set(rules(lint_lab(lab, "seed.yml"))) <= INHERENT
+
+
+CONFIG_CASES = [
+    ("conf-duplicate-key", "    auto = start\n", "    auto = start\n    auto = start\n"),
+    ("conf-host-bits", "leftsubnet = 192.168.0.0/16", "leftsubnet = 192.168.1.0/16"),
+    ("conf-selectors", "rightsubnet = 10.0.0.0/16", "rightsubnet = 10.0.0.0/24"),
+    ("conf-leftid", "leftid = 203.0.113.10", "leftid = 192.168.0.10"),
+    ("conf-right", "right = 198.51.100.2", "right = 198.51.100.1"),
+    ("conf-secret-missing", "right = 198.51.100.2", "right = 198.51.100.9"),
+    ("conf-dpdaction", "dpdaction = restart", "dpdaction = clear"),
+    ("conf-keyingtries", "keyingtries = %forever", "keyingtries = 3"),
+    ("conf-no-common-ike", "ike = aes256-sha256-modp2048!", "ike = aes128-sha256-modp2048!"),
+    ("conf-no-common-esp", "esp = aes256-sha256-modp2048!", "esp = aes256gcm16-modp2048!"),
+    ("conf-no-pfs", "esp = aes256-sha256-modp2048!", "esp = aes256-sha256!"),
+    ("conf-defaults-appended", "ike = aes256-sha256-modp2048!", "ike = aes256-sha256-modp2048"),
+    ("conf-weak-proposal", "ike = aes256-sha256-modp2048!", "ike = aes256-sha1-modp1024!"),
+    ("conf-route-based", "    type = tunnel\n", "    type = tunnel\n    mark = 100\n"),
+]
+
+
+@pytest.mark.parametrize("rule,old,new", CONFIG_CASES, ids=[c[0] for c in CONFIG_CASES])
+def test_each_config_rule_fires_on_its_mistake(good_config, rule, old, new):
+    found = set(rules(lint_variant(good_config, old, new))) - INHERENT
+    assert rule in found, found
+
+
+def test_tunnel_count_and_syntax(good_config):
+    lab, conf, secrets = good_config
+    text = conf.read_text()
+    conf.write_text(text[: text.index("conn Tunnel2")])
+    assert "conf-tunnel-count" in rules(lint_config(lab, conf, secrets))
+    conf.write_text("conn broken\nnot a setting line\n")
+    (finding,) = lint_config(lab, conf, secrets)
+    assert (finding.rule, finding.where) == ("conf-syntax", f"{conf}:2")
+
+
+LAB_CASES = [
+    ("lab-static-routes", [("vpn.static_routes", ["192.168.0.0/24"])]),
+    ("lab-network-cidrs", [("vpn.remote_network_cidr", "10.0.2.0/24")]),
+    ("lab-weak-dh", [("vpn.tunnel_options.phase1.dh_groups", [2, 14])]),
+    ("lab-weak-integrity", [("vpn.tunnel_options.phase2.integrity", ["SHA1"])]),
+    ("lab-ikev1", [("vpn.tunnel_options.ike_versions", ["ikev1", "ikev2"])]),
+]
+
+
+@pytest.mark.parametrize("rule,changes", LAB_CASES, ids=[c[0] for c in LAB_CASES])
+def test_each_lab_rule_fires_and_is_silent_on_the_seed(rule, changes):
+    assert rule in rules(lint_lab(parse_lab(lab_with(*changes)), "lab.yml"))
+    assert rule not in rules(lint_lab(parse_lab(lab_with()), "lab.yml"))
+
+
+def test_an_invalid_lab_is_reported_as_findings_not_a_crash(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        lab_with(("onprem.vpc_cidr", "192.168.1.0/16"), ("vpn.tunnels[0].preshared_key", "0short"))
+    )
+    findings = lint(bad)
+    assert rules(findings) == ["lab-invalid"] * 3  # host bits; PSK too short, leading 0
+    assert all(f.severity == "error" and f.where.startswith(str(bad)) for f in findings)
+
+
+def test_the_seeds_own_ipsec_conf_gets_what_its_mistakes_deserve():
+    findings = lint(
+        PROJECT / "labs" / "seed-aws-defaults.yml", VENDOR / "ipsec.conf", VENDOR / "ipsec.secrets"
+    )
+    conf = [
+        (f.rule, f.where.rsplit(":", 1)[1]) for f in findings if f.where.startswith(str(VENDOR))
+    ]
+    assert sorted(conf) == sorted(
+        [
+            ("conf-duplicate-key", "22"),
+            ("conf-duplicate-key", "41"),  # auto=start twice
+            ("conf-host-bits", "5"),
+            ("conf-host-bits", "24"),  # 192.168.1.0/16
+            ("conf-weak-proposal", "5"),
+            ("conf-weak-proposal", "24"),  # modp1024
+            ("conf-defaults-appended", "5"),
+            ("conf-defaults-appended", "24"),  # no '!'
+            ("conf-no-pfs", "5"),
+            ("conf-no-pfs", "24"),  # no esp= line
+            ("conf-identical-selectors", "24"),
+            ("conf-mtu", "5"),
+        ]
+    )
+    assert not [f for f in findings if f.severity == "error"]  # it does come up (test_check)
+
+
+def test_every_rule_is_documented_and_tested():
+    tested = (
+        {c[0] for c in CONFIG_CASES}
+        | {c[0] for c in LAB_CASES}
+        | {
+            "conf-tunnel-count",
+            "conf-syntax",
+            "lab-invalid",
+            "conf-identical-selectors",
+            "conf-mtu",
+            "lab-dpd-clear",
+        }
+    )
+    assert tested == set(RULES)
+
+
+def test_cli_exit_status_and_json():
+    ok = subprocess.run(
+        [sys.executable, "-m", "driver.cli", "lint", str(SEED), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+    )
+    assert ok.returncode == 0
+    assert {f["rule"] for f in json.loads(ok.stdout)} <= INHERENT
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "driver.cli",
+            "lint",
+            str(SEED),
+            "--cgw-config",
+            str(VENDOR / "ipsec.conf"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+    )
+    assert bad.returncode == 1  # no secrets given: every tunnel lacks its key
+    assert "conf-secret-missing" in bad.stdout
+
+
+# --- properties -----------------------------------------------------------------------
+
+
+@st.composite
+def valid_labs(draw):
+    aws_second = draw(st.integers(0, 127))
+    onprem_second = draw(st.integers(128, 255))
+    groups1 = draw(
+        st.lists(
+            st.sampled_from(sorted(aws_rules.PHASE1_DH_GROUPS - {2, 22})),
+            min_size=1,
+            max_size=3,
+            unique=True,
+        )
+    )
+    p1 = draw(st.integers(3600, 28800))
+    p2 = draw(st.integers(900, min(3600, p1 - 1)))
+    return lab_with(
+        ("aws.vpc_cidr", f"10.{aws_second}.0.0/16"),
+        ("aws.private_subnet_cidr", f"10.{aws_second}.{draw(st.integers(0, 255))}.0/24"),
+        ("onprem.vpc_cidr", f"10.{onprem_second}.0.0/16"),
+        ("onprem.public_subnet_cidr", f"10.{onprem_second}.0.0/24"),
+        ("onprem.private_subnet_cidr", f"10.{onprem_second}.1.0/24"),
+        ("vpn.static_routes", [f"10.{onprem_second}.0.0/16"]),
+        ("vpn.local_network_cidr", f"10.{onprem_second}.0.0/16"),
+        ("vpn.remote_network_cidr", f"10.{aws_second}.0.0/16"),
+        ("vpn.tunnel_options.phase1.dh_groups", groups1),
+        ("vpn.tunnel_options.phase1.lifetime", p1),
+        ("vpn.tunnel_options.phase2.lifetime", p2),
+        ("vpn.tunnel_options.rekey_margin", draw(st.integers(60, p2 // 2))),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_labs())
+def test_random_valid_labs_have_no_errors(text):
+    findings = lint_lab(parse_lab(text), "lab.yml")
+    assert not [f for f in findings if f.severity == "error"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    cidr=st.text(alphabet="0123456789./", min_size=1, max_size=18),
+    psk=st.text(min_size=0, max_size=70),
+)
+def test_random_cidr_and_psk_mutations_are_caught_without_crashing(tmp_path_factory, cidr, psk):
+    path = tmp_path_factory.mktemp("mutant") / "lab.yml"
+    path.write_text(
+        lab_with(("aws.private_subnet_cidr", cidr), ("vpn.tunnels[1].preshared_key", psk))
+    )
+    findings = lint(path)  # must not raise
+    valid_cidr = _is_subnet_of(cidr, "10.0.0.0/16")
+    valid_psk = not aws_rules.psk_problems(psk)
+    errors = [f for f in findings if f.severity == "error"]
+    if valid_cidr and valid_psk:
+        assert not errors, errors
+    else:
+        assert errors and all(f.rule == "lab-invalid" for f in errors)
+        if len(psk) >= 8:  # a key-like string is never echoed into findings
+            about_key = [f.text() for f in errors if "preshared_key" in f.message]
+            assert psk not in "".join(about_key)
+
+
+def _is_subnet_of(text: str, vpc: str) -> bool:
+    try:
+        net = ipaddress.IPv4Network(text)
+    except ValueError:
+        return False
+    return net.subnet_of(ipaddress.ip_network(vpc)) and net.prefixlen <= 28
