@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMPS := .vpnlab/stamps
 
-.PHONY: setup synth hcl lint apply verify destroy status check test test-fast test-root lint-code bench clean help
+.PHONY: setup synth hcl diagram lint apply verify destroy status check test test-fast test-root lint-code bench clean help
 .DEFAULT_GOAL := help
 
 help:                      ## list the targets
@@ -57,6 +57,9 @@ destroy: setup             ## tear LAB down on TARGET and prove nothing is left 
 
 status: setup              ## what of LAB is up
 	$(BIN)/vpnlab status $(LAB)
+
+diagram: setup             ## draw LAB into docs/<lab>.svg (tunnel state when deployed)
+	$(BIN)/vpnlab diagram $(LAB) -o docs/$(basename $(notdir $(LAB))).svg
 
 lint: setup                ## offline checks of LAB (and CGW_CONFIG=file [CGW_SECRETS=file])
 	$(BIN)/vpnlab lint $(LAB) $(if $(CGW_CONFIG),--cgw-config $(CGW_CONFIG)) $(if $(CGW_SECRETS),--cgw-secrets $(CGW_SECRETS))

@@ -135,6 +135,18 @@ def cmd_lint(args) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
+def cmd_diagram(args) -> int:
+    from driver.diagram import deployed_tunnels, render
+    from driver.model import load_lab
+
+    lab = load_lab(args.lab)
+    tunnels = deployed_tunnels(lab)
+    output = render(lab, args.output, tunnels)
+    state = "with the deployed tunnels' state" if tunnels else "(not deployed: no tunnel state)"
+    print(f"wrote {output} {state}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vpnlab",
@@ -206,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
                 help="apply even if `vpnlab lint` finds errors (experts)",
             )
     lab_command("status", cmd_status, "what of the lab is up: emulator, resources, data plane")
+    p = lab_command("diagram", cmd_diagram, "draw the lab (SVG or PNG) with Graphviz")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("docs/seed.svg"),
+        help="FILE.svg or FILE.png (default: docs/seed.svg)",
+    )
     p = lab_command(
         "lint", cmd_lint, "offline checks of the lab and of a customer's strongSwan configuration"
     )

@@ -1,0 +1,19 @@
+#!/usr/bin/env python3
+"""Regenerate the lab reference in README.md/README.ja.md and docs/seed.svg."""
+
+import sys
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from driver.diagram import render  # noqa: E402
+from driver.model import load_lab  # noqa: E402
+from driver.reference import replace_in  # noqa: E402
+
+for readme in ("README.md", "README.ja.md"):
+    path = PROJECT / readme
+    if path.exists():
+        path.write_text(replace_in(path.read_text()))
+        print(f"updated the lab reference in {readme}")
+print(f"wrote {render(load_lab(PROJECT / 'labs' / 'seed.yml'), PROJECT / 'docs' / 'seed.svg')}")

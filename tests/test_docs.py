@@ -1,0 +1,138 @@
+"""The front door: generated docs are current, the diagram holds the lab, examples work."""
+
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from driver.cli import build_parser
+from driver.diagram import TunnelState, render
+from driver.lint import lint
+from driver.model import load_lab
+from driver.paths import PROJECT
+from driver.reference import replace_in
+from tests.conftest import requires_root
+
+SVG = "{http://www.w3.org/2000/svg}"
+NODES = {
+    "aws_test_host",
+    "aws_route_table",
+    "vgw",
+    "vpn_connection",
+    "cgw",
+    "igw",
+    "vpn_server",
+    "eip",
+    "onprem_test_host",
+    "onprem_route_table",
+}
+EDGES = {
+    "aws_test_host->aws_route_table",
+    "aws_route_table->vgw",
+    "vgw->vpn_connection",
+    "cgw->vpn_connection",
+    "cgw->eip",
+    "vgw->eip",
+    "eip->igw",
+    "igw->vpn_server",
+    "onprem_test_host->onprem_route_table",
+    "onprem_route_table->vpn_server",
+}
+LABS = sorted((PROJECT / "labs").glob("*.yml"))
+
+
+def svg_graph(path):
+    root = ET.parse(path).getroot()
+    groups = root.iter(f"{SVG}g")
+    nodes, edges, texts = set(), [], []
+    for g in groups:
+        title = g.find(f"{SVG}title")
+        if g.get("class") == "node":
+            nodes.add(title.text)
+        elif g.get("class") == "edge":
+            edges.append((title.text.replace("&#45;", "-"), g))
+    texts = [t.text or "" for t in root.iter(f"{SVG}text")]
+    return nodes, edges, " ".join(texts)
+
+
+@pytest.mark.parametrize("readme", ["README.md", "README.ja.md"])
+def test_lab_reference_in_the_readme_is_current(readme):
+    text = (PROJECT / readme).read_text()
+    assert replace_in(text) == text, f"run scripts/update-docs.py ({readme} is stale)"
+
+
+def test_every_command_is_documented_in_both_readmes():
+    commands = build_parser()._subparsers._group_actions[0].choices
+    for readme in ("README.md", "README.ja.md"):
+        text = (PROJECT / readme).read_text()
+        missing = [c for c in commands if f"vpnlab {c}" not in text]
+        assert not missing, f"{readme} does not document {missing}"
+
+
+def test_diagram_holds_every_node_and_edge_of_the_lab(seed_lab, tmp_path):
+    nodes, edges, text = svg_graph(render(seed_lab, tmp_path / "seed.svg"))
+    assert nodes == NODES
+    assert {name for name, _ in edges} == EDGES
+    assert [name for name, _ in edges].count("vgw->eip") == 2  # the two tunnels
+    for value in (
+        "10.0.0.0/16",
+        "10.0.1.0/24",
+        "192.168.0.0/16",
+        "192.168.0.0/24",
+        "192.168.1.0/24",
+        "169.254.10.0/30",
+        "169.254.11.0/30",
+        "ASN 65000",
+        "strongSwan 5.9.11",
+        "→ VGW (propagated)",
+        "→ VPN server interface",
+    ):
+        assert value in text, value
+
+
+def test_diagram_colours_tunnels_by_their_state(seed_lab, tmp_path):
+    states = [TunnelState("198.51.100.1", "UP"), TunnelState("198.51.100.2", "DOWN")]
+    _, edges, text = svg_graph(render(seed_lab, tmp_path / "seed.svg", states))
+    tunnels = [g for name, g in edges if name == "vgw->eip"]
+    colours = {p.get("stroke") for g in tunnels for p in g.iter(f"{SVG}path")}
+    assert colours == {"#2e7d32", "#c62828"}
+    assert "198.51.100.1 UP" in text and "198.51.100.2 DOWN" in text
+
+
+def test_the_committed_picture_is_the_seeds(seed_lab):
+    nodes, edges, text = svg_graph(PROJECT / "docs" / "seed.svg")
+    assert nodes == NODES and {name for name, _ in edges} == EDGES
+    assert "vpnlab lab 'seed'" in text
+
+
+@pytest.mark.parametrize("lab", LABS, ids=[p.stem for p in LABS])
+def test_example_labs_lint_as_documented(lab):
+    errors = [f for f in lint(lab) if f.severity == "error"]
+    if lab.stem == "broken":
+        assert {f.rule for f in errors} == {"lab-static-routes", "lab-network-cidrs"}
+    else:
+        assert errors == []
+
+
+@pytest.mark.parametrize("name", ["seed-swanctl", "seed-aws-defaults"])
+def test_example_labs_synthesize(name, tmp_path):
+    from driver.synth import synth
+
+    stack = synth(PROJECT / "labs" / f"{name}.yml", tmp_path)
+    assert (stack / "cdk.tf.json").is_file()
+
+
+@pytest.mark.root
+@requires_root()
+@pytest.mark.parametrize("name", ["seed-swanctl", "seed-aws-defaults"])
+def test_example_labs_pass_vpnlab_check(name):
+    from driver.local_check import run_check
+
+    report = run_check(load_lab(PROJECT / "labs" / f"{name}.yml"))
+    assert report.passed, [(c.name, c.detail) for c in report.checks if not c.passed]
+
+
+def test_no_example_lab_holds_a_key():
+    for lab in LABS:
+        assert "preshared_key:" not in lab.read_text(), lab
+    assert os.path.exists(PROJECT / "docs" / "seed.svg")
