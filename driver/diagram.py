@@ -97,8 +97,9 @@ def build(lab: Lab, tunnels: list[TunnelState] | None = None) -> graphviz.Digrap
         fillcolor="#e3f2fd",
     )
     with g.subgraph(name="cluster_onprem") as onprem:
-        onprem.attr(label=f"on-prem VPC {lab.onprem.vpc_cidr} (simulated)", color=ONPREM_BLUE,
-                    labelloc="b")
+        onprem.attr(
+            label=f"on-prem VPC {lab.onprem.vpc_cidr} (simulated)", color=ONPREM_BLUE, labelloc="b"
+        )
         onprem.node("igw", "internet gateway")
         with onprem.subgraph(name="cluster_onprem_public") as subnet:
             subnet.attr(label=f"public subnet {lab.onprem.public_subnet_cidr}", style="dashed")

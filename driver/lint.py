@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from driver import aws_rules
+from driver import aws_rules, routing
 from driver.errors import LabError, VpnlabError
 from driver.model import Lab, TunnelOptions, load_lab
 from driver.strongswan_conf import (
@@ -32,6 +32,9 @@ RULES = {
     "lab-weak-integrity": "SHA1 integrity",
     "lab-ikev1": "IKEv1 allowed (IKEv2 is more robust and required for startup action start)",
     "lab-dpd-clear": "AWS clears the tunnel on DPD timeout and waits for the customer gateway",
+    "path-unreachable": "the traced path from one test host to the other does not arrive",
+    "path-asymmetric": "a stateful device (the firewall) sees only one direction of a flow",
+    "path-bypasses-firewall": "the lab has a firewall, but neither direction passes it",
     "conf-syntax": "the configuration file cannot be parsed",
     "conf-duplicate-key": "a key set twice in one conn (the seed writes auto=start twice)",
     "conf-host-bits": "a subnet with host bits set (the seed's leftsubnet=192.168.1.0/16)",
@@ -153,6 +156,7 @@ def lint_lab(lab: Lab, source: str) -> list[Finding]:
             f"({lab.aws.private_subnet_cidr})",
             f"use {lab.aws.vpc_cidr}",
         )
+    out += _path_findings(lab, source)
     seen = set()
     for i, tunnel in enumerate(lab.tunnels):
         o = tunnel.options
@@ -201,6 +205,50 @@ def lint_lab(lab: Lab, source: str) -> list[Finding]:
                 "the VPN server restarts tunnels (dpdaction=restart, "
                 "keyingtries=%forever); with IKEv2 you may also set dpd_action: restart",
             )
+    return out
+
+
+def _path_findings(lab: Lab, source: str) -> list[Finding]:
+    forward, back = routing.both_ways(lab)
+    out = []
+    for direction, trace in (("AWS → on-prem", forward), ("on-prem → AWS", back)):
+        if not trace.reached:
+            out.append(
+                Finding(
+                    "path-unreachable",
+                    "error",
+                    f"{source}: vpn",
+                    f"{direction}: {trace.text()}",
+                    "make the static routes, network CIDRs and "
+                    "route tables cover both test hosts' subnets",
+                )
+            )
+    asymmetric = routing.stateful_asymmetry(forward, back)
+    if asymmetric:
+        propagation = "aws.route_propagation"
+        out.append(
+            Finding(
+                "path-asymmetric",
+                "error",
+                f"{source}: {propagation}",
+                f"{', '.join(asymmetric)} sees one direction only, so a stateful device drops the "
+                f"return: AWS → on-prem: {forward.text()}; on-prem → AWS: {back.text()}",
+                "keep both directions on the firewall: set aws.route_propagation: false (the "
+                "0.0.0.0/0 route then sends outbound through the firewall, whose subnet learns "
+                "the VPN routes), or drop firewall.ingress_route so neither passes it",
+            )
+        )
+    elif lab.firewall and "firewall" not in forward.nodes + back.nodes:
+        out.append(
+            Finding(
+                "path-bypasses-firewall",
+                "warning",
+                f"{source}: firewall",
+                "neither direction passes the firewall: the VPN's propagated "
+                "routes are more specific than 0.0.0.0/0",
+                "set aws.route_propagation: false and firewall.ingress_route: true",
+            )
+        )
     return out
 
 

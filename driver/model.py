@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import re
+import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,30 @@ class AwsSide:
         metadata=spec("Private subnet of the AWS test host; inside vpc_cidr.", required=True),
     )
     test_host: Host = field(default_factory=Host, metadata=spec("AWS test instance."))
+    route_propagation: bool = field(
+        default=True,
+        metadata=spec(
+            "VGW route propagation on the private subnet's route table (the seed enables it)."
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Firewall:
+    """A stateful firewall appliance in the AWS VPC (the seed's appendix)."""
+
+    subnet_cidr: Net = field(
+        default=None,
+        metadata=spec("The firewall's subnet, inside aws.vpc_cidr.", required=True),
+    )
+    instance_type: str = field(default="t3.micro", metadata=spec("EC2 instance type."))
+    ingress_route: bool = field(
+        default=True,
+        metadata=spec(
+            "Route traffic arriving from the VGW for the private subnet through the firewall "
+            "(a gateway route table on the VGW)."
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -321,6 +346,13 @@ class Lab:
         default_factory=StrongSwan, metadata=spec("The VPN server's strongSwan.")
     )
     checks: Checks = field(default_factory=Checks, metadata=spec("What verify probes."))
+    firewall: Firewall | None = field(
+        default=None,
+        metadata=spec(
+            "Optional: a stateful firewall appliance in the AWS VPC; the private subnet routes "
+            "0.0.0.0/0 through it (the seed's appendix). `vpnlab lint` traces both directions."
+        ),
+    )
 
     @property
     def tunnels(self) -> tuple[Tunnel, ...]:
@@ -485,6 +517,11 @@ class _Builder:
 
     def convert(self, hint, value, path: str, meta, base):
         origin = typing.get_origin(hint)
+        if origin in (typing.Union, types.UnionType):  # "X | None": an optional X
+            hint = next(a for a in typing.get_args(hint) if a is not type(None))
+            origin = typing.get_origin(hint)
+            if dataclasses.is_dataclass(hint) and base is None:
+                base = hint()  # an optional section, written: start from its defaults
         if dataclasses.is_dataclass(hint):
             return self.build(hint, value, path, base)
         if origin is tuple:
@@ -510,8 +547,11 @@ class _Builder:
             return dict(value)
         if hint is Net:
             return self.cidr(value, path)
-        if typing.get_origin(hint) is typing.Union:  # Optional[str]
-            hint = str
+        if hint is bool:
+            if not isinstance(value, bool):
+                self.problem(path, f"must be true or false, not {value!r}", meta["doc"])
+                return None
+            return value
         if hint is int and (isinstance(value, bool) or not isinstance(value, int)):
             self.problem(path, f"must be an integer, not {value!r}", meta["doc"])
             return None
@@ -593,6 +633,20 @@ def _check_semantics(lab: Lab, b: _Builder) -> None:
             f"{onprem.vpc_cidr} overlaps the AWS VPC {aws.vpc_cidr}",
             "the two sides must use disjoint address ranges, or routing cannot tell them apart",
         )
+    if lab.firewall is not None and lab.firewall.subnet_cidr is not None and aws.vpc_cidr:
+        fw = lab.firewall.subnet_cidr
+        if not fw.subnet_of(aws.vpc_cidr):
+            b.problem(
+                "firewall.subnet_cidr",
+                f"{fw} is outside the VPC {aws.vpc_cidr}",
+                f"choose a subnet inside {aws.vpc_cidr}",
+            )
+        elif aws.private_subnet_cidr and fw.overlaps(aws.private_subnet_cidr):
+            b.problem(
+                "firewall.subnet_cidr",
+                f"{fw} overlaps aws.private_subnet_cidr",
+                "give the firewall its own subnet",
+            )
     subnets = (
         ("aws", aws, ("private_subnet_cidr",)),
         ("onprem", onprem, ("public_subnet_cidr", "private_subnet_cidr")),

@@ -26,7 +26,8 @@ def _type(hint) -> str:
     if origin in (typing.Union, types.UnionType):
         return f"{_type(typing.get_args(hint)[0])} or absent"
     return {"IPv4Network": "IPv4 CIDR", "str": "string", "int": "integer"}.get(
-        getattr(hint, "__name__", str(hint)), getattr(hint, "__name__", str(hint)))
+        getattr(hint, "__name__", str(hint)), getattr(hint, "__name__", str(hint))
+    )
 
 
 def _default(f: dataclasses.Field) -> str:
@@ -67,17 +68,28 @@ def rows(cls=Lab, prefix: str = "", base=None) -> list[tuple[str, str, str, str,
             nested = f.default_factory() if f.default_factory is not dataclasses.MISSING else None
             out += _nested(hint, path, nested)
         elif typing.get_origin(hint) is tuple and dataclasses.is_dataclass(
-                typing.get_args(hint)[0]):
+            typing.get_args(hint)[0]
+        ):
             out.append((path, "list of 2 tunnels", _default(f), "", meta.get("doc", "")))
             out += rows(Tunnel, f"{path}[].")[:2]  # inside_cidr, preshared_key
-            out.append((f"{path}[].<option>", "any key of vpn.tunnel_options", "inherited", "",
-                        "overrides the shared option for this tunnel"))
+            out.append(
+                (
+                    f"{path}[].<option>",
+                    "any key of vpn.tunnel_options",
+                    "inherited",
+                    "",
+                    "overrides the shared option for this tunnel",
+                )
+            )
         else:
             default = _default(f)
             if base is not None and not f.metadata.get("required"):
                 value = getattr(base, f.name)
-                default = ("[" + ", ".join(map(str, value)) + "]" if isinstance(value, tuple)
-                           else f"`{value}`")
+                default = (
+                    "[" + ", ".join(map(str, value)) + "]"
+                    if isinstance(value, tuple)
+                    else f"`{value}`"
+                )
             out.append((path, _type(hint), default, allowed, meta.get("doc", "")))
     return out
 

@@ -216,6 +216,10 @@ def vpn_server_user_data(lab: Lab, values: ServerValues) -> str:
     )
 
 
+def firewall_user_data(lab: Lab) -> str:
+    return _render("firewall.yaml.j2", lab=lab)
+
+
 def test_host_user_data(lab: Lab) -> str:
     return _render("test-host.yaml.j2", lab=lab)
 

@@ -10,6 +10,7 @@ from modules.ami import amazon_linux_2023
 from modules.aws import resource
 from modules.aws_vpc import AwsVpc
 from modules.checks import ReachabilityPaths
+from modules.firewall import FirewallAppliance
 from modules.instance_role import InstanceRole
 from modules.naming import Naming
 from modules.onprem_vpc import OnPremVpc
@@ -78,6 +79,20 @@ class LabStack(TerraformStack):
                 ("onprem", lab.onprem, onprem, lab.aws),
             )
         }
+        if lab.firewall:
+            FirewallAppliance(
+                self,
+                "firewall",
+                lab,
+                naming,
+                vpc_id=aws.vpc.id,
+                zone=zone,
+                private_route_table_id=aws.private_route_table.id,
+                vgw_id=vpn.attached_vgw_id,
+                ami=ami,
+                instance_profile=test_role.profile.name,
+                build_dir=build_dir,
+            )
         paths = ReachabilityPaths(
             self,
             "reachability",

@@ -117,13 +117,16 @@ class Vpn(Construct):
                 vpn_connection_id=self.connection.id,
                 destination_cidr_block=str(prefix),
             )
-        # The seed's "route propagation" on the AWS private route table.
-        vpn_gateway_route_propagation.VpnGatewayRoutePropagation(
-            self,
-            "propagation",
-            vpn_gateway_id=attachment.vpn_gateway_id,
-            route_table_id=aws_route_table_id,
-        )
+        # The seed's "route propagation" on the AWS private route table (a lab
+        # with a firewall may turn it off: see driver/routing.py).
+        self.attached_vgw_id = attachment.vpn_gateway_id
+        if lab.aws.route_propagation:
+            vpn_gateway_route_propagation.VpnGatewayRoutePropagation(
+                self,
+                "propagation",
+                vpn_gateway_id=self.attached_vgw_id,
+                route_table_id=aws_route_table_id,
+            )
 
         # What the VPN server reads at boot: it is created without waiting for
         # this connection, and waits for these parameters instead.
