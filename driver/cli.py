@@ -147,6 +147,21 @@ def cmd_diagram(args) -> int:
     return 0
 
 
+def _cgw_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--cgw-config",
+        type=Path,
+        metavar="FILE",
+        help="a customer's ipsec.conf or swanctl.conf (instead of the rendered one)",
+    )
+    p.add_argument(
+        "--cgw-secrets",
+        type=Path,
+        metavar="FILE",
+        help="the ipsec.secrets (or swanctl secrets) that go with --cgw-config",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vpnlab",
@@ -173,18 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = lab_command(
         "check", cmd_check, "prove the lab's VPN in local namespaces with real strongSwan (root)"
     )
-    p.add_argument(
-        "--cgw-config",
-        type=Path,
-        metavar="FILE",
-        help="run this ipsec.conf or swanctl.conf on the VPN server instead",
-    )
-    p.add_argument(
-        "--cgw-secrets",
-        type=Path,
-        metavar="FILE",
-        help="the ipsec.secrets (or swanctl secrets) that go with --cgw-config",
-    )
+    _cgw_arguments(p)
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--keep", action="store_true", help="leave the lab running to inspect it")
     p.add_argument(
@@ -229,18 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = lab_command(
         "lint", cmd_lint, "offline checks of the lab and of a customer's strongSwan configuration"
     )
-    p.add_argument(
-        "--cgw-config",
-        type=Path,
-        metavar="FILE",
-        help="an ipsec.conf or swanctl.conf to check against the lab",
-    )
-    p.add_argument(
-        "--cgw-secrets",
-        type=Path,
-        metavar="FILE",
-        help="the ipsec.secrets (or swanctl secrets) that go with it",
-    )
+    _cgw_arguments(p)
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     return parser
 

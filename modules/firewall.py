@@ -11,7 +11,7 @@ from constructs import Construct
 from driver.model import Lab
 from driver.render import firewall_user_data
 from modules.aws import resource
-from modules.instance import hardened_instance
+from modules.instance import anything_out, hardened_instance
 from modules.naming import Naming
 from modules.user_data import user_data
 
@@ -65,15 +65,7 @@ class FirewallAppliance(Construct):
                     description="both sides of the VPN",
                 )
             ],
-            egress=[
-                security_group.SecurityGroupEgress(
-                    protocol="-1",
-                    from_port=0,
-                    to_port=0,
-                    cidr_blocks=["0.0.0.0/0"],
-                    description="anything out",
-                )
-            ],
+            egress=[anything_out()],
             tags=naming.tags("firewall"),
         )
         self.instance = hardened_instance(

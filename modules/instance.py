@@ -3,6 +3,14 @@
 from modules.aws import resource
 
 instance = resource("instance")
+security_group = resource("security_group")
+
+
+def anything_out():
+    """The egress every lab instance has: replies and updates may go anywhere."""
+    return security_group.SecurityGroupEgress(
+        protocol="-1", from_port=0, to_port=0, cidr_blocks=["0.0.0.0/0"], description="anything out"
+    )
 
 
 def hardened_instance(scope, id_: str, **arguments):

@@ -5,7 +5,7 @@ from constructs import Construct
 from driver.model import Host, Lab
 from driver.render import test_host_user_data
 from modules.aws import resource
-from modules.instance import hardened_instance
+from modules.instance import anything_out, hardened_instance
 from modules.naming import Naming
 from modules.user_data import user_data
 
@@ -45,15 +45,7 @@ class TestHost(Construct):
                     description="ICMP from the other side of the VPN",
                 )
             ],
-            egress=[
-                security_group.SecurityGroupEgress(
-                    protocol="-1",
-                    from_port=0,
-                    to_port=0,
-                    cidr_blocks=["0.0.0.0/0"],
-                    description="anything out",
-                )
-            ],
+            egress=[anything_out()],
             tags=naming.tags(side, "test-host"),
         )
         self.instance = hardened_instance(

@@ -130,27 +130,24 @@ class Vpn(Construct):
 
         # What the VPN server reads at boot: it is created without waiting for
         # this connection, and waits for these parameters instead.
-        self.psk_parameters = [
+        self.psk_parameters = self._parameters(
+            lab, naming, "psk", "SecureString", "preshared_key", "Pre-shared key"
+        )
+        self.address_parameters = self._parameters(
+            lab, naming, "address", "String", "address", "Outside address"
+        )
+
+    def _parameters(self, lab, naming, kind, type_, attribute, what):
+        name = {"psk": psk_parameter_name, "address": address_parameter_name}[kind]
+        return [
             ssm_parameter.SsmParameter(
                 self,
-                f"tunnel{n}-psk",
-                name=psk_parameter_name(lab, n),
-                type="SecureString",
-                value=getattr(self.connection, f"tunnel{n}_preshared_key"),
-                description=f"Pre-shared key of tunnel {n}; read by the VPN server at boot",
-                tags=naming.tags(f"tunnel{n}-psk"),
-            )
-            for n in (1, 2)
-        ]
-        self.address_parameters = [
-            ssm_parameter.SsmParameter(
-                self,
-                f"tunnel{n}-address",
-                name=address_parameter_name(lab, n),
-                type="String",
-                value=getattr(self.connection, f"tunnel{n}_address"),
-                description=f"Outside address of tunnel {n}; read by the VPN server at boot",
-                tags=naming.tags(f"tunnel{n}-address"),
+                f"tunnel{n}-{kind}",
+                name=name(lab, n),
+                type=type_,
+                value=getattr(self.connection, f"tunnel{n}_{attribute}"),
+                description=f"{what} of tunnel {n}; read by the VPN server at boot",
+                tags=naming.tags(f"tunnel{n}-{kind}"),
             )
             for n in (1, 2)
         ]
