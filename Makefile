@@ -58,8 +58,8 @@ destroy: setup             ## tear LAB down on TARGET and prove nothing is left 
 status: setup              ## what of LAB is up
 	$(BIN)/vpnlab status $(LAB)
 
-diagram: setup             ## draw LAB into docs/<lab>.svg (tunnel state when deployed)
-	$(BIN)/vpnlab diagram $(LAB) -o docs/$(basename $(notdir $(LAB))).svg
+diagram: setup             ## draw LAB into docs/<lab name>.svg (tunnel state when deployed)
+	$(BIN)/vpnlab diagram $(LAB)
 
 lint: setup                ## offline checks of LAB (and CGW_CONFIG=file [CGW_SECRETS=file])
 	$(BIN)/vpnlab lint $(LAB) $(if $(CGW_CONFIG),--cgw-config $(CGW_CONFIG)) $(if $(CGW_SECRETS),--cgw-secrets $(CGW_SECRETS))

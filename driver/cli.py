@@ -141,7 +141,7 @@ def cmd_diagram(args) -> int:
 
     lab = load_lab(args.lab)
     tunnels = deployed_tunnels(lab)
-    output = render(lab, args.output, tunnels)
+    output = render(lab, args.output or Path("docs") / f"{lab.name}.svg", tunnels)
     state = "with the deployed tunnels' state" if tunnels else "(not deployed: no tunnel state)"
     print(f"wrote {output} {state}")
     return 0
@@ -224,11 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab_command("status", cmd_status, "what of the lab is up: emulator, resources, data plane")
     p = lab_command("diagram", cmd_diagram, "draw the lab (SVG or PNG) with Graphviz")
     p.add_argument(
-        "-o",
-        "--output",
-        type=Path,
-        default=Path("docs/seed.svg"),
-        help="FILE.svg or FILE.png (default: docs/seed.svg)",
+        "-o", "--output", type=Path, help="FILE.svg or FILE.png (default: docs/<lab name>.svg)"
     )
     p = lab_command(
         "lint", cmd_lint, "offline checks of the lab and of a customer's strongSwan configuration"

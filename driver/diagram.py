@@ -77,12 +77,20 @@ def build(lab: Lab, tunnels: list[TunnelState] | None = None) -> graphviz.Digrap
                 f"AWS test host\n{lab.aws.test_host.instance_type}\n"
                 f"ICMP from {lab.onprem.vpc_cidr}",
             )
-        aws.node(
-            "aws_route_table",
-            f"route table (private)\nlocal {lab.aws.vpc_cidr}\n"
-            + "\n".join(f"{r} → VGW (propagated)" for r in vpn.static_routes),
-            shape="note",
-        )
+        routes = [f"local {lab.aws.vpc_cidr}"]
+        if lab.firewall:
+            routes.append("0.0.0.0/0 → firewall")
+        if lab.aws.route_propagation:
+            routes += [f"{r} → VGW (propagated)" for r in vpn.static_routes]
+        aws.node("aws_route_table", "route table (private)\n" + "\n".join(routes), shape="note")
+        if lab.firewall:
+            with aws.subgraph(name="cluster_aws_firewall") as subnet:
+                subnet.attr(label=f"firewall subnet {lab.firewall.subnet_cidr}", style="dashed")
+                subnet.node(
+                    "firewall",
+                    "firewall appliance (stateful)\nsource/dest check off",
+                    fillcolor="#fce4ec",
+                )
     g.node("vgw", "virtual private gateway\n(attached to the AWS VPC)", fillcolor="#fff3e0")
     g.node(
         "vpn_connection",
@@ -124,7 +132,20 @@ def build(lab: Lab, tunnels: list[TunnelState] | None = None) -> graphviz.Digrap
         )
 
     g.edge("aws_test_host", "aws_route_table", arrowhead="none", style="dotted")
-    g.edge("aws_route_table", "vgw", label="propagated routes")
+    if lab.aws.route_propagation:
+        g.edge("aws_route_table", "vgw", label="propagated routes")
+    if lab.firewall:
+        g.edge("aws_route_table", "firewall", label="0.0.0.0/0")
+        if lab.firewall.ingress_route:  # one edge both ways, or the labels collide
+            g.edge(
+                "firewall",
+                "vgw",
+                dir="both",
+                label="VPN routes (propagated) /\n"
+                f"ingress route {lab.aws.private_subnet_cidr} → firewall",
+            )
+        else:
+            g.edge("firewall", "vgw", label="VPN routes (propagated)")
     g.edge("vgw", "vpn_connection", arrowhead="none")
     g.edge("cgw", "vpn_connection", arrowhead="none")
     g.edge("cgw", "eip", style="dotted", arrowhead="none", label="IP address")

@@ -12,7 +12,7 @@ import dataclasses
 import types
 import typing
 
-from driver.model import Lab, Tunnel, TunnelOptions
+from driver.model import Lab, Tunnel
 
 START, END = "<!-- lab-reference:start -->", "<!-- lab-reference:end -->"
 
@@ -66,7 +66,7 @@ def rows(cls=Lab, prefix: str = "", base=None) -> list[tuple[str, str, str, str,
         if dataclasses.is_dataclass(hint):
             out.append((path, "section", "", "", meta.get("doc", "")))
             nested = f.default_factory() if f.default_factory is not dataclasses.MISSING else None
-            out += _nested(hint, path, nested)
+            out += rows(hint, f"{path}.", nested)
         elif typing.get_origin(hint) is tuple and dataclasses.is_dataclass(
             typing.get_args(hint)[0]
         ):
@@ -92,12 +92,6 @@ def rows(cls=Lab, prefix: str = "", base=None) -> list[tuple[str, str, str, str,
                 )
             out.append((path, _type(hint), default, allowed, meta.get("doc", "")))
     return out
-
-
-def _nested(cls, path: str, default_instance):
-    if cls is TunnelOptions or default_instance is not None:
-        return rows(cls, f"{path}.", default_instance)
-    return rows(cls, f"{path}.")
 
 
 def markdown() -> str:

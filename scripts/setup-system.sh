@@ -15,7 +15,6 @@ packages=(
 
 missing=()
 for p in "${packages[@]}"; do
-  [[ $p == \#* ]] && continue
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
     || missing+=("$p")
 done

@@ -99,6 +99,16 @@ def test_diagram_colours_tunnels_by_their_state(seed_lab, tmp_path):
     assert "198.51.100.1 UP" in text and "198.51.100.2 DOWN" in text
 
 
+def test_diagram_draws_the_firewall_and_its_routes(tmp_path):
+    lab = load_lab(PROJECT / "labs" / "seed-firewall.yml")
+    nodes, edges, text = svg_graph(render(lab, tmp_path / "fw.svg"))
+    assert nodes == NODES | {"firewall"}
+    names = {name for name, _ in edges}
+    assert {"aws_route_table->firewall", "firewall->vgw"} <= names
+    assert "ingress route 10.0.1.0/24 → firewall" in text
+    assert "0.0.0.0/0 → firewall" in text and "firewall subnet 10.0.2.0/24" in text
+
+
 def test_the_committed_picture_is_the_seeds(seed_lab):
     nodes, edges, text = svg_graph(PROJECT / "docs" / "seed.svg")
     assert nodes == NODES and {name for name, _ in edges} == EDGES
