@@ -130,7 +130,7 @@ def cmd_lint(args) -> int:
 
     if args.cgw_secrets and not args.cgw_config:
         raise VpnlabError("--cgw-secrets goes with --cgw-config")
-    findings = lint(args.lab, args.cgw_config, args.cgw_secrets)
+    findings = lint(args.lab, args.cgw_config, args.cgw_secrets, args.terraform)
     print(report(findings, args.json))
     return 1 if any(f.severity == "error" for f in findings) else 0
 
@@ -230,6 +230,13 @@ def build_parser() -> argparse.ArgumentParser:
         "lint", cmd_lint, "offline checks of the lab and of a customer's strongSwan configuration"
     )
     _cgw_arguments(p)
+    p.add_argument(
+        "--terraform",
+        type=Path,
+        metavar="FILE",
+        help="also check the network in a synthesized or hand-maintained "
+        "Terraform JSON (e.g. cdktf.out/stacks/<lab>/cdk.tf.json)",
+    )
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
     return parser
 

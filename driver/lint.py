@@ -14,6 +14,7 @@ from pathlib import Path
 
 from driver import aws_rules, routing
 from driver.errors import LabError, VpnlabError
+from driver.lint_network import NET_RULES, lint_terraform
 from driver.model import Lab, TunnelOptions, load_lab
 from driver.strongswan_conf import (
     ConfigSyntaxError,
@@ -53,6 +54,7 @@ RULES = {
     "conf-identical-selectors": "two policy-based tunnels with identical selectors",
     "conf-route-based": "marks/VTI: route-based, needs kernel support and distinct marks",
     "conf-mtu": "no path MTU discovery over AWS VPN: clamp MSS",
+    **NET_RULES,
 }
 SEVERITIES = ("error", "warning", "info")
 
@@ -618,7 +620,12 @@ def _private(value: str) -> bool:
 # --- entry point ---------------------------------------------------------------------------
 
 
-def lint(lab_path: Path, config: Path | None = None, secrets: Path | None = None) -> list[Finding]:
+def lint(
+    lab_path: Path,
+    config: Path | None = None,
+    secrets: Path | None = None,
+    terraform: Path | None = None,
+) -> list[Finding]:
     try:
         lab = load_lab(lab_path)
     except LabError as exc:
@@ -638,6 +645,10 @@ def lint(lab_path: Path, config: Path | None = None, secrets: Path | None = None
             if path and not path.is_file():
                 raise VpnlabError(f"cannot read {path}")
         findings += lint_config(lab, config, secrets)
+    if terraform:
+        if not terraform.is_file():
+            raise VpnlabError(f"cannot read {terraform}")
+        findings += lint_terraform(lab, terraform, Finding)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(findings, key=lambda f: (order[f.severity], *_position(f.where)))
 

@@ -142,7 +142,7 @@ def apply(lab_path: Path, lab: Lab, progress: Progress = print) -> Phases:
         emulator_ready = pool.submit(
             phases.run, "emulator", lambda: _ready_emulator(lab, state, progress)
         )
-        stack = phases.run("synth", lambda: synth(lab_path))
+        stack = phases.run("synth", lambda: synth(lab_path, state.root / "cdktf.out"))
         progress(f"synthesized {lab_path} ({phases.seconds['synth']:.1f} s)")
         _sync_stack(stack, state.terraform_dir)
         emulator = emulator_ready.result()

@@ -141,6 +141,8 @@ def test_every_rule_is_documented_and_tested():
         {c[0] for c in CONFIG_CASES}
         | {c[0] for c in LAB_CASES}
         | {
+            "net-forwarding",  # the net-* rules: NET_CASES below
+            *(c[0] for c in NET_CASES),
             "path-unreachable",  # these three: tests/test_routing.py
             "path-asymmetric",
             "path-bypasses-firewall",
@@ -251,3 +253,84 @@ def _is_subnet_of(text: str, vpc: str) -> bool:
     except ValueError:
         return False
     return net.subnet_of(ipaddress.ip_network(vpc)) and net.prefixlen <= 28
+
+
+# --- the network, from a Terraform JSON (--terraform) --------------------------------
+
+
+@pytest.fixture
+def terraform_json(synth_dir, tmp_path):
+    """A private copy of the synthesized seed: (json path, loaded JSON)."""
+    import shutil
+
+    copy = tmp_path / "stack"
+    shutil.copytree(synth_dir, copy, ignore=shutil.ignore_patterns(".terraform*"))
+    path = copy / "cdk.tf.json"
+    return path, json.loads(path.read_text())
+
+
+def net_rules(path) -> list[str]:
+    return [f.rule for f in lint(SEED, terraform=path) if f.rule.startswith("net-")]
+
+
+def test_the_synthesized_network_is_clean(terraform_json):
+    path, _ = terraform_json
+    assert net_rules(path) == []
+
+
+def _mutate(path, tf, change):
+    change(tf["resource"])
+    path.write_text(json.dumps(tf))
+    return net_rules(path)
+
+
+NET_CASES = [
+    (
+        "net-source-dest-check",
+        lambda r: [
+            i.update(source_dest_check=True)
+            for i in r["aws_instance"].values()
+            if "vpn-server" in i["tags"]["Name"]
+        ],
+    ),
+    (
+        "net-ike-ports",
+        lambda r: r["aws_vpc_security_group_ingress_rule"].pop(
+            next(
+                k
+                for k, v in r["aws_vpc_security_group_ingress_rule"].items()
+                if v.get("from_port") == 4500
+            )
+        ),
+    ),
+    (
+        "net-onprem-route",
+        lambda r: r["aws_route"].pop(
+            next(
+                k for k, v in r["aws_route"].items() if v["destination_cidr_block"] == "10.0.0.0/16"
+            )
+        ),
+    ),
+    ("net-aws-route", lambda r: r.pop("aws_vpn_gateway_route_propagation")),
+    (
+        "net-icmp",
+        lambda r: [
+            g.update(ingress=[])
+            for g in r["aws_security_group"].values()
+            if g["name"] == "seed-aws-test-host"
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("rule,change", NET_CASES, ids=[c[0] for c in NET_CASES])
+def test_each_network_rule_fires_on_its_mistake(terraform_json, rule, change):
+    path, tf = terraform_json
+    assert _mutate(path, tf, change) == [rule]
+
+
+def test_strict_reverse_path_filtering_in_user_data_is_caught(terraform_json):
+    path, _ = terraform_json
+    template = next(path.parent.glob("assets/vpn-server*/*/vpn-server.yaml.tftpl"))
+    template.write_text(template.read_text().replace("rp_filter = 2", "rp_filter = 1"))
+    assert net_rules(path) == ["net-forwarding"]
