@@ -7,8 +7,9 @@ The patterns are charon 5.9's own log lines (measured in this lab):
 * VGW ``no acceptable ENCRYPTION_ALGORITHM found`` + ``received proposals:`` +
   ``configured proposals:``: proposal mismatch (IKE or ESP);
 * VGW ``traffic selectors A === B unacceptable`` / server ``TS_UNACCEPTABLE``;
-* server ``giving up after N retransmits``: no answer (no route, UDP 500
-  blocked) — or, after an IKE_SA_INIT answer, UDP 4500 blocked (NAT-T).
+* server ``retransmit N of request`` / ``giving up after N retransmits``: no
+  answer (no route, UDP 500 blocked) — or, after an IKE_SA_INIT answer, UDP
+  4500 blocked (NAT-T). Read per tunnel, before charon gives up.
 """
 
 from __future__ import annotations
@@ -126,30 +127,38 @@ def _difference(received: str, configured: str) -> tuple[str, str]:
 
 
 def _silence(lines: list[str]) -> list[Diagnosis]:
-    gave_up = [line for line in lines if "giving up after" in line]
-    if not gave_up:
-        return []
-    answered = any("parsed IKE_SA_INIT response" in line for line in lines)
-    if answered:
-        return [
-            Diagnosis(
-                "NAT-T blocked: no answer on UDP 4500",
-                "the VGW answered on UDP 500, then nothing came back once the VPN server "
-                "switched to UDP 4500 (it is behind NAT: the Elastic IP)",
-                "allow UDP 4500 from both tunnel addresses in the VPN server's security "
-                "group and any firewall in between",
-                _tunnel(gave_up[0]),
-            )
-        ]
-    return [
-        Diagnosis(
-            "no answer from the VGW (no route, or UDP 500 blocked)",
-            "the VPN server retransmitted IKE_SA_INIT and gave up",
-            "check the VPN server's default route, that right=/remote_addrs are the "
-            "tunnels' outside addresses, and that UDP 500 and 4500 are allowed",
-            _tunnel(gave_up[0]),
-        )
+    """No answer, per tunnel: charon retransmits (and at last gives up)."""
+    silent = [
+        line
+        for line in lines
+        if "giving up after" in line or re.search(r"retransmit \d+ of request", line)
     ]
+    out = []
+    for tunnel in dict.fromkeys(_tunnel(line) for line in silent):
+        mine = [line for line in lines if _tunnel(line) == tunnel]
+        answered = any("parsed IKE_SA_INIT response" in line for line in mine)
+        if answered:
+            out.append(
+                Diagnosis(
+                    "NAT-T blocked: no answer on UDP 4500",
+                    "the VGW answered on UDP 500, then nothing came back once the VPN server "
+                    "switched to UDP 4500 (it is behind NAT: the Elastic IP)",
+                    "allow UDP 4500 from both tunnel addresses in the VPN server's security "
+                    "group and any firewall in between",
+                    tunnel,
+                )
+            )
+        else:
+            out.append(
+                Diagnosis(
+                    "no answer from the VGW (no route, or UDP 500 blocked)",
+                    "the VPN server retransmitted IKE_SA_INIT without an answer",
+                    "check the VPN server's default route, that right=/remote_addrs are the "
+                    "tunnels' outside addresses, and that UDP 500 and 4500 are allowed",
+                    tunnel,
+                )
+            )
+    return out
 
 
 def _tunnel(line: str) -> str | None:

@@ -190,3 +190,29 @@ def test_cli_json_output_and_exit_status():
     assert set(report["checks"][0]) >= {"name", "passed", "seconds", "detail"}
     assert len(report["tunnels"]) == 2 and report["failover_seconds"] is None
     assert "building lab seed" in proc.stderr  # progress goes to stderr with --json
+
+
+@pytest.mark.parametrize(
+    "port,cause",
+    [
+        ("500", "no answer from the VGW (no route, or UDP 500 blocked)"),
+        ("4500", "NAT-T blocked: no answer on UDP 4500"),
+    ],
+)
+def test_blocked_ike_ports_are_named(monkeypatch, port, cause):
+    """The "internet" drops UDP 500 (no IKE at all) or 4500 (NAT-T) before charon starts."""
+    original = DataPlane._nat
+
+    def nat_and_block(self):
+        original(self)
+        self.ns["inet"].exec(
+            "iptables", "-I", "FORWARD", "-p", "udp", "--dport", port, "-j", "DROP"
+        )
+
+    monkeypatch.setattr(DataPlane, "_nat", nat_and_block)
+    lab = dataclasses.replace(seed_in_style("swanctl"), name=f"block{port}")
+    report = run_check(lab)
+    assert not report.passed
+    details = failed(report)
+    assert cause in details["vgw: tunnel Tunnel1"] and cause in details["vgw: tunnel Tunnel2"]
+    assert_clean(report, lab.name)
