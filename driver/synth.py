@@ -18,6 +18,7 @@ from driver.terraform import Terraform
 def synth(lab_path: Path, outdir: Path = SYNTH_ROOT, hcl: bool = False) -> Path:
     """Synthesize the lab; return its stack directory (cdk.tf.json or cdk.tf)."""
     lab = load_lab(lab_path)  # a bad lab fails here, before node starts
+    outdir.mkdir(parents=True, exist_ok=True)  # cdktf makes only the last level
     command = [sys.executable, str(PROJECT / "main.py"), str(lab_path), "--outdir", str(outdir)] + (
         ["--hcl"] if hcl else []
     )

@@ -121,7 +121,8 @@ class Terraform:
 
     def stream(self, *args: str, on_event: Callable[[dict], None] = lambda e: None) -> None:
         """Run a ``-json`` command, handing each event to ``on_event``."""
-        command = [self.binary, *args, "-json", "-input=false"]
+        verb, *rest = args  # flags before positional arguments (a saved plan comes last)
+        command = [self.binary, verb, "-json", "-input=false", *rest]
         diagnostics, lines = [], []
         with subprocess.Popen(
             command,
