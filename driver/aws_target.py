@@ -31,11 +31,10 @@ from driver import pricing
 from driver.emulator import SERVICES
 from driver.errors import VpnlabError
 from driver.leaks import leftovers
-from driver.local_target import _progress_events, _sync_stack
 from driver.model import Lab
 from driver.state import LabState
-from driver.synth import synth
-from driver.terraform import Terraform
+from driver.synth import copy_stack, synth
+from driver.terraform import Terraform, resource_progress
 
 Progress = Callable[[str], None]
 ENDPOINT_ENV = "VPNLAB_AWS_ENDPOINT_URL"
@@ -99,7 +98,7 @@ class AwsTarget:
                     )
             stack = synth(lab_path, self.workdir / "cdktf.out")
             workdir = self.workdir / "terraform"
-            _sync_stack(stack, workdir)
+            copy_stack(stack, workdir)
             self._write_overrides(workdir, state_bucket)
             tf = self.terraform()
             tf.init()
@@ -119,7 +118,7 @@ class AwsTarget:
                 "apply",
                 "-auto-approve",
                 plan_file.name,
-                on_event=_progress_events(self.progress, started),
+                on_event=resource_progress(self.progress, started),
             )
             plan_file.unlink(missing_ok=True)
             self.progress(
@@ -167,7 +166,7 @@ class AwsTarget:
             ).exists():
                 started = time.monotonic()
                 self.terraform().stream(
-                    "destroy", "-auto-approve", on_event=_progress_events(self.progress, started)
+                    "destroy", "-auto-approve", on_event=resource_progress(self.progress, started)
                 )
             left = leftovers(self.session, self.lab.name, self.endpoint)
             if left and force_cleanup:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import ipaddress
-import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -38,8 +37,8 @@ from driver.model import Lab, Phase, Tunnel, TunnelOptions
 from driver.netns import existing
 from driver.render import CharonOptions
 from driver.state import LabState
-from driver.synth import synth
-from driver.terraform import Terraform
+from driver.synth import copy_stack, synth
+from driver.terraform import Terraform, resource_progress
 
 Progress = Callable[[str], None]
 TELEMETRY_TIMEOUT = 30.0
@@ -87,14 +86,6 @@ def running_emulator(state: LabState) -> Emulator | None:
     return emulator if emulator.answers() else None
 
 
-def _sync_stack(stack: Path, workdir: Path) -> None:
-    """The synthesized files into the Terraform working directory (state kept)."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    shutil.rmtree(workdir / "assets", ignore_errors=True)
-    shutil.copytree(stack / "assets", workdir / "assets")
-    shutil.copy(stack / "cdk.tf.json", workdir / "cdk.tf.json")
-
-
 def _ready_emulator(lab: Lab, state: LabState, progress: Progress) -> Emulator:
     """The lab's running emulator, or a new one; its lazy data (the AMI parameters,
     IAM's managed policies) loaded, so Terraform does not wait for it."""
@@ -108,26 +99,6 @@ def _ready_emulator(lab: Lab, state: LabState, progress: Progress) -> Emulator:
     session.client("ssm", endpoint_url=emulator.url).get_parameter(Name=AL2023_PARAMETER)
     session.client("iam", endpoint_url=emulator.url).list_policies(MaxItems=1)
     return emulator
-
-
-def _progress_events(progress: Progress, started: float):
-    def on_event(event: dict) -> None:
-        kind = event.get("type")
-        hook = event.get("hook", {})
-        if kind in ("apply_complete", "apply_errored"):
-            verb = {
-                "create": "created",
-                "delete": "destroyed",
-                "update": "updated",
-                "read": "read",
-            }.get(hook.get("action"), hook.get("action"))
-            status = verb if kind == "apply_complete" else f"FAILED to {hook.get('action')}"
-            progress(
-                f"  [{time.monotonic() - started:5.1f} s] {hook['resource']['addr']}: "
-                f"{status} ({hook.get('elapsed_seconds', 0)} s)"
-            )
-
-    return on_event
 
 
 # --- apply ---------------------------------------------------------------------------
@@ -144,13 +115,13 @@ def apply(lab_path: Path, lab: Lab, progress: Progress = print) -> Phases:
         )
         stack = phases.run("synth", lambda: synth(lab_path, state.root / "cdktf.out"))
         progress(f"synthesized {lab_path} ({phases.seconds['synth']:.1f} s)")
-        _sync_stack(stack, state.terraform_dir)
+        copy_stack(stack, state.terraform_dir)
         emulator = emulator_ready.result()
         write_provider_override(state.terraform_dir, emulator.url)
         tf = _terraform(lab, state)
         phases.run("init", tf.init)
         progress(f"terraform apply against the emulator ({state.terraform_dir})")
-        on_event = _progress_events(progress, started)
+        on_event = resource_progress(progress, started)
         phases.run("apply", lambda: tf.stream("apply", "-auto-approve", on_event=on_event))
         outputs = tf.outputs()
         phases.run("dataplane", lambda: build_dataplane(lab, state, emulator.url, outputs))
@@ -369,7 +340,7 @@ def destroy(lab: Lab, progress: Progress = print) -> list[str]:
                 "destroy",
                 "-auto-approve",
                 "-refresh=false",
-                on_event=_progress_events(progress, started),
+                on_event=resource_progress(progress, started),
             )
         elif not emulator:
             progress("no emulator running: the lab's emulated resources are already gone")

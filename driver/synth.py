@@ -53,3 +53,11 @@ def export_hcl(lab_path: Path, target: Path) -> Path:
         (target / "main.tf").write_text(main_tf)
     Terraform(target).fmt()
     return target
+
+
+def copy_stack(stack: Path, workdir: Path) -> None:
+    """The synthesized files into the Terraform working directory (state kept)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(workdir / "assets", ignore_errors=True)
+    shutil.copytree(stack / "assets", workdir / "assets")
+    shutil.copy(stack / "cdk.tf.json", workdir / "cdk.tf.json")

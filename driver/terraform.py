@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,6 +153,28 @@ class Terraform:
 
     def is_formatted(self) -> bool:
         return self.run("fmt", "-recursive", "-check", "-no-color", check=False).returncode == 0
+
+
+def resource_progress(progress: Callable[[str], None], started: float):
+    """An ``on_event`` for ``stream``: one line per resource applied or destroyed."""
+
+    def on_event(event: dict) -> None:
+        kind = event.get("type")
+        hook = event.get("hook", {})
+        if kind in ("apply_complete", "apply_errored"):
+            verb = {
+                "create": "created",
+                "delete": "destroyed",
+                "update": "updated",
+                "read": "read",
+            }.get(hook.get("action"), hook.get("action"))
+            status = verb if kind == "apply_complete" else f"FAILED to {hook.get('action')}"
+            progress(
+                f"  [{time.monotonic() - started:5.1f} s] {hook['resource']['addr']}: "
+                f"{status} ({hook.get('elapsed_seconds', 0)} s)"
+            )
+
+    return on_event
 
 
 def _events(stream, lines: list[str]) -> Iterator[dict]:
