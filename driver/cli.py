@@ -84,8 +84,7 @@ def cmd_apply(args) -> int:
     from driver.aws_target import AwsTarget
     from driver.lint import lint, report
 
-    lab = _target_lab(args)
-    if not args.skip_lint:
+    if not args.skip_lint:  # offline, so before anything else: errors stop the apply
         findings = lint(args.lab)
         errors = [f for f in findings if f.severity == "error"]
         if errors:
@@ -93,6 +92,7 @@ def cmd_apply(args) -> int:
             raise VpnlabError(
                 "lint found errors: nothing was applied (--skip-lint to apply anyway)"
             )
+    lab = _target_lab(args)
     if args.target == "aws":
         AwsTarget(lab).apply(args.lab, yes=args.yes, state_bucket=args.state_bucket)
     else:
@@ -228,6 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="print the report as JSON")
         if name == "apply":
             p.add_argument(
+                "--skip-lint",
+                action="store_true",
+                help="apply even if `vpnlab lint` finds errors (experts)",
+            )
+            p.add_argument(
                 "--yes",
                 action="store_true",
                 help="aws: skip the confirmation after the pre-flight (or AUTO_APPROVE=1)",
@@ -243,11 +248,6 @@ def build_parser() -> argparse.ArgumentParser:
                 "--force-cleanup",
                 action="store_true",
                 help="aws: delete what Terraform left that carries the lab's tag",
-            )
-            p.add_argument(
-                "--skip-lint",
-                action="store_true",
-                help="apply even if `vpnlab lint` finds errors (experts)",
             )
     lab_command("status", cmd_status, "what of the lab is up: emulator, resources, data plane")
     p = lab_command("diagram", cmd_diagram, "draw the lab (SVG or PNG) with Graphviz")

@@ -100,13 +100,15 @@ def test_apply_killed_half_way_then_destroy_leaves_nothing(tmp_path):
     )
     deadline = time.monotonic() + 120
     try:
+        said = []
         for line in apply.stdout:  # kill it once Terraform is creating resources
+            said.append(line)
             if "created" in line or time.monotonic() > deadline:
                 break
         os.killpg(apply.pid, signal.SIGKILL)  # vpnlab, terraform and the provider
         apply.wait(timeout=10)
         record = state.read("emulator.json")
-        assert record, "the emulator had been started"
+        assert record, "apply ended before starting the emulator:\n" + "".join(said)
         assert (state.terraform_dir / "terraform.tfstate").exists()
     finally:
         said: list[str] = []

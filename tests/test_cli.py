@@ -1,0 +1,51 @@
+"""The command line: every option reaches its command; apply's lint gate."""
+
+import subprocess
+import sys
+
+import pytest
+
+from driver.cli import build_parser
+from driver.paths import PROJECT
+
+
+@pytest.mark.parametrize(
+    "argv,expected",
+    [
+        (
+            ["apply", "labs/seed.yml", "--skip-lint", "--yes", "--state-bucket", "b"],
+            {"skip_lint": True, "yes": True, "state_bucket": "b", "target": "local"},
+        ),
+        (["destroy", "--target", "aws", "--force-cleanup"], {"force_cleanup": True}),
+        (["verify", "--json"], {"json": True}),
+        (
+            ["check", "--cgw-config", "a", "--cgw-secrets", "b", "--failover", "--keep"],
+            {"failover": True, "keep": True},
+        ),
+        (["lint", "--terraform", "t.json", "--json"], {"json": True}),
+        (["diagram", "-o", "x.png"], {}),
+    ],
+)
+def test_options_parse_for_their_command(argv, expected):
+    args = build_parser().parse_args(argv)
+    for key, value in expected.items():
+        assert getattr(args, key) == value
+
+
+@pytest.mark.parametrize("command,option", [("destroy", "--skip-lint"), ("verify", "--yes")])
+def test_options_do_not_leak_to_other_commands(command, option):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([command, option])
+
+
+def test_apply_refuses_a_lab_that_lint_rejects_before_anything_else():
+    proc = subprocess.run(
+        [sys.executable, "-m", "driver.cli", "apply", "labs/broken.yml"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    assert "[lab-static-routes]" in proc.stderr
+    assert "lint found errors: nothing was applied" in proc.stderr
+    assert not (PROJECT / ".vpnlab" / "broken").exists()
