@@ -23,7 +23,7 @@ from pathlib import Path
 import vici
 
 from driver.errors import VpnlabError
-from driver.netns import Namespace, parse_sysctl, run
+from driver.netns import Namespace, parse_sysctl, process_alive, run
 
 CHARON = "/usr/lib/ipsec/charon"
 STARTER = "/usr/lib/ipsec/starter"
@@ -161,7 +161,7 @@ class Charon:
             while time.monotonic() < deadline:
                 with contextlib.suppress(ChildProcessError):  # reap it if it is our child
                     os.waitpid(pid, os.WNOHANG)
-                if not _alive(pid):
+                if not process_alive(pid):
                     return
                 time.sleep(0.02)
 
@@ -171,17 +171,6 @@ def _is_ours(pid: int, netns: str) -> bool:
     try:
         ours = os.stat(f"/run/netns/{netns}").st_ino
         return os.stat(f"/proc/{pid}/ns/net").st_ino == ours
-    except FileNotFoundError:
-        return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie is dead for our purposes
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
 

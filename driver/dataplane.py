@@ -24,7 +24,7 @@ from driver.charon import Charon
 from driver.errors import VpnlabError
 from driver.kernel import KernelFeatures
 from driver.model import Lab
-from driver.netns import Namespace, existing, link, run
+from driver.netns import Namespace, existing, link, process_alive, run
 
 NODES = ("aws", "vgw", "inet", "onprem-vpc", "server", "onprem")
 FORWARDING = {
@@ -249,7 +249,7 @@ class DataPlane:
         ]
         # `ip netns delete` succeeds even while a process holds the namespace.
         left += [
-            f"daemon pid {pid} still running" for pid in self.stopped_pids if _process_alive(pid)
+            f"daemon pid {pid} still running" for pid in self.stopped_pids if process_alive(pid)
         ]
         links = run(["ip", "-o", "link", "show"]).stdout
         left += [
@@ -275,14 +275,6 @@ def cleanup(lab_name: str, workdir: Path) -> list[str]:
         shutil.rmtree(workdir, ignore_errors=True)
         removed.append(f"directory {workdir}")
     return removed
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"
 
 
 def _strongswan_conf(lab: Lab, options) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from driver.errors import VpnlabError
+from driver.netns import process_alive
 from driver.paths import PROJECT, STATE_ROOT
 
 # Every service the lab's Terraform calls. A service missing here would make
@@ -79,11 +80,7 @@ class Emulator:
         raise VpnlabError(f"the AWS emulator did not answer within {timeout:.0f} s; see {log}")
 
     def alive(self) -> bool:
-        try:
-            stat = Path(f"/proc/{self.pid}/stat").read_text()
-        except FileNotFoundError:
-            return False
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+        return process_alive(self.pid)
 
     def answers(self) -> bool:
         if not self.alive():

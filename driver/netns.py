@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Sequence
+from pathlib import Path
 
 from driver.errors import VpnlabError
 
@@ -29,6 +30,15 @@ def run(
     if check and proc.returncode != 0:
         raise CommandError(f"{' '.join(command)}: {proc.stderr.strip() or proc.stdout.strip()}")
     return proc
+
+
+def process_alive(pid: int) -> bool:
+    """Is ``pid`` running? A zombie counts as gone: it only waits to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
 
 
 def lab_prefix(lab: str) -> str:

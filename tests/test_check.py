@@ -24,6 +24,13 @@ VENDOR = PROJECT / "tests" / "fixtures" / "seed-vendor"
 DEFAULTS_LAB = PROJECT / "labs" / "seed-aws-defaults.yml"
 
 
+def vendor_variant(tmp_path, old: str, new: str, count: int = -1):
+    """The seed's vendor ipsec.conf with one change, as a file."""
+    path = tmp_path / "ipsec.conf"
+    path.write_text((VENDOR / "ipsec.conf").read_text().replace(old, new, count))
+    return path
+
+
 def failed(report) -> dict[str, str]:
     return {c.name: c.detail for c in report.checks if not c.passed}
 
@@ -76,11 +83,8 @@ def test_lab_psk_is_used_by_both_sides_and_never_printed(capsys):
 
 
 def test_proposal_mismatch_names_the_algorithm(tmp_path):
-    strict = tmp_path / "ipsec.conf"
-    strict.write_text(
-        (VENDOR / "ipsec.conf")
-        .read_text()
-        .replace("ike=aes256-sha256-modp1024\n", "ike=aes256-sha256-modp1024!\n")
+    strict = vendor_variant(
+        tmp_path, "ike=aes256-sha256-modp1024\n", "ike=aes256-sha256-modp1024!\n"
     )
     lab = load_lab(PROJECT / "labs" / "seed.yml")
     report = run_check(lab, cgw_config=strict, cgw_secrets=VENDOR / "ipsec.secrets")
@@ -92,12 +96,7 @@ def test_proposal_mismatch_names_the_algorithm(tmp_path):
 
 
 def test_wrong_local_subnet_is_a_traffic_selector_mismatch(tmp_path):
-    wrong = tmp_path / "ipsec.conf"
-    wrong.write_text(
-        (VENDOR / "ipsec.conf")
-        .read_text()
-        .replace("leftsubnet=192.168.1.0/16", "leftsubnet=172.16.0.0/16")
-    )
+    wrong = vendor_variant(tmp_path, "leftsubnet=192.168.1.0/16", "leftsubnet=172.16.0.0/16")
     lab = load_lab(DEFAULTS_LAB)
     report = run_check(lab, cgw_config=wrong, cgw_secrets=VENDOR / "ipsec.secrets")
     assert not report.passed
@@ -116,12 +115,7 @@ def test_the_seeds_own_ipsec_conf_comes_up_against_aws_defaults():
 
 
 def test_a_route_based_configuration_is_refused_up_front(tmp_path):
-    vti = tmp_path / "ipsec.conf"
-    vti.write_text(
-        (VENDOR / "ipsec.conf")
-        .read_text()
-        .replace("    type=tunnel\n", "    type=tunnel\n    mark=100\n", 1)
-    )
+    vti = vendor_variant(tmp_path, "    type=tunnel\n", "    type=tunnel\n    mark=100\n", 1)
     lab = load_lab(DEFAULTS_LAB)
     with pytest.raises(
         VpnlabError,
