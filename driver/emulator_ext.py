@@ -20,7 +20,8 @@ has its own test through boto3 (tests/test_emulator.py).
 * Elastic IPs from 203.0.113.0/24; private addresses outside the four
   addresses AWS reserves at the start of a subnet and the last one;
 * a root volume without a size gets the AMI's (8 GiB), as on AWS;
-* network insights paths: create, describe, delete.
+* network insights paths: create, describe, delete; analyses answered by
+  driver/insights.py (vpnlab's path analysis over the emulator's own state);
 """
 
 from __future__ import annotations
@@ -414,7 +415,85 @@ def describe_network_insights_paths(self) -> ActionResult:
 def delete_network_insights_path(self) -> ActionResult:
     path_id = self._get_param("NetworkInsightsPathId")
     _paths.pop(path_id, None)
+    for analysis_id in [a for a, v in _analyses.items() if v["NetworkInsightsPathId"] == path_id]:
+        del _analyses[analysis_id]
     return ActionResult({"NetworkInsightsPathId": path_id})
+
+
+# --- network insights analyses: vpnlab's path analysis over the emulator's state ------
+
+_analyses: dict[str, dict] = {}
+
+
+def _own_ec2(self):
+    """A client of this very emulator: the analysis reads what Describe* returns."""
+    import boto3
+
+    return boto3.client(
+        "ec2",
+        endpoint_url=f"http://{self.headers['Host']}",
+        region_name=self.region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def start_network_insights_analysis(self) -> ActionResult:
+    from moto.ec2.exceptions import EC2ClientError
+
+    from driver import insights
+
+    path_id = self._get_param("NetworkInsightsPathId")
+    path = _paths.get(path_id)
+    if path is None:
+        raise EC2ClientError(
+            "InvalidNetworkInsightsPathId.NotFound",
+            f"The networkInsightsPath ID '{path_id}' does not exist",
+        )
+    analysis_id = "nia-" + secrets.token_hex(8)
+    tags = []
+    for spec in self._get_param("TagSpecifications", []) or []:
+        tags += spec.get("Tags", [])
+    analysis = {
+        "NetworkInsightsAnalysisId": analysis_id,
+        "NetworkInsightsAnalysisArn": f"arn:aws:ec2:{self.region}:{self.current_account}:"
+        f"network-insights-analysis/{analysis_id}",
+        "NetworkInsightsPathId": path_id,
+        "StartDate": _now(),
+        "Tags": tags,
+    }
+    try:
+        result = insights.analyse(insights.Ec2View.load(_own_ec2(self)), path).api()
+        analysis |= {"Status": "succeeded", **result}
+    except insights.UnsupportedPath as exc:
+        analysis |= {"Status": "failed", "StatusMessage": str(exc)}
+    _analyses[analysis_id] = analysis
+    return ActionResult({"NetworkInsightsAnalysis": analysis})
+
+
+def describe_network_insights_analyses(self) -> ActionResult:
+    ids = self._get_param("NetworkInsightsAnalysisIds", []) or []
+    path_id = self._get_param("NetworkInsightsPathId")
+    found = [
+        a
+        for a in _analyses.values()
+        if (not ids or a["NetworkInsightsAnalysisId"] in ids)
+        and (not path_id or a["NetworkInsightsPathId"] == path_id)
+    ]
+    return ActionResult({"NetworkInsightsAnalyses": found})
+
+
+def delete_network_insights_analysis(self) -> ActionResult:
+    analysis_id = self._get_param("NetworkInsightsAnalysisId")
+    if analysis_id not in _analyses:
+        from moto.ec2.exceptions import EC2ClientError
+
+        raise EC2ClientError(
+            "InvalidNetworkInsightsAnalysisId.NotFound",
+            f"The networkInsightsAnalysis ID '{analysis_id}' does not exist",
+        )
+    del _analyses[analysis_id]
+    return ActionResult({"NetworkInsightsAnalysisId": analysis_id})
 
 
 # --- installation ---------------------------------------------------------------------
@@ -430,6 +509,9 @@ def install() -> None:
         create_network_insights_path,
         describe_network_insights_paths,
         delete_network_insights_path,
+        start_network_insights_analysis,
+        describe_network_insights_analyses,
+        delete_network_insights_analysis,
     ):
         setattr(EC2Response, handler.__name__, handler)
     VPNConnection.routes = property(_routes)

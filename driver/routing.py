@@ -15,8 +15,11 @@ Each node forwards by its route table with longest-prefix match:
 The seed's appendix is the case to catch: ``0.0.0.0/0 → firewall`` plus
 propagation sends the outbound traffic around the firewall (the propagated
 /16 is more specific), while the return comes through it: a stateful
-firewall drops it. The same model answers the emulator's network-insights
-analyses (the AWS-target issue).
+firewall drops it.
+
+``trace_tables`` is the one tracer: the lab model above is one front-end;
+driver/insights.py builds the same tables from EC2's configuration to answer
+the emulator's Reachability Analyzer.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from driver import topology
 from driver.model import Lab
 
 Net = ipaddress.IPv4Network
+# node -> [(prefix, next node, why)]; next node "deliver" means on-link delivery
+Tables = dict[str, list[tuple[Net, str, str]]]
 STATEFUL = {"firewall"}
 
 
@@ -57,7 +62,7 @@ class Trace:
         return path + ("" if self.reached else f" ✗ {self.why}")
 
 
-def _route_tables(lab: Lab) -> dict[str, list[tuple[Net, str, str]]]:
+def _route_tables(lab: Lab) -> Tables:
     """node -> [(prefix, next node, why)] (the next node 'deliver' = on-link)."""
     any_ = ipaddress.ip_network("0.0.0.0/0")
     aws, onprem, vpn = lab.aws, lab.onprem, lab.vpn
@@ -70,7 +75,7 @@ def _route_tables(lab: Lab) -> dict[str, list[tuple[Net, str, str]]]:
     tables = {"aws_host": aws_table}
     if lab.firewall:
         tables["firewall"] = [(aws.vpc_cidr, "deliver", f"{aws.vpc_cidr} local"), *propagated]
-    vgw = [(r, "tunnel", f"{r} → tunnel (VPN static route)") for r in vpn.static_routes]
+    vgw = [(r, "vpn_server", f"{r} → tunnel (VPN static route)") for r in vpn.static_routes]
     if lab.firewall and lab.firewall.ingress_route:
         vgw.append(
             (
@@ -86,7 +91,7 @@ def _route_tables(lab: Lab) -> dict[str, list[tuple[Net, str, str]]]:
         (onprem.vpc_cidr, "deliver", f"{onprem.vpc_cidr} local"),
         (
             vpn.remote_network_cidr,
-            "tunnel",
+            "vgw",
             f"{vpn.remote_network_cidr} → tunnel (selectors {vpn.local_network_cidr} === "
             f"{vpn.remote_network_cidr})",
         ),
@@ -102,12 +107,22 @@ def _route_tables(lab: Lab) -> dict[str, list[tuple[Net, str, str]]]:
     return tables
 
 
-def trace(lab: Lab, source: str, destination: str, dst_ip: str, limit: int = 10) -> Trace:
-    """Follow ``dst_ip`` from node ``source`` until it is delivered (or lost)."""
-    tables = _route_tables(lab)
+def trace(lab: Lab, source: str, destination: str, dst_ip: str) -> Trace:
+    """Follow ``dst_ip`` from node ``source`` of the lab's model."""
+    return trace_tables(_route_tables(lab), source, destination, dst_ip)
+
+
+def trace_tables(
+    tables: Tables, source: str, destination: str, dst_ip: str, limit: int = 10
+) -> Trace:
+    """Follow ``dst_ip`` from ``source`` by longest-prefix match until it is
+    delivered ("deliver": on-link), reaches ``destination``, or is lost."""
     address = ipaddress.ip_address(dst_ip)
     node, hops = source, []
     for _ in range(limit):
+        if node == destination:
+            hops.append(Hop(node, "reached"))
+            return Trace(source, destination, tuple(hops), True)
         table = tables.get(node, [])
         matches = [(net, nxt, why) for net, nxt, why in table if address in net]
         if not matches:
@@ -120,8 +135,6 @@ def trace(lab: Lab, source: str, destination: str, dst_ip: str, limit: int = 10)
         if nxt == "deliver":
             hops.append(Hop(destination, "delivered"))
             return Trace(source, destination, tuple(hops), True)
-        if nxt == "tunnel":  # the IPsec tunnel: to the other gateway
-            nxt = "vpn_server" if node == "vgw" else "vgw"
         node = nxt
     return Trace(source, destination, tuple(hops), False, "routing loop")
 
