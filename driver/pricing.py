@@ -16,6 +16,8 @@ PUBLIC_IPV4_HOUR = 0.005  # every public IPv4 address, the Elastic IP included
 GP3_GB_MONTH = 0.08  # root volumes
 ROOT_VOLUME_GB = 8
 HOURS_PER_MONTH = 730
+INTERFACE_ENDPOINT_HOUR = 0.01  # per endpoint and Availability Zone (plus $0.01/GB)
+SSM_ENDPOINTS = 6  # ssm, ssmmessages, ec2messages in each VPC (modules/endpoints.py)
 ANALYSIS = 0.10  # one Reachability Analyzer analysis (verify runs two)
 INSTANCE_HOUR = {
     "t3.nano": 0.0052,
@@ -48,6 +50,10 @@ def estimate(lab: Lab) -> list[Line]:
     lines = [
         Line("Site-to-Site VPN connection", VPN_CONNECTION_HOUR),
         Line("Elastic IP (public IPv4)", PUBLIC_IPV4_HOUR),
+        Line(
+            f"{SSM_ENDPOINTS} SSM interface endpoints (2 VPCs)",
+            SSM_ENDPOINTS * INTERFACE_ENDPOINT_HOUR,
+        ),
     ]
     lines += [Line(f"{name} ({kind})", INSTANCE_HOUR.get(kind)) for name, kind in instances]
     lines.append(

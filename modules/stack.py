@@ -10,6 +10,7 @@ from modules.ami import amazon_linux_2023
 from modules.aws import resource
 from modules.aws_vpc import AwsVpc
 from modules.checks import ReachabilityPaths
+from modules.endpoints import SsmEndpoints
 from modules.firewall import FirewallAppliance
 from modules.instance_role import InstanceRole
 from modules.naming import Naming
@@ -92,6 +93,17 @@ class LabStack(TerraformStack):
                 ami=ami,
                 instance_profile=test_role.profile.name,
                 build_dir=build_dir,
+            )
+        for side, cfg, vpc in (("aws", lab.aws, aws), ("onprem", lab.onprem, onprem)):
+            SsmEndpoints(
+                self,
+                f"{side}-ssm-endpoints",
+                naming,
+                side=side,
+                region=lab.region,
+                vpc_id=vpc.vpc.id,
+                vpc_cidr=str(cfg.vpc_cidr),
+                subnet_id=vpc.private_subnet.id,
             )
         paths = ReachabilityPaths(
             self,

@@ -158,10 +158,35 @@ def test_vpn_server_accepts_ike_and_nat_t_from_each_tunnel_only(synth_json):
 
 def test_nothing_is_open_to_the_internet_and_no_ssh_anywhere(synth_json):
     rules = _ingress(synth_json)
-    assert len(rules) == 7  # 4 tunnel rules + on-prem forwarding + 2 test hosts' ICMP
+    # 4 tunnel rules + on-prem forwarding + 2 test hosts' ICMP + 2 SSM endpoints' HTTPS
+    assert len(rules) == 9
     for rule in rules:
         assert rule["cidr"] != "0.0.0.0/0", rule
-        assert rule["protocol"] in ("udp", "icmp", "-1"), rule  # no TCP at all: no SSH
+        if rule["protocol"] == "tcp":  # only the endpoints' HTTPS, from their own VPC
+            assert (rule["from_port"], rule["sg"]) in (
+                (443, "seed-aws-ssm-endpoints"),
+                (443, "seed-onprem-ssm-endpoints"),
+            )
+        else:
+            assert rule["protocol"] in ("udp", "icmp", "-1"), rule  # no SSH anywhere
+
+
+def test_both_vpcs_reach_ssm_through_interface_endpoints(synth_json):
+    """The private test hosts have no internet: verify's SSM commands need these."""
+    endpoints = resources(synth_json, "aws_vpc_endpoint")
+    services = sorted(e["service_name"] for e in endpoints)
+    assert services == sorted(
+        f"com.amazonaws.ap-northeast-1.{s}"
+        for s in ("ec2messages", "ssm", "ssmmessages")
+        for _ in ("aws", "onprem")
+    )
+    for endpoint in endpoints:
+        assert endpoint["vpc_endpoint_type"] == "Interface"
+        assert endpoint["private_dns_enabled"] is True
+        assert "private" in endpoint["subnet_ids"][0]
+    for side, cidr in (("aws", "10.0.0.0/16"), ("onprem", "192.168.0.0/16")):
+        group = one(synth_json, "aws_security_group", name=f"seed-{side}-ssm-endpoints")
+        assert [(r["from_port"], r["cidr_blocks"]) for r in group["ingress"]] == [(443, [cidr])]
 
 
 def test_test_hosts_accept_icmp_from_the_other_side(synth_json):
