@@ -7,8 +7,8 @@ synth -> init -> apply. destroy: terraform destroy, then a leak check by the
 lab's tag that lists anything left (exit 1); --force-cleanup deletes what
 carries the lab's tag.
 
-Not yet here (issue 6's rest): verify on AWS (telemetry wait, ping over SSM
-Run Command, Reachability Analyzer) and the emulator's answers to those calls.
+verify: driver/aws_verify.py (SSM agents, user data finished, VgwTelemetry,
+ping over SSM Run Command, Reachability Analyzer).
 
 ``VPNLAB_AWS_ENDPOINT_URL`` points every call (boto3 and the provider) at
 another endpoint: the tests use the embedded emulator as the account.
@@ -34,7 +34,7 @@ from driver.leaks import leftovers
 from driver.model import Lab
 from driver.state import LabState
 from driver.synth import copy_stack, synth
-from driver.terraform import Terraform, resource_progress
+from driver.terraform import Terraform, key_variables, resource_progress
 
 Progress = Callable[[str], None]
 ENDPOINT_ENV = "VPNLAB_AWS_ENDPOINT_URL"
@@ -65,7 +65,7 @@ class AwsTarget:
         )
 
     def terraform(self) -> Terraform:
-        return Terraform(self.workdir / "terraform")
+        return Terraform(self.workdir / "terraform", env=key_variables(self.lab))
 
     # --- apply -----------------------------------------------------------------------
 
@@ -156,6 +156,13 @@ class AwsTarget:
         else:
             override.unlink(missing_ok=True)
 
+    # --- verify -------------------------------------------------------------------------
+
+    def verify(self, timeout: float | None = None):
+        from driver.aws_verify import verify
+
+        return verify(self, timeout)
+
     # --- destroy ------------------------------------------------------------------------
 
     def destroy(self, force_cleanup: bool = False) -> list[str]:
@@ -195,6 +202,13 @@ class AwsTarget:
         call = self._call
         for path in ec2.describe_network_insights_paths()["NetworkInsightsPaths"]:
             if {"Key": "vpnlab:lab", "Value": self.lab.name} in path.get("Tags", []):
+                for analysis in ec2.describe_network_insights_analyses(
+                    NetworkInsightsPathId=path["NetworkInsightsPathId"]
+                )["NetworkInsightsAnalyses"]:
+                    call(
+                        ec2.delete_network_insights_analysis,
+                        NetworkInsightsAnalysisId=analysis["NetworkInsightsAnalysisId"],
+                    )
                 call(
                     ec2.delete_network_insights_path,
                     NetworkInsightsPathId=path["NetworkInsightsPathId"],
@@ -228,6 +242,22 @@ class AwsTarget:
         for gateway in ec2.describe_customer_gateways(Filters=tag)["CustomerGateways"]:
             if gateway["State"] != "deleted":
                 call(ec2.delete_customer_gateway, CustomerGatewayId=gateway["CustomerGatewayId"])
+        endpoints = [
+            e["VpcEndpointId"]
+            for e in ec2.describe_vpc_endpoints(Filters=tag)["VpcEndpoints"]
+            if str(e.get("State", "")).lower() not in ("deleted", "deleting")
+        ]
+        if endpoints:
+            call(ec2.delete_vpc_endpoints, VpcEndpointIds=endpoints)
+        vpcs = [v["VpcId"] for v in ec2.describe_vpcs(Filters=tag)["Vpcs"]]
+        if vpcs:  # interfaces left detached in the lab's VPCs (instances' are gone by now)
+            for eni in ec2.describe_network_interfaces(
+                Filters=[
+                    {"Name": "vpc-id", "Values": vpcs},
+                    {"Name": "status", "Values": ["available"]},
+                ]
+            )["NetworkInterfaces"]:
+                call(ec2.delete_network_interface, NetworkInterfaceId=eni["NetworkInterfaceId"])
         for igw in ec2.describe_internet_gateways(Filters=tag)["InternetGateways"]:
             for attachment in igw.get("Attachments", []):
                 call(

@@ -2,7 +2,9 @@
 
 Each daemon gets a private mount namespace inside its network namespace:
 ``/run`` is bind-mounted from the node's own directory (``charon.pid`` and
-the vici socket paths are compiled in, DESIGN.md §5) and every rendered file
+the vici socket paths are compiled in, DESIGN.md §5), ``/var`` too (the
+node's own ``/var/lib`` and ``/var/log``, as on the instance's disk; ``/var/run``
+still leads to ``/run``), and every rendered file
 is bind-mounted over the path the EC2 instance would use (``/etc/swanctl``,
 ``/etc/ipsec.conf``, ``/etc/strongswan.conf`` …). So the local lab runs the
 very files the VPN server gets, and several charons run side by side.
@@ -45,6 +47,11 @@ class Charon:
         return self.root / "run"
 
     @property
+    def var_dir(self) -> Path:
+        """The node's /var, as seen from the host."""
+        return self.root / "var"
+
+    @property
     def log_path(self) -> Path:
         return self.run_dir / Path(LOG_FILE).name
 
@@ -57,7 +64,7 @@ class Charon:
     def _mounts(self) -> list[tuple[Path, str]]:
         """(host source, node target) bind mounts; writes the files under root."""
         staged = self.root / "files"
-        mounts, swanctl_dir = [(self.run_dir, "/run")], False
+        mounts, swanctl_dir = [(self.run_dir, "/run"), (self.var_dir, "/var")], False
         for path, content in self.files.items():
             if path.startswith("/etc/sysctl.d/"):
                 continue
@@ -82,6 +89,7 @@ class Charon:
 
     def start(self, timeout: float = 10.0) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        self._make_var()
         for key, value in self._sysctl().items():
             self.ns.exec("sysctl", "-q", "-w", f"{key}={value}")
         script = [
@@ -113,6 +121,15 @@ class Charon:
         self._wait_for_vici(proc, timeout)
         if self.style == "swanctl":
             self.swanctl("--load-all", "--noprompt")
+
+    def _make_var(self) -> None:
+        for sub in ("lib", "log", "tmp"):
+            (self.var_dir / sub).mkdir(parents=True, exist_ok=True)
+        (self.var_dir / "tmp").chmod(0o1777)
+        for name, target in (("run", "/run"), ("lock", "/run/lock")):
+            link = self.var_dir / name
+            if not link.is_symlink():
+                link.symlink_to(target)
 
     def _sysctl(self) -> dict[str, str]:
         settings = {}

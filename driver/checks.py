@@ -15,11 +15,13 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from driver import remote_commands
 from driver.dataplane import DataPlane
 from driver.diagnose import Diagnosis, diagnose
 from driver.expectations import Expectation
 
 POLL = 0.05
+PING_COUNT = remote_commands.PING_COUNT
 SETTLE = 0.3  # a definitive log verdict is trusted after this long
 
 
@@ -29,6 +31,7 @@ class CheckResult:
     passed: bool
     seconds: float
     detail: str
+    skipped: bool = False  # the probe has no meaning on this target (passed stays True)
 
 
 @dataclass
@@ -48,10 +51,76 @@ def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-class CheckRunner:
+class Unsupported(Exception):
+    """This probe has no meaning on this target (a node that exists only locally)."""
+
+
+class ExpectationRunner:
+    """Runs a lab's expectations; subclasses say how a probe runs where the lab
+    lives (namespaces here, SSM Run Command and VgwTelemetry on AWS)."""
+
+    progress: Callable[[str], None]
+
+    def placeholders(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _tunnel(self, e: Expectation, timeout: float) -> tuple[bool, str]:
+        raise NotImplementedError
+
+    def ping_output(self, node: str, address: str) -> str:
+        raise NotImplementedError
+
+    def run(self, expectations: list[Expectation], timeout: float) -> list[CheckResult]:
+        placeholders = self.placeholders()
+        results = []
+        for expectation in expectations:
+            e = expectation.resolve(placeholders)
+            started = time.monotonic()
+            skipped = False
+            try:
+                if e.probe == "tunnel":
+                    passed, detail = self._tunnel(e, timeout)
+                else:
+                    passed, detail = self._ping(e)
+            except Unsupported as exc:
+                passed, detail, skipped = True, f"skipped: {exc}", True
+            results.append(
+                CheckResult(
+                    expectation.name,
+                    passed,
+                    round(time.monotonic() - started, 2),
+                    detail,
+                    skipped,
+                )
+            )
+            verdict = "SKIP" if skipped else "PASS" if passed else "FAIL"
+            self.progress(f"{verdict} {expectation.name} ({results[-1].seconds:.1f} s) {detail}")
+        return results
+
+    def _ping(self, e: Expectation) -> tuple[bool, str]:
+        replies, rtt = parse_ping(self.ping_output(e.node, e.argument))
+        detail = f"{replies}/{PING_COUNT} replies from {e.argument}" + (
+            f", rtt {rtt} ms" if rtt else ""
+        )
+        return (replies > 0) == (e.expected == "YES"), detail
+
+
+def parse_ping(output: str) -> tuple[int, str | None]:
+    """Replies received and the average round trip (ms) from ping's summary."""
+    received = re.search(r"(\d+) received", output)
+    rtt = re.search(r"= [\d.]+/([\d.]+)/", output)
+    return (int(received.group(1)) if received else 0), (rtt.group(1) if rtt else None)
+
+
+class CheckRunner(ExpectationRunner):
+    """Expectations against the local data plane's namespaces."""
+
     def __init__(self, dp: DataPlane, progress: Callable[[str], None] = lambda m: None):
         self.dp = dp
         self.progress = progress
+
+    def placeholders(self) -> dict[str, str]:
+        return self.dp.plan.placeholders()
 
     def sas(self, node: str) -> dict[str, dict]:
         with self.dp.charons[node].session() as session:
@@ -65,25 +134,6 @@ class CheckRunner:
             str(vpn.local_network_cidr),
             str(vpn.remote_network_cidr),
         )
-
-    def run(self, expectations: list[Expectation], timeout: float) -> list[CheckResult]:
-        placeholders = self.dp.plan.placeholders()
-        results = []
-        for expectation in expectations:
-            e = expectation.resolve(placeholders)
-            started = time.monotonic()
-            if e.probe == "tunnel":
-                passed, detail = self._tunnel(e, timeout)
-            else:
-                passed, detail = self._ping(e)
-            results.append(
-                CheckResult(expectation.name, passed, round(time.monotonic() - started, 2), detail)
-            )
-            self.progress(
-                f"{'PASS' if passed else 'FAIL'} {expectation.name} "
-                f"({results[-1].seconds:.1f} s) {detail}"
-            )
-        return results
 
     def _tunnel(self, e: Expectation, timeout: float) -> tuple[bool, str]:
         started = time.monotonic()
@@ -116,17 +166,8 @@ class CheckRunner:
                 announced = True
             time.sleep(POLL)
 
-    def _ping(self, e: Expectation) -> tuple[bool, str]:
-        proc = self.dp.ns[e.node].exec(
-            "ping", "-n", "-c", "3", "-i", "0.2", "-W", "1", e.argument, check=False
-        )
-        received = re.search(r"(\d+) received", proc.stdout)
-        replies = int(received.group(1)) if received else 0
-        rtt = re.search(r"= [\d.]+/([\d.]+)/", proc.stdout)
-        detail = f"{replies}/3 replies from {e.argument}" + (
-            f", rtt {rtt.group(1)} ms" if rtt else ""
-        )
-        return (replies > 0) == (e.expected == "YES"), detail
+    def ping_output(self, node: str, address: str) -> str:
+        return self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
 
     def tunnels(self) -> list[TunnelReport]:
         """Both tunnels as the VGW sees them, with what each carried."""

@@ -102,16 +102,18 @@ def cmd_apply(args) -> int:
 
 def cmd_verify(args) -> int:
     from driver import local_target
+    from driver.aws_target import AwsTarget
 
     lab = _target_lab(args)
-    if args.target == "aws":
-        raise VpnlabError(
-            "verify --target aws (telemetry wait, ping over SSM Run Command, Reachability "
-            "Analyzer) is not implemented yet; `vpnlab status` and the AWS console show the "
-            "tunnels meanwhile"
-        )
     out = sys.stderr if args.json else sys.stdout
-    report = local_target.verify(lab, progress=lambda m: print(m, file=out, flush=True))
+
+    def progress(message: str) -> None:
+        print(message, file=out, flush=True)
+
+    if args.target == "aws":
+        report = AwsTarget(lab, progress=progress).verify(args.timeout)
+    else:
+        report = local_target.verify(lab, progress=progress, timeout=args.timeout)
     print(report.to_json() if args.json else "\n" + report.table())
     return 0 if report.passed else 1
 
@@ -226,6 +228,13 @@ def build_parser() -> argparse.ArgumentParser:
         )
         if name == "verify":
             p.add_argument("--json", action="store_true", help="print the report as JSON")
+            p.add_argument(
+                "--timeout",
+                type=float,
+                metavar="SECONDS",
+                help="longest wait for the VPN server and both tunnels "
+                "(default: 30 local, 900 aws)",
+            )
         if name == "apply":
             p.add_argument(
                 "--skip-lint",

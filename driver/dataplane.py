@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import shlex
 import shutil
 import signal
+import time
 from pathlib import Path
 
 from driver import topology, vgw
@@ -185,6 +187,23 @@ class DataPlane:
         )
         for charon in self.charons.values():  # the VGW answers before the server initiates
             charon.start()
+        self._server_setup_finished()
+
+    def _server_setup_finished(self) -> None:
+        """What vpnlab-setup leaves on the instance when it is done (its log lines
+        and /var/lib/vpnlab/ready): the AWS target's verify waits for them over SSM."""
+        server = self.charons["server"]
+        state = server.var_dir / "lib" / "vpnlab"
+        state.mkdir(parents=True, exist_ok=True)
+        files = ", ".join(sorted(p for p in self.cgw.files if "secrets" not in p))
+        (server.var_dir / "log" / "cloud-init-output.log").write_text(
+            "vpnlab: local data plane: no cloud-init here; the VPN server's files come "
+            f"from its user data: {files}\n"
+            f"vpnlab: strongSwan ({self.cgw.style}) started in {server.ns.name} "
+            f"(pid {server.pid})\n"
+            "vpnlab: VPN server ready\n"
+        )
+        (state / "ready").write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + "\n")
 
     # --- across processes (apply builds it, verify and destroy attach to it) -----
 
@@ -275,6 +294,27 @@ def cleanup(lab_name: str, workdir: Path) -> list[str]:
         shutil.rmtree(workdir, ignore_errors=True)
         removed.append(f"directory {workdir}")
     return removed
+
+
+def node_shell(lab_name: str, node: str, workdir: Path) -> list[str] | None:
+    """The argv prefix that runs ``sh -c COMMAND`` as ``node`` of a running lab
+    (None when it is not up): a gateway node in its daemon's mount namespace,
+    so with its own /var and files, even when the daemon has gone."""
+    ns = Namespace(lab_name, node)
+    if ns.name not in existing(lab_name):
+        return None
+    if node not in ("vgw", "server"):
+        return ["ip", "netns", "exec", ns.name, "sh", "-c"]
+    pids = ns.pids()
+    if pids:
+        return ["nsenter", f"--target={min(pids)}", "--mount", "--net", "sh", "-c"]
+    mounts = " && ".join(
+        f"mount --bind {shlex.quote(str(workdir / node / sub))} /{sub}" for sub in ("run", "var")
+    )
+    return [
+        "ip", "netns", "exec", ns.name, "unshare", "--mount", "--propagation", "private",
+        "sh", "-c", f'{mounts} && exec sh -c "$1"', "node-shell",
+    ]  # fmt: skip
 
 
 def _strongswan_conf(lab: Lab, options) -> str:

@@ -22,6 +22,8 @@ has its own test through boto3 (tests/test_emulator.py).
 * a root volume without a size gets the AMI's (8 GiB), as on AWS;
 * network insights paths: create, describe, delete; analyses answered by
   driver/insights.py (vpnlab's path analysis over the emulator's own state);
+* SSM Run Command (``AWS-RunShellScript``) run in the targeted instance's
+  namespace, and ``DescribeInstanceInformation`` (see below).
 """
 
 from __future__ import annotations
@@ -32,7 +34,10 @@ import os
 import secrets
 import socket
 import string
+import subprocess
 import sys
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +46,7 @@ from moto.ec2.models import elastic_ip_addresses, elastic_network_interfaces, ro
 from moto.ec2.models.vpn_connections import VPNConnection
 from moto.ec2.responses import EC2Response
 from moto.ec2.responses.instances import InstanceResponse
+from moto.ssm.responses import SimpleSystemManagerResponse
 
 TUNNEL_NET = ipaddress.ip_network("198.51.100.0/24")
 EIP_NET = ipaddress.ip_network("203.0.113.0/24")
@@ -496,10 +502,165 @@ def delete_network_insights_analysis(self) -> ActionResult:
     return ActionResult({"NetworkInsightsAnalysisId": analysis_id})
 
 
+# --- SSM Run Command, run for real in the lab's namespaces -------------------------
+#
+# An instance is "managed" (its SSM agent online) when its lab's data plane
+# has its node: the test hosts are the namespaces "aws" and "onprem", the VPN
+# server is "server" (its charon's mount namespace: its own /var and files).
+# Only vpnlab's own commands run (driver/remote_commands.py), as SSM would
+# run them: as root, in the background, polled with GetCommandInvocation.
+
+NODES_BY_NAME = {"aws-test-host": "aws", "onprem-test-host": "onprem", "vpn-server": "server"}
+OUTPUT_LIMIT = 24000  # GetCommandInvocation returns the first 24,000 characters
+_invocations: dict[tuple[str, str], dict] = {}
+
+
+def _node_shell(backend, instance_id: str) -> list[str] | None:
+    from driver.dataplane import node_shell
+
+    tags = backend.tags.get(instance_id, {})
+    lab = tags.get("vpnlab:lab")
+    node = NODES_BY_NAME.get(tags.get("Name", "").removeprefix(f"{lab}-"))
+    if not lab or not node:
+        return None
+    try:
+        if backend.get_instance(instance_id).state != "running":
+            return None
+    except Exception:  # no such instance
+        return None
+    return node_shell(lab, node, STATE_ROOT / lab / "dataplane")
+
+
+def _ec2_backend(self):
+    from moto.ec2.models import ec2_backends
+
+    return ec2_backends[self.current_account][self.region]
+
+
+def describe_instance_information(self) -> ActionResult:
+    backend = _ec2_backend(self)
+    wanted: set[str] = set()
+    for f in self._get_param("Filters", []) or []:
+        if f.get("Key") == "InstanceIds":
+            wanted |= set(f.get("Values", []))
+    for f in self._get_param("InstanceInformationFilterList", []) or []:
+        if f.get("key") == "InstanceIds":
+            wanted |= set(f.get("valueSet", []))
+    found = []
+    for reservation in backend.all_reservations():
+        for instance in reservation.instances:
+            if wanted and instance.id not in wanted:
+                continue
+            if _node_shell(backend, instance.id) is None:
+                continue
+            found.append(
+                {
+                    "InstanceId": instance.id,
+                    "PingStatus": "Online",
+                    "LastPingDateTime": _now(),
+                    "AgentVersion": "vpnlab-emulator",
+                    "PlatformType": "Linux",
+                    "PlatformName": "Amazon Linux",
+                    "ResourceType": "EC2Instance",
+                    "IPAddress": instance.private_ip,
+                }
+            )
+    return ActionResult({"InstanceInformationList": found})
+
+
+_original_send_command = None
+_original_get_command_invocation = None
+
+
+def send_command(self) -> ActionResult:
+    from moto.ssm.exceptions import SSMException
+
+    from driver.remote_commands import is_vpnlab_command
+
+    if self._get_param("DocumentName") != "AWS-RunShellScript":
+        return _original_send_command(self)
+    parameters = self._get_param("Parameters", {}) or {}
+    commands = parameters.get("commands", [])
+    backend = _ec2_backend(self)
+    instance_ids = self._get_param("InstanceIds", []) or []
+    shells = {i: _node_shell(backend, i) for i in instance_ids}
+    if not is_vpnlab_command(commands):
+        raise SSMException(
+            "InvalidParameters",
+            "the vpnlab emulator runs only vpnlab's own commands (driver/remote_commands.py)",
+        )
+    offline = [i for i, shell in shells.items() if shell is None]
+    if offline:
+        raise SSMException(
+            "InvalidInstanceId",
+            f"Instances {offline} not in a valid state for account {self.current_account}",
+        )
+    timeout = min(int((parameters.get("executionTimeout") or ["60"])[0]), 600)
+    result = _original_send_command(self)
+    command_id = result.result["Command"]["CommandId"]
+    for instance_id, shell in shells.items():
+        invocation = {
+            "CommandId": command_id,
+            "InstanceId": instance_id,
+            "Comment": self._get_param("Comment", ""),
+            "DocumentName": "AWS-RunShellScript",
+            "PluginName": "aws:runShellScript",
+            "ResponseCode": -1,
+            "ExecutionStartDateTime": _now(),
+            "Status": "InProgress",
+            "StatusDetails": "InProgress",
+            "StandardOutputContent": "",
+            "StandardErrorContent": "",
+        }
+        _invocations[(command_id, instance_id)] = invocation
+        threading.Thread(
+            target=_execute, args=(invocation, shell, "\n".join(commands), timeout), daemon=True
+        ).start()
+    return result
+
+
+def _execute(invocation: dict, shell: list[str], script: str, timeout: int) -> None:
+    started = time.monotonic()
+    try:
+        proc = subprocess.run(
+            [*shell, script], capture_output=True, text=True, timeout=timeout, errors="replace"
+        )
+        code, out, err = proc.returncode, proc.stdout, proc.stderr
+        status, details = ("Success", "Success") if code == 0 else ("Failed", "Failed")
+    except subprocess.TimeoutExpired as exc:
+        code, out, err = 1, _text(exc.stdout), _text(exc.stderr)
+        status, details = "Failed", "ExecutionTimedOut"
+    invocation.update(
+        ResponseCode=code,
+        StandardOutputContent=out[:OUTPUT_LIMIT],
+        StandardErrorContent=err[:OUTPUT_LIMIT],
+        ExecutionElapsedTime=f"PT{time.monotonic() - started:.3f}S",
+        ExecutionEndDateTime=_now(),
+        StatusDetails=details,
+        Status=status,  # last: a poller that sees it done sees the output too
+    )
+
+
+def _text(value) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else value or ""
+
+
+def get_command_invocation(self) -> ActionResult:
+    key = (self._get_param("CommandId"), self._get_param("InstanceId"))
+    if key in _invocations:
+        return ActionResult(dict(_invocations[key]))
+    return _original_get_command_invocation(self)
+
+
 # --- installation ---------------------------------------------------------------------
 
 
 def install() -> None:
+    global _original_send_command, _original_get_command_invocation
+    _original_send_command = SimpleSystemManagerResponse.send_command
+    _original_get_command_invocation = SimpleSystemManagerResponse.get_command_invocation
+    for handler in (describe_instance_information, send_command, get_command_invocation):
+        setattr(SimpleSystemManagerResponse, handler.__name__, handler)
     EC2Response.create_vpn_connection = create_vpn_connection
     for handler in (
         create_vpn_connection_route,

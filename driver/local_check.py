@@ -48,6 +48,7 @@ class Report:
     esp: str = ""
     seconds: float = 0.0
     leaks: list[str] = field(default_factory=list)
+    diagnostics: str = ""  # what was fetched from the VPN server when a wait failed
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -55,7 +56,12 @@ class Report:
     def table(self) -> str:
         rows = [("check", "result", "seconds", "detail")]
         rows += [
-            (c.name, "PASS" if c.passed else "FAIL", f"{c.seconds:.2f}", c.detail)
+            (
+                c.name,
+                "SKIP" if c.skipped else "PASS" if c.passed else "FAIL",
+                f"{c.seconds:.2f}",
+                c.detail,
+            )
             for c in self.checks
         ]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
@@ -67,11 +73,14 @@ class Report:
                 f"{t.name} {t.address}: {t.state}/{t.child}, {t.packets_out} packets "
                 f"AWS -> on-prem, {t.packets_in} on-prem -> AWS ({carries})"
             )
+        if self.diagnostics:
+            lines.append("from the VPN server (over SSM):\n" + self.diagnostics.rstrip())
         if self.failover_seconds is not None:
             lines.append(f"failover: {self.failover_seconds:.1f} s of loss")
         lines.append(
             f"{'PASSED' if self.passed else 'FAILED'}: lab {self.lab}, "
-            f"{sum(c.passed for c in self.checks)}/{len(self.checks)} checks, "
+            f"{sum(c.passed and not c.skipped for c in self.checks)}/"
+            f"{sum(not c.skipped for c in self.checks)} checks, "
             f"{self.seconds:.1f} s ({self.esp}; customer gateway: "
             f"{self.customer_gateway})"
         )

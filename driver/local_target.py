@@ -26,7 +26,7 @@ from pathlib import Path
 import boto3
 
 from driver import aws_rules, cgw, kernel, topology
-from driver.checks import CheckResult, CheckRunner
+from driver.checks import CheckRunner
 from driver.dataplane import DataPlane, cleanup
 from driver.emulator import FAKE_CREDENTIALS, Emulator, write_provider_override
 from driver.errors import VpnlabError
@@ -38,7 +38,8 @@ from driver.netns import existing
 from driver.render import CharonOptions
 from driver.state import LabState
 from driver.synth import copy_stack, synth
-from driver.terraform import Terraform, resource_progress
+from driver.telemetry import wait_for_telemetry
+from driver.terraform import Terraform, key_variables, resource_progress
 
 Progress = Callable[[str], None]
 TELEMETRY_TIMEOUT = 30.0
@@ -71,11 +72,7 @@ def _clients(lab: Lab, url: str):
 
 
 def _terraform(lab: Lab, state: LabState) -> Terraform:
-    env = dict(FAKE_CREDENTIALS)
-    for n, tunnel in enumerate(lab.tunnels, start=1):
-        if tunnel.preshared_key:
-            env[f"TF_VAR_tunnel{n}_preshared_key"] = tunnel.preshared_key
-    return Terraform(state.terraform_dir, env=env)
+    return Terraform(state.terraform_dir, env={**FAKE_CREDENTIALS, **key_variables(lab)})
 
 
 def running_emulator(state: LabState) -> Emulator | None:
@@ -240,7 +237,7 @@ def stop_dataplane(lab: Lab, state: LabState) -> list[str]:
 # --- verify --------------------------------------------------------------------------
 
 
-def verify(lab: Lab, progress: Progress = print) -> Report:
+def verify(lab: Lab, progress: Progress = print, timeout: float | None = None) -> Report:
     state = LabState(lab.name)
     emulator, record = running_emulator(state), state.read("dataplane.json")
     if emulator is None or record is None:
@@ -260,7 +257,9 @@ def verify(lab: Lab, progress: Progress = print) -> Report:
     ec2, _ = _clients(lab, emulator.url)
     outputs = _terraform(lab, state).outputs()
     report.checks.append(
-        wait_for_telemetry(ec2, outputs["vpn_connection_id"], TELEMETRY_TIMEOUT, progress)
+        wait_for_telemetry(
+            ec2, outputs["vpn_connection_id"], timeout or TELEMETRY_TIMEOUT, progress
+        )
     )
     runner = CheckRunner(dp, progress)
     if not report.checks[0].passed:
@@ -282,39 +281,6 @@ def verify(lab: Lab, progress: Progress = print) -> Report:
         },
     )
     return report
-
-
-def wait_for_telemetry(ec2, connection_id: str, timeout: float, progress: Progress) -> CheckResult:
-    """Bounded wait until DescribeVpnConnections reports both tunnels UP."""
-    started = time.monotonic()
-    announced = 0.0
-    while True:
-        telemetry = ec2.describe_vpn_connections(VpnConnectionIds=[connection_id])[
-            "VpnConnections"
-        ][0].get("VgwTelemetry", [])
-        status = {t["OutsideIpAddress"]: t["Status"] for t in telemetry}
-        elapsed = time.monotonic() - started
-        if len(status) == 2 and set(status.values()) == {"UP"}:
-            return CheckResult(
-                "VgwTelemetry: both tunnels UP",
-                True,
-                round(elapsed, 2),
-                ", ".join(f"{a} UP" for a in status),
-            )
-        if elapsed > timeout:
-            return CheckResult(
-                "VgwTelemetry: both tunnels UP",
-                False,
-                round(elapsed, 2),
-                ", ".join(f"{a} {s}" for a, s in status.items()) + f" after {timeout:.0f} s",
-            )
-        if elapsed - announced > 5:
-            progress(
-                f"  waiting for VgwTelemetry UP ({elapsed:.0f} s): "
-                + ", ".join(f"{a} {s}" for a, s in status.items())
-            )
-            announced = elapsed
-        time.sleep(0.1)
 
 
 # --- destroy -------------------------------------------------------------------------

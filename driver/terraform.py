@@ -65,6 +65,20 @@ def write_cli_config(path: Path = CLI_CONFIG) -> Path:
     return path
 
 
+def psk_variable_name(n: int) -> str:
+    """The sensitive variable that carries tunnel n's key when the lab sets one."""
+    return f"tunnel{n}_preshared_key"
+
+
+def key_variables(lab) -> dict[str, str]:
+    """The lab's own keys as TF_VAR_ environment: never written to a file."""
+    return {
+        f"TF_VAR_{psk_variable_name(n)}": tunnel.preshared_key
+        for n, tunnel in enumerate(lab.tunnels, start=1)
+        if tunnel.preshared_key
+    }
+
+
 @dataclass
 class Terraform:
     """Terraform in one working directory, with the project's CLI config."""

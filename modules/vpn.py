@@ -15,6 +15,7 @@ from constructs import Construct
 
 from driver.model import Lab, Tunnel
 from driver.render import address_parameter_name, psk_parameter_name
+from driver.terraform import psk_variable_name
 from modules.aws import resource
 from modules.naming import Naming
 
@@ -48,10 +49,6 @@ def tunnel_arguments(n: int, tunnel: Tunnel) -> dict:
         f"tunnel{n}_dpd_timeout_action": o.dpd_action,
         f"tunnel{n}_startup_action": o.startup_action,
     }
-
-
-def psk_variable_name(n: int) -> str:
-    return f"tunnel{n}_preshared_key"
 
 
 class Vpn(Construct):

@@ -4,9 +4,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from driver import local_target
 from driver.aws_target import AwsTarget
 from driver.errors import VpnlabError
 from driver.model import load_lab
+from driver.state import LabState
+from tests.conftest import requires_root
 from tests.test_model import lab_with
 
 pytestmark = pytest.mark.terraform
@@ -104,3 +107,96 @@ def test_only_transient_errors_are_retried_with_the_reason(tmp_path):
 
     with pytest.raises(ClientError, match="UnauthorizedOperation"):
         target._call(broken)
+
+
+def ec2_of(account, lab):
+    return boto3.client("ec2", endpoint_url=account.url, region_name=lab.region)
+
+
+@pytest.mark.root
+@pytest.mark.strongswan
+@requires_root()
+def test_verify_over_ssm_telemetry_and_reachability_analyzer(account, tmp_path):
+    """verify --target aws end to end: the emulated account's instances are the
+    data plane's namespaces, so SSM Run Command really pings and the analyses
+    come from the emulator's own route tables and security groups; then a
+    telemetry that never turns UP."""
+    path, lab = lab_file(tmp_path, "awsverify")
+    said: list[str] = []
+    target = AwsTarget(lab, progress=said.append)
+    state = LabState(lab.name)
+    ec2 = ec2_of(account, lab)
+    try:
+        target.apply(path, yes=True)
+        outputs = target.terraform().outputs()
+
+        # The instances have not booted: no SSM agent answers; the wait is bounded.
+        report = target.verify(timeout=1)
+        checks = {c.name: c for c in report.checks}
+        assert not report.passed
+        assert "not yet online: aws" in checks["SSM agents online"].detail
+        assert "SSM agent of" in checks["aws: ping {onprem_test_ip}"].detail
+        # Reachability Analyzer needs no agent: its answers are already there.
+        reachability = [c for c in report.checks if c.name.startswith("Reachability")]
+        assert [c.passed for c in reachability] == [True, True]
+
+        # The instances boot: the lab's data plane stands in for them.
+        local_target.build_dataplane(lab, state, account.url, outputs)
+        said.clear()
+        report = target.verify(timeout=60)
+        assert report.passed, [(c.name, c.detail) for c in report.checks if not c.passed]
+        checks = {c.name: c for c in report.checks}
+        assert checks["VPN server user data finished"].detail.startswith("READY")
+        assert checks["VgwTelemetry: both tunnels UP"].detail.count(" UP") == 2
+        onprem_ip, aws_ip = outputs["onprem_test_private_ip"], outputs["aws_test_private_ip"]
+        assert checks["aws: ping {onprem_test_ip}"].detail.startswith(
+            f"3/3 replies from {onprem_ip}"
+        )
+        assert checks["onprem: ping {aws_test_ip}"].detail.startswith(f"3/3 replies from {aws_ip}")
+        path_found = checks["Reachability Analyzer: AWS test host → VGW (tcp/443)"]
+        assert path_found.passed and outputs["vpn_gateway_id"] in path_found.detail
+        assert ec2.describe_network_insights_analyses()["NetworkInsightsAnalyses"] == []
+        assert "PASSED" in report.table()
+
+        # A security group that no longer admits the on-prem side: the analysis says why.
+        server = ec2.describe_instances(InstanceIds=[outputs["vpn_server_instance_id"]])
+        group = server["Reservations"][0]["Instances"][0]["SecurityGroups"][0]["GroupId"]
+        rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [group]}])
+        for rule in rules["SecurityGroupRules"]:
+            if not rule["IsEgress"] and rule.get("CidrIpv4") == str(lab.onprem.vpc_cidr):
+                ec2.revoke_security_group_ingress(
+                    GroupId=group, SecurityGroupRuleIds=[rule["SecurityGroupRuleId"]]
+                )
+        report = target.verify(timeout=60)
+        blocked = {c.name: c for c in report.checks}[
+            "Reachability Analyzer: on-prem test host → VPN server (tcp/443)"
+        ]
+        assert not blocked.passed
+        assert f"ENI_SG_RULES_MISMATCH: the security groups {group}" in blocked.detail
+        assert "do not allow this traffic (ingress)" in blocked.detail
+
+        # Telemetry that never turns UP (the server's keys are not AWS's): a bounded
+        # wait, then the server's setup log, SAs and charon log, fetched over SSM.
+        ssm = boto3.client("ssm", endpoint_url=account.url, region_name=lab.region)
+        wrong = "typed.by_hand_wrong"
+        for name in outputs["psk_parameter_names"]:
+            ssm.put_parameter(Name=name, Value=wrong, Type="SecureString", Overwrite=True)
+        local_target.build_dataplane(lab, state, account.url, outputs)
+        said.clear()
+        report = target.verify(timeout=4)
+        checks = {c.name: c for c in report.checks}
+        telemetry = checks["VgwTelemetry: both tunnels UP"]
+        assert not telemetry.passed
+        assert "DOWN" in telemetry.detail and "after 4 s" in telemetry.detail
+        assert checks["VPN server user data finished"].passed
+        assert "== tail of /var/log/cloud-init-output.log" in report.diagnostics
+        assert "vpnlab: VPN server ready" in report.diagnostics
+        assert "== swanctl --list-sas" in report.diagnostics
+        assert "Security Associations (0 up" in report.diagnostics  # ipsec statusall
+        assert "AUTHENTICATION_FAILED" in report.diagnostics  # from the charon log
+        assert "from the VPN server (over SSM)" in report.table()
+        assert wrong not in report.to_json() and wrong not in "\n".join(said)
+    finally:
+        local_target.stop_dataplane(lab, state)
+        left = target.destroy(force_cleanup=True)
+    assert left == []
