@@ -28,6 +28,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from driver import pricing
+from driver.aws_errors import transient_reason
 from driver.emulator import SERVICES
 from driver.errors import VpnlabError
 from driver.leaks import leftovers
@@ -38,16 +39,6 @@ from driver.terraform import Terraform, key_variables, resource_progress
 
 Progress = Callable[[str], None]
 ENDPOINT_ENV = "VPNLAB_AWS_ENDPOINT_URL"
-# Errors that go away on their own: throttling, and AWS's eventual consistency
-# (a dependency not yet released, an id not yet visible). Anything else is final.
-TRANSIENT = {
-    "Throttling": "AWS is throttling requests",
-    "ThrottlingException": "AWS is throttling requests",
-    "RequestLimitExceeded": "the request rate limit was hit",
-    "DependencyViolation": "a dependent resource is still being released",
-    "IncorrectState": "the resource is still changing state",
-    "InvalidInstanceID.NotFound": "the instance is not visible yet",
-}
 
 
 class AwsTarget:
@@ -311,13 +302,11 @@ class AwsTarget:
             try:
                 return operation(**arguments)
             except ClientError as exc:
-                code = exc.response["Error"]["Code"]
-                if code not in TRANSIENT or attempt == attempts:
+                reason = transient_reason(exc)
+                if reason is None or attempt == attempts:
                     raise
                 wait = min(2**attempt, 30)
-                self.progress(
-                    f"  {operation.__name__}: {TRANSIENT[code]} ({code}); retrying in {wait} s"
-                )
+                self.progress(f"  {operation.__name__}: {reason}; retrying in {wait} s")
                 time.sleep(wait)
 
 

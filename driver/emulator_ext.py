@@ -515,9 +515,8 @@ OUTPUT_LIMIT = 24000  # GetCommandInvocation returns the first 24,000 characters
 _invocations: dict[tuple[str, str], dict] = {}
 
 
-def _node_shell(backend, instance_id: str) -> list[str] | None:
-    from driver.dataplane import node_shell
-
+def _node(backend, instance_id: str) -> tuple[str, str] | None:
+    """(lab, node) of a running lab instance, from its tags."""
     tags = backend.tags.get(instance_id, {})
     lab = tags.get("vpnlab:lab")
     node = NODES_BY_NAME.get(tags.get("Name", "").removeprefix(f"{lab}-"))
@@ -528,6 +527,16 @@ def _node_shell(backend, instance_id: str) -> list[str] | None:
             return None
     except Exception:  # no such instance
         return None
+    return lab, node
+
+
+def _node_shell(backend, instance_id: str) -> list[str] | None:
+    from driver.dataplane import node_shell
+
+    found = _node(backend, instance_id)
+    if found is None:
+        return None
+    lab, node = found
     return node_shell(lab, node, STATE_ROOT / lab / "dataplane")
 
 
@@ -584,11 +593,14 @@ def send_command(self) -> ActionResult:
     backend = _ec2_backend(self)
     instance_ids = self._get_param("InstanceIds", []) or []
     shells = {i: _node_shell(backend, i) for i in instance_ids}
-    if not is_vpnlab_command(commands):
-        raise SSMException(
-            "InvalidParameters",
-            "the vpnlab emulator runs only vpnlab's own commands (driver/remote_commands.py)",
-        )
+    for instance_id in instance_ids:
+        lab_node = _node(backend, instance_id)
+        if not is_vpnlab_command(commands, lab_node[1] if lab_node else ""):
+            raise SSMException(
+                "InvalidParameters",
+                "the vpnlab emulator runs only vpnlab's own commands on each instance "
+                "(driver/remote_commands.py)",
+            )
     offline = [i for i, shell in shells.items() if shell is None]
     if offline:
         raise SSMException(

@@ -41,16 +41,18 @@ def tunnel_status(name: str) -> list[str]:
     return [f"swanctl --list-sas --ike {name} 2>&1 || ipsec status {name} 2>&1"]
 
 
-def is_vpnlab_command(commands: list[str]) -> bool:
-    if commands in (SETUP_STATE, DIAGNOSTICS):
-        return True
-    if len(commands) != 1:
-        return False
-    words = commands[0].split()
+def is_vpnlab_command(commands: list[str], node: str) -> bool:
+    """Is this what vpnlab sends to ``node``? Ping goes to any instance; the
+    setup state, diagnostics and tunnel status only to the VPN server."""
+    words = commands[0].split() if len(commands) == 1 else [""]
     try:
         if commands == ping(words[-1]):
             return True
     except ValueError:
         pass
+    if node != "server":
+        return False
+    if commands in (SETUP_STATE, DIAGNOSTICS):
+        return True
     name = words[3] if len(words) > 3 else ""
     return bool(_NAME.fullmatch(name)) and commands == tunnel_status(name)

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from driver.aws_errors import transient_reason
+
 Progress = Callable[[str], None]
 
 
@@ -44,7 +46,13 @@ def wait_until(
     started = time.monotonic()
     interval, announced = backoff.first, 0.0
     while True:
-        done, status = probe()
+        try:
+            done, status = probe()
+        except Exception as exc:  # throttled while polling: poll again, saying why
+            reason = transient_reason(exc)
+            if reason is None:
+                raise
+            done, status = False, f"retrying: {reason}"
         elapsed = time.monotonic() - started
         if done or elapsed >= timeout:
             return Outcome(done, round(elapsed, 2), status)

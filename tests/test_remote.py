@@ -32,7 +32,14 @@ def test_ping_output_is_parsed():
     ],
 )
 def test_vpnlabs_own_commands_are_recognised(commands):
-    assert remote_commands.is_vpnlab_command(commands)
+    assert remote_commands.is_vpnlab_command(commands, "server")
+
+
+def test_test_hosts_only_ping():
+    assert remote_commands.is_vpnlab_command(remote_commands.ping("10.0.1.20"), "aws")
+    for commands in (remote_commands.SETUP_STATE, remote_commands.DIAGNOSTICS):
+        assert not remote_commands.is_vpnlab_command(commands, "aws")
+        assert not remote_commands.is_vpnlab_command(commands, "")
 
 
 @pytest.mark.parametrize(
@@ -47,7 +54,7 @@ def test_vpnlabs_own_commands_are_recognised(commands):
     ],
 )
 def test_anything_else_is_not(commands):
-    assert not remote_commands.is_vpnlab_command(commands)
+    assert not remote_commands.is_vpnlab_command(commands, "server")
 
 
 def test_builders_refuse_what_would_inject():
@@ -82,3 +89,37 @@ def test_explanation_codes_become_sentences():
     assert explain({"ExplanationCode": "TGW_RTB_CANNOT_ROUTE"}) == (
         f"TGW_RTB_CANNOT_ROUTE (see {CODES_URL})"
     )
+
+
+def test_a_wait_polls_again_through_throttling_but_not_through_other_errors():
+    from botocore.exceptions import ClientError
+
+    from driver.waiting import Backoff, wait_until
+
+    answers = iter([ClientError({"Error": {"Code": "Throttling"}}, "Describe"), (True, "UP")])
+
+    def probe():
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    fast = Backoff(first=0.001, longest=0.001)
+    assert wait_until(probe, 5, "x", lambda m: None, fast).status == "UP"
+
+    def denied():
+        raise ClientError({"Error": {"Code": "UnauthorizedOperation"}}, "Describe")
+
+    with pytest.raises(ClientError, match="UnauthorizedOperation"):
+        wait_until(denied, 5, "x", lambda m: None, fast)
+
+
+def test_a_wait_is_bounded_and_says_how_long_it_waited():
+    from driver.waiting import Backoff, wait_until
+
+    said: list[str] = []
+    outcome = wait_until(
+        lambda: (False, "DOWN"), 0.3, "tunnels", said.append, Backoff(0.01, 1.0, 0.01), 0.1
+    )
+    assert not outcome.done and outcome.status == "DOWN" and 0.3 <= outcome.seconds < 1.0
+    assert said and said[0].startswith("  waiting for tunnels (0 s of 0 s): DOWN")
