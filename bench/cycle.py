@@ -18,8 +18,9 @@ PROJECT = Path(__file__).resolve().parent.parent
 
 def run(*args: str) -> tuple[float, str]:
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "driver.cli", *args], cwd=PROJECT,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "driver.cli", *args], cwd=PROJECT, capture_output=True, text=True
+    )
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
@@ -36,9 +37,11 @@ def main() -> int:
     verify_s, _ = run("verify", lab)
     destroy_s, _ = run("destroy", lab)
     total = apply_s + verify_s + destroy_s
-    print(f"local cycle {lab}: apply {apply_s:.1f} s (synth {synth.group(1)} s, "
-          f"last resource at {last[-1]} s, data plane {plane.group(1)} s), "
-          f"verify {verify_s:.1f} s, destroy {destroy_s:.1f} s; total {total:.1f} s")
+    print(
+        f"local cycle {lab}: apply {apply_s:.1f} s (synth {synth.group(1)} s, "
+        f"last resource at {last[-1]} s, data plane {plane.group(1)} s), "
+        f"verify {verify_s:.1f} s, destroy {destroy_s:.1f} s; total {total:.1f} s"
+    )
     return 0
 
 
