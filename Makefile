@@ -30,6 +30,7 @@ hcl: setup                 ## write LAB as formatted HCL into hcl.out/
 
 test: setup                ## ruff, then the whole test suite (root tests need root)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 test-fast: setup           ## everything but Terraform and the root/namespace tests

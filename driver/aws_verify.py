@@ -154,7 +154,11 @@ def verify(target: AwsTarget, timeout: float | None = None) -> Report:
     if not (setup.passed and telemetry.passed) and server in online:
         progress("fetching the VPN server's cloud-init log and SAs over SSM...")
         fetched = ssm.run(server, remote_commands.DIAGNOSTICS)
-        report.diagnostics = fetched.stdout or f"(no output: {fetched.status})"
+        # The dump is built to hold no key; the lab's own keys are masked anyway.
+        report.diagnostics = _masked(
+            fetched.stdout or f"(no output: {fetched.status})",
+            [t.preshared_key for t in lab.tunnels if t.preshared_key],
+        )
         progress(report.diagnostics.rstrip())
     runner = SsmCheckRunner(ssm, ec2, outputs, online, progress)
     expectations = [Expectation.parse(text) for text in lab.checks.expect]
@@ -192,3 +196,9 @@ def _wait_for_setup(
     if not outcome.done:
         detail += f" after {timeout:.0f} s"
     return CheckResult(name, passed, outcome.seconds, detail)
+
+
+def _masked(text: str, keys: list[str]) -> str:
+    for key in keys:
+        text = text.replace(key, "********")
+    return text
