@@ -664,6 +664,74 @@ def get_command_invocation(self) -> ActionResult:
     return _original_get_command_invocation(self)
 
 
+# --- SDK retries of an attempt that landed --------------------------------------------
+#
+# An SDK retries a call when an attempt's answer is lost (a reset connection,
+# a timeout). If that attempt had landed, the retry would act twice: a second
+# RunInstances, or PutParameter failing with ParameterAlreadyExists (seen once
+# in CI under load). Every attempt of one call carries the same
+# amz-sdk-invocation-id, so a retry gets the answer of the attempt that landed
+# (waiting for it if it is still running), as an idempotent server would;
+# the emulator's log names each replay.
+
+REPLAY_MEMORY = 2000  # calls remembered (answers are small; Terraform makes hundreds)
+
+
+class _Answer:
+    def __init__(self):
+        self.done = threading.Event()
+        self.status, self.headers, self.body = "", [], b""
+
+
+_answers: dict[str, _Answer] = {}
+_answers_lock = threading.Lock()
+
+
+def _replaying(app):
+    def wrapped(environ, start_response):
+        call = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+        attempt = environ.get("HTTP_AMZ_SDK_REQUEST", "attempt=1").split(";")[0]
+        if not call:
+            return app(environ, start_response)
+        with _answers_lock:
+            earlier = _answers.get(call)
+            if earlier is None:
+                answer = _answers[call] = _Answer()
+                while len(_answers) > REPLAY_MEMORY:
+                    _answers.pop(next(iter(_answers)))
+        if (
+            earlier is not None
+            and attempt != "attempt=1"
+            and earlier.done.wait(60)
+            and earlier.status.startswith("2")  # a failed attempt is tried again
+        ):
+            print(f"vpnlab: replayed the answer of call {call} ({attempt})", flush=True)
+            start_response(earlier.status, earlier.headers)
+            return [earlier.body]
+        if earlier is not None:
+            answer = earlier
+        captured: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, list(headers)
+            return start_response(status, headers, exc_info)
+
+        try:
+            body = b"".join(app(environ, capture))
+        except BaseException:
+            answer.done.set()
+            raise
+        answer.status, answer.headers, answer.body = (
+            captured["status"],
+            captured["headers"],
+            body,
+        )
+        answer.done.set()
+        return [body]
+
+    return wrapped
+
+
 # --- installation ---------------------------------------------------------------------
 
 
@@ -701,9 +769,16 @@ def install() -> None:
 def main(argv: list[str]) -> None:
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     install()
-    from moto.server import main as moto_main
+    import moto.server
 
-    moto_main(argv)
+    dispatcher = moto.server.DomainDispatcherApplication
+
+    class ReplayingDispatcher(dispatcher):
+        def __call__(self, environ, start_response):
+            return _replaying(super().__call__)(environ, start_response)
+
+    moto.server.DomainDispatcherApplication = ReplayingDispatcher
+    moto.server.main(argv)
 
 
 if __name__ == "__main__":

@@ -40,37 +40,55 @@ def test_apply_preflight_refusal_leak_check_and_force_cleanup(account, tmp_path)
     path, lab = lab_file(tmp_path, "awslab")
     said: list[str] = []
     target = AwsTarget(lab, progress=said.append)
+    ec2 = boto3.client("ec2", endpoint_url=account.url, region_name=lab.region)
     try:
         target.apply(path, yes=True)
         preflight = "\n".join(said)
         assert "account 123456789012" in preflight and "region ap-northeast-1" in preflight
         assert "1 aws_vpn_connection" in preflight and "3 aws_instance" in preflight
+        assert "6 aws_vpc_endpoint" in preflight and "6 SSM interface endpoints" in preflight
         assert "Site-to-Site VPN connection" in preflight and "total" in preflight
         assert "holds the tunnels' pre-shared keys" in preflight
-
-        # Another checkout (no local state) must not apply the same lab twice.
-        state = target.workdir / "terraform" / "terraform.tfstate"
-        saved = state.read_bytes()
-        state.unlink()
-        with pytest.raises(VpnlabError, match="already exists in this account"):
-            AwsTarget(lab, progress=said.append).apply(path, yes=True)
-        state.write_bytes(saved)
-
-        # Something carrying the lab's tag that Terraform does not know about.
-        ec2 = boto3.client("ec2", endpoint_url=account.url, region_name=lab.region)
+        # An analysis a killed verify left behind, and a VPC Terraform never knew.
+        path_id = target.terraform().outputs()["path_aws_to_vgw_id"]
+        ec2.start_network_insights_analysis(NetworkInsightsPathId=path_id)
         stray = ec2.create_vpc(
             CidrBlock="10.77.0.0/16",
             TagSpecifications=[
                 {"ResourceType": "vpc", "Tags": [{"Key": "vpnlab:lab", "Value": lab.name}]}
             ],
-        )
-        stray_id = stray["Vpc"]["VpcId"]
+        )["Vpc"]["VpcId"]
+
+        # The state is lost (another checkout): the same lab must not be applied twice…
+        (target.workdir / "terraform" / "terraform.tfstate").unlink()
+        with pytest.raises(VpnlabError, match="already exists in this account"):
+            AwsTarget(lab, progress=said.append).apply(path, yes=True)
+        # …and destroy cannot remove what it does not know: the leak check lists it all.
+        said.clear()
         left = target.destroy()
-        assert left == [f"vpc {stray_id}"]
-        assert any("LEFT in the account" in line and stray_id in line for line in said)
+        kinds = {entry.rsplit(" ", 1)[0] for entry in left}
+        assert {
+            "instance",
+            "Elastic IP",
+            "VPN connection",
+            "virtual private gateway",
+            "customer gateway",
+            "VPC endpoint",
+            "vpc",
+            "subnet",
+            "security group",
+            "SSM parameter",
+            "IAM role",
+            "network insights path",
+        } <= kinds
+        assert f"vpc {stray}" in left
+        assert any("LEFT in the account" in line and stray in line for line in said)
     finally:
+        # --force-cleanup deletes by tag, dependencies first (every delete call above).
         left = target.destroy(force_cleanup=True)
     assert left == []
+    found = ec2.describe_network_insights_analyses(NetworkInsightsPathId=path_id)
+    assert found["NetworkInsightsAnalyses"] == []
     assert not target.state.root.exists()
 
 
