@@ -1,14 +1,20 @@
 """TARGET=aws code paths, with the embedded emulator standing in for the account."""
 
+import os
+import signal
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from driver import local_target
+from driver import local_target, remote_commands
 from driver.aws_target import AwsTarget
 from driver.errors import VpnlabError
 from driver.model import load_lab
+from driver.netns import Namespace
+from driver.ssm import Ssm
 from driver.state import LabState
+from driver.waiting import wait_until
 from tests.conftest import requires_root
 from tests.test_model import lab_with
 
@@ -214,6 +220,16 @@ def test_verify_over_ssm_telemetry_and_reachability_analyzer(account, tmp_path):
         assert "AUTHENTICATION_FAILED" in report.diagnostics  # from the charon log
         assert "from the VPN server (over SSM)" in report.table()
         assert wrong not in report.to_json() and wrong not in "\n".join(said)
+
+        # strongSwan died on the server: SSM still reaches the instance's own /var.
+        server = Namespace(lab.name, "server")
+        for pid in server.pids():  # starter and charon
+            os.kill(pid, signal.SIGKILL)
+        assert wait_until(lambda: (not server.pids(), ""), 5, "", print).done
+        dump = Ssm(boto3.client("ssm", endpoint_url=account.url, region_name=lab.region), print)
+        answer = dump.run(outputs["vpn_server_instance_id"], remote_commands.DIAGNOSTICS)
+        assert answer.ok and "vpnlab: VPN server ready" in answer.stdout
+        assert "AUTHENTICATION_FAILED" in answer.stdout  # its log outlives it
     finally:
         local_target.stop_dataplane(lab, state)
         left = target.destroy(force_cleanup=True)
