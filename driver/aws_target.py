@@ -269,8 +269,8 @@ class AwsTarget:
                         AssociationId=association["RouteTableAssociationId"],
                     )
             call(ec2.delete_route_table, RouteTableId=table["RouteTableId"])
-        for vpc in ec2.describe_vpcs(Filters=tag)["Vpcs"]:
-            call(ec2.delete_vpc, VpcId=vpc["VpcId"])
+        for vpc in vpcs:
+            call(ec2.delete_vpc, VpcId=vpc)
         for parameter in ssm.get_parameters_by_path(
             Path=f"/vpnlab/{self.lab.name}/", Recursive=True
         )["Parameters"]:

@@ -12,7 +12,7 @@ has its own test through boto3 (tests/test_emulator.py).
   says so (the provider reads tunnel addresses and keys from it);
 * ``CreateVpnConnectionRoute``/``DeleteVpnConnectionRoute`` (and the
   ``route.destination-cidr-block`` and ``vpn-connection-id`` filters the
-  provider reads them with) and
+  provider reads them with; tag filters on customer gateways) and
   ``EnableVgwRoutePropagation``/``DisableVgwRoutePropagation``, visible in
   ``DescribeVpnConnections`` and ``DescribeRouteTables`` (propagated routes);
 * ``VgwTelemetry`` from the real state of the emulated VGW's IKE SAs: UP only
@@ -43,9 +43,11 @@ from pathlib import Path
 
 from moto.core.responses import ActionResult
 from moto.ec2.models import elastic_ip_addresses, elastic_network_interfaces, route_tables
+from moto.ec2.models.customer_gateways import CustomerGatewayBackend
 from moto.ec2.models.vpn_connections import VPNConnection
 from moto.ec2.responses import EC2Response
 from moto.ec2.responses.instances import InstanceResponse
+from moto.ec2.utils import generic_filter
 from moto.ssm.responses import SimpleSystemManagerResponse
 
 TUNNEL_NET = ipaddress.ip_network("198.51.100.0/24")
@@ -309,6 +311,16 @@ def delete_vpn_connection_route(self) -> ActionResult:
     return ActionResult({})
 
 
+_original_describe_customer_gateways = CustomerGatewayBackend.describe_customer_gateways
+
+
+def _describe_customer_gateways(self, filters=None, customer_gateway_ids=None):
+    """moto ignores tag filters here: the leak check by tag would see every gateway."""
+    found = _original_describe_customer_gateways(self, filters, customer_gateway_ids)
+    tags = {k: v for k, v in (filters or {}).items() if k.startswith("tag")}
+    return generic_filter(tags, found)
+
+
 # --- route propagation -----------------------------------------------------------
 
 
@@ -530,14 +542,31 @@ def _node(backend, instance_id: str) -> tuple[str, str] | None:
     return lab, node
 
 
-def _node_shell(backend, instance_id: str) -> list[str] | None:
+def _shell(lab_node: tuple[str, str] | None) -> list[str] | None:
     from driver.dataplane import node_shell
 
-    found = _node(backend, instance_id)
-    if found is None:
+    if lab_node is None:
         return None
-    lab, node = found
+    lab, node = lab_node
     return node_shell(lab, node, STATE_ROOT / lab / "dataplane")
+
+
+def _online(backend, instance_ids) -> set[str]:
+    """The lab instances whose node is up: one namespace listing per lab."""
+    from driver.netns import Namespace, existing
+
+    namespaces: dict[str, list[str]] = {}
+    online = set()
+    for instance_id in instance_ids:
+        lab_node = _node(backend, instance_id)
+        if lab_node is None:
+            continue
+        lab, node = lab_node
+        if lab not in namespaces:
+            namespaces[lab] = existing(lab)
+        if Namespace(lab, node).name in namespaces[lab]:
+            online.add(instance_id)
+    return online
 
 
 def _ec2_backend(self):
@@ -555,25 +584,24 @@ def describe_instance_information(self) -> ActionResult:
     for f in self._get_param("InstanceInformationFilterList", []) or []:
         if f.get("key") == "InstanceIds":
             wanted |= set(f.get("valueSet", []))
-    found = []
-    for reservation in backend.all_reservations():
-        for instance in reservation.instances:
-            if wanted and instance.id not in wanted:
-                continue
-            if _node_shell(backend, instance.id) is None:
-                continue
-            found.append(
-                {
-                    "InstanceId": instance.id,
-                    "PingStatus": "Online",
-                    "LastPingDateTime": _now(),
-                    "AgentVersion": "vpnlab-emulator",
-                    "PlatformType": "Linux",
-                    "PlatformName": "Amazon Linux",
-                    "ResourceType": "EC2Instance",
-                    "IPAddress": instance.private_ip,
-                }
-            )
+    instances = [
+        i for r in backend.all_reservations() for i in r.instances if not wanted or i.id in wanted
+    ]
+    online = _online(backend, [i.id for i in instances])
+    found = [
+        {
+            "InstanceId": instance.id,
+            "PingStatus": "Online",
+            "LastPingDateTime": _now(),
+            "AgentVersion": "vpnlab-emulator",
+            "PlatformType": "Linux",
+            "PlatformName": "Amazon Linux",
+            "ResourceType": "EC2Instance",
+            "IPAddress": instance.private_ip,
+        }
+        for instance in instances
+        if instance.id in online
+    ]
     return ActionResult({"InstanceInformationList": found})
 
 
@@ -592,15 +620,15 @@ def send_command(self) -> ActionResult:
     commands = parameters.get("commands", [])
     backend = _ec2_backend(self)
     instance_ids = self._get_param("InstanceIds", []) or []
-    shells = {i: _node_shell(backend, i) for i in instance_ids}
-    for instance_id in instance_ids:
-        lab_node = _node(backend, instance_id)
+    nodes = {i: _node(backend, i) for i in instance_ids}
+    for lab_node in nodes.values():
         if not is_vpnlab_command(commands, lab_node[1] if lab_node else ""):
             raise SSMException(
                 "InvalidParameters",
                 "the vpnlab emulator runs only vpnlab's own commands on each instance "
                 "(driver/remote_commands.py)",
             )
+    shells = {i: _shell(lab_node) for i, lab_node in nodes.items()}
     offline = [i for i, shell in shells.items() if shell is None]
     if offline:
         raise SSMException(
@@ -756,6 +784,7 @@ def install() -> None:
     ):
         setattr(EC2Response, handler.__name__, handler)
     VPNConnection.routes = property(_routes)
+    CustomerGatewayBackend.describe_customer_gateways = _describe_customer_gateways
     VPNConnection.get_filter_value = _filter_value
     VPNConnection.vgw_telemetry = property(_telemetry)
     VPNConnection.customer_gateway_configuration = property(_configuration)

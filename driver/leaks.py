@@ -50,14 +50,16 @@ def leftovers(session, lab: str, endpoint_url: str | None = None) -> list[str]:
         ("VPN connection", ec2.describe_vpn_connections, "VpnConnections", "VpnConnectionId"),
         ("VPC endpoint", ec2.describe_vpc_endpoints, "VpcEndpoints", "VpcEndpointId"),
     )
+    vpcs = []
     for kind, describe, key, id_key in queries:
-        left += [
-            f"{kind} {item[id_key]}"
+        live = [
+            item[id_key]
             for item in describe(Filters=tag)[key]
             if str(item.get("State", "")).lower() not in GONE
         ]
+        left += [f"{kind} {i}" for i in live]
+        vpcs += live if kind == "vpc" else []
     # Interfaces carry no lab tag: those still in the lab's VPCs.
-    vpcs = [v["VpcId"] for v in ec2.describe_vpcs(Filters=tag)["Vpcs"]]
     if vpcs:
         interfaces = ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": vpcs}])
         left += [

@@ -153,6 +153,21 @@ def test_route_propagation_shows_in_describe_route_tables(ec2, gateways):
     assert all(r["Origin"] != "EnableVgwRoutePropagation" for r in found["Routes"])
 
 
+def test_customer_gateways_filter_by_tag(ec2, gateways):
+    """The leak check asks by the lab's tag; moto alone returns every gateway."""
+    tagged = ec2.create_customer_gateway(
+        Type="ipsec.1",
+        PublicIp="203.0.113.200",
+        BgpAsn=65000,
+        TagSpecifications=[
+            {"ResourceType": "customer-gateway", "Tags": [{"Key": "vpnlab:lab", "Value": "cg"}]}
+        ],
+    )["CustomerGateway"]["CustomerGatewayId"]
+    found = ec2.describe_customer_gateways(Filters=[{"Name": "tag:vpnlab:lab", "Values": ["cg"]}])
+    assert [g["CustomerGatewayId"] for g in found["CustomerGateways"]] == [tagged]
+    assert gateways["cgw"] != tagged
+
+
 def test_telemetry_is_down_without_a_data_plane(ec2, gateways):
     """UP only when the emulated VGW's SAs are up; test_local_target shows UP."""
     found = describe(ec2, connection(ec2, gateways, [{}, {}], tag="no-such-lab"))
