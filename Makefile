@@ -14,7 +14,7 @@ help:                      ## list the targets
 
 setup: $(STAMPS)/python   ## venv, Python and Debian packages, Terraform CLI config
 	@scripts/setup-system.sh
-	@$(BIN)/python -c 'from driver.terraform import write_cli_config; write_cli_config()'
+	@$(BIN)/python -c 'from driver.synth.terraform import write_cli_config; write_cli_config()'
 
 $(STAMPS)/python: pyproject.toml
 	@mkdir -p $(STAMPS)

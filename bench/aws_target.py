@@ -18,10 +18,10 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from driver import local_target  # noqa: E402
-from driver.aws_target import AwsTarget  # noqa: E402
-from driver.emulator import Emulator  # noqa: E402
-from driver.model import load_lab  # noqa: E402
+from driver.aws.target import AwsTarget  # noqa: E402
+from driver.lab.model import load_lab  # noqa: E402
+from driver.local import target as local_target  # noqa: E402
+from driver.local.emulator.process import Emulator  # noqa: E402
 from driver.state import LabState  # noqa: E402
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from driver.synth import synth  # noqa: E402
+from driver.synth.synthesis import synth  # noqa: E402
 
 
 def main() -> int:

@@ -12,7 +12,7 @@ from driver.paths import DEFAULT_LAB, HCL_ROOT, SYNTH_ROOT
 
 
 def cmd_synth(args) -> int:
-    from driver.synth import synth
+    from driver.synth.synthesis import synth
 
     started = time.monotonic()
     stack = synth(args.lab, args.outdir)
@@ -21,7 +21,7 @@ def cmd_synth(args) -> int:
 
 
 def cmd_hcl(args) -> int:
-    from driver.synth import export_hcl
+    from driver.synth.synthesis import export_hcl
 
     target = export_hcl(args.lab, args.output)
     files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
@@ -32,9 +32,9 @@ def cmd_hcl(args) -> int:
 def cmd_check(args) -> int:
     import os
 
-    from driver.dataplane import cleanup
-    from driver.local_check import run_check, workdir
-    from driver.model import load_lab
+    from driver.lab.model import load_lab
+    from driver.local.check_command import run_check, workdir
+    from driver.local.dataplane.network import cleanup
 
     lab = load_lab(args.lab)
     if os.geteuid() != 0:
@@ -68,7 +68,7 @@ def _target_lab(args):
     """The lab, checked for what its target needs (root for the local data plane)."""
     import os
 
-    from driver.model import load_lab
+    from driver.lab.model import load_lab
 
     lab = load_lab(args.lab)
     if args.target == "local" and os.geteuid() != 0:
@@ -80,9 +80,9 @@ def _target_lab(args):
 
 
 def cmd_apply(args) -> int:
-    from driver import local_target
-    from driver.aws_target import AwsTarget
-    from driver.lint import lint, report
+    from driver.analysis.lint import lint, report
+    from driver.aws.target import AwsTarget
+    from driver.local import target as local_target
 
     if not args.skip_lint:  # offline, so before anything else: errors stop the apply
         findings = lint(args.lab)
@@ -101,8 +101,8 @@ def cmd_apply(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from driver import local_target
-    from driver.aws_target import AwsTarget
+    from driver.aws.target import AwsTarget
+    from driver.local import target as local_target
 
     lab = _target_lab(args)
     out = sys.stderr if args.json else sys.stdout
@@ -119,8 +119,8 @@ def cmd_verify(args) -> int:
 
 
 def cmd_destroy(args) -> int:
-    from driver import local_target
-    from driver.aws_target import AwsTarget
+    from driver.aws.target import AwsTarget
+    from driver.local import target as local_target
 
     lab = _target_lab(args)
     if args.target == "aws":
@@ -131,15 +131,15 @@ def cmd_destroy(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from driver import local_target
-    from driver.model import load_lab
+    from driver.lab.model import load_lab
+    from driver.local import target as local_target
 
     print(local_target.status(load_lab(args.lab)))
     return 0
 
 
 def cmd_lint(args) -> int:
-    from driver.lint import lint, report
+    from driver.analysis.lint import lint, report
 
     if args.cgw_secrets and not args.cgw_config:
         raise VpnlabError("--cgw-secrets goes with --cgw-config")
@@ -149,8 +149,8 @@ def cmd_lint(args) -> int:
 
 
 def cmd_diagram(args) -> int:
-    from driver.diagram import deployed_tunnels, render
-    from driver.model import load_lab
+    from driver.lab.model import load_lab
+    from driver.render.diagram import deployed_tunnels, render
 
     lab = load_lab(args.lab)
     tunnels = deployed_tunnels(lab)

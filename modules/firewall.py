@@ -3,13 +3,13 @@
 The private subnet routes 0.0.0.0/0 to it; its own subnet learns the VPN's
 routes from the VGW; with ``ingress_route``, a gateway route table on the
 VGW sends traffic for the private subnet through it. Whether both directions
-then pass it is what `vpnlab lint` traces (driver/routing.py).
+then pass it is what `vpnlab lint` traces (driver/analysis/path_analysis.py).
 """
 
 from constructs import Construct
 
-from driver.model import Lab
-from driver.render import firewall_user_data
+from driver.lab.model import Lab
+from driver.render.cloud_init import firewall_user_data
 from modules.aws import resource
 from modules.instance import anything_out, hardened_instance
 from modules.naming import Naming

@@ -1,6 +1,6 @@
 """The one naming function and the one tag order of every resource."""
 
-from driver.model import Lab
+from driver.lab.model import Lab
 
 LAB_TAG = "vpnlab:lab"
 

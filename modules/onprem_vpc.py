@@ -2,7 +2,7 @@
 
 from constructs import Construct
 
-from driver.model import Lab
+from driver.lab.model import Lab
 from modules.aws import resource
 from modules.naming import Naming
 

@@ -5,16 +5,16 @@ from pathlib import Path
 from cdktf import LocalBackend, TerraformOutput, TerraformStack
 from constructs import Construct
 
-from driver.model import Lab
+from driver.lab.model import Lab
 from modules.ami import amazon_linux_2023
 from modules.aws import resource
 from modules.aws_vpc import AwsVpc
-from modules.checks import ReachabilityPaths
 from modules.endpoints import SsmEndpoints
 from modules.firewall import FirewallAppliance
 from modules.instance_role import InstanceRole
 from modules.naming import Naming
 from modules.onprem_vpc import OnPremVpc
+from modules.reachability_paths import ReachabilityPaths
 from modules.test_hosts import TestHost
 from modules.vpn import Vpn
 from modules.vpn_server import VpnServer, VpnServerAddress

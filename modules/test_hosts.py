@@ -2,8 +2,8 @@
 
 from constructs import Construct
 
-from driver.model import Host, Lab
-from driver.render import test_host_user_data
+from driver.lab.model import Host, Lab
+from driver.render.cloud_init import test_host_user_data
 from modules.aws import resource
 from modules.instance import anything_out, hardened_instance
 from modules.naming import Naming

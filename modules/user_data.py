@@ -10,7 +10,7 @@ from pathlib import Path
 from cdktf import AssetType, Fn, TerraformAsset
 from constructs import Construct
 
-from driver.render import terraform_template
+from driver.render.cloud_init import terraform_template
 
 
 def user_data(

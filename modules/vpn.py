@@ -13,9 +13,9 @@ VPN server reads at boot take the connection's actual key.
 from cdktf import TerraformVariable
 from constructs import Construct
 
-from driver.model import Lab, Tunnel
-from driver.render import address_parameter_name, psk_parameter_name
-from driver.terraform import psk_variable_name
+from driver.lab.model import Lab, Tunnel
+from driver.render.cloud_init import address_parameter_name, psk_parameter_name
+from driver.synth.terraform import psk_variable_name
 from modules.aws import resource
 from modules.naming import Naming
 
@@ -115,7 +115,7 @@ class Vpn(Construct):
                 destination_cidr_block=str(prefix),
             )
         # The seed's "route propagation" on the AWS private route table (a lab
-        # with a firewall may turn it off: see driver/routing.py).
+        # with a firewall may turn it off: see driver/analysis/path_analysis.py).
         self.attached_vgw_id = attachment.vpn_gateway_id
         if lab.aws.route_propagation:
             vpn_gateway_route_propagation.VpnGatewayRoutePropagation(

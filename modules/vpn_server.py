@@ -9,8 +9,8 @@ Only the security group rules name the tunnel addresses.
 
 from constructs import Construct
 
-from driver.model import Lab
-from driver.render import ServerValues, vpn_server_user_data
+from driver.lab.model import Lab
+from driver.render.cloud_init import ServerValues, vpn_server_user_data
 from modules.aws import resource
 from modules.instance import hardened_instance
 from modules.instance_role import InstanceRole

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from driver.model import Lab, load_lab
+from driver.lab.model import Lab, load_lab
 from driver.paths import PROJECT
 
 SEED = PROJECT / "labs" / "seed.yml"
@@ -20,7 +20,7 @@ def seed_lab() -> Lab:
 @pytest.fixture(scope="session")
 def synth_dir(tmp_path_factory) -> Path:
     """``vpnlab synth labs/seed.yml`` for real (child process, fast import path)."""
-    from driver.synth import synth
+    from driver.synth.synthesis import synth
 
     return synth(SEED, tmp_path_factory.mktemp("synth"))
 
@@ -32,14 +32,14 @@ def synth_json(synth_dir) -> dict:
 
 @pytest.fixture(scope="session")
 def hcl_dir(tmp_path_factory) -> Path:
-    from driver.synth import export_hcl
+    from driver.synth.synthesis import export_hcl
 
     return export_hcl(SEED, tmp_path_factory.mktemp("hcl") / "seed")
 
 
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory):
-    from driver.emulator import Emulator
+    from driver.local.emulator.process import Emulator
 
     em = Emulator.start(tmp_path_factory.mktemp("emulator") / "moto.log")
     yield em

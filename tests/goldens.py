@@ -3,9 +3,9 @@
 import dataclasses
 from pathlib import Path
 
-from driver.model import Lab, load_lab
+from driver.lab.model import Lab, load_lab
 from driver.paths import PROJECT
-from driver.render import ServerValues, strongswan_files, vpn_server_user_data
+from driver.render.cloud_init import ServerValues, strongswan_files, vpn_server_user_data
 
 GOLDEN = PROJECT / "tests" / "golden"
 # Documentation addresses: the VPN server's Elastic IP and the two tunnels.

@@ -7,14 +7,15 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from driver import local_target, remote_commands
-from driver.aws_target import AwsTarget
+from driver.aws.ssm import Ssm
+from driver.aws.target import AwsTarget
+from driver.checks import remote_commands
+from driver.checks.waiting import wait_until
 from driver.errors import VpnlabError
-from driver.model import load_lab
-from driver.netns import Namespace
-from driver.ssm import Ssm
+from driver.lab.model import load_lab
+from driver.local import target as local_target
+from driver.local.dataplane.netns import Namespace
 from driver.state import LabState
-from driver.waiting import wait_until
 from tests.conftest import requires_root
 from tests.test_model import lab_with
 

@@ -8,11 +8,11 @@ import threading
 
 import pytest
 
-from driver.dataplane import DataPlane
 from driver.errors import VpnlabError
-from driver.local_check import generate_psk, run_check
-from driver.model import load_lab, parse_lab
-from driver.netns import existing
+from driver.lab.model import load_lab, parse_lab
+from driver.local.check_command import generate_psk, run_check
+from driver.local.dataplane.netns import existing
+from driver.local.dataplane.network import DataPlane
 from driver.paths import PROJECT
 from tests.conftest import requires_root
 from tests.goldens import seed_in_style

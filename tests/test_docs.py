@@ -5,12 +5,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from driver.analysis.lint import lint
 from driver.cli import build_parser
-from driver.diagram import TunnelState, render
-from driver.lint import lint
-from driver.model import load_lab
+from driver.lab.model import load_lab
+from driver.lab.reference import replace_in
 from driver.paths import PROJECT
-from driver.reference import replace_in
+from driver.render.diagram import TunnelState, render
 from tests.conftest import requires_root
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -132,7 +132,7 @@ def test_example_labs_lint_as_documented(lab):
 
 @pytest.mark.parametrize("name", ["seed-swanctl", "seed-aws-defaults"])
 def test_example_labs_synthesize(name, tmp_path):
-    from driver.synth import synth
+    from driver.synth.synthesis import synth
 
     stack = synth(PROJECT / "labs" / f"{name}.yml", tmp_path)
     assert (stack / "cdk.tf.json").is_file()
@@ -142,7 +142,7 @@ def test_example_labs_synthesize(name, tmp_path):
 @requires_root()
 @pytest.mark.parametrize("name", ["seed-swanctl", "seed-aws-defaults"])
 def test_example_labs_pass_vpnlab_check(name):
-    from driver.local_check import run_check
+    from driver.local.check_command import run_check
 
     report = run_check(load_lab(PROJECT / "labs" / f"{name}.yml"))
     assert report.passed, [(c.name, c.detail) for c in report.checks if not c.passed]

@@ -3,8 +3,8 @@
 import boto3
 import pytest
 
-from driver import remote_commands
-from driver.emulator_ext import RESERVED_INSIDE
+from driver.checks import remote_commands
+from driver.local.emulator.server import RESERVED_INSIDE
 
 
 @pytest.fixture(scope="module")
@@ -234,7 +234,8 @@ def analyse(ec2, source, destination, port):
 
 
 def test_network_insights_analyses_trace_the_emulators_own_state(ec2, gateways):
-    """Answered by driver/insights.py: routes (propagated too), security groups, ACLs."""
+    """Answered by driver/local/emulator/reachability_answers.py: routes (propagated
+    too), security groups, ACLs."""
     vpc = gateways["vpc"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.2.0/24")["Subnet"]["SubnetId"]
     table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
@@ -330,7 +331,7 @@ def test_ssm_run_command_runs_only_vpnlabs_commands_on_managed_instances(emulato
 
 def test_a_retried_call_gets_the_answer_of_the_attempt_that_landed():
     """An SDK retries when an answer is lost; acting twice would create twice."""
-    from driver.emulator_ext import _replaying
+    from driver.local.emulator.server import _replaying
 
     calls = []
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from driver import aws_rules
-from driver.lint import RULES, lint, lint_config, lint_lab
-from driver.model import parse_lab
+from driver.analysis.lint import RULES, lint, lint_config, lint_lab
+from driver.lab import aws_rules
+from driver.lab.model import parse_lab
 from driver.paths import PROJECT
-from driver.render import fill_secrets, strongswan_files
+from driver.render.cloud_init import fill_secrets, strongswan_files
 from tests.goldens import EXAMPLE, seed_in_style
 from tests.test_model import lab_with
 

@@ -10,10 +10,10 @@ import time
 import boto3
 import pytest
 
-from driver import local_target
-from driver.emulator import Emulator
-from driver.model import load_lab
-from driver.netns import existing
+from driver.lab.model import load_lab
+from driver.local import target as local_target
+from driver.local.dataplane.netns import existing
+from driver.local.emulator.process import Emulator
 from driver.paths import PROJECT
 from driver.state import LabState
 from tests.conftest import requires_root

@@ -2,9 +2,9 @@
 
 import pytest
 
-from driver import remote_commands
-from driver.checks import parse_ping
-from driver.reachability import CODES_URL, explain
+from driver.checks import remote_commands
+from driver.checks.reachability import CODES_URL, explain
+from driver.checks.runner import parse_ping
 
 PING = """PING 192.168.1.10 (192.168.1.10) 56(84) bytes of data.
 64 bytes from 192.168.1.10: icmp_seq=1 ttl=61 time=1.32 ms
@@ -94,7 +94,7 @@ def test_explanation_codes_become_sentences():
 def test_a_wait_polls_again_through_throttling_but_not_through_other_errors():
     from botocore.exceptions import ClientError
 
-    from driver.waiting import Backoff, wait_until
+    from driver.checks.waiting import Backoff, wait_until
 
     answers = iter([ClientError({"Error": {"Code": "Throttling"}}, "Describe"), (True, "UP")])
 
@@ -115,7 +115,7 @@ def test_a_wait_polls_again_through_throttling_but_not_through_other_errors():
 
 
 def test_a_wait_is_bounded_and_says_how_long_it_waited():
-    from driver.waiting import Backoff, wait_until
+    from driver.checks.waiting import Backoff, wait_until
 
     said: list[str] = []
     outcome = wait_until(

@@ -7,10 +7,12 @@ import subprocess
 import pytest
 import yaml
 
-from driver import aws_rules, proposals, render
 from driver.errors import LabError
-from driver.model import Phase, TunnelOptions, parse_lab
-from driver.render import (
+from driver.lab import aws_rules
+from driver.lab.model import Phase, TunnelOptions, parse_lab
+from driver.render import cloud_init as render
+from driver.render import proposals
+from driver.render.cloud_init import (
     Deferred,
     ServerValues,
     fill_secrets,

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from driver.lint import lint_lab
-from driver.model import parse_lab
+from driver.analysis.lint import lint_lab
+from driver.analysis.path_analysis import both_ways, stateful_asymmetry
+from driver.lab.model import parse_lab
 from driver.paths import PROJECT
-from driver.routing import both_ways, stateful_asymmetry
 from tests.conftest import one, resources
 from tests.test_model import lab_with
 
@@ -59,7 +59,7 @@ def test_a_static_route_that_misses_the_subnet_is_unreachable():
     "lab,expected", [("seed-firewall", ["path-asymmetric"]), ("seed-firewall-fixed", [])]
 )
 def test_the_firewall_example_labs_lint_as_marked(lab, expected):
-    from driver.lint import lint
+    from driver.analysis.lint import lint
 
     errors = [f.rule for f in lint(PROJECT / "labs" / f"{lab}.yml") if f.severity == "error"]
     assert errors == expected
@@ -73,7 +73,7 @@ def test_a_firewall_outside_the_vpc_is_refused():
 
 
 def test_the_firewall_is_synthesized_as_the_lab_says(tmp_path):
-    from driver.synth import synth
+    from driver.synth.synthesis import synth
 
     stack = synth(PROJECT / "labs" / "seed-firewall-fixed.yml", tmp_path)
     synthesized = json.loads((stack / "cdk.tf.json").read_text())

@@ -14,10 +14,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from driver import aws_rules
-from driver.charon import Charon
-from driver.netns import Namespace
-from driver.render import CharonOptions, fill_secrets, strongswan_files, vpn_server_user_data
+from driver.lab import aws_rules
+from driver.local.dataplane.charon import Charon
+from driver.local.dataplane.netns import Namespace
+from driver.render.cloud_init import (
+    CharonOptions,
+    fill_secrets,
+    strongswan_files,
+    vpn_server_user_data,
+)
 from tests.conftest import requires_root
 from tests.goldens import AT_BOOT, EXAMPLE, seed_in_style
 

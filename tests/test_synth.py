@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from driver.paths import PROJECT
-from driver.render import address_parameter_name, psk_parameter_name
+from driver.render.cloud_init import address_parameter_name, psk_parameter_name
 from modules.vpn import tunnel_arguments
 from tests.conftest import SEED, one, resources
 
@@ -315,7 +315,7 @@ def test_tag_precedence_is_name_then_lab_then_resource(seed_lab):
 
 
 def test_a_lab_psk_enters_as_a_sensitive_variable_never_as_text(tmp_path):
-    from driver.synth import synth
+    from driver.synth.synthesis import synth
     from tests.test_model import lab_with
 
     lab = tmp_path / "psk.yml"
@@ -336,7 +336,7 @@ def test_a_lab_psk_enters_as_a_sensitive_variable_never_as_text(tmp_path):
 
 @pytest.mark.terraform
 def test_json_passes_terraform_init_and_validate(terraform_copy):
-    from driver.terraform import Terraform
+    from driver.synth.terraform import Terraform
 
     tf = Terraform(terraform_copy)
     tf.init()
@@ -345,7 +345,7 @@ def test_json_passes_terraform_init_and_validate(terraform_copy):
 
 @pytest.mark.terraform
 def test_hcl_is_formatted_and_valid_on_its_own(hcl_dir):
-    from driver.terraform import Terraform
+    from driver.synth.terraform import Terraform
 
     assert sorted(p.name for p in hcl_dir.iterdir()) == ["main.tf", "templates"]
     assert sorted(p.name for p in (hcl_dir / "templates").iterdir()) == [
@@ -365,8 +365,8 @@ def test_hcl_is_formatted_and_valid_on_its_own(hcl_dir):
 
 @pytest.mark.terraform
 def test_plan_with_fake_credentials_against_the_emulator(terraform_copy, emulator):
-    from driver.emulator import FAKE_CREDENTIALS, write_provider_override
-    from driver.terraform import Terraform
+    from driver.local.emulator.process import FAKE_CREDENTIALS, write_provider_override
+    from driver.synth.terraform import Terraform
 
     write_provider_override(terraform_copy, emulator.url)
     tf = Terraform(terraform_copy, env=FAKE_CREDENTIALS)
@@ -395,7 +395,7 @@ def test_fast_and_conventional_provider_import_synthesize_identical_bytes(synth_
 
 def test_the_emulator_override_covers_every_service_the_stack_calls(synth_json):
     """A service missing from the override would make the provider call real AWS."""
-    from driver.emulator import SERVICES
+    from driver.local.emulator.process import SERVICES
 
     def service(type_: str) -> str:
         for prefix, name in (("aws_iam_", "iam"), ("aws_ssm_", "ssm")):

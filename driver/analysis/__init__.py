@@ -1,0 +1,1 @@
+"""Offline analysis: lint rules, the path analysis, strongSwan configuration parsers."""

@@ -1,0 +1,1 @@
+"""The AWS target: apply with a pre-flight, verify, clean-up, pricing."""

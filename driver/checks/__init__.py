@@ -1,0 +1,1 @@
+"""Checks: a lab's expectations run against a target, and their report."""

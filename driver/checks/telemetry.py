@@ -1,0 +1,34 @@
+"""The tunnels as AWS reports them: ``DescribeVpnConnections`` → ``VgwTelemetry``.
+
+The same call on both targets: on AWS it is the VGW's own view; the emulator
+answers it from its VGW charon's SAs (driver/local/emulator/server.py).
+"""
+
+from __future__ import annotations
+
+from driver.checks.runner import CheckResult
+from driver.checks.waiting import Progress, wait_until
+
+
+def statuses(ec2, connection_id: str) -> dict[str, dict]:
+    """Outside address -> that tunnel's telemetry entry."""
+    connection = ec2.describe_vpn_connections(VpnConnectionIds=[connection_id])["VpnConnections"][0]
+    return {t["OutsideIpAddress"]: t for t in connection.get("VgwTelemetry", [])}
+
+
+def describe(entry: dict) -> str:
+    text = entry.get("Status", "?")
+    return text + (f" ({entry['StatusMessage']})" if entry.get("StatusMessage") else "")
+
+
+def wait_for_telemetry(ec2, connection_id: str, timeout: float, progress: Progress) -> CheckResult:
+    """Bounded wait until both tunnels are UP."""
+
+    def both_up() -> tuple[bool, str]:
+        found = statuses(ec2, connection_id)
+        text = ", ".join(f"{a} {describe(t)}" for a, t in found.items())
+        return len(found) == 2 and all(t["Status"] == "UP" for t in found.values()), text
+
+    outcome = wait_until(both_up, timeout, "VgwTelemetry UP", progress)
+    detail = outcome.status + ("" if outcome.done else f" after {timeout:.0f} s")
+    return CheckResult("VgwTelemetry: both tunnels UP", outcome.done, outcome.seconds, detail)

@@ -1,0 +1,103 @@
+"""The local lab's address plan, derived from the lab (no root needed to compute it).
+
+    aws ── vgw ══ inet ══ onprem-vpc ── server
+                              └──────── onprem
+
+* ``aws``: the AWS test host, in aws.private_subnet_cidr;
+* ``vgw``: the emulated virtual private gateway: both tunnel endpoints on its
+  outside interface, and the AWS subnet's router;
+* ``inet``: the "internet" between the two outside worlds;
+* ``onprem-vpc``: the on-prem VPC's router and internet gateway, with the
+  Elastic IP as 1:1 NAT to the VPN server (so NAT-T is exercised) and the
+  seed's route of the AWS CIDR to the VPN server's interface;
+* ``server``: the VPN server (the customer gateway), in the public subnet;
+* ``onprem``: the on-prem test host, in the private subnet.
+
+"Public" addresses come from the documentation ranges 198.51.100.0/24 (AWS's
+tunnel endpoints) and 203.0.113.0/24 (the Elastic IP), unless a customer's
+configuration names other tunnel addresses.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from driver.lab.model import Lab
+
+DEFAULT_TUNNEL_ADDRESSES = ("198.51.100.1", "198.51.100.2")
+DEFAULT_PUBLIC_IP = "203.0.113.10"
+HOST_INDEX = 10  # test hosts and the VPN server take .10 of their subnet
+
+
+def _host(net: ipaddress.IPv4Network, index: int) -> str:
+    return str(net.network_address + index)
+
+
+@dataclass(frozen=True)
+class AddressPlan:
+    aws_test_ip: str
+    aws_router: str
+    aws_prefix: int
+    onprem_test_ip: str
+    onprem_private_router: str
+    onprem_private_prefix: int
+    server_ip: str
+    onprem_public_router: str
+    onprem_public_prefix: int
+    tunnel_addresses: tuple[str, str]
+    public_ip: str
+    vgw_uplinks: tuple[str, ...]  # inet's addresses facing the VGW, one per /24
+    edge_uplink: str  # inet's address facing the on-prem edge
+
+    @classmethod
+    def from_dict(cls, data: dict) -> AddressPlan:
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+    def placeholders(self) -> dict[str, str]:
+        """Values check specifications may name, e.g. ``{onprem_test_ip}``."""
+        return {
+            "aws_test_ip": self.aws_test_ip,
+            "onprem_test_ip": self.onprem_test_ip,
+            "server_ip": self.server_ip,
+            "public_ip": self.public_ip,
+            "tunnel1_address": self.tunnel_addresses[0],
+            "tunnel2_address": self.tunnel_addresses[1],
+        }
+
+
+def plan(
+    lab: Lab,
+    tunnel_addresses: tuple[str, str] = DEFAULT_TUNNEL_ADDRESSES,
+    public_ip: str = DEFAULT_PUBLIC_IP,
+    hosts: dict[str, str] | None = None,
+) -> AddressPlan:
+    """The address plan; ``hosts`` gives deployed instances' addresses
+    (``aws_test_ip``, ``onprem_test_ip``, ``server_ip``) instead of ``.10``."""
+    aws_net, private_net = lab.aws.private_subnet_cidr, lab.onprem.private_subnet_cidr
+    public_net = lab.onprem.public_subnet_cidr
+    hosts = hosts or {}
+    return AddressPlan(
+        aws_test_ip=hosts.get("aws_test_ip", _host(aws_net, HOST_INDEX)),
+        aws_router=_host(aws_net, 1),
+        aws_prefix=aws_net.prefixlen,
+        onprem_test_ip=hosts.get("onprem_test_ip", _host(private_net, HOST_INDEX)),
+        onprem_private_router=_host(private_net, 1),
+        onprem_private_prefix=private_net.prefixlen,
+        server_ip=hosts.get("server_ip", _host(public_net, HOST_INDEX)),
+        onprem_public_router=_host(public_net, 1),
+        onprem_public_prefix=public_net.prefixlen,
+        tunnel_addresses=tunnel_addresses,
+        public_ip=public_ip,
+        vgw_uplinks=tuple(dict.fromkeys(_uplink(a, tunnel_addresses) for a in tunnel_addresses)),
+        edge_uplink=_uplink(public_ip, (public_ip,)),
+    )
+
+
+def _uplink(address: str, taken: tuple[str, ...]) -> str:
+    """inet's address in ``address``'s /24: .254, or .253 if that is taken."""
+    net = ipaddress.ip_network(f"{address}/24", strict=False)
+    for index in (254, 253):
+        if _host(net, index) not in taken:
+            return _host(net, index)
+    raise ValueError(f"no free router address in {net}")

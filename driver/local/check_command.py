@@ -1,0 +1,194 @@
+"""``vpnlab check``: build the lab's data plane, run its checks, tear it down."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import secrets
+import string
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from driver.analysis.strongswan_conf import effective_conns, parse_ipsec_conf, parse_swanctl
+from driver.checks.runner import CheckResult, CheckRunner, TunnelReport
+from driver.errors import VpnlabError
+from driver.lab.expectations import Expectation
+from driver.lab.model import Lab
+from driver.local.dataplane import cgw as cgw_module
+from driver.local.dataplane import kernel
+from driver.local.dataplane.network import DataPlane
+from driver.paths import STATE_ROOT
+from driver.render.cloud_init import CharonOptions
+
+TUNNEL_TIMEOUT = 10.0
+# The VPN server's charon in the local lab: AWS's values where they matter,
+# quicker retransmits so a dead tunnel is noticed in seconds (DESIGN.md §5).
+SERVER_RETRANSMITS = {"retransmit_tries": 3, "retransmit_timeout": 2.0, "retransmit_base": 1.4}
+ROUTE_BASED_KEYS = (
+    "mark",
+    "mark_in",
+    "mark_out",
+    "if_id_in",
+    "if_id_out",
+    "set_mark_in",
+    "set_mark_out",
+)
+
+
+@dataclass
+class Report:
+    lab: str
+    passed: bool
+    checks: list[CheckResult]
+    tunnels: list[TunnelReport] = field(default_factory=list)
+    failover_seconds: float | None = None
+    customer_gateway: str = ""
+    esp: str = ""
+    seconds: float = 0.0
+    leaks: list[str] = field(default_factory=list)
+    diagnostics: str = ""  # what was fetched from the VPN server when a wait failed
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2)
+
+    def table(self) -> str:
+        rows = [("check", "result", "seconds", "detail")]
+        rows += [
+            (
+                c.name,
+                "SKIP" if c.skipped else "PASS" if c.passed else "FAIL",
+                f"{c.seconds:.2f}",
+                c.detail,
+            )
+            for c in self.checks
+        ]
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines = ["  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 6)
+        for t in self.tunnels:
+            carries = ", ".join(t.carries) or "no traffic"
+            lines.append(
+                f"{t.name} {t.address}: {t.state}/{t.child}, {t.packets_out} packets "
+                f"AWS -> on-prem, {t.packets_in} on-prem -> AWS ({carries})"
+            )
+        if self.diagnostics:
+            lines.append("from the VPN server (over SSM):\n" + self.diagnostics.rstrip())
+        if self.failover_seconds is not None:
+            lines.append(f"failover: {self.failover_seconds:.1f} s of loss")
+        lines.append(
+            f"{'PASSED' if self.passed else 'FAILED'}: lab {self.lab}, "
+            f"{sum(c.passed and not c.skipped for c in self.checks)}/"
+            f"{sum(not c.skipped for c in self.checks)} checks, "
+            f"{self.seconds:.1f} s ({self.esp}; customer gateway: "
+            f"{self.customer_gateway})"
+        )
+        return "\n".join(lines)
+
+
+def generate_psk() -> str:
+    """A key AWS would accept: 32 of [A-Za-z0-9._], not starting with '0'."""
+    alphabet = string.ascii_letters + string.digits + "._"
+    first = secrets.choice(string.ascii_letters)
+    return first + "".join(secrets.choice(alphabet) for _ in range(31))
+
+
+def workdir(lab: Lab) -> Path:
+    return STATE_ROOT / lab.name / "check"
+
+
+def refuse_what_the_kernel_cannot_run(config: Path, features: kernel.KernelFeatures) -> None:
+    """Route-based settings (marks, XFRM interface ids) need VTI/XFRM interfaces."""
+    if features.vti or features.xfrmi:
+        return
+    text = config.read_text()
+    found = []
+    if "{" in text and "connections" in text:
+
+        def walk(section):
+            for s in section.settings:
+                if s.key in ROUTE_BASED_KEYS:
+                    found.append((s.line, f"{s.key} = {s.value}"))
+            for child in section.children:
+                walk(child)
+
+        walk(parse_swanctl(text, str(config)))
+    else:
+        for conn in effective_conns(parse_ipsec_conf(text, str(config))):
+            for s in conn.settings:
+                if s.key in ROUTE_BASED_KEYS or (s.key == "leftupdown" and "vti" in s.value):
+                    found.append((s.line, f"{s.key}={s.value}"))
+    if found:
+        where = "; ".join(f"line {line}: {what}" for line, what in found)
+        raise VpnlabError(
+            f"{config} is a route-based configuration ({where}). It needs VTI or XFRM "
+            "interfaces, which this kernel does not have (kernel ESP: "
+            f"{'yes' if features.esp else 'no'}, VTI: no, XFRM interfaces: no), so it cannot "
+            "run in the local lab on this machine. Policy-based configurations can."
+        )
+
+
+def run_check(
+    lab: Lab,
+    *,
+    cgw_config: Path | None = None,
+    cgw_secrets: Path | None = None,
+    keep: bool = False,
+    failover: bool = False,
+    server_psks: tuple[str, str] | None = None,
+    progress: Callable[[str], None] = lambda m: None,
+) -> Report:
+    """Build, check, tear down (unless ``keep``), prove nothing is left.
+
+    ``server_psks`` gives the VPN server other keys than the VGW's (the tests'
+    wrong-key case); normally both sides hold the same keys.
+    """
+    started = time.monotonic()
+    features = kernel.probe()
+    charon = CharonOptions(
+        libipsec=not features.esp, log_file="/run/charon.log", **SERVER_RETRANSMITS
+    )
+    vgw_psks = tuple(t.preshared_key or generate_psk() for t in lab.tunnels)
+    if cgw_config:
+        refuse_what_the_kernel_cannot_run(cgw_config, features)
+        gateway = cgw_module.vendor(lab, cgw_config, cgw_secrets, charon)
+        vgw_psks = tuple(
+            t.preshared_key or gateway.psks.get(a) or generate_psk()
+            for t, a in zip(lab.tunnels, gateway.tunnel_addresses, strict=True)
+        )
+    else:
+        gateway = cgw_module.rendered(lab, server_psks or vgw_psks, charon)
+    dp = DataPlane(lab, gateway, vgw_psks, workdir(lab), features)
+    report = Report(lab.name, False, [], customer_gateway=gateway.source, esp=features.describe())
+    try:
+        progress(
+            f"building lab {lab.name}: 6 namespaces, VGW and VPN server charons "
+            f"({features.describe()})"
+        )
+        dp.build()
+        runner = CheckRunner(dp, progress)
+        expectations = [Expectation.parse(text) for text in lab.checks.expect]
+        report.checks = runner.run(expectations, TUNNEL_TIMEOUT)
+        report.tunnels = runner.tunnels()
+        if failover:
+            timeout = max(t.options.dpd_timeout for t in lab.tunnels) + 30
+            seconds, detail = runner.failover(report.tunnels, timeout)
+            report.failover_seconds = seconds
+            report.checks.append(
+                CheckResult("failover", seconds is not None, seconds or 0.0, detail)
+            )
+        report.passed = bool(report.checks) and all(c.passed for c in report.checks)
+    finally:
+        if not keep:
+            dp.teardown()
+            with contextlib.suppress(OSError):  # the lab's state directory, if now empty
+                dp.workdir.parent.rmdir()
+            report.leaks = dp.leaks()
+            if report.leaks:
+                report.passed = False
+                report.checks.append(
+                    CheckResult("teardown leaves nothing", False, 0.0, "; ".join(report.leaks))
+                )
+        report.seconds = round(time.monotonic() - started, 2)
+    return report

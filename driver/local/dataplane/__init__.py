@@ -1,0 +1,1 @@
+"""The data plane: namespaces, real charons, the emulated VGW, the customer gateway."""

@@ -1,0 +1,211 @@
+"""A real charon in a lab namespace, running rendered files at their real paths.
+
+Each daemon gets a private mount namespace inside its network namespace:
+``/run`` is bind-mounted from the node's own directory (``charon.pid`` and
+the vici socket paths are compiled in, DESIGN.md §5), ``/var`` too (the
+node's own ``/var/lib`` and ``/var/log``, as on the instance's disk; ``/var/run``
+still leads to ``/run``), and every rendered file
+is bind-mounted over the path the EC2 instance would use (``/etc/swanctl``,
+``/etc/ipsec.conf``, ``/etc/strongswan.conf`` …). So the local lab runs the
+very files the VPN server gets, and several charons run side by side.
+Sysctl files are applied to the network namespace instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import vici
+
+from driver.errors import VpnlabError
+from driver.local.dataplane.netns import Namespace, parse_sysctl, process_alive, run
+
+CHARON = "/usr/lib/ipsec/charon"
+STARTER = "/usr/lib/ipsec/starter"
+LOG_FILE = "/run/charon.log"  # as the node sees it (see CharonOptions.log_file)
+VICI_SOCKET = "charon.vici"  # in the node's /run
+
+
+class CharonError(VpnlabError):
+    pass
+
+
+class Charon:
+    def __init__(self, ns: Namespace, root: Path, files: dict[str, str], style: str):
+        self.ns, self.root, self.files, self.style = ns, root, files, style
+        self.pid: int | None = None
+
+    @property
+    def run_dir(self) -> Path:
+        return self.root / "run"
+
+    @property
+    def var_dir(self) -> Path:
+        """The node's /var, as seen from the host."""
+        return self.root / "var"
+
+    @property
+    def log_path(self) -> Path:
+        return self.run_dir / Path(LOG_FILE).name
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def _mounts(self) -> list[tuple[Path, str]]:
+        """(host source, node target) bind mounts; writes the files under root."""
+        staged = self.root / "files"
+        mounts, swanctl_dir = [(self.run_dir, "/run"), (self.var_dir, "/var")], False
+        for path, content in self.files.items():
+            if path.startswith("/etc/sysctl.d/"):
+                continue
+            source = staged / path.lstrip("/")
+            source.parent.mkdir(parents=True, exist_ok=True)
+            source.write_text(content)
+            if "secrets" in path:
+                source.chmod(0o600)
+            if path.startswith("/etc/swanctl/"):
+                swanctl_dir = True
+            else:
+                mounts.append((source, path))
+        if swanctl_dir:
+            mounts.append((staged / "etc" / "swanctl", "/etc/swanctl"))
+        for _, target in mounts:
+            if not os.path.exists(target):
+                raise CharonError(
+                    f"{target} does not exist on this machine: the strongSwan "
+                    "packages are missing (run `make setup`)"
+                )
+        return mounts
+
+    def start(self, timeout: float = 10.0) -> None:
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self._make_var()
+        for key, value in self._sysctl().items():
+            self.ns.exec("sysctl", "-q", "-w", f"{key}={value}")
+        script = [
+            f"mount --bind {shlex.quote(str(src))} {shlex.quote(dst)}"
+            for src, dst in self._mounts()
+        ]
+        daemon = STARTER + " --nofork" if self.style == "ipsec.conf" else CHARON
+        script.append(f"exec {daemon}")
+        with open(self.root / "daemon.out", "ab") as out:
+            proc = subprocess.Popen(
+                [
+                    "ip",
+                    "netns",
+                    "exec",
+                    self.ns.name,
+                    "unshare",
+                    "--mount",
+                    "--propagation",
+                    "private",
+                    "sh",
+                    "-ec",
+                    "\n".join(script),
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.pid = proc.pid  # ip netns exec, unshare and sh all exec: this is the daemon
+        self._wait_for_vici(proc, timeout)
+        if self.style == "swanctl":
+            self.swanctl("--load-all", "--noprompt")
+
+    def _make_var(self) -> None:
+        for sub in ("lib", "log", "tmp"):
+            (self.var_dir / sub).mkdir(parents=True, exist_ok=True)
+        (self.var_dir / "tmp").chmod(0o1777)
+        for name, target in (("run", "/run"), ("lock", "/run/lock")):
+            link = self.var_dir / name
+            if not link.is_symlink():
+                link.symlink_to(target)
+
+    def _sysctl(self) -> dict[str, str]:
+        settings = {}
+        for path, content in self.files.items():
+            if path.startswith("/etc/sysctl.d/"):
+                settings |= parse_sysctl(content)
+        return settings
+
+    def _wait_for_vici(self, proc: subprocess.Popen, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                out = (self.root / "daemon.out").read_text(errors="replace")
+                raise CharonError(
+                    f"charon in {self.ns.name} exited at start:\n{out[-2000:]}"
+                    f"\n{self.log()[-2000:]}"
+                )
+            try:
+                with self.session():
+                    return
+            except OSError:
+                time.sleep(0.02)
+        raise CharonError(
+            f"charon in {self.ns.name} did not open its vici socket within {timeout:.0f} s"
+        )
+
+    def session(self) -> _Session:
+        return _Session(self.run_dir / VICI_SOCKET)
+
+    def swanctl(self, *args: str) -> str:
+        return run(["nsenter", f"--target={self.pid}", "--mount", "--net", "swanctl", *args]).stdout
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the daemon by its PID (its process group: starter takes charon along)."""
+        if self.pid is None:
+            return
+        pid, self.pid = self.pid, None
+        if not _is_ours(pid, self.ns.name):
+            return  # a recorded PID that now belongs to something else: never kill it
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(pid, sig)
+            except ProcessLookupError:
+                return
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                with contextlib.suppress(ChildProcessError):  # reap it if it is our child
+                    os.waitpid(pid, os.WNOHANG)
+                if not process_alive(pid):
+                    return
+                time.sleep(0.02)
+
+
+def _is_ours(pid: int, netns: str) -> bool:
+    """Is ``pid`` still a process in our network namespace (not a reused PID)?"""
+    try:
+        ours = os.stat(f"/run/netns/{netns}").st_ino
+        return os.stat(f"/proc/{pid}/ns/net").st_ino == ours
+    except FileNotFoundError:
+        return False
+
+
+class _Session:
+    """A vici session over a node's socket, closed on exit."""
+
+    def __init__(self, path: Path):
+        self.sock = socket.socket(socket.AF_UNIX)
+        try:
+            self.sock.connect(str(path))
+        except OSError:
+            self.sock.close()
+            raise
+        self.vici = vici.Session(self.sock)
+
+    def __enter__(self) -> vici.Session:
+        return self.vici
+
+    def __exit__(self, *exc) -> None:
+        self.sock.close()

@@ -1,0 +1,346 @@
+"""The lab's network in Linux namespaces, with real strongSwan on both gateways.
+
+``DataPlane`` builds the topology of driver/lab/topology.py, starts the emulated
+VGW's charon and the VPN server's charon (running the customer gateway's
+files at their real paths), and tears everything down again — on success,
+failure, exception or Ctrl-C — then proves nothing is left (``leaks``).
+
+Where the namespaces live is this class's concern alone, so a later backend
+(namespaces inside a qemu guest, for route-based tunnels) replaces it
+without touching the checks.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import shlex
+import shutil
+import signal
+import time
+from pathlib import Path
+
+from driver.errors import VpnlabError
+from driver.lab import topology
+from driver.lab.model import Lab
+from driver.local.dataplane import vgw
+from driver.local.dataplane.cgw import CustomerGateway
+from driver.local.dataplane.charon import Charon
+from driver.local.dataplane.kernel import KernelFeatures
+from driver.local.dataplane.netns import Namespace, existing, link, process_alive, run
+
+NODES = ("aws", "vgw", "inet", "onprem-vpc", "server", "onprem")
+FORWARDING = {
+    "net.ipv4.ip_forward": "1",
+    "net.ipv4.conf.all.rp_filter": "0",
+    "net.ipv4.conf.default.rp_filter": "0",
+}
+
+
+class DataPlaneError(VpnlabError):
+    pass
+
+
+class DataPlane:
+    def __init__(
+        self,
+        lab: Lab,
+        cgw: CustomerGateway | None,
+        vgw_psks: tuple[str, str],
+        workdir: Path,
+        kernel: KernelFeatures,
+        plan: topology.AddressPlan | None = None,
+    ):
+        self.lab, self.cgw, self.kernel = lab, cgw, kernel
+        self.vgw_psks = vgw_psks
+        self.workdir = workdir
+        self.plan = plan or topology.plan(lab, cgw.tunnel_addresses, cgw.public_ip)
+        self.ns = {node: Namespace(lab.name, node) for node in NODES}
+        self.charons: dict[str, Charon] = {}
+        self.token = secrets.token_hex(3)  # this build's temporary interface names
+        self.stopped_pids: list[int] = []  # for the leak check: they must be gone
+
+    # --- build -------------------------------------------------------------
+
+    def build(self) -> None:
+        """Namespaces, links, routes and NAT, then the VGW's and the server's charons."""
+        left = existing(self.lab.name)
+        if left:
+            raise DataPlaneError(
+                f"lab '{self.lab.name}' already has namespaces ({', '.join(left)}): another "
+                "run is active, or one was kept or interrupted; `vpnlab check --cleanup` "
+                "removes them"
+            )
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        for ns in self.ns.values():
+            ns.create()
+        self._links()
+        self._routes()
+        self._nat()
+        self._start_charons()
+
+    def _links(self) -> None:
+        p, ns = self.plan, self.ns
+        link(
+            ns["aws"],
+            "eth0",
+            f"{p.aws_test_ip}/{p.aws_prefix}",
+            ns["vgw"],
+            "lan",
+            f"{p.aws_router}/{p.aws_prefix}",
+            self.token + "1",
+        )
+        link(ns["vgw"], "wan", None, ns["inet"], "vgw", None, self.token + "2")
+        for address in p.tunnel_addresses:
+            ns["vgw"].ip("addr", "add", f"{address}/24", "dev", "wan")
+        for address in p.vgw_uplinks:
+            ns["inet"].ip("addr", "add", f"{address}/24", "dev", "vgw")
+        link(
+            ns["inet"],
+            "edge",
+            f"{p.edge_uplink}/24",
+            ns["onprem-vpc"],
+            "igw",
+            f"{p.public_ip}/24",
+            self.token + "3",
+        )
+        link(
+            ns["onprem-vpc"],
+            "pub",
+            f"{p.onprem_public_router}/{p.onprem_public_prefix}",
+            ns["server"],
+            "eth0",
+            f"{p.server_ip}/{p.onprem_public_prefix}",
+            self.token + "4",
+        )
+        link(
+            ns["onprem-vpc"],
+            "priv",
+            f"{p.onprem_private_router}/{p.onprem_private_prefix}",
+            ns["onprem"],
+            "eth0",
+            f"{p.onprem_test_ip}/{p.onprem_private_prefix}",
+            self.token + "5",
+        )
+
+    def _routes(self) -> None:
+        p, ns = self.plan, self.ns
+        for router in ("vgw", "inet", "onprem-vpc"):
+            ns[router].sysctl(FORWARDING)
+        ns["aws"].ip("route", "add", "default", "via", p.aws_router)
+        ns["vgw"].ip("route", "add", "default", "via", p.vgw_uplinks[0])
+        ns["onprem-vpc"].ip("route", "add", "default", "via", p.edge_uplink)
+        # The seed's on-prem route table entry: the AWS side via the VPN server's interface.
+        ns["onprem-vpc"].ip(
+            "route", "add", str(self.lab.vpn.remote_network_cidr), "via", p.server_ip
+        )
+        ns["server"].ip("route", "add", "default", "via", p.onprem_public_router)
+        ns["onprem"].ip("route", "add", "default", "via", p.onprem_private_router)
+
+    def _nat(self) -> None:
+        """The Elastic IP: 1:1 NAT of the VPN server's address, as AWS's IGW does."""
+        p, vpc = self.plan, self.ns["onprem-vpc"]
+        vpc.exec(
+            "iptables",
+            "-t",
+            "nat",
+            "-A",
+            "POSTROUTING",
+            "-o",
+            "igw",
+            "-s",
+            p.server_ip,
+            "-j",
+            "SNAT",
+            "--to-source",
+            p.public_ip,
+        )
+        vpc.exec(
+            "iptables",
+            "-t",
+            "nat",
+            "-A",
+            "PREROUTING",
+            "-i",
+            "igw",
+            "-d",
+            p.public_ip,
+            "-j",
+            "DNAT",
+            "--to-destination",
+            p.server_ip,
+        )
+
+    def _start_charons(self) -> None:
+        libipsec = not self.kernel.esp
+        log = "/run/charon.log"
+        vgw_files = {
+            "/etc/strongswan.conf": _strongswan_conf(
+                self.lab, vgw.charon_options(self.lab, log, libipsec)
+            ),
+            "/etc/swanctl/swanctl.conf": vgw.swanctl_conf(
+                self.lab, self.plan.tunnel_addresses, self.cgw.public_ip, self.vgw_psks
+            ),
+        }
+        self.charons["vgw"] = Charon(self.ns["vgw"], self.workdir / "vgw", vgw_files, "swanctl")
+        self.charons["server"] = Charon(
+            self.ns["server"], self.workdir / "server", self.cgw.files, self.cgw.style
+        )
+        for charon in self.charons.values():  # the VGW answers before the server initiates
+            charon.start()
+        self._server_setup_finished()
+
+    def _server_setup_finished(self) -> None:
+        """What vpnlab-setup leaves on the instance when it is done (its log lines
+        and /var/lib/vpnlab/ready): the AWS target's verify waits for them over SSM."""
+        server = self.charons["server"]
+        state = server.var_dir / "lib" / "vpnlab"
+        state.mkdir(parents=True, exist_ok=True)
+        files = ", ".join(sorted(p for p in self.cgw.files if "secrets" not in p))
+        (server.var_dir / "log" / "cloud-init-output.log").write_text(
+            "vpnlab: local data plane: no cloud-init here; the VPN server's files come "
+            f"from its user data: {files}\n"
+            f"vpnlab: strongSwan ({self.cgw.style}) started in {server.ns.name} "
+            f"(pid {server.pid})\n"
+            "vpnlab: VPN server ready\n"
+        )
+        (state / "ready").write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + "\n")
+
+    # --- across processes (apply builds it, verify and destroy attach to it) -----
+
+    def record(self) -> dict:
+        return {
+            "token": self.token,
+            "plan": dataclasses.asdict(self.plan),
+            "charons": {node: {"pid": c.pid, "style": c.style} for node, c in self.charons.items()},
+        }
+
+    @classmethod
+    def attach(cls, lab: Lab, workdir: Path, record: dict) -> DataPlane:
+        """The running data plane a ``record()`` describes (nothing is started)."""
+        dp = cls(
+            lab,
+            None,
+            ("", ""),
+            workdir,
+            KernelFeatures(False, False, False),
+            topology.AddressPlan.from_dict(record["plan"]),
+        )
+        dp.token = record["token"]
+        for node, info in record["charons"].items():
+            charon = Charon(dp.ns[node], workdir / node, {}, info["style"])
+            charon.pid = info["pid"]
+            dp.charons[node] = charon
+        return dp
+
+    # --- operations the checks use -------------------------------------------
+
+    def cut_tunnel_path(self, address: str) -> None:
+        """Drop everything to and from one VGW endpoint on the "internet"."""
+        for rule in (["-d", address], ["-s", address]):
+            self.ns["inet"].exec("iptables", "-I", "FORWARD", *rule, "-j", "DROP")
+
+    def restore_tunnel_path(self, address: str) -> None:
+        for rule in (["-d", address], ["-s", address]):
+            self.ns["inet"].exec("iptables", "-D", "FORWARD", *rule, "-j", "DROP", check=False)
+
+    # --- teardown ----------------------------------------------------------------
+
+    def teardown(self) -> None:
+        """Stop daemons by PID, delete namespaces and files. Safe to call twice."""
+        with _signals_deferred():
+            for charon in self.charons.values():
+                if charon.pid is not None:
+                    self.stopped_pids.append(charon.pid)
+                charon.stop()
+            for ns in self.ns.values():
+                for pid in ns.pids():  # anything else started in a lab namespace
+                    run(["kill", "-KILL", str(pid)], check=False)
+                ns.delete()
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def leaks(self) -> list[str]:
+        """What is left of this lab: namespaces, daemons, temporary veths, files."""
+        left = [f"namespace {name}" for name in existing(self.lab.name)]
+        left += [
+            f"charon (pid {c.pid}) in {c.ns.name}"
+            for c in self.charons.values()
+            if c.pid is not None
+        ]
+        # `ip netns delete` succeeds even while a process holds the namespace.
+        left += [
+            f"daemon pid {pid} still running" for pid in self.stopped_pids if process_alive(pid)
+        ]
+        links = run(["ip", "-o", "link", "show"]).stdout
+        left += [
+            f"interface {word.rstrip(':').split('@')[0]}"
+            for word in links.split()
+            if word.startswith(f"vlt{self.token}")
+        ]
+        if self.workdir.exists():
+            left.append(f"directory {self.workdir}")
+        return left
+
+
+def cleanup(lab_name: str, workdir: Path) -> list[str]:
+    """Remove what a kept or interrupted run of ``lab_name`` left; returns what it removed."""
+    removed = []
+    for name in existing(lab_name):
+        ns = Namespace(lab_name, name.removeprefix(f"vl-{lab_name}-"))
+        for pid in ns.pids():
+            run(["kill", "-KILL", str(pid)], check=False)
+        ns.delete()
+        removed.append(f"namespace {name}")
+    if workdir.exists():
+        shutil.rmtree(workdir, ignore_errors=True)
+        removed.append(f"directory {workdir}")
+    return removed
+
+
+def node_shell(lab_name: str, node: str, workdir: Path) -> list[str] | None:
+    """The argv prefix that runs ``sh -c COMMAND`` as ``node`` of a running lab
+    (None when it is not up): a gateway node in its daemon's mount namespace,
+    so with its own /var and files, even when the daemon has gone."""
+    ns = Namespace(lab_name, node)
+    if ns.name not in existing(lab_name):
+        return None
+    if node not in ("vgw", "server"):
+        return ["ip", "netns", "exec", ns.name, "sh", "-c"]
+    pids = ns.pids()
+    if pids:
+        return ["nsenter", f"--target={min(pids)}", "--mount", "--net", "sh", "-c"]
+    mounts = " && ".join(
+        f"mount --bind {shlex.quote(str(workdir / node / sub))} /{sub}" for sub in ("run", "var")
+    )
+    return [
+        "ip", "netns", "exec", ns.name, "unshare", "--mount", "--propagation", "private",
+        "sh", "-c", f'{mounts} && exec sh -c "$1"', "node-shell",
+    ]  # fmt: skip
+
+
+def _strongswan_conf(lab: Lab, options) -> str:
+    from driver.render.cloud_init import ServerValues, strongswan_files
+
+    values = ServerValues(topology.DEFAULT_PUBLIC_IP, topology.DEFAULT_TUNNEL_ADDRESSES)
+    return strongswan_files(lab, values, options)["/etc/strongswan.conf"]
+
+
+class _signals_deferred:
+    """Let a Ctrl-C during teardown wait until teardown is done, then re-raise it."""
+
+    def __enter__(self):
+        self.received = None
+        try:
+            self.previous = signal.signal(signal.SIGINT, self._defer)
+        except ValueError:  # not the main thread: nothing to defer
+            self.previous = None
+        return self
+
+    def _defer(self, signum, frame):
+        self.received = signum
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+        if self.received is not None:
+            raise KeyboardInterrupt

@@ -1,0 +1,142 @@
+"""The embedded AWS API emulator: moto in server mode on 127.0.0.1, extended.
+
+The server process runs driver/local/emulator/server.py: pinned moto plus vpnlab's
+extensions (what moto lacks for a VPN lab).
+
+The synthesized Terraform is never edited for the local target: a Terraform
+override file (``provider_override``) points the AWS provider at the emulator.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from driver.errors import VpnlabError
+from driver.local.dataplane.netns import process_alive
+from driver.paths import PROJECT, STATE_ROOT
+
+# Every service the lab's Terraform calls. A service missing here would make
+# the provider call real AWS, so this list is checked by a test.
+SERVICES = ("ec2", "iam", "ssm", "sts")
+OVERRIDE_FILE = "vpnlab_local_override.tf.json"
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Emulator:
+    port: int
+    pid: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @classmethod
+    def start(cls, log: Path, timeout: float = 30.0) -> Emulator:
+        port = free_port()
+        env = {
+            **os.environ,
+            "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+            "VPNLAB_STATE_ROOT": str(STATE_ROOT),
+            "PYTHONPATH": str(PROJECT),
+        }
+        with open(log, "ab") as out:
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "driver.local.emulator.server",
+                    "-H",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
+        emulator = cls(port=port, pid=proc.pid)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise VpnlabError(f"the AWS emulator exited at start; see {log}")
+            if emulator.answers():
+                return emulator
+            time.sleep(0.1)
+        emulator.stop()
+        raise VpnlabError(f"the AWS emulator did not answer within {timeout:.0f} s; see {log}")
+
+    def alive(self) -> bool:
+        return process_alive(self.pid)
+
+    def answers(self) -> bool:
+        if not self.alive():
+            return False
+        try:
+            urllib.request.urlopen(f"{self.url}/moto-api/", timeout=2).close()
+        except OSError:
+            return False
+        return True
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(self.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
+        os.killpg(self.pid, signal.SIGKILL)
+
+
+def provider_override(url: str) -> dict:
+    """Terraform override: the AWS provider talks to the emulator only.
+
+    ``max_retries`` is low because the emulator answers what it does not
+    implement with HTTP 500, which the provider would retry for minutes.
+    """
+    return {
+        "provider": {
+            "aws": {
+                "endpoints": [{service: url for service in SERVICES}],
+                "access_key": "testing",
+                "secret_key": "testing",
+                "skip_credentials_validation": True,
+                "skip_requesting_account_id": True,
+                "skip_metadata_api_check": "true",
+                "skip_region_validation": True,
+                "max_retries": 2,
+            }
+        }
+    }
+
+
+def write_provider_override(workdir: Path, url: str) -> Path:
+    path = workdir / OVERRIDE_FILE
+    path.write_text(json.dumps(provider_override(url), indent=2) + "\n")
+    return path

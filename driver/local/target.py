@@ -1,0 +1,380 @@
+"""The local target: the synthesized Terraform applied to the embedded AWS
+emulator, joined to the data plane in namespaces.
+
+* apply: synth -> init -> apply (progress from Terraform's -json events) ->
+  the data plane built from what was applied: the emulated VGW takes the VPN
+  connection's tunnel addresses, options and keys as the emulator stored
+  them; the VPN server runs the files from its instance's user data with
+  the keys from the SSM parameters; the test hosts take the instances'
+  private addresses. Re-running apply converges.
+* verify: both tunnels UP through ``DescribeVpnConnections`` -> ``VgwTelemetry``
+  (the call the AWS target uses), then the lab's declared checks.
+* destroy: terraform destroy, data plane down, emulator stopped by PID,
+  state directory removed, then a leak check.
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import boto3
+
+from driver.aws.leaks import leftovers
+from driver.checks.runner import CheckRunner
+from driver.checks.telemetry import wait_for_telemetry
+from driver.errors import VpnlabError
+from driver.lab import aws_rules, topology
+from driver.lab.expectations import Expectation
+from driver.lab.model import Lab, Phase, Tunnel, TunnelOptions
+from driver.local.check_command import SERVER_RETRANSMITS, TUNNEL_TIMEOUT, Report
+from driver.local.dataplane import cgw, kernel
+from driver.local.dataplane.netns import existing
+from driver.local.dataplane.network import DataPlane, cleanup
+from driver.local.emulator.process import FAKE_CREDENTIALS, Emulator, write_provider_override
+from driver.render.cloud_init import CharonOptions
+from driver.state import LabState
+from driver.synth.synthesis import copy_stack, synth
+from driver.synth.terraform import Terraform, key_variables, resource_progress
+
+Progress = Callable[[str], None]
+TELEMETRY_TIMEOUT = 30.0
+AL2023_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+
+
+@dataclass
+class Phases:
+    """Seconds spent in each phase, for progress lines and the benchmark."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def run(self, name: str, action):
+        started = time.monotonic()
+        try:
+            return action()
+        finally:
+            self.seconds[name] = round(time.monotonic() - started, 2)
+
+
+def _session(lab: Lab) -> boto3.Session:
+    return boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=lab.region
+    )
+
+
+def _clients(lab: Lab, url: str):
+    session = _session(lab)
+    return session.client("ec2", endpoint_url=url), session.client("ssm", endpoint_url=url)
+
+
+def _terraform(lab: Lab, state: LabState) -> Terraform:
+    return Terraform(state.terraform_dir, env={**FAKE_CREDENTIALS, **key_variables(lab)})
+
+
+def running_emulator(state: LabState) -> Emulator | None:
+    record = state.read("emulator.json")
+    if not record:
+        return None
+    emulator = Emulator(port=record["port"], pid=record["pid"])
+    return emulator if emulator.answers() else None
+
+
+def _ready_emulator(lab: Lab, state: LabState, progress: Progress) -> Emulator:
+    """The lab's running emulator, or a new one; its lazy data (the AMI parameters,
+    IAM's managed policies) loaded, so Terraform does not wait for it."""
+    emulator = running_emulator(state)
+    if emulator is None:
+        state.logs.mkdir(parents=True, exist_ok=True)
+        emulator = Emulator.start(state.logs / "emulator.log")
+        state.write("emulator.json", {"pid": emulator.pid, "port": emulator.port})
+        progress(f"AWS emulator on {emulator.url} (pid {emulator.pid})")
+    session = _session(lab)
+    session.client("ssm", endpoint_url=emulator.url).get_parameter(Name=AL2023_PARAMETER)
+    session.client("iam", endpoint_url=emulator.url).list_policies(MaxItems=1)
+    return emulator
+
+
+# --- apply ---------------------------------------------------------------------------
+
+
+def apply(lab_path: Path, lab: Lab, progress: Progress = print) -> Phases:
+    state = LabState(lab.name)
+    phases = Phases()
+    with state.lock("apply"), ThreadPoolExecutor(max_workers=1) as pool:
+        started = time.monotonic()
+        # Both wait on child processes: the emulator starts while cdktf synthesizes.
+        emulator_ready = pool.submit(
+            phases.run, "emulator", lambda: _ready_emulator(lab, state, progress)
+        )
+        stack = phases.run("synth", lambda: synth(lab_path, state.root / "cdktf.out"))
+        progress(f"synthesized {lab_path} ({phases.seconds['synth']:.1f} s)")
+        copy_stack(stack, state.terraform_dir)
+        emulator = emulator_ready.result()
+        write_provider_override(state.terraform_dir, emulator.url)
+        tf = _terraform(lab, state)
+        phases.run("init", tf.init)
+        progress(f"terraform apply against the emulator ({state.terraform_dir})")
+        on_event = resource_progress(progress, started)
+        phases.run("apply", lambda: tf.stream("apply", "-auto-approve", on_event=on_event))
+        outputs = tf.outputs()
+        phases.run("dataplane", lambda: build_dataplane(lab, state, emulator.url, outputs))
+        progress(
+            f"data plane up: {lab.name}'s VGW and VPN server charons "
+            f"({phases.seconds['dataplane']:.1f} s); applied in "
+            f"{time.monotonic() - started:.1f} s"
+        )
+    return phases
+
+
+def vgw_tunnels(lab: Lab, api_options: list[dict], addresses: list[str]) -> tuple[Tunnel, ...]:
+    """The lab's tunnels as the emulator stored them (AWS's view is the VGW's)."""
+    by_address = {o["OutsideIpAddress"]: o for o in api_options}
+    return tuple(_tunnel_from_api(by_address[a]) for a in addresses)
+
+
+def _tunnel_from_api(o: dict) -> Tunnel:
+    def values(key: str, default: tuple) -> tuple:
+        found = tuple(v["Value"] for v in o.get(key) or [])
+        return found or default  # an empty list means AWS's default: everything
+
+    def phase(n: int, groups: frozenset, lifetime: int) -> Phase:
+        return Phase(
+            encryption=values(f"Phase{n}EncryptionAlgorithms", tuple(aws_rules.ENCRYPTION)),
+            integrity=values(f"Phase{n}IntegrityAlgorithms", tuple(aws_rules.INTEGRITY)),
+            dh_groups=tuple(
+                int(g) for g in values(f"Phase{n}DHGroupNumbers", tuple(sorted(groups)))
+            ),
+            lifetime=int(o.get(f"Phase{n}LifetimeSeconds") or lifetime),
+        )
+
+    options = TunnelOptions(
+        ike_versions=values("IkeVersions", aws_rules.IKE_VERSIONS),
+        phase1=phase(1, aws_rules.PHASE1_DH_GROUPS, 28800),
+        phase2=phase(2, aws_rules.PHASE2_DH_GROUPS, 3600),
+        rekey_margin=int(o.get("RekeyMarginTimeSeconds") or 270),
+        rekey_fuzz=int(o.get("RekeyFuzzPercentage") or 100),
+        replay_window=int(o.get("ReplayWindowSize") or 1024),
+        dpd_timeout=int(o.get("DpdTimeoutSeconds") or 30),
+        dpd_action=o.get("DpdTimeoutAction") or "clear",
+        startup_action=o.get("StartupAction") or "add",
+    )
+    return Tunnel(
+        inside_cidr=ipaddress.ip_network(o["TunnelInsideCidr"]),
+        preshared_key=o["PreSharedKey"],
+        options=options,
+    )
+
+
+def build_dataplane(lab: Lab, state: LabState, url: str, outputs: dict) -> DataPlane:
+    """The data plane from what was applied (see module docstring); replaces a running one."""
+    ec2, ssm = _clients(lab, url)
+    connection = ec2.describe_vpn_connections(VpnConnectionIds=[outputs["vpn_connection_id"]])[
+        "VpnConnections"
+    ][0]
+    addresses = [outputs["tunnel1_address"], outputs["tunnel2_address"]]
+    tunnels = vgw_tunnels(lab, connection["Options"]["TunnelOptions"], addresses)
+    vgw_lab = replace(lab, vpn=replace(lab.vpn, tunnels=tunnels))
+    server_psks = tuple(
+        ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+        for name in outputs["psk_parameter_names"]
+    )
+    user_data = base64.b64decode(
+        ec2.describe_instance_attribute(
+            InstanceId=outputs["vpn_server_instance_id"], Attribute="userData"
+        )["UserData"]["Value"]
+    ).decode()
+    features = kernel.probe()
+    charon = CharonOptions(
+        libipsec=not features.esp, log_file="/run/charon.log", **SERVER_RETRANSMITS
+    )
+    public_ip = outputs["vpn_server_public_ip"]
+    gateway = cgw.from_user_data(lab, user_data, server_psks, public_ip, tuple(addresses), charon)
+    plan = topology.plan(
+        lab,
+        tuple(addresses),
+        public_ip,
+        hosts={
+            "aws_test_ip": outputs["aws_test_private_ip"],
+            "onprem_test_ip": outputs["onprem_test_private_ip"],
+            "server_ip": outputs["vpn_server_private_ip"],
+        },
+    )
+    stop_dataplane(lab, state)
+    dp = DataPlane(
+        vgw_lab,
+        gateway,
+        tuple(t.preshared_key for t in tunnels),
+        state.dataplane_dir,
+        features,
+        plan,
+    )
+    try:
+        dp.build()
+    except BaseException:
+        dp.teardown()
+        raise
+    state.write("dataplane.json", dp.record())
+    return dp
+
+
+def stop_dataplane(lab: Lab, state: LabState) -> list[str]:
+    """Stop the recorded data plane (daemons by PID), and anything else of the lab."""
+    record = state.read("dataplane.json")
+    leaks: list[str] = []
+    if record:
+        dp = DataPlane.attach(lab, state.dataplane_dir, record)
+        dp.teardown()
+        leaks = dp.leaks()
+        state.forget("dataplane.json")
+    cleanup(lab.name, state.dataplane_dir)
+    return leaks
+
+
+# --- verify --------------------------------------------------------------------------
+
+
+def verify(lab: Lab, progress: Progress = print, timeout: float | None = None) -> Report:
+    state = LabState(lab.name)
+    emulator, record = running_emulator(state), state.read("dataplane.json")
+    if emulator is None or record is None:
+        raise VpnlabError(
+            f"lab '{lab.name}' is not applied (no running emulator or data "
+            "plane): run `make apply` first"
+        )
+    started = time.monotonic()
+    dp = DataPlane.attach(lab, state.dataplane_dir, record)
+    report = Report(
+        lab.name,
+        False,
+        [],
+        customer_gateway="the VPN server instance's user data",
+        esp=kernel.probe().describe(),
+    )
+    ec2, _ = _clients(lab, emulator.url)
+    outputs = _terraform(lab, state).outputs()
+    report.checks.append(
+        wait_for_telemetry(
+            ec2, outputs["vpn_connection_id"], timeout or TELEMETRY_TIMEOUT, progress
+        )
+    )
+    runner = CheckRunner(dp, progress)
+    if not report.checks[0].passed:
+        reasons = "; ".join(d.text() for d in runner.diagnoses())
+        if reasons:
+            report.checks[0].detail += f": {reasons}"
+    expectations = [Expectation.parse(text) for text in lab.checks.expect]
+    report.checks += runner.run(expectations, TUNNEL_TIMEOUT)
+    report.tunnels = runner.tunnels()
+    report.passed = all(c.passed for c in report.checks)
+    report.seconds = round(time.monotonic() - started, 2)
+    state.write(
+        "last-verify.json",
+        {
+            "passed": report.passed,
+            "seconds": report.seconds,
+            "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "failed": [c.name for c in report.checks if not c.passed],
+        },
+    )
+    return report
+
+
+# --- destroy -------------------------------------------------------------------------
+
+
+def destroy(lab: Lab, progress: Progress = print) -> list[str]:
+    """Tear everything down; return what is left (empty when clean).
+
+    Resources the emulator holds that Terraform's state does not know (an
+    apply killed before Terraform saved its state created them) are reported,
+    and go with the emulator: locally nothing outlives it. On AWS they would
+    be real leaks, which is why they are listed.
+    """
+    state = LabState(lab.name)
+    leaks: list[str] = []
+    with state.lock("destroy"):
+        started = time.monotonic()
+        emulator = running_emulator(state)
+        if emulator and (state.terraform_dir / "terraform.tfstate").exists():
+            progress("terraform destroy against the emulator")
+            # The emulator is the only copy of these resources: no refresh needed.
+            _terraform(lab, state).stream(
+                "destroy",
+                "-auto-approve",
+                "-refresh=false",
+                on_event=resource_progress(progress, started),
+            )
+        elif not emulator:
+            progress("no emulator running: the lab's emulated resources are already gone")
+        if emulator:
+            orphans = tagged_leftovers(lab, emulator.url)
+            if orphans:
+                progress(
+                    f"not in Terraform's state (an interrupted apply made them), removed "
+                    f"with the emulator: {'; '.join(orphans)}"
+                )
+        leaks += stop_dataplane(lab, state)
+        record = state.read("emulator.json")
+        if record:
+            stopped = Emulator(port=record["port"], pid=record["pid"])
+            stopped.stop()
+            if stopped.alive():
+                leaks.append(f"emulator pid {record['pid']} still running")
+        leaks += [f"namespace {n}" for n in existing(lab.name)]
+        state.remove()
+        progress(
+            f"destroyed lab {lab.name} in {time.monotonic() - started:.1f} s; "
+            + ("nothing left" if not leaks else f"LEFT: {'; '.join(leaks)}")
+        )
+    return leaks
+
+
+def tagged_leftovers(lab: Lab, url: str) -> list[str]:
+    return leftovers(_session(lab), lab.name, url)
+
+
+# --- status --------------------------------------------------------------------------
+
+
+def status(lab: Lab) -> str:
+    state = LabState(lab.name)
+    lines = [f"lab {lab.name} (local target), state in {state.root}"]
+    record = state.read("emulator.json")
+    emulator = running_emulator(state)
+    if emulator:
+        lines.append(f"  emulator: running on {emulator.url} (pid {emulator.pid})")
+    elif record:
+        lines.append(f"  emulator: recorded (pid {record['pid']}) but not answering")
+    else:
+        lines.append("  emulator: not running")
+    tfstate = state.terraform_dir / "terraform.tfstate"
+    if tfstate.exists():
+        listed = _terraform(lab, state).run("state", "list", check=False).stdout.split()
+        lines.append(f"  terraform: {len(listed)} resources in state")
+    else:
+        lines.append("  terraform: no state")
+    namespaces = existing(lab.name)
+    lines.append(
+        f"  data plane: {len(namespaces)} namespaces"
+        + (f" ({', '.join(namespaces)})" if namespaces else "")
+    )
+    record = state.read("dataplane.json")
+    if record and namespaces:
+        runner = CheckRunner(DataPlane.attach(lab, state.dataplane_dir, record))
+        try:
+            for t in runner.tunnels():
+                lines.append(f"  {t.name} {t.address}: {t.state}/{t.child}")
+        except OSError as exc:
+            lines.append(f"  tunnels: VGW charon not answering ({exc.strerror})")
+    last = state.read("last-verify.json")
+    if last:
+        lines.append(
+            f"  last verify: {'PASSED' if last['passed'] else 'FAILED'} at "
+            f"{last['at']}" + (f" ({', '.join(last['failed'])})" if last["failed"] else "")
+        )
+    return "\n".join(lines)

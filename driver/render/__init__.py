@@ -1,0 +1,1 @@
+"""Rendering: the VPN server's and test hosts' files (cloud-init), proposals, the diagram."""
