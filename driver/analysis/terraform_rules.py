@@ -1,6 +1,6 @@
 """Lint rules for the lab's network, read from a Terraform JSON (``--terraform``).
 
-vpnlab's own synthesis gets all of these right (tests/test_synth.py proves
+vpnlab's own synthesis gets all of these right (tests/synth/test_synthesis.py proves
 it); the rules are for Terraform a team maintains after the hand-off, or
 edited by hand: they read the resources, and the VPN server's user-data
 template for its sysctl settings.

@@ -4,7 +4,7 @@ Run in the emulator's own process (``python -m driver.local.emulator.server``, s
 by driver/local/emulator/process.py), they patch moto's EC2 models and responses before its
 server starts. The synthesized Terraform is never changed to suit the
 emulator; the emulator is made to answer as AWS does. Each extension below
-has its own test through boto3 (tests/test_emulator.py).
+has its own test through boto3 (tests/local/emulator/test_server.py).
 
 * VPN connections keep their options and tunnel options, get two distinct
   outside addresses from 198.51.100.0/24, the inside CIDRs and keys asked for

@@ -285,7 +285,7 @@ def test_network_insights_analyses_trace_the_emulators_own_state(ec2, gateways):
 
 
 def test_ssm_run_command_runs_only_vpnlabs_commands_on_managed_instances(emulator, ec2, gateways):
-    """The commands really run in the lab's namespaces (tests/test_aws_target.py);
+    """The commands really run in the lab's namespaces (tests/aws/test_target.py);
     here: what is refused, and that no agent is online without a data plane."""
     ssm = boto3.client(
         "ssm",

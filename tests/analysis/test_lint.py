@@ -15,7 +15,7 @@ from driver.lab.model import parse_lab
 from driver.paths import PROJECT
 from driver.render.cloud_init import fill_secrets, strongswan_files
 from tests.goldens import EXAMPLE, seed_in_style
-from tests.test_model import lab_with
+from tests.lab.test_model import lab_with
 
 SEED = PROJECT / "labs" / "seed.yml"
 VENDOR = PROJECT / "tests" / "fixtures" / "seed-vendor"
@@ -143,7 +143,7 @@ def test_every_rule_is_documented_and_tested():
         | {
             "net-forwarding",  # the net-* rules: NET_CASES below
             *(c[0] for c in NET_CASES),
-            "path-unreachable",  # these three: tests/test_routing.py
+            "path-unreachable",  # these three: tests/analysis/test_path_analysis.py
             "path-asymmetric",
             "path-bypasses-firewall",
             "conf-tunnel-count",
