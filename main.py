@@ -25,7 +25,7 @@ def main(argv: list[str]) -> int:
     os.environ["SYNTH_HCL_OUTPUT"] = "true" if args.hcl else "false"
     # Debian 12 ships Node 20; jsii works with it but prints a banner on every run.
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    from driver.lab.model import load_lab  # validated before cdktf is even loaded
+    from driver.lab.loader import load_lab  # validated before cdktf is even loaded
 
     lab = load_lab(args.lab)
     from cdktf import App

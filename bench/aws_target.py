@@ -19,7 +19,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from driver.aws.target import AwsTarget  # noqa: E402
-from driver.lab.model import load_lab  # noqa: E402
+from driver.lab.loader import load_lab  # noqa: E402
 from driver.local import target as local_target  # noqa: E402
 from driver.local.emulator.process import Emulator  # noqa: E402
 from driver.state import LabState  # noqa: E402

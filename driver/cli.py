@@ -32,7 +32,7 @@ def cmd_hcl(args) -> int:
 def cmd_check(args) -> int:
     import os
 
-    from driver.lab.model import load_lab
+    from driver.lab.loader import load_lab
     from driver.local.check_command import run_check, workdir
     from driver.local.dataplane.network import cleanup
 
@@ -68,7 +68,7 @@ def _target_lab(args):
     """The lab, checked for what its target needs (root for the local data plane)."""
     import os
 
-    from driver.lab.model import load_lab
+    from driver.lab.loader import load_lab
 
     lab = load_lab(args.lab)
     if args.target == "local" and os.geteuid() != 0:
@@ -131,7 +131,7 @@ def cmd_destroy(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from driver.lab.model import load_lab
+    from driver.lab.loader import load_lab
     from driver.local import target as local_target
 
     print(local_target.status(load_lab(args.lab)))
@@ -149,7 +149,7 @@ def cmd_lint(args) -> int:
 
 
 def cmd_diagram(args) -> int:
-    from driver.lab.model import load_lab
+    from driver.lab.loader import load_lab
     from driver.render.diagram import deployed_tunnels, render
 
     lab = load_lab(args.lab)

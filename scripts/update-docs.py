@@ -7,7 +7,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from driver.lab.model import load_lab  # noqa: E402
+from driver.lab.loader import load_lab  # noqa: E402
 from driver.lab.reference import replace_in  # noqa: E402
 from driver.render.diagram import render  # noqa: E402
 

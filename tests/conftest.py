@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from driver.lab.model import Lab, load_lab
+from driver.lab.loader import load_lab
+from driver.lab.model import Lab
 from driver.paths import PROJECT
 
 SEED = PROJECT / "labs" / "seed.yml"

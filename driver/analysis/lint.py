@@ -24,7 +24,8 @@ from driver.analysis.strongswan_conf import (
 from driver.analysis.terraform_rules import NET_RULES, lint_terraform
 from driver.errors import LabError, VpnlabError
 from driver.lab import aws_rules
-from driver.lab.model import Lab, TunnelOptions, load_lab
+from driver.lab.loader import load_lab
+from driver.lab.model import Lab, TunnelOptions
 
 RULES = {
     "lab-invalid": "the lab file breaks an AWS or network rule (the model refuses it)",

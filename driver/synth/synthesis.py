@@ -10,7 +10,8 @@ import tempfile
 from pathlib import Path
 
 from driver.errors import VpnlabError
-from driver.lab.model import Lab, load_lab
+from driver.lab.loader import load_lab
+from driver.lab.model import Lab
 from driver.paths import PROJECT, SYNTH_ROOT
 from driver.synth.terraform import Terraform
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from driver.analysis.lint import RULES, lint, lint_config, lint_lab
 from driver.lab import aws_rules
-from driver.lab.model import parse_lab
+from driver.lab.loader import parse_lab
 from driver.paths import PROJECT
 from driver.render.cloud_init import fill_secrets, strongswan_files
 from tests.goldens import EXAMPLE, seed_in_style

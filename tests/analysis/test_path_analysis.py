@@ -6,7 +6,7 @@ import pytest
 
 from driver.analysis.lint import lint_lab
 from driver.analysis.path_analysis import both_ways, stateful_asymmetry
-from driver.lab.model import parse_lab
+from driver.lab.loader import parse_lab
 from driver.paths import PROJECT
 from tests.conftest import one, resources
 from tests.lab.test_model import lab_with

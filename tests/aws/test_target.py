@@ -12,7 +12,7 @@ from driver.aws.target import AwsTarget
 from driver.checks import remote_commands
 from driver.checks.waiting import wait_until
 from driver.errors import VpnlabError
-from driver.lab.model import load_lab
+from driver.lab.loader import load_lab
 from driver.local import target as local_target
 from driver.local.dataplane.netns import Namespace
 from driver.state import LabState

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from driver.errors import LabError
-from driver.lab.model import parse_lab
+from driver.lab.loader import parse_lab
 from tests.conftest import SEED
 
 SEED_RAW = yaml.safe_load(SEED.read_text())

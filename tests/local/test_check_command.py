@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from driver.errors import VpnlabError
-from driver.lab.model import load_lab, parse_lab
+from driver.lab.loader import load_lab, parse_lab
 from driver.local.check_command import generate_psk, run_check
 from driver.local.dataplane.netns import existing
 from driver.local.dataplane.network import DataPlane

@@ -10,7 +10,7 @@ import time
 import boto3
 import pytest
 
-from driver.lab.model import load_lab
+from driver.lab.loader import load_lab
 from driver.local import target as local_target
 from driver.local.dataplane.netns import existing
 from driver.local.emulator.process import Emulator

@@ -9,7 +9,8 @@ import yaml
 
 from driver.errors import LabError
 from driver.lab import aws_rules
-from driver.lab.model import Phase, TunnelOptions, parse_lab
+from driver.lab.loader import parse_lab
+from driver.lab.model import Phase, TunnelOptions
 from driver.render import cloud_init as render
 from driver.render import proposals
 from driver.render.cloud_init import (

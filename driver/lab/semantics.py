@@ -1,0 +1,188 @@
+"""The lab's cross-field rules: AWS's (tunnel options, inside CIDRs, keys) and the
+network's (VPC sizes, overlaps, subnets inside their VPC).
+
+They run on a built model and report through the loader's ``problem``, so
+their findings carry key paths and lines like every other problem.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from driver.lab import aws_rules, expectations
+from driver.lab.model import Lab, Tunnel, TunnelOptions
+
+
+class Problems(Protocol):
+    def problem(self, path: str, message: str, hint: str) -> None: ...
+
+
+# --- cross-field rules (AWS's and the network's) ------------------------------
+
+
+def check_semantics(lab: Lab, b: Problems) -> None:
+    aws, onprem, vpn = lab.aws, lab.onprem, lab.vpn
+    for key in lab.tags or {}:
+        if key.startswith("vpnlab:"):
+            b.problem(
+                f"tags.{key}",
+                "the tag prefix 'vpnlab:' is vpnlab's own",
+                "vpnlab tags every resource with vpnlab:lab for leak checks; choose another key",
+            )
+    for side, name in ((aws, "aws"), (onprem, "onprem")):
+        if side.vpc_cidr is not None and not 16 <= side.vpc_cidr.prefixlen <= 28:
+            b.problem(
+                f"{name}.vpc_cidr",
+                f"{side.vpc_cidr} is not /16 to /28",
+                "AWS VPCs are between /16 and /28",
+            )
+    if aws.vpc_cidr and onprem.vpc_cidr and aws.vpc_cidr.overlaps(onprem.vpc_cidr):
+        b.problem(
+            "onprem.vpc_cidr",
+            f"{onprem.vpc_cidr} overlaps the AWS VPC {aws.vpc_cidr}",
+            "the two sides must use disjoint address ranges, or routing cannot tell them apart",
+        )
+    if lab.firewall is not None and lab.firewall.subnet_cidr is not None and aws.vpc_cidr:
+        fw = lab.firewall.subnet_cidr
+        if not fw.subnet_of(aws.vpc_cidr):
+            b.problem(
+                "firewall.subnet_cidr",
+                f"{fw} is outside the VPC {aws.vpc_cidr}",
+                f"choose a subnet inside {aws.vpc_cidr}",
+            )
+        elif aws.private_subnet_cidr and fw.overlaps(aws.private_subnet_cidr):
+            b.problem(
+                "firewall.subnet_cidr",
+                f"{fw} overlaps aws.private_subnet_cidr",
+                "give the firewall its own subnet",
+            )
+    subnets = (
+        ("aws", aws, ("private_subnet_cidr",)),
+        ("onprem", onprem, ("public_subnet_cidr", "private_subnet_cidr")),
+    )
+    for side_name, side, keys in subnets:
+        seen = []
+        for key in keys:
+            subnet = getattr(side, key)
+            if subnet is None or side.vpc_cidr is None:
+                continue
+            if not subnet.subnet_of(side.vpc_cidr):
+                b.problem(
+                    f"{side_name}.{key}",
+                    f"{subnet} is outside the VPC {side.vpc_cidr}",
+                    f"choose a subnet inside {side.vpc_cidr}",
+                )
+            elif subnet.prefixlen > 28:
+                b.problem(
+                    f"{side_name}.{key}",
+                    f"{subnet} is smaller than /28",
+                    "AWS subnets are /16 to /28",
+                )
+            for other_key, other in seen:
+                if subnet.overlaps(other):
+                    b.problem(
+                        f"{side_name}.{key}",
+                        f"{subnet} overlaps {side_name}.{other_key} ({other})",
+                        "subnets of one VPC must not overlap",
+                    )
+            seen.append((key, subnet))
+    for i, text in enumerate(lab.checks.expect or ()):
+        try:
+            expectations.Expectation.parse(text)
+        except ValueError as exc:
+            b.problem(
+                f"checks.expect[{i}]",
+                str(exc),
+                "write node::probe::argument::expected, e.g. aws::ping::{onprem_test_ip}::YES",
+            )
+    # Options inherited from vpn.tunnel_options are reported once, there.
+    shared_problems = _check_options(vpn.tunnel_options, "vpn.tunnel_options", b)
+    for i, tunnel in enumerate(vpn.tunnels):
+        _check_tunnel(tunnel, f"vpn.tunnels[{i}]", b, skip=shared_problems)
+    cidrs = [t.inside_cidr for t in vpn.tunnels if t.inside_cidr is not None]
+    if len(cidrs) == 2 and cidrs[0].overlaps(cidrs[1]):
+        b.problem(
+            "vpn.tunnels[1].inside_cidr",
+            f"{cidrs[1]} is also tunnel 1's inside CIDR",
+            "each tunnel needs its own /30, e.g. 169.254.10.0/30 and 169.254.11.0/30",
+        )
+
+
+def _check_tunnel(tunnel: Tunnel, path: str, b: Problems, skip: set[str]) -> None:
+    if tunnel.inside_cidr is not None:
+        reason = aws_rules.inside_cidr_problem(tunnel.inside_cidr)
+        if reason:
+            b.problem(
+                f"{path}.inside_cidr",
+                reason,
+                "pick a free /30 such as 169.254.10.0/30 (not 169.254.0.0/30 to "
+                "169.254.5.0/30, not 169.254.169.252/30)",
+            )
+    if tunnel.preshared_key is not None:
+        for reason in aws_rules.psk_problems(tunnel.preshared_key):
+            # Never echo the key itself: problems end up in logs.
+            b.problem(
+                f"{path}.preshared_key",
+                f"the pre-shared key {reason}",
+                "leave preshared_key out and AWS generates a valid one",
+            )
+    for problem in _option_problems(tunnel.options, path):
+        if problem[1] not in skip:
+            b.problem(*problem)
+
+
+def _check_options(opts: TunnelOptions, path: str, b: Problems) -> set[str]:
+    problems = _option_problems(opts, path)
+    for problem in problems:
+        b.problem(*problem)
+    return {message for _, message, _ in problems}
+
+
+def _option_problems(opts: TunnelOptions, path: str) -> list[tuple[str, str, str]]:
+    """(path, message, hint) for each AWS rule that spans several options."""
+    out = []
+    p1, p2 = opts.phase1, opts.phase2
+    for i, group in enumerate(p1.dh_groups or ()):
+        if group not in aws_rules.PHASE1_DH_GROUPS:
+            out.append(
+                (
+                    f"{path}.phase1.dh_groups[{i}]",
+                    f"DH group {group} is not offered by AWS in phase 1",
+                    "phase 1 accepts 2 and 14-24; 14 or higher is recommended",
+                )
+            )
+    if p2.lifetime is not None and not (
+        aws_rules.PHASE2_LIFETIME[0] <= p2.lifetime <= aws_rules.PHASE2_LIFETIME[1]
+    ):
+        out.append(
+            (
+                f"{path}.phase2.lifetime",
+                f"{p2.lifetime} is out of range",
+                "phase 2 lifetime is 900 to 3600 seconds",
+            )
+        )
+    elif p1.lifetime and p2.lifetime and p2.lifetime >= p1.lifetime:
+        out.append(
+            (
+                f"{path}.phase2.lifetime",
+                f"phase 2 lifetime {p2.lifetime} s is not below phase 1's {p1.lifetime} s",
+                "AWS requires the IPsec SA to expire before the IKE SA",
+            )
+        )
+    if opts.rekey_margin and p2.lifetime and opts.rekey_margin > p2.lifetime // 2:
+        out.append(
+            (
+                f"{path}.rekey_margin",
+                f"{opts.rekey_margin} s is more than half the phase 2 lifetime ({p2.lifetime} s)",
+                f"use at most {p2.lifetime // 2}",
+            )
+        )
+    if opts.startup_action == "start" and opts.ike_versions and "ikev1" in opts.ike_versions:
+        out.append(
+            (
+                f"{path}.startup_action",
+                "startup action 'start' needs IKEv2 only",
+                "set ike_versions: [ikev2] or startup_action: add",
+            )
+        )
+    return out
