@@ -15,7 +15,7 @@ from driver.lab.loader import parse_lab
 from driver.paths import PROJECT
 from driver.render.cloud_init import fill_secrets, strongswan_files
 from tests.goldens import EXAMPLE, seed_in_style
-from tests.lab.test_model import lab_with
+from tests.lab.test_loader import lab_with
 
 SEED = PROJECT / "labs" / "seed.yml"
 VENDOR = PROJECT / "tests" / "fixtures" / "seed-vendor"

@@ -9,7 +9,7 @@ from driver.analysis.path_analysis import both_ways, stateful_asymmetry
 from driver.lab.loader import parse_lab
 from driver.paths import PROJECT
 from tests.conftest import one, resources
-from tests.lab.test_model import lab_with
+from tests.lab.test_loader import lab_with
 
 FIREWALL = ("firewall", {"subnet_cidr": "10.0.2.0/24"})
 

@@ -17,7 +17,7 @@ from driver.local import target as local_target
 from driver.local.dataplane.netns import Namespace
 from driver.state import LabState
 from tests.conftest import requires_root
-from tests.lab.test_model import lab_with
+from tests.lab.test_loader import lab_with
 
 pytestmark = pytest.mark.terraform
 

@@ -16,7 +16,7 @@ from driver.local.dataplane.network import DataPlane
 from driver.paths import PROJECT
 from tests.conftest import requires_root
 from tests.goldens import seed_in_style
-from tests.lab.test_model import lab_with
+from tests.lab.test_loader import lab_with
 
 pytestmark = [pytest.mark.root, pytest.mark.strongswan, requires_root()]
 

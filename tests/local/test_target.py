@@ -17,7 +17,7 @@ from driver.local.emulator.process import Emulator
 from driver.paths import PROJECT
 from driver.state import LabState
 from tests.conftest import requires_root
-from tests.lab.test_model import lab_with
+from tests.lab.test_loader import lab_with
 
 pytestmark = [pytest.mark.root, pytest.mark.terraform, pytest.mark.strongswan, requires_root()]
 

@@ -22,7 +22,7 @@ from driver.render.cloud_init import (
     vpn_server_user_data,
 )
 from tests.goldens import AT_BOOT, renders, seed_in_style
-from tests.lab.test_model import lab_with
+from tests.lab.test_loader import lab_with
 
 STYLES = ("swanctl", "ipsec.conf")
 

@@ -316,7 +316,7 @@ def test_tag_precedence_is_name_then_lab_then_resource(seed_lab):
 
 def test_a_lab_psk_enters_as_a_sensitive_variable_never_as_text(tmp_path):
     from driver.synth.synthesis import synth
-    from tests.lab.test_model import lab_with
+    from tests.lab.test_loader import lab_with
 
     lab = tmp_path / "psk.yml"
     lab.write_text(lab_with(("name", "psk"), ("vpn.tunnels[0].preshared_key", SECRET_PSK)))
