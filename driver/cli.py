@@ -80,7 +80,8 @@ def _target_lab(args):
 
 
 def cmd_apply(args) -> int:
-    from driver.analysis.lint import lint, report
+    from driver.analysis.findings import report
+    from driver.analysis.lint import lint
     from driver.aws.target import AwsTarget
     from driver.local import target as local_target
 
@@ -139,7 +140,8 @@ def cmd_status(args) -> int:
 
 
 def cmd_lint(args) -> int:
-    from driver.analysis.lint import lint, report
+    from driver.analysis.findings import report
+    from driver.analysis.lint import lint
 
     if args.cgw_secrets and not args.cgw_config:
         raise VpnlabError("--cgw-secrets goes with --cgw-config")

@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+from driver.analysis.findings import Finding
 from driver.lab.model import Lab
 
 NET_RULES = {
@@ -30,8 +31,7 @@ def _resources(tf: dict, type_: str) -> dict[str, dict]:
     return tf.get("resource", {}).get(type_, {})
 
 
-def lint_terraform(lab: Lab, path: Path, finding) -> list:
-    """Findings (built with ``finding(rule, severity, where, message, hint)``)."""
+def lint_terraform(lab: Lab, path: Path) -> list[Finding]:
     tf = json.loads(path.read_text())
     out = []
     instances = _resources(tf, "aws_instance")
@@ -41,7 +41,7 @@ def lint_terraform(lab: Lab, path: Path, finding) -> list:
     where = f"{path}: aws_instance.{server}" if server else str(path)
     if server is None:
         return [
-            finding(
+            Finding(
                 "net-source-dest-check",
                 "error",
                 str(path),
@@ -52,7 +52,7 @@ def lint_terraform(lab: Lab, path: Path, finding) -> list:
     vpn_server = instances[server]
     if vpn_server.get("source_dest_check") is not False:
         out.append(
-            finding(
+            Finding(
                 "net-source-dest-check",
                 "error",
                 where,
@@ -60,8 +60,8 @@ def lint_terraform(lab: Lab, path: Path, finding) -> list:
                 "set source_dest_check = false",
             )
         )
-    out += _forwarding(path, vpn_server, where, finding)
-    out += _ike_ports(tf, vpn_server, path, finding)
+    out += _forwarding(path, vpn_server, where)
+    out += _ike_ports(tf, vpn_server, path)
     routes = _resources(tf, "aws_route")
     server_eni = f"aws_instance.{server}.primary_network_interface_id"
     remote = str(lab.vpn.remote_network_cidr)
@@ -71,7 +71,7 @@ def lint_terraform(lab: Lab, path: Path, finding) -> list:
         for r in routes.values()
     ):
         out.append(
-            finding(
+            Finding(
                 "net-onprem-route",
                 "error",
                 str(path),
@@ -84,7 +84,7 @@ def lint_terraform(lab: Lab, path: Path, finding) -> list:
     static_to_vgw = [r for r in routes.values() if "aws_vpn_gateway" in str(r.get("gateway_id"))]
     if not propagation and not static_to_vgw:
         out.append(
-            finding(
+            Finding(
                 "net-aws-route",
                 "error",
                 str(path),
@@ -93,11 +93,11 @@ def lint_terraform(lab: Lab, path: Path, finding) -> list:
                 "table, or add static routes to the VGW",
             )
         )
-    out += _icmp(tf, lab, path, finding)
+    out += _icmp(tf, lab, path)
     return out
 
 
-def _forwarding(path: Path, server: dict, where: str, finding) -> list:
+def _forwarding(path: Path, server: dict, where: str) -> list[Finding]:
     match = re.search(r'templatefile\("([^"]+)"', str(server.get("user_data", "")))
     if not match:
         return []
@@ -106,7 +106,7 @@ def _forwarding(path: Path, server: dict, where: str, finding) -> list:
         text = template.read_text()
     except OSError:
         return [
-            finding(
+            Finding(
                 "net-forwarding",
                 "warning",
                 where,
@@ -118,7 +118,7 @@ def _forwarding(path: Path, server: dict, where: str, finding) -> list:
     out = []
     if settings.get("net.ipv4.ip_forward") != "1":
         out.append(
-            finding(
+            Finding(
                 "net-forwarding",
                 "error",
                 f"{template}",
@@ -128,7 +128,7 @@ def _forwarding(path: Path, server: dict, where: str, finding) -> list:
         )
     if settings.get("net.ipv4.conf.all.rp_filter", "1") == "1":
         out.append(
-            finding(
+            Finding(
                 "net-forwarding",
                 "error",
                 f"{template}",
@@ -140,7 +140,7 @@ def _forwarding(path: Path, server: dict, where: str, finding) -> list:
     return out
 
 
-def _ike_ports(tf: dict, server: dict, path: Path, finding) -> list:
+def _ike_ports(tf: dict, server: dict, path: Path) -> list[Finding]:
     groups = set(
         re.findall(
             r"aws_security_group\.([\w-]+)\.id",
@@ -171,7 +171,7 @@ def _ike_ports(tf: dict, server: dict, path: Path, finding) -> list:
     ]
     if missing:
         return [
-            finding(
+            Finding(
                 "net-ike-ports",
                 "error",
                 str(path),
@@ -182,7 +182,7 @@ def _ike_ports(tf: dict, server: dict, path: Path, finding) -> list:
     return []
 
 
-def _icmp(tf: dict, lab: Lab, path: Path, finding) -> list:
+def _icmp(tf: dict, lab: Lab, path: Path) -> list[Finding]:
     out = []
     groups = _resources(tf, "aws_security_group")
     for side, other in (("aws", lab.onprem.vpc_cidr), ("onprem", lab.aws.vpc_cidr)):
@@ -196,7 +196,7 @@ def _icmp(tf: dict, lab: Lab, path: Path, finding) -> list:
             for r in group.get("ingress", [])
         ):
             out.append(
-                finding(
+                Finding(
                     "net-icmp",
                     "error",
                     f"{path}: {group.get('name')}",

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from driver.analysis.lint import RULES, lint, lint_config, lint_lab
+from driver.analysis.cgw_rules import lint_config
+from driver.analysis.lab_rules import lint_lab
+from driver.analysis.lint import RULES, lint
 from driver.lab import aws_rules
 from driver.lab.loader import parse_lab
 from driver.paths import PROJECT

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from driver.analysis.lint import lint_lab
+from driver.analysis.lab_rules import lint_lab
 from driver.analysis.path_analysis import both_ways, stateful_asymmetry
 from driver.lab.loader import parse_lab
 from driver.paths import PROJECT

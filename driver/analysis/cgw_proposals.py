@@ -1,0 +1,140 @@
+"""Lint rules for a customer's IKE and ESP proposals: would the VPN connection's
+tunnel options accept them, are they strict, do they offer PFS, are they weak."""
+
+from __future__ import annotations
+
+from driver.analysis.cgw_tunnels import ConfiguredTunnel
+from driver.analysis.findings import Finding
+from driver.lab import aws_rules
+from driver.lab.model import Lab, TunnelOptions
+
+# strongSwan keyword -> (kind, AWS name). Kinds: enc, integ, prf, dh.
+_KEYWORDS = {
+    **{kw: ("enc", aws) for aws, kw in aws_rules.ENCRYPTION.items()},
+    "aes128gcm128": ("enc", "AES128-GCM-16"),
+    "aes256gcm128": ("enc", "AES256-GCM-16"),
+    **{kw: ("integ", aws) for aws, kw in aws_rules.INTEGRITY.items()},
+    "sha2_256": ("integ", "SHA2-256"),
+    "sha2_384": ("integ", "SHA2-384"),
+    "sha2_512": ("integ", "SHA2-512"),
+    **{kw: ("prf", aws) for aws, kw in aws_rules.PRF.items()},
+    **{kw: ("dh", group) for group, kw in aws_rules.DH_GROUPS.items()},
+}
+
+
+def _proposals(text: str) -> tuple[list[dict[str, set]], bool]:
+    """Parsed proposals ({kind: {AWS names}}, unknown keywords under 'other'), strict?"""
+    strict = text.strip().endswith("!")
+    out = []
+    for proposal in text.strip().rstrip("!").split(","):
+        parsed: dict[str, set] = {
+            "enc": set(),
+            "integ": set(),
+            "prf": set(),
+            "dh": set(),
+            "other": set(),
+        }
+        for token in proposal.strip().split("-"):
+            kind, name = _KEYWORDS.get(token, ("other", token))
+            parsed[kind].add(name)
+        out.append(parsed)
+    return out, strict
+
+
+def _acceptable(proposal: dict[str, set], phase, ike: bool) -> bool:
+    """Would AWS (these tunnel options) accept some combination in this proposal?"""
+    enc = proposal["enc"] & set(phase.encryption)
+    if not enc or proposal["other"]:
+        return False
+    aead = all(e in aws_rules.AEAD_ENCRYPTION for e in enc)
+    integrity = proposal["prf"] if (aead and ike) else proposal["integ"]
+    if not aead and not (integrity & set(phase.integrity)):
+        return False
+    if aead and ike and proposal["prf"] and not (proposal["prf"] & set(phase.integrity)):
+        return False
+    return not proposal["dh"] or bool(proposal["dh"] & set(phase.dh_groups)) or not ike
+
+
+def proposal_findings(
+    t: ConfiguredTunnel, src: str, lab: Lab, i: int, options: TunnelOptions
+) -> list[Finding]:
+    out = []
+    where = f"{src}:{t.line}"
+    if i < len(lab.tunnels):
+        options = lab.tunnels[i].options
+    if t.settings is not None and t.esp is None:
+        out.append(
+            Finding(
+                "conf-no-pfs",
+                "warning",
+                where,
+                f"{t.name}: no esp= line: strongSwan's default ESP proposals name no DH "
+                "group; the first CHILD_SA comes up, but AWS requires PFS when it rekeys",
+                "add esp=, e.g. esp=aes256-sha256-modp2048!",
+            )
+        )
+    for kind, text, phase, ike in (
+        ("IKE", t.ike, options.phase1, True),
+        ("ESP", t.esp, options.phase2, False),
+    ):
+        if not text or text == "default":
+            continue
+        proposals, strict = _proposals(text)
+        accepted = [p for p in proposals if _acceptable(p, phase, ike)]
+        rule = "conf-no-common-ike" if ike else "conf-no-common-esp"
+        if not accepted and strict:
+            out.append(
+                Finding(
+                    rule,
+                    "error",
+                    where,
+                    f"{t.name}: no {kind} proposal in '{text}' is accepted: the "
+                    f"tunnel options allow {'/'.join(phase.encryption)}, "
+                    f"{'/'.join(phase.integrity)}, DH "
+                    f"{'/'.join(map(str, phase.dh_groups))}",
+                    "offer what the VPN connection allows (or widen its options)",
+                )
+            )
+        elif not strict:
+            out.append(
+                Finding(
+                    "conf-defaults-appended",
+                    "info",
+                    where,
+                    f"{t.name}: '{text}' has no trailing '!': strongSwan appends its "
+                    "default proposals, so what is negotiated may not be what is "
+                    "written"
+                    + (
+                        ""
+                        if accepted
+                        else f" (none of the written {kind} proposals is "
+                        "accepted; only the defaults would match)"
+                    ),
+                    "end it with '!' once it matches the tunnel options",
+                )
+            )
+        weak = [f"DH {g}" for p in proposals for g in sorted(p["dh"] & aws_rules.WEAK_DH_GROUPS)]
+        weak += ["SHA1" for p in proposals if p["integ"] & aws_rules.WEAK_INTEGRITY]
+        if weak:
+            out.append(
+                Finding(
+                    "conf-weak-proposal",
+                    "warning",
+                    where,
+                    f"{t.name}: {kind} proposal offers {', '.join(sorted(set(weak)))}",
+                    "use DH 14+ (modp2048, ecp256 …) and SHA2",
+                )
+            )
+        if not ike and not any(p["dh"] for p in proposals):
+            out.append(
+                Finding(
+                    "conf-no-pfs",
+                    "warning",
+                    where,
+                    f"{t.name}: ESP '{text}' names no DH group: the first CHILD_SA "
+                    "comes up, but AWS requires PFS when it rekeys (phase 2 "
+                    "lifetime)",
+                    "add the PFS group, e.g. esp=aes256-sha256-modp2048!",
+                )
+            )
+    return out
