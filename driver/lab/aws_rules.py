@@ -6,6 +6,8 @@ generated from two different lists.
 """
 
 import ipaddress
+import secrets
+import string
 
 IKE_VERSIONS = ("ikev1", "ikev2")
 
@@ -79,6 +81,15 @@ BGP_ASN = (1, 2147483647)
 # No path MTU discovery over AWS VPN; these are AWS's documented ceilings.
 MAX_MTU = 1446
 MAX_MSS = 1406
+
+
+def generate_psk() -> str:
+    """A key as AWS generates one: 32 of letters, digits, '.' and '_', starting
+    with a letter (so never with '0')."""
+    alphabet = string.ascii_letters + string.digits + "._"
+    return secrets.choice(string.ascii_letters) + "".join(
+        secrets.choice(alphabet) for _ in range(31)
+    )
 
 
 def psk_problems(psk: str) -> list[str]:

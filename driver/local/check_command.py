@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import secrets
-import string
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -14,6 +12,7 @@ from pathlib import Path
 from driver.analysis.strongswan_conf import effective_conns, parse_ipsec_conf, parse_swanctl
 from driver.checks.runner import CheckResult, CheckRunner, TunnelReport
 from driver.errors import VpnlabError
+from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import Expectation
 from driver.lab.model import Lab
 from driver.local.dataplane import cgw as cgw_module
@@ -85,13 +84,6 @@ class Report:
             f"{self.customer_gateway})"
         )
         return "\n".join(lines)
-
-
-def generate_psk() -> str:
-    """A key AWS would accept: 32 of [A-Za-z0-9._], not starting with '0'."""
-    alphabet = string.ascii_letters + string.digits + "._"
-    first = secrets.choice(string.ascii_letters)
-    return first + "".join(secrets.choice(alphabet) for _ in range(31))
 
 
 def workdir(lab: Lab) -> Path:

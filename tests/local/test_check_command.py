@@ -9,8 +9,9 @@ import threading
 import pytest
 
 from driver.errors import VpnlabError
+from driver.lab.aws_rules import generate_psk
 from driver.lab.loader import load_lab, parse_lab
-from driver.local.check_command import generate_psk, run_check
+from driver.local.check_command import run_check
 from driver.local.dataplane.netns import existing
 from driver.local.dataplane.network import DataPlane
 from driver.paths import PROJECT

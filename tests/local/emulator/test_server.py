@@ -4,7 +4,9 @@ import boto3
 import pytest
 
 from driver.checks import remote_commands
-from driver.local.emulator.server import RESERVED_INSIDE
+from driver.lab.aws_rules import RESERVED_INSIDE_CIDRS
+
+RESERVED_INSIDE = {str(cidr) for cidr in RESERVED_INSIDE_CIDRS}
 
 
 @pytest.fixture(scope="module")
@@ -331,7 +333,7 @@ def test_ssm_run_command_runs_only_vpnlabs_commands_on_managed_instances(emulato
 
 def test_a_retried_call_gets_the_answer_of_the_attempt_that_landed():
     """An SDK retries when an answer is lost; acting twice would create twice."""
-    from driver.local.emulator.server import _replaying
+    from driver.local.emulator.replay import replaying as _replaying
 
     calls = []
 

@@ -1,0 +1,55 @@
+"""VGW route propagation, where moto does not: ``EnableVgwRoutePropagation`` /
+``DisableVgwRoutePropagation``, and the propagated routes (the static routes
+of the VGW's VPN connections) in ``DescribeRouteTables``."""
+
+from __future__ import annotations
+
+from moto.core.responses import ActionResult
+from moto.ec2.models import route_tables
+from moto.ec2.responses import EC2Response
+
+
+def enable_vgw_route_propagation(self) -> ActionResult:
+    table = self.ec2_backend.get_route_table(self._get_param("RouteTableId"))
+    gateway = self.ec2_backend.get_vpn_gateway(self._get_param("GatewayId"))
+    table.__dict__.setdefault("_propagating", set()).add(gateway.id)
+    return ActionResult({})
+
+
+def disable_vgw_route_propagation(self) -> ActionResult:
+    table = self.ec2_backend.get_route_table(self._get_param("RouteTableId"))
+    table.__dict__.setdefault("_propagating", set()).discard(self._get_param("GatewayId"))
+    return ActionResult({})
+
+
+def _propagating_vgws(self) -> list[dict]:
+    return [{"GatewayId": g} for g in sorted(self.__dict__.get("_propagating", ()))]
+
+
+class PropagatedRoute:
+    """A route the VGW propagates: the static routes of its VPN connections."""
+
+    def __init__(self, cidr: str, gateway_id: str):
+        self.destination_cidr_block = cidr
+        self.gateway_id = gateway_id
+        self.origin = "EnableVgwRoutePropagation"
+        self.state = "active"
+
+
+_original_routes = route_tables.RouteTable.routes
+
+
+def _routes_with_propagated(self) -> list:
+    routes = list(_original_routes.fget(self))
+    for gateway in sorted(self.__dict__.get("_propagating", ())):
+        for connection in self.ec2_backend.vpn_connections.values():
+            if connection.vpn_gateway_id == gateway and connection.state != "deleted":
+                routes += [PropagatedRoute(c, gateway) for c in connection.static_routes or []]
+    return routes
+
+
+def install() -> None:
+    for handler in (enable_vgw_route_propagation, disable_vgw_route_propagation):
+        setattr(EC2Response, handler.__name__, handler)
+    route_tables.RouteTable.propagating_vgws = property(_propagating_vgws)
+    route_tables.RouteTable.routes = property(_routes_with_propagated)
