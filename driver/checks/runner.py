@@ -19,6 +19,7 @@ from driver.checks import remote_commands
 from driver.checks.diagnosis import Diagnosis, diagnose
 from driver.lab.expectations import Expectation
 from driver.local.dataplane.network import DataPlane
+from driver.local.node_access import sa_up
 
 POLL = 0.05
 PING_COUNT = remote_commands.PING_COUNT
@@ -141,7 +142,7 @@ class CheckRunner(ExpectationRunner):
         announced = False
         while True:
             sa = self.sas(e.node).get(e.argument)
-            if sa and _established(sa):
+            if sa and sa_up(sa):
                 return (
                     True,
                     f"{_text(sa['state'])}, CHILD_SA INSTALLED, "
@@ -274,12 +275,6 @@ class _ReplyClock:
             if not chunk:
                 return None
             self.buffer += chunk
-
-
-def _established(sa: dict) -> bool:
-    if _text(sa.get("state")) != "ESTABLISHED":
-        return False
-    return any(_text(c.get("state")) == "INSTALLED" for c in sa.get("child-sas", {}).values())
 
 
 def as_dict(item) -> dict:

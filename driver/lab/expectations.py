@@ -16,7 +16,8 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
-NODES = ("aws", "vgw", "inet", "onprem-vpc", "server", "onprem")
+from driver.lab.nodes import GATEWAYS, NODES
+
 PROBES = {"tunnel": ("ESTABLISHED",), "ping": ("YES", "NO")}
 PLACEHOLDERS = (
     "aws_test_ip",
@@ -26,7 +27,7 @@ PLACEHOLDERS = (
     "tunnel1_address",
     "tunnel2_address",
 )
-PROBE_NODES = {"tunnel": ("vgw", "server")}
+PROBE_NODES = {"tunnel": GATEWAYS}
 
 DEFAULT = (
     "vgw::tunnel::Tunnel1::ESTABLISHED",

@@ -34,9 +34,9 @@ from driver.lab.expectations import Expectation
 from driver.lab.model import Lab, Phase, Tunnel, TunnelOptions
 from driver.local.check_command import SERVER_RETRANSMITS, TUNNEL_TIMEOUT, Report
 from driver.local.dataplane import cgw, kernel
-from driver.local.dataplane.netns import existing
 from driver.local.dataplane.network import DataPlane, cleanup
 from driver.local.emulator.process import FAKE_CREDENTIALS, Emulator, write_provider_override
+from driver.local.node_access import lab_namespaces
 from driver.render.cloud_init import CharonOptions
 from driver.state import LabState
 from driver.synth.synthesis import copy_stack, synth
@@ -325,7 +325,7 @@ def destroy(lab: Lab, progress: Progress = print) -> list[str]:
             stopped.stop()
             if stopped.alive():
                 leaks.append(f"emulator pid {record['pid']} still running")
-        leaks += [f"namespace {n}" for n in existing(lab.name)]
+        leaks += [f"namespace {n}" for n in lab_namespaces(lab.name)]
         state.remove()
         progress(
             f"destroyed lab {lab.name} in {time.monotonic() - started:.1f} s; "
@@ -358,7 +358,7 @@ def status(lab: Lab) -> str:
         lines.append(f"  terraform: {len(listed)} resources in state")
     else:
         lines.append("  terraform: no state")
-    namespaces = existing(lab.name)
+    namespaces = lab_namespaces(lab.name)
     lines.append(
         f"  data plane: {len(namespaces)} namespaces"
         + (f" ({', '.join(namespaces)})" if namespaces else "")

@@ -12,8 +12,8 @@ from driver.errors import VpnlabError
 from driver.lab.aws_rules import generate_psk
 from driver.lab.loader import load_lab, parse_lab
 from driver.local.check_command import run_check
-from driver.local.dataplane.netns import existing
 from driver.local.dataplane.network import DataPlane
+from driver.local.node_access import lab_namespaces as existing
 from driver.paths import PROJECT
 from tests.conftest import requires_root
 from tests.goldens import seed_in_style

@@ -12,8 +12,8 @@ import pytest
 
 from driver.lab.loader import load_lab
 from driver.local import target as local_target
-from driver.local.dataplane.netns import existing
 from driver.local.emulator.process import Emulator
+from driver.local.node_access import lab_namespaces as existing
 from driver.paths import PROJECT
 from driver.state import LabState
 from tests.conftest import requires_root

@@ -17,20 +17,18 @@ import contextlib
 import os
 import shlex
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
-import vici
-
 from driver.errors import VpnlabError
-from driver.local.dataplane.netns import Namespace, parse_sysctl, process_alive, run
+from driver.local.dataplane.netns import Namespace, parse_sysctl, run
+from driver.local.node_access import VICI_SOCKET, ViciSession
+from driver.processes import process_alive
 
 CHARON = "/usr/lib/ipsec/charon"
 STARTER = "/usr/lib/ipsec/starter"
 LOG_FILE = "/run/charon.log"  # as the node sees it (see CharonOptions.log_file)
-VICI_SOCKET = "charon.vici"  # in the node's /run
 
 
 class CharonError(VpnlabError):
@@ -156,8 +154,8 @@ class Charon:
             f"charon in {self.ns.name} did not open its vici socket within {timeout:.0f} s"
         )
 
-    def session(self) -> _Session:
-        return _Session(self.run_dir / VICI_SOCKET)
+    def session(self) -> ViciSession:
+        return ViciSession(self.run_dir / VICI_SOCKET)
 
     def swanctl(self, *args: str) -> str:
         return run(["nsenter", f"--target={self.pid}", "--mount", "--net", "swanctl", *args]).stdout
@@ -190,22 +188,3 @@ def _is_ours(pid: int, netns: str) -> bool:
         return os.stat(f"/proc/{pid}/ns/net").st_ino == ours
     except FileNotFoundError:
         return False
-
-
-class _Session:
-    """A vici session over a node's socket, closed on exit."""
-
-    def __init__(self, path: Path):
-        self.sock = socket.socket(socket.AF_UNIX)
-        try:
-            self.sock.connect(str(path))
-        except OSError:
-            self.sock.close()
-            raise
-        self.vici = vici.Session(self.sock)
-
-    def __enter__(self) -> vici.Session:
-        return self.vici
-
-    def __exit__(self, *exc) -> None:
-        self.sock.close()

@@ -1,7 +1,8 @@
 """Network namespaces and veth links owned by one lab.
 
-Every name starts with ``vl-<lab>-`` so a lab finds (and its leak check
-proves gone) exactly what it made, and two labs can run side by side.
+Names come from driver/local/node_access.py (``namespace_name``), so a lab
+finds (and its leak check proves gone) exactly what it made, and two labs can
+run side by side.
 Interface names are limited to 15 characters by the kernel, so links carry
 short names inside their namespace and are created under a temporary name.
 """
@@ -10,11 +11,9 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Sequence
-from pathlib import Path
 
 from driver.errors import VpnlabError
-
-PREFIX = "vl-"
+from driver.local.node_access import namespace_name, namespace_pids
 
 
 class CommandError(VpnlabError):
@@ -32,30 +31,10 @@ def run(
     return proc
 
 
-def process_alive(pid: int) -> bool:
-    """Is ``pid`` running? A zombie counts as gone: it only waits to be reaped."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"
-
-
-def lab_prefix(lab: str) -> str:
-    return f"{PREFIX}{lab}-"
-
-
-def existing(lab: str) -> list[str]:
-    """Namespaces of this lab that exist now."""
-    out = run(["ip", "netns", "list"]).stdout
-    names = [line.split()[0] for line in out.splitlines() if line.strip()]
-    return [n for n in names if n.startswith(lab_prefix(lab))]
-
-
 class Namespace:
     def __init__(self, lab: str, node: str):
         self.node = node
-        self.name = f"{lab_prefix(lab)}{node}"
+        self.name = namespace_name(lab, node)
 
     def create(self) -> Namespace:
         run(["ip", "netns", "add", self.name])
@@ -83,8 +62,7 @@ class Namespace:
             self.exec("sysctl", "-q", "-w", f"{key}={value}")
 
     def pids(self) -> list[int]:
-        out = run(["ip", "netns", "pids", self.name], check=False).stdout
-        return [int(p) for p in out.split()]
+        return namespace_pids(self.name)
 
 
 def link(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-import shlex
 import shutil
 import signal
 import time
@@ -23,13 +22,15 @@ from pathlib import Path
 from driver.errors import VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab
+from driver.lab.nodes import NODES
 from driver.local.dataplane import vgw
 from driver.local.dataplane.cgw import CustomerGateway
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.kernel import KernelFeatures
-from driver.local.dataplane.netns import Namespace, existing, link, process_alive, run
+from driver.local.dataplane.netns import Namespace, link, run
+from driver.local.node_access import lab_namespaces, lab_prefix
+from driver.processes import process_alive
 
-NODES = ("aws", "vgw", "inet", "onprem-vpc", "server", "onprem")
 FORWARDING = {
     "net.ipv4.ip_forward": "1",
     "net.ipv4.conf.all.rp_filter": "0",
@@ -64,7 +65,7 @@ class DataPlane:
 
     def build(self) -> None:
         """Namespaces, links, routes and NAT, then the VGW's and the server's charons."""
-        left = existing(self.lab.name)
+        left = lab_namespaces(self.lab.name)
         if left:
             raise DataPlaneError(
                 f"lab '{self.lab.name}' already has namespaces ({', '.join(left)}): another "
@@ -261,7 +262,7 @@ class DataPlane:
 
     def leaks(self) -> list[str]:
         """What is left of this lab: namespaces, daemons, temporary veths, files."""
-        left = [f"namespace {name}" for name in existing(self.lab.name)]
+        left = [f"namespace {name}" for name in lab_namespaces(self.lab.name)]
         left += [
             f"charon (pid {c.pid}) in {c.ns.name}"
             for c in self.charons.values()
@@ -285,8 +286,8 @@ class DataPlane:
 def cleanup(lab_name: str, workdir: Path) -> list[str]:
     """Remove what a kept or interrupted run of ``lab_name`` left; returns what it removed."""
     removed = []
-    for name in existing(lab_name):
-        ns = Namespace(lab_name, name.removeprefix(f"vl-{lab_name}-"))
+    for name in lab_namespaces(lab_name):
+        ns = Namespace(lab_name, name.removeprefix(lab_prefix(lab_name)))
         for pid in ns.pids():
             run(["kill", "-KILL", str(pid)], check=False)
         ns.delete()
@@ -295,27 +296,6 @@ def cleanup(lab_name: str, workdir: Path) -> list[str]:
         shutil.rmtree(workdir, ignore_errors=True)
         removed.append(f"directory {workdir}")
     return removed
-
-
-def node_shell(lab_name: str, node: str, workdir: Path) -> list[str] | None:
-    """The argv prefix that runs ``sh -c COMMAND`` as ``node`` of a running lab
-    (None when it is not up): a gateway node in its daemon's mount namespace,
-    so with its own /var and files, even when the daemon has gone."""
-    ns = Namespace(lab_name, node)
-    if ns.name not in existing(lab_name):
-        return None
-    if node not in ("vgw", "server"):
-        return ["ip", "netns", "exec", ns.name, "sh", "-c"]
-    pids = ns.pids()
-    if pids:
-        return ["nsenter", f"--target={min(pids)}", "--mount", "--net", "sh", "-c"]
-    mounts = " && ".join(
-        f"mount --bind {shlex.quote(str(workdir / node / sub))} /{sub}" for sub in ("run", "var")
-    )
-    return [
-        "ip", "netns", "exec", ns.name, "unshare", "--mount", "--propagation", "private",
-        "sh", "-c", f'{mounts} && exec sh -c "$1"', "node-shell",
-    ]  # fmt: skip
 
 
 def _strongswan_conf(lab: Lab, options) -> str:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from driver.errors import VpnlabError
-from driver.local.dataplane.netns import process_alive
-from driver.paths import PROJECT, STATE_ROOT
+from driver.paths import PROJECT
+from driver.processes import process_alive
 
 # Every service the lab's Terraform calls. A service missing here would make
 # the provider call real AWS, so this list is checked by a test.
@@ -57,7 +57,6 @@ class Emulator:
         env = {
             **os.environ,
             "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
-            "VPNLAB_STATE_ROOT": str(STATE_ROOT),
             "PYTHONPATH": str(PROJECT),
         }
         with open(log, "ab") as out:

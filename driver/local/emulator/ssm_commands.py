@@ -16,10 +16,11 @@ import time
 from moto.core.responses import ActionResult
 from moto.ssm.responses import SimpleSystemManagerResponse
 
+from driver.lab.nodes import INSTANCE_NODES
+from driver.local import node_access
 from driver.local.emulator.common import ec2_backend, now
 from driver.state import LabState
 
-NODES_BY_NAME = {"aws-test-host": "aws", "onprem-test-host": "onprem", "vpn-server": "server"}
 OUTPUT_LIMIT = 24000  # GetCommandInvocation returns the first 24,000 characters
 _invocations: dict[tuple[str, str], dict] = {}
 
@@ -28,7 +29,7 @@ def _node(backend, instance_id: str) -> tuple[str, str] | None:
     """(lab, node) of a running lab instance, from its tags."""
     tags = backend.tags.get(instance_id, {})
     lab = tags.get("vpnlab:lab")
-    node = NODES_BY_NAME.get(tags.get("Name", "").removeprefix(f"{lab}-"))
+    node = INSTANCE_NODES.get(tags.get("Name", "").removeprefix(f"{lab}-"))
     if not lab or not node:
         return None
     try:
@@ -40,18 +41,14 @@ def _node(backend, instance_id: str) -> tuple[str, str] | None:
 
 
 def _shell(lab_node: tuple[str, str] | None) -> list[str] | None:
-    from driver.local.dataplane.network import node_shell
-
     if lab_node is None:
         return None
     lab, node = lab_node
-    return node_shell(lab, node, LabState(lab).dataplane_dir)
+    return node_access.node_shell(lab, node, LabState(lab).dataplane_dir)
 
 
 def _online(backend, instance_ids) -> set[str]:
     """The lab instances whose node is up: one namespace listing per lab."""
-    from driver.local.dataplane.netns import Namespace, existing
-
     namespaces: dict[str, list[str]] = {}
     online = set()
     for instance_id in instance_ids:
@@ -60,8 +57,8 @@ def _online(backend, instance_ids) -> set[str]:
             continue
         lab, node = lab_node
         if lab not in namespaces:
-            namespaces[lab] = existing(lab)
-        if Namespace(lab, node).name in namespaces[lab]:
+            namespaces[lab] = node_access.lab_namespaces(lab)
+        if node_access.namespace_name(lab, node) in namespaces[lab]:
             online.add(instance_id)
     return online
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import ipaddress
 import itertools
 import secrets
-import socket
 
 from moto.core.responses import ActionResult
 from moto.ec2.models.customer_gateways import CustomerGatewayBackend
@@ -26,6 +25,7 @@ from moto.ec2.responses import EC2Response
 from moto.ec2.utils import generic_filter
 
 from driver.lab.aws_rules import generate_psk, inside_cidr_problem
+from driver.local import node_access
 from driver.local.emulator.common import lab_tag, now
 from driver.state import LabState
 
@@ -132,7 +132,8 @@ def _routes(self: VPNConnection) -> list[dict]:
 
 def _telemetry(self: VPNConnection) -> list[dict]:
     """One entry per tunnel, UP only when the data plane's VGW says so."""
-    states = vgw_tunnel_states(lab_tag(self))
+    lab = lab_tag(self)
+    states = node_access.vgw_tunnel_states(LabState(lab).dataplane_dir) if lab else {}
     out = []
     for option in (self.options or {}).get("TunnelOptions", []):
         address = option["OutsideIpAddress"]
@@ -148,36 +149,6 @@ def _telemetry(self: VPNConnection) -> list[dict]:
             }
         )
     return out
-
-
-def vgw_tunnel_states(lab: str | None) -> dict[str, bool]:
-    """Outside address -> tunnel up, read over vici from the lab's emulated VGW."""
-    if not lab:
-        return {}
-    path = LabState(lab).dataplane_dir / "vgw" / "run" / "charon.vici"
-    try:
-        import vici
-
-        sock = socket.socket(socket.AF_UNIX)
-        sock.settimeout(2)
-        sock.connect(str(path))
-    except (OSError, ImportError):
-        return {}
-    try:
-        states = {}
-        for item in vici.Session(sock).list_sas():
-            for sa in item.values():
-                local = sa.get("local-host", b"").decode()
-                installed = any(
-                    c.get("state") == b"INSTALLED" for c in sa.get("child-sas", {}).values()
-                )
-                if sa.get("state") == b"ESTABLISHED" and installed:
-                    states[local] = True
-        return states
-    except Exception:  # a charon going away mid-answer: report DOWN, never fail the API
-        return {}
-    finally:
-        sock.close()
 
 
 _GATEWAY_CONFIGURATION = """<?xml version="1.0" encoding="UTF-8"?>

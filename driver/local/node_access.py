@@ -1,0 +1,128 @@
+"""What a process outside the data plane may know of a running lab's nodes.
+
+The emulator's process answers SSM Run Command and ``VgwTelemetry`` from the
+lab's data plane without importing it (driver/local/emulator/): it needs only
+which namespace each node is, which are up, a shell in one, and the VGW's
+tunnel states over vici. The data plane (driver/local/dataplane/) names its
+namespaces and lays out each node's directory with these same definitions,
+so the two cannot drift apart.
+
+A node's directory (``<workdir>/<node>/``) holds its ``run/`` and ``var/``,
+bind-mounted over /run and /var for the node's daemon; the vici socket is
+``run/charon.vici``.
+"""
+
+from __future__ import annotations
+
+import shlex
+import socket
+import subprocess
+from pathlib import Path
+
+import vici
+
+from driver.lab.nodes import GATEWAYS
+
+NAMESPACE_PREFIX = "vl-"
+VICI_SOCKET = "charon.vici"  # in the node's /run (compiled into charon)
+NODE_MOUNTS = ("run", "var")  # the node's own directories, over /run and /var
+
+
+def lab_prefix(lab: str) -> str:
+    return f"{NAMESPACE_PREFIX}{lab}-"
+
+
+def namespace_name(lab: str, node: str) -> str:
+    return f"{lab_prefix(lab)}{node}"
+
+
+def lab_namespaces(lab: str) -> list[str]:
+    """The namespaces of this lab that exist now."""
+    out = subprocess.run(
+        ["ip", "netns", "list"], capture_output=True, text=True, check=True, timeout=30
+    ).stdout
+    names = [line.split()[0] for line in out.splitlines() if line.strip()]
+    return [n for n in names if n.startswith(lab_prefix(lab))]
+
+
+def namespace_pids(namespace: str) -> list[int]:
+    out = subprocess.run(
+        ["ip", "netns", "pids", namespace], capture_output=True, text=True, timeout=30
+    ).stdout
+    return [int(p) for p in out.split()]
+
+
+def vici_socket(workdir: Path, node: str) -> Path:
+    return workdir / node / "run" / VICI_SOCKET
+
+
+class ViciSession:
+    """A vici session over a node's socket, closed on exit."""
+
+    def __init__(self, path: Path, timeout: float | None = None):
+        self.sock = socket.socket(socket.AF_UNIX)
+        try:
+            self.sock.settimeout(timeout)
+            self.sock.connect(str(path))
+        except OSError:
+            self.sock.close()
+            raise
+        self.vici = vici.Session(self.sock)
+
+    def __enter__(self) -> vici.Session:
+        return self.vici
+
+    def __exit__(self, *exc) -> None:
+        self.sock.close()
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def sa_up(sa: dict) -> bool:
+    """Is this tunnel up? Its IKE SA ESTABLISHED with an INSTALLED CHILD SA (vici's
+    ``list-sas`` entry). The one definition: checks, telemetry and status use it."""
+    if _text(sa.get("state")) != "ESTABLISHED":
+        return False
+    return any(_text(c.get("state")) == "INSTALLED" for c in sa.get("child-sas", {}).values())
+
+
+def vgw_tunnel_states(workdir: Path) -> dict[str, bool]:
+    """Outside address -> tunnel up, read over vici from a lab's emulated VGW;
+    empty when the VGW is not running."""
+    try:
+        session = ViciSession(vici_socket(workdir, "vgw"), timeout=2)
+    except OSError:
+        return {}
+    try:
+        with session as vgw:
+            return {
+                _text(sa.get("local-host", b"")): True
+                for item in vgw.list_sas()
+                for sa in item.values()
+                if sa_up(sa)
+            }
+    except Exception:  # a charon going away mid-answer: report DOWN, never fail the API
+        return {}
+
+
+def node_shell(lab: str, node: str, workdir: Path) -> list[str] | None:
+    """The argv prefix that runs ``sh -c COMMAND`` as ``node`` of a running lab
+    (None when it is not up): a gateway node in its daemon's mount namespace,
+    so with its own /var and files, even when the daemon has gone."""
+    name = namespace_name(lab, node)
+    if name not in lab_namespaces(lab):
+        return None
+    if node not in GATEWAYS:
+        return ["ip", "netns", "exec", name, "sh", "-c"]
+    pids = namespace_pids(name)
+    if pids:
+        return ["nsenter", f"--target={min(pids)}", "--mount", "--net", "sh", "-c"]
+    mounts = " && ".join(
+        f"mount --bind {shlex.quote(str(workdir / node / sub))} /{sub}" for sub in NODE_MOUNTS
+    )
+    return [
+        "ip", "netns", "exec", name, "unshare", "--mount", "--propagation", "private",
+        "sh", "-c", f'{mounts} && exec sh -c "$1"', "node-shell",
+    ]  # fmt: skip
