@@ -11,6 +11,7 @@ from driver.analysis.cgw_tunnels import from_ipsec_conf, from_swanctl
 from driver.analysis.findings import Finding
 from driver.analysis.strongswan_conf import (
     ConfigSyntaxError,
+    is_swanctl,
     parse_ipsec_secrets,
     parse_swanctl,
 )
@@ -42,7 +43,7 @@ def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
     text = config.read_text()
     src = str(config)
     try:
-        swanctl = "{" in text and "connections" in text
+        swanctl = is_swanctl(text)
         tunnels = from_swanctl(text, src) if swanctl else from_ipsec_conf(text, src)
         secret_text = secrets.read_text() if secrets else (text if swanctl else "")
         if swanctl:

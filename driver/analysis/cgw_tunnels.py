@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from driver.analysis.strongswan_conf import (
     Conn,
     effective_conns,
+    makes_route_based,
     parse_ipsec_conf,
     parse_swanctl,
 )
@@ -43,12 +44,7 @@ def from_ipsec_conf(text: str, source: str) -> list[ConfiguredTunnel]:
         keys: dict[str, list[int]] = {}
         for setting in raw.settings:
             keys.setdefault(setting.key, []).append(setting.line)
-        route = [
-            (s.line, f"{s.key}={s.value}")
-            for s in conn.settings
-            if s.key in ("mark", "mark_in", "mark_out", "if_id_in", "if_id_out")
-            or (s.key == "leftupdown" and "vti" in s.value)
-        ]
+        route = [(s.line, f"{s.key}={s.value}") for s in conn.settings if makes_route_based(s)]
         tunnels.append(
             ConfiguredTunnel(
                 conn.name,
@@ -82,7 +78,7 @@ def from_swanctl(text: str, source: str) -> list[ConfiguredTunnel]:
         route = [
             (s.line, f"{s.key} = {s.value}")
             for s in (child.settings if child else [])
-            if s.key in ("mark_in", "mark_out", "if_id_in", "if_id_out")
+            if makes_route_based(s)
         ]
         local = conn.child("local")
         tunnels.append(

@@ -17,6 +17,29 @@ from dataclasses import dataclass, field
 
 from driver.errors import VpnlabError
 
+# Settings that make a connection route-based: it needs VTI or XFRM interfaces
+# (ipsec.conf's mark=, swanctl's mark_in/if_id_in, ...; AWS's sample's VTI updown).
+ROUTE_BASED_KEYS = (
+    "mark",
+    "mark_in",
+    "mark_out",
+    "if_id_in",
+    "if_id_out",
+    "set_mark_in",
+    "set_mark_out",
+)
+
+
+def is_swanctl(text: str) -> bool:
+    """Is this configuration text swanctl.conf (sections in braces), not ipsec.conf?"""
+    return "{" in text and "connections" in text
+
+
+def makes_route_based(setting: Setting) -> bool:
+    return setting.key in ROUTE_BASED_KEYS or (
+        setting.key == "leftupdown" and "vti" in setting.value
+    )
+
 
 class ConfigSyntaxError(VpnlabError):
     def __init__(self, source: str, line: int, message: str):

@@ -9,7 +9,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from driver.analysis.strongswan_conf import effective_conns, parse_ipsec_conf, parse_swanctl
+from driver.analysis.strongswan_conf import (
+    effective_conns,
+    is_swanctl,
+    makes_route_based,
+    parse_ipsec_conf,
+    parse_swanctl,
+)
 from driver.checks.runner import CheckResult, CheckRunner, TunnelReport
 from driver.errors import VpnlabError
 from driver.lab.aws_rules import generate_psk
@@ -25,15 +31,6 @@ TUNNEL_TIMEOUT = 10.0
 # The VPN server's charon in the local lab: AWS's values where they matter,
 # quicker retransmits so a dead tunnel is noticed in seconds (DESIGN.md §5).
 SERVER_RETRANSMITS = {"retransmit_tries": 3, "retransmit_timeout": 2.0, "retransmit_base": 1.4}
-ROUTE_BASED_KEYS = (
-    "mark",
-    "mark_in",
-    "mark_out",
-    "if_id_in",
-    "if_id_out",
-    "set_mark_in",
-    "set_mark_out",
-)
 
 
 @dataclass
@@ -96,11 +93,11 @@ def refuse_what_the_kernel_cannot_run(config: Path, features: kernel.KernelFeatu
         return
     text = config.read_text()
     found = []
-    if "{" in text and "connections" in text:
+    if is_swanctl(text):
 
         def walk(section):
             for s in section.settings:
-                if s.key in ROUTE_BASED_KEYS:
+                if makes_route_based(s):
                     found.append((s.line, f"{s.key} = {s.value}"))
             for child in section.children:
                 walk(child)
@@ -109,7 +106,7 @@ def refuse_what_the_kernel_cannot_run(config: Path, features: kernel.KernelFeatu
     else:
         for conn in effective_conns(parse_ipsec_conf(text, str(config))):
             for s in conn.settings:
-                if s.key in ROUTE_BASED_KEYS or (s.key == "leftupdown" and "vti" in s.value):
+                if makes_route_based(s):
                     found.append((s.line, f"{s.key}={s.value}"))
     if found:
         where = "; ".join(f"line {line}: {what}" for line, what in found)

@@ -16,6 +16,7 @@ import yaml
 
 from driver.analysis.strongswan_conf import (
     effective_conns,
+    is_swanctl,
     parse_ipsec_conf,
     parse_ipsec_secrets,
     parse_swanctl,
@@ -111,7 +112,7 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
         for p, c in lab_files.items()
         if p in ("/etc/strongswan.conf", "/etc/sysctl.d/90-vpnlab.conf")
     }
-    if _looks_like_swanctl(text):
+    if is_swanctl(text):
         root = parse_swanctl(text, str(config))
         connections = root.child("connections")
         conns = connections.children if connections else []
@@ -162,10 +163,6 @@ def _read(path: Path) -> str:
         return path.read_text()
     except OSError as exc:
         raise VpnlabError(f"cannot read {path}: {exc.strerror}") from None
-
-
-def _looks_like_swanctl(text: str) -> bool:
-    return "{" in text and "connections" in text
 
 
 def _is_ip(value: str) -> bool:
