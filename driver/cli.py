@@ -133,9 +133,9 @@ def cmd_destroy(args) -> int:
 
 def cmd_status(args) -> int:
     from driver.lab.loader import load_lab
-    from driver.local import target as local_target
+    from driver.local.status import status
 
-    print(local_target.status(load_lab(args.lab)))
+    print(status(load_lab(args.lab)))
     return 0
 
 
@@ -152,7 +152,8 @@ def cmd_lint(args) -> int:
 
 def cmd_diagram(args) -> int:
     from driver.lab.loader import load_lab
-    from driver.render.diagram import deployed_tunnels, render
+    from driver.local.status import deployed_tunnels
+    from driver.render.diagram import render
 
     lab = load_lab(args.lab)
     tunnels = deployed_tunnels(lab)

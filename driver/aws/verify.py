@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING
 from driver.aws.ssm import Ssm
 from driver.checks import remote_commands
 from driver.checks.reachability import analyse_paths
-from driver.checks.runner import CheckResult, ExpectationRunner, Unsupported
+from driver.checks.report import Report
+from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult, ExpectationRunner, Unsupported
 from driver.checks.telemetry import describe, statuses, wait_for_telemetry
 from driver.checks.waiting import Backoff, Progress, wait_until
 from driver.errors import VpnlabError
 from driver.lab.expectations import Expectation
-from driver.local.check_command import TUNNEL_TIMEOUT, Report
 from driver.synth.terraform import TerraformError
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ INSTANCES = {
 SLOW = Backoff(first=0.2, factor=1.5, longest=10.0)
 
 
-class SsmCheckRunner(ExpectationRunner):
+class SsmRunner(ExpectationRunner):
     """Expectations on AWS: instances over SSM, the VGW through VgwTelemetry."""
 
     def __init__(self, ssm: Ssm, ec2, outputs: dict, online: set[str], progress: Progress):
@@ -160,7 +160,7 @@ def verify(target: AwsTarget, timeout: float | None = None) -> Report:
             [t.preshared_key for t in lab.tunnels if t.preshared_key],
         )
         progress(report.diagnostics.rstrip())
-    runner = SsmCheckRunner(ssm, ec2, outputs, online, progress)
+    runner = SsmRunner(ssm, ec2, outputs, online, progress)
     expectations = [Expectation.parse(text) for text in lab.checks.expect]
     report.checks += runner.run(expectations, TUNNEL_TIMEOUT)
     report.checks += analyse_paths(

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from driver.analysis.strongswan_conf import (
@@ -16,7 +14,8 @@ from driver.analysis.strongswan_conf import (
     parse_ipsec_conf,
     parse_swanctl,
 )
-from driver.checks.runner import CheckResult, CheckRunner, TunnelReport
+from driver.checks.report import Report
+from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult
 from driver.errors import VpnlabError
 from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import Expectation
@@ -24,63 +23,13 @@ from driver.lab.model import Lab
 from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel
 from driver.local.dataplane.network import DataPlane
+from driver.local.dataplane_runner import DataPlaneRunner
 from driver.paths import STATE_ROOT
 from driver.render.cloud_init import CharonOptions
 
-TUNNEL_TIMEOUT = 10.0
 # The VPN server's charon in the local lab: AWS's values where they matter,
 # quicker retransmits so a dead tunnel is noticed in seconds (DESIGN.md §5).
 SERVER_RETRANSMITS = {"retransmit_tries": 3, "retransmit_timeout": 2.0, "retransmit_base": 1.4}
-
-
-@dataclass
-class Report:
-    lab: str
-    passed: bool
-    checks: list[CheckResult]
-    tunnels: list[TunnelReport] = field(default_factory=list)
-    failover_seconds: float | None = None
-    customer_gateway: str = ""
-    esp: str = ""
-    seconds: float = 0.0
-    leaks: list[str] = field(default_factory=list)
-    diagnostics: str = ""  # what was fetched from the VPN server when a wait failed
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2)
-
-    def table(self) -> str:
-        rows = [("check", "result", "seconds", "detail")]
-        rows += [
-            (
-                c.name,
-                "SKIP" if c.skipped else "PASS" if c.passed else "FAIL",
-                f"{c.seconds:.2f}",
-                c.detail,
-            )
-            for c in self.checks
-        ]
-        widths = [max(len(r[i]) for r in rows) for i in range(3)]
-        lines = ["  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows]
-        lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 6)
-        for t in self.tunnels:
-            carries = ", ".join(t.carries) or "no traffic"
-            lines.append(
-                f"{t.name} {t.address}: {t.state}/{t.child}, {t.packets_out} packets "
-                f"AWS -> on-prem, {t.packets_in} on-prem -> AWS ({carries})"
-            )
-        if self.diagnostics:
-            lines.append("from the VPN server (over SSM):\n" + self.diagnostics.rstrip())
-        if self.failover_seconds is not None:
-            lines.append(f"failover: {self.failover_seconds:.1f} s of loss")
-        lines.append(
-            f"{'PASSED' if self.passed else 'FAILED'}: lab {self.lab}, "
-            f"{sum(c.passed and not c.skipped for c in self.checks)}/"
-            f"{sum(not c.skipped for c in self.checks)} checks, "
-            f"{self.seconds:.1f} s ({self.esp}; customer gateway: "
-            f"{self.customer_gateway})"
-        )
-        return "\n".join(lines)
 
 
 def workdir(lab: Lab) -> Path:
@@ -156,7 +105,7 @@ def run_check(
             f"({features.describe()})"
         )
         dp.build()
-        runner = CheckRunner(dp, progress)
+        runner = DataPlaneRunner(dp, progress)
         expectations = [Expectation.parse(text) for text in lab.checks.expect]
         report.checks = runner.run(expectations, TUNNEL_TIMEOUT)
         report.tunnels = runner.tunnels()

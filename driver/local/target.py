@@ -26,15 +26,17 @@ from pathlib import Path
 import boto3
 
 from driver.aws.leaks import leftovers
-from driver.checks.runner import CheckRunner
+from driver.checks.report import Report
+from driver.checks.runner import TUNNEL_TIMEOUT
 from driver.checks.telemetry import wait_for_telemetry
 from driver.errors import VpnlabError
 from driver.lab import aws_rules, topology
 from driver.lab.expectations import Expectation
 from driver.lab.model import Lab, Phase, Tunnel, TunnelOptions
-from driver.local.check_command import SERVER_RETRANSMITS, TUNNEL_TIMEOUT, Report
+from driver.local.check_command import SERVER_RETRANSMITS
 from driver.local.dataplane import cgw, kernel
 from driver.local.dataplane.network import DataPlane, cleanup
+from driver.local.dataplane_runner import DataPlaneRunner
 from driver.local.emulator.process import FAKE_CREDENTIALS, Emulator, write_provider_override
 from driver.local.node_access import lab_namespaces
 from driver.render.cloud_init import CharonOptions
@@ -72,7 +74,7 @@ def _clients(lab: Lab, url: str):
     return session.client("ec2", endpoint_url=url), session.client("ssm", endpoint_url=url)
 
 
-def _terraform(lab: Lab, state: LabState) -> Terraform:
+def terraform_of(lab: Lab, state: LabState) -> Terraform:
     return Terraform(state.terraform_dir, env={**FAKE_CREDENTIALS, **key_variables(lab)})
 
 
@@ -116,7 +118,7 @@ def apply(lab_path: Path, lab: Lab, progress: Progress = print) -> Phases:
         copy_stack(stack, state.terraform_dir)
         emulator = emulator_ready.result()
         write_provider_override(state.terraform_dir, emulator.url)
-        tf = _terraform(lab, state)
+        tf = terraform_of(lab, state)
         phases.run("init", tf.init)
         progress(f"terraform apply against the emulator ({state.terraform_dir})")
         on_event = resource_progress(progress, started)
@@ -256,13 +258,13 @@ def verify(lab: Lab, progress: Progress = print, timeout: float | None = None) -
         esp=kernel.probe().describe(),
     )
     ec2, _ = _clients(lab, emulator.url)
-    outputs = _terraform(lab, state).outputs()
+    outputs = terraform_of(lab, state).outputs()
     report.checks.append(
         wait_for_telemetry(
             ec2, outputs["vpn_connection_id"], timeout or TELEMETRY_TIMEOUT, progress
         )
     )
-    runner = CheckRunner(dp, progress)
+    runner = DataPlaneRunner(dp, progress)
     if not report.checks[0].passed:
         reasons = "; ".join(d.text() for d in runner.diagnoses())
         if reasons:
@@ -303,7 +305,7 @@ def destroy(lab: Lab, progress: Progress = print) -> list[str]:
         if emulator and (state.terraform_dir / "terraform.tfstate").exists():
             progress("terraform destroy against the emulator")
             # The emulator is the only copy of these resources: no refresh needed.
-            _terraform(lab, state).stream(
+            terraform_of(lab, state).stream(
                 "destroy",
                 "-auto-approve",
                 "-refresh=false",
@@ -336,45 +338,3 @@ def destroy(lab: Lab, progress: Progress = print) -> list[str]:
 
 def tagged_leftovers(lab: Lab, url: str) -> list[str]:
     return leftovers(_session(lab), lab.name, url)
-
-
-# --- status --------------------------------------------------------------------------
-
-
-def status(lab: Lab) -> str:
-    state = LabState(lab.name)
-    lines = [f"lab {lab.name} (local target), state in {state.root}"]
-    record = state.read("emulator.json")
-    emulator = running_emulator(state)
-    if emulator:
-        lines.append(f"  emulator: running on {emulator.url} (pid {emulator.pid})")
-    elif record:
-        lines.append(f"  emulator: recorded (pid {record['pid']}) but not answering")
-    else:
-        lines.append("  emulator: not running")
-    tfstate = state.terraform_dir / "terraform.tfstate"
-    if tfstate.exists():
-        listed = _terraform(lab, state).run("state", "list", check=False).stdout.split()
-        lines.append(f"  terraform: {len(listed)} resources in state")
-    else:
-        lines.append("  terraform: no state")
-    namespaces = lab_namespaces(lab.name)
-    lines.append(
-        f"  data plane: {len(namespaces)} namespaces"
-        + (f" ({', '.join(namespaces)})" if namespaces else "")
-    )
-    record = state.read("dataplane.json")
-    if record and namespaces:
-        runner = CheckRunner(DataPlane.attach(lab, state.dataplane_dir, record))
-        try:
-            for t in runner.tunnels():
-                lines.append(f"  {t.name} {t.address}: {t.state}/{t.child}")
-        except OSError as exc:
-            lines.append(f"  tunnels: VGW charon not answering ({exc.strerror})")
-    last = state.read("last-verify.json")
-    if last:
-        lines.append(
-            f"  last verify: {'PASSED' if last['passed'] else 'FAILED'} at "
-            f"{last['at']}" + (f" ({', '.join(last['failed'])})" if last["failed"] else "")
-        )
-    return "\n".join(lines)

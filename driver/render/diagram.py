@@ -24,28 +24,6 @@ class TunnelState:
     status: str  # "UP", "DOWN" or "unknown"
 
 
-def deployed_tunnels(lab: Lab) -> list[TunnelState] | None:
-    """Tunnel addresses and states of the locally deployed lab, if it is up."""
-    from driver.checks.runner import CheckRunner
-    from driver.local.dataplane.network import DataPlane
-    from driver.state import LabState
-
-    state = LabState(lab.name)
-    record = state.read("dataplane.json")
-    if not record:
-        return None
-    runner = CheckRunner(DataPlane.attach(lab, state.dataplane_dir, record))
-    try:
-        return [
-            TunnelState(
-                t.address, "UP" if t.state == "ESTABLISHED" and t.child == "INSTALLED" else "DOWN"
-            )
-            for t in runner.tunnels()
-        ]
-    except OSError:
-        return [TunnelState(a, "unknown") for a in record["plan"]["tunnel_addresses"]]
-
-
 def build(lab: Lab, tunnels: list[TunnelState] | None = None) -> graphviz.Digraph:
     g = graphviz.Digraph(
         lab.name,

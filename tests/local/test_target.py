@@ -49,7 +49,7 @@ def test_full_cycle_second_plan_clean_wrong_key_named_then_nothing_left(tmp_path
         assert report.checks[0].detail.count(" UP") == 2
 
         # The Terraform that ran is in sync with the emulator: nothing to change.
-        assert local_target._terraform(lab, state).plan() == 0
+        assert local_target.terraform_of(lab, state).plan() == 0
 
         # Apply again converges: no resource created, the data plane rebuilt.
         again: list[str] = []
@@ -72,7 +72,7 @@ def test_full_cycle_second_plan_clean_wrong_key_named_then_nothing_left(tmp_path
             Type="SecureString",
             Overwrite=True,
         )
-        outputs = local_target._terraform(lab, state).outputs()
+        outputs = local_target.terraform_of(lab, state).outputs()
         local_target.build_dataplane(lab, state, emulator.url, outputs)
         report = local_target.verify(lab, progress=lambda m: None)
         assert not report.passed

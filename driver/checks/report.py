@@ -1,0 +1,59 @@
+"""The report of a verify or a check: each expectation's result, the tunnels
+and what they carried, failover, leaks; as a table or as JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from driver.checks.runner import CheckResult, TunnelReport
+
+
+@dataclass
+class Report:
+    lab: str
+    passed: bool
+    checks: list[CheckResult]
+    tunnels: list[TunnelReport] = field(default_factory=list)
+    failover_seconds: float | None = None
+    customer_gateway: str = ""
+    esp: str = ""
+    seconds: float = 0.0
+    leaks: list[str] = field(default_factory=list)
+    diagnostics: str = ""  # what was fetched from the VPN server when a wait failed
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2)
+
+    def table(self) -> str:
+        rows = [("check", "result", "seconds", "detail")]
+        rows += [
+            (
+                c.name,
+                "SKIP" if c.skipped else "PASS" if c.passed else "FAIL",
+                f"{c.seconds:.2f}",
+                c.detail,
+            )
+            for c in self.checks
+        ]
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines = ["  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 6)
+        for t in self.tunnels:
+            carries = ", ".join(t.carries) or "no traffic"
+            lines.append(
+                f"{t.name} {t.address}: {t.state}/{t.child}, {t.packets_out} packets "
+                f"AWS -> on-prem, {t.packets_in} on-prem -> AWS ({carries})"
+            )
+        if self.diagnostics:
+            lines.append("from the VPN server (over SSM):\n" + self.diagnostics.rstrip())
+        if self.failover_seconds is not None:
+            lines.append(f"failover: {self.failover_seconds:.1f} s of loss")
+        lines.append(
+            f"{'PASSED' if self.passed else 'FAILED'}: lab {self.lab}, "
+            f"{sum(c.passed and not c.skipped for c in self.checks)}/"
+            f"{sum(not c.skipped for c in self.checks)} checks, "
+            f"{self.seconds:.1f} s ({self.esp}; customer gateway: "
+            f"{self.customer_gateway})"
+        )
+        return "\n".join(lines)

@@ -1,0 +1,193 @@
+"""A lab's expectations against the local data plane, and failover measured on it.
+
+Waiting is separate from asserting (strongSwan's ``expect-connection``): a
+tunnel check polls vici every 50 ms up to a bound, and stops early when the
+charon logs already say why it cannot succeed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import subprocess
+import time
+from collections.abc import Callable
+
+from driver.checks import remote_commands
+from driver.checks.diagnosis import Diagnosis, diagnose
+from driver.checks.runner import ExpectationRunner, TunnelReport
+from driver.lab.expectations import Expectation
+from driver.local.dataplane.network import DataPlane
+from driver.local.node_access import sa_up
+
+POLL = 0.05
+SETTLE = 0.3  # a definitive log verdict is trusted after this long
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+class DataPlaneRunner(ExpectationRunner):
+    """Expectations against the local data plane's namespaces."""
+
+    def __init__(self, dp: DataPlane, progress: Callable[[str], None] = lambda m: None):
+        self.dp = dp
+        self.progress = progress
+
+    def placeholders(self) -> dict[str, str]:
+        return self.dp.plan.placeholders()
+
+    def sas(self, node: str) -> dict[str, dict]:
+        with self.dp.charons[node].session() as session:
+            return {_text(name): sa for item in session.list_sas() for name, sa in item.items()}
+
+    def diagnoses(self) -> list[Diagnosis]:
+        vpn = self.dp.lab.vpn
+        return diagnose(
+            self.dp.charons["vgw"].log(),
+            self.dp.charons["server"].log(),
+            str(vpn.local_network_cidr),
+            str(vpn.remote_network_cidr),
+        )
+
+    def _tunnel(self, e: Expectation, timeout: float) -> tuple[bool, str]:
+        started = time.monotonic()
+        deadline = started + timeout
+        announced = False
+        while True:
+            sa = self.sas(e.node).get(e.argument)
+            if sa and sa_up(sa):
+                return (
+                    True,
+                    f"{_text(sa['state'])}, CHILD_SA INSTALLED, "
+                    f"{_text(sa.get('remote-host', '?'))}",
+                )
+            elapsed = time.monotonic() - started
+            reasons = [d for d in self.diagnoses() if d.tunnel in (None, e.argument)]
+            definitive = [
+                d for d in reasons if "no answer" not in d.cause and "NAT-T" not in d.cause
+            ]
+            if definitive and elapsed > SETTLE:
+                return False, "; ".join(d.text() for d in definitive)
+            if time.monotonic() > deadline:
+                state = f"{_text(sa['state'])} without an installed CHILD_SA" if sa else "no IKE SA"
+                why = (
+                    "; ".join(d.text() for d in reasons)
+                    or "no diagnosis in the charon logs; run with --keep and read them"
+                )
+                return False, f"{state} after {timeout:.0f} s: {why}"
+            if not announced and elapsed > 2:
+                self.progress(f"  waiting for {e.argument} on {e.node} (up to {timeout:.0f} s)...")
+                announced = True
+            time.sleep(POLL)
+
+    def ping_output(self, node: str, address: str) -> str:
+        return self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
+
+    def tunnels(self) -> list[TunnelReport]:
+        """Both tunnels as the VGW sees them, with what each carried."""
+        sas = self.sas("vgw")
+        reports = []
+        for n, address in enumerate(self.dp.plan.tunnel_addresses, start=1):
+            name = f"Tunnel{n}"
+            sa = sas.get(name, {})
+            children = list(sa.get("child-sas", {}).values())
+            child = children[0] if children else {}
+            report = TunnelReport(
+                name,
+                address,
+                _text(sa.get("state", "DOWN")),
+                _text(child.get("state", "NONE")),
+                *(
+                    int(_text(child.get(k, 0)))
+                    for k in ("packets-in", "packets-out", "bytes-in", "bytes-out")
+                ),
+            )
+            if report.packets_out:
+                report.carries.append("AWS -> on-prem")
+            if report.packets_in:
+                report.carries.append("on-prem -> AWS")
+            reports.append(report)
+        return reports
+
+    def failover(self, tunnels: list[TunnelReport], timeout: float) -> tuple[float | None, str]:
+        """Cut the path of the tunnel that carries AWS -> on-prem traffic; return the
+        seconds of ping loss until the other tunnel carries it.
+
+        With two policy-based tunnels only one carries each direction (shared
+        reqid), so cutting the idle one would measure nothing.
+        """
+        target = self.dp.plan.onprem_test_ip
+        carrier = next((t for t in tunnels if t.packets_out), None) or next(
+            (t for t in tunnels if t.packets_in), tunnels[0]
+        )
+        address = carrier.address
+        ping = subprocess.Popen(
+            [
+                "ip",
+                "netns",
+                "exec",
+                self.dp.ns["aws"].name,
+                "ping",
+                "-n",
+                "-D",
+                "-i",
+                "0.2",
+                "-W",
+                "1",
+                target,
+            ],
+            stdout=subprocess.PIPE,
+        )
+        try:
+            replies = _ReplyClock(ping)
+            last = replies.next(deadline=time.monotonic() + 5)
+            if last is None:
+                return None, "no ping replies before the cut"
+            self.dp.cut_tunnel_path(address)
+            cut_at = time.time()
+            self.progress(
+                f"  cut the path to tunnel 1 ({address}); waiting for traffic to "
+                f"flow over tunnel 2 (up to {timeout:.0f} s)..."
+            )
+            deadline = time.monotonic() + timeout
+            while (stamp := replies.next(deadline)) is not None:
+                if stamp - last > 0.5:
+                    loss = stamp - max(last, cut_at)
+                    return round(loss, 1), (
+                        f"{carrier.name} cut: traffic resumed over the "
+                        f"other tunnel after {loss:.1f} s of loss"
+                    )
+                if stamp - cut_at > 3:
+                    return 0.0, f"{carrier.name} cut: no loss (it carried no ping traffic)"
+                last = stamp
+            return None, f"{carrier.name} cut: traffic did not resume within {timeout:.0f} s"
+        finally:
+            ping.kill()
+            ping.wait()
+            self.dp.restore_tunnel_path(address)
+
+
+class _ReplyClock:
+    """Timestamps of ping -D replies, read with a deadline (never blocks past it)."""
+
+    def __init__(self, ping: subprocess.Popen):
+        self.fd = ping.stdout.fileno()
+        self.buffer = b""
+
+    def next(self, deadline: float) -> float | None:
+        while True:
+            while b"\n" in self.buffer:
+                line, self.buffer = self.buffer.split(b"\n", 1)
+                match = re.match(rb"\[(\d+\.\d+)\] \d+ bytes from", line)
+                if match:
+                    return float(match.group(1))
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
+                return None
+            chunk = os.read(self.fd, 4096)
+            if not chunk:
+                return None
+            self.buffer += chunk
