@@ -25,15 +25,15 @@ from pathlib import Path
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
-from driver.aws import pricing
+from driver.aws import cleanup, pricing
+from driver.aws import verify as aws_verify
 from driver.aws.leaks import leftovers
-from driver.aws.transient_errors import transient_reason
+from driver.checks.report import Report
 from driver.errors import VpnlabError
 from driver.lab.model import Lab
-from driver.local.emulator.process import SERVICES
 from driver.state import LabState
+from driver.synth.provider_override import endpoint_provider, write_override
 from driver.synth.synthesis import copy_stack, synth
 from driver.synth.terraform import Terraform, key_variables, resource_progress
 
@@ -133,26 +133,16 @@ class AwsTarget:
                 }
             }
         if self.endpoint:  # tests: the emulator stands in for the account
-            content["provider"] = {
-                "aws": {
-                    "endpoints": [{s: self.endpoint for s in SERVICES}],
-                    "skip_credentials_validation": True,
-                    "skip_requesting_account_id": True,
-                    "skip_metadata_api_check": "true",
-                    "max_retries": 2,
-                }
-            }
+            content |= endpoint_provider(self.endpoint)
         if content:
-            override.write_text(json.dumps(content, indent=2) + "\n")
+            write_override(override, content)
         else:
             override.unlink(missing_ok=True)
 
     # --- verify -------------------------------------------------------------------------
 
-    def verify(self, timeout: float | None = None):
-        from driver.aws.verify import verify
-
-        return verify(self, timeout)
+    def verify(self, timeout: float | None = None) -> Report:
+        return aws_verify.verify(self, timeout)
 
     # --- destroy ------------------------------------------------------------------------
 
@@ -172,7 +162,7 @@ class AwsTarget:
                     f"--force-cleanup: deleting {len(left)} resources tagged "
                     f"vpnlab:lab={self.lab.name}"
                 )
-                self.force_cleanup()
+                cleanup.force_cleanup(self.lab.name, self.client, self._call)
                 left = leftovers(self.session, self.lab.name, self.endpoint)
             if left:
                 self.progress(
@@ -186,128 +176,8 @@ class AwsTarget:
                 self.state.remove()
             return left
 
-    def force_cleanup(self) -> None:
-        """Delete everything carrying the lab's tag or names, dependencies first."""
-        ec2, ssm, iam = self.client("ec2"), self.client("ssm"), self.client("iam")
-        tag = [{"Name": "tag:vpnlab:lab", "Values": [self.lab.name]}]
-        call = self._call
-        for path in ec2.describe_network_insights_paths()["NetworkInsightsPaths"]:
-            if {"Key": "vpnlab:lab", "Value": self.lab.name} in path.get("Tags", []):
-                for analysis in ec2.describe_network_insights_analyses(
-                    NetworkInsightsPathId=path["NetworkInsightsPathId"]
-                )["NetworkInsightsAnalyses"]:
-                    call(
-                        ec2.delete_network_insights_analysis,
-                        NetworkInsightsAnalysisId=analysis["NetworkInsightsAnalysisId"],
-                    )
-                call(
-                    ec2.delete_network_insights_path,
-                    NetworkInsightsPathId=path["NetworkInsightsPathId"],
-                )
-        ids = [
-            i["InstanceId"]
-            for r in ec2.describe_instances(Filters=tag)["Reservations"]
-            for i in r["Instances"]
-            if i["State"]["Name"] not in ("terminated",)
-        ]
-        if ids:
-            call(ec2.terminate_instances, InstanceIds=ids)
-            ec2.get_waiter("instance_terminated").wait(InstanceIds=ids)
-        for address in ec2.describe_addresses(Filters=tag)["Addresses"]:
-            if address.get("AssociationId"):
-                call(ec2.disassociate_address, AssociationId=address["AssociationId"])
-            call(ec2.release_address, AllocationId=address["AllocationId"])
-        for connection in ec2.describe_vpn_connections(Filters=tag)["VpnConnections"]:
-            if connection["State"] != "deleted":
-                call(ec2.delete_vpn_connection, VpnConnectionId=connection["VpnConnectionId"])
-        for gateway in ec2.describe_vpn_gateways(Filters=tag)["VpnGateways"]:
-            for attachment in gateway.get("VpcAttachments", []):
-                if attachment["State"] in ("attached", "attaching"):
-                    call(
-                        ec2.detach_vpn_gateway,
-                        VpcId=attachment["VpcId"],
-                        VpnGatewayId=gateway["VpnGatewayId"],
-                    )
-            if gateway["State"] != "deleted":
-                call(ec2.delete_vpn_gateway, VpnGatewayId=gateway["VpnGatewayId"])
-        for gateway in ec2.describe_customer_gateways(Filters=tag)["CustomerGateways"]:
-            if gateway["State"] != "deleted":
-                call(ec2.delete_customer_gateway, CustomerGatewayId=gateway["CustomerGatewayId"])
-        endpoints = [
-            e["VpcEndpointId"]
-            for e in ec2.describe_vpc_endpoints(Filters=tag)["VpcEndpoints"]
-            if str(e.get("State", "")).lower() not in ("deleted", "deleting")
-        ]
-        if endpoints:
-            call(ec2.delete_vpc_endpoints, VpcEndpointIds=endpoints)
-        vpcs = [v["VpcId"] for v in ec2.describe_vpcs(Filters=tag)["Vpcs"]]
-        if vpcs:  # interfaces left detached in the lab's VPCs (instances' are gone by now)
-            for eni in ec2.describe_network_interfaces(
-                Filters=[
-                    {"Name": "vpc-id", "Values": vpcs},
-                    {"Name": "status", "Values": ["available"]},
-                ]
-            )["NetworkInterfaces"]:
-                call(ec2.delete_network_interface, NetworkInterfaceId=eni["NetworkInterfaceId"])
-        for igw in ec2.describe_internet_gateways(Filters=tag)["InternetGateways"]:
-            for attachment in igw.get("Attachments", []):
-                call(
-                    ec2.detach_internet_gateway,
-                    InternetGatewayId=igw["InternetGatewayId"],
-                    VpcId=attachment["VpcId"],
-                )
-            call(ec2.delete_internet_gateway, InternetGatewayId=igw["InternetGatewayId"])
-        for sg in ec2.describe_security_groups(Filters=tag)["SecurityGroups"]:
-            call(ec2.delete_security_group, GroupId=sg["GroupId"])
-        for subnet in ec2.describe_subnets(Filters=tag)["Subnets"]:
-            call(ec2.delete_subnet, SubnetId=subnet["SubnetId"])
-        for table in ec2.describe_route_tables(Filters=tag)["RouteTables"]:
-            for association in table.get("Associations", []):
-                if not association.get("Main"):
-                    call(
-                        ec2.disassociate_route_table,
-                        AssociationId=association["RouteTableAssociationId"],
-                    )
-            call(ec2.delete_route_table, RouteTableId=table["RouteTableId"])
-        for vpc in vpcs:
-            call(ec2.delete_vpc, VpcId=vpc)
-        for parameter in ssm.get_parameters_by_path(
-            Path=f"/vpnlab/{self.lab.name}/", Recursive=True
-        )["Parameters"]:
-            call(ssm.delete_parameter, Name=parameter["Name"])
-        prefix = f"{self.lab.name}-"
-        for profile in iam.list_instance_profiles()["InstanceProfiles"]:
-            if profile["InstanceProfileName"].startswith(prefix):
-                for role in profile.get("Roles", []):
-                    call(
-                        iam.remove_role_from_instance_profile,
-                        RoleName=role["RoleName"],
-                        InstanceProfileName=profile["InstanceProfileName"],
-                    )
-                call(
-                    iam.delete_instance_profile, InstanceProfileName=profile["InstanceProfileName"]
-                )
-        for role in iam.list_roles()["Roles"]:
-            if role["RoleName"].startswith(prefix):
-                name = role["RoleName"]
-                for policy in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
-                    call(iam.detach_role_policy, RoleName=name, PolicyArn=policy["PolicyArn"])
-                for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]:
-                    call(iam.delete_role_policy, RoleName=name, PolicyName=policy)
-                call(iam.delete_role, RoleName=name)
-
     def _call(self, operation, attempts: int = 6, **arguments):
-        """Call; retry only errors known to be transient, saying why."""
-        for attempt in range(1, attempts + 1):
-            try:
-                return operation(**arguments)
-            except ClientError as exc:
-                reason = transient_reason(exc)
-                if reason is None or attempt == attempts:
-                    raise
-                wait = min(2**attempt, 30)
-                self.progress(f"  {operation.__name__}: {reason}; retrying in {wait} s")
-                time.sleep(wait)
+        return cleanup.call_retrying(self.progress, operation, attempts, **arguments)
 
 
 def _plan_summary(plan: dict) -> dict[str, int]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from driver.aws.ssm import Ssm
 from driver.checks import remote_commands
@@ -31,10 +31,20 @@ from driver.checks.telemetry import describe, statuses, wait_for_telemetry
 from driver.checks.waiting import Backoff, Progress, wait_until
 from driver.errors import VpnlabError
 from driver.lab.expectations import Expectation
-from driver.synth.terraform import TerraformError
+from driver.lab.model import Lab
+from driver.synth.terraform import Terraform, TerraformError
 
-if TYPE_CHECKING:
-    from driver.aws.target import AwsTarget
+
+class Account(Protocol):
+    """What verify needs of the target it checks (``AwsTarget``)."""
+
+    lab: Lab
+    progress: Progress
+
+    def client(self, service: str): ...
+
+    def terraform(self) -> Terraform: ...
+
 
 # A source build of strongSwan on a small instance takes minutes (README, "on AWS").
 DEFAULT_TIMEOUT = 900.0
@@ -108,7 +118,7 @@ class SsmRunner(ExpectationRunner):
         return outcome.done, outcome.status
 
 
-def verify(target: AwsTarget, timeout: float | None = None) -> Report:
+def verify(target: Account, timeout: float | None = None) -> Report:
     lab, progress = target.lab, target.progress
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     try:

@@ -395,7 +395,7 @@ def test_fast_and_conventional_provider_import_synthesize_identical_bytes(synth_
 
 def test_the_emulator_override_covers_every_service_the_stack_calls(synth_json):
     """A service missing from the override would make the provider call real AWS."""
-    from driver.local.emulator.process import SERVICES
+    from driver.synth.provider_override import SERVICES
 
     def service(type_: str) -> str:
         for prefix, name in (("aws_iam_", "iam"), ("aws_ssm_", "ssm")):

@@ -4,12 +4,12 @@ The server process runs driver/local/emulator/server.py: pinned moto plus vpnlab
 extensions (what moto lacks for a VPN lab).
 
 The synthesized Terraform is never edited for the local target: a Terraform
-override file (``provider_override``) points the AWS provider at the emulator.
+override file (driver/synth/provider_override.py) points the AWS provider at
+the emulator.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -23,10 +23,8 @@ from pathlib import Path
 from driver.errors import VpnlabError
 from driver.paths import PROJECT
 from driver.processes import process_alive
+from driver.synth.provider_override import endpoint_provider, write_override
 
-# Every service the lab's Terraform calls. A service missing here would make
-# the provider call real AWS, so this list is checked by a test.
-SERVICES = ("ec2", "iam", "ssm", "sts")
 OVERRIDE_FILE = "vpnlab_local_override.tf.json"
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -113,29 +111,8 @@ class Emulator:
         os.killpg(self.pid, signal.SIGKILL)
 
 
-def provider_override(url: str) -> dict:
-    """Terraform override: the AWS provider talks to the emulator only.
-
-    ``max_retries`` is low because the emulator answers what it does not
-    implement with HTTP 500, which the provider would retry for minutes.
-    """
-    return {
-        "provider": {
-            "aws": {
-                "endpoints": [{service: url for service in SERVICES}],
-                "access_key": "testing",
-                "secret_key": "testing",
-                "skip_credentials_validation": True,
-                "skip_requesting_account_id": True,
-                "skip_metadata_api_check": "true",
-                "skip_region_validation": True,
-                "max_retries": 2,
-            }
-        }
-    }
-
-
 def write_provider_override(workdir: Path, url: str) -> Path:
-    path = workdir / OVERRIDE_FILE
-    path.write_text(json.dumps(provider_override(url), indent=2) + "\n")
-    return path
+    """The local target's override: the provider at the emulator, with the
+    emulator's fake keys."""
+    keys = (FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"], FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    return write_override(workdir / OVERRIDE_FILE, endpoint_provider(url, keys))
