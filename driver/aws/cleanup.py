@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from botocore.exceptions import ClientError
 
-from driver.aws.transient_errors import transient_reason
+from driver.aws_api.transient_errors import transient_reason
 
 Progress = Callable[[str], None]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
-from driver.checks.waiting import QUICK, Backoff, Progress, wait_until
+from driver.aws_api.waiting import QUICK, Backoff, Progress, wait_until
 from driver.errors import VpnlabError
 
 DONE = {"Success", "Failed", "Cancelled", "TimedOut", "Undeliverable", "Terminated"}

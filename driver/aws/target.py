@@ -28,7 +28,7 @@ from botocore.config import Config
 
 from driver.aws import cleanup, pricing
 from driver.aws import verify as aws_verify
-from driver.aws.leaks import leftovers
+from driver.aws_api.leaks import leftovers
 from driver.checks.report import Report
 from driver.errors import VpnlabError
 from driver.lab.model import Lab

@@ -23,12 +23,12 @@ import time
 from typing import Protocol
 
 from driver.aws.ssm import Ssm
+from driver.aws_api.waiting import Backoff, Progress, wait_until
 from driver.checks import remote_commands
 from driver.checks.reachability import analyse_paths
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult, ExpectationRunner, Unsupported
 from driver.checks.telemetry import describe, statuses, wait_for_telemetry
-from driver.checks.waiting import Backoff, Progress, wait_until
 from driver.errors import VpnlabError
 from driver.lab.expectations import Expectation
 from driver.lab.model import Lab

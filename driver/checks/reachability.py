@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import time
 
+from driver.aws_api.waiting import Backoff, Progress, wait_until
 from driver.checks.runner import CheckResult
-from driver.checks.waiting import Backoff, Progress, wait_until
 
 ANALYSIS_POLL = Backoff(first=1.0, longest=10.0)  # an analysis takes a minute on AWS
 CODES_URL = "https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html"

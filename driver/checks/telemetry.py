@@ -6,8 +6,8 @@ answers it from its VGW charon's SAs (driver/local/emulator/server.py).
 
 from __future__ import annotations
 
+from driver.aws_api.waiting import Progress, wait_until
 from driver.checks.runner import CheckResult
-from driver.checks.waiting import Progress, wait_until
 
 
 def statuses(ec2, connection_id: str) -> dict[str, dict]:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import boto3
 
-from driver.aws.leaks import leftovers
+from driver.aws_api.leaks import leftovers
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT
 from driver.checks.telemetry import wait_for_telemetry

@@ -9,8 +9,8 @@ from botocore.exceptions import ClientError
 
 from driver.aws.ssm import Ssm
 from driver.aws.target import AwsTarget
+from driver.aws_api.waiting import wait_until
 from driver.checks import remote_commands
-from driver.checks.waiting import wait_until
 from driver.errors import VpnlabError
 from driver.lab.loader import load_lab
 from driver.local import target as local_target

@@ -94,7 +94,7 @@ def test_explanation_codes_become_sentences():
 def test_a_wait_polls_again_through_throttling_but_not_through_other_errors():
     from botocore.exceptions import ClientError
 
-    from driver.checks.waiting import Backoff, wait_until
+    from driver.aws_api.waiting import Backoff, wait_until
 
     answers = iter([ClientError({"Error": {"Code": "Throttling"}}, "Describe"), (True, "UP")])
 
@@ -115,7 +115,7 @@ def test_a_wait_polls_again_through_throttling_but_not_through_other_errors():
 
 
 def test_a_wait_is_bounded_and_says_how_long_it_waited():
-    from driver.checks.waiting import Backoff, wait_until
+    from driver.aws_api.waiting import Backoff, wait_until
 
     said: list[str] = []
     outcome = wait_until(

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from driver.aws.transient_errors import transient_reason
+from driver.aws_api.transient_errors import transient_reason
 
 Progress = Callable[[str], None]
 
