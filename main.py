@@ -21,7 +21,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     # cdktf 0.21.0: App(hcl_output=True) writes JSON into cdk.tf; this variable,
-    # set before cdktf is imported, gives real HCL (DESIGN.md §5).
+    # set before cdktf is imported, gives real HCL (docs/architecture.md).
     os.environ["SYNTH_HCL_OUTPUT"] = "true" if args.hcl else "false"
     # Debian 12 ships Node 20; jsii works with it but prints a banner on every run.
     os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")

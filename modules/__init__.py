@@ -1,4 +1,4 @@
 """cdktf constructs of a lab, one concern per module; ``stack.LabStack`` wires them.
 
-Only this package and ``main.py`` import cdktf (DESIGN.md §3).
+Only this package and ``main.py`` import cdktf (docs/architecture.md).
 """

@@ -1,8 +1,6 @@
 """The one naming function and the one tag order of every resource."""
 
-from driver.lab.model import Lab
-
-LAB_TAG = "vpnlab:lab"
+from driver.lab.model import LAB_TAG, Lab
 
 
 class Naming:

@@ -2,7 +2,7 @@
 
 Every tunnel option is pinned explicitly: AWS's and the provider's documented
 defaults disagree (DPD timeout 30 vs 40, rekey margin 270 vs 540), so nothing
-is left to either (DESIGN.md §4).
+is left to either (docs/architecture.md, "AWS").
 
 Pre-shared keys never appear in the synthesized Terraform. Without one in the
 lab, AWS generates it; with one, it enters through a sensitive variable whose

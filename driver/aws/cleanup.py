@@ -9,6 +9,7 @@ from collections.abc import Callable
 from botocore.exceptions import ClientError
 
 from driver.aws_api.transient_errors import transient_reason
+from driver.lab.model import LAB_TAG
 
 Progress = Callable[[str], None]
 
@@ -17,9 +18,9 @@ def force_cleanup(lab_name: str, client: Callable, call: Callable) -> None:
     """Delete everything carrying the lab's tag or names, dependencies first;
     ``call(operation, **arguments)`` makes each deleting call (``call_retrying``)."""
     ec2, ssm, iam = client("ec2"), client("ssm"), client("iam")
-    tag = [{"Name": "tag:vpnlab:lab", "Values": [lab_name]}]
+    tag = [{"Name": f"tag:{LAB_TAG}", "Values": [lab_name]}]
     for path in ec2.describe_network_insights_paths()["NetworkInsightsPaths"]:
-        if {"Key": "vpnlab:lab", "Value": lab_name} in path.get("Tags", []):
+        if {"Key": LAB_TAG, "Value": lab_name} in path.get("Tags", []):
             for analysis in ec2.describe_network_insights_analyses(
                 NetworkInsightsPathId=path["NetworkInsightsPathId"]
             )["NetworkInsightsAnalyses"]:

@@ -8,7 +8,7 @@ resources.
 
 from __future__ import annotations
 
-from modules.naming import LAB_TAG
+from driver.lab.model import LAB_TAG
 
 GONE = {"deleted", "deleting", "terminated", "shutting-down"}
 

@@ -1,4 +1,4 @@
-"""What AWS Site-to-Site VPN accepts, as data (DESIGN.md §4).
+"""What AWS Site-to-Site VPN accepts, as data (docs/architecture.md, "AWS").
 
 The lab model validates against these tables and the renderer maps the same
 names to strongSwan's, so the VGW side and the customer gateway can never be

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from driver.lab import aws_rules, expectations
 
 Net = ipaddress.IPv4Network
+# The tag every resource of a lab carries: leak checks and clean-up find a lab by it.
+LAB_TAG = "vpnlab:lab"
 
 
 def spec(

@@ -28,7 +28,7 @@ from driver.paths import STATE_ROOT
 from driver.render.cloud_init import CharonOptions
 
 # The VPN server's charon in the local lab: AWS's values where they matter,
-# quicker retransmits so a dead tunnel is noticed in seconds (DESIGN.md §5).
+# quicker retransmits so a dead tunnel is noticed in seconds (docs/architecture.md).
 SERVER_RETRANSMITS = {"retransmit_tries": 3, "retransmit_timeout": 2.0, "retransmit_base": 1.4}
 
 

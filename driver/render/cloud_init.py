@@ -86,7 +86,7 @@ class ServerValues:
 class CharonOptions:
     """strongswan.conf settings that depend on where charon runs."""
 
-    libipsec: bool = False  # userspace ESP (kernels without ESP, DESIGN.md §5)
+    libipsec: bool = False  # userspace ESP (kernels without ESP: docs/architecture.md)
     retransmit_tries: int = 5  # charon's defaults on EC2
     retransmit_timeout: float = 4.0
     retransmit_base: float = 1.8

@@ -2,7 +2,7 @@
 
 Each daemon gets a private mount namespace inside its network namespace:
 ``/run`` is bind-mounted from the node's own directory (``charon.pid`` and
-the vici socket paths are compiled in, DESIGN.md §5), ``/var`` too (the
+the vici socket paths are compiled in: docs/architecture.md), ``/var`` too (the
 node's own ``/var/lib`` and ``/var/log``, as on the instance's disk; ``/var/run``
 still leads to ``/run``), and every rendered file
 is bind-mounted over the path the EC2 instance would use (``/etc/swanctl``,

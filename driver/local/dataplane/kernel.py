@@ -1,7 +1,7 @@
 """What this kernel offers IPsec, probed once in a throwaway namespace.
 
 This workplace's kernel has XFRM but no ESP, no VTI and no XFRM interfaces
-and cannot load modules (DESIGN.md §5). Policy-based tunnels then run with
+and cannot load modules (docs/architecture.md). Policy-based tunnels then run with
 strongSwan's userspace ESP (kernel-libipsec); route-based ones cannot run.
 """
 

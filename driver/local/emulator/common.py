@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from driver.lab.model import LAB_TAG
+
 
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def lab_tag(resource) -> str | None:
-    return resource.ec2_backend.tags.get(resource.id, {}).get("vpnlab:lab")
+    return resource.ec2_backend.tags.get(resource.id, {}).get(LAB_TAG)
 
 
 def ec2_backend(response):

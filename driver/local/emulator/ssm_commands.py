@@ -16,6 +16,7 @@ import time
 from moto.core.responses import ActionResult
 from moto.ssm.responses import SimpleSystemManagerResponse
 
+from driver.lab.model import LAB_TAG
 from driver.lab.nodes import INSTANCE_NODES
 from driver.local import node_access
 from driver.local.emulator.common import ec2_backend, now
@@ -28,7 +29,7 @@ _invocations: dict[tuple[str, str], dict] = {}
 def _node(backend, instance_id: str) -> tuple[str, str] | None:
     """(lab, node) of a running lab instance, from its tags."""
     tags = backend.tags.get(instance_id, {})
-    lab = tags.get("vpnlab:lab")
+    lab = tags.get(LAB_TAG)
     node = INSTANCE_NODES.get(tags.get("Name", "").removeprefix(f"{lab}-"))
     if not lab or not node:
         return None
