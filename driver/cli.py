@@ -21,10 +21,10 @@ def cmd_synth(args) -> int:
 
 
 def cmd_hcl(args) -> int:
-    from driver.synth.synthesis import export_hcl
+    from driver.synth.synthesis import OUTPUT_MARKER, export_hcl
 
     target = export_hcl(args.lab, args.output)
-    files = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+    files = sorted((target / OUTPUT_MARKER).read_text().split())
     print(f"wrote HCL for {args.lab} to {target}/: " + ", ".join(files))
     return 0
 
@@ -35,6 +35,7 @@ def cmd_check(args) -> int:
     from driver.lab.loader import load_lab
     from driver.local.check_command import run_check, workdir
     from driver.local.dataplane.network import cleanup
+    from driver.local.node_access import lab_prefix
 
     lab = load_lab(args.lab)
     if os.geteuid() != 0:
@@ -57,7 +58,7 @@ def cmd_check(args) -> int:
     print(report.to_json() if args.json else "\n" + report.table())
     if args.keep:
         print(
-            f"kept: namespaces vl-{lab.name}-*, charon logs in {workdir(lab)}/*/run/; "
+            f"kept: namespaces {lab_prefix(lab.name)}*, charon logs in {workdir(lab)}/*/run/; "
             f"remove with: vpnlab check {args.lab} --cleanup",
             file=out,
         )

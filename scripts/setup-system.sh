@@ -9,6 +9,7 @@ packages=(
   libstrongswan-standard-plugins                            # openssl, gcm, aesni (AES-GCM, ECP groups)
   cloud-init                                                # `cloud-init schema` in tests
   iproute2 iptables iputils-ping                            # namespaces, veth, NAT, ping
+  procps util-linux                                         # ps, runuser (the privacy test)
   graphviz                                                  # diagrams
   nodejs                                                    # jsii (cdktf synthesis)
 )

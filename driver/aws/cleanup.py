@@ -8,47 +8,57 @@ from collections.abc import Callable
 
 from botocore.exceptions import ClientError
 
+from driver.aws_api.leaks import carries_tag, items, lab_iam, tag_filter
 from driver.aws_api.transient_errors import transient_reason
 from driver.lab.model import LAB_TAG
 
 Progress = Callable[[str], None]
 
 
-def force_cleanup(lab_name: str, client: Callable, call: Callable) -> None:
-    """Delete everything carrying the lab's tag or names, dependencies first;
-    ``call(operation, **arguments)`` makes each deleting call (``call_retrying``)."""
+def force_cleanup(lab_name: str, client: Callable, call: Callable, progress: Progress) -> None:
+    """Delete everything carrying the lab's tag, dependencies first; nothing else.
+
+    ``call(operation, **arguments)`` makes each deleting call (``call_retrying``).
+    A resource with the lab's name but not its tag is named and left alone.
+    """
     ec2, ssm, iam = client("ec2"), client("ssm"), client("iam")
-    tag = [{"Name": f"tag:{LAB_TAG}", "Values": [lab_name]}]
-    for path in ec2.describe_network_insights_paths()["NetworkInsightsPaths"]:
-        if {"Key": LAB_TAG, "Value": lab_name} in path.get("Tags", []):
-            for analysis in ec2.describe_network_insights_analyses(
-                NetworkInsightsPathId=path["NetworkInsightsPathId"]
-            )["NetworkInsightsAnalyses"]:
-                call(
-                    ec2.delete_network_insights_analysis,
-                    NetworkInsightsAnalysisId=analysis["NetworkInsightsAnalysisId"],
-                )
+    tag = tag_filter(lab_name)
+
+    def tagged(operation: str, key: str) -> list[dict]:
+        return items(ec2, operation, key, Filters=tag)
+
+    for path in items(ec2, "describe_network_insights_paths", "NetworkInsightsPaths"):
+        if not carries_tag(path.get("Tags"), lab_name):
+            continue
+        path_id = path["NetworkInsightsPathId"]
+        for analysis in items(
+            ec2,
+            "describe_network_insights_analyses",
+            "NetworkInsightsAnalyses",
+            NetworkInsightsPathId=path_id,
+        ):
             call(
-                ec2.delete_network_insights_path,
-                NetworkInsightsPathId=path["NetworkInsightsPathId"],
+                ec2.delete_network_insights_analysis,
+                NetworkInsightsAnalysisId=analysis["NetworkInsightsAnalysisId"],
             )
+        call(ec2.delete_network_insights_path, NetworkInsightsPathId=path_id)
     ids = [
         i["InstanceId"]
-        for r in ec2.describe_instances(Filters=tag)["Reservations"]
+        for r in tagged("describe_instances", "Reservations")
         for i in r["Instances"]
         if i["State"]["Name"] not in ("terminated",)
     ]
     if ids:
         call(ec2.terminate_instances, InstanceIds=ids)
         ec2.get_waiter("instance_terminated").wait(InstanceIds=ids)
-    for address in ec2.describe_addresses(Filters=tag)["Addresses"]:
+    for address in tagged("describe_addresses", "Addresses"):
         if address.get("AssociationId"):
             call(ec2.disassociate_address, AssociationId=address["AssociationId"])
         call(ec2.release_address, AllocationId=address["AllocationId"])
-    for connection in ec2.describe_vpn_connections(Filters=tag)["VpnConnections"]:
+    for connection in tagged("describe_vpn_connections", "VpnConnections"):
         if connection["State"] != "deleted":
             call(ec2.delete_vpn_connection, VpnConnectionId=connection["VpnConnectionId"])
-    for gateway in ec2.describe_vpn_gateways(Filters=tag)["VpnGateways"]:
+    for gateway in tagged("describe_vpn_gateways", "VpnGateways"):
         for attachment in gateway.get("VpcAttachments", []):
             if attachment["State"] in ("attached", "attaching"):
                 call(
@@ -58,26 +68,29 @@ def force_cleanup(lab_name: str, client: Callable, call: Callable) -> None:
                 )
         if gateway["State"] != "deleted":
             call(ec2.delete_vpn_gateway, VpnGatewayId=gateway["VpnGatewayId"])
-    for gateway in ec2.describe_customer_gateways(Filters=tag)["CustomerGateways"]:
+    for gateway in tagged("describe_customer_gateways", "CustomerGateways"):
         if gateway["State"] != "deleted":
             call(ec2.delete_customer_gateway, CustomerGatewayId=gateway["CustomerGatewayId"])
     endpoints = [
         e["VpcEndpointId"]
-        for e in ec2.describe_vpc_endpoints(Filters=tag)["VpcEndpoints"]
+        for e in tagged("describe_vpc_endpoints", "VpcEndpoints")
         if str(e.get("State", "")).lower() not in ("deleted", "deleting")
     ]
     if endpoints:
         call(ec2.delete_vpc_endpoints, VpcEndpointIds=endpoints)
-    vpcs = [v["VpcId"] for v in ec2.describe_vpcs(Filters=tag)["Vpcs"]]
+    vpcs = [v["VpcId"] for v in tagged("describe_vpcs", "Vpcs")]
     if vpcs:  # interfaces left detached in the lab's VPCs (instances' are gone by now)
-        for eni in ec2.describe_network_interfaces(
+        for eni in items(
+            ec2,
+            "describe_network_interfaces",
+            "NetworkInterfaces",
             Filters=[
                 {"Name": "vpc-id", "Values": vpcs},
                 {"Name": "status", "Values": ["available"]},
-            ]
-        )["NetworkInterfaces"]:
+            ],
+        ):
             call(ec2.delete_network_interface, NetworkInterfaceId=eni["NetworkInterfaceId"])
-    for igw in ec2.describe_internet_gateways(Filters=tag)["InternetGateways"]:
+    for igw in tagged("describe_internet_gateways", "InternetGateways"):
         for attachment in igw.get("Attachments", []):
             call(
                 ec2.detach_internet_gateway,
@@ -85,11 +98,11 @@ def force_cleanup(lab_name: str, client: Callable, call: Callable) -> None:
                 VpcId=attachment["VpcId"],
             )
         call(ec2.delete_internet_gateway, InternetGatewayId=igw["InternetGatewayId"])
-    for sg in ec2.describe_security_groups(Filters=tag)["SecurityGroups"]:
+    for sg in tagged("describe_security_groups", "SecurityGroups"):
         call(ec2.delete_security_group, GroupId=sg["GroupId"])
-    for subnet in ec2.describe_subnets(Filters=tag)["Subnets"]:
+    for subnet in tagged("describe_subnets", "Subnets"):
         call(ec2.delete_subnet, SubnetId=subnet["SubnetId"])
-    for table in ec2.describe_route_tables(Filters=tag)["RouteTables"]:
+    for table in tagged("describe_route_tables", "RouteTables"):
         for association in table.get("Associations", []):
             if not association.get("Main"):
                 call(
@@ -99,28 +112,27 @@ def force_cleanup(lab_name: str, client: Callable, call: Callable) -> None:
         call(ec2.delete_route_table, RouteTableId=table["RouteTableId"])
     for vpc in vpcs:
         call(ec2.delete_vpc, VpcId=vpc)
-    for parameter in ssm.get_parameters_by_path(Path=f"/vpnlab/{lab_name}/", Recursive=True)[
-        "Parameters"
-    ]:
+    for parameter in items(
+        ssm, "get_parameters_by_path", "Parameters", Path=f"/vpnlab/{lab_name}/", Recursive=True
+    ):
         call(ssm.delete_parameter, Name=parameter["Name"])
-    prefix = f"{lab_name}-"
-    for profile in iam.list_instance_profiles()["InstanceProfiles"]:
-        if profile["InstanceProfileName"].startswith(prefix):
-            for role in profile.get("Roles", []):
-                call(
-                    iam.remove_role_from_instance_profile,
-                    RoleName=role["RoleName"],
-                    InstanceProfileName=profile["InstanceProfileName"],
-                )
-            call(iam.delete_instance_profile, InstanceProfileName=profile["InstanceProfileName"])
-    for role in iam.list_roles()["Roles"]:
-        if role["RoleName"].startswith(prefix):
-            name = role["RoleName"]
-            for policy in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
-                call(iam.detach_role_policy, RoleName=name, PolicyArn=policy["PolicyArn"])
-            for policy in iam.list_role_policies(RoleName=name)["PolicyNames"]:
-                call(iam.delete_role_policy, RoleName=name, PolicyName=policy)
-            call(iam.delete_role, RoleName=name)
+    own = lab_iam(iam, lab_name)
+    for skipped in own.skipped:
+        progress(f"  left alone: {skipped} (named like the lab, but without its {LAB_TAG} tag)")
+    for profile in own.profiles:
+        for role in profile.get("Roles", []):
+            call(
+                iam.remove_role_from_instance_profile,
+                RoleName=role["RoleName"],
+                InstanceProfileName=profile["InstanceProfileName"],
+            )
+        call(iam.delete_instance_profile, InstanceProfileName=profile["InstanceProfileName"])
+    for name in own.roles:
+        for policy in items(iam, "list_attached_role_policies", "AttachedPolicies", RoleName=name):
+            call(iam.detach_role_policy, RoleName=name, PolicyArn=policy["PolicyArn"])
+        for policy in items(iam, "list_role_policies", "PolicyNames", RoleName=name):
+            call(iam.delete_role_policy, RoleName=name, PolicyName=policy)
+        call(iam.delete_role, RoleName=name)
 
 
 def call_retrying(progress: Progress, operation, attempts: int = 6, **arguments):

@@ -94,24 +94,27 @@ class AwsTarget:
             tf = self.terraform()
             tf.init()
             plan_file = workdir / "vpnlab.tfplan"
-            tf.run("plan", "-input=false", "-no-color", f"-out={plan_file.name}")
-            summary = _plan_summary(json.loads(tf.run("show", "-json", plan_file.name).stdout))
-            self.progress(self.preflight(summary))
-            if not state_bucket:
-                self.progress(
-                    f"state: {workdir / 'terraform.tfstate'} (local). It holds the "
-                    "tunnels' pre-shared keys: keep it safe, or use --state-bucket."
+            try:  # a plan holds the keys too: it never outlives this apply
+                tf.run("plan", "-input=false", "-no-color", f"-out={plan_file.name}")
+                plan = json.loads(tf.run("show", "-json", plan_file.name).stdout)
+                self.progress(self.preflight(_plan_summary(plan)))
+                if not state_bucket:
+                    self.progress(
+                        f"state: {workdir / 'terraform.tfstate'} (local, readable by you "
+                        "only). It holds the tunnels' pre-shared keys: keep it safe, or use "
+                        "--state-bucket."
+                    )
+                if not (yes or os.environ.get("AUTO_APPROVE") == "1") and not _confirm():
+                    raise VpnlabError("not confirmed: nothing was created")
+                started = time.monotonic()
+                tf.stream(
+                    "apply",
+                    "-auto-approve",
+                    plan_file.name,
+                    on_event=resource_progress(self.progress, started),
                 )
-            if not (yes or os.environ.get("AUTO_APPROVE") == "1") and not _confirm():
-                raise VpnlabError("not confirmed: nothing was created")
-            started = time.monotonic()
-            tf.stream(
-                "apply",
-                "-auto-approve",
-                plan_file.name,
-                on_event=resource_progress(self.progress, started),
-            )
-            plan_file.unlink(missing_ok=True)
+            finally:
+                plan_file.unlink(missing_ok=True)
             self.progress(
                 f"applied lab {self.lab.name} to AWS in "
                 f"{time.monotonic() - started:.0f} s; destroy it with "
@@ -162,7 +165,7 @@ class AwsTarget:
                     f"--force-cleanup: deleting {len(left)} resources tagged "
                     f"vpnlab:lab={self.lab.name}"
                 )
-                cleanup.force_cleanup(self.lab.name, self.client, self._call)
+                cleanup.force_cleanup(self.lab.name, self.client, self._call, self.progress)
                 left = leftovers(self.session, self.lab.name, self.endpoint)
             if left:
                 self.progress(

@@ -24,12 +24,15 @@ import vici
 from driver.lab.nodes import GATEWAYS
 
 NAMESPACE_PREFIX = "vl-"
+# Between the lab's name and the node's: a character lab names cannot contain
+# (driver/lab/model.py), so lab "seed" never owns lab "seed-swanctl"'s namespaces.
+NAMESPACE_SEPARATOR = "_"
 VICI_SOCKET = "charon.vici"  # in the node's /run (compiled into charon)
 NODE_MOUNTS = ("run", "var")  # the node's own directories, over /run and /var
 
 
 def lab_prefix(lab: str) -> str:
-    return f"{NAMESPACE_PREFIX}{lab}-"
+    return f"{NAMESPACE_PREFIX}{lab}{NAMESPACE_SEPARATOR}"
 
 
 def namespace_name(lab: str, node: str) -> str:

@@ -78,22 +78,37 @@ def terraform_of(lab: Lab, state: LabState) -> Terraform:
     return Terraform(state.terraform_dir, env={**FAKE_CREDENTIALS, **key_variables(lab)})
 
 
-def running_emulator(state: LabState) -> Emulator | None:
+def recorded_emulator(state: LabState, progress: Progress = print) -> Emulator | None:
+    """The emulator the lab's state records, if it is still that process; a stale
+    record (the PID gone or reused after a reboot) is reported and dropped."""
     record = state.read("emulator.json")
     if not record:
         return None
-    emulator = Emulator(port=record["port"], pid=record["pid"])
-    return emulator if emulator.answers() else None
+    emulator = Emulator.from_record(record)
+    if emulator.ours():
+        return emulator
+    if emulator.alive():
+        progress(
+            f"the recorded emulator (pid {emulator.pid}) is gone and its PID now belongs to "
+            "another process, which is left alone; dropping the stale record"
+        )
+    state.forget("emulator.json")
+    return None
+
+
+def running_emulator(state: LabState, progress: Progress = print) -> Emulator | None:
+    emulator = recorded_emulator(state, progress)
+    return emulator if emulator and emulator.answers() else None
 
 
 def _ready_emulator(lab: Lab, state: LabState, progress: Progress) -> Emulator:
     """The lab's running emulator, or a new one; its lazy data (the AMI parameters,
     IAM's managed policies) loaded, so Terraform does not wait for it."""
-    emulator = running_emulator(state)
+    emulator = running_emulator(state, progress)
     if emulator is None:
         state.logs.mkdir(parents=True, exist_ok=True)
         emulator = Emulator.start(state.logs / "emulator.log")
-        state.write("emulator.json", {"pid": emulator.pid, "port": emulator.port})
+        state.write("emulator.json", emulator.record())
         progress(f"AWS emulator on {emulator.url} (pid {emulator.pid})")
     session = _session(lab)
     session.client("ssm", endpoint_url=emulator.url).get_parameter(Name=AL2023_PARAMETER)
@@ -301,7 +316,7 @@ def destroy(lab: Lab, progress: Progress = print) -> list[str]:
     leaks: list[str] = []
     with state.lock("destroy"):
         started = time.monotonic()
-        emulator = running_emulator(state)
+        emulator = running_emulator(state, progress)
         if emulator and (state.terraform_dir / "terraform.tfstate").exists():
             progress("terraform destroy against the emulator")
             # The emulator is the only copy of these resources: no refresh needed.
@@ -321,12 +336,11 @@ def destroy(lab: Lab, progress: Progress = print) -> list[str]:
                     f"with the emulator: {'; '.join(orphans)}"
                 )
         leaks += stop_dataplane(lab, state)
-        record = state.read("emulator.json")
-        if record:
-            stopped = Emulator(port=record["port"], pid=record["pid"])
+        stopped = recorded_emulator(state, progress)
+        if stopped:
             stopped.stop()
-            if stopped.alive():
-                leaks.append(f"emulator pid {record['pid']} still running")
+            if stopped.ours():
+                leaks.append(f"emulator pid {stopped.pid} still running")
         leaks += [f"namespace {n}" for n in lab_namespaces(lab.name)]
         state.remove()
         progress(

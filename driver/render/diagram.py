@@ -14,6 +14,7 @@ import graphviz
 
 from driver.errors import VpnlabError
 from driver.lab.model import Lab
+from driver.paths import shareable
 
 AWS_ORANGE, ONPREM_BLUE, UP, DOWN, UNKNOWN = "#ff9900", "#2f6db5", "#2e7d32", "#c62828", "#777777"
 
@@ -163,4 +164,5 @@ def render(lab: Lab, output: Path, tunnels: list[TunnelState] | None = None) -> 
     except graphviz.ExecutableNotFound:
         raise VpnlabError("Graphviz's dot is not installed: run `make setup`") from None
     output.write_bytes(data)
+    shareable(output)
     return output

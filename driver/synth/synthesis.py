@@ -12,7 +12,7 @@ from pathlib import Path
 from driver.errors import VpnlabError
 from driver.lab.loader import load_lab
 from driver.lab.model import Lab
-from driver.paths import PROJECT, SYNTH_ROOT
+from driver.paths import PROJECT, SYNTH_ROOT, shareable
 from driver.synth.terraform import Terraform
 
 
@@ -34,25 +34,60 @@ def stack_dir(lab: Lab, outdir: Path = SYNTH_ROOT) -> Path:
     return outdir / "stacks" / lab.name
 
 
+# Marks a directory as vpnlab's HCL output and lists what vpnlab wrote there,
+# so a later export replaces exactly those files and nothing of the user's.
+OUTPUT_MARKER = ".vpnlab-hcl-output"
+
+
+def claim_output_dir(target: Path) -> list[Path]:
+    """The files a new export may replace in ``target`` (which may not exist yet);
+    refuse a directory that holds anything vpnlab did not write there."""
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise VpnlabError(
+            f"{target} is not a directory: choose an absent or empty directory for -o"
+        )
+    if not target.exists() or not any(target.iterdir()):
+        return []
+    marker = target / OUTPUT_MARKER
+    if not marker.is_file():
+        raise VpnlabError(
+            f"{target} is not empty and is not vpnlab's HCL output (no {OUTPUT_MARKER}): "
+            "nothing was written. Choose an absent or empty directory for -o, or remove "
+            "this one yourself if you mean to replace it"
+        )
+    return [target / line for line in marker.read_text().splitlines() if line.strip()]
+
+
 def export_hcl(lab_path: Path, target: Path) -> Path:
     """Write formatted HCL plus the templates it references into ``target``.
 
     cdktf keeps templates under content-hash directories (assets/<id>/<hash>/);
     a team maintaining the HCL by hand wants templates/<name>, referenced from
-    the module's own directory.
+    the module's own directory. ``target`` must be absent, empty or an earlier
+    export (``claim_output_dir``): only vpnlab's own files are replaced.
     """
+    previous = claim_output_dir(target)
     with tempfile.TemporaryDirectory(prefix="vpnlab-hcl-") as tmp:
         stack = synth(lab_path, Path(tmp), hcl=True)
         main_tf = (stack / "cdk.tf").read_text()
-        if target.exists():
-            shutil.rmtree(target)
-        (target / "templates").mkdir(parents=True)
+        for old in previous:
+            if old.resolve().is_relative_to(target.resolve()) and old.is_file():
+                old.unlink()
+        (target / "templates").mkdir(parents=True, exist_ok=True)
+        written = ["main.tf"]
         for asset in sorted((stack / "assets").glob("*/*/*")):
             shutil.copy(asset, target / "templates" / asset.name)
+            written.append(f"templates/{asset.name}")
             old = f'"{asset.relative_to(stack)}"'
             main_tf = main_tf.replace(old, f'"${{path.module}}/templates/{asset.name}"')
         (target / "main.tf").write_text(main_tf)
-    Terraform(target).fmt()
+        (target / OUTPUT_MARKER).write_text("\n".join(written) + "\n")
+    Terraform(target).fmt("main.tf")  # the user's own .tf files stay as they are
+    for name in written:  # a hand-off: readable by the team, unlike vpnlab's own state
+        shareable(target / name)
+    shareable(target / "templates")
+    if not previous:
+        target.chmod(0o755)
     return target
 
 

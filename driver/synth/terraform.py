@@ -161,9 +161,9 @@ class Terraform:
         proc = self.run("output", "-json")
         return {name: o["value"] for name, o in json.loads(proc.stdout).items()}
 
-    def fmt(self) -> None:
-        """Format every file in place (fails on syntax errors)."""
-        self.run("fmt", "-recursive", "-no-color")
+    def fmt(self, *files: str) -> None:
+        """Format ``files`` (default: every file) in place; fails on syntax errors."""
+        self.run("fmt", "-no-color", *(files or ("-recursive",)))
 
     def is_formatted(self) -> bool:
         return self.run("fmt", "-recursive", "-check", "-no-color", check=False).returncode == 0

@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 
 from driver.aws.ssm import Ssm
 from driver.aws.target import AwsTarget
+from driver.aws_api.leaks import leftovers
 from driver.aws_api.waiting import wait_until
 from driver.checks import remote_commands
 from driver.errors import VpnlabError
@@ -235,3 +236,49 @@ def test_verify_over_ssm_telemetry_and_reachability_analyzer(account, tmp_path):
         local_target.stop_dataplane(lab, state)
         left = target.destroy(force_cleanup=True)
     assert left == []
+
+
+def test_force_cleanup_deletes_by_the_lab_tag_never_by_a_name_prefix(account, tmp_path):
+    """A role named like the lab but without its tag (someone's production role) is
+    listed by neither the leak check nor --force-cleanup, and survives it."""
+    iam = boto3.client("iam", endpoint_url=account.url, region_name="ap-northeast-1")
+    trust = '{"Version":"2012-10-17","Statement":[]}'
+    tag = [{"Key": "vpnlab:lab", "Value": "owned"}]
+    iam.create_role(RoleName="owned-vpn-server", AssumeRolePolicyDocument=trust, Tags=tag)
+    iam.create_instance_profile(InstanceProfileName="owned-vpn-server", Tags=tag)
+    iam.create_role(RoleName="owned-payments-prod-admin", AssumeRolePolicyDocument=trust)
+    iam.create_instance_profile(InstanceProfileName="owned-payments-prod-admin")
+    try:
+        _, lab = lab_file(tmp_path, "owned")
+        said: list[str] = []
+        target = AwsTarget(lab, progress=said.append)
+        assert sorted(leftovers(target.session, "owned", account.url)) == [
+            "IAM instance profile owned-vpn-server",
+            "IAM role owned-vpn-server",
+        ]
+        assert target.destroy(force_cleanup=True) == []
+        names = {r["RoleName"] for r in iam.list_roles()["Roles"]}
+        assert "owned-payments-prod-admin" in names and "owned-vpn-server" not in names
+        profiles = {
+            p["InstanceProfileName"] for p in iam.list_instance_profiles()["InstanceProfiles"]
+        }
+        assert "owned-payments-prod-admin" in profiles and "owned-vpn-server" not in profiles
+        skipped = [line for line in said if "left alone" in line]
+        assert any("IAM role owned-payments-prod-admin" in line for line in skipped)
+        assert any("IAM instance profile owned-payments-prod-admin" in line for line in skipped)
+    finally:
+        iam.delete_instance_profile(InstanceProfileName="owned-payments-prod-admin")
+        iam.delete_role(RoleName="owned-payments-prod-admin")
+
+
+def test_a_declined_apply_leaves_no_plan_file(account, tmp_path, monkeypatch):
+    """The plan holds the keys: declining the pre-flight deletes it."""
+    path, lab = lab_file(tmp_path, "declined")
+    target = AwsTarget(lab, progress=lambda m: None)
+    monkeypatch.setattr("driver.aws.target._confirm", lambda: False)
+    with pytest.raises(VpnlabError, match="not confirmed: nothing was created"):
+        target.apply(path, yes=False)
+    workdir = target.workdir / "terraform"
+    assert not (workdir / "vpnlab.tfplan").exists()
+    assert not (workdir / "terraform.tfstate").exists()
+    target.state.remove()

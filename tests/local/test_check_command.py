@@ -211,3 +211,28 @@ def test_blocked_ike_ports_are_named(monkeypatch, port, cause):
     details = failed(report)
     assert cause in details["vgw: tunnel Tunnel1"] and cause in details["vgw: tunnel Tunnel2"]
     assert_clean(report, lab.name)
+
+
+def test_labs_whose_names_are_prefixes_run_side_by_side_and_clean_up_apart(tmp_path):
+    """'pfx' must not own 'pfx-two''s namespaces or daemons (the shipped labs seed,
+    seed-swanctl, seed-firewall are such prefixes of each other)."""
+    from driver.local.check_command import workdir
+    from driver.local.dataplane.network import cleanup
+    from driver.local.node_access import ViciSession, vici_socket
+
+    short = parse_lab(lab_with(("name", "pfx")))
+    long = parse_lab(lab_with(("name", "pfx-two")))
+    try:
+        for lab in (short, long):
+            assert run_check(lab, keep=True).passed
+        assert len(existing("pfx")) == 6 and len(existing("pfx-two")) == 6
+        removed = cleanup("pfx", workdir(short))
+        assert len([r for r in removed if r.startswith("namespace")]) == 6
+        assert existing("pfx") == [] and len(existing("pfx-two")) == 6
+        with ViciSession(vici_socket(workdir(long), "vgw"), timeout=2) as vgw:
+            assert vgw.version()["daemon"] == b"charon"  # the other lab's VGW still answers
+        removed = cleanup("pfx-two", workdir(long))
+        assert existing("pfx-two") == []
+    finally:
+        for lab in (short, long):
+            cleanup(lab.name, workdir(lab))

@@ -1,6 +1,7 @@
 """``make apply / verify / destroy`` on the local target: Terraform really applies to
 the embedded emulator and strongSwan really negotiates (root)."""
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -118,3 +119,32 @@ def test_apply_killed_half_way_then_destroy_leaves_nothing(tmp_path):
     # Whatever the killed apply created but never saved in state was named, then removed.
     orphans = [line for line in said if line.startswith("not in Terraform's state")]
     assert not orphans or "removed with the emulator" in orphans[0]
+
+
+def test_a_stale_emulator_record_never_signals_the_process_that_now_has_its_pid():
+    """After a reboot or PID reuse the recorded PID belongs to someone else: destroy
+    reports the stale record and drops it, and that process lives on."""
+    from driver.local.emulator.process import SERVER_MODULE
+    from driver.processes import ProcessIdentity
+
+    state = LabState("stalepid")
+    bystander = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        real = ProcessIdentity.of(bystander.pid, SERVER_MODULE)
+        for record in (
+            {"pid": bystander.pid, "port": 1},  # a record without an identity
+            {"port": 1, **real.record(), "started": real.started + 1},  # another start
+            {"port": 1, **real.record()},  # the same start, but not the emulator's command
+        ):
+            state.write("emulator.json", record)
+            said: list[str] = []
+            lab = load_lab(PROJECT / "labs" / "seed.yml")
+            leaks = local_target.destroy(dataclasses.replace(lab, name="stalepid"), said.append)
+            assert bystander.poll() is None, "destroy signalled an unrelated process"
+            assert leaks == []
+            assert any("stale record" in line for line in said)
+            assert state.read("emulator.json") is None
+    finally:
+        bystander.kill()
+        bystander.wait()
+        state.remove()

@@ -347,7 +347,11 @@ def test_json_passes_terraform_init_and_validate(terraform_copy):
 def test_hcl_is_formatted_and_valid_on_its_own(hcl_dir):
     from driver.synth.terraform import Terraform
 
-    assert sorted(p.name for p in hcl_dir.iterdir()) == ["main.tf", "templates"]
+    assert sorted(p.name for p in hcl_dir.iterdir()) == [
+        ".vpnlab-hcl-output",
+        "main.tf",
+        "templates",
+    ]
     assert sorted(p.name for p in (hcl_dir / "templates").iterdir()) == [
         "aws-test-host.yaml.tftpl",
         "onprem-test-host.yaml.tftpl",
@@ -406,3 +410,37 @@ def test_the_emulator_override_covers_every_service_the_stack_calls(synth_json):
     used = {service(t) for t in synth_json["resource"]}
     used |= {service(t) for t in synth_json.get("data", {})} | {"sts"}
     assert used <= set(SERVICES)
+
+
+def test_hcl_refuses_a_directory_that_is_not_its_own_and_changes_nothing(tmp_path):
+    from driver.errors import VpnlabError
+    from driver.synth.synthesis import export_hcl
+
+    foreign = tmp_path / "work"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    with pytest.raises(VpnlabError, match="not empty and is not vpnlab's HCL output"):
+        export_hcl(PROJECT / "labs" / "seed.yml", foreign)
+    assert [p.name for p in foreign.iterdir()] == ["notes.txt"]
+    assert (foreign / "notes.txt").read_text() == "mine"
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    with pytest.raises(VpnlabError, match="is not a directory"):
+        export_hcl(PROJECT / "labs" / "seed.yml", a_file)
+
+
+def test_hcl_into_its_own_output_replaces_only_its_files(hcl_dir):
+    """An earlier export is vpnlab's (its marker lists what it wrote): exporting
+    again replaces those files and leaves a file the team added."""
+    from driver.synth.synthesis import OUTPUT_MARKER, export_hcl
+
+    (hcl_dir / "backend.tf").write_text('terraform {\n      backend "local" {}\n}\n')
+    before = (hcl_dir / "main.tf").read_text()
+    try:
+        export_hcl(PROJECT / "labs" / "seed.yml", hcl_dir)
+        assert (hcl_dir / "backend.tf").read_text() == 'terraform {\n      backend "local" {}\n}\n'
+        assert (hcl_dir / "main.tf").read_text() == before
+        assert "main.tf" in (hcl_dir / OUTPUT_MARKER).read_text().split()
+        assert oct((hcl_dir / "main.tf").stat().st_mode & 0o777) == "0o644"  # a hand-off
+    finally:
+        (hcl_dir / "backend.tf").unlink()

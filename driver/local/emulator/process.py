@@ -22,7 +22,7 @@ from pathlib import Path
 
 from driver.errors import VpnlabError
 from driver.paths import PROJECT
-from driver.processes import process_alive
+from driver.processes import ProcessIdentity, process_alive
 from driver.synth.provider_override import endpoint_provider, write_override
 
 OVERRIDE_FILE = "vpnlab_local_override.tf.json"
@@ -40,10 +40,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SERVER_MODULE = "driver.local.emulator.server"
+
+
 @dataclass
 class Emulator:
     port: int
     pid: int
+    identity: ProcessIdentity | None = None  # None: a record from before identities
+
+    @classmethod
+    def from_record(cls, record: dict) -> Emulator:
+        return cls(record["port"], record["pid"], ProcessIdentity.from_record(record))
+
+    def record(self) -> dict:
+        return {"port": self.port, **(self.identity.record() if self.identity else {})}
 
     @property
     def url(self) -> str:
@@ -62,7 +73,7 @@ class Emulator:
                 [
                     sys.executable,
                     "-m",
-                    "driver.local.emulator.server",
+                    SERVER_MODULE,
                     "-H",
                     "127.0.0.1",
                     "-p",
@@ -73,7 +84,7 @@ class Emulator:
                 env=env,
                 start_new_session=True,
             )
-        emulator = cls(port=port, pid=proc.pid)
+        emulator = cls(port, proc.pid, ProcessIdentity.of(proc.pid, SERVER_MODULE))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
@@ -87,8 +98,12 @@ class Emulator:
     def alive(self) -> bool:
         return process_alive(self.pid)
 
+    def ours(self) -> bool:
+        """Is the recorded PID still the emulator vpnlab started (not a reused PID)?"""
+        return self.identity is not None and self.identity.running()
+
     def answers(self) -> bool:
-        if not self.alive():
+        if not self.ours():
             return False
         try:
             urllib.request.urlopen(f"{self.url}/moto-api/", timeout=2).close()
@@ -97,6 +112,9 @@ class Emulator:
         return True
 
     def stop(self) -> None:
+        """Stop the emulator's process group; never signal a PID that is not it."""
+        if not self.ours():
+            return
         try:
             os.killpg(self.pid, signal.SIGTERM)
         except ProcessLookupError:

@@ -1,0 +1,51 @@
+"""vpnlab's files are private: another local user reads no key, from files or
+process arguments (root: it runs a lab and looks at it as ``nobody``)."""
+
+import re
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from driver.paths import PROJECT, STATE_ROOT
+from tests.conftest import requires_root
+from tests.lab.test_loader import lab_with
+
+pytestmark = [pytest.mark.root, pytest.mark.strongswan, requires_root()]
+
+
+def as_nobody(*command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["runuser", "-u", "nobody", "--", *command], capture_output=True, text=True
+    )
+
+
+def test_a_running_lab_is_unreadable_to_another_local_user(tmp_path):
+    lab_file = tmp_path / "privy.yml"
+    lab_file.write_text(lab_with(("name", "privy")))
+    cli = [sys.executable, "-m", "driver.cli", "check", str(lab_file)]
+    subprocess.run([*cli, "--keep"], cwd=PROJECT, check=True, capture_output=True)
+    try:
+        state = STATE_ROOT / "privy"
+        assert stat.S_IMODE(STATE_ROOT.stat().st_mode) == 0o700
+        files, folders = [], [state]
+        for path in state.rglob("*"):
+            if path.is_symlink() or path.is_socket():
+                continue
+            (folders if path.is_dir() else files).append(path)
+        loose = [
+            f"{p.relative_to(STATE_ROOT)} {oct(stat.S_IMODE(p.stat().st_mode))}"
+            for p in files + folders
+            if stat.S_IMODE(p.stat().st_mode) & 0o077
+        ]
+        assert loose == []
+        vgw_conf = next(p for p in files if p.name == "swanctl.conf" and "vgw" in p.parts)
+        keys = re.findall(r'secret = "?([^"\s]+)', vgw_conf.read_text())
+        assert len(keys) == 2
+        assert as_nobody("cat", str(vgw_conf)).returncode != 0
+        assert as_nobody("ls", str(STATE_ROOT)).returncode != 0
+        arguments = as_nobody("ps", "-eo", "args").stdout
+        assert arguments and not any(key in arguments for key in keys)
+    finally:
+        subprocess.run([*cli, "--cleanup"], cwd=PROJECT, check=True, capture_output=True)
