@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
 import time
 from pathlib import Path
 
-from driver.errors import VpnlabError
+from driver.errors import LabError, VpnlabError
+from driver.interrupts import Interrupted, end_like_ctrl_c
 from driver.paths import DEFAULT_LAB, HCL_ROOT, SYNTH_ROOT
 
 
@@ -180,7 +183,7 @@ def _cgw_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="vpnlab",
         description="Prove an AWS Site-to-Site VPN design before connecting it for real.",
     )
@@ -282,16 +285,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Exit codes (README, "Bad input and what vpnlab says"): 0 passed, 1 failed,
+# 2 refused (bad input, nothing was changed), 128 + N ended by signal N.
+PASSED, FAILED, REFUSED = 0, 1, 2
+
+
+def error_document(exc: BaseException) -> str:
+    """What --json prints when a command is refused or interrupted: one JSON document."""
+    error: dict = {"message": str(exc)}
+    if isinstance(exc, LabError):
+        error = {
+            "message": f"{exc.source}: the lab file has {len(exc.problems)} problem(s)",
+            "source": exc.source,
+            "problems": [dataclasses.asdict(p) for p in exc.problems],
+        }
+    elif isinstance(exc, Interrupted):
+        error = {"message": f"interrupted ({exc.args[0]})", "signal": exc.args[0]}
+    return json.dumps({"passed": False, "error": error}, indent=2)
+
+
+class _Parser(argparse.ArgumentParser):
+    """A usage error is a refusal too: with --json, it is a JSON document."""
+
+    def error(self, message: str):
+        if "--json" in sys.argv[1:]:
+            print(error_document(VpnlabError(f"{self.prog}: {message}")))
+            sys.exit(REFUSED)
+        super().error(message)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    as_json = getattr(args, "json", False)
+    end_like_ctrl_c()
     try:
         return args.handler(args)
     except VpnlabError as exc:
-        print(f"vpnlab: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("vpnlab: interrupted", file=sys.stderr)
-        return 130
+        if as_json:
+            print(error_document(exc))
+        else:
+            print(f"vpnlab: {exc}", file=sys.stderr)
+        return REFUSED
+    except KeyboardInterrupt as exc:
+        interrupted = exc if isinstance(exc, Interrupted) else Interrupted()
+        if as_json:
+            print(error_document(interrupted))
+        print(f"vpnlab: interrupted ({interrupted.args[0]})", file=sys.stderr)
+        return interrupted.exit_code
 
 
 if __name__ == "__main__":

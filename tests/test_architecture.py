@@ -16,8 +16,14 @@ from driver.paths import PROJECT
 MAX_LINES = 400
 
 # What each package may import (besides itself and the shared driver.errors,
-# driver.paths, driver.processes, driver.state): the stages before it.
-SHARED = {"driver.errors", "driver.paths", "driver.processes", "driver.state"}
+# driver.interrupts, driver.paths, driver.processes, driver.state): the stages before it.
+SHARED = {
+    "driver.errors",
+    "driver.interrupts",
+    "driver.paths",
+    "driver.processes",
+    "driver.state",
+}
 ALLOWED = {
     "driver.lab": set(),
     "driver.analysis": {"driver.lab"},

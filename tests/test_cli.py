@@ -49,3 +49,42 @@ def test_apply_refuses_a_lab_that_lint_rejects_before_anything_else():
     assert "[lab-static-routes]" in proc.stderr
     assert "lint found errors: nothing was applied" in proc.stderr
     assert not (PROJECT / ".vpnlab" / "broken").exists()
+
+
+def vpnlab(*argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "driver.cli", *argv],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["check", "labs/none.yml", "--json"], "labs/none.yml: the lab file has 1 problem(s)"),
+        (["verify", "labs/none.yml", "--json"], "labs/none.yml: the lab file has 1 problem(s)"),
+        (
+            ["lint", "labs/seed.yml", "--cgw-config", "/nonexistent/ipsec.conf", "--json"],
+            "cannot read /nonexistent/ipsec.conf",
+        ),
+        (["check", "--json", "--no-such-option"], "unrecognized arguments: --no-such-option"),
+    ],
+)
+def test_json_is_one_document_also_when_a_command_is_refused(argv, message):
+    import json
+
+    answer = vpnlab(*argv)
+    assert answer.returncode == 2, answer.stderr
+    document = json.loads(answer.stdout)
+    assert document["passed"] is False and message in document["error"]["message"]
+
+
+def test_a_refused_lab_lists_its_problems_in_the_json():
+    import json
+
+    problems = json.loads(vpnlab("check", "labs/none.yml", "--json").stdout)["error"]["problems"]
+    assert problems[0]["message"].startswith("cannot read lab file")
+    assert set(problems[0]) == {"path", "message", "hint", "line"}

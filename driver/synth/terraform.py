@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -147,13 +148,17 @@ class Terraform:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         ) as proc:
-            for event in _events(proc.stdout, lines):
-                if (
-                    event.get("type") == "diagnostic"
-                    and event["diagnostic"].get("severity") == "error"
-                ):
-                    diagnostics.append(_format(event["diagnostic"]))
-                on_event(event)
+            try:
+                for event in _events(proc.stdout, lines):
+                    if (
+                        event.get("type") == "diagnostic"
+                        and event["diagnostic"].get("severity") == "error"
+                    ):
+                        diagnostics.append(_format(event["diagnostic"]))
+                    on_event(event)
+            except BaseException:
+                _stop_gracefully(proc)
+                raise
         if proc.returncode != 0:
             raise TerraformError(command, "\n".join(lines), diagnostics)
 
@@ -167,6 +172,19 @@ class Terraform:
 
     def is_formatted(self) -> bool:
         return self.run("fmt", "-recursive", "-check", "-no-color", check=False).returncode == 0
+
+
+def _stop_gracefully(proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Stop Terraform as Ctrl-C in a terminal would: SIGINT, so it finishes the
+    call in flight and saves its state; killed if it does not stop in time."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.communicate(timeout=timeout)  # drained, so it never blocks on a full pipe
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def resource_progress(progress: Callable[[str], None], started: float):

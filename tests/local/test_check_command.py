@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import signal
 import subprocess
 import sys
 import threading
@@ -236,3 +237,43 @@ def test_labs_whose_names_are_prefixes_run_side_by_side_and_clean_up_apart(tmp_p
     finally:
         for lab in (short, long):
             cleanup(lab.name, workdir(lab))
+
+
+@pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_or_sighup_in_the_middle_of_check_leaves_nothing(tmp_path, ending):
+    """As Ctrl-C does: teardown and the leak check run, then vpnlab exits 128 + N."""
+    from driver.aws_api.waiting import Backoff, wait_until
+    from driver.local.check_command import workdir
+    from driver.local.node_access import vici_socket
+
+    lab_file = tmp_path / "ending.yml"
+    lab_file.write_text(lab_with(("name", "ending")))
+    lab = load_lab(lab_file)
+    check = subprocess.Popen(
+        [sys.executable, "-m", "driver.cli", "check", str(lab_file), "--failover"],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        sockets = [vici_socket(workdir(lab), node) for node in ("vgw", "server")]
+        up = wait_until(
+            lambda: (all(s.exists() for s in sockets), "charons starting"),
+            30,
+            "both charons",
+            lambda m: None,
+            Backoff(0.05, 1.0, 0.05),
+        )
+        assert up.done, "the check never started its charons"
+        check.send_signal(ending)
+        said, _ = check.communicate(timeout=60)
+    finally:
+        check.kill()
+        check.wait()
+    assert check.returncode == 128 + ending, said
+    assert f"interrupted ({signal.Signals(ending).name})" in said
+    assert existing("ending") == []
+    assert not workdir(lab).exists()
+    daemons = subprocess.run(["pgrep", "-f", str(workdir(lab))], capture_output=True, text=True)
+    assert daemons.stdout == ""

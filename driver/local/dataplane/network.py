@@ -15,10 +15,10 @@ from __future__ import annotations
 import dataclasses
 import secrets
 import shutil
-import signal
 import time
 from pathlib import Path
 
+from driver import interrupts
 from driver.errors import VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab
@@ -249,7 +249,7 @@ class DataPlane:
 
     def teardown(self) -> None:
         """Stop daemons by PID, delete namespaces and files. Safe to call twice."""
-        with _signals_deferred():
+        with interrupts.deferred():
             for charon in self.charons.values():
                 if charon.pid is not None:
                     self.stopped_pids.append(charon.pid)
@@ -303,24 +303,3 @@ def _strongswan_conf(lab: Lab, options) -> str:
 
     values = ServerValues(topology.DEFAULT_PUBLIC_IP, topology.DEFAULT_TUNNEL_ADDRESSES)
     return strongswan_files(lab, values, options)["/etc/strongswan.conf"]
-
-
-class _signals_deferred:
-    """Let a Ctrl-C during teardown wait until teardown is done, then re-raise it."""
-
-    def __enter__(self):
-        self.received = None
-        try:
-            self.previous = signal.signal(signal.SIGINT, self._defer)
-        except ValueError:  # not the main thread: nothing to defer
-            self.previous = None
-        return self
-
-    def _defer(self, signum, frame):
-        self.received = signum
-
-    def __exit__(self, *exc):
-        if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
-        if self.received is not None:
-            raise KeyboardInterrupt
