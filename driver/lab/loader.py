@@ -99,7 +99,12 @@ class _Builder:
         if line is None:  # point at the closest enclosing key that exists
             parent = path
             while parent and line is None:
-                parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", parent)
+                # "a.b[0]" -> "a.b" -> "a" -> "": a top-level key's parent is the file
+                parent = (
+                    re.sub(r"(\.[^.\[]+|\[\d+\])$", "", parent)
+                    if "." in parent or "[" in parent
+                    else ""
+                )
                 line = self.lines.get(parent)
         self.problems.append(Problem(path, message, hint, line))
 
