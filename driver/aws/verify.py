@@ -157,9 +157,12 @@ def verify(target: Account, timeout: float | None = None) -> Report:
         CheckResult("SSM agents online", outcome.done, outcome.seconds, outcome.status)
     )
     server = ids["server"]
-    setup = _wait_for_setup(ssm, server, server in online, remaining(), progress)
+    setup = _wait_for_setup(ssm, server, server in online, remaining(), progress, timeout)
     report.checks.append(setup)
-    telemetry = wait_for_telemetry(ec2, outputs["vpn_connection_id"], remaining(), progress)
+    # The verdict names the verify's bound, not what was left of it (deterministic).
+    telemetry = wait_for_telemetry(
+        ec2, outputs["vpn_connection_id"], remaining(), progress, bound=timeout
+    )
     report.checks.append(telemetry)
     if not (setup.passed and telemetry.passed) and server in online:
         progress("fetching the VPN server's cloud-init log and SAs over SSM...")
@@ -188,7 +191,7 @@ def verify(target: Account, timeout: float | None = None) -> Report:
 
 
 def _wait_for_setup(
-    ssm: Ssm, server: str, online: bool, timeout: float, progress: Progress
+    ssm: Ssm, server: str, online: bool, timeout: float, progress: Progress, bound: float
 ) -> CheckResult:
     """Until vpnlab-setup on the VPN server has finished (ready or failed)."""
     name = "VPN server user data finished"
@@ -204,7 +207,7 @@ def _wait_for_setup(
     passed = outcome.done and outcome.status.startswith("READY")
     detail = outcome.status.replace("\n", " ")
     if not outcome.done:
-        detail += f" after {timeout:.0f} s"
+        detail += f" after {bound:.0f} s"
     return CheckResult(name, passed, outcome.seconds, detail)
 
 

@@ -21,8 +21,12 @@ def describe(entry: dict) -> str:
     return text + (f" ({entry['StatusMessage']})" if entry.get("StatusMessage") else "")
 
 
-def wait_for_telemetry(ec2, connection_id: str, timeout: float, progress: Progress) -> CheckResult:
-    """Bounded wait until both tunnels are UP."""
+def wait_for_telemetry(
+    ec2, connection_id: str, timeout: float, progress: Progress, bound: float | None = None
+) -> CheckResult:
+    """Bounded wait until both tunnels are UP. ``bound`` is the caller's whole time
+    limit, named in the verdict when the wait runs out (``timeout`` may be less:
+    what is left of it)."""
 
     def both_up() -> tuple[bool, str]:
         found = statuses(ec2, connection_id)
@@ -30,5 +34,5 @@ def wait_for_telemetry(ec2, connection_id: str, timeout: float, progress: Progre
         return len(found) == 2 and all(t["Status"] == "UP" for t in found.values()), text
 
     outcome = wait_until(both_up, timeout, "VgwTelemetry UP", progress)
-    detail = outcome.status + ("" if outcome.done else f" after {timeout:.0f} s")
+    detail = outcome.status + ("" if outcome.done else f" after {bound or timeout:.0f} s")
     return CheckResult("VgwTelemetry: both tunnels UP", outcome.done, outcome.seconds, detail)
