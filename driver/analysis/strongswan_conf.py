@@ -147,7 +147,10 @@ def parse_ipsec_secrets(text: str, source: str = "ipsec.secrets") -> list[Secret
         if ":" not in line:
             raise ConfigSyntaxError(source, number, "expected '[ids] : TYPE secret'")
         ids, rest = line.rsplit(" : ", 1) if " : " in line else line.split(":", 1)
-        parts = shlex.split(rest.strip())
+        try:
+            parts = shlex.split(rest.strip())
+        except ValueError:  # an unclosed quote
+            raise ConfigSyntaxError(source, number, "a quoted secret is not closed") from None
         if len(parts) != 2:
             raise ConfigSyntaxError(source, number, "expected 'PSK \"secret\"' after ':'")
         secrets.append(Secret(ids.split(), parts[0].upper(), parts[1], number))

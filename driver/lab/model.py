@@ -27,14 +27,15 @@ def spec(
     required: bool = False,
     pattern: tuple[str, str] | None = None,
     aws_offers: bool = False,
-    separate: bool = False,
+    exactly: int | None = None,
 ) -> dict:
     """Metadata of one lab-file key (see module docstring).
 
     ``aws_offers`` marks choices that are AWS's list of what it offers, so a
     value outside them is reported as such (not as a typo). ``pattern`` is
-    (regex, what it means in words). ``separate`` keys
-    are built by their own step (tunnels inherit vpn.tunnel_options).
+    (regex, what it means in words). ``exactly`` is a list's one allowed length
+    (a VPN connection's two tunnels). ``required`` on a section: the lab file
+    must have it (its own keys say what in it is required).
     """
     return {
         "doc": doc,
@@ -43,7 +44,7 @@ def spec(
         "required": required,
         "pattern": pattern,
         "aws_offers": aws_offers,
-        "separate": separate,
+        "exactly": exactly,
     }
 
 
@@ -250,7 +251,7 @@ class Vpn:
     )
     tunnels: tuple[Tunnel, ...] = field(
         default=(),
-        metadata=spec("Exactly two tunnels, as AWS creates them.", required=True, separate=True),
+        metadata=spec("Exactly two tunnels, as AWS creates them.", required=True, exactly=2),
     )
 
 
@@ -331,11 +332,14 @@ class Lab:
         default_factory=dict,
         metadata=spec("Tags added to every resource, after Name and before resource tags."),
     )
-    aws: AwsSide = field(default_factory=AwsSide, metadata=spec("The AWS side."))
+    aws: AwsSide = field(default_factory=AwsSide, metadata=spec("The AWS side.", required=True))
     onprem: OnPremSide = field(
-        default_factory=OnPremSide, metadata=spec("The simulated on-premises side.")
+        default_factory=OnPremSide,
+        metadata=spec("The simulated on-premises side.", required=True),
     )
-    vpn: Vpn = field(default_factory=Vpn, metadata=spec("Gateways and the VPN connection."))
+    vpn: Vpn = field(
+        default_factory=Vpn, metadata=spec("Gateways and the VPN connection.", required=True)
+    )
     strongswan: StrongSwan = field(
         default_factory=StrongSwan, metadata=spec("The VPN server's strongSwan.")
     )

@@ -258,3 +258,92 @@ def test_a_refused_psk_is_never_echoed():
 def test_yaml_syntax_errors_are_problems_too():
     with pytest.raises(LabError, match=r"lab.yml:3: not valid YAML: expected ',' or ']'"):
         parse_lab("name: seed\naws: [unclosed\n", "lab.yml")
+
+
+def _alias_bomb() -> str:
+    """Nine levels of ten aliases each: 10^9 values once expanded."""
+    text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in range(1, 9):
+        name, below = chr(97 + level), chr(96 + level)
+        text += f"{name}: &{name} [" + ", ".join([f"*{below}"] * 10) + "]\n"
+    return text + "name: *i\n"
+
+
+def line_of(text: str, start: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith(start))
+
+
+A_SECTION_AS_TEXT = lab_with(("aws", "10.0.0.0/16"))
+TAGS_NOT_STRINGS = lab_with(("tags", {"n": 1}))
+MALFORMED_FILES = [
+    ("empty", "", [(None, "", "the lab file is empty")]),
+    ("only a comment", "# a lab\n", [(None, "", "the lab file is empty")]),
+    ("a list", "- a\n- b\n", [(1, "", "the lab file must be a mapping of keys, not a list")]),
+    ("a scalar", "seed\n", [(1, "", "the lab file must be a mapping of keys, not a str")]),
+    (
+        "only a name: the required sections are named, all of them",
+        "name: x\n",
+        [(1, "aws", "missing"), (1, "onprem", "missing"), (1, "vpn", "missing")],
+    ),
+    (
+        "a key written twice",
+        SEED.read_text() + "name: other\n",
+        [
+            (
+                SEED.read_text().count("\n") + 1,
+                "",
+                'key "name" is written twice in one mapping (the mapping that starts at '
+                f"line {line_of(SEED.read_text(), 'name:')})",
+            )
+        ],
+    ),
+    (
+        "aliases that expand past the bound",
+        _alias_bomb(),
+        [(4, "d", "the document expands past 10000 values (aliases that repeat each other?)")],
+    ),
+    (
+        "a section that is a string",
+        A_SECTION_AS_TEXT,
+        [(line_of(A_SECTION_AS_TEXT, "aws:"), "aws", "must be a mapping, not str")],
+    ),
+    (
+        "tags that are not strings",
+        lab_with(("tags", {"n": 1})),
+        [(3, "tags", "must be a mapping of strings to strings")],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "text,expected", [c[1:] for c in MALFORMED_FILES], ids=[c[0] for c in MALFORMED_FILES]
+)
+def test_malformed_lab_files_get_exact_problems(text, expected):
+    with pytest.raises(LabError) as caught:
+        parse_lab(text, "lab.yml")
+    assert [(p.line, p.path, p.message) for p in caught.value.problems] == expected
+
+
+def test_bytes_and_paths_that_are_no_lab_file(tmp_path):
+    from driver.lab.loader import load_lab
+
+    latin1 = tmp_path / "latin1.yml"
+    latin1.write_bytes(b"name: seed\nregion: caf\xe9\n")
+    cases = [
+        (latin1, [(2, "", "not UTF-8 text (byte 0xe9)")]),
+        (tmp_path, [(None, "", "is a directory, not a lab file")]),
+        (tmp_path / "absent.yml", [(None, "", "cannot read lab file: No such file or directory")]),
+    ]
+    for path, expected in cases:
+        with pytest.raises(LabError) as caught:
+            load_lab(path)
+        assert [(p.line, p.path, p.message) for p in caught.value.problems] == expected
+
+
+def test_a_misspelt_key_gets_the_key_it_meant():
+    text = lab_with(("vpn.tunel_options", {}), ("aws.route_propogation", True))
+    with pytest.raises(LabError) as caught:
+        parse_lab(text, "lab.yml")
+    hints = {p.path: p.hint for p in caught.value.problems}
+    assert hints["vpn.tunel_options"] == "did you mean 'tunnel_options'?"
+    assert hints["aws.route_propogation"] == "did you mean 'route_propagation'?"

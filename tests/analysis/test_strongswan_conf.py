@@ -1,0 +1,82 @@
+"""strongSwan's configuration files, mutated the way hand edits break them: the
+parsers and lint end in a result or ConfigSyntaxError within 2 s, never a
+traceback or a hang."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from driver.analysis.cgw_rules import lint_config
+from driver.analysis.strongswan_conf import (
+    ConfigSyntaxError,
+    effective_conns,
+    parse_ipsec_conf,
+    parse_ipsec_secrets,
+    parse_swanctl,
+)
+from driver.lab.loader import load_lab
+from driver.paths import PROJECT
+from tests.conftest import SEED
+from tests.input_bounds import mutations, within
+
+VENDOR = PROJECT / "tests" / "fixtures" / "seed-vendor"
+SWANCTL = PROJECT / "tests" / "golden" / "seed-swanctl" / "etc" / "swanctl"
+FIXTURES = {
+    "ipsec.conf": (VENDOR / "ipsec.conf").read_text(),
+    "ipsec.secrets": (VENDOR / "ipsec.secrets").read_text(),
+    "swanctl.conf": (SWANCTL / "swanctl.conf").read_text()
+    + (SWANCTL / "conf.d" / "vpnlab-secrets.conf").read_text(),
+}
+MANY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def parses_or_refuses(name: str, text: str) -> None:
+    with within():
+        try:
+            if name == "ipsec.conf":
+                effective_conns(parse_ipsec_conf(text, name))
+            elif name == "ipsec.secrets":
+                parse_ipsec_secrets(text, name)
+            else:
+                parse_swanctl(text, name)
+        except ConfigSyntaxError as exc:
+            assert exc.line is None or exc.line >= 1
+
+
+@pytest.mark.parametrize("name", list(FIXTURES))
+def test_the_fixtures_parse(name):
+    parses_or_refuses(name, FIXTURES[name])
+
+
+@MANY
+@given(mutations(FIXTURES["ipsec.conf"]))
+def test_ipsec_conf_edited_by_hand(text):
+    parses_or_refuses("ipsec.conf", text)
+
+
+@MANY
+@given(mutations(FIXTURES["ipsec.secrets"]))
+def test_ipsec_secrets_edited_by_hand(text):
+    parses_or_refuses("ipsec.secrets", text)
+
+
+@MANY
+@given(mutations(FIXTURES["swanctl.conf"]))
+def test_swanctl_conf_edited_by_hand(text):
+    parses_or_refuses("swanctl.conf", text)
+
+
+LAB = load_lab(SEED)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutations(FIXTURES["ipsec.conf"]), mutations(FIXTURES["swanctl.conf"]))
+def test_lint_judges_any_mutated_configuration(tmp_path_factory, ipsec_conf, swanctl_conf):
+    folder = tmp_path_factory.mktemp("cgw")
+    secrets = folder / "ipsec.secrets"
+    secrets.write_text(FIXTURES["ipsec.secrets"])
+    for name, text in (("ipsec.conf", ipsec_conf), ("swanctl.conf", swanctl_conf)):
+        config = folder / name
+        config.write_text(text)
+        with within():
+            findings = lint_config(LAB, config, secrets if name == "ipsec.conf" else None)
+        assert all(f.rule and f.message for f in findings)
