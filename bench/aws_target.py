@@ -31,9 +31,7 @@ def main() -> int:
     emulator = Emulator.start(Path(tempfile.mkdtemp()) / "emulator.log")
     os.environ.update(
         VPNLAB_AWS_ENDPOINT_URL=emulator.url,
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_EC2_METADATA_DISABLED="true",
+        **emulator.environment(),
     )
     target, state = AwsTarget(lab, progress=lambda m: None), LabState(lab.name)
     seconds: dict[str, float] = {}
@@ -42,7 +40,7 @@ def main() -> int:
         target.apply(path, yes=True)
         seconds["apply"] = time.perf_counter() - started
         started = time.perf_counter()
-        local_target.build_dataplane(lab, state, emulator.url, target.terraform().outputs())
+        local_target.build_dataplane(lab, state, emulator, target.terraform().outputs())
         seconds["boot (data plane)"] = time.perf_counter() - started
         started = time.perf_counter()
         report = target.verify(timeout=60)

@@ -23,8 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import boto3
-
 from driver.aws_api.leaks import leftovers
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT
@@ -37,7 +35,7 @@ from driver.local.check_command import SERVER_RETRANSMITS
 from driver.local.dataplane import cgw, kernel
 from driver.local.dataplane.network import DataPlane, cleanup
 from driver.local.dataplane_runner import DataPlaneRunner
-from driver.local.emulator.process import FAKE_CREDENTIALS, Emulator, write_provider_override
+from driver.local.emulator.process import Emulator, write_provider_override
 from driver.local.node_access import lab_namespaces
 from driver.render.cloud_init import CharonOptions
 from driver.state import LabState
@@ -63,19 +61,19 @@ class Phases:
             self.seconds[name] = round(time.monotonic() - started, 2)
 
 
-def _session(lab: Lab) -> boto3.Session:
-    return boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=lab.region
+def _clients(lab: Lab, emulator: Emulator):
+    session = emulator.session(lab.region)
+    return (
+        session.client("ec2", endpoint_url=emulator.url),
+        session.client("ssm", endpoint_url=emulator.url),
     )
 
 
-def _clients(lab: Lab, url: str):
-    session = _session(lab)
-    return session.client("ec2", endpoint_url=url), session.client("ssm", endpoint_url=url)
-
-
 def terraform_of(lab: Lab, state: LabState) -> Terraform:
-    return Terraform(state.terraform_dir, env={**FAKE_CREDENTIALS, **key_variables(lab)})
+    """Terraform in the lab's directory, with the recorded emulator's key (if any)."""
+    emulator = recorded_emulator(state, progress=lambda message: None)
+    credentials = emulator.environment() if emulator else {}
+    return Terraform(state.terraform_dir, env={**credentials, **key_variables(lab)})
 
 
 def recorded_emulator(state: LabState, progress: Progress = print) -> Emulator | None:
@@ -110,7 +108,7 @@ def _ready_emulator(lab: Lab, state: LabState, progress: Progress) -> Emulator:
         emulator = Emulator.start(state.logs / "emulator.log")
         state.write("emulator.json", emulator.record())
         progress(f"AWS emulator on {emulator.url} (pid {emulator.pid})")
-    session = _session(lab)
+    session = emulator.session(lab.region)
     session.client("ssm", endpoint_url=emulator.url).get_parameter(Name=AL2023_PARAMETER)
     session.client("iam", endpoint_url=emulator.url).list_policies(MaxItems=1)
     return emulator
@@ -132,14 +130,14 @@ def apply(lab_path: Path, lab: Lab, progress: Progress = print) -> Phases:
         progress(f"synthesized {lab_path} ({phases.seconds['synth']:.1f} s)")
         copy_stack(stack, state.terraform_dir)
         emulator = emulator_ready.result()
-        write_provider_override(state.terraform_dir, emulator.url)
+        write_provider_override(state.terraform_dir, emulator)
         tf = terraform_of(lab, state)
         phases.run("init", tf.init)
         progress(f"terraform apply against the emulator ({state.terraform_dir})")
         on_event = resource_progress(progress, started)
         phases.run("apply", lambda: tf.stream("apply", "-auto-approve", on_event=on_event))
         outputs = tf.outputs()
-        phases.run("dataplane", lambda: build_dataplane(lab, state, emulator.url, outputs))
+        phases.run("dataplane", lambda: build_dataplane(lab, state, emulator, outputs))
         progress(
             f"data plane up: {lab.name}'s VGW and VPN server charons "
             f"({phases.seconds['dataplane']:.1f} s); applied in "
@@ -187,9 +185,9 @@ def _tunnel_from_api(o: dict) -> Tunnel:
     )
 
 
-def build_dataplane(lab: Lab, state: LabState, url: str, outputs: dict) -> DataPlane:
+def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict) -> DataPlane:
     """The data plane from what was applied (see module docstring); replaces a running one."""
-    ec2, ssm = _clients(lab, url)
+    ec2, ssm = _clients(lab, emulator)
     connection = ec2.describe_vpn_connections(VpnConnectionIds=[outputs["vpn_connection_id"]])[
         "VpnConnections"
     ][0]
@@ -272,7 +270,7 @@ def verify(lab: Lab, progress: Progress = print, timeout: float | None = None) -
         customer_gateway="the VPN server instance's user data",
         esp=kernel.probe().describe(),
     )
-    ec2, _ = _clients(lab, emulator.url)
+    ec2, _ = _clients(lab, emulator)
     outputs = terraform_of(lab, state).outputs()
     report.checks.append(
         wait_for_telemetry(
@@ -329,7 +327,7 @@ def destroy(lab: Lab, progress: Progress = print) -> list[str]:
         elif not emulator:
             progress("no emulator running: the lab's emulated resources are already gone")
         if emulator:
-            orphans = tagged_leftovers(lab, emulator.url)
+            orphans = tagged_leftovers(lab, emulator)
             if orphans:
                 progress(
                     f"not in Terraform's state (an interrupted apply made them), removed "
@@ -350,5 +348,5 @@ def destroy(lab: Lab, progress: Progress = print) -> list[str]:
     return leaks
 
 
-def tagged_leftovers(lab: Lab, url: str) -> list[str]:
-    return leftovers(_session(lab), lab.name, url)
+def tagged_leftovers(lab: Lab, emulator: Emulator) -> list[str]:
+    return leftovers(emulator.session(lab.region), lab.name, emulator.url)

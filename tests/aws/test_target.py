@@ -27,12 +27,8 @@ pytestmark = pytest.mark.terraform
 def account(emulator, monkeypatch):
     """The emulator as 'the account': every AWS call of the AWS target goes there."""
     monkeypatch.setenv("VPNLAB_AWS_ENDPOINT_URL", emulator.url)
-    for key, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }.items():
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    for key, value in emulator.environment().items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AUTO_APPROVE", raising=False)
     return emulator
@@ -167,7 +163,7 @@ def test_verify_over_ssm_telemetry_and_reachability_analyzer(account, tmp_path):
         assert [c.passed for c in reachability] == [True, True]
 
         # The instances boot: the lab's data plane stands in for them.
-        local_target.build_dataplane(lab, state, account.url, outputs)
+        local_target.build_dataplane(lab, state, account, outputs)
         said.clear()
         report = target.verify(timeout=60)
         assert report.passed, [(c.name, c.detail) for c in report.checks if not c.passed]
@@ -207,7 +203,7 @@ def test_verify_over_ssm_telemetry_and_reachability_analyzer(account, tmp_path):
         wrong = "typed.by_hand_wrong"
         for name in outputs["psk_parameter_names"]:
             ssm.put_parameter(Name=name, Value=wrong, Type="SecureString", Overwrite=True)
-        local_target.build_dataplane(lab, state, account.url, outputs)
+        local_target.build_dataplane(lab, state, account, outputs)
         said.clear()
         report = target.verify(timeout=4)
         checks = {c.name: c for c in report.checks}

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 
-import boto3
 import pytest
 
 from driver.lab.loader import load_lab
@@ -60,13 +59,7 @@ def test_full_cycle_second_plan_clean_wrong_key_named_then_nothing_left(tmp_path
 
         # The key the VPN server reads from SSM is not AWS's: verify names it.
         emulator = local_target.running_emulator(state)
-        ssm = boto3.client(
-            "ssm",
-            endpoint_url=emulator.url,
-            region_name=lab.region,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        ssm = emulator.session(lab.region).client("ssm", endpoint_url=emulator.url)
         ssm.put_parameter(
             Name=f"/vpnlab/{lab.name}/tunnel1/psk",
             Value="typed.by_hand_wrong",
@@ -74,7 +67,7 @@ def test_full_cycle_second_plan_clean_wrong_key_named_then_nothing_left(tmp_path
             Overwrite=True,
         )
         outputs = local_target.terraform_of(lab, state).outputs()
-        local_target.build_dataplane(lab, state, emulator.url, outputs)
+        local_target.build_dataplane(lab, state, emulator, outputs)
         report = local_target.verify(lab, progress=lambda m: None)
         assert not report.passed
         details = {c.name: c.detail for c in report.checks}

@@ -368,12 +368,12 @@ def test_hcl_is_formatted_and_valid_on_its_own(hcl_dir):
 
 
 @pytest.mark.terraform
-def test_plan_with_fake_credentials_against_the_emulator(terraform_copy, emulator):
-    from driver.local.emulator.process import FAKE_CREDENTIALS, write_provider_override
+def test_plan_with_the_emulators_own_key(terraform_copy, emulator):
+    from driver.local.emulator.process import write_provider_override
     from driver.synth.terraform import Terraform
 
-    write_provider_override(terraform_copy, emulator.url)
-    tf = Terraform(terraform_copy, env=FAKE_CREDENTIALS)
+    write_provider_override(terraform_copy, emulator)
+    tf = Terraform(terraform_copy, env=emulator.environment())
     tf.init()
     assert tf.plan("-refresh=false") == 2  # 2: a plan with changes
 

@@ -4,11 +4,13 @@ over the emulator's own state (driver/local/emulator/reachability_answers.py).""
 
 from __future__ import annotations
 
+import os
 import secrets
 
 from moto.core.responses import ActionResult
 from moto.ec2.responses import EC2Response
 
+from driver.local.emulator import auth
 from driver.local.emulator.common import now
 
 _paths: dict[str, dict] = {}
@@ -71,8 +73,8 @@ def _own_ec2(self):
         "ec2",
         endpoint_url=f"http://{self.headers['Host']}",
         region_name=self.region,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
+        aws_access_key_id=os.environ[auth.ACCESS_KEY_ENV],
+        aws_secret_access_key=os.environ[auth.SECRET_KEY_ENV],
     )
 
 

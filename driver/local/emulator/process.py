@@ -17,21 +17,18 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import boto3
+
 from driver.errors import VpnlabError
+from driver.local.emulator import auth
 from driver.paths import PROJECT
 from driver.processes import ProcessIdentity, process_alive
 from driver.synth.provider_override import endpoint_provider, write_override
 
 OVERRIDE_FILE = "vpnlab_local_override.tf.json"
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
 
 
 def free_port() -> int:
@@ -48,13 +45,32 @@ class Emulator:
     port: int
     pid: int
     identity: ProcessIdentity | None = None  # None: a record from before identities
+    credentials: dict[str, str] = field(default_factory=dict, repr=False)  # auth.py
 
     @classmethod
     def from_record(cls, record: dict) -> Emulator:
-        return cls(record["port"], record["pid"], ProcessIdentity.from_record(record))
+        return cls(
+            record["port"],
+            record["pid"],
+            ProcessIdentity.from_record(record),
+            record.get("credentials", {}),
+        )
 
     def record(self) -> dict:
-        return {"port": self.port, **(self.identity.record() if self.identity else {})}
+        """For the lab's state (0600: it holds the emulator's key)."""
+        identity = self.identity.record() if self.identity else {}
+        return {"port": self.port, **identity, "credentials": self.credentials}
+
+    def environment(self) -> dict[str, str]:
+        """What Terraform and boto3 need to talk to this emulator, and nothing else."""
+        return {**self.credentials, "AWS_EC2_METADATA_DISABLED": "true"}
+
+    def session(self, region: str) -> boto3.Session:
+        return boto3.Session(
+            aws_access_key_id=self.credentials.get("AWS_ACCESS_KEY_ID"),
+            aws_secret_access_key=self.credentials.get("AWS_SECRET_ACCESS_KEY"),
+            region_name=region,
+        )
 
     @property
     def url(self) -> str:
@@ -63,8 +79,11 @@ class Emulator:
     @classmethod
     def start(cls, log: Path, timeout: float = 30.0) -> Emulator:
         port = free_port()
+        credentials = auth.new_credentials()
         env = {
             **os.environ,
+            auth.ACCESS_KEY_ENV: credentials["AWS_ACCESS_KEY_ID"],
+            auth.SECRET_KEY_ENV: credentials["AWS_SECRET_ACCESS_KEY"],
             "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
             "PYTHONPATH": str(PROJECT),
         }
@@ -84,7 +103,7 @@ class Emulator:
                 env=env,
                 start_new_session=True,
             )
-        emulator = cls(port, proc.pid, ProcessIdentity.of(proc.pid, SERVER_MODULE))
+        emulator = cls(port, proc.pid, ProcessIdentity.of(proc.pid, SERVER_MODULE), credentials)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
@@ -106,7 +125,7 @@ class Emulator:
         if not self.ours():
             return False
         try:
-            urllib.request.urlopen(f"{self.url}/moto-api/", timeout=2).close()
+            urllib.request.urlopen(f"{self.url}{auth.HEALTH_PATH}", timeout=2).close()
         except OSError:
             return False
         return True
@@ -129,8 +148,10 @@ class Emulator:
         os.killpg(self.pid, signal.SIGKILL)
 
 
-def write_provider_override(workdir: Path, url: str) -> Path:
-    """The local target's override: the provider at the emulator, with the
-    emulator's fake keys."""
-    keys = (FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"], FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
-    return write_override(workdir / OVERRIDE_FILE, endpoint_provider(url, keys))
+def write_provider_override(workdir: Path, emulator: Emulator) -> Path:
+    """The local target's override: the provider at the emulator, with its key."""
+    keys = (
+        emulator.credentials["AWS_ACCESS_KEY_ID"],
+        emulator.credentials["AWS_SECRET_ACCESS_KEY"],
+    )
+    return write_override(workdir / OVERRIDE_FILE, endpoint_provider(emulator.url, keys))

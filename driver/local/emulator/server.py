@@ -6,7 +6,8 @@ extensions (what a VPN lab needs that moto does not do), one module per AWS API:
 * addresses.py — Elastic IPs, private addresses, root volume sizes;
 * network_insights.py — Reachability Analyzer's paths and analyses;
 * ssm_commands.py — SSM Run Command in the lab's namespaces;
-* replay.py — an SDK retry of a call that landed gets that call's answer.
+* replay.py — an SDK retry of a call that landed gets that call's answer;
+* auth.py — only requests signed with the lab's own key are served.
 
 Run as ``python -m driver.local.emulator.server`` (started by process.py),
 they patch moto's models and responses before its server starts. The
@@ -22,6 +23,7 @@ import sys
 
 from driver.local.emulator import (
     addresses,
+    auth,
     network_insights,
     replay,
     route_propagation,
@@ -33,6 +35,7 @@ EXTENSIONS = (ssm_commands, vpn_connections, route_propagation, network_insights
 
 
 def install() -> None:
+    auth.install()
     for extension in EXTENSIONS:
         extension.install()
 
@@ -44,11 +47,12 @@ def main(argv: list[str]) -> None:
 
     dispatcher = moto.server.DomainDispatcherApplication
 
-    class ReplayingDispatcher(dispatcher):
+    class GuardedDispatcher(dispatcher):
         def __call__(self, environ, start_response):
-            return replay.replaying(super().__call__)(environ, start_response)
+            app = auth.guarded(replay.replaying(super().__call__))
+            return app(environ, start_response)
 
-    moto.server.DomainDispatcherApplication = ReplayingDispatcher
+    moto.server.DomainDispatcherApplication = GuardedDispatcher
     moto.server.main(argv)
 
 

@@ -1,18 +1,11 @@
 """The running emulator and a VPC with both gateways, shared by its tests."""
 
-import boto3
 import pytest
 
 
 @pytest.fixture(scope="package")
 def ec2(emulator):
-    return boto3.client(
-        "ec2",
-        region_name="ap-northeast-1",
-        endpoint_url=emulator.url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return emulator.session("ap-northeast-1").client("ec2", endpoint_url=emulator.url)
 
 
 @pytest.fixture(scope="package")

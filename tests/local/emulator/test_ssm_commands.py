@@ -1,6 +1,5 @@
 """SSM Run Command in the lab's namespaces (driver/local/emulator/ssm_commands.py)."""
 
-import boto3
 import pytest
 
 from driver.checks import remote_commands
@@ -9,13 +8,7 @@ from driver.checks import remote_commands
 def test_ssm_run_command_runs_only_vpnlabs_commands_on_managed_instances(emulator, ec2, gateways):
     """The commands really run in the lab's namespaces (tests/aws/test_target.py);
     here: what is refused, and that no agent is online without a data plane."""
-    ssm = boto3.client(
-        "ssm",
-        region_name="ap-northeast-1",
-        endpoint_url=emulator.url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    ssm = emulator.session("ap-northeast-1").client("ssm", endpoint_url=emulator.url)
     subnet = ec2.create_subnet(VpcId=gateways["vpc"], CidrBlock="10.9.3.0/24")["Subnet"]
     instance = ec2.run_instances(
         ImageId=ec2.describe_images()["Images"][0]["ImageId"],
