@@ -123,7 +123,8 @@ class Charon:
     def _make_var(self) -> None:
         for sub in ("lib", "log", "tmp"):
             (self.var_dir / sub).mkdir(parents=True, exist_ok=True)
-        (self.var_dir / "tmp").chmod(0o1777)
+        # /var/tmp stays 0700, not 1777: only root runs in a node, and nothing
+        # below .vpnlab/ is open to another local user.
         for name, target in (("run", "/run"), ("lock", "/run/lock")):
             link = self.var_dir / name
             if not link.is_symlink():
