@@ -9,7 +9,18 @@ The patterns are charon 5.9's own log lines (measured in this lab):
 * VGW ``traffic selectors A === B unacceptable`` / server ``TS_UNACCEPTABLE``;
 * server ``retransmit N of request`` / ``giving up after N retransmits``: no
   answer (no route, UDP 500 blocked) — or, after an IKE_SA_INIT answer, UDP
-  4500 blocked (NAT-T). Read per tunnel, before charon gives up.
+  4500 blocked (NAT-T). Read per tunnel, before charon gives up;
+* VGW ``no matching peer config found`` after ``looking for peer configs
+  matching A[idr]...B[idi]``: the VPN server's identity is not the customer
+  gateway's address;
+* server ``skipped invalid proposal string``, either side ``no shared key
+  found``, ``unable to install IPsec policies``: the customer's files.
+
+A cause is *final* for a tunnel only once the customer gateway has been told so
+(``received NO_PROPOSAL_CHOSEN notify`` and the like, ``is_final``): the VGW
+also logs ``no acceptable KEY_EXCHANGE_METHOD`` when it answers
+INVALID_KE_PAYLOAD, a step the customer gateway recovers from by retrying with
+the group the VGW asked for.
 """
 
 from __future__ import annotations
@@ -26,6 +37,7 @@ class Diagnosis:
     detail: str
     hint: str
     tunnel: str | None = None  # "Tunnel1", when the log says which
+    notify: str | None = None  # the error the customer gateway receives when it is final
 
     def text(self) -> str:
         where = f"{self.tunnel}: " if self.tunnel else ""
@@ -51,6 +63,7 @@ def diagnose(
                     "the VPN server's key for this tunnel differs from AWS's; copy it again "
                     "from the VPN connection (8-64 of letters, digits, '.', '_')",
                     _tunnel(line),
+                    "AUTHENTICATION_FAILED",
                 )
             )
         elif "traffic selectors" in line and "unacceptable" in line:
@@ -65,8 +78,10 @@ def diagnose(
                     f"set leftsubnet/local_ts to {local_network or 'the local network CIDR'} and "
                     f"rightsubnet/remote_ts to {remote_network or 'the remote network CIDR'}",
                     _tunnel(line),
+                    "TS_UNACCEPTABLE",
                 )
             )
+    found += _identity_mismatches(vgw_lines)
     found += _proposal_mismatches(vgw_lines)
 
     if not found:
@@ -78,9 +93,95 @@ def diagnose(
                 "the VGW refused the VPN server's authentication",
                 "compare the VPN server's key with AWS's for this tunnel",
                 next((_tunnel(x) for x in server_lines if "AUTHENTICATION_FAILED" in x), None),
+                "AUTHENTICATION_FAILED",
             )
         )
+    found += _configuration_errors(vgw_lines, server_lines)
     return _unique(found)
+
+
+def is_final(diagnosis: Diagnosis, server_log: str, tunnel: str) -> bool:
+    """Has the customer gateway been told this, for this tunnel? Only then does
+    a cause decide a verdict; until then strongSwan may still recover."""
+    if diagnosis.notify is None:
+        return False
+    return any(
+        f"received {diagnosis.notify} notify" in line and _tunnel(line) in (tunnel, None)
+        for line in server_log.splitlines()
+    )
+
+
+def last_lines(log: str, tunnel: str, count: int = 4) -> list[str]:
+    """What a log last says of a tunnel (for a failure no pattern explains)."""
+    mine = [line for line in log.splitlines() if f"<{tunnel}|" in line]
+    return mine[-count:]
+
+
+def _identity_mismatches(lines: list[str]) -> list[Diagnosis]:
+    out = []
+    for i, line in enumerate(lines):
+        if "no matching peer config found" not in line:
+            continue
+        looking = next(
+            (x for x in reversed(lines[max(i - 5, 0) : i]) if "looking for peer configs" in x),
+            "",
+        )
+        ids = re.search(r"matching \S+\[([^\]]*)\]\.\.\.\S+\[([^\]]*)\]", looking)
+        sent = ids.group(2) if ids else "?"
+        out.append(
+            Diagnosis(
+                "identity mismatch (no peer config found)",
+                f"the VPN server identified itself as '{sent}'; the VGW knows the customer "
+                "gateway only by the address it was created with",
+                "AWS identifies the customer gateway by its public IP address: set leftid "
+                "(swanctl: local { id }) to the customer gateway's address (the Elastic IP)",
+                _tunnel(line),
+                "AUTHENTICATION_FAILED",
+            )
+        )
+    return out
+
+
+def _configuration_errors(vgw_lines: list[str], server_lines: list[str]) -> list[Diagnosis]:
+    """What the customer's own files make charon say (never final: the bound decides)."""
+    out = []
+    for line in server_lines:
+        if "skipped invalid proposal string" in line:
+            text = line.split("skipped invalid proposal string", 1)[1].strip(" :'")
+            out.append(
+                Diagnosis(
+                    "invalid proposal string in the customer's configuration",
+                    f"charon skipped '{text}' and used what remained (or its defaults)",
+                    "write proposals as strongSwan spells them, e.g. aes256-sha256-modp2048!",
+                    _tunnel(line),
+                )
+            )
+        elif "unable to install" in line and "polic" in line:
+            out.append(
+                Diagnosis(
+                    "the VPN server could not install its IPsec policies",
+                    line.split("]", 1)[-1].strip(),
+                    "with userspace ESP (this kernel has no ESP) policies that exclude the "
+                    "gateway's own address or trap policies cannot be installed: a limit of "
+                    "this machine, not of the configuration",
+                    _tunnel(line),
+                )
+            )
+    for side, lines in (("the VPN server", server_lines), ("the VGW", vgw_lines)):
+        for line in lines:
+            if "no shared key found" in line:
+                ids = re.search(r"for '([^']*)' - '([^']*)'", line)
+                pair = f"{ids.group(1)} - {ids.group(2)}" if ids else "this tunnel"
+                out.append(
+                    Diagnosis(
+                        "missing shared key",
+                        f"{side} has no pre-shared key for {pair}",
+                        "add a secret for both IDs (ipsec.secrets: '<local id> <remote> : "
+                        'PSK "..."\'; swanctl: secrets { ike-x { id-1, id-2, secret } })',
+                        _tunnel(line),
+                    )
+                )
+    return out
 
 
 def _proposal_mismatches(lines: list[str]) -> list[Diagnosis]:
@@ -108,6 +209,7 @@ def _proposal_mismatches(lines: list[str]) -> list[Diagnosis]:
                 f"make the VPN server's {option} offer what the tunnel options allow "
                 f"({configured})",
                 _tunnel(line),
+                "NO_PROPOSAL_CHOSEN",
             )
         )
     return out

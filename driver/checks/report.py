@@ -52,7 +52,13 @@ class Report:
         lines.append(
             f"{'PASSED' if self.passed else 'FAILED'}: lab {self.lab}, "
             f"{sum(c.passed and not c.skipped for c in self.checks)}/"
-            f"{sum(not c.skipped for c in self.checks)} checks, "
+            f"{sum(not c.skipped for c in self.checks)} checks"
+            + (
+                f" ({sum(c.skipped for c in self.checks)} skipped)"
+                if any(c.skipped for c in self.checks)
+                else ""
+            )
+            + ", "
             f"{self.seconds:.1f} s ({self.esp}; customer gateway: "
             f"{self.customer_gateway})"
         )

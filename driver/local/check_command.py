@@ -32,6 +32,27 @@ from driver.render.cloud_init import CharonOptions
 SERVER_RETRANSMITS = {"retransmit_tries": 3, "retransmit_timeout": 2.0, "retransmit_base": 1.4}
 
 
+def _keys_not_compared(tunnels: list[int]) -> list[CheckResult]:
+    """A row of its own when the VGW had no key of the lab's and took the customer's:
+    then a tunnel that comes up says nothing of the keys."""
+    if not tunnels:
+        return []
+    keys = " and ".join(f"vpn.tunnels[{n}].preshared_key" for n in tunnels)
+    numbers = " and ".join(str(n + 1) for n in tunnels)
+    which = f"tunnel{'s' if len(tunnels) > 1 else ''} {numbers}"
+    return [
+        CheckResult(
+            "pre-shared keys",
+            True,
+            0.0,
+            f"not compared: the lab sets no key for {which}, "
+            f"so the VGW used the customer's own; to compare them with AWS's, set {keys} "
+            "to the VPN connection's keys",
+            skipped=True,
+        )
+    ]
+
+
 def workdir(lab: Lab) -> Path:
     return STATE_ROOT / lab.name / "check"
 
@@ -88,13 +109,15 @@ def run_check(
         libipsec=not features.esp, log_file="/run/charon.log", **SERVER_RETRANSMITS
     )
     vgw_psks = tuple(t.preshared_key or generate_psk() for t in lab.tunnels)
+    uncompared: list[int] = []  # tunnels whose keys come from the customer's files
     if cgw_config:
         refuse_what_the_kernel_cannot_run(cgw_config, features)
         gateway = cgw_module.vendor(lab, cgw_config, cgw_secrets, charon)
-        vgw_psks = tuple(
-            t.preshared_key or gateway.psks.get(a) or generate_psk()
-            for t, a in zip(lab.tunnels, gateway.tunnel_addresses, strict=True)
-        )
+        pairs = list(zip(lab.tunnels, gateway.tunnel_addresses, strict=True))
+        uncompared = [
+            n for n, (t, a) in enumerate(pairs) if not t.preshared_key and a in gateway.psks
+        ]
+        vgw_psks = tuple(t.preshared_key or gateway.psks.get(a) or generate_psk() for t, a in pairs)
     else:
         gateway = cgw_module.rendered(lab, server_psks or vgw_psks, charon)
     dp = DataPlane(lab, gateway, vgw_psks, workdir(lab), features)
@@ -107,7 +130,7 @@ def run_check(
         dp.build()
         runner = DataPlaneRunner(dp, progress)
         expectations = [Expectation.parse(text) for text in lab.checks.expect]
-        report.checks = runner.run(expectations, TUNNEL_TIMEOUT)
+        report.checks = _keys_not_compared(uncompared) + runner.run(expectations, TUNNEL_TIMEOUT)
         report.tunnels = runner.tunnels()
         if failover:
             timeout = max(t.options.dpd_timeout for t in lab.tunnels) + 30

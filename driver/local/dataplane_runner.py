@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from driver.checks import remote_commands
-from driver.checks.diagnosis import Diagnosis, diagnose
+from driver.checks.diagnosis import Diagnosis, diagnose, is_final, last_lines
 from driver.checks.runner import ExpectationRunner, TunnelReport
 from driver.lab.expectations import Expectation
 from driver.local.dataplane.network import DataPlane
@@ -66,22 +66,32 @@ class DataPlaneRunner(ExpectationRunner):
                 )
             elapsed = time.monotonic() - started
             reasons = [d for d in self.diagnoses() if d.tunnel in (None, e.argument)]
-            definitive = [
-                d for d in reasons if "no answer" not in d.cause and "NAT-T" not in d.cause
-            ]
-            if definitive and elapsed > SETTLE:
-                return False, "; ".join(d.text() for d in definitive)
+            # A verdict only at a final state: established (above), the customer
+            # gateway told why it failed, or the bound ran out. A step strongSwan
+            # recovers from (INVALID_KE_PAYLOAD, a retransmit) decides nothing.
+            server_log = self.dp.charons["server"].log()
+            final = [d for d in reasons if is_final(d, server_log, e.argument)]
+            if final and elapsed > SETTLE:
+                return False, "; ".join(d.text() for d in final)
             if time.monotonic() > deadline:
                 state = f"{_text(sa['state'])} without an installed CHILD_SA" if sa else "no IKE SA"
-                why = (
-                    "; ".join(d.text() for d in reasons)
-                    or "no diagnosis in the charon logs; run with --keep and read them"
-                )
-                return False, f"{state} after {timeout:.0f} s: {why}"
+                return False, f"{state} after {timeout:.0f} s: {self._why(reasons, e.argument)}"
             if not announced and elapsed > 2:
                 self.progress(f"  waiting for {e.argument} on {e.node} (up to {timeout:.0f} s)...")
                 announced = True
             time.sleep(POLL)
+
+    def _why(self, reasons: list[Diagnosis], tunnel: str) -> str:
+        if reasons:
+            return "; ".join(d.text() for d in reasons)
+        said = [
+            f"{node}: {line.strip()}"
+            for node in ("vgw", "server")
+            for line in last_lines(self.dp.charons[node].log(), tunnel)
+        ]
+        return "no diagnosis in the charon logs; their last lines on this tunnel: " + (
+            " | ".join(said) or "(none: the tunnel was never tried)"
+        )
 
     def ping_output(self, node: str, address: str) -> str:
         return self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False).stdout

@@ -116,6 +116,38 @@ def test_the_seeds_own_ipsec_conf_comes_up_against_aws_defaults():
     assert_clean(report, lab.name)
 
 
+def test_the_blogs_ipsec_conf_passes_ten_times_in_ten():
+    """Its non-strict ike= first offers MODP_1024; the VGW (DH 14) answers
+    INVALID_KE_PAYLOAD and strongSwan retries with MODP_2048. That step is no
+    verdict: it failed about one run in three when it was read as a mismatch."""
+    lab = parse_lab(lab_with(("name", "tenruns")))
+    verdicts = [
+        run_check(lab, cgw_config=VENDOR / "ipsec.conf", cgw_secrets=VENDOR / "ipsec.secrets")
+        for _ in range(10)
+    ]
+    assert [r.passed for r in verdicts] == [True] * 10, [failed(r) for r in verdicts]
+    assert_clean(verdicts[-1], lab.name)
+    # The lab sets no keys: the VGW took the customer's, and the report says so.
+    keys = verdicts[0].checks[0]
+    assert (keys.name, keys.skipped) == ("pre-shared keys", True)
+    assert "not compared: the lab sets no key for tunnels 1 and 2" in keys.detail
+    assert "(1 skipped)" in verdicts[0].table()
+
+
+def test_an_identity_that_is_not_the_customer_gateway_address_is_named(tmp_path):
+    """AWS knows the customer gateway by its address: leftid must be that (the EIP)."""
+    config = vendor_variant(tmp_path, "leftid=203.0.113.10", "leftid=192.168.0.10")
+    secrets = tmp_path / "ipsec.secrets"
+    secrets.write_text(
+        (VENDOR / "ipsec.secrets").read_text().replace("203.0.113.10", "192.168.0.10")
+    )
+    report = run_check(load_lab(DEFAULTS_LAB), cgw_config=config, cgw_secrets=secrets)
+    detail = failed(report)["vgw: tunnel Tunnel1"]
+    assert "identity mismatch (no peer config found)" in detail
+    assert "identified itself as '192.168.0.10'" in detail
+    assert "wrong pre-shared key" not in detail
+
+
 def test_a_route_based_configuration_is_refused_up_front(tmp_path):
     vti = vendor_variant(tmp_path, "    type=tunnel\n", "    type=tunnel\n    mark=100\n", 1)
     lab = load_lab(DEFAULTS_LAB)

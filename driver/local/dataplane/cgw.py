@@ -38,7 +38,7 @@ from driver.render.cloud_init import (
 class CustomerGateway:
     style: str  # "swanctl" | "ipsec.conf"
     files: dict[str, str]  # path on the server -> content (keys filled in)
-    public_ip: str  # the identity it presents: the Elastic IP
+    public_ip: str  # its address as AWS holds it (the Elastic IP): the identity the VGW expects
     tunnel_addresses: tuple[str, str]  # the VGW endpoints it talks to
     psks: dict[str, str]  # tunnel address -> key this side holds
     source: str  # where it came from, for reports
@@ -153,8 +153,9 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
             "connection has two tunnels, so the configuration must name two remote IP "
             "addresses (right= / remote_addrs)"
         )
-    ids = {i.strip().lstrip("@") for _, i in remotes if i}
-    public_ip = next((i for i in ids if _is_ip(i)), topology.DEFAULT_PUBLIC_IP)
+    # The customer gateway's address is the lab's, as AWS holds it: whatever the
+    # file's leftid / local id says is what it presents, and the VGW judges that.
+    public_ip = topology.DEFAULT_PUBLIC_IP
     return CustomerGateway(style, files, public_ip, addresses, psks, f"{config} ({style})")
 
 
