@@ -56,6 +56,7 @@ def cmd_check(args) -> int:
         cgw_secrets=args.cgw_secrets,
         keep=args.keep,
         failover=args.failover,
+        lifecycle=not args.no_lifecycle,
         progress=lambda message: print(message, file=out, flush=True),
     )
     print(report.to_json() if args.json else "\n" + report.table())
@@ -215,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--failover",
         action="store_true",
         help="also cut the tunnel carrying the traffic; measure the seconds of loss",
+    )
+    p.add_argument(
+        "--no-lifecycle",
+        action="store_true",
+        help="skip the rekeys (AWS's CHILD_SA with PFS, AWS's IKE SA, the customer's CHILD_SA)",
     )
     p.add_argument(
         "--cleanup",

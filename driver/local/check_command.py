@@ -24,6 +24,8 @@ from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane_runner import DataPlaneRunner
+from driver.local.lifecycle import run_lifecycle
+from driver.local.node_access import sa_up
 from driver.paths import STATE_ROOT
 from driver.render.cloud_init import CharonOptions
 
@@ -95,6 +97,7 @@ def run_check(
     cgw_secrets: Path | None = None,
     keep: bool = False,
     failover: bool = False,
+    lifecycle: bool = True,
     server_psks: tuple[str, str] | None = None,
     progress: Callable[[str], None] = lambda m: None,
 ) -> Report:
@@ -132,6 +135,9 @@ def run_check(
         expectations = [Expectation.parse(text) for text in lab.checks.expect]
         report.checks = _keys_not_compared(uncompared) + runner.run(expectations, TUNNEL_TIMEOUT)
         report.tunnels = runner.tunnels()
+        up = [name for name, sa in runner.sas("vgw").items() if sa_up(sa)]
+        if lifecycle and up:
+            report.checks += run_lifecycle(runner, sorted(up))
         if failover:
             timeout = max(t.options.dpd_timeout for t in lab.tunnels) + 30
             seconds, detail = runner.failover(report.tunnels, timeout)

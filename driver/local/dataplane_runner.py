@@ -104,7 +104,8 @@ class DataPlaneRunner(ExpectationRunner):
             name = f"Tunnel{n}"
             sa = sas.get(name, {})
             children = list(sa.get("child-sas", {}).values())
-            child = children[0] if children else {}
+            installed = [c for c in children if _text(c.get("state")) == "INSTALLED"]
+            child = (installed or children or [{}])[0]  # a rekey leaves the old one DELETED
             report = TunnelReport(
                 name,
                 address,
