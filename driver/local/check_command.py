@@ -14,6 +14,7 @@ from driver.analysis.strongswan_conf import (
     parse_ipsec_conf,
     parse_swanctl,
 )
+from driver.checks.negotiated import judge, suite
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult
 from driver.errors import VpnlabError
@@ -32,6 +33,19 @@ from driver.render.cloud_init import CharonOptions
 # The VPN server's charon in the local lab: AWS's values where they matter,
 # quicker retransmits so a dead tunnel is noticed in seconds (docs/architecture.md).
 SERVER_RETRANSMITS = {"retransmit_tries": 3, "retransmit_timeout": 2.0, "retransmit_base": 1.4}
+
+
+def negotiated(sas: dict[str, dict], lab: Lab) -> list[CheckResult]:
+    """Each established tunnel's negotiated suite, judged by the independent table."""
+    rows = []
+    for n, tunnel in enumerate(lab.tunnels, start=1):
+        sa = sas.get(f"Tunnel{n}")
+        if not sa or not sa_up(sa):
+            continue
+        wrong = judge(sa, tunnel.options)
+        detail = suite(sa) + (f"; not in the tunnel options: {'; '.join(wrong)}" if wrong else "")
+        rows.append(CheckResult(f"vgw: Tunnel{n} negotiated", not wrong, 0.0, detail))
+    return rows
 
 
 def _keys_not_compared(tunnels: list[int]) -> list[CheckResult]:
@@ -135,16 +149,17 @@ def run_check(
         expectations = [Expectation.parse(text) for text in lab.checks.expect]
         report.checks = _keys_not_compared(uncompared) + runner.run(expectations, TUNNEL_TIMEOUT)
         report.tunnels = runner.tunnels()
-        up = [name for name, sa in runner.sas("vgw").items() if sa_up(sa)]
-        if lifecycle and up:
-            report.checks += run_lifecycle(runner, sorted(up))
-        if failover:
+        if failover:  # first: from the tunnels as they came up, as on a first cut-over
             timeout = max(t.options.dpd_timeout for t in lab.tunnels) + 30
             seconds, detail = runner.failover(report.tunnels, timeout)
             report.failover_seconds = seconds
             report.checks.append(
                 CheckResult("failover", seconds is not None, seconds or 0.0, detail)
             )
+        up = [name for name, sa in runner.sas("vgw").items() if sa_up(sa)]
+        if lifecycle and up:
+            report.checks += run_lifecycle(runner, sorted(up))
+        report.checks += negotiated(runner.sas("vgw"), lab)
         report.passed = bool(report.checks) and all(c.passed for c in report.checks)
     finally:
         if not keep:

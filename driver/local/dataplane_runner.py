@@ -123,18 +123,34 @@ class DataPlaneRunner(ExpectationRunner):
             reports.append(report)
         return reports
 
+    def _carried(self) -> dict[str, int]:
+        """Packets the VGW sent into each tunnel (AWS -> on-prem), by tunnel."""
+        return {t.name: t.packets_out for t in self.tunnels()}
+
+    def _resumed_elsewhere(self, cut: str, at_cut: dict[str, int], loss: float):
+        """The failover's proof: after the gap, the traffic is on another tunnel."""
+        moved = {n: c - at_cut.get(n, 0) for n, c in self._carried().items() if n != cut}
+        carrier = max(moved, key=moved.get) if moved else None
+        if carrier is None or moved[carrier] <= 0:
+            return None, f"{cut} cut: replies came back, but over no other tunnel"
+        return round(loss, 1), (
+            f"{cut} carried the traffic before the cut; traffic resumed over the other "
+            f"tunnel ({carrier}, {moved[carrier]} packets since the cut) after {loss:.1f} s "
+            "of loss"
+        )
+
     def failover(self, tunnels: list[TunnelReport], timeout: float) -> tuple[float | None, str]:
-        """Cut the path of the tunnel that carries AWS -> on-prem traffic; return the
-        seconds of ping loss until the other tunnel carries it.
+        """Cut the path of the tunnel that carries AWS -> on-prem traffic now; return
+        the seconds of ping loss until another tunnel carries it.
 
         With two policy-based tunnels only one carries each direction (shared
-        reqid), so cutting the idle one would measure nothing.
+        reqid), and which one can change with every rekey: the carrier is the
+        tunnel whose counters move under this very ping, or there is no failover
+        to measure. ``tunnels`` names the lab's tunnels and their addresses.
         """
         target = self.dp.plan.onprem_test_ip
-        carrier = next((t for t in tunnels if t.packets_out), None) or next(
-            (t for t in tunnels if t.packets_in), tunnels[0]
-        )
-        address = carrier.address
+        addresses = {t.name: t.address for t in tunnels}
+        address = None  # the cut, once there is one
         ping = subprocess.Popen(
             [
                 "ip",
@@ -157,28 +173,37 @@ class DataPlaneRunner(ExpectationRunner):
             last = replies.next(deadline=time.monotonic() + 5)
             if last is None:
                 return None, "no ping replies before the cut"
+            before = self._carried()
+            last = replies.next(deadline=time.monotonic() + 5) or last  # one more, counted
+            moved = {n: c - before.get(n, 0) for n, c in self._carried().items()}
+            carrier = max(moved, key=moved.get) if moved else None
+            if carrier is None or moved[carrier] <= 0:  # proof that a cut will matter
+                return None, "no tunnel carried the ping before the cut: nothing to fail over"
+            address = addresses[carrier]
             self.dp.cut_tunnel_path(address)
             cut_at = time.time()
+            at_cut = self._carried()
             self.progress(
-                f"  cut the path to tunnel 1 ({address}); waiting for traffic to "
-                f"flow over tunnel 2 (up to {timeout:.0f} s)..."
+                f"  cut the path to {carrier} ({address}), which carries the ping; waiting "
+                f"for traffic to flow over the other tunnel (up to {timeout:.0f} s)..."
             )
             deadline = time.monotonic() + timeout
             while (stamp := replies.next(deadline)) is not None:
                 if stamp - last > 0.5:
                     loss = stamp - max(last, cut_at)
-                    return round(loss, 1), (
-                        f"{carrier.name} cut: traffic resumed over the "
-                        f"other tunnel after {loss:.1f} s of loss"
-                    )
+                    return self._resumed_elsewhere(carrier, at_cut, loss)
                 if stamp - cut_at > 3:
-                    return 0.0, f"{carrier.name} cut: no loss (it carried no ping traffic)"
+                    return None, (
+                        f"{carrier} cut, and the replies never stopped: the cut changed "
+                        "nothing, so this is no failover"
+                    )
                 last = stamp
-            return None, f"{carrier.name} cut: traffic did not resume within {timeout:.0f} s"
+            return None, f"{carrier} cut: traffic did not resume within {timeout:.0f} s"
         finally:
             ping.kill()
             ping.wait()
-            self.dp.restore_tunnel_path(address)
+            if address:
+                self.dp.restore_tunnel_path(address)
 
 
 class _ReplyClock:

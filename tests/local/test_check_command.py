@@ -55,6 +55,8 @@ def test_seed_lab_both_tunnels_up_and_ping_both_ways(style):
         "lifecycle: AWS rekeys each CHILD_SA, with PFS",
         "lifecycle: AWS rekeys each IKE SA (IKEv1: reauthenticates)",
         "lifecycle: the customer gateway rekeys each CHILD_SA",
+        "vgw: Tunnel1 negotiated",
+        "vgw: Tunnel2 negotiated",
     ]
     assert [t.state for t in report.tunnels] == ["ESTABLISHED", "ESTABLISHED"]
     # Some tunnel carried each direction, and the counters show it.
@@ -199,7 +201,10 @@ def test_failover_is_measured_and_bounded_by_dpd():
     assert report.failover_seconds > 1
     # ...until DPD declared the peer dead (AWS: dpd_timeout), plus one DPD interval.
     assert report.failover_seconds <= dpd_timeout + 10
-    assert "traffic resumed over the other tunnel" in report.checks[-1].detail
+    assert (
+        "traffic resumed over the other tunnel"
+        in {c.name: c for c in report.checks}["failover"].detail
+    )
     print(f"failover: {report.failover_seconds} s of loss")
 
 
@@ -338,3 +343,30 @@ def test_sigterm_or_sighup_in_the_middle_of_check_leaves_nothing(tmp_path, endin
     assert not workdir(lab).exists()
     daemons = subprocess.run(["pgrep", "-f", str(workdir(lab))], capture_output=True, text=True)
     assert daemons.stdout == ""
+
+
+def test_a_wrong_entry_in_the_renderers_mapping_is_caught_by_the_oracle(monkeypatch):
+    """Both sides render from one mapping: with AES256 -> aes128 they agree, and
+    come up, on what AWS was not told. The negotiated suite, read from the SAs
+    with a table of its own, is what catches it."""
+    from driver.lab import aws_rules
+
+    monkeypatch.setitem(aws_rules.ENCRYPTION, "AES256", "aes128")
+    report = run_check(parse_lab(lab_with(("name", "mutant"))), lifecycle=False)
+    results = {c.name: c for c in report.checks}
+    assert results["vgw: tunnel Tunnel1"].passed  # it connects...
+    negotiated = results["vgw: Tunnel1 negotiated"]
+    assert not negotiated.passed and not report.passed  # ...on the wrong cipher
+    assert "IKEv2 AES_CBC_128/" in negotiated.detail
+    assert "not in the tunnel options: IKE AES_CBC_128 (allowed: AES256)" in negotiated.detail
+    assert_clean(report, "mutant")
+
+
+def test_a_cut_that_changes_nothing_fails_the_failover(monkeypatch):
+    """The proof is in the traffic: if the replies never stop, nothing failed over."""
+    monkeypatch.setattr(DataPlane, "cut_tunnel_path", lambda self, address: None)
+    report = run_check(parse_lab(lab_with(("name", "nocut"))), failover=True, lifecycle=False)
+    failover = {c.name: c for c in report.checks}["failover"]
+    assert not failover.passed and not report.passed
+    assert "the replies never stopped: the cut changed nothing" in failover.detail
+    assert_clean(report, "nocut")
