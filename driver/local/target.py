@@ -192,8 +192,18 @@ def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict
         "VpnConnections"
     ][0]
     addresses = [outputs["tunnel1_address"], outputs["tunnel2_address"]]
-    tunnels = vgw_tunnels(lab, connection["Options"]["TunnelOptions"], addresses)
-    vgw_lab = replace(lab, vpn=replace(lab.vpn, tunnels=tunnels))
+    options = connection["Options"]
+    tunnels = vgw_tunnels(lab, options["TunnelOptions"], addresses)
+    # The VGW's selectors are the connection's networks as AWS holds them.
+    vgw_lab = replace(
+        lab,
+        vpn=replace(
+            lab.vpn,
+            tunnels=tunnels,
+            local_network_cidr=ipaddress.ip_network(options["LocalIpv4NetworkCidr"]),
+            remote_network_cidr=ipaddress.ip_network(options["RemoteIpv4NetworkCidr"]),
+        ),
+    )
     server_psks = tuple(
         ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
         for name in outputs["psk_parameter_names"]

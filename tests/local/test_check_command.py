@@ -370,3 +370,17 @@ def test_a_cut_that_changes_nothing_fails_the_failover(monkeypatch):
     assert not failover.passed and not report.passed
     assert "the replies never stopped: the cut changed nothing" in failover.detail
     assert_clean(report, "nocut")
+
+
+def test_startup_action_start_brings_up_a_responder_only_customer_gateway(tmp_path):
+    """With 'start' AWS initiates to the customer gateway's address, so a customer
+    gateway that only answers (auto=add) comes up, as it does on AWS."""
+    config = tmp_path / "ipsec.conf"
+    text = (VENDOR / "ipsec.conf").read_text().replace("auto=start", "auto=add")
+    config.write_text(
+        text.replace("    keylife=1h\n", "    keylife=1h\n    esp=aes256-sha256-modp2048\n")
+    )
+    lab = parse_lab(lab_with(("name", "awsstarts"), ("vpn.tunnel_options.startup_action", "start")))
+    report = run_check(lab, cgw_config=config, cgw_secrets=VENDOR / "ipsec.secrets")
+    assert report.passed, failed(report)
+    assert_clean(report, lab.name)

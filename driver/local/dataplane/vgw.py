@@ -53,6 +53,7 @@ def swanctl_conf(
     tunnels = tunnel_context(lab, values)
     for t, tunnel, psk in zip(tunnels, lab.tunnels, psks, strict=True):
         t["psk"] = psk
+        t["replay_window"] = tunnel.options.replay_window
         t["dpd_action"] = DPD_ACTION[tunnel.options.dpd_action]
         t["start_action"] = "start" if tunnel.options.startup_action == "start" else "none"
     return _env.get_template("vgw-swanctl.conf.j2").render(
