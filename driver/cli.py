@@ -38,7 +38,7 @@ def cmd_check(args) -> int:
     from driver.lab.loader import load_lab
     from driver.local.check_command import run_check, workdir
     from driver.local.dataplane.network import cleanup
-    from driver.local.node_access import lab_prefix
+    from driver.local.node_access import lab_prefix, namespace_name, vici_socket
 
     lab = load_lab(args.lab)
     if os.geteuid() != 0:
@@ -61,9 +61,14 @@ def cmd_check(args) -> int:
     )
     print(report.to_json() if args.json else "\n" + report.table())
     if args.keep:
+        look = "\n".join(
+            f"  ip netns exec {namespace_name(lab.name, node)} swanctl --list-sas "
+            f"--uri unix://{vici_socket(workdir(lab), node)}"
+            for node in ("server", "vgw")
+        )
         print(
             f"kept: namespaces {lab_prefix(lab.name)}*, charon logs in {workdir(lab)}/*/run/; "
-            f"remove with: vpnlab check {args.lab} --cleanup",
+            f"look inside with:\n{look}\nremove with: vpnlab check {args.lab} --cleanup",
             file=out,
         )
     return 0 if report.passed else 1

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from driver import interrupts
 from driver.aws_api.leaks import leftovers
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT
@@ -118,6 +119,17 @@ def _ready_emulator(lab: Lab, state: LabState, progress: Progress) -> Emulator:
 
 
 def apply(lab_path: Path, lab: Lab, progress: Progress = print) -> Phases:
+    """Apply the lab; interrupted (Ctrl-C, SIGTERM, SIGHUP), it tears down what it
+    built, so nothing is left (Terraform, told as in a terminal, saved its state)."""
+    try:
+        return _apply(lab_path, lab, progress)
+    except KeyboardInterrupt:
+        progress("interrupted: tearing down what apply built")
+        destroy(lab, progress)
+        raise
+
+
+def _apply(lab_path: Path, lab: Lab, progress: Progress) -> Phases:
     state = LabState(lab.name)
     phases = Phases()
     with state.lock("apply"), ThreadPoolExecutor(max_workers=1) as pool:
@@ -322,7 +334,8 @@ def destroy(lab: Lab, progress: Progress = print) -> list[str]:
     """
     state = LabState(lab.name)
     leaks: list[str] = []
-    with state.lock("destroy"):
+    # A signal during destroy waits until it is done: half a teardown helps nobody.
+    with interrupts.deferred(), state.lock("destroy"):
         started = time.monotonic()
         emulator = running_emulator(state, progress)
         if emulator and (state.terraform_dir / "terraform.tfstate").exists():

@@ -35,6 +35,16 @@ def assert_nothing_left(lab, emulator_pid: int | None):
         assert not Emulator(port=0, pid=emulator_pid).alive()
 
 
+def until_terraform_creates(apply: subprocess.Popen, seconds: float = 120) -> list[str]:
+    """An apply's output lines up to its first created resource (bounded)."""
+    said, deadline = [], time.monotonic() + seconds
+    for line in apply.stdout:
+        said.append(line)
+        if "created" in line or time.monotonic() > deadline:
+            break
+    return said
+
+
 def test_full_cycle_second_plan_clean_wrong_key_named_then_nothing_left(tmp_path):
     path, lab = lab_file(tmp_path, "cycle")
     state = LabState(lab.name)
@@ -92,13 +102,8 @@ def test_apply_killed_half_way_then_destroy_leaves_nothing(tmp_path):
         text=True,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 120
     try:
-        said = []
-        for line in apply.stdout:  # kill it once Terraform is creating resources
-            said.append(line)
-            if "created" in line or time.monotonic() > deadline:
-                break
+        said = until_terraform_creates(apply)  # then kill it
         os.killpg(apply.pid, signal.SIGKILL)  # vpnlab, terraform and the provider
         apply.wait(timeout=10)
         record = state.read("emulator.json")
@@ -112,6 +117,36 @@ def test_apply_killed_half_way_then_destroy_leaves_nothing(tmp_path):
     # Whatever the killed apply created but never saved in state was named, then removed.
     orphans = [line for line in said if line.startswith("not in Terraform's state")]
     assert not orphans or "removed with the emulator" in orphans[0]
+
+
+def test_sigterm_in_the_middle_of_apply_tears_down_what_it_built(tmp_path):
+    """As Ctrl-C does: Terraform stops as in a terminal (state saved), then apply
+    destroys what it built and the leak check finds nothing."""
+    path, lab = lab_file(tmp_path, "termapply")
+    state = LabState(lab.name)
+    apply = subprocess.Popen(
+        [sys.executable, "-m", "driver.cli", "apply", str(path)],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    said, record = [], None
+    try:
+        said = until_terraform_creates(apply)  # then signal it
+        record = state.read("emulator.json")
+        apply.send_signal(signal.SIGTERM)  # vpnlab alone, as a service manager would
+        rest, _ = apply.communicate(timeout=180)
+        said.append(rest)
+    finally:
+        apply.kill()
+        apply.wait()
+    text = "".join(said)
+    assert apply.returncode == 128 + signal.SIGTERM, text
+    assert "interrupted: tearing down what apply built" in text
+    assert "nothing left" in text and "vpnlab: interrupted (SIGTERM)" in text
+    assert record, "apply ended before starting the emulator:\n" + text
+    assert_nothing_left(lab, record["pid"])
 
 
 def test_a_stale_emulator_record_never_signals_the_process_that_now_has_its_pid():
