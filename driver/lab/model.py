@@ -115,8 +115,10 @@ class OnPremSide:
 
 @dataclass(frozen=True)
 class Phase:
+    # Left out, an option is AWS's documented default (Site-to-Site VPN user guide,
+    # "Tunnel options for your Site-to-Site VPN connection"): everything AWS offers.
     encryption: tuple[str, ...] = field(
-        default=("AES256",),
+        default=tuple(aws_rules.ENCRYPTION),
         metadata=spec(
             "Encryption algorithms AWS may accept.",
             choices=tuple(aws_rules.ENCRYPTION),
@@ -124,7 +126,7 @@ class Phase:
         ),
     )
     integrity: tuple[str, ...] = field(
-        default=("SHA2-256",),
+        default=tuple(aws_rules.INTEGRITY),
         metadata=spec(
             "Integrity algorithms (the PRF for GCM in phase 1).",
             choices=tuple(aws_rules.INTEGRITY),
@@ -132,7 +134,7 @@ class Phase:
         ),
     )
     dh_groups: tuple[int, ...] = field(
-        default=(14,),
+        default=tuple(sorted(aws_rules.PHASE2_DH_GROUPS)),
         metadata=spec(
             "Diffie-Hellman groups (phase 1: 2, 14-24; phase 2 also 5). "
             "In phase 2 they are the PFS groups.",
@@ -152,10 +154,13 @@ class Phase:
 @dataclass(frozen=True)
 class TunnelOptions:
     ike_versions: tuple[str, ...] = field(
-        default=("ikev2",),
+        default=aws_rules.IKE_VERSIONS,
         metadata=spec("IKE versions AWS accepts.", choices=aws_rules.IKE_VERSIONS, aws_offers=True),
     )
-    phase1: Phase = field(default_factory=Phase, metadata=spec("IKE SA (phase 1) proposal."))
+    phase1: Phase = field(
+        default_factory=lambda: Phase(dh_groups=tuple(sorted(aws_rules.PHASE1_DH_GROUPS))),
+        metadata=spec("IKE SA (phase 1) proposal."),
+    )
     phase2: Phase = field(
         default_factory=lambda: Phase(lifetime=3600),
         metadata=spec("CHILD SA / IPsec SA (phase 2) proposal."),

@@ -23,6 +23,7 @@ SA = {
     },
 }
 SEED = TunnelOptions(
+    ike_versions=("ikev2",),
     phase1=Phase(("AES256",), ("SHA2-256",), (14,), 28800),
     phase2=Phase(("AES256",), ("SHA2-256",), (14,), 3600),
 )
@@ -58,6 +59,8 @@ def test_each_algorithm_outside_the_options_is_named():
 def test_gcm_needs_no_integrity_but_a_prf_in_ike():
     gcm = {**SA, "encr-alg": b"AES_GCM_16", "integ-alg": b""}
     options = TunnelOptions(
-        phase1=Phase(("AES256-GCM-16",), ("SHA2-256",), (14,), 28800), phase2=SEED.phase2
+        ike_versions=("ikev2",),
+        phase1=Phase(("AES256-GCM-16",), ("SHA2-256",), (14,), 28800),
+        phase2=SEED.phase2,
     )
     assert judge(gcm, options) == []
