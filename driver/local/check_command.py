@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ from driver.errors import VpnlabError
 from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import Expectation
 from driver.lab.model import Lab
+from driver.local import tunnel_record
 from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel
 from driver.local.dataplane.network import DataPlane
@@ -33,6 +35,18 @@ from driver.render.cloud_init import CharonOptions
 # The VPN server's charon in the local lab: AWS's values where they matter,
 # quicker retransmits so a dead tunnel is noticed in seconds (docs/architecture.md).
 SERVER_RETRANSMITS = {"retransmit_tries": 3, "retransmit_timeout": 2.0, "retransmit_base": 1.4}
+
+
+def aws_side(lab: Lab, addresses: tuple[str, str], psks: tuple[str, str]) -> Lab:
+    """The lab as the emulated VGW holds it: each tunnel through the record AWS would
+    store for it (driver/local/tunnel_record.py), as the local target reads it back."""
+    tunnels = tuple(
+        tunnel_record.tunnel_of(
+            tunnel_record.record(tunnel_record.request_of(t), address, str(t.inside_cidr), psk)
+        )
+        for t, address, psk in zip(lab.tunnels, addresses, psks, strict=True)
+    )
+    return dataclasses.replace(lab, vpn=dataclasses.replace(lab.vpn, tunnels=tunnels))
 
 
 def negotiated(sas: dict[str, dict], lab: Lab) -> list[CheckResult]:
@@ -137,7 +151,9 @@ def run_check(
         vgw_psks = tuple(t.preshared_key or gateway.psks.get(a) or generate_psk() for t, a in pairs)
     else:
         gateway = cgw_module.rendered(lab, server_psks or vgw_psks, charon)
-    dp = DataPlane(lab, gateway, vgw_psks, workdir(lab), features)
+    dp = DataPlane(
+        aws_side(lab, gateway.tunnel_addresses, vgw_psks), gateway, vgw_psks, workdir(lab), features
+    )
     report = Report(lab.name, False, [], customer_gateway=gateway.source, esp=features.describe())
     try:
         progress(
@@ -159,7 +175,7 @@ def run_check(
         up = [name for name, sa in runner.sas("vgw").items() if sa_up(sa)]
         if lifecycle and up:
             report.checks += run_lifecycle(runner, sorted(up))
-        report.checks += negotiated(runner.sas("vgw"), lab)
+        report.checks += negotiated(runner.sas("vgw"), dp.lab)
         report.passed = bool(report.checks) and all(c.passed for c in report.checks)
     finally:
         if not keep:

@@ -29,9 +29,10 @@ from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT
 from driver.checks.telemetry import wait_for_telemetry
 from driver.errors import VpnlabError
-from driver.lab import aws_rules, topology
+from driver.lab import topology
 from driver.lab.expectations import Expectation
-from driver.lab.model import Lab, Phase, Tunnel, TunnelOptions
+from driver.lab.model import Lab, Tunnel
+from driver.local import tunnel_record
 from driver.local.check_command import SERVER_RETRANSMITS
 from driver.local.dataplane import cgw, kernel
 from driver.local.dataplane.network import DataPlane, cleanup
@@ -161,40 +162,7 @@ def _apply(lab_path: Path, lab: Lab, progress: Progress) -> Phases:
 def vgw_tunnels(lab: Lab, api_options: list[dict], addresses: list[str]) -> tuple[Tunnel, ...]:
     """The lab's tunnels as the emulator stored them (AWS's view is the VGW's)."""
     by_address = {o["OutsideIpAddress"]: o for o in api_options}
-    return tuple(_tunnel_from_api(by_address[a]) for a in addresses)
-
-
-def _tunnel_from_api(o: dict) -> Tunnel:
-    def values(key: str, default: tuple) -> tuple:
-        found = tuple(v["Value"] for v in o.get(key) or [])
-        return found or default  # an empty list means AWS's default: everything
-
-    def phase(n: int, groups: frozenset, lifetime: int) -> Phase:
-        return Phase(
-            encryption=values(f"Phase{n}EncryptionAlgorithms", tuple(aws_rules.ENCRYPTION)),
-            integrity=values(f"Phase{n}IntegrityAlgorithms", tuple(aws_rules.INTEGRITY)),
-            dh_groups=tuple(
-                int(g) for g in values(f"Phase{n}DHGroupNumbers", tuple(sorted(groups)))
-            ),
-            lifetime=int(o.get(f"Phase{n}LifetimeSeconds") or lifetime),
-        )
-
-    options = TunnelOptions(
-        ike_versions=values("IkeVersions", aws_rules.IKE_VERSIONS),
-        phase1=phase(1, aws_rules.PHASE1_DH_GROUPS, 28800),
-        phase2=phase(2, aws_rules.PHASE2_DH_GROUPS, 3600),
-        rekey_margin=int(o.get("RekeyMarginTimeSeconds") or 270),
-        rekey_fuzz=int(o.get("RekeyFuzzPercentage") or 100),
-        replay_window=int(o.get("ReplayWindowSize") or 1024),
-        dpd_timeout=int(o.get("DpdTimeoutSeconds") or 30),
-        dpd_action=o.get("DpdTimeoutAction") or "clear",
-        startup_action=o.get("StartupAction") or "add",
-    )
-    return Tunnel(
-        inside_cidr=ipaddress.ip_network(o["TunnelInsideCidr"]),
-        preshared_key=o["PreSharedKey"],
-        options=options,
-    )
+    return tuple(tunnel_record.tunnel_of(by_address[a]) for a in addresses)
 
 
 def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict) -> DataPlane:

@@ -25,7 +25,7 @@ from moto.ec2.responses import EC2Response
 from moto.ec2.utils import generic_filter
 
 from driver.lab.aws_rules import generate_psk, inside_cidr_problem
-from driver.local import node_access
+from driver.local import node_access, tunnel_record
 from driver.local.emulator.common import lab_tag, now
 from driver.state import LabState
 
@@ -38,50 +38,6 @@ def _inside_cidr(taken: set[str]) -> str:
         cidr = f"169.254.{secrets.randbelow(250) + 6}.{secrets.randbelow(64) * 4}/30"
         if cidr not in taken and inside_cidr_problem(ipaddress.ip_network(cidr)) is None:
             return cidr
-
-
-def _values(items) -> list:
-    """[{"Value": x}, ...] or [x, ...] from a request -> plain values."""
-    return [i["Value"] if isinstance(i, dict) else i for i in items or []]
-
-
-def _tunnel_option(request: dict, address: str, inside: str, psk: str) -> dict:
-    def get(key, default):
-        value = request.get(key, default)
-        return int(value) if isinstance(default, int) and value is not None else value
-
-    return {
-        "OutsideIpAddress": address,
-        "TunnelInsideCidr": inside,
-        "PreSharedKey": psk,
-        "Phase1LifetimeSeconds": get("Phase1LifetimeSeconds", 28800),
-        "Phase2LifetimeSeconds": get("Phase2LifetimeSeconds", 3600),
-        "RekeyMarginTimeSeconds": get("RekeyMarginTimeSeconds", 270),
-        "RekeyFuzzPercentage": get("RekeyFuzzPercentage", 100),
-        "ReplayWindowSize": get("ReplayWindowSize", 1024),
-        "DpdTimeoutSeconds": get("DPDTimeoutSeconds", 30),
-        "DpdTimeoutAction": get("DPDTimeoutAction", "clear"),
-        "StartupAction": get("StartupAction", "add"),
-        "EnableTunnelLifecycleControl": False,
-        **{
-            key: [{"Value": v} for v in _values(request.get(key))]
-            for key in (
-                "Phase1EncryptionAlgorithms",
-                "Phase2EncryptionAlgorithms",
-                "Phase1IntegrityAlgorithms",
-                "Phase2IntegrityAlgorithms",
-                "Phase1DHGroupNumbers",
-                "Phase2DHGroupNumbers",
-                "IKEVersions",
-            )
-        },
-        "LogOptions": {"CloudWatchLogOptions": {"LogEnabled": False}},
-    }
-
-
-def _fix_option_keys(option: dict) -> dict:
-    """The request says IKEVersions, the response IkeVersions."""
-    return {("IkeVersions" if k == "IKEVersions" else k): v for k, v in option.items()}
 
 
 _original_create_vpn_connection = EC2Response.create_vpn_connection
@@ -99,13 +55,11 @@ def create_vpn_connection(self) -> ActionResult:
         inside = request.get("TunnelInsideCidr") or _inside_cidr(taken)
         taken.add(inside)
         tunnels.append(
-            _fix_option_keys(
-                _tunnel_option(
-                    request,
-                    next(_tunnel_addresses),
-                    inside,
-                    request.get("PreSharedKey") or generate_psk(),
-                )
+            tunnel_record.record(
+                request,
+                next(_tunnel_addresses),
+                inside,
+                request.get("PreSharedKey") or generate_psk(),
             )
         )
     static = options.get("StaticRoutesOnly", False)
