@@ -57,7 +57,7 @@ def cmd_check(args) -> int:
         keep=args.keep,
         failover=args.failover,
         lifecycle=not args.no_lifecycle,
-        progress=lambda message: print(message, file=out, flush=True),
+        progress=_progress(out),
     )
     print(report.to_json() if args.json else "\n" + report.table())
     if args.keep:
@@ -89,6 +89,15 @@ def _target_lab(args):
     return lab
 
 
+def _progress(out=sys.stdout):
+    """Progress lines as they happen, also through a pipe (tee, CI, a test)."""
+
+    def progress(message: str) -> None:
+        print(message, file=out, flush=True)
+
+    return progress
+
+
 def cmd_apply(args) -> int:
     from driver.analysis.findings import report
     from driver.analysis.lint import lint
@@ -105,9 +114,11 @@ def cmd_apply(args) -> int:
             )
     lab = _target_lab(args)
     if args.target == "aws":
-        AwsTarget(lab).apply(args.lab, yes=args.yes, state_bucket=args.state_bucket)
+        AwsTarget(lab, progress=_progress()).apply(
+            args.lab, yes=args.yes, state_bucket=args.state_bucket
+        )
     else:
-        local_target.apply(args.lab, lab)
+        local_target.apply(args.lab, lab, progress=_progress())
     return 0
 
 
@@ -116,11 +127,7 @@ def cmd_verify(args) -> int:
     from driver.local import target as local_target
 
     lab = _target_lab(args)
-    out = sys.stderr if args.json else sys.stdout
-
-    def progress(message: str) -> None:
-        print(message, file=out, flush=True)
-
+    progress = _progress(sys.stderr if args.json else sys.stdout)
     if args.target == "aws":
         report = AwsTarget(lab, progress=progress).verify(args.timeout)
     else:
@@ -135,9 +142,9 @@ def cmd_destroy(args) -> int:
 
     lab = _target_lab(args)
     if args.target == "aws":
-        leaks = AwsTarget(lab).destroy(force_cleanup=args.force_cleanup)
+        leaks = AwsTarget(lab, progress=_progress()).destroy(force_cleanup=args.force_cleanup)
     else:
-        leaks = local_target.destroy(lab)
+        leaks = local_target.destroy(lab, progress=_progress())
     return 1 if leaks else 0
 
 

@@ -35,6 +35,18 @@ def assert_nothing_left(lab, emulator_pid: int | None):
         assert not Emulator(port=0, pid=emulator_pid).alive()
 
 
+def start_apply(path, own_session: bool) -> subprocess.Popen:
+    """``vpnlab apply`` as a user runs it, its output readable line by line."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "driver.cli", "apply", str(path)],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=own_session,
+    )
+
+
 def until_terraform_creates(apply: subprocess.Popen, seconds: float = 120) -> list[str]:
     """An apply's output lines up to its first created resource (bounded)."""
     said, deadline = [], time.monotonic() + seconds
@@ -94,14 +106,7 @@ def test_full_cycle_second_plan_clean_wrong_key_named_then_nothing_left(tmp_path
 def test_apply_killed_half_way_then_destroy_leaves_nothing(tmp_path):
     path, lab = lab_file(tmp_path, "killed")
     state = LabState(lab.name)
-    apply = subprocess.Popen(
-        [sys.executable, "-m", "driver.cli", "apply", str(path)],
-        cwd=PROJECT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    apply = start_apply(path, own_session=True)  # so its whole group can be killed
     try:
         said = until_terraform_creates(apply)  # then kill it
         os.killpg(apply.pid, signal.SIGKILL)  # vpnlab, terraform and the provider
@@ -124,13 +129,7 @@ def test_sigterm_in_the_middle_of_apply_tears_down_what_it_built(tmp_path):
     destroys what it built and the leak check finds nothing."""
     path, lab = lab_file(tmp_path, "termapply")
     state = LabState(lab.name)
-    apply = subprocess.Popen(
-        [sys.executable, "-m", "driver.cli", "apply", str(path)],
-        cwd=PROJECT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    apply = start_apply(path, own_session=False)
     said, record = [], None
     try:
         said = until_terraform_creates(apply)  # then signal it
