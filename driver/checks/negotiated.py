@@ -12,6 +12,7 @@ Site-to-Site VPN user guide, not from the renderer's.
 
 from __future__ import annotations
 
+from driver.checks.vici_fields import current_child, text
 from driver.lab.model import TunnelOptions
 
 # (charon's encryption name, key size) -> AWS's name
@@ -52,66 +53,56 @@ DH_GROUPS = {
 }
 
 
-def _text(value) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value or "")
-
-
 def suite(sa: dict) -> str:
     """The negotiated suite as ``ipsec status`` shows it, IKE then ESP."""
-    child = _installed_child(sa)
+    child = current_child(sa)
     ike = "/".join(
         x
         for x in (
-            f"{_text(sa.get('encr-alg'))}_{_text(sa.get('encr-keysize'))}",
-            _text(sa.get("integ-alg")),
-            _text(sa.get("prf-alg")),
-            _text(sa.get("dh-group")),
+            f"{text(sa.get('encr-alg'))}_{text(sa.get('encr-keysize'))}",
+            text(sa.get("integ-alg")),
+            text(sa.get("prf-alg")),
+            text(sa.get("dh-group")),
         )
         if x and x != "_"
     )
     esp = "/".join(
         x
         for x in (
-            f"{_text(child.get('encr-alg'))}_{_text(child.get('encr-keysize'))}",
-            _text(child.get("integ-alg")),
-            _text(child.get("dh-group")),
+            f"{text(child.get('encr-alg'))}_{text(child.get('encr-keysize'))}",
+            text(child.get("integ-alg")),
+            text(child.get("dh-group")),
         )
         if x and x != "_"
     )
-    return f"IKEv{_text(sa.get('version'))} {ike}, ESP {esp}"
+    return f"IKEv{text(sa.get('version'))} {ike}, ESP {esp}"
 
 
 def judge(sa: dict, options: TunnelOptions) -> list[str]:
     """Every negotiated algorithm the tunnel options do not allow (empty: all allowed)."""
-    child = _installed_child(sa)
+    child = current_child(sa)
     wrong = []
-    version = f"ikev{_text(sa.get('version'))}"
+    version = f"ikev{text(sa.get('version'))}"
     if version not in options.ike_versions:
         wrong.append(f"{version.upper()} (allowed: {', '.join(options.ike_versions)})")
     for what, values, phase, ike in (
         ("IKE", sa, options.phase1, True),
         ("ESP", child, options.phase2, False),
     ):
-        encryption = _text(values.get("encr-alg"))
-        name = ENCRYPTION.get((encryption, _text(values.get("encr-keysize"))))
+        encryption = text(values.get("encr-alg"))
+        name = ENCRYPTION.get((encryption, text(values.get("encr-keysize"))))
         if name not in phase.encryption:
-            got = f"{encryption}_{_text(values.get('encr-keysize'))}"
+            got = f"{encryption}_{text(values.get('encr-keysize'))}"
             wrong.append(f"{what} {got} (allowed: {', '.join(phase.encryption)})")
         checked = [("integ-alg", INTEGRITY)] if encryption not in AEAD else []
         checked += [("prf-alg", PRF)] if ike else []
         for key, table in checked:
-            if table.get(_text(values.get(key))) not in phase.integrity:
+            if table.get(text(values.get(key))) not in phase.integrity:
                 wrong.append(
-                    f"{what} {_text(values.get(key))} (allowed: {', '.join(phase.integrity)})"
+                    f"{what} {text(values.get(key))} (allowed: {', '.join(phase.integrity)})"
                 )
-        group = _text(values.get("dh-group"))
+        group = text(values.get("dh-group"))
         if (group or ike) and DH_GROUPS.get(group) not in phase.dh_groups:
             allowed = ", ".join(map(str, phase.dh_groups))
             wrong.append(f"{what} {group or 'no DH group'} (allowed: DH {allowed})")
     return wrong
-
-
-def _installed_child(sa: dict) -> dict:
-    children = list(sa.get("child-sas", {}).values())
-    installed = [c for c in children if _text(c.get("state")) == "INSTALLED"]
-    return (installed or children or [{}])[0]

@@ -17,16 +17,13 @@ from collections.abc import Callable
 from driver.checks import remote_commands
 from driver.checks.diagnosis import Diagnosis, diagnose, is_final, last_lines
 from driver.checks.runner import ExpectationRunner, TunnelReport
+from driver.checks.vici_fields import current_child, text
 from driver.lab.expectations import Expectation
 from driver.local.dataplane.network import DataPlane
 from driver.local.node_access import sa_up
 
 POLL = 0.05
 SETTLE = 0.3  # a definitive log verdict is trusted after this long
-
-
-def _text(value) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 class DataPlaneRunner(ExpectationRunner):
@@ -41,7 +38,7 @@ class DataPlaneRunner(ExpectationRunner):
 
     def sas(self, node: str) -> dict[str, dict]:
         with self.dp.charons[node].session() as session:
-            return {_text(name): sa for item in session.list_sas() for name, sa in item.items()}
+            return {text(name): sa for item in session.list_sas() for name, sa in item.items()}
 
     def diagnoses(self) -> list[Diagnosis]:
         vpn = self.dp.lab.vpn
@@ -61,8 +58,7 @@ class DataPlaneRunner(ExpectationRunner):
             if sa and sa_up(sa):
                 return (
                     True,
-                    f"{_text(sa['state'])}, CHILD_SA INSTALLED, "
-                    f"{_text(sa.get('remote-host', '?'))}",
+                    f"{text(sa['state'])}, CHILD_SA INSTALLED, {text(sa.get('remote-host', '?'))}",
                 )
             elapsed = time.monotonic() - started
             reasons = [d for d in self.diagnoses() if d.tunnel in (None, e.argument)]
@@ -74,7 +70,7 @@ class DataPlaneRunner(ExpectationRunner):
             if final and elapsed > SETTLE:
                 return False, "; ".join(d.text() for d in final)
             if time.monotonic() > deadline:
-                state = f"{_text(sa['state'])} without an installed CHILD_SA" if sa else "no IKE SA"
+                state = f"{text(sa['state'])} without an installed CHILD_SA" if sa else "no IKE SA"
                 return False, f"{state} after {timeout:.0f} s: {self._why(reasons, e.argument)}"
             if not announced and elapsed > 2:
                 self.progress(f"  waiting for {e.argument} on {e.node} (up to {timeout:.0f} s)...")
@@ -103,16 +99,14 @@ class DataPlaneRunner(ExpectationRunner):
         for n, address in enumerate(self.dp.plan.tunnel_addresses, start=1):
             name = f"Tunnel{n}"
             sa = sas.get(name, {})
-            children = list(sa.get("child-sas", {}).values())
-            installed = [c for c in children if _text(c.get("state")) == "INSTALLED"]
-            child = (installed or children or [{}])[0]  # a rekey leaves the old one DELETED
+            child = current_child(sa)
             report = TunnelReport(
                 name,
                 address,
-                _text(sa.get("state", "DOWN")),
-                _text(child.get("state", "NONE")),
+                text(sa.get("state", "DOWN")),
+                text(child.get("state", "NONE")),
                 *(
-                    int(_text(child.get(k, 0)))
+                    int(text(child.get(k, 0)))
                     for k in ("packets-in", "packets-out", "bytes-in", "bytes-out")
                 ),
             )

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 
 from driver.checks.runner import CheckResult
+from driver.checks.vici_fields import installed_children, text
 from driver.local.node_access import sa_up
 
 STEP_TIMEOUT = 1.0  # a rekey in these namespaces takes ~0.1 s
@@ -36,10 +37,6 @@ STEPS = (
     Step("AWS rekeys each IKE SA (IKEv1: reauthenticates)", "vgw", "ike"),
     Step("the customer gateway rekeys each CHILD_SA", "server", "child"),
 )
-
-
-def _text(value) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def run_lifecycle(runner, tunnels: list[str]) -> list[CheckResult]:
@@ -77,40 +74,36 @@ def _step(runner, step: Step, tunnels: list[str]) -> CheckResult:
 def _snapshot(runner, tunnel: str) -> tuple[str, set[str]]:
     """(the VGW's IKE SA id, its installed CHILD_SAs' inbound SPIs) for a tunnel."""
     sa = runner.sas("vgw").get(tunnel, {})
-    spis = {
-        _text(c.get("spi-in"))
-        for c in sa.get("child-sas", {}).values()
-        if _text(c.get("state")) == "INSTALLED"
-    }
-    return _text(sa.get("uniqueid", "")), spis
+    spis = {text(c.get("spi-in")) for c in installed_children(sa)}
+    return text(sa.get("uniqueid", "")), spis
 
 
 def _initiate(runner, step: Step, tunnel: str) -> str | None:
     """Ask the initiating charon to rekey; a problem if it cannot even ask."""
     if step.node == "vgw":
         name = tunnel
-        version = _text(runner.sas("vgw").get(tunnel, {}).get("version", "2"))
+        version = text(runner.sas("vgw").get(tunnel, {}).get("version", "2"))
     else:  # the customer's own name for the tunnel: its SA to that VGW address
         address = runner.dp.plan.tunnel_addresses[int(tunnel.removeprefix("Tunnel")) - 1]
         found = [
             (name, sa)
             for name, sa in runner.sas("server").items()
-            if _text(sa.get("remote-host")) == address and sa_up(sa)
+            if text(sa.get("remote-host")) == address and sa_up(sa)
         ]
         if not found:
             return f"the customer gateway has no established SA to {address}"
         name, sa = found[0]
-        version = _text(sa.get("version", "2"))
+        version = text(sa.get("version", "2"))
         if step.sa == "child":
             children = list(sa.get("child-sas", {}).values())
-            name = _text(children[0].get("name", name)) if children else name
+            name = text(children[0].get("name", name)) if children else name
     request = {step.sa: name}
     if step.sa == "ike" and version == "1":
         request["reauth"] = "yes"
     with runner.dp.charons[step.node].session() as session:
         answer = session.rekey(request)
-    if _text(answer.get("success")) != "yes":
-        return f"charon refused to start it: {_text(answer.get('errmsg', '?'))}"
+    if text(answer.get("success")) != "yes":
+        return f"charon refused to start it: {text(answer.get('errmsg', '?'))}"
     return None
 
 
@@ -119,16 +112,12 @@ def _settled(runner, step, tunnel, before, logs) -> tuple[bool, str] | None:
     ike_id, spis = before
     sa = runner.sas("vgw").get(tunnel, {})
     if step.sa == "child":
-        new = [
-            c
-            for c in sa.get("child-sas", {}).values()
-            if _text(c.get("state")) == "INSTALLED" and _text(c.get("spi-in")) not in spis
-        ]
+        new = [c for c in installed_children(sa) if text(c.get("spi-in")) not in spis]
         if new:
-            dh = _text(new[0].get("dh-group", "")) or "no PFS group"
-            return True, f"new CHILD_SA {_text(new[0].get('spi-in'))} ({dh})"
-    elif _text(sa.get("uniqueid", "")) not in ("", ike_id) and sa_up(sa):
-        return True, f"new IKE SA #{_text(sa.get('uniqueid'))}"
+            dh = text(new[0].get("dh-group", "")) or "no PFS group"
+            return True, f"new CHILD_SA {text(new[0].get('spi-in'))} ({dh})"
+    elif text(sa.get("uniqueid", "")) not in ("", ike_id) and sa_up(sa):
+        return True, f"new IKE SA #{text(sa.get('uniqueid'))}"
     refusal = _refusal(runner, step, tunnel, logs)
     return (False, refusal) if refusal else None
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import vici
 
+from driver.checks.vici_fields import installed_children, text
 from driver.lab.nodes import GATEWAYS
 
 NAMESPACE_PREFIX = "vl-"
@@ -79,16 +80,10 @@ class ViciSession:
         self.sock.close()
 
 
-def _text(value) -> str:
-    return value.decode() if isinstance(value, bytes) else str(value)
-
-
 def sa_up(sa: dict) -> bool:
     """Is this tunnel up? Its IKE SA ESTABLISHED with an INSTALLED CHILD SA (vici's
     ``list-sas`` entry). The one definition: checks, telemetry and status use it."""
-    if _text(sa.get("state")) != "ESTABLISHED":
-        return False
-    return any(_text(c.get("state")) == "INSTALLED" for c in sa.get("child-sas", {}).values())
+    return text(sa.get("state")) == "ESTABLISHED" and bool(installed_children(sa))
 
 
 def vgw_tunnel_states(workdir: Path) -> dict[str, bool]:
@@ -101,7 +96,7 @@ def vgw_tunnel_states(workdir: Path) -> dict[str, bool]:
     try:
         with session as vgw:
             return {
-                _text(sa.get("local-host", b"")): True
+                text(sa.get("local-host")): True
                 for item in vgw.list_sas()
                 for sa in item.values()
                 if sa_up(sa)
