@@ -20,6 +20,7 @@ from driver.checks.runner import ExpectationRunner, TunnelReport
 from driver.checks.vici_fields import current_child, text
 from driver.lab.expectations import Expectation
 from driver.local.dataplane.network import DataPlane
+from driver.local.dataplane.vgw import AWS_DPD_INTERVAL
 from driver.local.node_access import sa_up
 
 POLL = 0.05
@@ -181,6 +182,10 @@ class DataPlaneRunner(ExpectationRunner):
                 f"  cut the path to {carrier} ({address}), which carries the ping; waiting "
                 f"for traffic to flow over the other tunnel (up to {timeout:.0f} s)..."
             )
+            index = list(addresses).index(carrier)
+            kept = self.dp.lab.tunnels[index].options.dpd_action == "none"
+            if kept:  # the VGW never gives up on it: waiting past its timeout proves that
+                timeout = self.dp.lab.tunnels[index].options.dpd_timeout + AWS_DPD_INTERVAL
             deadline = time.monotonic() + timeout
             while (stamp := replies.next(deadline)) is not None:
                 if stamp - last > 0.5:
@@ -192,6 +197,14 @@ class DataPlaneRunner(ExpectationRunner):
                         "nothing, so this is no failover"
                     )
                 last = stamp
+            if kept:
+                sent = self._carried().get(carrier, 0) - at_cut.get(carrier, 0)
+                return None, (
+                    f"{carrier} cut: traffic did not resume within {timeout:.0f} s: its DPD "
+                    "timeout action is none, so the VGW keeps the dead SA and sent "
+                    f"{sent} packets into it since the cut, as AWS does ('take no action'); "
+                    "set dpd_action to clear or restart for the other tunnel to take over"
+                )
             return None, f"{carrier} cut: traffic did not resume within {timeout:.0f} s"
         finally:
             ping.kill()

@@ -384,3 +384,15 @@ def test_startup_action_start_brings_up_a_responder_only_customer_gateway(tmp_pa
     report = run_check(lab, cgw_config=config, cgw_secrets=VENDOR / "ipsec.secrets")
     assert report.passed, failed(report)
     assert_clean(report, lab.name)
+
+
+def test_dpd_action_none_keeps_sending_into_the_dead_tunnel():
+    """AWS takes no action on a DPD timeout with 'none': after a cut, the VGW keeps
+    the dead SA past the timeout and the traffic never moves to the other tunnel."""
+    lab = parse_lab(lab_with(("name", "dpdnone"), ("vpn.tunnel_options.dpd_action", "none")))
+    report = run_check(lab, failover=True, lifecycle=False)
+    failover = {c.name: c for c in report.checks}["failover"]
+    assert not failover.passed and not report.passed
+    assert "within 40 s: its DPD timeout action is none" in failover.detail
+    assert int(failover.detail.split(" and sent ")[1].split()[0]) > 0
+    assert_clean(report, lab.name)

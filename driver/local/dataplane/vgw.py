@@ -5,6 +5,13 @@ the VPN connection (driver/render/proposals.py), so a customer gateway that agre
 with it agrees with what AWS was told. AWS probes a silent peer every 10 s and
 declares it dead after the tunnel's DPD timeout; charon's retransmission
 schedule is sized so its dead-peer verdict takes as long.
+
+charon's retransmission schedule is one for the whole daemon, but its DPD
+delay is per connection: a dead-peer verdict comes ``dpd_delay`` after the
+last packet plus the retransmissions. So the schedule is sized to the smaller
+DPD timeout and each tunnel's ``dpd_delay`` makes up the rest of its own
+(AWS's probes come every 10 s; on a tunnel with a longer timeout, charon's
+first probe comes later, and its verdict at the same time as AWS's).
 """
 
 from __future__ import annotations
@@ -28,20 +35,41 @@ _env = jinja2.Environment(
     keep_trailing_newline=True,
 )
 
-# AWS DPD timeout action -> swanctl CHILD dpd_action ('none' has no swanctl
-# equivalent; 'clear' is the nearest: the SA goes, nothing is restarted).
+# AWS DPD timeout action -> swanctl CHILD dpd_action. AWS's 'none' keeps the
+# dead SA (traffic keeps going into it): a tunnel with 'none' gets no DPD at
+# all (dpd_delay 0), so charon never declares its peer dead either.
 DPD_ACTION = {"clear": "clear", "none": "clear", "restart": "restart"}
+_SCHEDULE = sum(RETRANSMIT_BASE**i for i in range(RETRANSMIT_TRIES + 1))
+
+
+def _retransmission_seconds(lab: Lab) -> float:
+    """How long charon retransmits an unanswered DPD before it gives up: the
+    smallest DPD timeout (of the tunnels that do DPD) less one AWS interval."""
+    timeouts = [t.options.dpd_timeout for t in lab.tunnels if t.options.dpd_action != "none"]
+    return max(min(timeouts, default=30) - AWS_DPD_INTERVAL, 1)
+
+
+def dpd_delay(lab: Lab, tunnel: int) -> int:
+    """The tunnel's charon dpd_delay: its DPD timeout less the retransmissions,
+    or 0 (no DPD) for timeout action 'none'. IKEv1 has a dpd_timeout of its
+    own (set from the tunnel's), so there the probe interval stays AWS's."""
+    options = lab.tunnels[tunnel].options
+    if options.dpd_action == "none":
+        return 0
+    if "ikev2" not in options.ike_versions:
+        return AWS_DPD_INTERVAL
+    retransmits = round(_retransmission_seconds(lab) / _SCHEDULE, 2) * _SCHEDULE
+    return max(round(options.dpd_timeout - retransmits), 1)
 
 
 def charon_options(lab: Lab, log_file: str, libipsec: bool) -> CharonOptions:
-    """Retransmits that make charon's dead-peer verdict take the DPD timeout."""
-    timeout = min(t.options.dpd_timeout for t in lab.tunnels) - AWS_DPD_INTERVAL
-    total = sum(RETRANSMIT_BASE**i for i in range(RETRANSMIT_TRIES + 1))
+    """Retransmits that, with each tunnel's dpd_delay, make charon's dead-peer
+    verdict take the tunnel's DPD timeout."""
     return CharonOptions(
         libipsec=libipsec,
         log_file=log_file,
         retransmit_tries=RETRANSMIT_TRIES,
-        retransmit_timeout=round(max(timeout, 1) / total, 2),
+        retransmit_timeout=round(_retransmission_seconds(lab) / _SCHEDULE, 2),
         retransmit_base=RETRANSMIT_BASE,
     )
 
@@ -51,11 +79,10 @@ def swanctl_conf(
 ) -> str:
     values = ServerValues(public_ip=cgw_id, tunnel_addresses=tunnel_addresses)
     tunnels = tunnel_context(lab, values)
-    for t, tunnel, psk in zip(tunnels, lab.tunnels, psks, strict=True):
+    for n, (t, tunnel, psk) in enumerate(zip(tunnels, lab.tunnels, psks, strict=True)):
         t["psk"] = psk
+        t["dpd_delay"] = dpd_delay(lab, n)
         t["replay_window"] = tunnel.options.replay_window
         t["dpd_action"] = DPD_ACTION[tunnel.options.dpd_action]
         t["start_action"] = "start" if tunnel.options.startup_action == "start" else "none"
-    return _env.get_template("vgw-swanctl.conf.j2").render(
-        lab=lab, tunnels=tunnels, cgw_id=cgw_id, dpd_delay=AWS_DPD_INTERVAL
-    )
+    return _env.get_template("vgw-swanctl.conf.j2").render(lab=lab, tunnels=tunnels, cgw_id=cgw_id)

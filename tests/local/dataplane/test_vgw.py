@@ -1,0 +1,82 @@
+"""The emulated VGW's strongSwan files: DPD as each tunnel's options say.
+
+The dead-peer time is computed from the rendered files the way charon spends
+it (``dpd_delay`` of silence, then the retransmission schedule of
+strongswan.conf), not from vgw.py's own arithmetic.
+"""
+
+import re
+
+import pytest
+
+from driver.lab.loader import parse_lab
+from driver.local.dataplane import vgw
+from driver.local.dataplane.network import _strongswan_conf
+from tests.lab.test_loader import lab_with
+
+ADDRESSES = ("198.51.100.1", "198.51.100.2")
+
+
+def rendered(lab) -> tuple[str, str]:
+    swanctl = vgw.swanctl_conf(lab, ADDRESSES, "203.0.113.10", ("k" * 32, "l" * 32))
+    return swanctl, _strongswan_conf(lab, vgw.charon_options(lab, "/run/charon.log", True))
+
+
+def dead_peer_seconds(swanctl: str, strongswan: str) -> list[float]:
+    """Per tunnel: seconds of silence until charon (IKEv2) declares the peer dead."""
+    number = {
+        key: float(re.search(rf"{key} = ([\d.]+)", strongswan).group(1))
+        for key in ("retransmit_tries", "retransmit_timeout", "retransmit_base")
+    }
+    schedule = number["retransmit_timeout"] * sum(
+        number["retransmit_base"] ** i for i in range(int(number["retransmit_tries"]) + 1)
+    )
+    delays = [int(d) for d in re.findall(r"dpd_delay = (\d+)s", swanctl)]
+    return [delay + schedule if delay else float("inf") for delay in delays]
+
+
+@pytest.mark.parametrize(
+    ("timeouts", "actions"),
+    [
+        ((30, 30), ("clear", "clear")),
+        ((30, 60), ("clear", "restart")),
+        ((45, 30), ("restart", "clear")),
+        ((40, 300), ("clear", "clear")),
+    ],
+)
+def test_each_tunnel_declares_its_peer_dead_after_its_own_dpd_timeout(timeouts, actions):
+    changes = [("name", "dpd")]
+    for n, (timeout, action) in enumerate(zip(timeouts, actions, strict=True)):
+        changes += [(f"vpn.tunnels[{n}].dpd_timeout", timeout)]
+        changes += [(f"vpn.tunnels[{n}].dpd_action", action)]
+    lab = parse_lab(lab_with(*changes))
+    dead = dead_peer_seconds(*rendered(lab))
+    assert dead == pytest.approx(list(timeouts), abs=1.0)
+    assert re.findall(r"dpd_action = (\w+)", rendered(lab)[0]) == list(actions)
+
+
+def test_dpd_action_none_keeps_the_dead_sa():
+    """AWS takes no action on a DPD timeout with 'none': the VGW does no DPD on that
+    tunnel, so its SA outlives a dead peer; the other tunnel keeps its own timeout."""
+    lab = parse_lab(
+        lab_with(
+            ("name", "dpdnone"),
+            ("vpn.tunnels[0].dpd_action", "none"),
+            ("vpn.tunnels[1].dpd_timeout", 40),
+        )
+    )
+    assert dead_peer_seconds(*rendered(lab)) == [float("inf"), pytest.approx(40, abs=1.0)]
+
+
+def test_ikev1_tunnels_probe_at_awss_interval_and_time_out_by_dpd_timeout():
+    """IKEv1's DPD has a timeout of its own: the probes stay every 10 s."""
+    lab = parse_lab(
+        lab_with(
+            ("name", "v1"),
+            ("vpn.tunnel_options.ike_versions", ["ikev1"]),
+            ("vpn.tunnels[1].dpd_timeout", 60),
+        )
+    )
+    swanctl = rendered(lab)[0]
+    assert re.findall(r"dpd_delay = (\d+)s", swanctl) == ["10", "10"]
+    assert re.findall(r"dpd_timeout = (\d+)s", swanctl) == ["30", "60"]
