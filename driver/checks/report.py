@@ -27,15 +27,7 @@ class Report:
 
     def table(self) -> str:
         rows = [("check", "result", "seconds", "detail")]
-        rows += [
-            (
-                c.name,
-                "SKIP" if c.skipped else "PASS" if c.passed else "FAIL",
-                f"{c.seconds:.2f}",
-                c.detail,
-            )
-            for c in self.checks
-        ]
+        rows += [(c.name, c.verdict, f"{c.seconds:.2f}", c.detail) for c in self.checks]
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         lines = ["  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows]
         lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 6)
@@ -52,14 +44,16 @@ class Report:
         lines.append(
             f"{'PASSED' if self.passed else 'FAILED'}: lab {self.lab}, "
             f"{sum(c.passed and not c.skipped for c in self.checks)}/"
-            f"{sum(not c.skipped for c in self.checks)} checks"
-            + (
-                f" ({sum(c.skipped for c in self.checks)} skipped)"
-                if any(c.skipped for c in self.checks)
-                else ""
-            )
-            + ", "
+            f"{sum(not c.skipped for c in self.checks)} checks" + _counted(self.checks) + ", "
             f"{self.seconds:.1f} s ({self.esp}; customer gateway: "
             f"{self.customer_gateway})"
         )
         return "\n".join(lines)
+
+
+def _counted(checks: list[CheckResult]) -> str:
+    """' (1 skipped, 2 warnings)': the rows that are neither PASS nor FAIL."""
+    skipped, warned = sum(c.skipped for c in checks), sum(c.warning for c in checks)
+    parts = [f"{skipped} skipped"] if skipped else []
+    parts += [f"{warned} warning{'s' if warned > 1 else ''}"] if warned else []
+    return f" ({', '.join(parts)})" if parts else ""

@@ -27,6 +27,15 @@ class CheckResult:
     seconds: float
     detail: str
     skipped: bool = False  # the probe has no meaning on this target (passed stays True)
+    warning: bool = False  # passed, but AWS's documentation leaves the verdict open
+
+    @property
+    def verdict(self) -> str:
+        if self.skipped:
+            return "SKIP"
+        if not self.passed:
+            return "FAIL"
+        return "WARN" if self.warning else "PASS"
 
 
 @dataclass
@@ -84,8 +93,8 @@ class ExpectationRunner:
                     skipped,
                 )
             )
-            verdict = "SKIP" if skipped else "PASS" if passed else "FAIL"
-            self.progress(f"{verdict} {expectation.name} ({results[-1].seconds:.1f} s) {detail}")
+            done = results[-1]
+            self.progress(f"{done.verdict} {expectation.name} ({done.seconds:.1f} s) {detail}")
         return results
 
     def _ping(self, e: Expectation) -> tuple[bool, str]:

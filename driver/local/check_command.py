@@ -15,6 +15,7 @@ from driver.analysis.strongswan_conf import (
     parse_ipsec_conf,
     parse_swanctl,
 )
+from driver.checks import selectors
 from driver.checks.negotiated import judge, suite
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult
@@ -176,6 +177,12 @@ def run_check(
         if lifecycle and up:
             report.checks += run_lifecycle(runner, sorted(up))
         report.checks += negotiated(runner.sas("vgw"), dp.lab)
+        report.checks += selectors.rows(
+            dp.charons["vgw"].log(),
+            str(dp.lab.vpn.local_network_cidr),
+            str(dp.lab.vpn.remote_network_cidr),
+            sorted(up),
+        )
         report.passed = bool(report.checks) and all(c.passed for c in report.checks)
     finally:
         if not keep:

@@ -33,6 +33,11 @@ def vendor_variant(tmp_path, old: str, new: str, count: int = -1):
     return path
 
 
+def with_esp(text: str) -> str:
+    """The blog's conns with the esp= line AWS's rekeys need (PFS, DH 14)."""
+    return text.replace("    keylife=1h\n", "    keylife=1h\n    esp=aes256-sha256-modp2048\n")
+
+
 def failed(report) -> dict[str, str]:
     return {c.name: c.detail for c in report.checks if not c.passed}
 
@@ -57,6 +62,8 @@ def test_seed_lab_both_tunnels_up_and_ping_both_ways(style):
         "lifecycle: the customer gateway rekeys each CHILD_SA",
         "vgw: Tunnel1 negotiated",
         "vgw: Tunnel2 negotiated",
+        "vgw: Tunnel1 selectors",
+        "vgw: Tunnel2 selectors",
     ]
     assert [t.state for t in report.tunnels] == ["ESTABLISHED", "ESTABLISHED"]
     # Some tunnel carried each direction, and the counters show it.
@@ -395,4 +402,55 @@ def test_dpd_action_none_keeps_sending_into_the_dead_tunnel():
     assert not failover.passed and not report.passed
     assert "within 40 s: its DPD timeout action is none" in failover.detail
     assert int(failover.detail.split(" and sent ")[1].split()[0]) > 0
+    assert_clean(report, lab.name)
+
+
+def test_a_second_sa_pair_on_a_tunnel_is_refused_with_awss_rule(tmp_path):
+    """A policy-based device with a conn per subnet negotiates two CHILD_SAs on one
+    tunnel; AWS allows a single SA pair per tunnel."""
+    text = with_esp((VENDOR / "ipsec.conf").read_text())
+    tunnel1 = text.split("conn Tunnel2")[0].split("conn Tunnel1")[1]
+    second = "conn Tunnel1b" + tunnel1.replace(
+        "leftsubnet=192.168.1.0/16", "leftsubnet=192.168.1.0/24"
+    )
+    config = tmp_path / "ipsec.conf"
+    config.write_text(
+        text.replace("leftsubnet=192.168.1.0/16", "leftsubnet=192.168.0.0/24", 1) + second
+    )
+    lab = parse_lab(lab_with(("name", "twopairs")))
+    report = run_check(
+        lab, cgw_config=config, cgw_secrets=VENDOR / "ipsec.secrets", lifecycle=False
+    )
+    detail = failed(report)["vgw: Tunnel1 selectors"]
+    assert "2 SA pairs on one tunnel (10.0.0.0/16 === 192.168.0.0/24; " in detail
+    assert "10.0.0.0/16 === 192.168.1.0/24): AWS allows one per tunnel" in detail
+    assert "vgw: Tunnel2 selectors" not in failed(report)
+    assert_clean(report, lab.name)
+
+
+@pytest.mark.parametrize(
+    ("leftsubnet", "local_cidr", "verdict", "said"),
+    [
+        # /23: narrower, and still holding the VPN server's own address (userspace
+        # ESP cannot install a policy whose local side excludes it)
+        ("192.168.0.0/23", "192.168.0.0/16", "PASS", "AWS accepts narrower selectors"),
+        ("192.168.0.0/16", "192.168.0.0/23", "WARN", "do not say whether AWS narrows or refuses"),
+    ],
+)
+def test_narrower_selectors_pass_and_wider_ones_warn(
+    tmp_path, leftsubnet, local_cidr, verdict, said
+):
+    config = tmp_path / "ipsec.conf"
+    text = with_esp((VENDOR / "ipsec.conf").read_text())
+    config.write_text(text.replace("leftsubnet=192.168.1.0/16", f"leftsubnet={leftsubnet}"))
+    lab = parse_lab(lab_with(("name", "narrow"), ("vpn.local_network_cidr", local_cidr)))
+    report = run_check(
+        lab, cgw_config=config, cgw_secrets=VENDOR / "ipsec.secrets", lifecycle=False
+    )
+    rows = {c.name: c for c in report.checks}
+    assert report.passed, failed(report)
+    for tunnel in ("Tunnel1", "Tunnel2"):
+        assert rows[f"vgw: {tunnel} selectors"].verdict == verdict
+        assert said in rows[f"vgw: {tunnel} selectors"].detail
+    assert ("(1 skipped, 2 warnings)" in report.table()) == (verdict == "WARN")
     assert_clean(report, lab.name)
