@@ -454,3 +454,26 @@ def test_narrower_selectors_pass_and_wider_ones_warn(
         assert said in rows[f"vgw: {tunnel} selectors"].detail
     assert ("(1 skipped, 2 warnings)" in report.table()) == (verdict == "WARN")
     assert_clean(report, lab.name)
+
+
+def test_the_vgw_chooses_as_aws_does_lowest_configured_value_first():
+    """AWS evaluates the customer's proposals from the lowest configured value,
+    whatever the order offered: AES128 before AES256, DH 14 before 15. The customer
+    gateway here offers AES256 and DH 15 first (the lab's order). Without the
+    lifecycle: when AWS rekeys, the customer gateway answers, and its order decides."""
+    options = "vpn.tunnel_options"
+    lab = parse_lab(
+        lab_with(
+            ("name", "awsorder"),
+            (f"{options}.phase1.encryption", ["AES256", "AES128"]),
+            (f"{options}.phase1.dh_groups", [15, 14]),
+            (f"{options}.phase2.encryption", ["AES256", "AES128"]),
+            (f"{options}.phase2.dh_groups", [15, 14]),
+        )
+    )
+    report = run_check(lab, lifecycle=False)
+    assert report.passed, failed(report)
+    negotiated = {c.name: c.detail for c in report.checks}["vgw: Tunnel1 negotiated"]
+    assert negotiated.startswith("IKEv2 AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048")
+    assert negotiated.endswith("ESP AES_CBC_128/HMAC_SHA2_256_128")  # no PFS in IKE_AUTH
+    assert_clean(report, lab.name)

@@ -16,11 +16,13 @@ first probe comes later, and its verdict at the same time as AWS's).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import jinja2
 
-from driver.lab.model import Lab
+from driver.lab import aws_rules
+from driver.lab.model import Lab, Phase
 from driver.render.cloud_init import CharonOptions, ServerValues, tunnel_context
 
 AWS_DPD_INTERVAL = 10  # seconds between AWS's DPD probes
@@ -74,11 +76,43 @@ def charon_options(lab: Lab, log_file: str, libipsec: bool) -> CharonOptions:
     )
 
 
+def in_awss_order(lab: Lab) -> Lab:
+    """The lab with each phase's algorithms in AWS's order of preference.
+
+    AWS's tunnel endpoints "evaluate proposals from your customer gateway
+    starting with the lowest configured value from the list below, regardless
+    of the proposal order from the customer gateway" (Site-to-Site VPN user
+    guide, VPNTunnels.html): AES128 before AES256, SHA1 before SHA2-256, DH 2
+    before 14. charon as a responder prefers its own configured order
+    (``prefer_configured_proposals``, on by default), so the VGW's proposals
+    are written in AWS's order, whatever order the lab lists them in.
+    """
+
+    def ordered(phase: Phase) -> Phase:
+        return dataclasses.replace(
+            phase,
+            encryption=tuple(e for e in aws_rules.ENCRYPTION if e in phase.encryption),
+            integrity=tuple(i for i in aws_rules.INTEGRITY if i in phase.integrity),
+            dh_groups=tuple(g for g in aws_rules.DH_GROUPS if g in phase.dh_groups),
+        )
+
+    tunnels = tuple(
+        dataclasses.replace(
+            t,
+            options=dataclasses.replace(
+                t.options, phase1=ordered(t.options.phase1), phase2=ordered(t.options.phase2)
+            ),
+        )
+        for t in lab.tunnels
+    )
+    return dataclasses.replace(lab, vpn=dataclasses.replace(lab.vpn, tunnels=tunnels))
+
+
 def swanctl_conf(
     lab: Lab, tunnel_addresses: tuple[str, str], cgw_id: str, psks: tuple[str, str]
 ) -> str:
     values = ServerValues(public_ip=cgw_id, tunnel_addresses=tunnel_addresses)
-    tunnels = tunnel_context(lab, values)
+    tunnels = tunnel_context(in_awss_order(lab), values)
     for n, (t, tunnel, psk) in enumerate(zip(tunnels, lab.tunnels, psks, strict=True)):
         t["psk"] = psk
         t["dpd_delay"] = dpd_delay(lab, n)
