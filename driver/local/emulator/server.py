@@ -3,6 +3,7 @@ extensions (what a VPN lab needs that moto does not do), one module per AWS API:
 
 * vpn_connections.py — VPN connections, their routes and VgwTelemetry;
 * route_propagation.py — VGW route propagation and propagated routes;
+* gateway_associations.py — the VGW's gateway route table in DescribeRouteTables;
 * addresses.py — Elastic IPs, private addresses, root volume sizes;
 * network_insights.py — Reachability Analyzer's paths and analyses;
 * ssm_commands.py — SSM Run Command in the lab's namespaces;
@@ -24,6 +25,7 @@ import sys
 from driver.local.emulator import (
     addresses,
     auth,
+    gateway_associations,
     network_insights,
     replay,
     route_propagation,
@@ -31,7 +33,14 @@ from driver.local.emulator import (
     vpn_connections,
 )
 
-EXTENSIONS = (ssm_commands, vpn_connections, route_propagation, network_insights, addresses)
+EXTENSIONS = (
+    ssm_commands,
+    vpn_connections,
+    route_propagation,
+    gateway_associations,
+    network_insights,
+    addresses,
+)
 
 
 def install() -> None:
