@@ -62,7 +62,7 @@ class Trace:
         return path + ("" if self.reached else f" ✗ {self.why}")
 
 
-def _route_tables(lab: Lab) -> Tables:
+def route_tables(lab: Lab) -> Tables:
     """node -> [(prefix, next node, why)] (the next node 'deliver' = on-link)."""
     any_ = ipaddress.ip_network("0.0.0.0/0")
     aws, onprem, vpn = lab.aws, lab.onprem, lab.vpn
@@ -109,7 +109,7 @@ def _route_tables(lab: Lab) -> Tables:
 
 def trace(lab: Lab, source: str, destination: str, dst_ip: str) -> Trace:
     """Follow ``dst_ip`` from node ``source`` of the lab's model."""
-    return trace_tables(_route_tables(lab), source, destination, dst_ip)
+    return trace_tables(route_tables(lab), source, destination, dst_ip)
 
 
 def trace_tables(

@@ -97,12 +97,20 @@ class ExpectationRunner:
             self.progress(f"{done.verdict} {expectation.name} ({done.seconds:.1f} s) {detail}")
         return results
 
+    def unanswered(self, e: Expectation, output: str) -> str:
+        """Why an expected reply did not come (a target that can tell says so)."""
+        return ""
+
     def _ping(self, e: Expectation) -> tuple[bool, str]:
-        replies, rtt = parse_ping(self.ping_output(e.node, e.argument))
+        output = self.ping_output(e.node, e.argument)
+        replies, rtt = parse_ping(output)
         detail = f"{replies}/{PING_COUNT} replies from {e.argument}" + (
             f", rtt {rtt} ms" if rtt else ""
         )
-        return (replies > 0) == (e.expected == "YES"), detail
+        passed = (replies > 0) == (e.expected == "YES")
+        if not passed and e.expected == "YES":
+            detail += self.unanswered(e, output)
+        return passed, detail
 
 
 def parse_ping(output: str) -> tuple[int, str | None]:

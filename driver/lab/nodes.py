@@ -1,13 +1,14 @@
 """The local lab's nodes by name: one list for the data plane, the expectations
 that probe them and the emulator that maps instances onto them.
 
-    aws ── vgw ══ inet ══ onprem-vpc ── server
-                              └──────── onprem
+    aws ── aws-vpc ── vgw ══ inet ══ onprem-vpc ── server
+              └── firewall               └──────── onprem
 
 (driver/lab/topology.py gives each its addresses.)
 """
 
-NODES = ("aws", "vgw", "inet", "onprem-vpc", "server", "onprem")
+NODES = ("aws", "aws-vpc", "firewall", "vgw", "inet", "onprem-vpc", "server", "onprem")
+OPTIONAL_NODES = {"firewall": "firewall"}  # node -> the lab section that makes it exist
 GATEWAYS = ("vgw", "server")  # nodes that run a charon, in a mount namespace of its own
 
 # The EC2 instances of a lab (their Name tag after "<lab>-") and the node each is.

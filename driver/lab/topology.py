@@ -1,11 +1,16 @@
 """The local lab's address plan, derived from the lab (no root needed to compute it).
 
-    aws ── vgw ══ inet ══ onprem-vpc ── server
-                              └──────── onprem
+    aws ── aws-vpc ── vgw ══ inet ══ onprem-vpc ── server
+              └── firewall               └──────── onprem
 
 * ``aws``: the AWS test host, in aws.private_subnet_cidr;
+* ``aws-vpc``: the AWS VPC's router: each subnet's route table (and the VGW's
+  gateway route table) decides by the interface a packet came in on;
+* ``firewall``: the seed's appendix, a stateful firewall appliance in its own
+  subnet (only when the lab has one);
 * ``vgw``: the emulated virtual private gateway: both tunnel endpoints on its
-  outside interface, and the AWS subnet's router;
+  outside interface; into the tunnels it routes only the VPN connection's
+  static routes;
 * ``inet``: the "internet" between the two outside worlds;
 * ``onprem-vpc``: the on-prem VPC's router and internet gateway, with the
   Elastic IP as 1:1 NAT to the VPN server (so NAT-T is exercised) and the
@@ -28,6 +33,9 @@ from driver.lab.model import Lab
 DEFAULT_TUNNEL_ADDRESSES = ("198.51.100.1", "198.51.100.2")
 DEFAULT_PUBLIC_IP = "203.0.113.10"
 HOST_INDEX = 10  # test hosts and the VPN server take .10 of their subnet
+# The VPC router's side of its link to the VGW: in the range AWS keeps for
+# itself (169.254.169.252/30 is no tunnel's inside CIDR), so it is no lab's address.
+VPC_ROUTER_TO_VGW = "169.254.169.253"
 
 
 def _host(net: ipaddress.IPv4Network, index: int) -> str:
@@ -49,6 +57,10 @@ class AddressPlan:
     public_ip: str
     vgw_uplinks: tuple[str, ...]  # inet's addresses facing the VGW, one per /24
     edge_uplink: str  # inet's address facing the on-prem edge
+    vgw_vpc_ip: str = ""  # the VGW's address on the VPC side (inside its traffic selector)
+    firewall_ip: str = ""  # the firewall appliance, when the lab has one
+    firewall_router: str = ""
+    firewall_prefix: int = 0
 
     @classmethod
     def from_dict(cls, data: dict) -> AddressPlan:
@@ -91,7 +103,24 @@ def plan(
         public_ip=public_ip,
         vgw_uplinks=tuple(dict.fromkeys(_uplink(a, tunnel_addresses) for a in tunnel_addresses)),
         edge_uplink=_uplink(public_ip, (public_ip,)),
+        vgw_vpc_ip=_vgw_vpc_ip(lab),
+        firewall_ip=_host(lab.firewall.subnet_cidr, HOST_INDEX) if lab.firewall else "",
+        firewall_router=_host(lab.firewall.subnet_cidr, 1) if lab.firewall else "",
+        firewall_prefix=lab.firewall.subnet_cidr.prefixlen if lab.firewall else 0,
     )
+
+
+def _vgw_vpc_ip(lab: Lab) -> str:
+    """An address for the VGW inside the AWS side's traffic selector (userspace ESP
+    installs no policy whose local side holds none of the gateway's addresses):
+    the third address of the private subnet or of the VPC, which AWS reserves in
+    every subnet, so no instance has it."""
+    selector = lab.vpn.remote_network_cidr
+    for net in (lab.aws.private_subnet_cidr, lab.aws.vpc_cidr, selector):
+        candidate = net.network_address + 3 if net.num_addresses > 4 else net.network_address
+        if candidate in selector:
+            return str(candidate)
+    return str(selector.network_address)
 
 
 def _uplink(address: str, taken: tuple[str, ...]) -> str:

@@ -158,7 +158,7 @@ def run_check(
     report = Report(lab.name, False, [], customer_gateway=gateway.source, esp=features.describe())
     try:
         progress(
-            f"building lab {lab.name}: 6 namespaces, VGW and VPN server charons "
+            f"building lab {lab.name}: {len(dp.ns)} namespaces, VGW and VPN server charons "
             f"({features.describe()})"
         )
         dp.build()

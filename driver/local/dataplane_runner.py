@@ -19,6 +19,7 @@ from driver.checks.diagnosis import Diagnosis, diagnose, is_final, last_lines
 from driver.checks.runner import ExpectationRunner, TunnelReport
 from driver.checks.vici_fields import current_child, text
 from driver.lab.expectations import Expectation
+from driver.local import ping_explanation
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.vgw import AWS_DPD_INTERVAL
 from driver.local.node_access import sa_up
@@ -33,6 +34,7 @@ class DataPlaneRunner(ExpectationRunner):
     def __init__(self, dp: DataPlane, progress: Callable[[str], None] = lambda m: None):
         self.dp = dp
         self.progress = progress
+        self._dropped = 0  # the firewall's drops during the last ping
 
     def placeholders(self) -> dict[str, str]:
         return self.dp.plan.placeholders()
@@ -93,7 +95,17 @@ class DataPlaneRunner(ExpectationRunner):
         )
 
     def ping_output(self, node: str, address: str) -> str:
-        return self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
+        before = self.dp.firewall_drops()
+        output = (
+            self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
+        )
+        self._dropped = self.dp.firewall_drops() - before
+        return output
+
+    def unanswered(self, e: Expectation, output: str) -> str:
+        return ping_explanation.explain(
+            self.dp.tables, self.dp.plan, e.node, e.argument, output, self._dropped
+        )
 
     def tunnels(self) -> list[TunnelReport]:
         """Both tunnels as the VGW sees them, with what each carried."""

@@ -125,6 +125,25 @@ def _render(name: str, **context) -> str:
     return _env.get_template(name).render(**context)
 
 
+def server_selectors(lab: Lab) -> tuple[str, str]:
+    """The VPN server's traffic selectors (its side, AWS's side).
+
+    The VPN connection's CIDRs, except AWS's default 0.0.0.0/0: a policy-based
+    gateway with 0.0.0.0/0 on a side sends everything there into the tunnel,
+    its own LAN and its IKE traffic too. Then the server proposes the VPC's
+    CIDR for that side, which is narrower and so accepted by AWS.
+    """
+    vpn = lab.vpn
+
+    def bounded(cidr, vpc) -> str:
+        return str(vpc if cidr.prefixlen == 0 else cidr)
+
+    return (
+        bounded(vpn.local_network_cidr, lab.onprem.vpc_cidr),
+        bounded(vpn.remote_network_cidr, lab.aws.vpc_cidr),
+    )
+
+
 def strongswan_files(
     lab: Lab, values: ServerValues, charon: CharonOptions = CharonOptions()
 ) -> dict[str, str]:
@@ -138,6 +157,7 @@ def strongswan_files(
         "values": values,
         "charon": charon,
         "tunnels": tunnel_context(lab, values),
+        "selectors": server_selectors(lab),
     }
     files = {
         "/etc/strongswan.conf": _render("strongswan/strongswan.conf.j2", **context),

@@ -13,17 +13,19 @@ without touching the checks.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import secrets
 import shutil
 import time
 from pathlib import Path
 
 from driver import interrupts
+from driver.analysis.path_analysis import Tables, route_tables
 from driver.errors import VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab
-from driver.lab.nodes import NODES
-from driver.local.dataplane import vgw
+from driver.lab.nodes import NODES, OPTIONAL_NODES
+from driver.local.dataplane import routing, vgw
 from driver.local.dataplane.cgw import CustomerGateway
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.kernel import KernelFeatures
@@ -35,7 +37,22 @@ FORWARDING = {
     "net.ipv4.ip_forward": "1",
     "net.ipv4.conf.all.rp_filter": "0",
     "net.ipv4.conf.default.rp_filter": "0",
+    # A router that sends a packet back out where it came (the firewall) must not
+    # tell the sender to go around it.
+    "net.ipv4.conf.all.send_redirects": "0",
+    "net.ipv4.conf.default.send_redirects": "0",
 }
+ROUTERS = ("aws-vpc", "firewall", "vgw", "inet", "onprem-vpc")
+# The appendix's stateful firewall: a packet of a connection it has not seen
+# start (an echo reply without its request, a TCP segment without SYN) is dropped.
+STATEFUL_DROP = ["FORWARD", "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP"]
+
+
+def lab_nodes(lab: Lab) -> tuple[str, ...]:
+    """The nodes this lab has (the firewall only when the lab has one)."""
+    return tuple(
+        n for n in NODES if n not in OPTIONAL_NODES or getattr(lab, OPTIONAL_NODES[n]) is not None
+    )
 
 
 class DataPlaneError(VpnlabError):
@@ -51,12 +68,16 @@ class DataPlane:
         workdir: Path,
         kernel: KernelFeatures,
         plan: topology.AddressPlan | None = None,
+        tables: Tables | None = None,
     ):
+        """``tables``: the lab's route tables as the path analysis reads them; by
+        default the lab's own (``vpnlab check``), or what EC2 says was applied."""
         self.lab, self.cgw, self.kernel = lab, cgw, kernel
         self.vgw_psks = vgw_psks
         self.workdir = workdir
         self.plan = plan or topology.plan(lab, cgw.tunnel_addresses, cgw.public_ip)
-        self.ns = {node: Namespace(lab.name, node) for node in NODES}
+        self.tables = tables if tables is not None else route_tables(lab)
+        self.ns = {node: Namespace(lab.name, node) for node in lab_nodes(lab)}
         self.charons: dict[str, Charon] = {}
         self.token = secrets.token_hex(3)  # this build's temporary interface names
         self.stopped_pids: list[int] = []  # for the leak check: they must be gone
@@ -78,7 +99,11 @@ class DataPlane:
         self._links()
         self._routes()
         self._nat()
+        self._firewall()
         self._start_charons()
+        routing.install(
+            self.ns, self.plan, self.tables, self.lab.aws.vpc_cidr, self._tunnel_route()
+        )
 
     def _links(self) -> None:
         p, ns = self.plan, self.ns
@@ -86,11 +111,30 @@ class DataPlane:
             ns["aws"],
             "eth0",
             f"{p.aws_test_ip}/{p.aws_prefix}",
-            ns["vgw"],
-            "lan",
+            ns["aws-vpc"],
+            "priv",
             f"{p.aws_router}/{p.aws_prefix}",
             self.token + "1",
         )
+        link(
+            ns["aws-vpc"],
+            "vgw",
+            f"{topology.VPC_ROUTER_TO_VGW}/32",
+            ns["vgw"],
+            "vpc",
+            f"{p.vgw_vpc_ip}/32",
+            self.token + "6",
+        )
+        if "firewall" in ns:
+            link(
+                ns["aws-vpc"],
+                "fw",
+                f"{p.firewall_router}/{p.firewall_prefix}",
+                ns["firewall"],
+                "eth0",
+                f"{p.firewall_ip}/{p.firewall_prefix}",
+                self.token + "7",
+            )
         link(ns["vgw"], "wan", None, ns["inet"], "vgw", None, self.token + "2")
         for address in p.tunnel_addresses:
             ns["vgw"].ip("addr", "add", f"{address}/24", "dev", "wan")
@@ -125,18 +169,53 @@ class DataPlane:
         )
 
     def _routes(self) -> None:
+        """The links' own routes; the lab's route tables come with routing.install."""
         p, ns = self.plan, self.ns
-        for router in ("vgw", "inet", "onprem-vpc"):
-            ns[router].sysctl(FORWARDING)
+        for router in ROUTERS:
+            if router in ns:
+                ns[router].sysctl(FORWARDING)
         ns["aws"].ip("route", "add", "default", "via", p.aws_router)
+        ns["aws-vpc"].ip("route", "add", f"{p.vgw_vpc_ip}/32", "dev", "vgw")
+        ns["vgw"].ip("route", "add", f"{topology.VPC_ROUTER_TO_VGW}/32", "dev", "vpc")
         ns["vgw"].ip("route", "add", "default", "via", p.vgw_uplinks[0])
-        ns["onprem-vpc"].ip("route", "add", "default", "via", p.edge_uplink)
-        # The seed's on-prem route table entry: the AWS side via the VPN server's interface.
-        ns["onprem-vpc"].ip(
-            "route", "add", str(self.lab.vpn.remote_network_cidr), "via", p.server_ip
+        # The VGW's own answers (ICMP errors) to the VPC.
+        ns["vgw"].ip(
+            "route",
+            "add",
+            str(self.lab.aws.vpc_cidr),
+            "via",
+            topology.VPC_ROUTER_TO_VGW,
+            "dev",
+            "vpc",
+            "onlink",
         )
+        if "firewall" in ns:
+            ns["firewall"].ip("route", "add", "default", "via", p.firewall_router)
+        ns["onprem-vpc"].ip("route", "add", "default", "via", p.edge_uplink)
         ns["server"].ip("route", "add", "default", "via", p.onprem_public_router)
         ns["onprem"].ip("route", "add", "default", "via", p.onprem_private_router)
+
+    def _firewall(self) -> None:
+        if "firewall" in self.ns:
+            self.ns["firewall"].exec("iptables", "-A", *STATEFUL_DROP)
+
+    def firewall_drops(self) -> int:
+        """Packets the firewall's connection tracking dropped so far (0: no firewall)."""
+        if "firewall" not in self.ns:
+            return 0
+        out = self.ns["firewall"].exec("iptables", "-nvxL", "FORWARD", check=False).stdout
+        return sum(
+            int(line.split()[0])
+            for line in out.splitlines()
+            if "ctstate INVALID" in line and line.split()[0].isdigit()
+        )
+
+    def _tunnel_route(self) -> tuple[str, ...]:
+        """How the VGW hands a packet to a tunnel: userspace ESP reads it from its
+        TUN device; with kernel ESP the IPsec policy takes it on the way out."""
+        if not self.kernel.esp:
+            return ("dev", "ipsec0")
+        return ("via", self.plan.vgw_uplinks[0], "dev", "wan")
 
     def _nat(self) -> None:
         """The Elastic IP: 1:1 NAT of the VPN server's address, as AWS's IGW does."""
@@ -213,6 +292,10 @@ class DataPlane:
         return {
             "token": self.token,
             "plan": dataclasses.asdict(self.plan),
+            "tables": {
+                node: [[str(net), nxt, why] for net, nxt, why in routes]
+                for node, routes in self.tables.items()
+            },
             "charons": {node: {"pid": c.pid, "style": c.style} for node, c in self.charons.items()},
         }
 
@@ -226,6 +309,12 @@ class DataPlane:
             workdir,
             KernelFeatures(False, False, False),
             topology.AddressPlan.from_dict(record["plan"]),
+            {
+                node: [(ipaddress.ip_network(net), nxt, why) for net, nxt, why in routes]
+                for node, routes in record["tables"].items()
+            }
+            if "tables" in record
+            else None,
         )
         dp.token = record["token"]
         for node, info in record["charons"].items():

@@ -1,0 +1,65 @@
+"""Why a ping got no reply: the hop that dropped it, named as lint names it.
+
+The data plane routes by the tables the path analysis traces (driver/local/
+dataplane/routing.py), so the trace through the same tables says which hop
+has no route, or which stateful device sees one direction only; the data
+plane's own evidence backs it: the router that answered "net unreachable"
+(its address in ping's output), and the packets the firewall's connection
+tracking dropped during the ping.
+"""
+
+from __future__ import annotations
+
+import re
+
+from driver.analysis.path_analysis import Tables, stateful_asymmetry, trace_tables
+from driver.lab import topology
+
+# The expectation's node -> the path analysis' name for the host, and its address.
+HOSTS = {"aws": "aws_host", "onprem": "onprem_host"}
+_UNREACHABLE = re.compile(r"From (\d+\.\d+\.\d+\.\d+)\S* icmp_seq=\d+ Destination (?:Net|Host)")
+
+
+def explain(
+    tables: Tables,
+    plan: topology.AddressPlan,
+    node: str,
+    destination: str,
+    output: str,
+    firewall_drops: int,
+) -> str:
+    """'' when the ping's ends are not the two test hosts (nothing to trace)."""
+    source = HOSTS.get(node)
+    addresses = {"aws_host": plan.aws_test_ip, "onprem_host": plan.onprem_test_ip}
+    target = next((h for h, ip in addresses.items() if ip == destination), None)
+    if source is None or target is None or target == source:
+        return ""
+    forward = trace_tables(tables, source, target, destination)
+    back = trace_tables(tables, target, source, addresses[source])
+    said = []
+    if not forward.reached:
+        said.append(f"no route: {forward.why} (path: {forward.text()})")
+    elif not back.reached:
+        said.append(f"the reply has no route: {back.why} (path back: {back.text()})")
+    elif stateful := stateful_asymmetry(forward, back):
+        device = stateful[0]
+        seen = "the return" if device in back.nodes else "the outbound"
+        said.append(
+            f"asymmetric: outbound {forward.text()}; return {back.text()}: the {device} "
+            f"sees only {seen}, and a stateful device drops what it has not seen start"
+        )
+    routers = {
+        plan.aws_router: "the AWS VPC router",
+        topology.VPC_ROUTER_TO_VGW: "the AWS VPC router",
+        plan.vgw_vpc_ip: "the VGW",
+        plan.onprem_private_router: "the on-prem VPC router",
+        plan.onprem_public_router: "the on-prem VPC router",
+    }
+    for address in dict.fromkeys(_UNREACHABLE.findall(output)):
+        said.append(f"{routers.get(address, address)} ({address}) answered 'net unreachable'")
+    if firewall_drops:
+        said.append(
+            f"the firewall's connection tracking dropped {firewall_drops} packet(s) of a "
+            "connection it had not seen start"
+        )
+    return ": " + "; ".join(said) if said else ""

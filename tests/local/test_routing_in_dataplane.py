@@ -1,0 +1,103 @@
+"""Packets go where AWS would send them: the lab's route tables in the data plane,
+and the same verdict and the same route as lint's path analysis (root)."""
+
+import pytest
+
+from driver.analysis.lint import lint
+from driver.analysis.path_analysis import both_ways
+from driver.lab.loader import load_lab, parse_lab
+from driver.local.check_command import run_check
+from driver.local.node_access import lab_namespaces as existing
+from driver.paths import PROJECT
+from tests.conftest import requires_root
+from tests.lab.test_loader import lab_with
+
+pytestmark = [pytest.mark.root, pytest.mark.strongswan, requires_root()]
+
+LABS = PROJECT / "labs"
+TO_ONPREM, TO_AWS = "aws: ping {onprem_test_ip}", "onprem: ping {aws_test_ip}"
+
+
+def pings(report) -> dict[str, tuple[bool, str]]:
+    return {c.name: (c.passed, c.detail) for c in report.checks if "ping" in c.name}
+
+
+def assert_clean(report, name: str):
+    assert report.leaks == [] and existing(name) == []
+
+
+# (lab file text, lint's rule, the ping that fails, what the data plane says)
+BROKEN = {
+    "propagation off": (
+        lab_with(("name", "noprop"), ("aws.route_propagation", False)),
+        "path-unreachable",
+        TO_ONPREM,
+        "no route: aws_host has no route to 192.168.1.10",
+    ),
+    "a static route short of the test host's subnet": (
+        lab_with(("name", "shortroute"), ("vpn.static_routes", ["192.168.0.0/24"])),
+        "lab-static-routes",
+        TO_ONPREM,
+        "no route: aws_host has no route to 192.168.1.10",
+    ),
+    "the appendix's firewall, asymmetric": (
+        (LABS / "seed-firewall.yml").read_text(),
+        "path-asymmetric",
+        TO_ONPREM,
+        "the firewall sees only the return",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_lint_and_the_data_plane_agree_on_a_broken_lab(case, tmp_path):
+    text, rule, failing, said = BROKEN[case]
+    path = tmp_path / "lab.yml"
+    path.write_text(text)
+    lab = load_lab(path)
+    findings = {f.rule: f.message for f in lint(path) if f.severity == "error"}
+    assert rule in findings
+    report = run_check(lab, lifecycle=False)
+    verdicts = pings(report)
+    passed, detail = verdicts[failing]
+    assert not passed and said in detail
+    # The route the data plane names is the one lint traced, word for word.
+    forward, back = both_ways(lab)
+    broken = forward if not forward.reached else back
+    assert broken.text() in detail or (forward.text() in detail and back.text() in detail)
+    assert_clean(report, lab.name)
+
+
+def test_the_firewall_drops_the_asymmetric_return_and_names_it():
+    lab = load_lab(LABS / "seed-firewall.yml")
+    report = run_check(lab, lifecycle=False)
+    (passed, detail), (back_passed, _) = pings(report)[TO_ONPREM], pings(report)[TO_AWS]
+    assert not passed and back_passed  # on-prem -> AWS passes the firewall both ways
+    assert "the firewall's connection tracking dropped 3 packet(s)" in detail
+    assert "return onprem_host" in detail and "→ firewall (10.0.0.0/16 local)" in detail
+    assert_clean(report, lab.name)  # the firewall's namespace too
+
+
+def test_the_fixed_firewall_lab_passes():
+    report = run_check(load_lab(LABS / "seed-firewall-fixed.yml"), lifecycle=False)
+    assert report.passed, pings(report)
+    assert_clean(report, "seed-firewall-fixed")
+
+
+@pytest.mark.parametrize(
+    ("local", "remote"),
+    [("0.0.0.0/0", "0.0.0.0/0"), ("0.0.0.0/0", "10.0.0.0/16"), ("192.168.0.0/16", "0.0.0.0/0")],
+)
+def test_awss_default_network_cidrs_work(local, remote):
+    """What most real VPN connections use; it crashed with 'RTNETLINK answers: File exists'."""
+    lab = parse_lab(
+        lab_with(
+            ("name", "anycidr"),
+            ("vpn.local_network_cidr", local),
+            ("vpn.remote_network_cidr", remote),
+        )
+    )
+    report = run_check(lab, lifecycle=False)
+    assert report.passed, {c.name: c.detail for c in report.checks if not c.passed}
+    assert_clean(report, lab.name)
+
