@@ -43,6 +43,8 @@ def cmd_check(args) -> int:
     lab = load_lab(args.lab)
     if os.geteuid() != 0:
         raise VpnlabError("vpnlab check needs root for network namespaces: run it with sudo")
+    if not args.cleanup:
+        _refuse_lint_errors(args, "checked")
     if args.cleanup:
         removed = cleanup(lab.name, workdir(lab))
         print("removed: " + ("; ".join(removed) if removed else "nothing (lab was not running)"))
@@ -98,20 +100,26 @@ def _progress(out=sys.stdout):
     return progress
 
 
-def cmd_apply(args) -> int:
+def _refuse_lint_errors(args, what: str) -> None:
+    """The lab's lint rules, offline and before anything else: errors stop ``what``."""
     from driver.analysis.findings import report
     from driver.analysis.lint import lint
+
+    if args.skip_lint:
+        return
+    errors = [f for f in lint(args.lab) if f.severity == "error"]
+    if errors:
+        print(report(errors, as_json=False), file=sys.stderr)
+        raise VpnlabError(
+            f"lint found errors: nothing was {what} (--skip-lint to {args.command} anyway)"
+        )
+
+
+def cmd_apply(args) -> int:
     from driver.aws.target import AwsTarget
     from driver.local import target as local_target
 
-    if not args.skip_lint:  # offline, so before anything else: errors stop the apply
-        findings = lint(args.lab)
-        errors = [f for f in findings if f.severity == "error"]
-        if errors:
-            print(report(errors, as_json=False), file=sys.stderr)
-            raise VpnlabError(
-                "lint found errors: nothing was applied (--skip-lint to apply anyway)"
-            )
+    _refuse_lint_errors(args, "applied")
     lab = _target_lab(args)
     if args.target == "aws":
         AwsTarget(lab, progress=_progress()).apply(
@@ -238,6 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--cleanup",
         action="store_true",
         help="remove what a kept or interrupted run left, then exit",
+    )
+    p.add_argument(
+        "--skip-lint",
+        action="store_true",
+        help="check even if `vpnlab lint` finds errors (to see the data plane's own verdict)",
     )
     for name, handler, help_ in (
         ("apply", cmd_apply, "build the lab: Terraform applied to the target, data plane up"),

@@ -1,6 +1,9 @@
 """Packets go where AWS would send them: the lab's route tables in the data plane,
 and the same verdict and the same route as lint's path analysis (root)."""
 
+import subprocess
+import sys
+
 import pytest
 
 from driver.analysis.lint import lint
@@ -101,3 +104,25 @@ def test_awss_default_network_cidrs_work(local, remote):
     assert report.passed, {c.name: c.detail for c in report.checks if not c.passed}
     assert_clean(report, lab.name)
 
+
+def test_check_runs_the_labs_lint_rules_first_as_apply_does():
+    """The same messages as apply; --skip-lint shows what the data plane does."""
+    lab = str(LABS / "seed-firewall.yml")
+    refused = subprocess.run(
+        [sys.executable, "-m", "driver.cli", "check", lab],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2 and existing("seed-firewall") == []
+    assert "[path-asymmetric]" in refused.stderr
+    assert "lint found errors: nothing was checked (--skip-lint to check anyway)" in refused.stderr
+    checked = subprocess.run(
+        [sys.executable, "-m", "driver.cli", "check", lab, "--skip-lint", "--no-lifecycle"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 1, checked.stderr
+    assert "the firewall sees only the return" in checked.stdout
+    assert existing("seed-firewall") == []
