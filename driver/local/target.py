@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from driver import interrupts
+from driver.analysis.path_analysis import route_tables
 from driver.aws_api.leaks import leftovers
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT
@@ -33,11 +34,13 @@ from driver.lab import topology
 from driver.lab.expectations import Expectation
 from driver.lab.model import Lab, Tunnel
 from driver.local import tunnel_record
+from driver.local.applied_routes import applied_tables
 from driver.local.check_command import SERVER_RETRANSMITS
 from driver.local.dataplane import cgw, kernel
 from driver.local.dataplane.network import DataPlane, cleanup
 from driver.local.dataplane_runner import DataPlaneRunner
 from driver.local.emulator.process import Emulator, write_provider_override
+from driver.local.emulator.reachability_answers import Ec2View
 from driver.local.node_access import lab_namespaces
 from driver.render.cloud_init import CharonOptions
 from driver.state import LabState
@@ -209,6 +212,10 @@ def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict
             "server_ip": outputs["vpn_server_private_ip"],
         },
     )
+    # Packets go where the applied route tables send them; the VPN server's own
+    # routing is its configuration's, not EC2's.
+    tables = applied_tables(Ec2View.load(ec2), outputs, connection)
+    tables["vpn_server"] = route_tables(vgw_lab)["vpn_server"]
     stop_dataplane(lab, state)
     dp = DataPlane(
         vgw_lab,
@@ -217,6 +224,7 @@ def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict
         state.dataplane_dir,
         features,
         plan,
+        tables,
     )
     try:
         dp.build()

@@ -175,3 +175,51 @@ def test_a_stale_emulator_record_never_signals_the_process_that_now_has_its_pid(
         bystander.kill()
         bystander.wait()
         state.remove()
+
+
+def test_the_data_plane_routes_by_what_ec2_holds(tmp_path):
+    """The appendix's fixed firewall lab with AWS's default CIDRs (0.0.0.0/0 both
+    sides): routed by the applied route tables; when EC2's firewall subnet stops
+    learning the VGW's routes, verify fails and names that table's missing route."""
+    path = tmp_path / "fwany.yml"
+    text = (PROJECT / "labs" / "seed-firewall-fixed.yml").read_text()
+    for old, new in (
+        ("name: seed-firewall-fixed", "name: fwany"),
+        ("local_network_cidr: 192.168.0.0/16", "local_network_cidr: 0.0.0.0/0"),
+        ("remote_network_cidr: 10.0.0.0/16", "remote_network_cidr: 0.0.0.0/0"),
+    ):
+        text = text.replace(old, new)
+    path.write_text(text)
+    lab = load_lab(path)
+    state, record = LabState(lab.name), None
+    try:
+        local_target.apply(path, lab, progress=lambda m: None)
+        record = state.read("emulator.json")
+        report = local_target.verify(lab, progress=lambda m: None)
+        assert report.passed, [(c.name, c.detail) for c in report.checks if not c.passed]
+        tables = state.read("dataplane.json")["tables"]
+        propagated = [why for _, nxt, why in tables["firewall"] if nxt == "vgw"]
+        assert propagated and all("vgw-" in why and "(propagated)" in why for why in propagated)
+
+        emulator = local_target.running_emulator(state)
+        ec2 = emulator.session(lab.region).client("ec2", endpoint_url=emulator.url)
+        outputs = local_target.terraform_of(lab, state).outputs()
+        firewall_subnet = next(
+            s["SubnetId"]
+            for s in ec2.describe_subnets()["Subnets"]
+            if s["CidrBlock"] == str(lab.firewall.subnet_cidr)
+        )
+        table = ec2.describe_route_tables(
+            Filters=[{"Name": "association.subnet-id", "Values": [firewall_subnet]}]
+        )["RouteTables"][0]
+        ec2.disable_vgw_route_propagation(
+            GatewayId=outputs["vpn_gateway_id"], RouteTableId=table["RouteTableId"]
+        )
+        local_target.build_dataplane(lab, state, emulator, outputs)
+        report = local_target.verify(lab, progress=lambda m: None)
+        details = {c.name: c.detail for c in report.checks if not c.passed}
+        assert "no route: firewall has no route to" in details["aws: ping {onprem_test_ip}"]
+    finally:
+        leaks = local_target.destroy(lab, progress=lambda m: None)
+    assert leaks == []
+    assert_nothing_left(lab, record and record["pid"])

@@ -1,0 +1,84 @@
+"""The lab's route tables as EC2 holds them, for the local target's data plane.
+
+``vpnlab check`` routes by the lab's own tables (driver/analysis/
+path_analysis.py ``route_tables``); the local target routes by what Terraform
+applied: each subnet's route table (``DescribeRouteTables``, with the VGW's
+propagated routes), the VGW's gateway route table and the VPN connection's
+static routes (``DescribeVpnConnections``). Both come out with the path
+analysis' node names, so the same code installs and explains them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from driver.analysis.path_analysis import Tables
+from driver.local.emulator.reachability_answers import Ec2View
+
+
+def applied_tables(view: Ec2View, outputs: dict, connection: dict) -> Tables:
+    raw = view.tables()
+    aws_subnet = view.instances[outputs["aws_test_instance_id"]]["SubnetId"]
+    onprem_subnet = view.instances[outputs["onprem_test_instance_id"]]["SubnetId"]
+    vgw_id = outputs["vpn_gateway_id"]
+    names = {vgw_id: "vgw", outputs["vpn_server_interface_id"]: "vpn_server"}
+    # An interface the AWS VPC's routes lead to is the lab's one appliance: the firewall.
+    aws_vpc = view.subnets[aws_subnet]["VpcId"]
+    firewall_subnet = None
+    for routes in raw.values():
+        for _, target, _ in routes:
+            eni = view.interfaces.get(target)
+            if eni and eni["VpcId"] == aws_vpc and target not in names:
+                names[target], firewall_subnet = "firewall", eni["SubnetId"]
+
+    def named(routes) -> list:
+        return [
+            (net, "deliver" if target.startswith("local:") else names.get(target, target), why)
+            for net, target, why in routes
+        ]
+
+    tables: Tables = {
+        "aws_host": named(raw.get(aws_subnet, [])),
+        "onprem_host": named(raw.get(onprem_subnet, [])),
+    }
+    if firewall_subnet:
+        tables["firewall"] = named(raw.get(firewall_subnet, []))
+    into_tunnels = [
+        (
+            ipaddress.ip_network(route["DestinationCidrBlock"]),
+            "vpn_server",
+            f"{route['DestinationCidrBlock']} → tunnel (VPN static route)",
+        )
+        for route in connection.get("Routes", [])
+        if route.get("State", "available") == "available"
+    ]
+    tables["vgw"] = into_tunnels + named(_gateway_routes(view, vgw_id))
+    return tables
+
+
+def _gateway_routes(view: Ec2View, vgw_id: str) -> list:
+    """The VGW's gateway route table (ingress routing), or the VPC's local route."""
+    for table in view.route_tables:
+        if any(a.get("GatewayId") == vgw_id for a in table.get("Associations", [])):
+            vpc = table["VpcId"]
+            return [
+                (ipaddress.ip_network(r["DestinationCidrBlock"]), *_target(r, vpc))
+                for r in table.get("Routes", [])
+                if r.get("DestinationCidrBlock") and r.get("State", "active") == "active"
+            ]
+    attached = next(
+        (a["VpcId"] for a in view.vpn_gateways.get(vgw_id, {}).get("VpcAttachments", [])), None
+    )
+    return [
+        (ipaddress.ip_network(s["CidrBlock"]), f"local:{attached}", f"{s['CidrBlock']} local")
+        for s in view.subnets.values()
+        if s["VpcId"] == attached
+    ]
+
+
+def _target(route: dict, vpc: str) -> tuple[str, str]:
+    net = route["DestinationCidrBlock"]
+    if route.get("GatewayId") == "local":
+        return f"local:{vpc}", f"{net} local"
+    eni = route.get("NetworkInterfaceId", "?")
+    return eni, f"{net} → {eni} (VGW ingress route)"
