@@ -34,7 +34,7 @@ from driver.lab import topology
 from driver.lab.expectations import Expectation
 from driver.lab.model import Lab, Tunnel
 from driver.local import tunnel_record
-from driver.local.applied_routes import applied_tables
+from driver.local.applied_network import applied_tables
 from driver.local.check_command import SERVER_RETRANSMITS
 from driver.local.dataplane import cgw, kernel
 from driver.local.dataplane.network import DataPlane, cleanup
