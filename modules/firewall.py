@@ -8,6 +8,7 @@ then pass it is what `vpnlab lint` traces (driver/analysis/path_analysis.py).
 
 from constructs import Construct
 
+from driver.lab import security_groups
 from driver.lab.model import Lab
 from driver.render.cloud_init import firewall_user_data
 from modules.aws import resource
@@ -49,20 +50,20 @@ class FirewallAppliance(Construct):
             availability_zone=zone,
             tags=naming.tags("firewall"),
         )
-        sides = [str(lab.aws.vpc_cidr), str(lab.vpn.local_network_cidr)]
+        group = security_groups.firewall(lab)  # what the local data plane enforces
         self.security_group = security_group.SecurityGroup(
             self,
             "sg",
             name=naming.name("firewall"),
             vpc_id=vpc_id,
-            description="firewall: traffic between the AWS VPC and on-prem",
+            description=group.description,
             ingress=[
                 security_group.SecurityGroupIngress(
                     protocol="-1",
                     from_port=0,
                     to_port=0,
-                    cidr_blocks=sides,
-                    description="both sides of the VPN",
+                    cidr_blocks=[r.cidr for r in group.ingress],
+                    description=group.ingress[0].description,
                 )
             ],
             egress=[anything_out()],

@@ -70,15 +70,11 @@ class LabStack(TerraformStack):
                 host=cfg.test_host,
                 vpc_id=vpc.vpc.id,
                 subnet_id=vpc.private_subnet.id,
-                ping_from=str(other.vpc_cidr),
                 ami=ami,
                 instance_profile=test_role.profile.name,
                 build_dir=build_dir,
             )
-            for side, cfg, vpc, other in (
-                ("aws", lab.aws, aws, lab.onprem),
-                ("onprem", lab.onprem, onprem, lab.aws),
-            )
+            for side, cfg, vpc in (("aws", lab.aws, aws), ("onprem", lab.onprem, onprem))
         }
         if lab.firewall:
             FirewallAppliance(

@@ -2,6 +2,7 @@
 
 from constructs import Construct
 
+from driver.lab import security_groups
 from driver.lab.model import Host, Lab
 from driver.render.cloud_init import test_host_user_data
 from modules.aws import resource
@@ -24,25 +25,25 @@ class TestHost(Construct):
         host: Host,
         vpc_id: str,
         subnet_id: str,
-        ping_from: str,
         ami: str,
         instance_profile: str,
         build_dir,
     ):
         super().__init__(scope, id_)
+        group = security_groups.test_host(lab, side)  # what the local data plane enforces
         self.security_group = security_group.SecurityGroup(
             self,
             "sg",
             name=naming.name(side, "test-host"),
             vpc_id=vpc_id,
-            description=f"{side} test host: ICMP from the other side",
+            description=group.description,
             ingress=[
                 security_group.SecurityGroupIngress(
                     protocol="icmp",
                     from_port=-1,
                     to_port=-1,
-                    cidr_blocks=[ping_from],
-                    description="ICMP from the other side of the VPN",
+                    cidr_blocks=[r.cidr for r in group.ingress],
+                    description=group.ingress[0].description,
                 )
             ],
             egress=[anything_out()],

@@ -9,6 +9,7 @@ Only the security group rules name the tunnel addresses.
 
 from constructs import Construct
 
+from driver.lab import security_groups
 from driver.lab.model import Lab
 from driver.render.cloud_init import ServerValues, vpn_server_user_data
 from modules.aws import resource
@@ -23,8 +24,6 @@ security_group = resource("security_group")
 ingress_rule = resource("vpc_security_group_ingress_rule")
 egress_rule = resource("vpc_security_group_egress_rule")
 route = resource("route")
-
-IKE_PORTS = (500, 4500)  # IKE, and IKE/ESP in UDP behind NAT (NAT-T)
 
 
 class VpnServerAddress(Construct):
@@ -61,23 +60,19 @@ class VpnServer(Construct):
         )
         # Rules as their own resources: the group does not depend on the VPN
         # connection, so on destroy the connection and the instance go in parallel.
-        rules = [
-            ("udp", port, f"{tunnel}/32", f"{name}-tunnel{n}", f"{name} from tunnel {n}")
-            for n, tunnel in enumerate(tunnel_addresses, start=1)
-            for port, name in zip(IKE_PORTS, ("ike", "nat-t"), strict=True)
-        ]
-        # Forwarded traffic from the on-prem subnets (and their return traffic).
-        rules.append(("-1", None, str(lab.onprem.vpc_cidr), "onprem", "on-prem subnets"))
-        for protocol, port, cidr, id_, description in rules:
+        # The rules the local data plane enforces too (driver/lab/security_groups.py).
+        group = security_groups.vpn_server(lab, tuple(tunnel_addresses))
+        for rule in group.ingress:
+            id_ = rule.key
             ingress_rule.VpcSecurityGroupIngressRule(
                 self,
                 f"in-{id_}",
                 security_group_id=self.security_group.id,
-                ip_protocol=protocol,
-                from_port=port,
-                to_port=port,
-                cidr_ipv4=cidr,
-                description=description,
+                ip_protocol=rule.protocol,
+                from_port=rule.port,
+                to_port=rule.port,
+                cidr_ipv4=rule.cidr,
+                description=rule.description,
                 tags=naming.tags("vpn-server", id_),
             )
         egress_rule.VpcSecurityGroupEgressRule(

@@ -3,9 +3,11 @@ traced paths between the test hosts (driver/analysis/path_analysis.py)."""
 
 from __future__ import annotations
 
+import ipaddress
+
 from driver.analysis import path_analysis as routing
 from driver.analysis.findings import Finding
-from driver.lab import aws_rules
+from driver.lab import aws_rules, security_groups, topology
 from driver.lab.model import Lab
 
 LAB_RULES = {
@@ -19,6 +21,7 @@ LAB_RULES = {
     "path-unreachable": "the traced path from one test host to the other does not arrive",
     "path-asymmetric": "a stateful device (the firewall) sees only one direction of a flow",
     "path-bypasses-firewall": "the lab has a firewall, but neither direction passes it",
+    "path-security-group": "a test host's security group allows no ICMP from the other test host",
 }
 
 
@@ -126,6 +129,7 @@ def _path_findings(lab: Lab, source: str) -> list[Finding]:
                     "route tables cover both test hosts' subnets",
                 )
             )
+    out += _security_group_findings(lab, source)
     asymmetric = routing.stateful_asymmetry(forward, back)
     if asymmetric:
         propagation = "aws.route_propagation"
@@ -152,4 +156,31 @@ def _path_findings(lab: Lab, source: str) -> list[Finding]:
                 "set aws.route_propagation: false and firewall.ingress_route: true",
             )
         )
+    return out
+
+
+def _security_group_findings(lab: Lab, source: str) -> list[Finding]:
+    """The groups the data plane enforces (driver/lab/security_groups.py): each test
+    host must accept ICMP from the other one."""
+    plan = topology.plan(lab)
+    out = []
+    for side, peer, peer_ip in (
+        ("aws", "on-prem", plan.onprem_test_ip),
+        ("onprem", "AWS", plan.aws_test_ip),
+    ):
+        group = security_groups.test_host(lab, side)
+        address = ipaddress.ip_address(peer_ip)
+        if not any(address in ipaddress.ip_network(r.cidr) for r in group.ingress):
+            allows = ", ".join(r.text() for r in group.ingress) or "nothing"
+            out.append(
+                Finding(
+                    "path-security-group",
+                    "error",
+                    f"{source}: {side}.test_host.icmp_from",
+                    f"the {side} test host's security group allows {allows}: the {peer} "
+                    f"test host ({peer_ip}) gets no reply",
+                    f"add the {peer} side's VPC to {side}.test_host.icmp_from, or leave it out "
+                    "(the default is the other side's VPC)",
+                )
+            )
     return out

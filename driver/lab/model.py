@@ -57,6 +57,16 @@ class Host:
 
 
 @dataclass(frozen=True)
+class ProbeHost(Host):
+    """A test host: the instance the checks ping from and to."""
+
+    icmp_from: tuple[Net, ...] | None = field(
+        default=None,
+        metadata=spec("CIDRs its security group allows ICMP from (default: the other side's VPC)."),
+    )
+
+
+@dataclass(frozen=True)
 class AwsSide:
     vpc_cidr: Net = field(
         default=None, metadata=spec("CIDR of the AWS VPC (the seed: 10.0.0.0/16).", required=True)
@@ -65,7 +75,7 @@ class AwsSide:
         default=None,
         metadata=spec("Private subnet of the AWS test host; inside vpc_cidr.", required=True),
     )
-    test_host: Host = field(default_factory=Host, metadata=spec("AWS test instance."))
+    test_host: ProbeHost = field(default_factory=ProbeHost, metadata=spec("AWS test instance."))
     route_propagation: bool = field(
         default=True,
         metadata=spec(
@@ -110,7 +120,7 @@ class OnPremSide:
         default=None, metadata=spec("Private subnet of the on-prem test host.", required=True)
     )
     vpn_server: Host = field(default_factory=Host, metadata=spec("strongSwan VPN server instance."))
-    test_host: Host = field(default_factory=Host, metadata=spec("On-prem test instance."))
+    test_host: ProbeHost = field(default_factory=ProbeHost, metadata=spec("On-prem test instance."))
 
 
 @dataclass(frozen=True)

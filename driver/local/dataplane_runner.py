@@ -35,6 +35,7 @@ class DataPlaneRunner(ExpectationRunner):
         self.dp = dp
         self.progress = progress
         self._dropped = 0  # the firewall's drops during the last ping
+        self._group_drops: dict = {}  # and each security group's
 
     def placeholders(self) -> dict[str, str]:
         return self.dp.plan.placeholders()
@@ -95,16 +96,26 @@ class DataPlaneRunner(ExpectationRunner):
         )
 
     def ping_output(self, node: str, address: str) -> str:
-        before = self.dp.firewall_drops()
+        before, groups_before = self.dp.firewall_drops(), self.dp.filter_drops()
         output = (
             self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
         )
         self._dropped = self.dp.firewall_drops() - before
+        self._group_drops = {
+            n: (count - groups_before.get(n, 0), self.dp.groups[n])
+            for n, count in self.dp.filter_drops().items()
+        }
         return output
 
     def unanswered(self, e: Expectation, output: str) -> str:
         return ping_explanation.explain(
-            self.dp.tables, self.dp.plan, e.node, e.argument, output, self._dropped
+            self.dp.tables,
+            self.dp.plan,
+            e.node,
+            e.argument,
+            output,
+            self._dropped,
+            self._group_drops,
         )
 
     def tunnels(self) -> list[TunnelReport]:

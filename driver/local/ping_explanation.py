@@ -14,9 +14,16 @@ import re
 
 from driver.analysis.path_analysis import Tables, stateful_asymmetry, trace_tables
 from driver.lab import topology
+from driver.lab.security_groups import Group
 
 # The expectation's node -> the path analysis' name for the host, and its address.
 HOSTS = {"aws": "aws_host", "onprem": "onprem_host"}
+NAMES = {
+    "aws": "the AWS test host",
+    "onprem": "the on-prem test host",
+    "server": "the VPN server",
+    "firewall": "the firewall",
+}
 _UNREACHABLE = re.compile(r"From (\d+\.\d+\.\d+\.\d+)\S* icmp_seq=\d+ Destination (?:Net|Host)")
 
 
@@ -27,8 +34,11 @@ def explain(
     destination: str,
     output: str,
     firewall_drops: int,
+    group_drops: dict[str, tuple[int, Group]] | None = None,
 ) -> str:
-    """'' when the ping's ends are not the two test hosts (nothing to trace)."""
+    """``group_drops``: per node, the packets its security group dropped during the
+    ping, and the group."""
+    # '' when the ping's ends are not the two test hosts (nothing to trace).
     source = HOSTS.get(node)
     addresses = {"aws_host": plan.aws_test_ip, "onprem_host": plan.onprem_test_ip}
     target = next((h for h, ip in addresses.items() if ip == destination), None)
@@ -57,6 +67,13 @@ def explain(
     }
     for address in dict.fromkeys(_UNREACHABLE.findall(output)):
         said.append(f"{routers.get(address, address)} ({address}) answered 'net unreachable'")
+    for node, (count, group) in (group_drops or {}).items():
+        if count:
+            allows = ", ".join(r.text() for r in group.ingress) or "nothing"
+            said.append(
+                f"the security group of {NAMES.get(node, node)} ({group.name}) dropped "
+                f"{count} packet(s): it allows {allows}"
+            )
     if firewall_drops:
         said.append(
             f"the firewall's connection tracking dropped {firewall_drops} packet(s) of a "

@@ -13,6 +13,7 @@ from pathlib import Path
 import graphviz
 
 from driver.errors import VpnlabError
+from driver.lab import security_groups
 from driver.lab.model import Lab
 from driver.paths import shareable
 
@@ -53,8 +54,7 @@ def build(lab: Lab, tunnels: list[TunnelState] | None = None) -> graphviz.Digrap
             subnet.attr(label=f"private subnet {lab.aws.private_subnet_cidr}", style="dashed")
             subnet.node(
                 "aws_test_host",
-                f"AWS test host\n{lab.aws.test_host.instance_type}\n"
-                f"ICMP from {lab.onprem.vpc_cidr}",
+                f"AWS test host\n{lab.aws.test_host.instance_type}\n{_allows(lab, 'aws')}",
             )
         routes = [f"local {lab.aws.vpc_cidr}"]
         if lab.firewall:
@@ -102,7 +102,7 @@ def build(lab: Lab, tunnels: list[TunnelState] | None = None) -> graphviz.Digrap
             subnet.node(
                 "onprem_test_host",
                 f"on-prem test host\n"
-                f"{lab.onprem.test_host.instance_type}\nICMP from {lab.aws.vpc_cidr}",
+                f"{lab.onprem.test_host.instance_type}\n{_allows(lab, 'onprem')}",
             )
         onprem.node(
             "onprem_route_table",
@@ -166,3 +166,9 @@ def render(lab: Lab, output: Path, tunnels: list[TunnelState] | None = None) -> 
     output.write_bytes(data)
     shareable(output)
     return output
+
+
+def _allows(lab: Lab, side: str) -> str:
+    """What the test host's security group lets in, as the data plane enforces it."""
+    rules = security_groups.test_host(lab, side).ingress
+    return "ICMP from " + ", ".join(r.cidr for r in rules) if rules else "no ICMP"

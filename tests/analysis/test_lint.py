@@ -93,6 +93,7 @@ LAB_CASES = [
     ("lab-weak-dh", [("vpn.tunnel_options.phase1.dh_groups", [2, 14])]),
     ("lab-weak-integrity", [("vpn.tunnel_options.phase2.integrity", ["SHA1"])]),
     ("lab-ikev1", [("vpn.tunnel_options.ike_versions", ["ikev1", "ikev2"])]),
+    ("path-security-group", [("onprem.test_host.icmp_from", ["172.16.0.0/12"])]),
 ]
 
 

@@ -126,3 +126,16 @@ def test_check_runs_the_labs_lint_rules_first_as_apply_does():
     assert checked.returncode == 1, checked.stderr
     assert "the firewall sees only the return" in checked.stdout
     assert existing("seed-firewall") == []
+
+
+def test_a_test_host_whose_security_group_lacks_icmp_from_the_other_side_is_named():
+    lab = parse_lab(lab_with(("name", "noicmp"), ("onprem.test_host.icmp_from", ["172.16.0.0/12"])))
+    report = run_check(lab, lifecycle=False)
+    passed, detail = pings(report)[TO_ONPREM]
+    assert not passed
+    assert (
+        "the security group of the on-prem test host (onprem-test-host) dropped 3 packet(s): "
+        "it allows icmp from 172.16.0.0/12"
+    ) in detail
+    assert pings(report)[TO_AWS][0]  # its own pings out, and their replies, pass (stateful)
+    assert_clean(report, lab.name)

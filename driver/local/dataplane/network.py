@@ -22,10 +22,10 @@ from pathlib import Path
 from driver import interrupts
 from driver.analysis.path_analysis import Tables, route_tables
 from driver.errors import VpnlabError
-from driver.lab import topology
+from driver.lab import security_groups, topology
 from driver.lab.model import Lab
 from driver.lab.nodes import NODES, OPTIONAL_NODES
-from driver.local.dataplane import routing, vgw
+from driver.local.dataplane import filters, routing, vgw
 from driver.local.dataplane.cgw import CustomerGateway
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.kernel import KernelFeatures
@@ -43,9 +43,6 @@ FORWARDING = {
     "net.ipv4.conf.default.send_redirects": "0",
 }
 ROUTERS = ("aws-vpc", "firewall", "vgw", "inet", "onprem-vpc")
-# The appendix's stateful firewall: a packet of a connection it has not seen
-# start (an echo reply without its request, a TCP segment without SYN) is dropped.
-STATEFUL_DROP = ["FORWARD", "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP"]
 
 
 def lab_nodes(lab: Lab) -> tuple[str, ...]:
@@ -69,14 +66,21 @@ class DataPlane:
         kernel: KernelFeatures,
         plan: topology.AddressPlan | None = None,
         tables: Tables | None = None,
+        groups: dict[str, security_groups.Group] | None = None,
     ):
-        """``tables``: the lab's route tables as the path analysis reads them; by
-        default the lab's own (``vpnlab check``), or what EC2 says was applied."""
+        """``tables``: the lab's route tables as the path analysis reads them, and
+        ``groups`` the security groups by node: by default the lab's own (``vpnlab
+        check``), or what EC2 says was applied (the local target)."""
         self.lab, self.cgw, self.kernel = lab, cgw, kernel
         self.vgw_psks = vgw_psks
         self.workdir = workdir
         self.plan = plan or topology.plan(lab, cgw.tunnel_addresses, cgw.public_ip)
         self.tables = tables if tables is not None else route_tables(lab)
+        self.groups = (
+            groups
+            if groups is not None
+            else security_groups.lab_groups(lab, self.plan.tunnel_addresses)
+        )
         self.ns = {node: Namespace(lab.name, node) for node in lab_nodes(lab)}
         self.charons: dict[str, Charon] = {}
         self.token = secrets.token_hex(3)  # this build's temporary interface names
@@ -104,6 +108,8 @@ class DataPlane:
         routing.install(
             self.ns, self.plan, self.tables, self.lab.aws.vpc_cidr, self._tunnel_route()
         )
+        for node, group in self.groups.items():
+            filters.install(self.ns[node], group, self.kernel.esp)
 
     def _links(self) -> None:
         p, ns = self.plan, self.ns
@@ -197,18 +203,19 @@ class DataPlane:
 
     def _firewall(self) -> None:
         if "firewall" in self.ns:
-            self.ns["firewall"].exec("iptables", "-A", *STATEFUL_DROP)
+            filters.install_stateful_firewall(self.ns["firewall"])
 
     def firewall_drops(self) -> int:
         """Packets the firewall's connection tracking dropped so far (0: no firewall)."""
-        if "firewall" not in self.ns:
-            return 0
-        out = self.ns["firewall"].exec("iptables", "-nvxL", "FORWARD", check=False).stdout
-        return sum(
-            int(line.split()[0])
-            for line in out.splitlines()
-            if "ctstate INVALID" in line and line.split()[0].isdigit()
-        )
+        return filters.stateful_drops(self.ns["firewall"]) if "firewall" in self.ns else 0
+
+    def filter_drops(self) -> dict[str, int]:
+        """Packets each node's security group dropped so far, both directions."""
+        return {
+            node: sum(filters.dropped(self.ns[node]).values())
+            for node in self.groups
+            if node in self.ns
+        }
 
     def _tunnel_route(self) -> tuple[str, ...]:
         """How the VGW hands a packet to a tunnel: userspace ESP reads it from its
@@ -255,9 +262,7 @@ class DataPlane:
         libipsec = not self.kernel.esp
         log = "/run/charon.log"
         vgw_files = {
-            "/etc/strongswan.conf": _strongswan_conf(
-                self.lab, vgw.charon_options(self.lab, log, libipsec)
-            ),
+            "/etc/strongswan.conf": vgw.strongswan_conf(self.lab, log, libipsec),
             "/etc/swanctl/swanctl.conf": vgw.swanctl_conf(
                 self.lab, self.plan.tunnel_addresses, self.cgw.public_ip, self.vgw_psks
             ),
@@ -292,6 +297,7 @@ class DataPlane:
         return {
             "token": self.token,
             "plan": dataclasses.asdict(self.plan),
+            "groups": {node: dataclasses.asdict(g) for node, g in self.groups.items()},
             "tables": {
                 node: [[str(net), nxt, why] for net, nxt, why in routes]
                 for node, routes in self.tables.items()
@@ -314,6 +320,9 @@ class DataPlane:
                 for node, routes in record["tables"].items()
             }
             if "tables" in record
+            else None,
+            {node: security_groups.group_from_dict(g) for node, g in record["groups"].items()}
+            if "groups" in record
             else None,
         )
         dp.token = record["token"]
@@ -385,10 +394,3 @@ def cleanup(lab_name: str, workdir: Path) -> list[str]:
         shutil.rmtree(workdir, ignore_errors=True)
         removed.append(f"directory {workdir}")
     return removed
-
-
-def _strongswan_conf(lab: Lab, options) -> str:
-    from driver.render.cloud_init import ServerValues, strongswan_files
-
-    values = ServerValues(topology.DEFAULT_PUBLIC_IP, topology.DEFAULT_TUNNEL_ADDRESSES)
-    return strongswan_files(lab, values, options)["/etc/strongswan.conf"]

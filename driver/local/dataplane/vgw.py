@@ -21,9 +21,14 @@ from pathlib import Path
 
 import jinja2
 
-from driver.lab import aws_rules
+from driver.lab import aws_rules, topology
 from driver.lab.model import Lab, Phase
-from driver.render.cloud_init import CharonOptions, ServerValues, tunnel_context
+from driver.render.cloud_init import (
+    CharonOptions,
+    ServerValues,
+    strongswan_files,
+    tunnel_context,
+)
 
 AWS_DPD_INTERVAL = 10  # seconds between AWS's DPD probes
 RETRANSMIT_TRIES = 3
@@ -106,6 +111,13 @@ def in_awss_order(lab: Lab) -> Lab:
         for t in lab.tunnels
     )
     return dataclasses.replace(lab, vpn=dataclasses.replace(lab.vpn, tunnels=tunnels))
+
+
+def strongswan_conf(lab: Lab, log_file: str, libipsec: bool) -> str:
+    """The VGW's strongswan.conf: the VPN server's template, with the VGW's retransmits."""
+    values = ServerValues(topology.DEFAULT_PUBLIC_IP, topology.DEFAULT_TUNNEL_ADDRESSES)
+    options = charon_options(lab, log_file, libipsec)
+    return strongswan_files(lab, values, options)["/etc/strongswan.conf"]
 
 
 def swanctl_conf(

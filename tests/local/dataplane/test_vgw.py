@@ -11,7 +11,6 @@ import pytest
 
 from driver.lab.loader import parse_lab
 from driver.local.dataplane import vgw
-from driver.local.dataplane.network import _strongswan_conf
 from tests.lab.test_loader import lab_with
 
 ADDRESSES = ("198.51.100.1", "198.51.100.2")
@@ -19,7 +18,7 @@ ADDRESSES = ("198.51.100.1", "198.51.100.2")
 
 def rendered(lab) -> tuple[str, str]:
     swanctl = vgw.swanctl_conf(lab, ADDRESSES, "203.0.113.10", ("k" * 32, "l" * 32))
-    return swanctl, _strongswan_conf(lab, vgw.charon_options(lab, "/run/charon.log", True))
+    return swanctl, vgw.strongswan_conf(lab, "/run/charon.log", True)
 
 
 def dead_peer_seconds(swanctl: str, strongswan: str) -> list[float]:
