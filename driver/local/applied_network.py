@@ -1,11 +1,14 @@
-"""The lab's route tables as EC2 holds them, for the local target's data plane.
+"""The lab's route tables and security groups as EC2 holds them, for the local
+target's data plane.
 
 ``vpnlab check`` routes by the lab's own tables (driver/analysis/
 path_analysis.py ``route_tables``); the local target routes by what Terraform
 applied: each subnet's route table (``DescribeRouteTables``, with the VGW's
 propagated routes), the VGW's gateway route table and the VPN connection's
 static routes (``DescribeVpnConnections``). Both come out with the path
-analysis' node names, so the same code installs and explains them.
+analysis' node names, so the same code installs and explains them. The
+security groups come from ``DescribeSecurityGroups``, as the lab's own
+(driver/lab/security_groups.py) do for ``vpnlab check``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import ipaddress
 
 from driver.analysis.path_analysis import Tables
+from driver.lab.security_groups import Group, Rule
 from driver.local.emulator.reachability_answers import Ec2View
 
 
@@ -22,14 +26,10 @@ def applied_tables(view: Ec2View, outputs: dict, connection: dict) -> Tables:
     onprem_subnet = view.instances[outputs["onprem_test_instance_id"]]["SubnetId"]
     vgw_id = outputs["vpn_gateway_id"]
     names = {vgw_id: "vgw", outputs["vpn_server_interface_id"]: "vpn_server"}
-    # An interface the AWS VPC's routes lead to is the lab's one appliance: the firewall.
-    aws_vpc = view.subnets[aws_subnet]["VpcId"]
+    firewall = firewall_interface(view, outputs)
     firewall_subnet = None
-    for routes in raw.values():
-        for _, target, _ in routes:
-            eni = view.interfaces.get(target)
-            if eni and eni["VpcId"] == aws_vpc and target not in names:
-                names[target], firewall_subnet = "firewall", eni["SubnetId"]
+    if firewall:
+        names[firewall], firewall_subnet = "firewall", view.interfaces[firewall]["SubnetId"]
 
     def named(routes) -> list:
         return [
@@ -82,3 +82,55 @@ def _target(route: dict, vpc: str) -> tuple[str, str]:
         return f"local:{vpc}", f"{net} local"
     eni = route.get("NetworkInterfaceId", "?")
     return eni, f"{net} → {eni} (VGW ingress route)"
+
+
+def firewall_interface(view: Ec2View, outputs: dict) -> str | None:
+    """An interface the AWS VPC's routes lead to is the lab's one appliance."""
+    aws_subnet = view.instances[outputs["aws_test_instance_id"]]["SubnetId"]
+    aws_vpc = view.subnets[aws_subnet]["VpcId"]
+    for routes in view.tables().values():
+        for _, target, _ in routes:
+            eni = view.interfaces.get(target)
+            if eni and eni["VpcId"] == aws_vpc and target != outputs["vpn_server_interface_id"]:
+                return target
+    return None
+
+
+def applied_groups(view: Ec2View, outputs: dict) -> dict[str, Group]:
+    """Each data plane node's security groups, merged, as EC2 describes them."""
+    instances = {
+        "aws": outputs["aws_test_instance_id"],
+        "onprem": outputs["onprem_test_instance_id"],
+        "server": outputs["vpn_server_instance_id"],
+    }
+    firewall = firewall_interface(view, outputs)
+    if firewall:
+        instances["firewall"] = view.interfaces[firewall]["Attachment"]["InstanceId"]
+    groups = {}
+    for node, instance_id in instances.items():
+        ids = [g["GroupId"] for g in view.instances[instance_id].get("SecurityGroups", [])]
+        described = [view.security_groups[i] for i in ids if i in view.security_groups]
+        groups[node] = Group(
+            " + ".join(f"{g['GroupName']} {g['GroupId']}" for g in described),
+            "; ".join(g.get("Description", "") for g in described),
+            tuple(r for g in described for r in _rules(g.get("IpPermissions", []))),
+            tuple(r for g in described for r in _rules(g.get("IpPermissionsEgress", []))),
+        )
+    return groups
+
+
+PROTOCOLS = {"-1": "-1", "1": "icmp", "6": "tcp", "17": "udp"}
+
+
+def _rules(permissions: list[dict]) -> list[Rule]:
+    rules = []
+    for permission in permissions:
+        protocol = str(permission.get("IpProtocol", "-1")).lower()
+        protocol = PROTOCOLS.get(protocol, protocol)
+        low, high = permission.get("FromPort"), permission.get("ToPort")
+        ports = (
+            (low, high) if protocol in ("tcp", "udp") and low not in (None, -1) else (None, None)
+        )
+        for address in permission.get("IpRanges", []):
+            rules.append(Rule(protocol, address["CidrIp"], address.get("Description", ""), *ports))
+    return rules

@@ -34,7 +34,7 @@ from driver.lab import topology
 from driver.lab.expectations import Expectation
 from driver.lab.model import Lab, Tunnel
 from driver.local import tunnel_record
-from driver.local.applied_network import applied_tables
+from driver.local.applied_network import applied_groups, applied_tables
 from driver.local.check_command import SERVER_RETRANSMITS
 from driver.local.dataplane import cgw, kernel
 from driver.local.dataplane.network import DataPlane, cleanup
@@ -214,7 +214,8 @@ def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict
     )
     # Packets go where the applied route tables send them; the VPN server's own
     # routing is its configuration's, not EC2's.
-    tables = applied_tables(Ec2View.load(ec2), outputs, connection)
+    view = Ec2View.load(ec2)
+    tables = applied_tables(view, outputs, connection)
     tables["vpn_server"] = route_tables(vgw_lab)["vpn_server"]
     stop_dataplane(lab, state)
     dp = DataPlane(
@@ -225,6 +226,7 @@ def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict
         features,
         plan,
         tables,
+        applied_groups(view, outputs),
     )
     try:
         dp.build()

@@ -179,8 +179,9 @@ def test_a_stale_emulator_record_never_signals_the_process_that_now_has_its_pid(
 
 def test_the_data_plane_routes_by_what_ec2_holds(tmp_path):
     """The appendix's fixed firewall lab with AWS's default CIDRs (0.0.0.0/0 both
-    sides): routed by the applied route tables; when EC2's firewall subnet stops
-    learning the VGW's routes, verify fails and names that table's missing route."""
+    sides): routed and filtered by what was applied. When EC2's firewall subnet
+    stops learning the VGW's routes, verify names that table's missing route; when
+    a security group loses its ICMP rule, verify names the group."""
     path = tmp_path / "fwany.yml"
     text = (PROJECT / "labs" / "seed-firewall-fixed.yml").read_text()
     for old, new in (
@@ -219,6 +220,23 @@ def test_the_data_plane_routes_by_what_ec2_holds(tmp_path):
         report = local_target.verify(lab, progress=lambda m: None)
         details = {c.name: c.detail for c in report.checks if not c.passed}
         assert "no route: firewall has no route to" in details["aws: ping {onprem_test_ip}"]
+
+        # The on-prem test host's security group loses its ICMP rule in EC2.
+        ec2.enable_vgw_route_propagation(
+            GatewayId=outputs["vpn_gateway_id"], RouteTableId=table["RouteTableId"]
+        )
+        instance = ec2.describe_instances(InstanceIds=[outputs["onprem_test_instance_id"]])
+        group = instance["Reservations"][0]["Instances"][0]["SecurityGroups"][0]["GroupId"]
+        described = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]
+        ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=described["IpPermissions"])
+        local_target.build_dataplane(lab, state, emulator, outputs)
+        report = local_target.verify(lab, progress=lambda m: None)
+        details = {c.name: c.detail for c in report.checks if not c.passed}
+        assert (
+            f"the security group of the on-prem test host (fwany-onprem-test-host {group})"
+            in (details["aws: ping {onprem_test_ip}"])
+        )
+        assert "it allows nothing" in details["aws: ping {onprem_test_ip}"]
     finally:
         leaks = local_target.destroy(lab, progress=lambda m: None)
     assert leaks == []
