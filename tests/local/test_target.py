@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from driver.checks.reachability import analyse_paths
 from driver.lab.loader import load_lab
 from driver.local import target as local_target
 from driver.local.emulator.process import Emulator
@@ -220,6 +221,11 @@ def test_the_data_plane_routes_by_what_ec2_holds(tmp_path):
         report = local_target.verify(lab, progress=lambda m: None)
         details = {c.name: c.detail for c in report.checks if not c.passed}
         assert "no route: firewall has no route to" in details["aws: ping {onprem_test_ip}"]
+        # Lint's tracer and the emulator's Reachability Analyzer answer say the same.
+        (answer,) = analyse_paths(
+            ec2, {"aws → VGW": outputs["path_aws_to_vgw_id"]}, 30, lambda m: None
+        )
+        assert not answer.passed and "has no route to" in answer.detail
 
         # The on-prem test host's security group loses its ICMP rule in EC2.
         ec2.enable_vgw_route_propagation(
