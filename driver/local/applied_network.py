@@ -16,8 +16,18 @@ from __future__ import annotations
 import ipaddress
 
 from driver.analysis.path_analysis import Tables
+from driver.lab.network_acls import Acl, AclEntry
 from driver.lab.security_groups import Group, Rule
+from driver.local.dataplane.network_view import NetworkView
 from driver.local.emulator.reachability_answers import Ec2View
+
+
+def applied_view(view: Ec2View, outputs: dict, connection: dict, lab_tables: Tables) -> NetworkView:
+    """Everything EC2 holds that decides a packet; the VPN server's own routing
+    (its configuration's, not EC2's) from ``lab_tables``."""
+    tables = applied_tables(view, outputs, connection)
+    tables["vpn_server"] = lab_tables["vpn_server"]
+    return NetworkView(tables, applied_groups(view, outputs), applied_acls(view, outputs))
 
 
 def applied_tables(view: Ec2View, outputs: dict, connection: dict) -> Tables:
@@ -134,3 +144,37 @@ def _rules(permissions: list[dict]) -> list[Rule]:
         for address in permission.get("IpRanges", []):
             rules.append(Rule(protocol, address["CidrIp"], address.get("Description", ""), *ports))
     return rules
+
+
+def applied_acls(view: Ec2View, outputs: dict) -> dict[str, Acl]:
+    """Each subnet's network ACL (its own, or its VPC's default)."""
+    subnets = {
+        "aws_host": view.instances[outputs["aws_test_instance_id"]]["SubnetId"],
+        "onprem_host": view.instances[outputs["onprem_test_instance_id"]]["SubnetId"],
+        "vpn_server": view.instances[outputs["vpn_server_instance_id"]]["SubnetId"],
+    }
+    firewall = firewall_interface(view, outputs)
+    if firewall:
+        subnets["firewall"] = view.interfaces[firewall]["SubnetId"]
+    acls = {}
+    for subnet, subnet_id in subnets.items():
+        acl = view.network_acl(subnet_id) or {}
+        acls[subnet] = Acl(
+            acl.get("NetworkAclId", "none"),
+            tuple(_entry(e) for e in acl.get("Entries", []) if e.get("CidrBlock")),
+        )
+    return acls
+
+
+def _entry(entry: dict) -> AclEntry:
+    protocol = PROTOCOLS.get(str(entry.get("Protocol", "-1")), str(entry.get("Protocol")))
+    ports = entry.get("PortRange") or {}
+    return AclEntry(
+        int(entry["RuleNumber"]),
+        bool(entry.get("Egress")),
+        protocol,
+        entry["CidrBlock"],
+        entry.get("RuleAction") == "allow",
+        ports.get("From"),
+        ports.get("To"),
+    )

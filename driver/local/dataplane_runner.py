@@ -34,8 +34,7 @@ class DataPlaneRunner(ExpectationRunner):
     def __init__(self, dp: DataPlane, progress: Callable[[str], None] = lambda m: None):
         self.dp = dp
         self.progress = progress
-        self._dropped = 0  # the firewall's drops during the last ping
-        self._group_drops: dict = {}  # and each security group's
+        self._drops_before: dict[tuple[str, str], int] = {}
 
     def placeholders(self) -> dict[str, str]:
         return self.dp.plan.placeholders()
@@ -96,26 +95,16 @@ class DataPlaneRunner(ExpectationRunner):
         )
 
     def ping_output(self, node: str, address: str) -> str:
-        before, groups_before = self.dp.firewall_drops(), self.dp.filter_drops()
-        output = (
-            self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
-        )
-        self._dropped = self.dp.firewall_drops() - before
-        self._group_drops = {
-            n: (count - groups_before.get(n, 0), self.dp.groups[n])
-            for n, count in self.dp.filter_drops().items()
-        }
-        return output
+        self._drops_before = self.dp.drops()  # to tell, if it fails, what dropped it
+        return self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
 
     def unanswered(self, e: Expectation, output: str) -> str:
+        dropped = {
+            where: count - self._drops_before.get(where, 0)
+            for where, count in self.dp.drops().items()
+        }
         return ping_explanation.explain(
-            self.dp.tables,
-            self.dp.plan,
-            e.node,
-            e.argument,
-            output,
-            self._dropped,
-            self._group_drops,
+            self.dp.view, self.dp.plan, e.node, e.argument, output, dropped
         )
 
     def tunnels(self) -> list[TunnelReport]:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 
-from driver.analysis.path_analysis import Tables, stateful_asymmetry, trace_tables
+from driver.analysis.path_analysis import stateful_asymmetry, trace_tables
 from driver.lab import topology
-from driver.lab.security_groups import Group
+from driver.local.dataplane import filters
+from driver.local.dataplane.network_view import NetworkView
 
 # The expectation's node -> the path analysis' name for the host, and its address.
 HOSTS = {"aws": "aws_host", "onprem": "onprem_host"}
@@ -24,28 +25,32 @@ NAMES = {
     "server": "the VPN server",
     "firewall": "the firewall",
 }
+SUBNETS = {
+    "aws_host": "the AWS private subnet",
+    "firewall": "the firewall's subnet",
+    "onprem_host": "the on-prem private subnet",
+    "vpn_server": "the on-prem public subnet",
+}
 _UNREACHABLE = re.compile(r"From (\d+\.\d+\.\d+\.\d+)\S* icmp_seq=\d+ Destination (?:Net|Host)")
 
 
 def explain(
-    tables: Tables,
+    view: NetworkView,
     plan: topology.AddressPlan,
     node: str,
     destination: str,
     output: str,
-    firewall_drops: int,
-    group_drops: dict[str, tuple[int, Group]] | None = None,
+    dropped: dict[tuple[str, str], int],
 ) -> str:
-    """``group_drops``: per node, the packets its security group dropped during the
-    ping, and the group."""
+    """``dropped``: packets each filter dropped during the ping, by (node, chain)."""
     # '' when the ping's ends are not the two test hosts (nothing to trace).
     source = HOSTS.get(node)
     addresses = {"aws_host": plan.aws_test_ip, "onprem_host": plan.onprem_test_ip}
     target = next((h for h, ip in addresses.items() if ip == destination), None)
     if source is None or target is None or target == source:
         return ""
-    forward = trace_tables(tables, source, target, destination)
-    back = trace_tables(tables, target, source, addresses[source])
+    forward = trace_tables(view.tables, source, target, destination)
+    back = trace_tables(view.tables, target, source, addresses[source])
     said = []
     if not forward.reached:
         said.append(f"no route: {forward.why} (path: {forward.text()})")
@@ -67,16 +72,32 @@ def explain(
     }
     for address in dict.fromkeys(_UNREACHABLE.findall(output)):
         said.append(f"{routers.get(address, address)} ({address}) answered 'net unreachable'")
-    for node, (count, group) in (group_drops or {}).items():
-        if count:
-            allows = ", ".join(r.text() for r in group.ingress) or "nothing"
-            said.append(
-                f"the security group of {NAMES.get(node, node)} ({group.name}) dropped "
-                f"{count} packet(s): it allows {allows}"
-            )
-    if firewall_drops:
-        said.append(
-            f"the firewall's connection tracking dropped {firewall_drops} packet(s) of a "
+    said += [_filter(view, node, chain, n) for (node, chain), n in dropped.items() if n > 0]
+    return ": " + "; ".join(said) if said else ""
+
+
+def _filter(view: NetworkView, node: str, chain: str, count: int) -> str:
+    """Which filter a chain is, and what it allows, in a sentence."""
+    if chain == filters.FIREWALL_CHAIN and node == "firewall":
+        return (
+            f"the firewall's connection tracking dropped {count} packet(s) of a "
             "connection it had not seen start"
         )
-    return ": " + "; ".join(said) if said else ""
+    if chain in filters.CHAINS.values() and node in view.groups:
+        group = view.groups[node]
+        allows = ", ".join(r.text() for r in group.ingress) or "nothing"
+        return (
+            f"the security group of {NAMES.get(node, node)} ({group.name}) dropped "
+            f"{count} packet(s): it allows {allows}"
+        )
+    for subnet, (router, interface) in filters.SUBNET_INTERFACES.items():
+        for egress in (False, True):
+            if (router, filters.acl_chain(interface, egress)) == (node, chain):
+                acl = view.acls[subnet]
+                rules = "; ".join(e.text() for e in acl.ordered(egress))
+                way = "out of" if egress else "into"
+                return (
+                    f"the network ACL {acl.name} of {SUBNETS[subnet]} dropped {count} "
+                    f"packet(s) on their way {way} it ({rules})"
+                )
+    return f"{node} dropped {count} packet(s) ({chain})"

@@ -34,7 +34,7 @@ from driver.lab import topology
 from driver.lab.expectations import Expectation
 from driver.lab.model import Lab, Tunnel
 from driver.local import tunnel_record
-from driver.local.applied_network import applied_groups, applied_tables
+from driver.local.applied_network import applied_view
 from driver.local.check_command import SERVER_RETRANSMITS
 from driver.local.dataplane import cgw, kernel
 from driver.local.dataplane.network import DataPlane, cleanup
@@ -212,11 +212,9 @@ def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict
             "server_ip": outputs["vpn_server_private_ip"],
         },
     )
-    # Packets go where the applied route tables send them; the VPN server's own
-    # routing is its configuration's, not EC2's.
-    view = Ec2View.load(ec2)
-    tables = applied_tables(view, outputs, connection)
-    tables["vpn_server"] = route_tables(vgw_lab)["vpn_server"]
+    # Packets go where the applied route tables, security groups and network ACLs
+    # let them; the VPN server's own routing is its configuration's, not EC2's.
+    view = applied_view(Ec2View.load(ec2), outputs, connection, route_tables(vgw_lab))
     stop_dataplane(lab, state)
     dp = DataPlane(
         vgw_lab,
@@ -225,8 +223,7 @@ def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict
         state.dataplane_dir,
         features,
         plan,
-        tables,
-        applied_groups(view, outputs),
+        view,
     )
     try:
         dp.build()

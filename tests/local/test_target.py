@@ -199,7 +199,7 @@ def test_the_data_plane_routes_by_what_ec2_holds(tmp_path):
         record = state.read("emulator.json")
         report = local_target.verify(lab, progress=lambda m: None)
         assert report.passed, [(c.name, c.detail) for c in report.checks if not c.passed]
-        tables = state.read("dataplane.json")["tables"]
+        tables = state.read("dataplane.json")["view"]["tables"]
         propagated = [why for _, nxt, why in tables["firewall"] if nxt == "vgw"]
         assert propagated and all("vgw-" in why and "(propagated)" in why for why in propagated)
 
@@ -243,6 +243,47 @@ def test_the_data_plane_routes_by_what_ec2_holds(tmp_path):
             in (details["aws: ping {onprem_test_ip}"])
         )
         assert "it allows nothing" in details["aws: ping {onprem_test_ip}"]
+
+        # The group is mended, and the on-prem private subnet gets a network ACL
+        # that denies ICMP from the AWS side (stateless: the replies too).
+        ec2.authorize_security_group_ingress(
+            GroupId=group, IpPermissions=described["IpPermissions"]
+        )
+        onprem_subnet = instance["Reservations"][0]["Instances"][0]["SubnetId"]
+        acl = ec2.create_network_acl(VpcId=described["VpcId"])["NetworkAcl"]["NetworkAclId"]
+        for egress in (False, True):
+            ec2.create_network_acl_entry(
+                NetworkAclId=acl,
+                RuleNumber=100,
+                Protocol="-1",
+                RuleAction="allow",
+                Egress=egress,
+                CidrBlock="0.0.0.0/0",
+            )
+        ec2.create_network_acl_entry(
+            NetworkAclId=acl,
+            RuleNumber=90,
+            Protocol="1",
+            RuleAction="deny",
+            Egress=False,
+            CidrBlock="10.0.0.0/16",
+            IcmpTypeCode={"Type": -1, "Code": -1},
+        )
+        current = ec2.describe_network_acls(
+            Filters=[{"Name": "association.subnet-id", "Values": [onprem_subnet]}]
+        )["NetworkAcls"][0]
+        association = next(
+            a["NetworkAclAssociationId"]
+            for a in current["Associations"]
+            if a["SubnetId"] == onprem_subnet
+        )
+        ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=acl)
+        local_target.build_dataplane(lab, state, emulator, outputs)
+        report = local_target.verify(lab, progress=lambda m: None)
+        details = {c.name: c.detail for c in report.checks if not c.passed}
+        said = details["aws: ping {onprem_test_ip}"]
+        assert f"the network ACL {acl} of the on-prem private subnet dropped 3 packet(s)" in said
+        assert "rule 90 denies icmp from 10.0.0.0/16" in said
     finally:
         leaks = local_target.destroy(lab, progress=lambda m: None)
     assert leaks == []

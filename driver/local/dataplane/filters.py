@@ -1,19 +1,26 @@
-"""Packet filters in the data plane: the appendix's stateful firewall, and the
-security groups where the lab's instances are: stateful iptables
-chains on each instance's interface (driver/lab/security_groups.py says what
-they allow; in the local target, DescribeSecurityGroups does).
+"""Packet filters in the data plane, as iptables chains: the security groups on
+the lab's instances, the network ACLs at its subnets' routers, and the
+appendix's stateful firewall (driver/lab/security_groups.py and
+driver/lab/network_acls.py say what they allow; in the local target,
+DescribeSecurityGroups and DescribeNetworkAcls do).
 
-As on AWS, replies to an allowed flow pass (connection tracking), a packet no
-rule allows is dropped, and the group applies to the instance's interface:
-to what it receives and sends, and, for an instance that forwards (the VPN
-server, the firewall), to what it forwards through that interface. Decrypted
-traffic is not on the interface (userspace ESP hands it over on ipsec0; with
-kernel ESP the inbound policy match lets it by), as AWS's group sees only the
-encrypted packets.
+A security group is stateful: replies to an allowed flow pass (connection
+tracking), a packet no rule allows is dropped, and the group applies to the
+instance's interface: to what it receives and sends and, for an instance that
+forwards (the VPN server, the firewall), to what it forwards through it.
+Decrypted traffic is not on the interface (userspace ESP hands it over on
+ipsec0; with kernel ESP the inbound policy match lets it by), as AWS's group
+sees only the encrypted packets. A network ACL is stateless: each packet,
+replies too, is judged leaving its subnet and entering the next, by the first
+entry that matches.
+
+An allowing rule RETURNs rather than ACCEPTs, so every filter on a packet's
+way through FORWARD has its say; what nothing denies passes.
 """
 
 from __future__ import annotations
 
+from driver.lab.network_acls import Acl, AclEntry
 from driver.lab.security_groups import Group, Rule
 from driver.local.dataplane.netns import Namespace
 
@@ -21,25 +28,47 @@ CHAINS = {"ingress": "vl-sg-in", "egress": "vl-sg-out"}
 # The appendix's stateful firewall: a packet of a connection it has not seen
 # start (an echo reply without its request, a TCP segment without SYN) is dropped.
 STATEFUL_DROP = ["FORWARD", "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP"]
+FIREWALL_CHAIN = "FORWARD"
 FORWARDING_NODES = {"server", "firewall"}
+# The subnet boundary each ACL guards: the router and its interface into the subnet.
+SUBNET_INTERFACES = {
+    "aws_host": ("aws-vpc", "priv"),
+    "firewall": ("aws-vpc", "fw"),
+    "onprem_host": ("onprem-vpc", "priv"),
+    "vpn_server": ("onprem-vpc", "pub"),
+}
 
 
 def install(ns: Namespace, group: Group, kernel_esp: bool, interface: str = "eth0") -> None:
     """The group's two chains and the jumps to them, in one iptables-restore."""
-    lines = ["*filter"]
+    lines = []
     for direction, rules in (("ingress", group.ingress), ("egress", group.egress)):
         chain = CHAINS[direction]
         lines += [f":{chain} - [0:0]"]
-        lines += [f"-A {chain} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT"]
+        lines += [f"-A {chain} -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN"]
         if kernel_esp and direction == "ingress":
-            lines += [f"-A {chain} -m policy --dir in --pol ipsec -j ACCEPT"]
-        lines += [f"-A {chain} {' '.join(_match(r, direction))} -j ACCEPT" for r in rules]
+            lines += [f"-A {chain} -m policy --dir in --pol ipsec -j RETURN"]
+        lines += [f"-A {chain} {' '.join(_match(r, direction))} -j RETURN" for r in rules]
         lines += [f"-A {chain} -j DROP"]
         side = "-i" if direction == "ingress" else "-o"
         hooks = ["INPUT" if direction == "ingress" else "OUTPUT"]
         hooks += ["FORWARD"] if ns.node in FORWARDING_NODES else []
         lines += [f"-A {hook} {side} {interface} -j {chain}" for hook in hooks]
-    ns.exec("iptables-restore", "--noflush", input_="\n".join([*lines, "COMMIT", ""]))
+    _restore(ns, lines)
+
+
+def install_acl(ns: Namespace, interface: str, acl: Acl) -> None:
+    """The subnet's ACL on its router: out of the subnet (-i), into it (-o)."""
+    lines = []
+    for egress, side in ((True, "-i"), (False, "-o")):
+        chain = acl_chain(interface, egress)
+        lines += [f":{chain} - [0:0]"]
+        lines += [
+            f"-A {chain} {' '.join(_acl_match(e))} -j {'RETURN' if e.allow else 'DROP'}"
+            for e in acl.ordered(egress)
+        ]
+        lines += [f"-A {chain} -j DROP", f"-A FORWARD {side} {interface} -j {chain}"]
+    _restore(ns, lines)
 
 
 def install_stateful_firewall(ns: Namespace) -> None:
@@ -47,23 +76,25 @@ def install_stateful_firewall(ns: Namespace) -> None:
     ns.exec("iptables", "-A", *STATEFUL_DROP)
 
 
-def stateful_drops(ns: Namespace) -> int:
-    out = ns.exec("iptables", "-nvxL", "FORWARD", check=False).stdout
-    return sum(
-        int(line.split()[0])
-        for line in out.splitlines()
-        if "ctstate INVALID" in line and line.split()[0].isdigit()
-    )
+def acl_chain(interface: str, egress: bool) -> str:
+    return f"vl-acl-{interface}-{'out' if egress else 'in'}"
 
 
-def dropped(ns: Namespace) -> dict[str, int]:
-    """Packets each direction's group dropped so far."""
-    counts = {}
-    for direction, chain in CHAINS.items():
-        out = ns.exec("iptables", "-nvxL", chain, check=False).stdout.splitlines()
-        rows = [line.split() for line in out if line.strip() and line.split()[0].isdigit()]
-        counts[direction] = int(rows[-1][0]) if rows and rows[-1][2] == "DROP" else 0
+def drops(ns: Namespace) -> dict[str, int]:
+    """Packets each chain's DROP rules dropped so far, by chain, in one listing."""
+    counts: dict[str, int] = {}
+    chain = ""
+    for line in ns.exec("iptables", "-nvxL", check=False).stdout.splitlines():
+        words = line.split()
+        if line.startswith("Chain "):
+            chain = words[1]
+        elif len(words) > 2 and words[0].isdigit() and words[2] == "DROP":
+            counts[chain] = counts.get(chain, 0) + int(words[0])
     return counts
+
+
+def _restore(ns: Namespace, lines: list[str]) -> None:
+    ns.exec("iptables-restore", "--noflush", input_="\n".join(["*filter", *lines, "COMMIT", ""]))
 
 
 def _match(rule: Rule, direction: str) -> list[str]:
@@ -72,3 +103,14 @@ def _match(rule: Rule, direction: str) -> list[str]:
         return peer
     port = ["--dport", rule.ports] if rule.ports and rule.protocol in ("tcp", "udp") else []
     return [*peer, "-p", rule.protocol, *port]
+
+
+def _acl_match(entry: AclEntry) -> list[str]:
+    peer = ["-d" if entry.egress else "-s", entry.cidr]
+    if entry.protocol == "-1":
+        return peer
+    ports = []
+    if entry.port is not None and entry.protocol in ("tcp", "udp"):
+        last = entry.to_port if entry.to_port not in (None, entry.port) else None
+        ports = ["--dport", f"{entry.port}:{last}" if last else str(entry.port)]
+    return [*peer, "-p", entry.protocol, *ports]

@@ -13,16 +13,14 @@ without touching the checks.
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import secrets
 import shutil
 import time
 from pathlib import Path
 
 from driver import interrupts
-from driver.analysis.path_analysis import Tables, route_tables
 from driver.errors import VpnlabError
-from driver.lab import security_groups, topology
+from driver.lab import topology
 from driver.lab.model import Lab
 from driver.lab.nodes import NODES, OPTIONAL_NODES
 from driver.local.dataplane import filters, routing, vgw
@@ -30,6 +28,7 @@ from driver.local.dataplane.cgw import CustomerGateway
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.kernel import KernelFeatures
 from driver.local.dataplane.netns import Namespace, link, run
+from driver.local.dataplane.network_view import NetworkView
 from driver.local.node_access import lab_namespaces, lab_prefix
 from driver.processes import process_alive
 
@@ -65,22 +64,15 @@ class DataPlane:
         workdir: Path,
         kernel: KernelFeatures,
         plan: topology.AddressPlan | None = None,
-        tables: Tables | None = None,
-        groups: dict[str, security_groups.Group] | None = None,
+        view: NetworkView | None = None,
     ):
-        """``tables``: the lab's route tables as the path analysis reads them, and
-        ``groups`` the security groups by node: by default the lab's own (``vpnlab
-        check``), or what EC2 says was applied (the local target)."""
+        """``view``: the route tables, security groups and network ACLs; by default
+        the lab's own (``vpnlab check``), or what EC2 describes (the local target)."""
         self.lab, self.cgw, self.kernel = lab, cgw, kernel
         self.vgw_psks = vgw_psks
         self.workdir = workdir
         self.plan = plan or topology.plan(lab, cgw.tunnel_addresses, cgw.public_ip)
-        self.tables = tables if tables is not None else route_tables(lab)
-        self.groups = (
-            groups
-            if groups is not None
-            else security_groups.lab_groups(lab, self.plan.tunnel_addresses)
-        )
+        self.view = view or NetworkView.of_lab(lab, self.plan.tunnel_addresses)
         self.ns = {node: Namespace(lab.name, node) for node in lab_nodes(lab)}
         self.charons: dict[str, Charon] = {}
         self.token = secrets.token_hex(3)  # this build's temporary interface names
@@ -106,10 +98,14 @@ class DataPlane:
         self._firewall()
         self._start_charons()
         routing.install(
-            self.ns, self.plan, self.tables, self.lab.aws.vpc_cidr, self._tunnel_route()
+            self.ns, self.plan, self.view.tables, self.lab.aws.vpc_cidr, self._tunnel_route()
         )
-        for node, group in self.groups.items():
+        for node, group in self.view.groups.items():
             filters.install(self.ns[node], group, self.kernel.esp)
+        for subnet, acl in self.view.acls.items():
+            router, interface = filters.SUBNET_INTERFACES[subnet]
+            if router in self.ns:
+                filters.install_acl(self.ns[router], interface, acl)
 
     def _links(self) -> None:
         p, ns = self.plan, self.ns
@@ -205,16 +201,14 @@ class DataPlane:
         if "firewall" in self.ns:
             filters.install_stateful_firewall(self.ns["firewall"])
 
-    def firewall_drops(self) -> int:
-        """Packets the firewall's connection tracking dropped so far (0: no firewall)."""
-        return filters.stateful_drops(self.ns["firewall"]) if "firewall" in self.ns else 0
-
-    def filter_drops(self) -> dict[str, int]:
-        """Packets each node's security group dropped so far, both directions."""
+    def drops(self) -> dict[tuple[str, str], int]:
+        """Packets each filter dropped so far, by (node, iptables chain)."""
+        nodes = {*self.view.groups, *(filters.SUBNET_INTERFACES[s][0] for s in self.view.acls)}
         return {
-            node: sum(filters.dropped(self.ns[node]).values())
-            for node in self.groups
+            (node, chain): count
+            for node in sorted(nodes | {"firewall"})
             if node in self.ns
+            for chain, count in filters.drops(self.ns[node]).items()
         }
 
     def _tunnel_route(self) -> tuple[str, ...]:
@@ -297,11 +291,7 @@ class DataPlane:
         return {
             "token": self.token,
             "plan": dataclasses.asdict(self.plan),
-            "groups": {node: dataclasses.asdict(g) for node, g in self.groups.items()},
-            "tables": {
-                node: [[str(net), nxt, why] for net, nxt, why in routes]
-                for node, routes in self.tables.items()
-            },
+            "view": self.view.record(),
             "charons": {node: {"pid": c.pid, "style": c.style} for node, c in self.charons.items()},
         }
 
@@ -315,15 +305,7 @@ class DataPlane:
             workdir,
             KernelFeatures(False, False, False),
             topology.AddressPlan.from_dict(record["plan"]),
-            {
-                node: [(ipaddress.ip_network(net), nxt, why) for net, nxt, why in routes]
-                for node, routes in record["tables"].items()
-            }
-            if "tables" in record
-            else None,
-            {node: security_groups.group_from_dict(g) for node, g in record["groups"].items()}
-            if "groups" in record
-            else None,
+            NetworkView.from_record(record["view"]) if "view" in record else None,
         )
         dp.token = record["token"]
         for node, info in record["charons"].items():
