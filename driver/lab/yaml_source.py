@@ -84,6 +84,14 @@ def parse(text: str) -> Document:
         ) from None
     except (YAMLError, RecursionError) as exc:
         raise SourceError(Problem("", f"not valid YAML: {exc}", "fix the YAML syntax")) from None
+    except ValueError as exc:  # ruamel.yaml resolves '._' as a float, then float() refuses it
+        raise SourceError(
+            Problem(
+                "",
+                f"not valid YAML: a value that reads as a number is none ({exc})",
+                "quote the value, e.g. '._'",
+            )
+        ) from None
     if node is None or (isinstance(node, str) and not node.strip()):
         raise SourceError(
             Problem("", "the lab file is empty", "start from labs/seed.yml and change what differs")

@@ -260,6 +260,13 @@ def test_yaml_syntax_errors_are_problems_too():
         parse_lab("name: seed\naws: [unclosed\n", "lab.yml")
 
 
+def test_a_value_ruamel_takes_for_a_number_but_cannot_convert_is_a_problem():
+    """'._' matches ruamel.yaml's float pattern, and float('.') raises (found by
+    the property test in test_loader_bounds.py)."""
+    with pytest.raises(LabError, match=r"not valid YAML: a value that reads as a number is none"):
+        parse_lab("._: null\n", "lab.yml")
+
+
 def _alias_bomb() -> str:
     """Nine levels of ten aliases each: 10^9 values once expanded."""
     text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
