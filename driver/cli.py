@@ -41,10 +41,10 @@ def cmd_check(args) -> int:
     from driver.local.node_access import lab_prefix, namespace_name, vici_socket
 
     lab = load_lab(args.lab)
+    if not args.cleanup:  # offline, so first: a refused lab needs no root to be told
+        _refuse_lint_errors(args, "checked")
     if os.geteuid() != 0:
         raise VpnlabError("vpnlab check needs root for network namespaces: run it with sudo")
-    if not args.cleanup:
-        _refuse_lint_errors(args, "checked")
     if args.cleanup:
         removed = cleanup(lab.name, workdir(lab))
         print("removed: " + ("; ".join(removed) if removed else "nothing (lab was not running)"))

@@ -45,7 +45,9 @@ class TestHost(Construct):
                     cidr_blocks=[r.cidr for r in group.ingress],
                     description=group.ingress[0].description,
                 )
-            ],
+            ]
+            if group.ingress
+            else [],
             egress=[anything_out()],
             tags=naming.tags(side, "test-host"),
         )

@@ -27,7 +27,7 @@ class Rule:
     @property
     def ports(self) -> str:
         """'500', '1024:65535' (iptables' --dport), or '' for any."""
-        if not self.port:
+        if self.port is None:
             return ""
         last = self.to_port if self.to_port not in (None, self.port) else None
         return f"{self.port}:{last}" if last else str(self.port)

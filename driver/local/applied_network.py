@@ -16,7 +16,7 @@ from __future__ import annotations
 import ipaddress
 
 from driver.analysis.path_analysis import Tables
-from driver.lab.network_acls import Acl, AclEntry
+from driver.lab.network_acls import DEFAULT, Acl, AclEntry
 from driver.lab.security_groups import Group, Rule
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.emulator.reachability_answers import Ec2View
@@ -158,10 +158,14 @@ def applied_acls(view: Ec2View, outputs: dict) -> dict[str, Acl]:
         subnets["firewall"] = view.interfaces[firewall]["SubnetId"]
     acls = {}
     for subnet, subnet_id in subnets.items():
-        acl = view.network_acl(subnet_id) or {}
-        acls[subnet] = Acl(
-            acl.get("NetworkAclId", "none"),
-            tuple(_entry(e) for e in acl.get("Entries", []) if e.get("CidrBlock")),
+        acl = view.network_acl(subnet_id)
+        acls[subnet] = (
+            Acl(
+                acl["NetworkAclId"],
+                tuple(_entry(e) for e in acl.get("Entries", []) if e.get("CidrBlock")),
+            )
+            if acl
+            else DEFAULT  # every subnet has one on AWS: its VPC's default
         )
     return acls
 

@@ -3,7 +3,7 @@
 The data plane routes by the tables the path analysis traces (driver/local/
 dataplane/routing.py), so the trace through the same tables says which hop
 has no route, or which stateful device sees one direction only; the data
-plane's own evidence backs it: the router that answered "net unreachable"
+plane's own evidence backs it: the router that answered "destination unreachable"
 (its address in ping's output), and the packets the firewall's connection
 tracking dropped during the ping.
 """
@@ -65,14 +65,16 @@ def explain(
         )
     routers = {
         plan.aws_router: "the AWS VPC router",
-        topology.VPC_ROUTER_TO_VGW: "the AWS VPC router",
         plan.vgw_vpc_ip: "the VGW",
         plan.onprem_private_router: "the on-prem VPC router",
         plan.onprem_public_router: "the on-prem VPC router",
     }
-    for address in dict.fromkeys(_UNREACHABLE.findall(output)):
-        said.append(f"{routers.get(address, address)} ({address}) answered 'net unreachable'")
-    said += [_filter(view, node, chain, n) for (node, chain), n in dropped.items() if n > 0]
+    own = addresses[source]  # ping's own 'Destination Host Unreachable' (no ARP answer)
+    for address in dict.fromkeys(a for a in _UNREACHABLE.findall(output) if a != own):
+        said.append(
+            f"{routers.get(address, address)} ({address}) answered 'destination unreachable'"
+        )
+    said += [_filter(view, where, chain, n) for (where, chain), n in dropped.items() if n > 0]
     return ": " + "; ".join(said) if said else ""
 
 
@@ -85,10 +87,12 @@ def _filter(view: NetworkView, node: str, chain: str, count: int) -> str:
         )
     if chain in filters.CHAINS.values() and node in view.groups:
         group = view.groups[node]
-        allows = ", ".join(r.text() for r in group.ingress) or "nothing"
+        inbound = chain == filters.CHAINS["ingress"]
+        rules = group.ingress if inbound else group.egress
+        allows = ", ".join(r.text() for r in rules) or "nothing"
         return (
             f"the security group of {NAMES.get(node, node)} ({group.name}) dropped "
-            f"{count} packet(s): it allows {allows}"
+            f"{count} {'incoming' if inbound else 'outgoing'} packet(s): it allows {allows}"
         )
     for subnet, (router, interface) in filters.SUBNET_INTERFACES.items():
         for egress in (False, True):

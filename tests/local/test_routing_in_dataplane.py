@@ -29,32 +29,36 @@ def assert_clean(report, name: str):
     assert report.leaks == [] and existing(name) == []
 
 
-# (lab file text, lint's rule, the ping that fails, what the data plane says)
+# (lab file text, lint's rule, the ping that fails, what the trace says, and the
+# data plane's own evidence: the router that answered, or the filter that dropped)
 BROKEN = {
     "propagation off": (
         lab_with(("name", "noprop"), ("aws.route_propagation", False)),
         "path-unreachable",
         TO_ONPREM,
         "no route: aws_host has no route to 192.168.1.10",
+        "the AWS VPC router (10.0.1.1) answered 'destination unreachable'",
     ),
     "a static route short of the test host's subnet": (
         lab_with(("name", "shortroute"), ("vpn.static_routes", ["192.168.0.0/24"])),
         "lab-static-routes",
         TO_ONPREM,
         "no route: aws_host has no route to 192.168.1.10",
+        "the AWS VPC router (10.0.1.1) answered 'destination unreachable'",
     ),
     "the appendix's firewall, asymmetric": (
         (LABS / "seed-firewall.yml").read_text(),
         "path-asymmetric",
         TO_ONPREM,
         "the firewall sees only the return",
+        "the firewall's connection tracking dropped 3 packet(s)",
     ),
 }
 
 
 @pytest.mark.parametrize("case", BROKEN)
 def test_lint_and_the_data_plane_agree_on_a_broken_lab(case, tmp_path):
-    text, rule, failing, said = BROKEN[case]
+    text, rule, failing, said, evidence = BROKEN[case]
     path = tmp_path / "lab.yml"
     path.write_text(text)
     lab = load_lab(path)
@@ -64,10 +68,12 @@ def test_lint_and_the_data_plane_agree_on_a_broken_lab(case, tmp_path):
     verdicts = pings(report)
     passed, detail = verdicts[failing]
     assert not passed and said in detail
-    # The route the data plane names is the one lint traced, word for word.
+    # The route named is lint's trace, word for word; the data plane's own answer
+    # (ICMP from the router, the firewall's counters) says the packet died there.
     forward, back = both_ways(lab)
     broken = forward if not forward.reached else back
     assert broken.text() in detail or (forward.text() in detail and back.text() in detail)
+    assert evidence in detail
     assert_clean(report, lab.name)
 
 
@@ -75,7 +81,9 @@ def test_the_firewall_drops_the_asymmetric_return_and_names_it():
     lab = load_lab(LABS / "seed-firewall.yml")
     report = run_check(lab, lifecycle=False)
     (passed, detail), (back_passed, _) = pings(report)[TO_ONPREM], pings(report)[TO_AWS]
-    assert not passed and back_passed  # on-prem -> AWS passes the firewall both ways
+    # on-prem -> AWS: the firewall sees the request (its first packet), and the
+    # reply skips it (the propagated /16 beats 0/0): nothing to drop
+    assert not passed and back_passed
     assert "the firewall's connection tracking dropped 3 packet(s)" in detail
     assert "return onprem_host" in detail and "→ firewall (10.0.0.0/16 local)" in detail
     assert_clean(report, lab.name)  # the firewall's namespace too
@@ -134,7 +142,8 @@ def test_a_test_host_whose_security_group_lacks_icmp_from_the_other_side_is_name
     passed, detail = pings(report)[TO_ONPREM]
     assert not passed
     assert (
-        "the security group of the on-prem test host (onprem-test-host) dropped 3 packet(s): "
+        "the security group of the on-prem test host (onprem-test-host) dropped 3 incoming "
+        "packet(s): "
         "it allows icmp from 172.16.0.0/12"
     ) in detail
     assert pings(report)[TO_AWS][0]  # its own pings out, and their replies, pass (stateful)

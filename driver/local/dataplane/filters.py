@@ -26,7 +26,9 @@ from driver.local.dataplane.netns import Namespace
 
 CHAINS = {"ingress": "vl-sg-in", "egress": "vl-sg-out"}
 # The appendix's stateful firewall: a packet of a connection it has not seen
-# start (an echo reply without its request, a TCP segment without SYN) is dropped.
+# start is dropped (an echo reply without its request; TCP mid-stream segments
+# are adopted, nf_conntrack_tcp_loose's default, so a TCP flow needs its SYN seen
+# only when that is set to 0).
 STATEFUL_DROP = ["FORWARD", "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP"]
 FIREWALL_CHAIN = "FORWARD"
 FORWARDING_NODES = {"server", "firewall"}

@@ -92,6 +92,9 @@ class DataPlane:
         self.workdir.mkdir(parents=True, exist_ok=True)
         for ns in self.ns.values():
             ns.create()
+        for router in ROUTERS:  # before the links: an interface copies 'default' when made
+            if router in self.ns:
+                self.ns[router].sysctl(FORWARDING)
         self._links()
         self._routes()
         self._nat()
@@ -173,9 +176,6 @@ class DataPlane:
     def _routes(self) -> None:
         """The links' own routes; the lab's route tables come with routing.install."""
         p, ns = self.plan, self.ns
-        for router in ROUTERS:
-            if router in ns:
-                ns[router].sysctl(FORWARDING)
         ns["aws"].ip("route", "add", "default", "via", p.aws_router)
         ns["aws-vpc"].ip("route", "add", f"{p.vgw_vpc_ip}/32", "dev", "vgw")
         ns["vgw"].ip("route", "add", f"{topology.VPC_ROUTER_TO_VGW}/32", "dev", "vpc")

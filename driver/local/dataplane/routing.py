@@ -15,8 +15,8 @@ packet in the data plane goes where lint says it goes:
   route of the AWS side to the VPN server's interface).
 
 A destination no table routes is an ``unreachable`` route: the router answers
-ICMP "net unreachable" from its own address (AWS drops silently; the verdict
-is the same, and the answer names the hop).
+ICMP "destination unreachable" from its own address (AWS drops silently; the
+verdict is the same, and the answer names the hop).
 """
 
 from __future__ import annotations
@@ -95,6 +95,11 @@ def install(
     for net, _, _ in into_tunnels:
         vgw.ip("route", "add", str(net), *tunnel_route, "table", "30")
     _unreachable_rest(vgw, 30, [net for net, _, _ in into_tunnels])
+    if tunnel_route[0] == "via":  # kernel ESP: what no IPsec policy takes stays home
+        vgw.exec(
+            "iptables", "-A", "FORWARD", "-i", "vpc", "-o", "wan", "-m", "policy",
+            "--dir", "out", "--pol", "none", "-j", "DROP",
+        )  # fmt: skip
     tunnel_device = tunnel_route[1] if tunnel_route[0] == "dev" else "wan"
     from_tunnels = RouterTable(
         "from the tunnels", "vgw", tuple(dict.fromkeys(("wan", tunnel_device))), 31
@@ -130,6 +135,6 @@ def _rules(router: Namespace, table: RouterTable) -> None:
 
 
 def _unreachable_rest(router: Namespace, number: int, routed: list) -> None:
-    """What the table does not route ends here, answered 'net unreachable'."""
+    """What the table does not route ends here, answered 'destination unreachable'."""
     if ANY not in routed:
         router.ip("route", "add", "unreachable", "default", "table", str(number))
