@@ -98,11 +98,16 @@ class DataPlane:
         self._links()
         self._routes()
         self._nat()
-        self._firewall()
+        self._filters()  # before IKE starts: a group that refuses IKE must see its first packet
         self._start_charons()
+        # After the VGW's charon: userspace ESP's tunnel device is what the routes name.
         routing.install(
             self.ns, self.plan, self.view.tables, self.lab.aws.vpc_cidr, self._tunnel_route()
         )
+
+    def _filters(self) -> None:
+        if "firewall" in self.ns:
+            filters.install_stateful_firewall(self.ns["firewall"])
         for node, group in self.view.groups.items():
             filters.install(self.ns[node], group, self.kernel.esp)
         for subnet, acl in self.view.acls.items():
@@ -196,10 +201,6 @@ class DataPlane:
         ns["onprem-vpc"].ip("route", "add", "default", "via", p.edge_uplink)
         ns["server"].ip("route", "add", "default", "via", p.onprem_public_router)
         ns["onprem"].ip("route", "add", "default", "via", p.onprem_private_router)
-
-    def _firewall(self) -> None:
-        if "firewall" in self.ns:
-            filters.install_stateful_firewall(self.ns["firewall"])
 
     def drops(self) -> dict[tuple[str, str], int]:
         """Packets each filter dropped so far, by (node, iptables chain)."""
