@@ -63,6 +63,7 @@ def lint_lab(lab: Lab, source: str) -> list[Finding]:
             f"use {lab.aws.vpc_cidr}",
         )
     out += _path_findings(lab, source)
+    out += _security_group_findings(lab, source)
     seen = set()
     for i, tunnel in enumerate(lab.tunnels):
         o = tunnel.options
@@ -129,7 +130,6 @@ def _path_findings(lab: Lab, source: str) -> list[Finding]:
                     "route tables cover both test hosts' subnets",
                 )
             )
-    out += _security_group_findings(lab, source)
     asymmetric = routing.stateful_asymmetry(forward, back)
     if asymmetric:
         propagation = "aws.route_propagation"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from driver.lab.model import Lab
+from driver.lab.security_groups import port_range
 
 LAST = 32767  # AWS's '*' entry: what no numbered entry allows is denied
 
@@ -26,12 +27,14 @@ class AclEntry:
     port: int | None = None
     to_port: int | None = None
 
+    @property
+    def ports(self) -> str:
+        return port_range(self.protocol, self.port, self.to_port)
+
     def text(self) -> str:
         number = "*" if self.number == LAST else str(self.number)
         what = "all traffic" if self.protocol == "-1" else self.protocol
-        ports = (
-            f" port {self.port}" + (f"-{self.to_port}" if self.to_port else "") if self.port else ""
-        )
+        ports = f" port {self.ports}" if self.ports else ""
         way = "to" if self.egress else "from"
         return (
             f"rule {number} {'allows' if self.allow else 'denies'} {what}{ports} {way} {self.cidr}"

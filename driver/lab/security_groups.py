@@ -15,6 +15,14 @@ from driver.lab.model import Lab
 IKE_PORTS = (500, 4500)  # IKE, and IKE/ESP in UDP behind NAT (NAT-T)
 
 
+def port_range(protocol: str, first: int | None, last: int | None) -> str:
+    """'500', '1024:65535' (iptables' --dport), or '' for any port (or no ports:
+    only TCP and UDP have them)."""
+    if first is None or protocol not in ("tcp", "udp"):
+        return ""
+    return f"{first}:{last}" if last not in (None, first) else str(first)
+
+
 @dataclass(frozen=True)
 class Rule:
     protocol: str  # "-1" (all), "icmp", "udp", "tcp"
@@ -26,11 +34,7 @@ class Rule:
 
     @property
     def ports(self) -> str:
-        """'500', '1024:65535' (iptables' --dport), or '' for any."""
-        if self.port is None:
-            return ""
-        last = self.to_port if self.to_port not in (None, self.port) else None
-        return f"{self.port}:{last}" if last else str(self.port)
+        return port_range(self.protocol, self.port, self.to_port)
 
     def text(self) -> str:
         what = "all traffic" if self.protocol == "-1" else self.protocol

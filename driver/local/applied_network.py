@@ -25,18 +25,23 @@ from driver.local.emulator.reachability_answers import Ec2View
 def applied_view(view: Ec2View, outputs: dict, connection: dict, lab_tables: Tables) -> NetworkView:
     """Everything EC2 holds that decides a packet; the VPN server's own routing
     (its configuration's, not EC2's) from ``lab_tables``."""
-    tables = applied_tables(view, outputs, connection)
-    tables["vpn_server"] = lab_tables["vpn_server"]
-    return NetworkView(tables, applied_groups(view, outputs), applied_acls(view, outputs))
-
-
-def applied_tables(view: Ec2View, outputs: dict, connection: dict) -> Tables:
     raw = view.tables()
+    firewall = firewall_interface(view, outputs, raw)
+    tables = applied_tables(view, outputs, connection, raw, firewall)
+    tables["vpn_server"] = lab_tables["vpn_server"]
+    return NetworkView(
+        tables, applied_groups(view, outputs, firewall), applied_acls(view, outputs, firewall)
+    )
+
+
+def applied_tables(
+    view: Ec2View, outputs: dict, connection: dict, raw: Tables, firewall: str | None
+) -> Tables:
+    """``raw``: ``view.tables()``; ``firewall``: the appliance's interface, if any."""
     aws_subnet = view.instances[outputs["aws_test_instance_id"]]["SubnetId"]
     onprem_subnet = view.instances[outputs["onprem_test_instance_id"]]["SubnetId"]
     vgw_id = outputs["vpn_gateway_id"]
     names = {vgw_id: "vgw", outputs["vpn_server_interface_id"]: "vpn_server"}
-    firewall = firewall_interface(view, outputs)
     firewall_subnet = None
     if firewall:
         names[firewall], firewall_subnet = "firewall", view.interfaces[firewall]["SubnetId"]
@@ -94,11 +99,11 @@ def _target(route: dict, vpc: str) -> tuple[str, str]:
     return eni, f"{net} → {eni} (VGW ingress route)"
 
 
-def firewall_interface(view: Ec2View, outputs: dict) -> str | None:
-    """An interface the AWS VPC's routes lead to is the lab's one appliance."""
+def firewall_interface(view: Ec2View, outputs: dict, raw: Tables) -> str | None:
+    """An interface the AWS VPC's routes (``raw``) lead to is the lab's one appliance."""
     aws_subnet = view.instances[outputs["aws_test_instance_id"]]["SubnetId"]
     aws_vpc = view.subnets[aws_subnet]["VpcId"]
-    for routes in view.tables().values():
+    for routes in raw.values():
         for _, target, _ in routes:
             eni = view.interfaces.get(target)
             if eni and eni["VpcId"] == aws_vpc and target != outputs["vpn_server_interface_id"]:
@@ -106,14 +111,13 @@ def firewall_interface(view: Ec2View, outputs: dict) -> str | None:
     return None
 
 
-def applied_groups(view: Ec2View, outputs: dict) -> dict[str, Group]:
+def applied_groups(view: Ec2View, outputs: dict, firewall: str | None) -> dict[str, Group]:
     """Each data plane node's security groups, merged, as EC2 describes them."""
     instances = {
         "aws": outputs["aws_test_instance_id"],
         "onprem": outputs["onprem_test_instance_id"],
         "server": outputs["vpn_server_instance_id"],
     }
-    firewall = firewall_interface(view, outputs)
     if firewall:
         instances["firewall"] = view.interfaces[firewall]["Attachment"]["InstanceId"]
     groups = {}
@@ -146,14 +150,13 @@ def _rules(permissions: list[dict]) -> list[Rule]:
     return rules
 
 
-def applied_acls(view: Ec2View, outputs: dict) -> dict[str, Acl]:
+def applied_acls(view: Ec2View, outputs: dict, firewall: str | None) -> dict[str, Acl]:
     """Each subnet's network ACL (its own, or its VPC's default)."""
     subnets = {
         "aws_host": view.instances[outputs["aws_test_instance_id"]]["SubnetId"],
         "onprem_host": view.instances[outputs["onprem_test_instance_id"]]["SubnetId"],
         "vpn_server": view.instances[outputs["vpn_server_instance_id"]]["SubnetId"],
     }
-    firewall = firewall_interface(view, outputs)
     if firewall:
         subnets["firewall"] = view.interfaces[firewall]["SubnetId"]
     acls = {}

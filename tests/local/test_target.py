@@ -251,24 +251,20 @@ def test_the_data_plane_routes_by_what_ec2_holds(tmp_path):
         )
         onprem_subnet = instance["Reservations"][0]["Instances"][0]["SubnetId"]
         acl = ec2.create_network_acl(VpcId=described["VpcId"])["NetworkAcl"]["NetworkAclId"]
-        for egress in (False, True):
-            ec2.create_network_acl_entry(
-                NetworkAclId=acl,
-                RuleNumber=100,
-                Protocol="-1",
-                RuleAction="allow",
-                Egress=egress,
-                CidrBlock="0.0.0.0/0",
-            )
-        ec2.create_network_acl_entry(
-            NetworkAclId=acl,
-            RuleNumber=90,
-            Protocol="1",
-            RuleAction="deny",
-            Egress=False,
-            CidrBlock="10.0.0.0/16",
-            IcmpTypeCode={"Type": -1, "Code": -1},
+        allow_all = {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow"}
+        entries = [{**allow_all, "Egress": e, "CidrBlock": "0.0.0.0/0"} for e in (False, True)]
+        entries.append(
+            {
+                "RuleNumber": 90,
+                "Protocol": "1",
+                "RuleAction": "deny",
+                "Egress": False,
+                "CidrBlock": "10.0.0.0/16",
+                "IcmpTypeCode": {"Type": -1, "Code": -1},
+            }
         )
+        for entry in entries:
+            ec2.create_network_acl_entry(NetworkAclId=acl, **entry)
         current = ec2.describe_network_acls(
             Filters=[{"Name": "association.subnet-id", "Values": [onprem_subnet]}]
         )["NetworkAcls"][0]

@@ -20,8 +20,8 @@ way through FORWARD has its say; what nothing denies passes.
 
 from __future__ import annotations
 
-from driver.lab.network_acls import Acl, AclEntry
-from driver.lab.security_groups import Group, Rule
+from driver.lab.network_acls import Acl
+from driver.lab.security_groups import Group
 from driver.local.dataplane.netns import Namespace
 
 CHAINS = {"ingress": "vl-sg-in", "egress": "vl-sg-out"}
@@ -50,7 +50,11 @@ def install(ns: Namespace, group: Group, kernel_esp: bool, interface: str = "eth
         lines += [f"-A {chain} -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN"]
         if kernel_esp and direction == "ingress":
             lines += [f"-A {chain} -m policy --dir in --pol ipsec -j RETURN"]
-        lines += [f"-A {chain} {' '.join(_match(r, direction))} -j RETURN" for r in rules]
+        lines += [
+            f"-A {chain} {' '.join(_match(r.protocol, r.cidr, r.ports, direction == 'ingress'))}"
+            " -j RETURN"
+            for r in rules
+        ]
         lines += [f"-A {chain} -j DROP"]
         side = "-i" if direction == "ingress" else "-o"
         hooks = ["INPUT" if direction == "ingress" else "OUTPUT"]
@@ -66,7 +70,8 @@ def install_acl(ns: Namespace, interface: str, acl: Acl) -> None:
         chain = acl_chain(interface, egress)
         lines += [f":{chain} - [0:0]"]
         lines += [
-            f"-A {chain} {' '.join(_acl_match(e))} -j {'RETURN' if e.allow else 'DROP'}"
+            f"-A {chain} {' '.join(_match(e.protocol, e.cidr, e.ports, not e.egress))} "
+            f"-j {'RETURN' if e.allow else 'DROP'}"
             for e in acl.ordered(egress)
         ]
         lines += [f"-A {chain} -j DROP", f"-A FORWARD {side} {interface} -j {chain}"]
@@ -99,20 +104,9 @@ def _restore(ns: Namespace, lines: list[str]) -> None:
     ns.exec("iptables-restore", "--noflush", input_="\n".join(["*filter", *lines, "COMMIT", ""]))
 
 
-def _match(rule: Rule, direction: str) -> list[str]:
-    peer = ["-s" if direction == "ingress" else "-d", rule.cidr]
-    if rule.protocol == "-1":
+def _match(protocol: str, cidr: str, ports: str, peer_is_source: bool) -> list[str]:
+    """iptables' match for a rule on the peer's address, the protocol and its ports."""
+    peer = ["-s" if peer_is_source else "-d", cidr]
+    if protocol == "-1":
         return peer
-    port = ["--dport", rule.ports] if rule.ports and rule.protocol in ("tcp", "udp") else []
-    return [*peer, "-p", rule.protocol, *port]
-
-
-def _acl_match(entry: AclEntry) -> list[str]:
-    peer = ["-d" if entry.egress else "-s", entry.cidr]
-    if entry.protocol == "-1":
-        return peer
-    ports = []
-    if entry.port is not None and entry.protocol in ("tcp", "udp"):
-        last = entry.to_port if entry.to_port not in (None, entry.port) else None
-        ports = ["--dport", f"{entry.port}:{last}" if last else str(entry.port)]
-    return [*peer, "-p", entry.protocol, *ports]
+    return [*peer, "-p", protocol, *(["--dport", ports] if ports else [])]

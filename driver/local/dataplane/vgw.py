@@ -56,6 +56,11 @@ def _retransmission_seconds(lab: Lab) -> float:
     return max(min(timeouts, default=30) - AWS_DPD_INTERVAL, 1)
 
 
+def _retransmit_timeout(lab: Lab) -> float:
+    """charon's first retransmission timeout (strongswan.conf), rounded as written."""
+    return round(_retransmission_seconds(lab) / _SCHEDULE, 2)
+
+
 def dpd_delay(lab: Lab, tunnel: int) -> int:
     """The tunnel's charon dpd_delay: its DPD timeout less the retransmissions,
     or 0 (no DPD) for timeout action 'none'. IKEv1 has a dpd_timeout of its
@@ -65,7 +70,7 @@ def dpd_delay(lab: Lab, tunnel: int) -> int:
         return 0
     if "ikev2" not in options.ike_versions:
         return AWS_DPD_INTERVAL
-    retransmits = round(_retransmission_seconds(lab) / _SCHEDULE, 2) * _SCHEDULE
+    retransmits = _retransmit_timeout(lab) * _SCHEDULE
     return max(round(options.dpd_timeout - retransmits), 1)
 
 
@@ -76,7 +81,7 @@ def charon_options(lab: Lab, log_file: str, libipsec: bool) -> CharonOptions:
         libipsec=libipsec,
         log_file=log_file,
         retransmit_tries=RETRANSMIT_TRIES,
-        retransmit_timeout=round(_retransmission_seconds(lab) / _SCHEDULE, 2),
+        retransmit_timeout=_retransmit_timeout(lab),
         retransmit_base=RETRANSMIT_BASE,
     )
 
