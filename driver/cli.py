@@ -188,18 +188,29 @@ def cmd_diagram(args) -> int:
     return 0
 
 
-def _cgw_arguments(p: argparse.ArgumentParser) -> None:
+def cmd_init(args) -> int:
+    from driver.analysis.lab_from_cgw import lab_text
+
+    text = lab_text(args.from_cgw_config, args.cgw_secrets)
+    if args.output is None:
+        print(text, end="")
+    elif args.output.exists():
+        raise VpnlabError(f"{args.output} exists: vpnlab init writes only a new file")
+    else:
+        args.output.write_text(text)
+        secrets = f" --cgw-secrets {args.cgw_secrets}" if args.cgw_secrets else ""
+        print(
+            f"wrote {args.output}; now: sudo vpnlab check {args.output} --cgw-config "
+            f"{args.from_cgw_config}{secrets}"
+        )
+    return 0
+
+
+def _cgw_arguments(p: argparse.ArgumentParser, config: str = "--cgw-config") -> None:
+    what = "a customer's ipsec.conf or swanctl.conf, or a directory standing for their /etc"
+    p.add_argument(config, type=Path, metavar="PATH", help=what, required=config != "--cgw-config")
     p.add_argument(
-        "--cgw-config",
-        type=Path,
-        metavar="FILE",
-        help="a customer's ipsec.conf or swanctl.conf (instead of the rendered one)",
-    )
-    p.add_argument(
-        "--cgw-secrets",
-        type=Path,
-        metavar="FILE",
-        help="the ipsec.secrets (or swanctl secrets) that go with --cgw-config",
+        "--cgw-secrets", type=Path, metavar="FILE", help="the secrets beside a configuration file"
     )
 
 
@@ -222,6 +233,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
+    help_ = "write a lab that matches a customer's strongSwan configuration"
+    p = sub.add_parser("init", help=help_, description=help_)
+    _cgw_arguments(p, "--from-cgw-config")
+    p.add_argument("-o", "--output", type=Path, help="the lab file to write (default: stdout)")
+    p.set_defaults(handler=cmd_init)
     p = lab_command("synth", cmd_synth, "synthesize the lab's Terraform JSON")
     p.add_argument("--outdir", type=Path, default=SYNTH_ROOT)
     p = lab_command("hcl", cmd_hcl, "write the lab as formatted HCL for teams without Python")

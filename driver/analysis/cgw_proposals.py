@@ -56,10 +56,10 @@ def _acceptable(proposal: dict[str, set], phase, ike: bool) -> bool:
 
 
 def proposal_findings(
-    t: ConfiguredTunnel, src: str, lab: Lab, i: int, options: TunnelOptions
+    t: ConfiguredTunnel, lab: Lab, i: int, options: TunnelOptions
 ) -> list[Finding]:
     out = []
-    where = f"{src}:{t.line}"
+    where = t.where
     if i < len(lab.tunnels):
         options = lab.tunnels[i].options
     if t.settings is not None and t.esp is None:
@@ -138,3 +138,24 @@ def proposal_findings(
                 )
             )
     return out
+
+
+def proposals_of(text: str, ike: bool) -> dict[str, list]:
+    """The tunnel options (AWS's names) that accept what these proposals offer:
+    what ``vpnlab init --from-cgw-config`` writes. Empty where nothing fits."""
+    proposals, _ = _proposals(text)
+    offered = set(aws_rules.ENCRYPTION) | aws_rules.AEAD_ENCRYPTION
+    groups = aws_rules.PHASE1_DH_GROUPS if ike else aws_rules.PHASE2_DH_GROUPS
+    encryption = sorted({e for p in proposals for e in p["enc"] if e in offered})
+    integrity = sorted(
+        {i for p in proposals for i in (p["integ"] | p["prf"]) if i in aws_rules.INTEGRITY}
+    )
+    dh = sorted({g for p in proposals for g in p["dh"] if g in groups})
+    chosen: dict[str, list] = {}
+    if encryption:
+        chosen["encryption"] = encryption
+    if integrity:
+        chosen["integrity"] = integrity
+    if dh:
+        chosen["dh_groups"] = dh
+    return chosen

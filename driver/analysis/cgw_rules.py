@@ -6,23 +6,27 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
+from driver.analysis import cgw_files, cgw_grammar
 from driver.analysis.cgw_proposals import proposal_findings
-from driver.analysis.cgw_tunnels import from_ipsec_conf, from_swanctl
+from driver.analysis.cgw_secrets import secret_findings
+from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnels_of
 from driver.analysis.findings import Finding
-from driver.analysis.strongswan_conf import (
-    ConfigSyntaxError,
-    is_swanctl,
-    parse_ipsec_secrets,
-    parse_swanctl,
-)
+from driver.analysis.strongswan_conf import ConfigSyntaxError
 from driver.lab.model import Lab, TunnelOptions
 
 CONF_RULES = {
     "conf-syntax": "the configuration file cannot be parsed",
+    "conf-files": "the configuration cannot be read (missing file, wrong layout)",
+    "conf-include": "an include that matches no file, or one outside the directory",
+    "conf-replaced": "the lab's own strongswan.conf replaces the customer's",
+    "conf-unknown-key": "a key strongSwan does not know (starter ignores it)",
+    "conf-refused": "a key or value that makes strongSwan drop the connection",
+    "conf-libreswan": "Libreswan/Openswan syntax, which strongSwan does not load",
+    "conf-psk-mismatch": "the customer's pre-shared key is not the lab's",
     "conf-duplicate-key": "a key set twice in one conn (the seed writes auto=start twice)",
     "conf-host-bits": "a subnet with host bits set (the seed's leftsubnet=192.168.1.0/16)",
-    "conf-selectors": "traffic selectors differ from the VPN connection's network CIDRs",
-    "conf-leftid": "local id missing or a private address: behind NAT it must be the EIP",
+    "conf-selectors": "traffic selectors outside (error) or within (warning) the VPN's CIDRs",
+    "conf-leftid": "local id a private address (error) or unset (warning): AWS wants the EIP",
     "conf-right": "the remote is not an IP address, or both tunnels name the same one",
     "conf-tunnel-count": "not two tunnels, as AWS provides",
     "conf-secret-missing": "no pre-shared key for a tunnel",
@@ -40,54 +44,69 @@ CONF_RULES = {
 
 
 def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
-    text = config.read_text()
-    src = str(config)
     try:
-        swanctl = is_swanctl(text)
-        tunnels = from_swanctl(text, src) if swanctl else from_ipsec_conf(text, src)
-        secret_text = secrets.read_text() if secrets else (text if swanctl else "")
-        if swanctl:
-            secret_root = parse_swanctl(secret_text, str(secrets or config)).child("secrets")
-            secret_pairs = [
-                {s.value for s in section.settings if s.key.startswith("id")}
-                for section in (secret_root.children if secret_root else [])
-            ]
-        else:
-            secret_pairs = [set(s.ids) for s in parse_ipsec_secrets(secret_text, str(secrets))]
+        customer = cgw_files.load(config, secrets)
+    except cgw_files.CustomerConfigError as exc:
+        return [Finding("conf-files", "error", str(config), str(exc), "see `vpnlab lint --help`")]
     except ConfigSyntaxError as exc:
         return [
             Finding(
                 "conf-syntax",
                 "error",
                 f"{exc.source}:{exc.line}",
-                str(exc),
-                "fix the syntax; strongSwan would refuse the file",
+                str(exc).split(": ", 1)[1],
+                "fix the syntax; strongSwan refuses the whole file",
             )
         ]
+    grammar = cgw_grammar.judge(customer)
+    out = list(grammar.findings)
+    out += [
+        Finding("conf-include", "warning", where, what, "strongSwan reads what matches")
+        for where, what in customer.notes
+    ]
+    out += [
+        Finding(
+            "conf-replaced",
+            "info",
+            path,
+            "the local lab runs its own strongswan.conf (userspace ESP, its log, vici) "
+            "instead of this file",
+            "nothing to do: connections, secrets and scripts are the customer's",
+        )
+        for path in customer.replaced[:1]
+    ]
+    tunnels = tunnels_of(customer, grammar.refused)
+    out += _tunnel_findings(lab, tunnels, str(config))
+    out += secret_findings(lab, tunnels, customer.secrets)
+    return out
+
+
+def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> list[Finding]:
     out: list[Finding] = []
 
-    def add(rule, severity, line, message, hint):
-        out.append(Finding(rule, severity, f"{src}:{line}", message, hint))
+    def add(rule, severity, where, message, hint):
+        out.append(Finding(rule, severity, where, message, hint))
 
     vpn = lab.vpn
     if len(tunnels) != 2:
         add(
             "conf-tunnel-count",
             "error",
-            1,
-            f"{len(tunnels)} tunnel(s) configured; an AWS VPN connection has two",
-            "configure both tunnels (two conns)",
+            tunnels[0].where if tunnels else src,
+            f"{len(tunnels)} tunnel(s) strongSwan would load and start; an AWS VPN "
+            "connection has two",
+            "configure both tunnels, each with auto=start (swanctl: start_action = start)",
         )
     rights = [t.right for t in tunnels]
     options = lab.tunnels[0].options if lab.tunnels else TunnelOptions()
     for i, t in enumerate(tunnels):
-        line = t.line
+        where = t.where
         for key, lines in t.keys.items():
             if len(lines) > 1:
                 add(
                     "conf-duplicate-key",
                     "warning",
-                    lines[-1],
+                    f"{t.source}:{lines[-1]}",
                     f"{t.name}: {key} is set {len(lines)} times (lines "
                     f"{', '.join(map(str, lines))}); the last one wins",
                     f"keep one {key} line",
@@ -96,64 +115,42 @@ def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
             ("local", t.local_ts, vpn.local_network_cidr),
             ("remote", t.remote_ts, vpn.remote_network_cidr),
         ):
-            key = {"local": "leftsubnet/local_ts", "remote": "rightsubnet/remote_ts"}[label]
-            if not ts:
-                continue
-            try:
-                net = ipaddress.ip_network(ts.split(",")[0].strip(), strict=True)
-            except ValueError:
-                try:
-                    fixed = ipaddress.ip_network(ts.split(",")[0].strip(), strict=False)
-                except ValueError:
-                    continue
-                add(
-                    "conf-host-bits",
-                    "warning",
-                    line,
-                    f"{t.name}: {key} {ts} has host bits set; strongSwan uses {fixed}",
-                    f"write {fixed}",
-                )
-                net = fixed
-            if net != expected:
-                add(
-                    "conf-selectors",
-                    "error",
-                    line,
-                    f"{t.name}: {key} is {net}, the VPN connection's {label} network is "
-                    f"{expected}: the VGW answers TS_UNACCEPTABLE or narrows the tunnel",
-                    f"set {key} to {expected}",
-                )
-        if not t.leftid or _private(t.leftid.lstrip("@")):
+            if ts:
+                out += _selector_findings(t, label, ts, expected)
+        if t.leftid and _private(t.leftid.lstrip("@")):
             add(
                 "conf-leftid",
                 "error",
-                line,
-                f"{t.name}: local id is {t.leftid or 'not set'}; behind NAT (an Elastic IP) "
-                "AWS authenticates the customer gateway's public address",
-                "set leftid (local id) to the Elastic IP the customer gateway was created with",
+                where,
+                f"{t.name}: local id is {t.leftid}, a private address; AWS identifies the "
+                "customer gateway by the public address it was created with (behind NAT: the "
+                "Elastic IP)",
+                "set leftid (swanctl: local id) to the customer gateway's public address",
+            )
+        elif not t.leftid:
+            add(
+                "conf-leftid",
+                "warning",
+                where,
+                f"{t.name}: no local id, so strongSwan sends its own address as its identity. "
+                "AWS expects the customer gateway's public address: right when the server "
+                "holds that address itself, AUTHENTICATION_FAILED when it is behind NAT",
+                "set leftid (swanctl: local { id = … }) to the public address if behind NAT",
             )
         if not t.right or not _is_ip(t.right) or rights.count(t.right) > 1:
             add(
                 "conf-right",
                 "error",
-                line,
+                where,
                 f"{t.name}: remote {t.right or 'not set'} is not one of two distinct tunnel "
                 "outside addresses",
                 "use the VPN connection's tunnel1/tunnel2 outside IPs",
-            )
-        elif secret_pairs is not None and not any(t.right in ids for ids in secret_pairs):
-            add(
-                "conf-secret-missing",
-                "error",
-                line,
-                f"{t.name}: no pre-shared key names {t.right}",
-                f"add a secret for {t.leftid or '<EIP>'} {t.right}",
             )
         if t.dpdaction not in ("restart", "start"):
             add(
                 "conf-dpdaction",
                 "warning",
-                line,
+                where,
                 f"{t.name}: dpdaction is {t.dpdaction}; when AWS clears the tunnel it stays down",
                 "set dpdaction=restart (swanctl: dpd_action = restart)",
             )
@@ -161,21 +158,21 @@ def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
             add(
                 "conf-keyingtries",
                 "warning",
-                line,
+                where,
                 f"{t.name}: keyingtries is {t.keyingtries}; after that many failures the "
                 "tunnel is abandoned",
                 "set keyingtries=%forever (swanctl: keyingtries = 0)",
             )
-        for line_no, what in t.route_based:
+        for at, what in t.route_based:
             add(
                 "conf-route-based",
                 "info",
-                line_no,
+                at,
                 f"{t.name}: {what} makes it route-based: it needs VTI or XFRM interfaces "
                 "and a distinct mark per tunnel",
                 "check the kernel supports it; `vpnlab check` refuses it where the kernel does not",
             )
-        out += proposal_findings(t, src, lab, i, options)
+        out += proposal_findings(t, lab, i, options)
     if (
         len(tunnels) == 2
         and not tunnels[0].route_based
@@ -185,7 +182,7 @@ def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
         add(
             "conf-identical-selectors",
             "warning",
-            tunnels[1].line,
+            tunnels[1].where,
             "both tunnels are policy-based with identical selectors: one tunnel carries "
             "each direction, and failover waits for DPD (~20-30 s)",
             "accept it (AWS's guide notes it), or go route-based with VTI/XFRM and BGP",
@@ -194,11 +191,75 @@ def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
         add(
             "conf-mtu",
             "info",
-            tunnels[0].line,
+            tunnels[0].where,
             "AWS VPN has no path MTU discovery (MTU 1446, MSS 1406; ~1422/1382 with AES-CBC "
             "and NAT-T)",
             "clamp TCP MSS on the VPN server, e.g. iptables TCPMSS --set-mss 1382",
         )
+    return out
+
+
+def _selector_findings(
+    t: ConfiguredTunnel, label: str, ts: str, expected: ipaddress.IPv4Network
+) -> list[Finding]:
+    """Selectors within the VPN connection's CIDR: AWS accepts them (a warning: only
+    that traffic is carried); outside it: the VGW refuses them (TS_UNACCEPTABLE)."""
+    key = {"local": "leftsubnet/local_ts", "remote": "rightsubnet/remote_ts"}[label]
+    out = []
+    for text in (part.strip() for part in ts.split(",")):
+        try:
+            net = ipaddress.ip_network(text, strict=True)
+        except ValueError:
+            try:
+                net = ipaddress.ip_network(text, strict=False)
+            except ValueError:
+                continue
+            out.append(
+                Finding(
+                    "conf-host-bits",
+                    "warning",
+                    t.where,
+                    f"{t.name}: {key} {text} has host bits set; strongSwan uses {net}",
+                    f"write {net}",
+                )
+            )
+        if net == expected or net.version != expected.version:
+            continue
+        if net.subnet_of(expected):
+            out.append(
+                Finding(
+                    "conf-selectors",
+                    "warning",
+                    t.where,
+                    f"{t.name}: {key} {net} is narrower than the VPN connection's {label} "
+                    f"network {expected}: AWS accepts it, and only {net} crosses the tunnel",
+                    f"nothing to do if only {net} should cross; else set {key} to {expected}",
+                )
+            )
+        elif expected.subnet_of(net):
+            out.append(
+                Finding(
+                    "conf-selectors",
+                    "warning",
+                    t.where,
+                    f"{t.name}: {key} {net} is wider than the VPN connection's {label} network "
+                    f"{expected}: AWS's guide does not say what AWS does; the emulated VGW "
+                    f"narrows it to {expected}",
+                    f"set {key} to {expected}",
+                )
+            )
+        else:
+            out.append(
+                Finding(
+                    "conf-selectors",
+                    "error",
+                    t.where,
+                    f"{t.name}: {key} {net} is not within the VPN connection's {label} "
+                    f"network {expected}: the VGW answers TS_UNACCEPTABLE (or narrows it)",
+                    f"set {key} to {expected} (or a part of it), or widen the VPN connection's "
+                    f"{label}_network_cidr",
+                )
+            )
     return out
 
 

@@ -1,23 +1,20 @@
 """A customer's strongSwan configuration as the tunnels lint judges: one record per
-connection, whether it came from ``ipsec.conf`` (starter) or ``swanctl.conf``."""
+connection strongSwan would load and start, whether it came from ``ipsec.conf``
+(starter) or ``swanctl.conf`` (driver/analysis/cgw_files.py reads both)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from driver.analysis.strongswan_conf import (
-    Conn,
-    effective_conns,
-    makes_route_based,
-    parse_ipsec_conf,
-    parse_swanctl,
-)
+from driver.analysis.cgw_files import CustomerConfig
+from driver.analysis.strongswan_conf import Conn, makes_route_based
 
 
 @dataclass
 class ConfiguredTunnel:
     name: str
     line: int
+    source: str  # the file its section is in
     settings: Conn | None  # ipsec.conf conn (None for swanctl)
     right: str | None
     leftid: str | None
@@ -28,27 +25,36 @@ class ConfiguredTunnel:
     keys: dict[str, list[int]]  # key -> lines (duplicates)
     dpdaction: str | None
     keyingtries: str | None
-    route_based: list[tuple[int, str]]
+    route_based: list[tuple[str, str]]  # (where, setting)
+    children: int = 1
+    start_action: str = "none"  # none | start | trap (ipsec.conf: auto=add|start|route)
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}"
 
 
-def from_ipsec_conf(text: str, source: str) -> list[ConfiguredTunnel]:
-    sections = parse_ipsec_conf(text, source)
-    tunnels = []
-    for raw, conn in zip(
-        [s for s in sections if s.name not in ("setup", "%default")],
-        effective_conns(sections),
-        strict=True,
-    ):
+def tunnels_of(config: CustomerConfig, refused: dict[str, str]) -> list[ConfiguredTunnel]:
+    """The connections strongSwan loads (``refused`` left out) and brings up."""
+    found = from_swanctl(config) if config.style == "swanctl" else from_ipsec_conf(config)
+    return [t for t in found if t.name not in refused]
+
+
+def from_ipsec_conf(config: CustomerConfig) -> list[ConfiguredTunnel]:
+    raw_sections = {s.name: s for s in config.sections}
+    out = []
+    for conn in config.conns:
         if conn.get("auto", "ignore") == "ignore":
             continue
         keys: dict[str, list[int]] = {}
-        for setting in raw.settings:
+        for setting in raw_sections[conn.name].settings:
             keys.setdefault(setting.key, []).append(setting.line)
-        route = [(s.line, f"{s.key}={s.value}") for s in conn.settings if makes_route_based(s)]
-        tunnels.append(
+        route = [(s.where, f"{s.key}={s.value}") for s in conn.settings if makes_route_based(s)]
+        out.append(
             ConfiguredTunnel(
                 conn.name,
                 conn.line,
+                conn.source,
                 conn,
                 conn.get("right"),
                 conn.get("leftid"),
@@ -60,31 +66,33 @@ def from_ipsec_conf(text: str, source: str) -> list[ConfiguredTunnel]:
                 conn.get("dpdaction", "none"),
                 conn.get("keyingtries", "3"),
                 route,
+                start_action={"route": "trap"}.get(conn.get("auto"), conn.get("auto", "add")),
             )
         )
-    return tunnels
+    return out
 
 
-def from_swanctl(text: str, source: str) -> list[ConfiguredTunnel]:
-    root = parse_swanctl(text, source)
-    connections = root.child("connections")
-    tunnels = []
+def from_swanctl(config: CustomerConfig) -> list[ConfiguredTunnel]:
+    connections = config.swanctl.child("connections") if config.swanctl else None
+    out = []
     for conn in connections.children if connections else []:
         children = conn.child("children")
         child = children.children[0] if children and children.children else None
         keys: dict[str, list[int]] = {}
         for setting in conn.settings + (child.settings if child else []):
-            keys.setdefault(setting.key, []).append(setting.line)
+            if setting.source == conn.source:  # conf.d files may override on purpose
+                keys.setdefault(setting.key, []).append(setting.line)
         route = [
-            (s.line, f"{s.key} = {s.value}")
-            for s in (child.settings if child else [])
+            (s.where, f"{s.key} = {s.value}")
+            for s in conn.settings + (child.settings if child else [])
             if makes_route_based(s)
         ]
         local = conn.child("local")
-        tunnels.append(
+        out.append(
             ConfiguredTunnel(
                 conn.name,
                 conn.line,
+                conn.source,
                 None,
                 conn.get("remote_addrs"),
                 local.get("id") if local else None,
@@ -96,6 +104,8 @@ def from_swanctl(text: str, source: str) -> list[ConfiguredTunnel]:
                 child.get("dpd_action", "clear") if child else None,
                 conn.get("keyingtries", "1"),
                 route,
+                len(children.children) if children else 0,
+                child.get("start_action", "none") if child else "none",
             )
         )
-    return tunnels
+    return out

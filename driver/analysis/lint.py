@@ -41,7 +41,7 @@ def lint(
     findings = lint_lab(lab, str(lab_path))
     if config:
         for path in (config, secrets):
-            if path and not path.is_file():
+            if path and not path.exists():
                 raise VpnlabError(f"cannot read {path}")
         findings += lint_config(lab, config, secrets)
     if terraform:

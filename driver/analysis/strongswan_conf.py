@@ -3,7 +3,10 @@
 * ``ipsec.conf``: ``config setup`` / ``conn NAME`` sections of ``key=value``
   lines (``conn %default`` and ``also=`` resolved by ``effective_conns``);
 * ``ipsec.secrets``: ``[ids] : PSK "secret"`` lines;
-* ``swanctl.conf``: nested ``name { key = value }`` sections.
+* ``swanctl.conf``: driver/analysis/swanctl_conf.py.
+
+``include`` lines are followed through an ``Includer`` (driver/analysis/cgw_files.py
+resolves them in the customer's directory); every setting keeps its file and line.
 
 Duplicate keys are kept (the seed writes ``auto=start`` twice): lint reports
 them; strongSwan's last value wins, and so does ``Conn.get``.
@@ -13,9 +16,13 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from driver.errors import VpnlabError
+
+# (pattern, the including file) -> [(file, text)] in the order strongSwan reads them
+Includer = Callable[[str, str], list[tuple[str, str]]]
 
 # Settings that make a connection route-based: it needs VTI or XFRM interfaces
 # (ipsec.conf's mark=, swanctl's mark_in/if_id_in, ...; AWS's sample's VTI updown).
@@ -52,12 +59,18 @@ class Setting:
     key: str
     value: str
     line: int
+    source: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}"
 
 
 @dataclass
 class Conn:
     name: str
     line: int
+    source: str = ""
     settings: list[Setting] = field(default_factory=list)
 
     def get(self, key: str, default: str | None = None) -> str | None:
@@ -73,8 +86,14 @@ class Conn:
         return self.line
 
 
-def parse_ipsec_conf(text: str, source: str = "ipsec.conf") -> list[Conn]:
-    """Every section in order; ``config setup`` appears as a Conn named 'setup'."""
+def parse_ipsec_conf(
+    text: str, source: str = "ipsec.conf", include: Includer | None = None, depth: int = 0
+) -> list[Conn]:
+    """Every section in order; ``config setup`` appears as a Conn named 'setup'.
+
+    ``include`` lines (top level, globbed, relative to this file) are read in
+    place, as starter reads them; ``version 2`` lines are accepted and ignored.
+    """
     sections: list[Conn] = []
     current: Conn | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -84,17 +103,25 @@ def parse_ipsec_conf(text: str, source: str = "ipsec.conf") -> list[Conn]:
         if not raw[0].isspace():
             words = line.split()
             if words[0] == "conn" and len(words) == 2:
-                current = Conn(words[1], number)
+                current = Conn(words[1], number, source)
             elif words[:2] == ["config", "setup"]:
-                current = Conn("setup", number)
-            elif words[0] in ("include", "ca"):
-                current = None  # not followed: vpnlab runs one file
+                current = Conn("setup", number, source)
+            elif words[0] == "ca" and len(words) == 2:
+                current = Conn(f"ca {words[1]}", number, source)
+            elif words[0] == "include" and len(words) == 2:
+                current = None
+                for name, included in _included(include, words[1], source, number, depth):
+                    sections += parse_ipsec_conf(included, name, include, depth + 1)
+                continue
+            elif words[0] == "version":
+                current = None
                 continue
             else:
                 raise ConfigSyntaxError(
                     source,
                     number,
-                    f"expected 'conn NAME' or 'config setup', found {line.strip()!r}",
+                    f"expected 'conn NAME', 'ca NAME', 'config setup' or 'include', found "
+                    f"{line.strip()!r} (settings must be indented)",
                 )
             sections.append(current)
             continue
@@ -103,107 +130,79 @@ def parse_ipsec_conf(text: str, source: str = "ipsec.conf") -> list[Conn]:
         if "=" not in line:
             raise ConfigSyntaxError(source, number, f"expected key=value, found {line.strip()!r}")
         key, value = (part.strip() for part in line.split("=", 1))
-        current.settings.append(Setting(key, value.strip('"'), number))
+        current.settings.append(Setting(key, value.strip('"'), number, source))
     return sections
 
 
+def _included(
+    include: Includer | None, pattern: str, source: str, line: int, depth: int
+) -> list[tuple[str, str]]:
+    if include is None:
+        return []
+    if depth >= 10:  # strongSwan's MAX_INCLUSION_DEPTH
+        raise ConfigSyntaxError(source, line, "includes nested more than 10 deep")
+    return include(pattern.strip('"'), source)
+
+
 def effective_conns(sections: list[Conn]) -> list[Conn]:
-    """Real conns with ``conn %default`` and ``also=`` folded in (their own keys win)."""
+    """Real conns with ``conn %default`` and ``also=`` folded in.
+
+    As starter does: a conn's own keys win over what ``also=`` brings, which wins
+    over ``%default``; later values win within each (``Conn.get`` reads the last).
+    """
     by_name = {s.name: s for s in sections}
-    defaults = by_name.get("%default", Conn("%default", 0))
+    defaults = [s for c in sections if c.name == "%default" for s in c.settings]
 
     def expand(conn: Conn, seen: tuple[str, ...]) -> list[Setting]:
-        settings = []
+        inherited: list[Setting] = []
         for s in conn.settings:
             if s.key == "also" and s.value in by_name and s.value not in seen:
-                settings += expand(by_name[s.value], (*seen, s.value))
-            elif s.key != "also":
-                settings.append(s)
-        return settings
+                inherited += expand(by_name[s.value], (*seen, s.value))
+        return inherited + [s for s in conn.settings if s.key != "also"]
 
-    out = []
-    for conn in sections:
-        if conn.name in ("setup", "%default"):
-            continue
-        merged = Conn(conn.name, conn.line, list(defaults.settings) + expand(conn, (conn.name,)))
-        out.append(merged)
-    return out
+    return [
+        Conn(conn.name, conn.line, conn.source, defaults + expand(conn, (conn.name,)))
+        for conn in sections
+        if conn.name != "setup" and conn.name != "%default" and not conn.name.startswith("ca ")
+    ]
 
 
 @dataclass
 class Secret:
-    ids: list[str]
+    ids: list[str]  # empty: any peer (as %any)
     kind: str
     secret: str
     line: int
+    source: str = ""
 
 
-def parse_ipsec_secrets(text: str, source: str = "ipsec.secrets") -> list[Secret]:
+_SEPARATOR = re.compile(r"(?:^|\s):(?:\s|$)")
+
+
+def parse_ipsec_secrets(
+    text: str, source: str = "ipsec.secrets", include: Includer | None = None, depth: int = 0
+) -> list[Secret]:
+    """``[ids] : TYPE secret`` lines; no ids (``: PSK "…"``) stands for any peer."""
     secrets = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith('"') else raw.strip()
-        if not line or line.startswith("include"):
+        line = raw.strip()
+        if not line or line.startswith("#"):
             continue
-        if ":" not in line:
-            raise ConfigSyntaxError(source, number, "expected '[ids] : TYPE secret'")
-        ids, rest = line.rsplit(" : ", 1) if " : " in line else line.split(":", 1)
+        words = line.split()
+        if words[0] == "include" and len(words) == 2:
+            for name, included in _included(include, words[1], source, number, depth):
+                secrets += parse_ipsec_secrets(included, name, include, depth + 1)
+            continue
+        separator = _SEPARATOR.search(line)
+        if not separator:
+            raise ConfigSyntaxError(source, number, "missing ' : ' separator")
+        ids, rest = line[: separator.start()], line[separator.end() :]
         try:
-            parts = shlex.split(rest.strip())
+            parts = shlex.split(rest.strip(), comments=True)
+            id_list = shlex.split(ids)
         except ValueError:  # an unclosed quote
-            raise ConfigSyntaxError(source, number, "a quoted secret is not closed") from None
+            raise ConfigSyntaxError(source, number, "a quoted string is not closed") from None
         if len(parts) != 2:
-            raise ConfigSyntaxError(source, number, "expected 'PSK \"secret\"' after ':'")
-        secrets.append(Secret(ids.split(), parts[0].upper(), parts[1], number))
+            raise ConfigSyntaxError(source, number, "expected 'PSK \"secret\"' after ' : '")
+        secrets.append(Secret(id_list, parts[0].upper(), parts[1], number, source))
     return secrets
-
-
-@dataclass
-class Section:
-    name: str
-    line: int
-    settings: list[Setting] = field(default_factory=list)
-    children: list[Section] = field(default_factory=list)
-
-    def get(self, key: str, default: str | None = None) -> str | None:
-        for setting in reversed(self.settings):
-            if setting.key == key:
-                return setting.value
-        return default
-
-    def child(self, name: str) -> Section | None:
-        return next((c for c in self.children if c.name == name), None)
-
-
-_TOKEN = re.compile(r"\s*(?:(\})|([^\s{}=#]+)\s*(\{)|([^\s{}=#]+)\s*=\s*([^#\n]*))")
-
-
-def parse_swanctl(text: str, source: str = "swanctl.conf") -> Section:
-    root = Section("", 0)
-    stack = [root]
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip()
-        if line.startswith("include "):
-            continue  # include lines are not followed
-        while line:
-            match = _TOKEN.match(line)
-            if not match:
-                raise ConfigSyntaxError(source, number, f"cannot parse {line!r}")
-            close, name, _, key, value = match.groups()
-            if close:
-                if len(stack) == 1:
-                    raise ConfigSyntaxError(source, number, "'}' without an open section")
-                stack.pop()
-            elif name:
-                section = Section(name, number)
-                stack[-1].children.append(section)
-                stack.append(section)
-            else:
-                stack[-1].settings.append(Setting(key, value.strip().strip('"'), number))
-                line = ""
-                continue
-            line = line[match.end() :].strip()
-    if len(stack) != 1:
-        raise ConfigSyntaxError(
-            source, stack[-1].line, f"section '{stack[-1].name}' is never closed"
-        )
-    return root

@@ -30,7 +30,10 @@ def check_semantics(lab: Lab, b: Problems) -> None:
                 "vpnlab tags every resource with vpnlab:lab for leak checks; choose another key",
             )
     for side, name in ((aws, "aws"), (onprem, "onprem")):
-        if side.vpc_cidr is not None and not 16 <= side.vpc_cidr.prefixlen <= 28:
+        # An on-prem network wider than /16 is still a customer's network: `vpnlab
+        # check` runs it; only synthesis refuses it (driver/synth/synthesis.py).
+        low = 16 if name == "aws" else 0
+        if side.vpc_cidr is not None and not low <= side.vpc_cidr.prefixlen <= 28:
             b.problem(
                 f"{name}.vpc_cidr",
                 f"{side.vpc_cidr} is not /16 to /28",

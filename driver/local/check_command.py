@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import ipaddress
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from driver.analysis.strongswan_conf import (
-    effective_conns,
-    is_swanctl,
-    makes_route_based,
-    parse_ipsec_conf,
-    parse_swanctl,
-)
+from driver.analysis import cgw_grammar
+from driver.analysis.cgw_tunnels import tunnels_of
 from driver.checks import selectors
 from driver.checks.negotiated import judge, suite
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult
 from driver.errors import VpnlabError
+from driver.lab import topology
 from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import Expectation
 from driver.lab.model import Lab
@@ -84,39 +81,64 @@ def _keys_not_compared(tunnels: list[int]) -> list[CheckResult]:
     ]
 
 
+def _configuration_loaded(dp: DataPlane, config: Path | None) -> list[CheckResult]:
+    """A row for the customer's files: did strongSwan load all of it?"""
+    if config is None:
+        return []
+    refused = dp.charons["server"].refused()
+    detail = "; ".join(refused) if refused else "strongSwan loaded every connection"
+    return [CheckResult("server: strongSwan loads the configuration", not refused, 0.0, detail)]
+
+
 def workdir(lab: Lab) -> Path:
     return STATE_ROOT / lab.name / "check"
 
 
-def refuse_what_the_kernel_cannot_run(config: Path, features: kernel.KernelFeatures) -> None:
-    """Route-based settings (marks, XFRM interface ids) need VTI/XFRM interfaces."""
-    if features.vti or features.xfrmi:
-        return
-    text = config.read_text()
-    found = []
-    if is_swanctl(text):
-
-        def walk(section):
-            for s in section.settings:
-                if makes_route_based(s):
-                    found.append((s.line, f"{s.key} = {s.value}"))
-            for child in section.children:
-                walk(child)
-
-        walk(parse_swanctl(text, str(config)))
-    else:
-        for conn in effective_conns(parse_ipsec_conf(text, str(config))):
-            for s in conn.settings:
-                if makes_route_based(s):
-                    found.append((s.line, f"{s.key}={s.value}"))
-    if found:
-        where = "; ".join(f"line {line}: {what}" for line, what in found)
-        raise VpnlabError(
-            f"{config} is a route-based configuration ({where}). It needs VTI or XFRM "
-            "interfaces, which this kernel does not have (kernel ESP: "
-            f"{'yes' if features.esp else 'no'}, VTI: no, XFRM interfaces: no), so it cannot "
-            "run in the local lab on this machine. Policy-based configurations can."
+def refuse_what_the_kernel_cannot_run(
+    lab: Lab, config: Path, secrets: Path | None, features: kernel.KernelFeatures
+) -> None:
+    """What this data-plane host cannot run, named before anything starts: route-based
+    settings need VTI/XFRM interfaces; userspace ESP has no trap policies and needs
+    the gateway's own address inside its local selector."""
+    customer = cgw_module.load_customer(config, secrets)
+    tunnels = tunnels_of(customer, cgw_grammar.judge(customer).refused)
+    limits = []
+    route = [f"{at}: {what}" for t in tunnels for at, what in t.route_based]
+    if route and not (features.vti or features.xfrmi):
+        limits.append(
+            f"it is route-based ({'; '.join(route)}): that needs VTI or XFRM interfaces, and "
+            f"this kernel has none (kernel ESP: {'yes' if features.esp else 'no'}, VTI: no, "
+            "XFRM interfaces: no)"
         )
+    if not features.esp:
+        server = ipaddress.ip_address(topology.plan(lab).server_ip)
+        for t in tunnels:
+            if t.start_action in ("trap", "route"):
+                limits.append(
+                    f"{t.where}: {t.name} starts on traffic (trap policies); userspace ESP "
+                    "(kernel-libipsec, this kernel has no ESP) does not act on trap policies"
+                )
+            nets = [_net(ts) for ts in (t.local_ts or "").split(",") if ts.strip()]
+            if nets and all(n is not None and server not in n for n in nets):
+                limits.append(
+                    f"{t.where}: {t.name}'s local selector {t.local_ts} leaves out the VPN "
+                    f"server's own address {server}; userspace ESP sends only from an address "
+                    "inside it"
+                )
+    if limits:
+        raise VpnlabError(
+            f"{config} cannot run on this machine's data plane: "
+            + "; ".join(limits)
+            + ". The configuration itself may be fine: this is a limit of this host (a "
+            "kernel with ESP, VTI and XFRM interfaces runs it)."
+        )
+
+
+def _net(text: str):
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return None
 
 
 def run_check(
@@ -143,7 +165,7 @@ def run_check(
     vgw_psks = tuple(t.preshared_key or generate_psk() for t in lab.tunnels)
     uncompared: list[int] = []  # tunnels whose keys come from the customer's files
     if cgw_config:
-        refuse_what_the_kernel_cannot_run(cgw_config, features)
+        refuse_what_the_kernel_cannot_run(lab, cgw_config, cgw_secrets, features)
         gateway = cgw_module.vendor(lab, cgw_config, cgw_secrets, charon)
         pairs = list(zip(lab.tunnels, gateway.tunnel_addresses, strict=True))
         uncompared = [
@@ -164,7 +186,8 @@ def run_check(
         dp.build()
         runner = DataPlaneRunner(dp, progress)
         expectations = [Expectation.parse(text) for text in lab.checks.expect]
-        report.checks = _keys_not_compared(uncompared) + runner.run(expectations, TUNNEL_TIMEOUT)
+        report.checks = _keys_not_compared(uncompared) + _configuration_loaded(dp, cgw_config)
+        report.checks += runner.run(expectations, TUNNEL_TIMEOUT)
         report.tunnels = runner.tunnels()
         if failover:  # first: from the tunnels as they came up, as on a first cut-over
             timeout = max(t.options.dpd_timeout for t in lab.tunnels) + 30

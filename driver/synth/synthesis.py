@@ -19,6 +19,12 @@ from driver.synth.terraform import Terraform
 def synth(lab_path: Path, outdir: Path = SYNTH_ROOT, hcl: bool = False) -> Path:
     """Synthesize the lab; return its stack directory (cdk.tf.json or cdk.tf)."""
     lab = load_lab(lab_path)  # a bad lab fails here, before node starts
+    if lab.onprem.vpc_cidr.prefixlen < 16:
+        raise VpnlabError(
+            f"{lab_path}: onprem.vpc_cidr {lab.onprem.vpc_cidr} is wider than /16, so AWS "
+            "cannot create it as the VPC that plays on-premises (VPCs are /16 to /28): "
+            "`vpnlab check` runs this lab locally; synth and apply need a /16 to /28"
+        )
     outdir.mkdir(parents=True, exist_ok=True)  # cdktf makes only the last level
     command = [sys.executable, str(PROJECT / "main.py"), str(lab_path), "--outdir", str(outdir)] + (
         ["--hcl"] if hcl else []

@@ -68,6 +68,10 @@ CONFIG_CASES = [
     ("conf-defaults-appended", "ike = aes256-sha256-modp2048!", "ike = aes256-sha256-modp2048"),
     ("conf-weak-proposal", "ike = aes256-sha256-modp2048!", "ike = aes256-sha1-modp1024!"),
     ("conf-route-based", "    type = tunnel\n", "    type = tunnel\n    mark = 100\n"),
+    ("conf-unknown-key", "    type = tunnel\n", "    type = tunnel\n    leftkeepalive = yes\n"),
+    ("conf-refused", "dpdaction = restart", "dpdaction = restart_by_peer"),
+    ("conf-libreswan", "    type = tunnel\n", "    type = tunnel\n    ikev2 = insist\n"),
+    ("conf-include", "conn Tunnel1", "include /etc/ipsec.d/none/*.conf\nconn Tunnel1"),
 ]
 
 
@@ -151,6 +155,9 @@ def test_every_rule_is_documented_and_tested():
             "path-bypasses-firewall",
             "conf-tunnel-count",
             "conf-syntax",
+            "conf-files",  # these three: tests/analysis/test_cgw_files.py
+            "conf-replaced",
+            "conf-psk-mismatch",
             "lab-invalid",
             "conf-identical-selectors",
             "conf-mtu",

@@ -11,8 +11,8 @@ from driver.analysis.strongswan_conf import (
     effective_conns,
     parse_ipsec_conf,
     parse_ipsec_secrets,
-    parse_swanctl,
 )
+from driver.analysis.swanctl_conf import parse_swanctl
 from driver.lab.loader import load_lab
 from driver.paths import PROJECT
 from tests.conftest import SEED

@@ -191,7 +191,7 @@ def test_a_route_based_configuration_is_refused_up_front(tmp_path):
     lab = load_lab(DEFAULTS_LAB)
     with pytest.raises(
         VpnlabError,
-        match=r"route-based configuration \(line \d+: mark=100\)"
+        match=r"route-based \(\S+ipsec.conf:\d+: mark=100\)"
         r".*VTI: no, XFRM interfaces: no",
     ):
         run_check(lab, cgw_config=vti, cgw_secrets=VENDOR / "ipsec.secrets")
@@ -477,3 +477,30 @@ def test_the_vgw_chooses_as_aws_does_lowest_configured_value_first():
     assert negotiated.startswith("IKEv2 AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048")
     assert negotiated.endswith("ESP AES_CBC_128/HMAC_SHA2_256_128")  # no PFS in IKE_AUTH
     assert_clean(report, lab.name)
+
+
+def test_init_from_a_customers_etc_then_check_passes(tmp_path):
+    """Two commands from a Puppet-style include tree (tests/fixtures/cgw/SOURCES.md)
+    to a verdict: the lab init writes, then the check with the customer's files."""
+    from driver.analysis.lab_from_cgw import lab_text
+    from tests.fixtures import cgw_fixture
+
+    etc = cgw_fixture("include-tree-ipsec")
+    lab = parse_lab(lab_text(etc))
+    report = run_check(lab, cgw_config=etc)
+    assert report.passed, failed(report)
+    names = {c.name for c in report.checks}
+    assert "server: strongSwan loads the configuration" in names
+    assert "pre-shared keys" not in names  # the lab holds the customer's keys: compared
+    assert_clean(report, lab.name)
+
+
+def test_what_userspace_esp_cannot_run_is_named_before_the_run():
+    from driver.analysis.lab_from_cgw import lab_text
+    from tests.fixtures import cgw_fixture
+
+    etc = cgw_fixture("debian-confd-swanctl")  # start_action = trap
+    lab = parse_lab(lab_text(etc))
+    with pytest.raises(VpnlabError, match=r"trap policies.*The configuration itself may be fine"):
+        run_check(lab, cgw_config=etc)
+    assert existing(lab.name) == []

@@ -1,9 +1,10 @@
 """The customer gateway the local lab runs on its VPN server node.
 
 Either the files vpnlab renders for the EC2 instance (the default), or a
-customer's own ``ipsec.conf``/``swanctl.conf`` (``--cgw-config``) — how a team
-proves the other company's configuration before the real cut-over. The
-emulated VGW then takes the tunnel addresses that configuration names.
+customer's own configuration (``--cgw-config``: a file, or a directory standing
+for their ``/etc``, read by driver/analysis/cgw_files.py) — how a team proves
+the other company's configuration before the real cut-over. The emulated VGW
+then takes the tunnel addresses that configuration names.
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ from pathlib import Path
 
 import yaml
 
-from driver.analysis.strongswan_conf import (
-    effective_conns,
-    is_swanctl,
-    parse_ipsec_conf,
-    parse_ipsec_secrets,
-    parse_swanctl,
-)
+from driver.analysis import cgw_files, cgw_grammar
+from driver.analysis.cgw_secrets import secret_for
+from driver.analysis.cgw_tunnels import tunnels_of
+from driver.analysis.strongswan_conf import ConfigSyntaxError
 from driver.errors import VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab
@@ -37,11 +35,13 @@ from driver.render.cloud_init import (
 @dataclass(frozen=True)
 class CustomerGateway:
     style: str  # "swanctl" | "ipsec.conf"
-    files: dict[str, str]  # path on the server -> content (keys filled in)
+    files: dict[str, str | bytes]  # path on the server -> content (keys filled in)
     public_ip: str  # its address as AWS holds it (the Elastic IP): the identity the VGW expects
     tunnel_addresses: tuple[str, str]  # the VGW endpoints it talks to
     psks: dict[str, str]  # tunnel address -> key this side holds
     source: str  # where it came from, for reports
+    executables: frozenset[str] = frozenset()  # its scripts (updown)
+    extra_creds: tuple[str, ...] = ()  # secrets files swanctl.conf does not include
 
 
 def rendered(lab: Lab, psks: tuple[str, str], charon: CharonOptions) -> CustomerGateway:
@@ -102,68 +102,56 @@ def from_user_data(
 
 
 def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) -> CustomerGateway:
-    """A customer's configuration file (and secrets), run as it is."""
-    text = _read(config)
+    """A customer's configuration, run as it is: every file at its server path, with
+    the lab's strongswan.conf (userspace ESP, the log) and sysctls."""
+    customer = load_customer(config, secrets)
+    if customer.style == "ipsec.conf" and cgw_files.IPSEC_SECRETS not in customer.files:
+        raise VpnlabError(
+            f"{config} is an ipsec.conf: pass its ipsec.secrets with --cgw-secrets, "
+            "or pass the directory that holds both"
+        )
     lab_files = strongswan_files(
         lab, ServerValues(topology.DEFAULT_PUBLIC_IP, topology.DEFAULT_TUNNEL_ADDRESSES), charon
     )
-    common = {
+    files: dict[str, str | bytes] = {
         p: c
         for p, c in lab_files.items()
         if p in ("/etc/strongswan.conf", "/etc/sysctl.d/90-vpnlab.conf")
     }
-    if is_swanctl(text):
-        root = parse_swanctl(text, str(config))
-        connections = root.child("connections")
-        conns = connections.children if connections else []
-        remotes = [
-            (c.get("remote_addrs"), c.child("local").get("id") if c.child("local") else None)
-            for c in conns
-        ]
-        files = {**common, "/etc/swanctl/swanctl.conf": text}
-        secret_text = _read(secrets) if secrets else text
-        if secrets:
-            files["/etc/swanctl/conf.d/vendor-secrets.conf"] = secret_text
-        psks = _swanctl_psks(secret_text, str(secrets or config))
-        style = "swanctl"
-    else:
-        conns = [
-            c
-            for c in effective_conns(parse_ipsec_conf(text, str(config)))
-            if c.get("auto", "ignore") != "ignore"
-        ]
-        remotes = [(c.get("right"), c.get("leftid")) for c in conns]
-        if secrets is None:
-            raise VpnlabError(
-                f"{config} is an ipsec.conf: pass its ipsec.secrets with --cgw-secrets"
-            )
-        secret_text = _read(secrets)
-        files = {**common, "/etc/ipsec.conf": text, "/etc/ipsec.secrets": secret_text}
-        psks = {
-            ids[-1]: s.secret
-            for s in parse_ipsec_secrets(secret_text, str(secrets))
-            for ids in [s.ids]
-            if ids
-        }
-        style = "ipsec.conf"
-    addresses = tuple(dict.fromkeys(a.strip() for a, _ in remotes if a))
+    files |= customer.contents()
+    tunnels = tunnels_of(customer, cgw_grammar.judge(customer).refused)
+    addresses = tuple(dict.fromkeys(t.right.strip() for t in tunnels if t.right))
     if len(addresses) != 2 or not all(_is_ip(a) for a in addresses):
         raise VpnlabError(
-            f"{config}: found tunnel addresses {list(addresses) or 'none'}; an AWS VPN "
-            "connection has two tunnels, so the configuration must name two remote IP "
-            "addresses (right= / remote_addrs)"
+            f"{config}: found tunnel addresses {list(addresses) or 'none'} in the connections "
+            "strongSwan would load; an AWS VPN connection has two tunnels, so the "
+            "configuration must name two remote IP addresses (right= / remote_addrs); "
+            f"`vpnlab lint LAB --cgw-config {config}` says why"
         )
+    psks = {
+        t.right.strip(): secret.secret
+        for t in tunnels
+        if t.right and (secret := secret_for(t, customer.secrets))
+    }
     # The customer gateway's address is the lab's, as AWS holds it: whatever the
-    # file's leftid / local id says is what it presents, and the VGW judges that.
-    public_ip = topology.DEFAULT_PUBLIC_IP
-    return CustomerGateway(style, files, public_ip, addresses, psks, f"{config} ({style})")
+    # files' leftid / local id says is what it presents, and the VGW judges that.
+    return CustomerGateway(
+        customer.style,
+        files,
+        topology.DEFAULT_PUBLIC_IP,
+        addresses,
+        psks,
+        f"{config} ({customer.style})",
+        frozenset(p for p in customer.files if customer.executable(p)),
+        tuple(customer.extra_creds),
+    )
 
 
-def _read(path: Path) -> str:
+def load_customer(config: Path, secrets: Path | None) -> cgw_files.CustomerConfig:
     try:
-        return path.read_text()
-    except OSError as exc:
-        raise VpnlabError(f"cannot read {path}: {exc.strerror}") from None
+        return cgw_files.load(config, secrets)
+    except ConfigSyntaxError as exc:
+        raise VpnlabError(f"{exc}: strongSwan would refuse the file") from None
 
 
 def _is_ip(value: str) -> bool:
@@ -172,16 +160,3 @@ def _is_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _swanctl_psks(text: str, source: str) -> dict[str, str]:
-    root = parse_swanctl(text, source)
-    secrets = root.child("secrets")
-    psks = {}
-    for section in secrets.children if secrets else []:
-        if not section.name.startswith("ike"):
-            continue
-        ids = [s.value for s in section.settings if s.key.startswith("id")]
-        for identity in ids:
-            psks[identity] = section.get("secret", "")
-    return psks

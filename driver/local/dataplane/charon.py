@@ -29,6 +29,26 @@ from driver.processes import process_alive
 CHARON = "/usr/lib/ipsec/charon"
 STARTER = "/usr/lib/ipsec/starter"
 LOG_FILE = "/run/charon.log"  # as the node sees it (see CharonOptions.log_file)
+# Where the host's strongSwan configuration would show through the overlay:
+# the node's own (maybe empty) versions hide it.
+OWN_DIRS = ("etc/swanctl", "etc/ipsec.d")
+OWN_FILES = ("etc/ipsec.conf", "etc/ipsec.secrets")
+# swanctl --load-all reads these (the package creates them): present, maybe empty.
+SWANCTL_DIRS = [
+    "x509",
+    "x509ca",
+    "x509ocsp",
+    "x509aa",
+    "x509ac",
+    "x509crl",
+    "pubkey",
+    "private",
+    "rsa",
+    "ecdsa",
+    "bliss",
+    "pkcs8",
+    "pkcs12",
+]
 
 
 class CharonError(VpnlabError):
@@ -36,9 +56,19 @@ class CharonError(VpnlabError):
 
 
 class Charon:
-    def __init__(self, ns: Namespace, root: Path, files: dict[str, str], style: str):
+    def __init__(
+        self,
+        ns: Namespace,
+        root: Path,
+        files: dict[str, str | bytes],
+        style: str,
+        executables: frozenset[str] = frozenset(),
+        extra_creds: tuple[str, ...] = (),
+    ):
         self.ns, self.root, self.files, self.style = ns, root, files, style
+        self.executables, self.extra_creds = executables, extra_creds
         self.pid: int | None = None
+        self.load_failures: list[str] = []  # what swanctl --load-all refused
 
     @property
     def run_dir(self) -> Path:
@@ -59,41 +89,53 @@ class Charon:
         except FileNotFoundError:
             return ""
 
-    def _mounts(self) -> list[tuple[Path, str]]:
-        """(host source, node target) bind mounts; writes the files under root."""
+    def _stage(self) -> Path:
+        """The node's /etc under root: its files, and empty strongSwan places."""
         staged = self.root / "files"
-        mounts, swanctl_dir = [(self.run_dir, "/run"), (self.var_dir, "/var")], False
         for path, content in self.files.items():
             if path.startswith("/etc/sysctl.d/"):
                 continue
+            if not path.startswith("/etc/"):
+                raise CharonError(f"{path}: the node's files live under /etc")
             source = staged / path.lstrip("/")
             source.parent.mkdir(parents=True, exist_ok=True)
-            source.write_text(content)
-            if "secrets" in path:
-                source.chmod(0o600)
-            if path.startswith("/etc/swanctl/"):
-                swanctl_dir = True
+            if isinstance(content, bytes):
+                source.write_bytes(content)
             else:
-                mounts.append((source, path))
-        if swanctl_dir:
-            mounts.append((staged / "etc" / "swanctl", "/etc/swanctl"))
-        for _, target in mounts:
-            if not os.path.exists(target):
-                raise CharonError(
-                    f"{target} does not exist on this machine: the strongSwan "
-                    "packages are missing (run `make setup`)"
-                )
-        return mounts
+                source.write_text(content)
+            source.chmod(0o700 if path in self.executables else 0o600)
+        for own in OWN_DIRS:
+            (staged / own).mkdir(parents=True, exist_ok=True)
+            # opaque: the overlay shows none of the host's files in it
+            os.setxattr(staged / own, "trusted.overlay.opaque", b"y")
+        for own in OWN_FILES:
+            (staged / own).touch(mode=0o600)
+        for sub in SWANCTL_DIRS:
+            (staged / "etc" / "swanctl" / sub).mkdir(exist_ok=True)
+        etc = staged / "etc"
+        if any(c in str(etc) for c in ":,\\"):
+            raise CharonError(f"{etc}: an overlay cannot take a path with ':' or ','")
+        return etc
+
+    def _mount_script(self) -> list[str]:
+        if not os.path.exists(CHARON):
+            raise CharonError(
+                f"{CHARON} does not exist on this machine: the strongSwan packages are "
+                "missing (run `make setup`)"
+            )
+        etc = shlex.quote(str(self._stage()))
+        return [
+            f"mount --bind {shlex.quote(str(self.run_dir))} /run",
+            f"mount --bind {shlex.quote(str(self.var_dir))} /var",
+            f"mount -t overlay vpnlab-etc -o lowerdir={etc}:/etc /etc",
+        ]
 
     def start(self, timeout: float = 10.0) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self._make_var()
         for key, value in self._sysctl().items():
             self.ns.exec("sysctl", "-q", "-w", f"{key}={value}")
-        script = [
-            f"mount --bind {shlex.quote(str(src))} {shlex.quote(dst)}"
-            for src, dst in self._mounts()
-        ]
+        script = self._mount_script()
         daemon = STARTER + " --nofork" if self.style == "ipsec.conf" else CHARON
         script.append(f"exec {daemon}")
         with open(self.root / "daemon.out", "ab") as out:
@@ -118,7 +160,27 @@ class Charon:
         self.pid = proc.pid  # ip netns exec, unshare and sh all exec: this is the daemon
         self._wait_for_vici(proc, timeout)
         if self.style == "swanctl":
-            self.swanctl("--load-all", "--noprompt")
+            self._load("--load-all", "--noprompt")
+        for path in self.extra_creds:  # secrets swanctl.conf does not include
+            self._load("--load-creds", "--noprompt", "--file", path)
+
+    def refused(self) -> list[str]:
+        """What strongSwan said it would not load: swanctl's failures, starter's
+        ignored conns and the proposals charon skipped."""
+        out = (self.root / "daemon.out").read_text(errors="replace") if self.pid else ""
+        said = [line.strip() for line in out.splitlines() if "ignored conn" in line]
+        said += [
+            line.split("] ", 1)[-1] for line in self.log().splitlines() if "skipped invalid" in line
+        ]
+        return self.load_failures + said
+
+    def _load(self, *args: str) -> None:
+        """swanctl's loading; what it refuses is kept for the report, not raised:
+        a customer's connection charon discards is a verdict, not a crash."""
+        out = self.swanctl(*args, check=False)
+        self.load_failures += [
+            line.strip() for line in out.splitlines() if "failed" in line or "error" in line
+        ]
 
     def _make_var(self) -> None:
         for sub in ("lib", "log", "tmp"):
@@ -158,8 +220,12 @@ class Charon:
     def session(self) -> ViciSession:
         return ViciSession(self.run_dir / VICI_SOCKET)
 
-    def swanctl(self, *args: str) -> str:
-        return run(["nsenter", f"--target={self.pid}", "--mount", "--net", "swanctl", *args]).stdout
+    def swanctl(self, *args: str, check: bool = True) -> str:
+        proc = run(
+            ["nsenter", f"--target={self.pid}", "--mount", "--net", "swanctl", *args],
+            check=check,
+        )
+        return proc.stdout + proc.stderr
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the daemon by its PID (its process group: starter takes charon along)."""

@@ -264,7 +264,12 @@ class DataPlane:
         }
         self.charons["vgw"] = Charon(self.ns["vgw"], self.workdir / "vgw", vgw_files, "swanctl")
         self.charons["server"] = Charon(
-            self.ns["server"], self.workdir / "server", self.cgw.files, self.cgw.style
+            self.ns["server"],
+            self.workdir / "server",
+            self.cgw.files,
+            self.cgw.style,
+            self.cgw.executables,
+            self.cgw.extra_creds,
         )
         for charon in self.charons.values():  # the VGW answers before the server initiates
             charon.start()

@@ -1,0 +1,144 @@
+"""``vpnlab init --from-cgw-config``: a lab that matches the other company's
+configuration, so ``vpnlab check LAB --cgw-config PATH`` runs right away.
+
+AWS's default tunnel options (driver/lab/model.py's defaults are AWS's), except
+where the configuration constrains them: its proposals, IKE version, lifetimes
+and DPD timeout. The networks come from its selectors, the pre-shared keys
+from its secrets (marked as such). Every value taken from the files says
+which line it came from.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from pathlib import Path
+
+from driver.analysis import cgw_files, cgw_grammar
+from driver.analysis.cgw_proposals import proposals_of
+from driver.analysis.cgw_secrets import secret_for
+from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnels_of
+from driver.errors import VpnlabError
+from driver.lab import aws_rules
+from driver.lab.loader import parse_lab
+
+DEFAULT_AWS_VPC = ipaddress.ip_network("10.0.0.0/16")
+DEFAULT_ONPREM_VPC = ipaddress.ip_network("192.168.0.0/16")
+INSIDE_CIDRS = ("169.254.10.0/30", "169.254.11.0/30")
+
+
+def lab_text(config: Path, secrets: Path | None = None, name: str | None = None) -> str:
+    customer = cgw_files.load(config, secrets)
+    grammar = cgw_grammar.judge(customer)
+    tunnels = tunnels_of(customer, grammar.refused)
+    if len(tunnels) != 2:
+        why = "; ".join(
+            f"{f.where}: {f.message}" for f in grammar.findings if f.severity == "error"
+        )
+        raise VpnlabError(
+            f"{config}: strongSwan would load {len(tunnels)} tunnel(s), an AWS VPN connection "
+            f"has two{': ' + why if why else ''}; `vpnlab lint` with any lab says more"
+        )
+    first = tunnels[0]
+    local = _network(first.local_ts, DEFAULT_ONPREM_VPC)
+    remote = _network(first.remote_ts, DEFAULT_AWS_VPC)
+    onprem_vpc = local if local.prefixlen > 0 else DEFAULT_ONPREM_VPC
+    aws_vpc = remote if 16 <= remote.prefixlen <= 28 else DEFAULT_AWS_VPC
+    public, private = _two_subnets(onprem_vpc)
+    aws_private = _two_subnets(aws_vpc)[1]
+    lab_name = name or _lab_name(config)
+    lines = [
+        f"# Written by `vpnlab init --from-cgw-config {config}`: the AWS side as AWS",
+        "# creates it by default, except where the customer's configuration says",
+        "# otherwise (each such value names its line). Check it with:",
+        f"#   vpnlab check <this file> --cgw-config {config}",
+        f"name: {lab_name}",
+        "region: ap-northeast-1",
+        "",
+        "aws:",
+        f"  vpc_cidr: {aws_vpc}{_from(first, 'remote_ts', remote, aws_vpc)}",
+        f"  private_subnet_cidr: {aws_private}",
+        "",
+        "onprem:",
+        f"  vpc_cidr: {onprem_vpc}{_from(first, 'local_ts', local, onprem_vpc)}",
+        f"  public_subnet_cidr: {public}        # the VPN server's subnet (it takes .10)",
+        f"  private_subnet_cidr: {private}",
+        "",
+        "vpn:",
+        "  routing: static",
+        f"  static_routes: [{onprem_vpc}]",
+        f"  local_network_cidr: {local}{_from(first, 'local_ts', local, None)}",
+        f"  remote_network_cidr: {remote}{_from(first, 'remote_ts', remote, None)}",
+        *_tunnel_options(first),
+        "  tunnels:",
+    ]
+    for n, tunnel in enumerate(tunnels):
+        lines.append(f"    - inside_cidr: {INSIDE_CIDRS[n]}")
+        secret = secret_for(tunnel, customer.secrets)
+        if secret and not aws_rules.psk_problems(secret.secret):
+            lines.append(
+                f"      preshared_key: {secret.secret}   # the customer's key, "
+                f"{secret.source}:{secret.line}"
+            )
+    lines += ["", "strongswan:", f"  config_style: {customer.style}", ""]
+    text = "\n".join(lines)
+    parse_lab(text, "the lab init wrote")  # a lab init writes must load; else a bug here
+    return text
+
+
+def _lab_name(config: Path) -> str:
+    """A lab name from the directory's or file's name: lowercase, '-', at most 20."""
+    stem = config.resolve().name.lower().removesuffix(".conf")
+    name = re.sub(r"[^a-z0-9-]+", "-", stem).strip("-")
+    name = re.sub(r"^[^a-z]+", "", name)[:20].strip("-")
+    return name or "customer"
+
+
+def _network(ts: str | None, default: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+    if not ts:
+        return default
+    try:
+        return ipaddress.ip_network(ts.split(",")[0].strip(), strict=False)
+    except ValueError:
+        return default
+
+
+def _two_subnets(vpc: ipaddress.IPv4Network) -> tuple:
+    size = min(max(vpc.prefixlen + 1, 24), 28)
+    subnets = vpc.subnets(new_prefix=size)
+    return next(subnets), next(subnets)
+
+
+def _from(t: ConfiguredTunnel, what: str, value, used) -> str:
+    source = {"local_ts": "leftsubnet/local_ts", "remote_ts": "rightsubnet/remote_ts"}[what]
+    if getattr(t, what) is None:
+        return f"   # {source} not set: a default"
+    if used is not None and value != used:
+        return f"   # {source} is {value}, which cannot be a VPC: a default"
+    return f"   # {source}, {t.where}"
+
+
+def _tunnel_options(t: ConfiguredTunnel) -> list[str]:
+    out = []
+    version = _ike_version(t)
+    if version:
+        out.append(f"    ike_versions: [{version}]   # {t.where}")
+    for phase, text, ike in (("phase1", t.ike, True), ("phase2", t.esp, False)):
+        if not text or text == "default":
+            continue
+        chosen = proposals_of(text, ike)
+        if not chosen:
+            continue
+        out.append(f"    {phase}:                       # {text}, {t.where}")
+        for key, values in chosen.items():
+            out.append(f"      {key}: [{', '.join(map(str, values))}]")
+    if not out:
+        return ["  tunnel_options: {}               # AWS's defaults: the files constrain none"]
+    return ["  tunnel_options:                  # AWS's defaults, but for what the files say", *out]
+
+
+def _ike_version(t: ConfiguredTunnel) -> str | None:
+    if t.settings is not None:  # ipsec.conf
+        value = t.settings.get("keyexchange", "ike")
+        return {"ikev1": "ikev1", "ikev2": "ikev2"}.get(value)
+    return None
