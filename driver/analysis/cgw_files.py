@@ -155,11 +155,11 @@ class _Reader:
     def _path_of(self, label: str) -> str:
         return next((p for p, lab in self.config.labels.items() if lab == label), label)
 
-    def include(self, pattern: str, including: str) -> list[tuple[str, str]]:
+    def include(self, pattern: str, including: str, line: int) -> list[tuple[str, str]]:
         """The files an include line names, in strongSwan's order."""
         here = posixpath.dirname(self._path_of(including))
         server = posixpath.normpath(posixpath.join(here, pattern))
-        where = f"{including}: include {pattern}"
+        where = f"{including}:{line}"
         if not server.startswith(self.anchor + "/"):
             hint = (
                 "pass the directory that stands for /etc instead of one file"
@@ -173,8 +173,8 @@ class _Reader:
         real_pattern = str(self.real_anchor / server.removeprefix(self.anchor + "/"))
         matches = sorted(glob.glob(real_pattern))
         if not matches:
-            kind = "pattern" if glob.has_magic(pattern) else "file"
-            self.config.notes.append((where, f"the {kind} matches no file"))
+            what = "the pattern matches no file" if glob.has_magic(pattern) else "no such file"
+            self.config.notes.append((where, f"include {pattern}: {what}"))
         out = []
         for real in matches:
             real_path = Path(real)

@@ -22,7 +22,7 @@ _KEYWORDS = {
 }
 
 
-def _proposals(text: str) -> tuple[list[dict[str, set]], bool]:
+def parsed_proposals(text: str) -> tuple[list[dict[str, set]], bool]:
     """Parsed proposals ({kind: {AWS names}}, unknown keywords under 'other'), strict?"""
     strict = text.strip().endswith("!")
     out = []
@@ -79,7 +79,7 @@ def proposal_findings(
     ):
         if not text or text == "default":
             continue
-        proposals, strict = _proposals(text)
+        proposals, strict = parsed_proposals(text)
         accepted = [p for p in proposals if _acceptable(p, phase, ike)]
         rule = "conf-no-common-ike" if ike else "conf-no-common-esp"
         if not accepted and strict:
@@ -143,7 +143,7 @@ def proposal_findings(
 def proposals_of(text: str, ike: bool) -> dict[str, list]:
     """The tunnel options (AWS's names) that accept what these proposals offer:
     what ``vpnlab init --from-cgw-config`` writes. Empty where nothing fits."""
-    proposals, _ = _proposals(text)
+    proposals, _ = parsed_proposals(text)
     offered = set(aws_rules.ENCRYPTION) | aws_rules.AEAD_ENCRYPTION
     groups = aws_rules.PHASE1_DH_GROUPS if ike else aws_rules.PHASE2_DH_GROUPS
     encryption = sorted({e for p in proposals for e in p["enc"] if e in offered})

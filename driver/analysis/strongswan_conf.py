@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from driver.errors import VpnlabError
 
-# (pattern, the including file) -> [(file, text)] in the order strongSwan reads them
-Includer = Callable[[str, str], list[tuple[str, str]]]
+# (pattern, the including file, its line) -> [(file, text)] in strongSwan's order
+Includer = Callable[[str, str, int], list[tuple[str, str]]]
 
 # Settings that make a connection route-based: it needs VTI or XFRM interfaces
 # (ipsec.conf's mark=, swanctl's mark_in/if_id_in, ...; AWS's sample's VTI updown).
@@ -66,24 +66,25 @@ class Setting:
         return f"{self.source}:{self.line}"
 
 
+class Settings:
+    """Lookups over a section's ``settings``: strongSwan takes a key's last value."""
+
+    settings: list[Setting]
+
+    def setting(self, key: str) -> Setting | None:
+        return next((s for s in reversed(self.settings) if s.key == key), None)
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        found = self.setting(key)
+        return found.value if found else default
+
+
 @dataclass
-class Conn:
+class Conn(Settings):
     name: str
     line: int
     source: str = ""
     settings: list[Setting] = field(default_factory=list)
-
-    def get(self, key: str, default: str | None = None) -> str | None:
-        for setting in reversed(self.settings):
-            if setting.key == key:
-                return setting.value
-        return default
-
-    def line_of(self, key: str) -> int:
-        for setting in reversed(self.settings):
-            if setting.key == key:
-                return setting.line
-        return self.line
 
 
 def parse_ipsec_conf(
@@ -141,7 +142,7 @@ def _included(
         return []
     if depth >= 10:  # strongSwan's MAX_INCLUSION_DEPTH
         raise ConfigSyntaxError(source, line, "includes nested more than 10 deep")
-    return include(pattern.strip('"'), source)
+    return include(pattern.strip('"'), source, line)
 
 
 def effective_conns(sections: list[Conn]) -> list[Conn]:

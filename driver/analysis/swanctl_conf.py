@@ -18,10 +18,11 @@ Every setting keeps the file and line it came from.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
-from driver.analysis.strongswan_conf import ConfigSyntaxError, Includer, Setting
+from driver.analysis.strongswan_conf import ConfigSyntaxError, Includer, Setting, Settings
 
 _NAME = r'[^#{}:.,="\r\n\t ]+'
 _TOKEN = re.compile(
@@ -30,25 +31,17 @@ _TOKEN = re.compile(
     re.X,
 )
 _VALUE_WORD = re.compile(r'[^#}"\r\n\t ]+')
+_INCLUDE_WORD = re.compile(r'(?:\\.|[^"\\#}\r\n\t ])+')
 
 
 @dataclass
-class Section:
+class Section(Settings):
     name: str
     line: int
     source: str = ""
     settings: list[Setting] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
-
-    def get(self, key: str, default: str | None = None) -> str | None:
-        for setting in reversed(self.settings):
-            if setting.key == key:
-                return setting.value
-        return default
-
-    def setting(self, key: str) -> Setting | None:
-        return next((s for s in reversed(self.settings) if s.key == key), None)
 
     def child(self, name: str) -> Section | None:
         return next((c for c in self.children if c.name == name), None)
@@ -76,67 +69,79 @@ class _Parser:
         self.depth = 0
 
     def parse(self, text: str, source: str, stack: list[Section]) -> None:
-        """Parse one file into the open sections ``stack`` (its own braces must balance)."""
+        """Parse one file into the open sections ``stack`` (its own braces must balance).
+
+        A small state machine over the tokens, so a token the grammar does not
+        allow fails where strongSwan's LALR parser fails: at that token.
+        """
         base = len(stack)
-        line, pos = 1, 0
-        pending: list[tuple[str, int]] = []  # names before '{' or '='
+        newlines = [i for i, c in enumerate(text) if c == "\n"]
+
+        def line_at(pos: int) -> int:
+            return bisect.bisect_left(newlines, pos) + 1
+
+        def fail(pos: int, message: str) -> ConfigSyntaxError:
+            return ConfigSyntaxError(source, line_at(pos), message)
+
+        state, name, at, references = "start", "", 0, []
+        pos = 0
         while pos < len(text):
             match = _TOKEN.match(text, pos)
             if not match:
-                raise ConfigSyntaxError(source, line, f"syntax error near {text[pos : pos + 20]!r}")
-            kind, token = match.lastgroup, match.group()
+                raise fail(pos, f"syntax error near {text[pos : pos + 20]!r}")
+            kind, token, start = match.lastgroup, match.group(), pos
             pos = match.end()
-            if kind in ("space", "comment"):
-                continue
-            if kind == "newline":
-                line += 1
+            if kind in ("space", "comment", "newline"):
                 continue
             if kind == "quote":
-                raise ConfigSyntaxError(source, line, "unexpected string detected")
-            if kind == "include":
-                pattern, pos, line = _include_pattern(text, pos, line, source)
-                self._include(pattern, source, line, stack)
+                raise fail(start, "unexpected string detected")
+            if kind == "include" and state == "start":
+                pattern, pos = _include_pattern(text, pos, source, line_at(start))
+                self._include(pattern, source, line_at(start), stack)
                 continue
-            if kind == "name":
-                pending.append((token, line))
-                continue
-            if token == "{":
-                name, at = _section_name(pending, source, line)
-                references = [n for n, _ in pending[2:] if n != ","] if len(pending) > 1 else []
+            word = token if kind in ("name", "include") else None
+            if state == "start":
+                if word:
+                    state, name, at, references = "named", word.strip(), line_at(start), []
+                elif token == "}":
+                    if len(stack) == base:
+                        raise fail(start, "syntax error, unexpected '}': no section is open")
+                    stack.pop()
+                else:
+                    raise fail(start, f"syntax error, unexpected {token!r}")
+            elif state == "named":
+                if token == "{":
+                    stack.append(stack[-1].subsection(name, at, source))
+                    state = "start"
+                elif token == "=":
+                    value, pos = _value(text, pos, source, line_at(start))
+                    stack[-1].settings.append(Setting(name, value, at, source))
+                    state = "start"
+                elif token == ":":
+                    state = "reference"
+                else:
+                    raise fail(
+                        start,
+                        f"syntax error, unexpected {token!r} after {name!r}: expecting "
+                        "'{', '=' or ':'",
+                    )
+            elif state == "reference":
+                if not word:
+                    raise fail(start, f"syntax error, unexpected {token!r}: expecting a name")
+                references.append(word)
+                state = "references"
+            elif token == ",":  # state "references"
+                state = "reference"
+            elif token == "{":
                 section = stack[-1].subsection(name, at, source)
                 section.references += references
                 stack.append(section)
-                pending = []
-            elif token == "}":
-                if pending:
-                    raise ConfigSyntaxError(
-                        source, line, f"syntax error, unexpected '}}' after {pending[-1][0]!r}"
-                    )
-                if len(stack) == base:
-                    raise ConfigSyntaxError(
-                        source, line, "syntax error, unexpected '}': no section is open"
-                    )
-                stack.pop()
-            elif token == "=":
-                if len(pending) != 1:
-                    raise ConfigSyntaxError(
-                        source, line, "syntax error: expected one key name before '='"
-                    )
-                key, at = pending[0]
-                value, pos = _value(text, pos, source, line)
-                stack[-1].settings.append(Setting(key, value, at, source))
-                pending = []
-            elif token in (":", ","):
-                if not pending:
-                    raise ConfigSyntaxError(source, line, f"syntax error, unexpected {token!r}")
-                pending.append((token, line))
-            else:  # '.': dotted keys belong to strongswan.conf's command line, not here
-                raise ConfigSyntaxError(source, line, "syntax error, unexpected '.'")
-        if pending:
+                state = "start"
+            else:
+                raise fail(start, f"syntax error, unexpected {token!r}: expecting ',' or '{{'")
+        if state != "start":
             raise ConfigSyntaxError(
-                source,
-                pending[-1][1],
-                f"syntax error: {pending[-1][0]!r} is neither a section nor a setting",
+                source, at, f"syntax error, unexpected end of file after {name!r}"
             )
         if len(stack) > base:
             raise ConfigSyntaxError(
@@ -151,22 +156,9 @@ class _Parser:
         self.depth += 1
         if self.depth > 10:  # strongSwan's MAX_INCLUSION_DEPTH
             raise ConfigSyntaxError(source, line, "includes nested more than 10 deep")
-        for name, text in self.include(pattern, source):
+        for name, text in self.include(pattern, source, line):
             self.parse(text, name, stack)
         self.depth -= 1
-
-
-def _section_name(pending: list[tuple[str, int]], source: str, line: int) -> tuple[str, int]:
-    if not pending:
-        raise ConfigSyntaxError(
-            source, line, "syntax error, unexpected '{': a section needs a name"
-        )
-    name, at = pending[0]
-    if len(pending) > 1 and pending[1][0] != ":":
-        raise ConfigSyntaxError(
-            source, line, f"syntax error: {' '.join(n for n, _ in pending)!r} before '{{'"
-        )
-    return name, at
 
 
 def _value(text: str, pos: int, source: str, line: int) -> tuple[str, int]:
@@ -189,6 +181,8 @@ def _value(text: str, pos: int, source: str, line: int) -> tuple[str, int]:
 
 
 def _string(text: str, pos: int, source: str, line: int) -> tuple[str, int]:
+    """A quoted string (it may span lines); unterminated, it is reported where
+    strongSwan's lexer notices it: at the end of the file."""
     out = []
     while pos < len(text):
         char = text[pos]
@@ -200,13 +194,14 @@ def _string(text: str, pos: int, source: str, line: int) -> tuple[str, int]:
             continue
         out.append(char)
         pos += 1
-    raise ConfigSyntaxError(source, line, "unterminated string detected")
+    raise ConfigSyntaxError(
+        source, text.count("\n") + 1, f"unterminated string detected (opened on line {line})"
+    )
 
 
-def _include_pattern(text: str, pos: int, line: int, source: str) -> tuple[str, int, int]:
+def _include_pattern(text: str, pos: int, source: str, line: int) -> tuple[str, int]:
     if pos < len(text) and text[pos] == '"':
-        pattern, pos = _string(text, pos + 1, source, line)
-        return pattern, pos, line
-    match = re.compile(r'(?:\\.|[^"\\#}\r\n\t ])+').match(text, pos)
+        return _string(text, pos + 1, source, line)
+    match = _INCLUDE_WORD.match(text, pos)
     pattern = re.sub(r"\\(.)", r"\1", match.group()) if match else ""
-    return pattern, (match.end() if match else pos), line
+    return pattern, (match.end() if match else pos)
