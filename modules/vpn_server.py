@@ -94,6 +94,11 @@ class VpnServer(Construct):
             ami=ami,
             instance_type=lab.onprem.vpn_server.instance_type,
             subnet_id=subnet_id,
+            **(
+                {"private_ip": str(lab.onprem.vpn_server.private_ip)}
+                if lab.onprem.vpn_server.private_ip
+                else {}
+            ),
             vpc_security_group_ids=[self.security_group.id],
             source_dest_check=False,  # it forwards packets that are not its own
             iam_instance_profile=role.profile.name,

@@ -12,6 +12,7 @@ from driver.analysis.cgw_secrets import secret_findings
 from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnels_of
 from driver.analysis.findings import Finding
 from driver.analysis.strongswan_conf import ConfigSyntaxError
+from driver.lab import topology
 from driver.lab.model import Lab, TunnelOptions
 
 CONF_RULES = {
@@ -61,7 +62,13 @@ def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
     grammar = cgw_grammar.judge(customer)
     out = list(grammar.findings)
     out += [
-        Finding("conf-include", "warning", where, what, "strongSwan reads what matches")
+        Finding(
+            "conf-include",
+            "warning",
+            where,
+            what,
+            "put the included files in the directory that stands for /etc, or drop the line",
+        )
         for where, what in customer.notes
     ]
     out += [
@@ -126,6 +133,21 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
                 "customer gateway by the public address it was created with (behind NAT: the "
                 "Elastic IP)",
                 "set leftid (swanctl: local id) to the customer gateway's public address",
+            )
+        elif (
+            t.leftid
+            and _is_ip(t.leftid.strip())
+            and t.leftid.strip() != (expected := topology.customer_gateway_ip(lab))
+        ):
+            add(
+                "conf-leftid",
+                "error",
+                where,
+                f"{t.name}: local id is {t.leftid}, but the lab's customer gateway is {expected}: "
+                "AWS authenticates the address the customer gateway was created with, and "
+                "the VGW refuses another identity (AUTHENTICATION_FAILED)",
+                f"set onprem.vpn_server.public_ip: {t.leftid.strip()} in the lab, if that is "
+                "the customer gateway's address",
             )
         elif not t.leftid:
             add(

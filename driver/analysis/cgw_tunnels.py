@@ -4,10 +4,10 @@ connection strongSwan would load and start, whether it came from ``ipsec.conf``
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from driver.analysis.cgw_files import CustomerConfig
-from driver.analysis.strongswan_conf import Conn, makes_route_based
+from driver.analysis.strongswan_conf import Conn, Setting, makes_route_based
 
 
 @dataclass
@@ -28,10 +28,16 @@ class ConfiguredTunnel:
     route_based: list[tuple[str, str]]  # (where, setting)
     children: int = 1
     start_action: str = "none"  # none | start | trap (ipsec.conf: auto=add|start|route)
+    left: str | None = None  # its own address (left= / local_addrs), if it names one
+    origins: dict[str, str] = field(default_factory=dict)  # field -> file:line it came from
 
     @property
     def where(self) -> str:
         return f"{self.source}:{self.line}"
+
+    def origin(self, name: str) -> str:
+        """Where the value of field ``name`` was written (%default, conf.d …), else the conn."""
+        return self.origins.get(name, self.where)
 
 
 def tunnels_of(config: CustomerConfig, refused: dict[str, str]) -> list[ConfiguredTunnel]:
@@ -67,6 +73,8 @@ def from_ipsec_conf(config: CustomerConfig) -> list[ConfiguredTunnel]:
                 conn.get("keyingtries", "3"),
                 route,
                 start_action={"route": "trap"}.get(conn.get("auto"), conn.get("auto", "add")),
+                left=conn.get("left"),
+                origins=_origins({f: conn.setting(k) for f, k in STARTER_KEYS.items()}),
             )
         )
     return out
@@ -106,6 +114,34 @@ def from_swanctl(config: CustomerConfig) -> list[ConfiguredTunnel]:
                 route,
                 len(children.children) if children else 0,
                 child.get("start_action", "none") if child else "none",
+                conn.get("local_addrs"),
+                _origins(
+                    {
+                        "local_ts": child.setting("local_ts") if child else None,
+                        "remote_ts": child.setting("remote_ts") if child else None,
+                        "leftid": local.setting("id") if local else None,
+                        "left": conn.setting("local_addrs"),
+                        "ike": conn.setting("proposals"),
+                        "esp": child.setting("esp_proposals") if child else None,
+                        "version": conn.setting("version"),
+                    }
+                ),
             )
         )
     return out
+
+
+# ConfiguredTunnel field -> the ipsec.conf key it is read from
+STARTER_KEYS = {
+    "local_ts": "leftsubnet",
+    "remote_ts": "rightsubnet",
+    "leftid": "leftid",
+    "left": "left",
+    "ike": "ike",
+    "esp": "esp",
+    "version": "keyexchange",
+}
+
+
+def _origins(settings: dict[str, Setting | None]) -> dict[str, str]:
+    return {name: s.where for name, s in settings.items() if s is not None}

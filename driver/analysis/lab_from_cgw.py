@@ -19,7 +19,7 @@ from driver.analysis.cgw_proposals import proposals_of
 from driver.analysis.cgw_secrets import secret_for
 from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnels_of
 from driver.errors import VpnlabError
-from driver.lab import aws_rules
+from driver.lab import aws_rules, topology
 from driver.lab.loader import parse_lab
 
 DEFAULT_AWS_VPC = ipaddress.ip_network("10.0.0.0/16")
@@ -44,7 +44,8 @@ def lab_text(config: Path, secrets: Path | None = None, name: str | None = None)
     remote = _network(first.remote_ts, DEFAULT_AWS_VPC)
     onprem_vpc = local if local.prefixlen > 0 else DEFAULT_ONPREM_VPC
     aws_vpc = remote if 16 <= remote.prefixlen <= 28 else DEFAULT_AWS_VPC
-    public, private = _two_subnets(onprem_vpc)
+    server = _address(first.left)
+    public, private = _two_subnets(onprem_vpc, server)
     aws_private = _two_subnets(aws_vpc)[1]
     lab_name = name or _lab_name(config)
     lines = [
@@ -61,8 +62,9 @@ def lab_text(config: Path, secrets: Path | None = None, name: str | None = None)
         "",
         "onprem:",
         f"  vpc_cidr: {onprem_vpc}{_from(first, 'local_ts', local, onprem_vpc)}",
-        f"  public_subnet_cidr: {public}        # the VPN server's subnet (it takes .10)",
+        f"  public_subnet_cidr: {public}        # the VPN server's subnet",
         f"  private_subnet_cidr: {private}",
+        *_vpn_server(first, server, public),
         "",
         "vpn:",
         "  routing: static",
@@ -94,6 +96,17 @@ def _lab_name(config: Path) -> str:
     return name or "customer"
 
 
+def _vpn_server(t: ConfiguredTunnel, server, subnet) -> list[str]:
+    """The VPN server's addresses where the files name them: left= and leftid."""
+    lines = []
+    if server is not None and server in subnet:
+        lines.append(f"    private_ip: {server}             # left, {t.origin('left')}")
+    public = _address(t.leftid)
+    if public is not None and str(public) != topology.DEFAULT_PUBLIC_IP:
+        lines.append(f"    public_ip: {public}              # leftid, {t.origin('leftid')}")
+    return ["  vpn_server:", *lines] if lines else []
+
+
 def _network(ts: str | None, default: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
     if not ts:
         return default
@@ -103,10 +116,19 @@ def _network(ts: str | None, default: ipaddress.IPv4Network) -> ipaddress.IPv4Ne
         return default
 
 
-def _two_subnets(vpc: ipaddress.IPv4Network) -> tuple:
+def _two_subnets(vpc: ipaddress.IPv4Network, holding=None) -> tuple:
+    """Two subnets of ``vpc``, the first holding the address ``holding`` if given."""
     size = min(max(vpc.prefixlen + 1, 24), 28)
-    subnets = vpc.subnets(new_prefix=size)
-    return next(subnets), next(subnets)
+    subnets = list(vpc.subnets(new_prefix=size))
+    first = next((n for n in subnets if holding in n), subnets[0]) if holding else subnets[0]
+    return first, next(n for n in subnets if n != first)
+
+
+def _address(value: str | None) -> ipaddress.IPv4Address | None:
+    try:
+        return ipaddress.IPv4Address((value or "").strip())
+    except ValueError:
+        return None
 
 
 def _from(t: ConfiguredTunnel, what: str, value, used) -> str:
@@ -115,21 +137,23 @@ def _from(t: ConfiguredTunnel, what: str, value, used) -> str:
         return f"   # {source} not set: a default"
     if used is not None and value != used:
         return f"   # {source} is {value}, which cannot be a VPC: a default"
-    return f"   # {source}, {t.where}"
+    return f"   # {source}, {t.origin(what)}"
 
 
 def _tunnel_options(t: ConfiguredTunnel) -> list[str]:
     out = []
     version = _ike_version(t)
     if version:
-        out.append(f"    ike_versions: [{version}]   # {t.where}")
+        out.append(f"    ike_versions: [{version}]   # {t.origin('version')}")
     for phase, text, ike in (("phase1", t.ike, True), ("phase2", t.esp, False)):
         if not text or text == "default":
             continue
         chosen = proposals_of(text, ike)
         if not chosen:
             continue
-        out.append(f"    {phase}:                       # {text}, {t.where}")
+        out.append(
+            f"    {phase}:                       # {text}, {t.origin('ike' if ike else 'esp')}"
+        )
         for key, values in chosen.items():
             out.append(f"      {key}: [{', '.join(map(str, values))}]")
     if not out:

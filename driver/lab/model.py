@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from driver.lab import aws_rules, expectations
 
 Net = ipaddress.IPv4Network
+Address = ipaddress.IPv4Address
 # The tag every resource of a lab carries: leak checks and clean-up find a lab by it.
 LAB_TAG = "vpnlab:lab"
 
@@ -63,6 +64,27 @@ class ProbeHost(Host):
     icmp_from: tuple[Net, ...] | None = field(
         default=None,
         metadata=spec("CIDRs its security group allows ICMP from (default: the other side's VPC)."),
+    )
+
+
+@dataclass(frozen=True)
+class VpnServer(Host):
+    """The on-prem VPN server: the customer gateway's host."""
+
+    private_ip: Address | None = field(
+        default=None,
+        metadata=spec(
+            "Its address in onprem.public_subnet_cidr (default: the subnet's 10th address, "
+            "e.g. 192.168.0.10); {server_ip} in checks. A customer's left= may name it."
+        ),
+    )
+    public_ip: Address | None = field(
+        default=None,
+        metadata=spec(
+            "`vpnlab check`: the customer gateway's public address, the one its leftid "
+            "(swanctl: local id) names (default 203.0.113.10). On AWS it is the Elastic IP "
+            "AWS allocates, and this key is not used."
+        ),
     )
 
 
@@ -119,7 +141,9 @@ class OnPremSide:
     private_subnet_cidr: Net = field(
         default=None, metadata=spec("Private subnet of the on-prem test host.", required=True)
     )
-    vpn_server: Host = field(default_factory=Host, metadata=spec("strongSwan VPN server instance."))
+    vpn_server: VpnServer = field(
+        default_factory=VpnServer, metadata=spec("strongSwan VPN server instance.")
+    )
     test_host: ProbeHost = field(default_factory=ProbeHost, metadata=spec("On-prem test instance."))
 
 

@@ -25,9 +25,12 @@ def _type(hint) -> str:
         return "mapping of strings"
     if origin in (typing.Union, types.UnionType):
         return f"{_type(typing.get_args(hint)[0])} or absent"
-    return {"IPv4Network": "IPv4 CIDR", "str": "string", "int": "integer"}.get(
-        getattr(hint, "__name__", str(hint)), getattr(hint, "__name__", str(hint))
-    )
+    return {
+        "IPv4Network": "IPv4 CIDR",
+        "IPv4Address": "IPv4 address",
+        "str": "string",
+        "int": "integer",
+    }.get(getattr(hint, "__name__", str(hint)), getattr(hint, "__name__", str(hint)))
 
 
 def _default(f: dataclasses.Field) -> str:

@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from pydantic_core import PydanticCustomError
 
-from driver.lab.model import Lab, Net
+from driver.lab.model import Address, Lab, Net
 
 MISSING_HINTS = {"vpn.tunnels": "add two entries, each with an inside_cidr"}
 
@@ -49,12 +49,26 @@ def _cidr(value):
         raise _refuse("cidr_host_bits", f"{value} has host bits set", fixed=str(fixed)) from None
 
 
+def _address(value):
+    if isinstance(value, ipaddress.IPv4Address):
+        return value
+    try:
+        return ipaddress.IPv4Address(value) if isinstance(value, str) else _not_an_address(value)
+    except ValueError:
+        return _not_an_address(value)
+
+
+def _not_an_address(value):
+    raise _refuse("address_invalid", f"{value!r} is not an IPv4 address")
+
+
 def _listed(value):
     """A single value where a list is declared is a list of one (``encryption: AES256``)."""
     return value if isinstance(value, list) else [value]
 
 
 CIDR = Annotated[ipaddress.IPv4Network, BeforeValidator(_cidr)]
+ADDRESS = Annotated[ipaddress.IPv4Address, BeforeValidator(_address)]
 
 
 def _declared(hint) -> tuple[Any, bool]:
@@ -77,6 +91,8 @@ def _annotation(hint, meta: dict, lenient: bool):
         annotation = dict[str, str]
     elif hint is Net:
         annotation = CIDR
+    elif hint is Address:
+        annotation = ADDRESS
     elif meta["choices"]:
         annotation = Literal[tuple(meta["choices"])]
     elif hint is int and meta["bounds"]:

@@ -7,6 +7,7 @@ their findings carry key paths and lines like every other problem.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Protocol
 
 from driver.lab import aws_rules, expectations
@@ -89,6 +90,7 @@ def check_semantics(lab: Lab, b: Problems) -> None:
                         "subnets of one VPC must not overlap",
                     )
             seen.append((key, subnet))
+    _vpn_server_addresses(lab, b)
     for i, text in enumerate(lab.checks.expect or ()):
         try:
             expectations.Expectation.parse(text)
@@ -189,3 +191,33 @@ def _option_problems(opts: TunnelOptions, path: str) -> list[tuple[str, str, str
             )
         )
     return out
+
+
+_BEHIND_NAT = tuple(
+    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+)
+
+
+def _vpn_server_addresses(lab: Lab, b: Problems) -> None:
+    server, subnet = lab.onprem.vpn_server, lab.onprem.public_subnet_cidr
+    if server.private_ip is not None and subnet is not None:
+        reserved = (*list(subnet)[:4], subnet.broadcast_address)
+        if server.private_ip not in subnet:
+            b.problem(
+                "onprem.vpn_server.private_ip",
+                f"{server.private_ip} is outside onprem.public_subnet_cidr {subnet}",
+                f"choose an address in {subnet}",
+            )
+        elif server.private_ip in reserved:
+            b.problem(
+                "onprem.vpn_server.private_ip",
+                f"{server.private_ip} is one AWS reserves in every subnet (the first four "
+                "and the last)",
+                f"choose another address in {subnet}, e.g. {subnet.network_address + 10}",
+            )
+    if server.public_ip is not None and any(server.public_ip in n for n in _BEHIND_NAT):
+        b.problem(
+            "onprem.vpn_server.public_ip",
+            f"{server.public_ip} is a private address; a customer gateway's is public",
+            "write the address the customer gateway has on the internet (its leftid)",
+        )

@@ -78,10 +78,21 @@ class AddressPlan:
         }
 
 
+def customer_gateway_ip(lab: Lab) -> str:
+    """The customer gateway's public address in the local lab (the lab's key, or 203.0.113.10)."""
+    return str(lab.onprem.vpn_server.public_ip or DEFAULT_PUBLIC_IP)
+
+
+def server_ip(lab: Lab) -> str:
+    """The VPN server's address: the lab's key, or .10 of its subnet."""
+    chosen = lab.onprem.vpn_server.private_ip
+    return str(chosen) if chosen else _host(lab.onprem.public_subnet_cidr, HOST_INDEX)
+
+
 def plan(
     lab: Lab,
     tunnel_addresses: tuple[str, str] = DEFAULT_TUNNEL_ADDRESSES,
-    public_ip: str = DEFAULT_PUBLIC_IP,
+    public_ip: str | None = None,
     hosts: dict[str, str] | None = None,
 ) -> AddressPlan:
     """The address plan; ``hosts`` gives deployed instances' addresses
@@ -89,6 +100,7 @@ def plan(
     aws_net, private_net = lab.aws.private_subnet_cidr, lab.onprem.private_subnet_cidr
     public_net = lab.onprem.public_subnet_cidr
     hosts = hosts or {}
+    public_ip = public_ip or customer_gateway_ip(lab)
     return AddressPlan(
         aws_test_ip=hosts.get("aws_test_ip", _host(aws_net, HOST_INDEX)),
         aws_router=_host(aws_net, 1),
@@ -96,7 +108,7 @@ def plan(
         onprem_test_ip=hosts.get("onprem_test_ip", _host(private_net, HOST_INDEX)),
         onprem_private_router=_host(private_net, 1),
         onprem_private_prefix=private_net.prefixlen,
-        server_ip=hosts.get("server_ip", _host(public_net, HOST_INDEX)),
+        server_ip=hosts.get("server_ip", server_ip(lab)),
         onprem_public_router=_host(public_net, 1),
         onprem_public_prefix=public_net.prefixlen,
         tunnel_addresses=tunnel_addresses,

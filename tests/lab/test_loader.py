@@ -6,7 +6,7 @@ import ipaddress
 import pytest
 import yaml
 
-from driver.errors import LabError
+from driver.errors import LabError, VpnlabError
 from driver.lab.loader import parse_lab
 from tests.conftest import SEED
 
@@ -354,3 +354,50 @@ def test_a_misspelt_key_gets_the_key_it_meant():
     hints = {p.path: p.hint for p in caught.value.problems}
     assert hints["vpn.tunel_options"] == "did you mean 'tunnel_options'?"
     assert hints["aws.route_propogation"] == "did you mean 'route_propagation'?"
+
+
+def test_the_vpn_servers_addresses_are_settable_and_checked():
+    from driver.lab import topology
+
+    lab = parse_lab(
+        lab_with(
+            ("onprem.vpn_server.private_ip", "192.168.0.20"),
+            ("onprem.vpn_server.public_ip", "198.51.100.77"),
+        )
+    )
+    plan = topology.plan(lab)
+    assert (plan.server_ip, plan.public_ip) == ("192.168.0.20", "198.51.100.77")
+    assert topology.plan(parse_lab(lab_with())).server_ip == "192.168.0.10"  # the default
+    assert problems(
+        lab_with(
+            ("onprem.vpn_server.private_ip", "192.168.1.20"),
+            ("onprem.vpn_server.public_ip", "10.1.2.3"),
+        )
+    ) == [
+        (
+            "onprem.vpn_server.private_ip",
+            "192.168.1.20 is outside onprem.public_subnet_cidr 192.168.0.0/24",
+        ),
+        (
+            "onprem.vpn_server.public_ip",
+            "10.1.2.3 is a private address; a customer gateway's is public",
+        ),
+    ]
+    ((path, message),) = problems(lab_with(("onprem.vpn_server.private_ip", "192.168.0.3")))
+    assert "AWS reserves" in message
+    ((path, message),) = problems(lab_with(("onprem.vpn_server.private_ip", "server-1")))
+    assert (path, message) == ("onprem.vpn_server.private_ip", "'server-1' is not an IPv4 address")
+
+
+def test_an_onprem_network_wider_than_a_vpc_loads_and_only_synthesis_refuses_it(tmp_path):
+    from driver.synth.synthesis import synth
+
+    text = lab_with(
+        ("onprem.vpc_cidr", "192.168.0.0/15"), ("vpn.static_routes", ["192.168.0.0/15"])
+    )
+    assert str(parse_lab(text).onprem.vpc_cidr) == "192.168.0.0/15"
+    path = tmp_path / "wide.yml"
+    path.write_text(text)
+    with pytest.raises(VpnlabError, match=r"wider than /16.*`vpnlab check` runs this lab"):
+        synth(path, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

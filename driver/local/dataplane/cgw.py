@@ -46,7 +46,8 @@ class CustomerGateway:
 
 def rendered(lab: Lab, psks: tuple[str, str], charon: CharonOptions) -> CustomerGateway:
     values = ServerValues(
-        public_ip=topology.DEFAULT_PUBLIC_IP, tunnel_addresses=topology.DEFAULT_TUNNEL_ADDRESSES
+        public_ip=topology.customer_gateway_ip(lab),
+        tunnel_addresses=topology.DEFAULT_TUNNEL_ADDRESSES,
     )
     files = {
         path: fill_secrets(content, psks)
@@ -111,7 +112,9 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
             "or pass the directory that holds both"
         )
     lab_files = strongswan_files(
-        lab, ServerValues(topology.DEFAULT_PUBLIC_IP, topology.DEFAULT_TUNNEL_ADDRESSES), charon
+        lab,
+        ServerValues(topology.customer_gateway_ip(lab), topology.DEFAULT_TUNNEL_ADDRESSES),
+        charon,
     )
     files: dict[str, str | bytes] = {
         p: c
@@ -138,7 +141,7 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
     return CustomerGateway(
         customer.style,
         files,
-        topology.DEFAULT_PUBLIC_IP,
+        topology.customer_gateway_ip(lab),
         addresses,
         psks,
         f"{config} ({customer.style})",
