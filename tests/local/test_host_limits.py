@@ -6,8 +6,8 @@ import pytest
 from driver.analysis.lab_from_cgw import lab_text
 from driver.errors import VpnlabError
 from driver.lab.loader import load_lab, parse_lab
-from driver.local.check_command import refuse_what_the_kernel_cannot_run
 from driver.local.dataplane.kernel import KernelFeatures
+from driver.local.host_limits import refuse_what_the_kernel_cannot_run
 from tests.conftest import SEED
 from tests.fixtures import cgw_fixture
 
