@@ -20,7 +20,7 @@ from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane_runner import DataPlaneRunner
-from driver.local.host_limits import refuse_what_the_kernel_cannot_run
+from driver.local.host_limits import refuse_what_this_host_cannot_run
 from driver.local.lifecycle import run_lifecycle
 from driver.local.node_access import sa_up
 from driver.paths import STATE_ROOT
@@ -114,7 +114,7 @@ def run_check(
     vgw_psks = tuple(t.preshared_key or generate_psk() for t in lab.tunnels)
     uncompared: list[int] = []  # tunnels whose keys come from the customer's files
     if cgw_config:
-        refuse_what_the_kernel_cannot_run(lab, cgw_config, cgw_secrets, features)
+        refuse_what_this_host_cannot_run(lab, cgw_config, cgw_secrets, features)
         gateway = cgw_module.vendor(lab, cgw_config, cgw_secrets, charon)
         pairs = list(zip(lab.tunnels, gateway.tunnel_addresses, strict=True))
         uncompared = [

@@ -14,7 +14,7 @@ from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel
 
 
-def refuse_what_the_kernel_cannot_run(
+def refuse_what_this_host_cannot_run(
     lab: Lab, config: Path, secrets: Path | None, features: kernel.KernelFeatures
 ) -> None:
     """What this data-plane host cannot run, named before anything starts: route-based

@@ -7,7 +7,7 @@ from driver.analysis.lab_from_cgw import lab_text
 from driver.errors import VpnlabError
 from driver.lab.loader import load_lab, parse_lab
 from driver.local.dataplane.kernel import KernelFeatures
-from driver.local.host_limits import refuse_what_the_kernel_cannot_run
+from driver.local.host_limits import refuse_what_this_host_cannot_run
 from tests.conftest import SEED
 from tests.fixtures import cgw_fixture
 
@@ -17,7 +17,7 @@ FULL_KERNEL = KernelFeatures(esp=True, vti=True, xfrmi=True)
 
 def refusal(lab, config, features=USERSPACE_ESP) -> str:
     with pytest.raises(VpnlabError) as caught:
-        refuse_what_the_kernel_cannot_run(lab, config, None, features)
+        refuse_what_this_host_cannot_run(lab, config, None, features)
     message = str(caught.value)
     assert message.endswith(
         "The configuration itself may be fine: this is a limit of this host (a kernel with "
@@ -30,14 +30,14 @@ def test_route_based_tunnels_need_vti_or_xfrm_interfaces():
     config = cgw_fixture("aws-sample-route-based")
     message = refusal(load_lab(SEED), config)
     assert "ipsec.conf:35: mark=100" in message and "VTI: no, XFRM interfaces: no" in message
-    refuse_what_the_kernel_cannot_run(load_lab(SEED), config, None, FULL_KERNEL)  # runs there
+    refuse_what_this_host_cannot_run(load_lab(SEED), config, None, FULL_KERNEL)  # runs there
 
 
 def test_trap_policies_need_kernel_esp():
     config = cgw_fixture("debian-confd-swanctl")
     lab = parse_lab(lab_text(config))
     assert "aws-tunnel1 starts on traffic (trap policies)" in refusal(lab, config)
-    refuse_what_the_kernel_cannot_run(lab, config, None, FULL_KERNEL)
+    refuse_what_this_host_cannot_run(lab, config, None, FULL_KERNEL)
 
 
 def test_a_local_selector_without_the_servers_address_needs_kernel_esp(tmp_path):
@@ -55,7 +55,7 @@ def test_a_local_selector_without_the_servers_address_needs_kernel_esp(tmp_path)
         (tmp_path / "ipsec.conf").read_text().replace("192.168.1.0/24", "192.168.0.0/23")
     )
     (inside / "ipsec.secrets").write_text(': PSK "any.peer_key_1"\n')
-    refuse_what_the_kernel_cannot_run(lab, inside, None, USERSPACE_ESP)
+    refuse_what_this_host_cannot_run(lab, inside, None, USERSPACE_ESP)
 
 
 def test_a_selector_the_vgw_refuses_is_left_to_the_check_to_judge(tmp_path):
@@ -64,4 +64,4 @@ def test_a_selector_the_vgw_refuses_is_left_to_the_check_to_judge(tmp_path):
         "conn a\n  right=198.51.100.1\nconn b\n  right=198.51.100.2\n"
     )
     (tmp_path / "ipsec.secrets").write_text(': PSK "any.peer_key_1"\n')
-    refuse_what_the_kernel_cannot_run(load_lab(SEED), tmp_path, None, USERSPACE_ESP)
+    refuse_what_this_host_cannot_run(load_lab(SEED), tmp_path, None, USERSPACE_ESP)
