@@ -31,6 +31,7 @@ CONF_RULES = {
     "conf-right": "the remote is not an IP address, or both tunnels name the same one",
     "conf-tunnel-count": "not two tunnels, as AWS provides",
     "conf-secret-missing": "no pre-shared key for a tunnel",
+    "conf-no-initiator": "neither side starts the tunnel: AWS waits (add) and so does the conn",
     "conf-dpdaction": "dpdaction is not restart: a tunnel AWS clears stays down",
     "conf-keyingtries": "keyingtries is not %forever: the gateway gives up re-keying",
     "conf-no-common-ike": "no IKE proposal the VPN connection accepts",
@@ -168,6 +169,18 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
                 "outside addresses",
                 "use the VPN connection's tunnel1/tunnel2 outside IPs",
             )
+        tunnel_options = lab.tunnels[i].options if i < len(lab.tunnels) else options
+        if tunnel_options.startup_action == "add" and t.start_action not in ("start", "trap"):
+            add(
+                "conf-no-initiator",
+                "error",
+                where,
+                f"{t.name}: it waits for the peer ({_waits(t)}), and the tunnel's startup "
+                "action is add: AWS waits for the customer gateway too, so the tunnel never "
+                "comes up",
+                "set auto=start (swanctl: start_action = start), or the tunnel's "
+                "startup_action: start (AWS initiates; IKEv2)",
+            )
         if t.dpdaction not in ("restart", "start"):
             add(
                 "conf-dpdaction",
@@ -283,6 +296,12 @@ def _selector_findings(
                 )
             )
     return out
+
+
+def _waits(t: ConfiguredTunnel) -> str:
+    return (
+        f"auto={t.start_action}" if t.settings is not None else f"start_action = {t.start_action}"
+    )
 
 
 def _is_ip(value: str) -> bool:

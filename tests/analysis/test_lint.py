@@ -61,6 +61,7 @@ CONFIG_CASES = [
     ("conf-right", "right = 198.51.100.2", "right = 198.51.100.1"),
     ("conf-secret-missing", "right = 198.51.100.2", "right = 198.51.100.9"),
     ("conf-dpdaction", "dpdaction = restart", "dpdaction = clear"),
+    ("conf-no-initiator", "auto = start", "auto = add"),
     ("conf-keyingtries", "keyingtries = %forever", "keyingtries = 3"),
     ("conf-no-common-ike", "ike = aes256-sha256-modp2048!", "ike = aes128-sha256-modp2048!"),
     ("conf-no-common-esp", "esp = aes256-sha256-modp2048!", "esp = aes256gcm16-modp2048!"),
