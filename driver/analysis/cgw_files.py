@@ -34,7 +34,8 @@ from driver.errors import VpnlabError
 
 IPSEC_CONF, IPSEC_SECRETS = "/etc/ipsec.conf", "/etc/ipsec.secrets"
 SWANCTL_CONF = "/etc/swanctl/swanctl.conf"
-# A --cgw-secrets file swanctl.conf does not include: loaded with --load-creds --file.
+# A --cgw-secrets file swanctl.conf does not include (driver/local/dataplane/cgw.py
+# loads both in one swanctl --load-all).
 EXTRA_SECRETS = "/etc/swanctl/vpnlab-cgw-secrets.conf"
 # The lab's own strongswan.conf replaces these (userspace ESP, the log file, vici).
 REPLACED = ("/etc/strongswan.conf", "/etc/strongswan.d/")
@@ -55,7 +56,7 @@ class CustomerConfig:
     conns: list[Conn] = field(default_factory=list)  # ipsec.conf, %default and also= applied
     swanctl: Section | None = None  # swanctl.conf, includes read and sections merged
     secrets: list[Secret] = field(default_factory=list)
-    extra_creds: list[str] = field(default_factory=list)  # server paths for --load-creds
+    extra_creds: list[str] = field(default_factory=list)  # secrets files swanctl.conf lacks
     notes: list[tuple[str, str]] = field(default_factory=list)  # (where, what) for lint
     replaced: list[str] = field(default_factory=list)  # the user's files the lab overrides
 

@@ -504,3 +504,36 @@ def test_what_userspace_esp_cannot_run_is_named_before_the_run():
     with pytest.raises(VpnlabError, match=r"trap policies.*The configuration itself may be fine"):
         run_check(lab, cgw_config=etc)
     assert existing(lab.name) == []
+
+
+def test_debians_conf_d_layout_with_ids_in_a_secrets_file_passes(tmp_path):
+    """Debian's stock swanctl.conf (include conf.d/*.conf), a file per tunnel and
+    both keys in one secrets file with id-1/id-2 (tests/fixtures/cgw/SOURCES.md);
+    its start_action = trap made start, as userspace ESP has no trap policies."""
+    import shutil
+
+    from driver.analysis.lab_from_cgw import lab_text
+    from tests.fixtures import cgw_fixture
+
+    etc = tmp_path / "etc"
+    shutil.copytree(cgw_fixture("debian-confd-swanctl"), etc)
+    for conf in (etc / "swanctl" / "conf.d").glob("aws-tunnel?.conf"):
+        conf.write_text(conf.read_text().replace("start_action = trap", "start_action = start"))
+    lab = parse_lab(lab_text(etc))
+    report = run_check(lab, cgw_config=etc, lifecycle=False)
+    assert report.passed, failed(report)
+    assert_clean(report, lab.name)
+
+
+def test_a_swanctl_file_and_a_secrets_file_it_does_not_include(tmp_path):
+    """--cgw-secrets beside a swanctl.conf without include: swanctl loads it with
+    --load-creds --file, as an operator would."""
+    golden = PROJECT / "tests" / "golden" / "seed-swanctl" / "etc" / "swanctl"
+    config = tmp_path / "swanctl.conf"
+    config.write_text((golden / "swanctl.conf").read_text().replace("include conf.d/*.conf", ""))
+    secrets = tmp_path / "secrets.conf"
+    secrets.write_text((golden / "conf.d" / "vpnlab-secrets.conf").read_text())
+    lab = seed_in_style("swanctl")
+    report = run_check(lab, cgw_config=config, cgw_secrets=secrets, lifecycle=False)
+    assert report.passed, failed(report)
+    assert_clean(report, lab.name)

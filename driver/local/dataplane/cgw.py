@@ -10,6 +10,7 @@ then takes the tunnel addresses that configuration names.
 from __future__ import annotations
 
 import ipaddress
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,10 @@ from driver.render.cloud_init import (
     strongswan_files,
 )
 
+# vpnlab's own file beside the customer's: swanctl.conf and a --cgw-secrets file
+# it does not include, read in one swanctl --load-all (as an operator would load them).
+LOAD_FILE = "/etc/swanctl/vpnlab-load.conf"
+
 
 @dataclass(frozen=True)
 class CustomerGateway:
@@ -41,7 +46,7 @@ class CustomerGateway:
     psks: dict[str, str]  # tunnel address -> key this side holds
     source: str  # where it came from, for reports
     executables: frozenset[str] = frozenset()  # its scripts (updown)
-    extra_creds: tuple[str, ...] = ()  # secrets files swanctl.conf does not include
+    swanctl_file: str | None = None  # what swanctl --load-all reads, if not swanctl.conf
 
 
 def rendered(lab: Lab, psks: tuple[str, str], charon: CharonOptions) -> CustomerGateway:
@@ -122,14 +127,21 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
         if p in ("/etc/strongswan.conf", "/etc/sysctl.d/90-vpnlab.conf")
     }
     files |= customer.contents()
-    tunnels = tunnels_of(customer, cgw_grammar.judge(customer).refused)
+    if customer.extra_creds:  # secrets swanctl.conf does not include: load both at once
+        files[LOAD_FILE] = "".join(
+            f"include {posixpath.relpath(p, posixpath.dirname(LOAD_FILE))}\n"
+            for p in (cgw_files.SWANCTL_CONF, *customer.extra_creds)
+        )
+    refused = cgw_grammar.judge(customer).refused
+    tunnels = tunnels_of(customer, refused)
     addresses = tuple(dict.fromkeys(t.right.strip() for t in tunnels if t.right))
     if len(addresses) != 2 or not all(_is_ip(a) for a in addresses):
+        dropped = "".join(f"; {conn}: {why}" for conn, why in refused.items())
         raise VpnlabError(
             f"{config}: found tunnel addresses {list(addresses) or 'none'} in the connections "
             "strongSwan would load; an AWS VPN connection has two tunnels, so the "
-            "configuration must name two remote IP addresses (right= / remote_addrs); "
-            f"`vpnlab lint LAB --cgw-config {config}` says why"
+            "configuration must name two remote IP addresses (right= / remote_addrs)"
+            f"{dropped}; `vpnlab lint LAB --cgw-config {config}` lists every finding"
         )
     psks = {
         t.right.strip(): secret.secret
@@ -146,7 +158,7 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
         psks,
         f"{config} ({customer.style})",
         frozenset(p for p in customer.files if customer.executable(p)),
-        tuple(customer.extra_creds),
+        LOAD_FILE if customer.extra_creds else None,
     )
 
 

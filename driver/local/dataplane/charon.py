@@ -63,10 +63,10 @@ class Charon:
         files: dict[str, str | bytes],
         style: str,
         executables: frozenset[str] = frozenset(),
-        extra_creds: tuple[str, ...] = (),
+        swanctl_file: str | None = None,
     ):
         self.ns, self.root, self.files, self.style = ns, root, files, style
-        self.executables, self.extra_creds = executables, extra_creds
+        self.executables, self.swanctl_file = executables, swanctl_file
         self.pid: int | None = None
         self.load_failures: list[str] = []  # what swanctl --load-all refused
 
@@ -159,10 +159,12 @@ class Charon:
             )
         self.pid = proc.pid  # ip netns exec, unshare and sh all exec: this is the daemon
         self._wait_for_vici(proc, timeout)
-        if self.style == "swanctl":
-            self._load("--load-all", "--noprompt")
-        for path in self.extra_creds:  # secrets swanctl.conf does not include
-            self._load("--load-creds", "--noprompt", "--file", path)
+        if self.style == "swanctl":  # one load: a second --load-creds unloads the first's keys
+            self._load(
+                "--load-all",
+                "--noprompt",
+                *(["--file", self.swanctl_file] if self.swanctl_file else []),
+            )
 
     def refused(self) -> list[str]:
         """What strongSwan said it would not load: swanctl's failures, starter's

@@ -269,7 +269,7 @@ class DataPlane:
             self.cgw.files,
             self.cgw.style,
             self.cgw.executables,
-            self.cgw.extra_creds,
+            self.cgw.swanctl_file,
         )
         for charon in self.charons.values():  # the VGW answers before the server initiates
             charon.start()

@@ -42,7 +42,7 @@ def loaded_by_charon(tmp_path, customer: cgw_files.CustomerConfig) -> tuple[dict
     files |= customer.contents()
     executables = frozenset(p for p in customer.files if customer.executable(p))
     ns = Namespace(f"t{secrets.token_hex(3)}", "files").create()
-    charon = Charon(ns, tmp_path, files, customer.style, executables, tuple(customer.extra_creds))
+    charon = Charon(ns, tmp_path, files, customer.style, executables)
     try:
         charon.start()
         if customer.style == "ipsec.conf":  # starter adds conns after charon is up
