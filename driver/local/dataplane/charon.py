@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import time
@@ -92,6 +93,7 @@ class Charon:
     def _stage(self) -> Path:
         """The node's /etc under root: its files, and empty strongSwan places."""
         staged = self.root / "files"
+        shutil.rmtree(staged, ignore_errors=True)  # a kept run's files are not this run's
         for path, content in self.files.items():
             if path.startswith("/etc/sysctl.d/"):
                 continue
@@ -128,6 +130,10 @@ class Charon:
             f"mount --bind {shlex.quote(str(self.run_dir))} /run",
             f"mount --bind {shlex.quote(str(self.var_dir))} /var",
             f"mount -t overlay vpnlab-etc -o lowerdir={etc}:/etc /etc",
+            # The rest of the host read-only for the node: a customer's updown script
+            # writes only into the node's own /run and /var.
+            "mount --rbind / /",
+            "mount -o remount,bind,ro /",
         ]
 
     def start(self, timeout: float = 10.0) -> None:
@@ -197,8 +203,9 @@ class Charon:
     def _sysctl(self) -> dict[str, str]:
         settings = {}
         for path, content in self.files.items():
-            if path.startswith("/etc/sysctl.d/"):
-                settings |= parse_sysctl(content)
+            if path.startswith("/etc/sysctl.d/"):  # the lab's only (cgw_files.REPLACED)
+                text = content.decode() if isinstance(content, bytes) else content
+                settings |= parse_sysctl(text)
         return settings
 
     def _wait_for_vici(self, proc: subprocess.Popen, timeout: float) -> None:

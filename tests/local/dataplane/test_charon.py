@@ -186,3 +186,25 @@ def test_boot_fills_the_configuration_from_ssm_and_never_logs_keys(tmp_path):
     assert not any(psk in proc.stdout + proc.stderr for psk in PSKS)
     assert "wrote /etc/ipsec.secrets" in proc.stdout
     assert "tunnel addresses: 198.51.100.1, 198.51.100.2" in proc.stdout
+
+
+def test_a_node_writes_only_to_its_own_run_and_var(isolated_charon, tmp_path):
+    """A customer's updown script runs as charon does (its mount namespace and its root:
+    nsenter --root): the host's file system is read-only there, the node's /run and
+    /var are its own."""
+    charon = isolated_charon(seed_in_style("swanctl"))
+
+    def inside(*command):
+        return subprocess.run(
+            ["nsenter", f"--target={charon.pid}", "--mount", "--root", *command],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+
+    outside = tmp_path / "written-by-the-node"
+    assert inside("touch", str(outside)).returncode != 0
+    assert not outside.exists()
+    assert inside("touch", "/etc/vpnlab-probe").returncode != 0  # the overlay has no upper
+    assert inside("touch", "/var/lib/vpnlab-probe").returncode == 0
+    assert (charon.var_dir / "lib" / "vpnlab-probe").exists()
