@@ -29,7 +29,7 @@ from driver.analysis.strongswan_conf import (
     parse_ipsec_conf,
     parse_ipsec_secrets,
 )
-from driver.analysis.swanctl_conf import Section, parse_swanctl
+from driver.analysis.swanctl_conf import Section, parse_swanctl, shared_secrets
 from driver.errors import VpnlabError
 
 IPSEC_CONF, IPSEC_SECRETS = "/etc/ipsec.conf", "/etc/ipsec.secrets"
@@ -37,8 +37,10 @@ SWANCTL_CONF = "/etc/swanctl/swanctl.conf"
 # A --cgw-secrets file swanctl.conf does not include (driver/local/dataplane/cgw.py
 # loads both in one swanctl --load-all).
 EXTRA_SECRETS = "/etc/swanctl/vpnlab-cgw-secrets.conf"
-# The lab's own strongswan.conf replaces these (userspace ESP, the log file, vici).
-REPLACED = ("/etc/strongswan.conf", "/etc/strongswan.d/")
+# The lab's own files replace these: strongswan.conf (userspace ESP, the log file,
+# vici) and sysctls (the lab's, applied to the node's namespace only: a customer's
+# kernel.* or vm.* would reach the host).
+REPLACED = ("/etc/strongswan.conf", "/etc/strongswan.d/", "/etc/sysctl.d/", "/etc/sysctl.conf")
 MAX_FILES, MAX_BYTES = 500, 8 * 1024 * 1024
 
 
@@ -114,8 +116,7 @@ class _Reader:
 
     @classmethod
     def of_file(cls, given: Path, secrets: Path | None) -> _Reader:
-        text = _text(given)
-        style = "swanctl" if "{" in text else "ipsec.conf"
+        style = _style_of(given)
         anchor = posixpath.dirname(SWANCTL_CONF if style == "swanctl" else IPSEC_CONF)
         reader = cls(given, style, anchor, given.parent)
         reader._map(reader.main, given)
@@ -129,9 +130,12 @@ class _Reader:
 
     def _stage_directory(self, root: Path) -> None:
         count = size = 0
-        for real in sorted(root.rglob("*")):
-            if real.is_symlink() and not real.resolve().is_relative_to(root.resolve()):
-                raise CustomerConfigError(f"{real} points outside {root}: copy the file in")
+        try:
+            found = sorted(root.rglob("*"))
+        except (OSError, RuntimeError) as exc:  # a symbolic link loop, an unreadable folder
+            raise CustomerConfigError(f"cannot read {root}: {exc}") from None
+        for real in found:
+            self._refuse_outside(real, root)
             if not real.is_file():
                 continue
             path = "/etc/" + real.relative_to(root).as_posix()
@@ -143,8 +147,14 @@ class _Reader:
                 )
             self._map(path, real)
 
+    @staticmethod
+    def _refuse_outside(real: Path, root: Path) -> None:
+        """vpnlab runs as root: a link out of the customer's folder is not followed."""
+        if real.is_symlink() and not real.resolve().is_relative_to(root.resolve()):
+            raise CustomerConfigError(f"{real} points outside {root}: copy the file in")
+
     def _map(self, path: str, real: Path) -> None:
-        if path == REPLACED[0] or path.startswith(REPLACED[1]):
+        if path in REPLACED or any(path.startswith(p) for p in REPLACED if p.endswith("/")):
             self.config.replaced.append(str(real))
             return
         self.config.files[path] = real
@@ -171,7 +181,8 @@ class _Reader:
                 (where, f"{server} is outside {self.anchor}: not read; {hint}")
             )
             return []
-        real_pattern = str(self.real_anchor / server.removeprefix(self.anchor + "/"))
+        # the customer's folder may hold glob characters ('[prod]'); only the pattern globs
+        real_pattern = glob.escape(str(self.real_anchor)) + server.removeprefix(self.anchor)
         matches = sorted(glob.glob(real_pattern))
         if not matches:
             what = "the pattern matches no file" if glob.has_magic(pattern) else "no such file"
@@ -181,6 +192,7 @@ class _Reader:
             real_path = Path(real)
             if not real_path.is_file():
                 continue
+            self._refuse_outside(real_path, self.real_anchor)
             path = self.anchor + "/" + real_path.relative_to(self.real_anchor).as_posix()
             self._map(path, real_path)
             out.append((self._label(path), _text(real_path)))
@@ -194,19 +206,17 @@ class _Reader:
             config.swanctl = parse_swanctl(text, main_label, self.include)
             if self.secrets_file is not None:
                 self._swanctl_secrets_file(self.secrets_file)
-            config.secrets = swanctl_secrets(config.swanctl)
+            config.secrets = shared_secrets(config.swanctl)
         else:
             config.sections = parse_ipsec_conf(text, main_label, self.include)
             config.conns = effective_conns(config.sections)
             if self.secrets_file is not None:
                 self._map(IPSEC_SECRETS, self.secrets_file)
-            if IPSEC_SECRETS in config.files:
+            if IPSEC_SECRETS in config.files:  # without it, every tunnel lacks its key
                 secrets = _text(config.files[IPSEC_SECRETS])
                 config.secrets = parse_ipsec_secrets(
                     secrets, self._label(IPSEC_SECRETS), self.include
                 )
-            else:
-                config.notes.append((main_label, "no ipsec.secrets: no pre-shared keys"))
         return config
 
     def _swanctl_secrets_file(self, secrets: Path) -> None:
@@ -215,33 +225,18 @@ class _Reader:
             return
         self._map(EXTRA_SECRETS, secrets)
         self.config.extra_creds.append(EXTRA_SECRETS)
-        extra = parse_swanctl(_text(secrets), str(secrets), self.include)
-        target = self.config.swanctl
-        for section in extra.children:
-            merged = target.subsection(section.name, section.line, section.source)
-            merged.settings += section.settings
-            merged.children += section.children
+        # read after swanctl.conf into the same tree, as one --load-all reads both
+        parse_swanctl(_text(secrets), str(secrets), self.include, into=self.config.swanctl)
 
 
-def swanctl_secrets(root: Section) -> list[Secret]:
-    """swanctl's ``secrets { ike<suffix> { id<suffix> = …; secret = … } }``: no id is any peer."""
-    secrets = root.child("secrets")
-    out = []
-    for section in secrets.children if secrets else []:
-        if not section.name.startswith("ike"):
-            continue
-        ids = [s.value for s in section.settings if s.key.startswith("id")]
-        secret = section.setting("secret")
-        out.append(
-            Secret(
-                ids,
-                "PSK",
-                secret.value if secret else "",
-                secret.line if secret else section.line,
-                secret.source if secret else section.source,
-            )
-        )
-    return out
+def _style_of(config: Path) -> str:
+    """swanctl by the file's name or folder (a swanctl.conf may hold only includes), else
+    by its braces."""
+    if config.name == "swanctl.conf" or config.parent.name == "swanctl":
+        return "swanctl"
+    if config.name == "ipsec.conf":
+        return "ipsec.conf"
+    return "swanctl" if "{" in _text(config) else "ipsec.conf"
 
 
 def _holds_config(folder: Path) -> bool:

@@ -113,7 +113,9 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
     customer = load_customer(config, secrets)
     if customer.style == "ipsec.conf" and cgw_files.IPSEC_SECRETS not in customer.files:
         raise VpnlabError(
-            f"{config} is an ipsec.conf: pass its ipsec.secrets with --cgw-secrets, "
+            f"{config} holds no ipsec.secrets: put it beside ipsec.conf"
+            if config.is_dir()
+            else f"{config} is an ipsec.conf: pass its ipsec.secrets with --cgw-secrets, "
             "or pass the directory that holds both"
         )
     lab_files = strongswan_files(
