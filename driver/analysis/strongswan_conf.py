@@ -37,11 +37,6 @@ ROUTE_BASED_KEYS = (
 )
 
 
-def is_swanctl(text: str) -> bool:
-    """Is this configuration text swanctl.conf (sections in braces), not ipsec.conf?"""
-    return "{" in text and "connections" in text
-
-
 def makes_route_based(setting: Setting) -> bool:
     return setting.key in ROUTE_BASED_KEYS or (
         setting.key == "leftupdown" and "vti" in setting.value
@@ -75,8 +70,9 @@ class Settings:
         return next((s for s in reversed(self.settings) if s.key == key), None)
 
     def get(self, key: str, default: str | None = None) -> str | None:
+        """The key's value; ``key=`` with nothing after it unsets an inherited one."""
         found = self.setting(key)
-        return found.value if found else default
+        return found.value if found and found.value != "" else default
 
 
 @dataclass
@@ -88,51 +84,74 @@ class Conn(Settings):
 
 
 def parse_ipsec_conf(
-    text: str, source: str = "ipsec.conf", include: Includer | None = None, depth: int = 0
+    text: str, source: str = "ipsec.conf", include: Includer | None = None
 ) -> list[Conn]:
     """Every section in order; ``config setup`` appears as a Conn named 'setup'.
 
-    ``include`` lines (top level, globbed, relative to this file) are read in
-    place, as starter reads them; ``version 2`` lines are accepted and ignored.
+    As starter's parser (src/starter/parser/ at 5.9.8): ``include`` lines (globbed,
+    relative to this file, also inside a conn) are read in place; a conn written
+    twice is one; ``#`` starts a comment outside quotes; ``version 2`` is ignored.
     """
-    sections: list[Conn] = []
-    current: Conn | None = None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].rstrip()
-        if not line.strip():
-            continue
-        if not raw[0].isspace():
+    sections: dict[str, Conn] = {}
+    _StarterParser(include, sections).parse(text, source, 0, None)
+    return list(sections.values())
+
+
+class _StarterParser:
+    def __init__(self, include: Includer | None, sections: dict[str, Conn]):
+        self.include, self.sections = include, sections
+
+    def parse(self, text: str, source: str, depth: int, current: Conn | None) -> Conn | None:
+        for number, raw in enumerate(text.splitlines(), start=1):
+            line = _without_comment(raw).rstrip()
+            if not line.strip():
+                continue
             words = line.split()
-            if words[0] == "conn" and len(words) == 2:
-                current = Conn(words[1], number, source)
-            elif words[:2] == ["config", "setup"]:
-                current = Conn("setup", number, source)
-            elif words[0] == "ca" and len(words) == 2:
-                current = Conn(f"ca {words[1]}", number, source)
-            elif words[0] == "include" and len(words) == 2:
-                current = None
-                for name, included in _included(include, words[1], source, number, depth):
-                    sections += parse_ipsec_conf(included, name, include, depth + 1)
+            if words[0] == "include" and len(words) == 2 and "=" not in line:
+                for name, included in _included(self.include, words[1], source, number, depth):
+                    current = self.parse(included, name, depth + 1, current)
                 continue
-            elif words[0] == "version":
-                current = None
+            if not raw[0].isspace():
+                current = self._section(words, line, source, number)
                 continue
-            else:
+            if current is None:
+                raise ConfigSyntaxError(source, number, "setting outside a section")
+            if "=" not in line:
                 raise ConfigSyntaxError(
-                    source,
-                    number,
-                    f"expected 'conn NAME', 'ca NAME', 'config setup' or 'include', found "
-                    f"{line.strip()!r} (settings must be indented)",
+                    source, number, f"expected key=value, found {line.strip()!r}"
                 )
-            sections.append(current)
-            continue
-        if current is None:
-            raise ConfigSyntaxError(source, number, "setting outside a section")
-        if "=" not in line:
-            raise ConfigSyntaxError(source, number, f"expected key=value, found {line.strip()!r}")
-        key, value = (part.strip() for part in line.split("=", 1))
-        current.settings.append(Setting(key, value.strip('"'), number, source))
-    return sections
+            key, value = (part.strip() for part in line.split("=", 1))
+            current.settings.append(Setting(key, value.strip('"'), number, source))
+        return current
+
+    def _section(self, words: list[str], line: str, source: str, number: int) -> Conn | None:
+        if words[0] in ("conn", "ca") and len(words) == 2:
+            name = words[1] if words[0] == "conn" else f"ca {words[1]}"
+        elif words[:2] == ["config", "setup"]:
+            name = "setup"
+        elif words[0] == "version":
+            return None
+        else:
+            raise ConfigSyntaxError(
+                source,
+                number,
+                f"expected 'conn NAME', 'ca NAME', 'config setup' or 'include', found "
+                f"{line.strip()!r} (settings must be indented)",
+            )
+        if name not in self.sections:  # written twice, it is one section
+            self.sections[name] = Conn(name, number, source)
+        return self.sections[name]
+
+
+def _without_comment(line: str) -> str:
+    """The line up to a ``#`` that is not inside double quotes."""
+    quoted = False
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "#" and not quoted:
+            return line[:i]
+    return line
 
 
 def _included(
@@ -157,8 +176,14 @@ def effective_conns(sections: list[Conn]) -> list[Conn]:
     def expand(conn: Conn, seen: tuple[str, ...]) -> list[Setting]:
         inherited: list[Setting] = []
         for s in conn.settings:
-            if s.key == "also" and s.value in by_name and s.value not in seen:
-                inherited += expand(by_name[s.value], (*seen, s.value))
+            if s.key != "also" or not s.value:
+                continue
+            if s.value not in by_name or s.value in seen:  # starter then loads nothing
+                what = "names no conn" if s.value not in by_name else "makes a loop"
+                raise ConfigSyntaxError(
+                    s.source, s.line, f"also={s.value} {what}: starter cannot resolve it"
+                )
+            inherited += expand(by_name[s.value], (*seen, s.value))
         return inherited + [s for s in conn.settings if s.key != "also"]
 
     return [

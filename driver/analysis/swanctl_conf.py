@@ -19,10 +19,11 @@ Every setting keeps the file and line it came from.
 from __future__ import annotations
 
 import bisect
+import copy
 import re
 from dataclasses import dataclass, field
 
-from driver.analysis.strongswan_conf import ConfigSyntaxError, Includer, Setting, Settings
+from driver.analysis.strongswan_conf import ConfigSyntaxError, Includer, Secret, Setting, Settings
 
 _NAME = r'[^#{}:.,="\r\n\t ]+'
 _TOKEN = re.compile(
@@ -41,7 +42,8 @@ class Section(Settings):
     source: str = ""
     settings: list[Setting] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
-    references: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # dotted paths from the root
+    inherited: bool = False  # the references' settings are folded in
 
     def child(self, name: str) -> Section | None:
         return next((c for c in self.children if c.name == name), None)
@@ -56,10 +58,15 @@ class Section(Settings):
 
 
 def parse_swanctl(
-    text: str, source: str = "swanctl.conf", include: Includer | None = None
+    text: str,
+    source: str = "swanctl.conf",
+    include: Includer | None = None,
+    into: Section | None = None,
 ) -> Section:
-    root = Section("", 0, source)
+    """The file's tree; ``into`` an existing one, as a file read after it merges."""
+    root = into if into is not None else Section("", 0, source)
     _Parser(include).parse(text, source, [root])
+    resolve_references(root)
     return root
 
 
@@ -125,13 +132,18 @@ class _Parser:
                         f"syntax error, unexpected {token!r} after {name!r}: expecting "
                         "'{', '=' or ':'",
                     )
-            elif state == "reference":
+            elif state in ("reference", "reference part"):
                 if not word:
                     raise fail(start, f"syntax error, unexpected {token!r}: expecting a name")
-                references.append(word)
+                if state == "reference":
+                    references.append(word)
+                else:  # a dotted path: templates.base
+                    references[-1] += "." + word
                 state = "references"
             elif token == ",":  # state "references"
                 state = "reference"
+            elif token == ".":
+                state = "reference part"
             elif token == "{":
                 section = stack[-1].subsection(name, at, source)
                 section.references += references
@@ -205,3 +217,58 @@ def _include_pattern(text: str, pos: int, source: str, line: int) -> tuple[str, 
     match = _INCLUDE_WORD.match(text, pos)
     pattern = re.sub(r"\\(.)", r"\1", match.group()) if match else ""
     return pattern, (match.end() if match else pos)
+
+
+def resolve_references(root: Section) -> None:
+    """Fold referenced sections in (``b : connections.a { }``): a section's own
+    settings win, then its references in the order written (settings.c)."""
+
+    def find(path: str) -> Section | None:
+        section: Section | None = root
+        for name in path.split("."):
+            section = section.child(name) if section else None
+        return section
+
+    def walk(section: Section) -> None:
+        for child in section.children:
+            walk(child)
+        if section.references and not section.inherited:
+            section.inherited = True
+            for path in reversed(section.references):
+                base = find(path)
+                if base is not None and base is not section:
+                    walk(base)
+                    _inherit(section, base)
+
+    walk(root)
+
+
+def _inherit(section: Section, base: Section) -> None:
+    section.settings[:0] = base.settings
+    for child in base.children:
+        own = section.child(child.name)
+        if own is None:
+            section.children.append(copy.deepcopy(child))
+        else:
+            _inherit(own, child)
+
+
+def shared_secrets(root: Section) -> list[Secret]:
+    """swanctl's ``secrets { ike<suffix> { id<suffix> = …; secret = … } }``: no id is any peer."""
+    secrets = root.child("secrets")
+    out = []
+    for section in secrets.children if secrets else []:
+        if not section.name.startswith("ike"):
+            continue
+        ids = [s.value for s in section.settings if s.key.startswith("id")]
+        secret = section.setting("secret")
+        out.append(
+            Secret(
+                ids,
+                "PSK",
+                secret.value if secret else "",
+                secret.line if secret else section.line,
+                secret.source if secret else section.source,
+            )
+        )
+    return out

@@ -80,3 +80,33 @@ def test_lint_judges_any_mutated_configuration(tmp_path_factory, ipsec_conf, swa
         with within():
             findings = lint_config(LAB, config, secrets if name == "ipsec.conf" else None)
         assert all(f.rule and f.message for f in findings)
+
+
+def test_ipsec_conf_reads_as_starter_reads_it():
+    """starter's parser (src/starter/parser/ at 5.9.8): a conn written twice is one,
+    key= unsets what %default gave, # inside quotes is no comment, also= must resolve."""
+    text = (
+        "conn %default\n  ike=aes128-sha1-modp1024\n  leftid=@gw\n"
+        "conn a\n  right=198.51.100.1\n  ike=\n"
+        'conn a\n  leftid="@#0a0b"\n  auto=start  # a comment\n'
+    )
+    (a,) = effective_conns(parse_ipsec_conf(text))
+    assert (a.get("right"), a.get("ike"), a.get("leftid"), a.get("auto")) == (
+        "198.51.100.1",
+        None,
+        "@#0a0b",
+        "start",
+    )
+    with pytest.raises(ConfigSyntaxError, match=r"also=missing names no conn") as caught:
+        effective_conns(parse_ipsec_conf("conn a\n  right=198.51.100.1\n  also=missing\n"))
+    assert caught.value.line == 3
+
+
+def test_an_include_inside_a_conn_continues_it():
+    def include(pattern, including, line):
+        return [("more.conf", "  rightsubnet=10.0.0.0/16\n")]
+
+    (a,) = effective_conns(
+        parse_ipsec_conf("conn a\n  right=198.51.100.1\n  include more.conf\n", include=include)
+    )
+    assert a.get("rightsubnet") == "10.0.0.0/16"

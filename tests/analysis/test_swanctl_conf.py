@@ -78,7 +78,7 @@ def test_syntax_errors_name_their_line(text, line, words):
 # `STRONGSWAN_CONF=FILE swanctl --version` parses FILE exactly as swanctl.conf is
 # parsed, and prints "FILE:LINE: syntax error …" where it stops (no charon, no root).
 
-SWANCTL = shutil.which("swanctl")
+SWANCTL = shutil.which("swanctl", path="/usr/sbin:/sbin:/usr/bin:/bin")
 FIXTURE = (
     cgw_fixture("debian-confd-swanctl") / "swanctl" / "conf.d" / "aws-tunnel1.conf"
 ).read_text()
