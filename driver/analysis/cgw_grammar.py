@@ -39,10 +39,10 @@ from driver.analysis.swanctl_conf import Section
 _LIBRESWAN = (
     "ikev2 narrowing phase2 phase2alg salifetime sareftrack ikepad nat-ikev1-method "
     "encapsulation vti-interface vti-routing vti-shared leftvti rightvti mark-in mark-out "
-    "ipsec-interface protostack nhelpers logfile logappend logtime plutodebug "
-    "virtual-private virtual_private nat_traversal listen retransmit-timeout "
+    "ipsec-interface protostack nhelpers logfile logappend logtime "
+    "virtual-private listen retransmit-timeout "
     "retransmit-interval leftsubnets rightsubnets remote-peer-type sha2-truncbug "
-    "ms-dh-downgrade nic-offload pfs overlapip leftmodecfgclient rightmodecfgclient "
+    "ms-dh-downgrade nic-offload overlapip leftmodecfgclient rightmodecfgclient "
     "modecfgpull ike-frag ikev1-policy dpdaction=restart_by_peer auto=ondemand"
 )
 LIBRESWAN_KEYS = frozenset(_LIBRESWAN.split())
@@ -55,7 +55,9 @@ SWANCTL_VALUES = {
     "close_action": ("clear", "trap", "route", "restart", "start", "none", "hold"),
     "mode": ("tunnel", "transport", "transport_proxy", "beet", "pass", "drop"),
 }
-SWANCTL_AUTH = re.compile(r"^(psk|pubkey|rsa|ecdsa|bliss|eap(-[\w-]+)?|xauth(-[\w-]+)?)(-.*)?$")
+SWANCTL_AUTH = re.compile(
+    r"^(psk|pubkey|rsa|ecdsa|bliss|ike:\S+|eap(-[\w-]+)?|xauth(-[\w-]+)?)(-\S*)?$"
+)
 
 
 @dataclass
@@ -107,6 +109,8 @@ def _starter(sections: list[Conn], conns: list[Conn], grammar: Grammar) -> None:
                 )
     for conn in conns:
         for s in conn.settings:
+            if s.value == "":  # key= unsets it
+                continue
             allowed = STARTER_VALUES.get(s.key)
             if allowed and s.value not in allowed:
                 _refuse(
@@ -146,17 +150,20 @@ def _refuse(grammar: Grammar, conn: str, s: Setting, message: str, hint: str) ->
 
 
 def _libreswan(signals: list[Setting], conns: list[str], grammar: Grammar) -> None:
-    lines = ", ".join(f"{s.where.rsplit(':', 1)[1]} ({s.key}={s.value})" for s in signals[:6])
+    """An error when strongSwan drops connections of it, else a warning: the file
+    loads, but without what only Libreswan understands."""
+    one_file = len({s.source for s in signals}) == 1
+    lines = ", ".join(f"{s.line if one_file else s.where} ({s.key}={s.value})" for s in signals[:6])
     loaded = [c for c in conns if c not in grammar.refused]
-    outcome = (
-        "strongSwan would load none of these connections"
-        if not loaded
-        else f"strongSwan ignores what it does not know and loads only {', '.join(loaded)}, "
-        "without those settings"
-    )
+    if not loaded:
+        outcome = "strongSwan would load none of these connections"
+    elif len(loaded) < len(conns):
+        outcome = f"strongSwan loads only {', '.join(loaded)}, without those settings"
+    else:
+        outcome = "strongSwan loads the connections but ignores those settings"
     grammar.add(
         "conf-libreswan",
-        "error",
+        "error" if len(loaded) < len(conns) else "warning",
         signals[0],
         f"Libreswan syntax: {outcome}; lines {lines}{' …' if len(signals) > 6 else ''}",
         "translate it to strongSwan (ikev2=insist -> keyexchange=ikev2; phase2alg= -> esp=; "
@@ -266,10 +273,13 @@ def _option(path: str, name: str, section: bool) -> str | None:
 
 
 def _swanctl_value(s: Setting) -> str | None:
+    """What charon's vici parser refuses (its maps compare without case)."""
+    if s.value == "":
+        return None
     allowed = SWANCTL_VALUES.get(s.key)
-    if allowed and s.value not in allowed:
+    if allowed and s.value.lower() not in allowed:
         return f"not one of {'|'.join(allowed)}"
-    if s.key == "auth" and not SWANCTL_AUTH.match(s.value):
+    if s.key == "auth" and not SWANCTL_AUTH.match(s.value.lower()):
         return "not an authentication method (psk, pubkey, eap-…)"
     if s.key in PROPOSAL_KEYS:
         return _bad_proposal(s.value)

@@ -12,7 +12,7 @@ from driver.analysis.cgw_secrets import secret_findings
 from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnels_of
 from driver.analysis.findings import Finding
 from driver.analysis.strongswan_conf import ConfigSyntaxError
-from driver.lab import topology
+from driver.lab import aws_rules, topology
 from driver.lab.model import Lab, TunnelOptions
 
 CONF_RULES = {
@@ -101,8 +101,7 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
             "conf-tunnel-count",
             "error",
             tunnels[0].where if tunnels else src,
-            f"{len(tunnels)} tunnel(s) strongSwan would load and start; an AWS VPN "
-            "connection has two",
+            f"{len(tunnels)} tunnel(s) strongSwan would load; an AWS VPN connection has two",
             "configure both tunnels, each with auto=start (swanctl: start_action = start)",
         )
     rights = [t.right for t in tunnels]
@@ -129,7 +128,7 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
             add(
                 "conf-leftid",
                 "error",
-                where,
+                t.origin("leftid"),
                 f"{t.name}: local id is {t.leftid}, a private address; AWS identifies the "
                 "customer gateway by the public address it was created with (behind NAT: the "
                 "Elastic IP)",
@@ -143,7 +142,7 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
             add(
                 "conf-leftid",
                 "error",
-                where,
+                t.origin("leftid"),
                 f"{t.name}: local id is {t.leftid}, but the lab's customer gateway is {expected}: "
                 "AWS authenticates the address the customer gateway was created with, and "
                 "the VGW refuses another identity (AUTHENTICATION_FAILED)",
@@ -154,7 +153,7 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
             add(
                 "conf-leftid",
                 "warning",
-                where,
+                t.origin("leftid"),
                 f"{t.name}: no local id, so strongSwan sends its own address as its identity. "
                 "AWS expects the customer gateway's public address: right when the server "
                 "holds that address itself, AUTHENTICATION_FAILED when it is behind NAT",
@@ -240,6 +239,7 @@ def _selector_findings(
     """Selectors within the VPN connection's CIDR: AWS accepts them (a warning: only
     that traffic is carried); outside it: the VGW refuses them (TS_UNACCEPTABLE)."""
     key = {"local": "leftsubnet/local_ts", "remote": "rightsubnet/remote_ts"}[label]
+    where = t.origin(f"{label}_ts")
     out = []
     for text in (part.strip() for part in ts.split(",")):
         try:
@@ -253,7 +253,7 @@ def _selector_findings(
                 Finding(
                     "conf-host-bits",
                     "warning",
-                    t.where,
+                    where,
                     f"{t.name}: {key} {text} has host bits set; strongSwan uses {net}",
                     f"write {net}",
                 )
@@ -265,7 +265,7 @@ def _selector_findings(
                 Finding(
                     "conf-selectors",
                     "warning",
-                    t.where,
+                    where,
                     f"{t.name}: {key} {net} is narrower than the VPN connection's {label} "
                     f"network {expected}: AWS accepts it, and only {net} crosses the tunnel",
                     f"nothing to do if only {net} should cross; else set {key} to {expected}",
@@ -276,7 +276,7 @@ def _selector_findings(
                 Finding(
                     "conf-selectors",
                     "warning",
-                    t.where,
+                    where,
                     f"{t.name}: {key} {net} is wider than the VPN connection's {label} network "
                     f"{expected}: AWS's guide does not say what AWS does; the emulated VGW "
                     f"narrows it to {expected}",
@@ -288,7 +288,7 @@ def _selector_findings(
                 Finding(
                     "conf-selectors",
                     "error",
-                    t.where,
+                    where,
                     f"{t.name}: {key} {net} is not within the VPN connection's {label} "
                     f"network {expected}: the VGW answers TS_UNACCEPTABLE (or narrows it)",
                     f"set {key} to {expected} (or a part of it), or widen the VPN connection's "
@@ -312,13 +312,7 @@ def _is_ip(value: str) -> bool:
     return True
 
 
-_BEHIND_NAT = tuple(
-    ipaddress.ip_network(n)
-    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16")
-)
-
-
 def _private(value: str) -> bool:
     """An address that only exists behind NAT (not ipaddress's is_private, which
     also covers the documentation ranges the lab uses as public addresses)."""
-    return _is_ip(value) and any(ipaddress.IPv4Address(value) in n for n in _BEHIND_NAT)
+    return _is_ip(value) and aws_rules.behind_nat(ipaddress.IPv4Address(value))

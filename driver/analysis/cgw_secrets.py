@@ -1,9 +1,7 @@
 """Lint rules for the customer's pre-shared keys: does each tunnel have one, could
 AWS hold it, and is it the key the lab sets (compared, never printed)?
 
-A secret applies to a tunnel as strongSwan matches shared keys: one that names
-the tunnel's remote address; else one with no ids, ``%any`` or ``%any6``
-(``: PSK "…"``); else one that names only the gateway's own id.
+A secret applies to a tunnel as strongSwan matches shared keys (``secret_for``).
 """
 
 from __future__ import annotations
@@ -15,21 +13,31 @@ from driver.lab import aws_rules
 from driver.lab.model import Lab
 
 ANY = ("%any", "%any6", "0.0.0.0", "::")
+PERFECT, WILDCARD, NONE = 3, 1, 0  # strongSwan's id_match_t, as far as PSKs use it
 
 
 def secret_for(tunnel: ConfiguredTunnel, secrets: list[Secret]) -> Secret | None:
-    """The pre-shared key strongSwan would use for this tunnel, best match first."""
-    psks = [s for s in secrets if s.kind == "PSK"]
-    remote = (tunnel.right or "").strip()
-    for matches in (
-        lambda ids: remote in ids,
-        lambda ids: not ids or any(i in ANY for i in ids),
-        lambda ids: ids == [tunnel.leftid],
-    ):
-        found = [s for s in psks if matches(s.ids)]
-        if found:
-            return found[0]
-    return None
+    """The pre-shared key charon picks for this tunnel (credential_manager.c,
+    mem_cred.c at 5.9.8): the best match of the peer's id, then of its own; a
+    secret with no ids is %any; on a tie the one loaded last (charon inserts
+    each key first)."""
+    me = (tunnel.leftid or "").strip().strip('"')
+    other = (tunnel.right or "").strip()
+    best, best_score = None, (NONE, NONE)
+    for secret in reversed([s for s in secrets if s.kind == "PSK"]):
+        owners = secret.ids or ["%any"]
+        score = (_match(other, owners), _match(me, owners))
+        if score == (NONE, NONE):
+            continue
+        if score[0] > best_score[0] or (score[0] == best_score[0] and score[1] > best_score[1]):
+            best, best_score = secret, score
+    return best
+
+
+def _match(identity: str, owners: list[str]) -> int:
+    if identity and identity in owners:
+        return PERFECT
+    return WILDCARD if any(o in ANY for o in owners) else NONE
 
 
 def secret_findings(

@@ -113,7 +113,7 @@ def from_swanctl(config: CustomerConfig) -> list[ConfiguredTunnel]:
                 conn.get("keyingtries", "1"),
                 route,
                 len(children.children) if children else 0,
-                child.get("start_action", "none") if child else "none",
+                _start_action(child.get("start_action", "none") if child else "none"),
                 conn.get("local_addrs"),
                 _origins(
                     {
@@ -129,6 +129,12 @@ def from_swanctl(config: CustomerConfig) -> list[ConfiguredTunnel]:
             )
         )
     return out
+
+
+def _start_action(value: str) -> str:
+    """vici's aliases (parse_action): route is trap, restart is start."""
+    value = value.lower()
+    return {"route": "trap", "restart": "start"}.get(value, value)
 
 
 # ConfiguredTunnel field -> the ipsec.conf key it is read from

@@ -83,6 +83,19 @@ MAX_MTU = 1446
 MAX_MSS = 1406
 
 
+# Addresses that exist only behind NAT: a customer gateway's public address is none
+# of them (ipaddress's is_private would also take the documentation ranges the lab
+# uses as public addresses).
+BEHIND_NAT = tuple(
+    ipaddress.ip_network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16")
+)
+
+
+def behind_nat(address: ipaddress.IPv4Address) -> bool:
+    return any(address in net for net in BEHIND_NAT)
+
+
 def generate_psk() -> str:
     """A key as AWS generates one: 32 of letters, digits, '.' and '_', starting
     with a letter (so never with '0')."""

@@ -7,7 +7,6 @@ their findings carry key paths and lines like every other problem.
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Protocol
 
 from driver.lab import aws_rules, expectations
@@ -37,7 +36,9 @@ def check_semantics(lab: Lab, b: Problems) -> None:
         if side.vpc_cidr is not None and not low <= side.vpc_cidr.prefixlen <= 28:
             b.problem(
                 f"{name}.vpc_cidr",
-                f"{side.vpc_cidr} is not /16 to /28",
+                f"{side.vpc_cidr} is not /16 to /28"
+                if low
+                else f"{side.vpc_cidr} is smaller than /28",
                 "AWS VPCs are between /16 and /28",
             )
     if aws.vpc_cidr and onprem.vpc_cidr and aws.vpc_cidr.overlaps(onprem.vpc_cidr):
@@ -193,15 +194,10 @@ def _option_problems(opts: TunnelOptions, path: str) -> list[tuple[str, str, str
     return out
 
 
-_BEHIND_NAT = tuple(
-    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
-)
-
-
 def _vpn_server_addresses(lab: Lab, b: Problems) -> None:
     server, subnet = lab.onprem.vpn_server, lab.onprem.public_subnet_cidr
     if server.private_ip is not None and subnet is not None:
-        reserved = (*list(subnet)[:4], subnet.broadcast_address)
+        reserved = (*(subnet.network_address + i for i in range(4)), subnet.broadcast_address)
         if server.private_ip not in subnet:
             b.problem(
                 "onprem.vpn_server.private_ip",
@@ -215,7 +211,7 @@ def _vpn_server_addresses(lab: Lab, b: Problems) -> None:
                 "and the last)",
                 f"choose another address in {subnet}, e.g. {subnet.network_address + 10}",
             )
-    if server.public_ip is not None and any(server.public_ip in n for n in _BEHIND_NAT):
+    if server.public_ip is not None and aws_rules.behind_nat(server.public_ip):
         b.problem(
             "onprem.vpn_server.public_ip",
             f"{server.public_ip} is a private address; a customer gateway's is public",

@@ -59,7 +59,6 @@ CONFIG_CASES = [
     ("conf-selectors", "rightsubnet = 10.0.0.0/16", "rightsubnet = 10.0.0.0/24"),
     ("conf-leftid", "leftid = 203.0.113.10", "leftid = 192.168.0.10"),
     ("conf-right", "right = 198.51.100.2", "right = 198.51.100.1"),
-    ("conf-secret-missing", "right = 198.51.100.2", "right = 198.51.100.9"),
     ("conf-dpdaction", "dpdaction = restart", "dpdaction = clear"),
     ("conf-no-initiator", "auto = start", "auto = add"),
     ("conf-keyingtries", "keyingtries = %forever", "keyingtries = 3"),
@@ -129,8 +128,8 @@ def test_the_seeds_own_ipsec_conf_gets_what_its_mistakes_deserve():
         [
             ("conf-duplicate-key", "22"),
             ("conf-duplicate-key", "41"),  # auto=start twice
-            ("conf-host-bits", "5"),
-            ("conf-host-bits", "24"),  # 192.168.1.0/16
+            ("conf-host-bits", "17"),
+            ("conf-host-bits", "36"),  # leftsubnet=192.168.1.0/16, on its own line
             ("conf-weak-proposal", "5"),
             ("conf-weak-proposal", "24"),  # modp1024
             ("conf-defaults-appended", "5"),
@@ -156,9 +155,10 @@ def test_every_rule_is_documented_and_tested():
             "path-bypasses-firewall",
             "conf-tunnel-count",
             "conf-syntax",
-            "conf-files",  # these three: tests/analysis/test_cgw_files.py
+            "conf-files",  # these four: tests/analysis/test_cgw_files.py
             "conf-replaced",
             "conf-psk-mismatch",
+            "conf-secret-missing",
             "lab-invalid",
             "conf-identical-selectors",
             "conf-mtu",
