@@ -11,6 +11,7 @@ which line it came from.
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from pathlib import Path
 
@@ -42,11 +43,13 @@ def lab_text(config: Path, secrets: Path | None = None, name: str | None = None)
     first = tunnels[0]
     local = _network(first.local_ts, DEFAULT_ONPREM_VPC)
     remote = _network(first.remote_ts, DEFAULT_AWS_VPC)
-    onprem_vpc = local if local.prefixlen > 0 else DEFAULT_ONPREM_VPC
-    aws_vpc = remote if 16 <= remote.prefixlen <= 28 else DEFAULT_AWS_VPC
+    onprem_vpc = _holding(local, DEFAULT_ONPREM_VPC, subnets=2)
+    aws_vpc = (
+        _holding(remote, DEFAULT_AWS_VPC, subnets=1) if remote.prefixlen >= 16 else DEFAULT_AWS_VPC
+    )
     server = _address(first.left)
     public, private = _two_subnets(onprem_vpc, server)
-    aws_private = _two_subnets(aws_vpc)[1]
+    aws_private = _subnets(aws_vpc)[1 if aws_vpc.prefixlen < 28 else 0]
     lab_name = name or _lab_name(config)
     lines = [
         f"# Written by `vpnlab init --from-cgw-config {config}`: the AWS side as AWS",
@@ -79,7 +82,7 @@ def lab_text(config: Path, secrets: Path | None = None, name: str | None = None)
         secret = secret_for(tunnel, customer.secrets)
         if secret and not aws_rules.psk_problems(secret.secret):
             lines.append(
-                f"      preshared_key: {secret.secret}   # the customer's key, "
+                f"      preshared_key: {json.dumps(secret.secret)}   # the customer's key, "
                 f"{secret.source}:{secret.line}"
             )
     lines += ["", "strongswan:", f"  config_style: {customer.style}", ""]
@@ -102,7 +105,7 @@ def _vpn_server(t: ConfiguredTunnel, server, subnet) -> list[str]:
     if server is not None and server in subnet:
         lines.append(f"    private_ip: {server}             # left, {t.origin('left')}")
     public = _address(t.leftid)
-    if public is not None and str(public) != topology.DEFAULT_PUBLIC_IP:
+    if public is not None and public.is_global and str(public) != topology.DEFAULT_PUBLIC_IP:
         lines.append(f"    public_ip: {public}              # leftid, {t.origin('leftid')}")
     return ["  vpn_server:", *lines] if lines else []
 
@@ -116,10 +119,24 @@ def _network(ts: str | None, default: ipaddress.IPv4Network) -> ipaddress.IPv4Ne
         return default
 
 
+def _holding(selector, default, subnets: int):
+    """A VPC for a side whose selector is ``selector``: the selector itself when it can
+    be one and hold ``subnets`` subnets (/28 at least), else the /24 around it; the
+    default for 0.0.0.0/0."""
+    if selector.prefixlen == 0:
+        return default
+    if selector.prefixlen > 28 - (subnets - 1):
+        return selector.supernet(new_prefix=24)
+    return selector
+
+
+def _subnets(vpc: ipaddress.IPv4Network) -> list:
+    return list(vpc.subnets(new_prefix=min(max(vpc.prefixlen + 1, 24), 28)))
+
+
 def _two_subnets(vpc: ipaddress.IPv4Network, holding=None) -> tuple:
     """Two subnets of ``vpc``, the first holding the address ``holding`` if given."""
-    size = min(max(vpc.prefixlen + 1, 24), 28)
-    subnets = list(vpc.subnets(new_prefix=size))
+    subnets = _subnets(vpc)
     first = next((n for n in subnets if holding in n), subnets[0]) if holding else subnets[0]
     return first, next(n for n in subnets if n != first)
 
@@ -136,7 +153,8 @@ def _from(t: ConfiguredTunnel, what: str, value, used) -> str:
     if getattr(t, what) is None:
         return f"   # {source} not set: a default"
     if used is not None and value != used:
-        return f"   # {source} is {value}, which cannot be a VPC: a default"
+        chosen = "a default" if value.prefixlen == 0 else "the VPC around it"
+        return f"   # {source} is {value}: {chosen}"
     return f"   # {source}, {t.origin(what)}"
 
 

@@ -59,8 +59,12 @@ def _selectors_without_the_server(lab: Lab, tunnels: list) -> list[str]:
     limits = []
     for conns in by_remote.values():
         nets = [(t, [_net(ts) for ts in t.local_ts.split(",")]) for t in conns if t.local_ts]
-        accepted = [(t, n) for t, n in nets if all(x and x.subnet_of(local_cidr) for x in n)]
-        if accepted and not any(server in x for _, n in accepted for x in n):
+        accepted = [
+            (t, n)
+            for t, n in nets
+            if all(x and x.version == local_cidr.version and x.subnet_of(local_cidr) for x in n)
+        ]
+        if accepted and not any(server in x for _, n in accepted for x in n if x.version == 4):
             t = accepted[0][0]
             limits.append(
                 f"{t.where}: {t.name}'s local selector {t.local_ts} leaves out the VPN "
