@@ -10,6 +10,7 @@ the emulator.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -140,6 +141,9 @@ class Emulator:
             return
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
+            # our own child stays a zombie, and signalable, until reaped
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, os.WNOHANG)
             try:
                 os.killpg(self.pid, 0)
             except ProcessLookupError:
