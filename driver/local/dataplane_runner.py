@@ -76,7 +76,8 @@ class DataPlaneRunner(ExpectationRunner):
                 state = f"{text(sa['state'])} without an installed CHILD_SA" if sa else "no IKE SA"
                 # A step the customer gateway was never told of (a KE retry) is no cause.
                 told = [d for d in reasons if d.notify is None or d in final] or reasons
-                return False, f"{state} after {timeout:.0f} s: {self._why(told, e.argument)}"
+                waited = time.monotonic() - self.started  # since the tunnels' checks began
+                return False, f"{state} after {waited:.0f} s: {self._why(told, e.argument)}"
             if not announced and elapsed > 2:
                 self.progress(f"  waiting for {e.argument} on {e.node} (up to {timeout:.0f} s)...")
                 announced = True
