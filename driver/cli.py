@@ -36,9 +36,10 @@ def cmd_check(args) -> int:
     import os
 
     from driver.lab.loader import load_lab
-    from driver.local.check_command import run_check, workdir
+    from driver.local.check_command import kept_help, run_check, workdir
     from driver.local.dataplane.network import cleanup
-    from driver.local.node_access import lab_prefix, namespace_name, vici_socket
+    from driver.local.guest.check import check_in_guest
+    from driver.local.placement import for_check
 
     lab = load_lab(args.lab)
     if not args.cleanup:  # offline, so first: a refused lab needs no root to be told
@@ -52,6 +53,11 @@ def cmd_check(args) -> int:
     if args.cgw_secrets and not args.cgw_config:
         raise VpnlabError("--cgw-secrets goes with --cgw-config")
     out = sys.stderr if args.json else sys.stdout
+    placement = for_check(args, lab)
+    if placement.where == "vm":
+        if args.keep:
+            raise VpnlabError("--keep: a guest stops with its check; --dataplane host keeps a lab")
+        return check_in_guest(args, lab, placement, out)
     report = run_check(
         lab,
         cgw_config=args.cgw_config,
@@ -60,19 +66,11 @@ def cmd_check(args) -> int:
         failover=args.failover,
         lifecycle=not args.no_lifecycle,
         progress=_progress(out),
+        dataplane=placement.reason,
     )
     print(report.to_json() if args.json else "\n" + report.table())
     if args.keep:
-        look = "\n".join(
-            f"  ip netns exec {namespace_name(lab.name, node)} swanctl --list-sas "
-            f"--uri unix://{vici_socket(workdir(lab), node)}"
-            for node in ("server", "vgw")
-        )
-        print(
-            f"kept: namespaces {lab_prefix(lab.name)}*, charon logs in {workdir(lab)}/*/run/; "
-            f"look inside with:\n{look}\nremove with: vpnlab check {args.lab} --cleanup",
-            file=out,
-        )
+        print(kept_help(lab, args.lab), file=out)
     return 0 if report.passed else 1
 
 
@@ -268,6 +266,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check even if `vpnlab lint` finds errors (to see the data plane's own verdict)",
     )
+    p.add_argument(
+        "--dataplane",
+        choices=("host", "vm"),
+        help="run the namespaces on this host's kernel or in the guest kernel (default: the "
+        "host when its kernel can run the configuration)",
+    )
+    p.add_argument("--in-guest", metavar="REASON", help=argparse.SUPPRESS)
     for name, handler, help_ in (
         ("apply", cmd_apply, "build the lab: Terraform applied to the target, data plane up"),
         ("verify", cmd_verify, "tunnels UP in VgwTelemetry, then the lab's checks"),

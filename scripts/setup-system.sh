@@ -12,6 +12,7 @@ packages=(
   procps util-linux                                         # ps, runuser (the privacy test)
   graphviz                                                  # diagrams
   nodejs                                                    # jsii (cdktf synthesis)
+  qemu-system-x86 linux-image-amd64 busybox-static          # the guest kernel (virtme-ng): route-based tunnels
 )
 
 missing=()

@@ -151,3 +151,12 @@ STARTER_KEYS = {
 
 def _origins(settings: dict[str, Setting | None]) -> dict[str, str]:
     return {name: s.where for name, s in settings.items() if s is not None}
+
+
+def interface_kind(tunnels: list[ConfiguredTunnel]) -> str | None:
+    """The tunnel interfaces route-based settings ask for: if_id_* -> XFRM interfaces,
+    marks (or an updown script that makes a VTI) -> VTI; None: policy-based."""
+    settings = [what for t in tunnels for _, what in t.route_based]
+    if not settings:
+        return None
+    return "xfrm" if any(what.startswith("if_id") for what in settings) else "vti"

@@ -18,6 +18,7 @@ class Report:
     failover_seconds: float | None = None
     customer_gateway: str = ""
     esp: str = ""
+    dataplane: str = ""  # which kernel ran it, and why (driver/local/placement.py)
     seconds: float = 0.0
     leaks: list[str] = field(default_factory=list)
     diagnostics: str = ""  # what was fetched from the VPN server when a wait failed
@@ -41,6 +42,8 @@ class Report:
             lines.append("from the VPN server (over SSM):\n" + self.diagnostics.rstrip())
         if self.failover_seconds is not None:
             lines.append(f"failover: {self.failover_seconds:.1f} s of loss")
+        if self.dataplane:
+            lines.append(f"data plane: {self.dataplane}")
         lines.append(
             f"{'PASSED' if self.passed else 'FAILED'}: lab {self.lab}, "
             f"{sum(c.passed and not c.skipped for c in self.checks)}/"

@@ -1,10 +1,9 @@
-"""The lab model: the lab file's keys as dataclasses.
+"""The lab model: the lab file's keys as dataclasses (plain Python, no cdktf).
 
-Plain Python (no cdktf). The dataclasses below are the single declaration of
-the lab file's keys: their types, defaults, allowed values and documentation
-(``field(metadata=...)``) drive the loader (driver/lab/loader.py), the
-cross-field rules (driver/lab/semantics.py) and the generated reference in
-the README (driver/lab/reference.py).
+The dataclasses below are the single declaration of the lab file's keys: their
+types, defaults, allowed values and documentation (``field(metadata=...)``)
+drive the loader (driver/lab/loader.py), the cross-field rules
+(driver/lab/semantics.py) and the README's reference (driver/lab/reference.py).
 """
 
 from __future__ import annotations
@@ -264,9 +263,14 @@ class Tunnel:
 class Vpn:
     routing: str = field(
         default="static",
+        metadata=spec("Routing: static routes (BGP: not yet).", choices=("static",)),
+    )
+    tunnel_interface: str = field(
+        default="none",
         metadata=spec(
-            "Routing of the VPN connection (static: policy-based, the seed's setup).",
-            choices=("static",),
+            "The VPN server's tunnels: none (policy-based), vti (VTI + marks, AWS's sample) "
+            "or xfrm (XFRM interfaces + if_id): route-based.",
+            choices=("none", "vti", "xfrm"),
         ),
     )
     static_routes: tuple[Net, ...] = field(

@@ -41,6 +41,12 @@ def check_semantics(lab: Lab, b: Problems) -> None:
                 else f"{side.vpc_cidr} is smaller than /28",
                 "AWS VPCs are between /16 and /28",
             )
+    if vpn.tunnel_interface == "xfrm" and lab.strongswan.config_style == "ipsec.conf":
+        b.problem(
+            "vpn.tunnel_interface",
+            "XFRM interfaces need if_id_in/if_id_out, which ipsec.conf does not have",
+            "use strongswan.config_style: swanctl, or tunnel_interface: vti (marks)",
+        )
     if aws.vpc_cidr and onprem.vpc_cidr and aws.vpc_cidr.overlaps(onprem.vpc_cidr):
         b.problem(
             "onprem.vpc_cidr",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,12 +23,15 @@ from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane_runner import DataPlaneRunner
 from driver.local.host_limits import refuse_what_this_host_cannot_run
 from driver.local.lifecycle import run_lifecycle
-from driver.local.node_access import sa_up
+from driver.local.node_access import lab_prefix, namespace_name, sa_up, vici_socket
 from driver.paths import STATE_ROOT
 from driver.render.cloud_init import CharonOptions
 
 # The VPN server's charon in the local lab: AWS's values where they matter,
 # quicker retransmits so a dead tunnel is noticed in seconds (docs/architecture.md).
+# Set in the guest kernel (driver/local/guest/vm.py) when qemu emulates its CPU.
+GUEST_MARK = "VPNLAB_GUEST_EMULATED"
+EMULATED_SLOWDOWN = 3
 SERVER_RETRANSMITS = {"retransmit_tries": 3, "retransmit_timeout": 2.0, "retransmit_base": 1.4}
 
 
@@ -90,6 +94,19 @@ def workdir(lab: Lab) -> Path:
     return STATE_ROOT / lab.name / "check"
 
 
+def kept_help(lab: Lab, lab_path: Path) -> str:
+    """How to look into a kept lab, and how to remove it."""
+    look = "\n".join(
+        f"  ip netns exec {namespace_name(lab.name, node)} swanctl --list-sas "
+        f"--uri unix://{vici_socket(workdir(lab), node)}"
+        for node in ("server", "vgw")
+    )
+    return (
+        f"kept: namespaces {lab_prefix(lab.name)}*, charon logs in {workdir(lab)}/*/run/; "
+        f"look inside with:\n{look}\nremove with: vpnlab check {lab_path} --cleanup"
+    )
+
+
 def run_check(
     lab: Lab,
     *,
@@ -100,6 +117,7 @@ def run_check(
     lifecycle: bool = True,
     server_psks: tuple[str, str] | None = None,
     progress: Callable[[str], None] = lambda m: None,
+    dataplane: str = "",
 ) -> Report:
     """Build, check, tear down (unless ``keep``), prove nothing is left.
 
@@ -113,8 +131,8 @@ def run_check(
     )
     vgw_psks = tuple(t.preshared_key or generate_psk() for t in lab.tunnels)
     uncompared: list[int] = []  # tunnels whose keys come from the customer's files
+    refuse_what_this_host_cannot_run(lab, cgw_config, cgw_secrets, features)
     if cgw_config:
-        refuse_what_this_host_cannot_run(lab, cgw_config, cgw_secrets, features)
         gateway = cgw_module.vendor(lab, cgw_config, cgw_secrets, charon)
         pairs = list(zip(lab.tunnels, gateway.tunnel_addresses, strict=True))
         uncompared = [
@@ -126,7 +144,14 @@ def run_check(
     dp = DataPlane(
         aws_side(lab, gateway.tunnel_addresses, vgw_psks), gateway, vgw_psks, workdir(lab), features
     )
-    report = Report(lab.name, False, [], customer_gateway=gateway.source, esp=features.describe())
+    report = Report(
+        lab.name,
+        False,
+        [],
+        customer_gateway=gateway.source,
+        esp=features.describe(),
+        dataplane=dataplane,
+    )
     try:
         progress(
             f"building lab {lab.name}: {len(dp.ns)} namespaces, VGW and VPN server charons "
@@ -135,7 +160,9 @@ def run_check(
         dp.build()
         runner = DataPlaneRunner(dp, progress)
         expectations = [Expectation.parse(text) for text in lab.checks.expect]
-        checks = runner.run(expectations, TUNNEL_TIMEOUT)  # starter has added its conns by then
+        # starter has added its conns by then; under the guest's emulation IKE is slower
+        bound = TUNNEL_TIMEOUT * (EMULATED_SLOWDOWN if os.environ.get(GUEST_MARK) else 1)
+        checks = runner.run(expectations, bound)
         report.checks = _keys_not_compared(uncompared) + _configuration_loaded(dp, cgw_config)
         report.checks += checks
         report.tunnels = runner.tunnels()

@@ -35,6 +35,7 @@ class DataPlaneRunner(ExpectationRunner):
         self.dp = dp
         self.progress = progress
         self._drops_before: dict[tuple[str, str], int] = {}
+        self._routes_waited = False
 
     def placeholders(self) -> dict[str, str]:
         return self.dp.plan.placeholders()
@@ -96,6 +97,9 @@ class DataPlaneRunner(ExpectationRunner):
         )
 
     def ping_output(self, node: str, address: str) -> str:
+        if not self._routes_waited:
+            self._routes_waited = True  # once: the updown scripts have run by then
+            self.dp.routes_ready()
         self._drops_before = self.dp.drops()  # to tell, if it fails, what dropped it
         return self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from pathlib import Path
 
 from driver.analysis import cgw_grammar
-from driver.analysis.cgw_tunnels import tunnels_of
+from driver.analysis.cgw_tunnels import interface_kind, tunnels_of
 from driver.errors import VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab
@@ -14,36 +15,68 @@ from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel
 
 
-def refuse_what_this_host_cannot_run(
-    lab: Lab, config: Path, secrets: Path | None, features: kernel.KernelFeatures
-) -> None:
-    """What this data-plane host cannot run, named before anything starts: route-based
-    settings need VTI/XFRM interfaces; userspace ESP has no trap policies and needs
-    the gateway's own address inside its local selector."""
-    customer = cgw_module.load_customer(config, secrets)
-    tunnels = tunnels_of(customer, cgw_grammar.judge(customer).refused)
-    limits = []
-    route = [f"{at}: {what}" for t in tunnels for at, what in t.route_based]
-    if route and not (features.vti or features.xfrmi):
-        limits.append(
-            f"it is route-based ({'; '.join(route)}): that needs VTI or XFRM interfaces, and "
-            f"this kernel has none (kernel ESP: {'yes' if features.esp else 'no'}, VTI: no, "
-            "XFRM interfaces: no)"
+@dataclass(frozen=True)
+class Limit:
+    short: str  # for the report: "this host has no VTI"
+    detail: str  # where the configuration asks for it, and what would run it
+
+
+def limits(
+    lab: Lab, config: Path | None, secrets: Path | None, features: kernel.KernelFeatures
+) -> list[Limit]:
+    """What of this configuration (the customer's, else the lab's rendering) this
+    data-plane host cannot run: route-based settings need VTI/XFRM interfaces;
+    userspace ESP has no trap policies and needs the gateway's own address
+    inside its local selector."""
+    if config is None:
+        kind = lab.vpn.tunnel_interface if lab.vpn.tunnel_interface != "none" else None
+        route = [f"vpn.tunnel_interface: {kind}"] if kind else []
+        tunnels = []
+    else:
+        customer = cgw_module.load_customer(config, secrets)
+        tunnels = tunnels_of(customer, cgw_grammar.judge(customer).refused)
+        kind = interface_kind(tunnels)
+        route = [f"{at}: {what}" for t in tunnels for at, what in t.route_based]
+    found = []
+    has = {"vti": features.vti, "xfrm": features.xfrmi}
+    if kind and not (features.esp and has[kind]):
+        name = {"vti": "VTI", "xfrm": "XFRM interfaces"}[kind]
+        found.append(
+            Limit(
+                f"this host has no {name}" + ("" if features.esp else " and no kernel ESP"),
+                f"it is route-based ({'; '.join(route)}): that needs kernel ESP and {name}, and "
+                f"this kernel has {'kernel ESP but' if features.esp else 'no kernel ESP and'} "
+                f"no {name}",
+            )
         )
     if not features.esp:
-        limits += [
-            f"{t.where}: {t.name} starts on traffic (trap policies); userspace ESP "
-            "(kernel-libipsec, this kernel has no ESP) does not act on trap policies"
+        found += [
+            Limit(
+                "this host has no kernel ESP (trap policies)",
+                f"{t.where}: {t.name} starts on traffic (trap policies); userspace ESP "
+                "(kernel-libipsec, this kernel has no ESP) does not act on trap policies",
+            )
             for t in tunnels
             if t.start_action in ("trap", "route")
         ]
-        limits += _selectors_without_the_server(lab, tunnels)
-    if limits:
+        found += [
+            Limit("this host has no kernel ESP (selectors without the server)", text)
+            for text in _selectors_without_the_server(lab, tunnels)
+        ]
+    return found
+
+
+def refuse_what_this_host_cannot_run(
+    lab: Lab, config: Path | None, secrets: Path | None, features: kernel.KernelFeatures
+) -> None:
+    """What this data-plane host cannot run, named before anything starts."""
+    found = limits(lab, config, secrets, features)
+    if found:
         raise VpnlabError(
-            f"{config} cannot run on this machine's data plane: "
-            + "; ".join(limits)
-            + ". The configuration itself may be fine: this is a limit of this host (a "
-            "kernel with ESP, VTI and XFRM interfaces runs it)."
+            f"{config or 'the lab'} cannot run on this machine's data plane: "
+            + "; ".join(f.detail for f in found)
+            + ". The configuration itself may be fine: this is a limit of this host; the "
+            "guest kernel runs it (--dataplane vm, or leave --dataplane out)."
         )
 
 

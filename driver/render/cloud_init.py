@@ -15,6 +15,7 @@ placeholders that the VPN server fills at boot from SSM (``psk_placeholder``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -92,6 +93,7 @@ class CharonOptions:
     retransmit_base: float = 1.8
     log_file: str | None = None  # None: syslog/journal
     vici_socket: str | None = None  # None: charon's compiled-in default
+    install_routes: bool = True  # no: route-based, routes lead into the tunnel interfaces
 
 
 def tunnel_context(lab: Lab, values: ServerValues) -> list[dict]:
@@ -115,6 +117,8 @@ def tunnel_context(lab: Lab, values: ServerValues) -> list[dict]:
                 "rekey_fuzz": o.rekey_fuzz,
                 "rand_time": o.rekey_margin * o.rekey_fuzz // 100,
                 "dpd_timeout": o.dpd_timeout,
+                # route-based: this side's inside address (.2; AWS has .1)
+                "inside_local": f"{tunnel.inside_cidr[2]}/{tunnel.inside_cidr.prefixlen}",
                 "psk": psk_placeholder(n),
             }
         )
@@ -134,6 +138,8 @@ def server_selectors(lab: Lab) -> tuple[str, str]:
     CIDR for that side, which is narrower and so accepted by AWS.
     """
     vpn = lab.vpn
+    if vpn.tunnel_interface != "none":  # marks or if_ids keep 0.0.0.0/0 to the tunnels
+        return str(vpn.local_network_cidr), str(vpn.remote_network_cidr)
 
     def bounded(cidr, vpc) -> str:
         return str(vpc if cidr.prefixlen == 0 else cidr)
@@ -152,17 +158,25 @@ def strongswan_files(
     The secrets file holds ``psk_placeholder`` markers; ``fill_secrets``
     replaces them where the keys are known (at boot, or in the local lab).
     """
+    if lab.vpn.tunnel_interface != "none":
+        charon = dataclasses.replace(charon, install_routes=False)
     context = {
         "lab": lab,
         "values": values,
         "charon": charon,
         "tunnels": tunnel_context(lab, values),
         "selectors": server_selectors(lab),
+        "remote_net": str(lab.aws.vpc_cidr),
+        "updown": TUNNEL_UPDOWN,
     }
     files = {
         "/etc/strongswan.conf": _render("strongswan/strongswan.conf.j2", **context),
         "/etc/sysctl.d/90-vpnlab.conf": _render("strongswan/sysctl.conf.j2", **context),
     }
+    if lab.vpn.tunnel_interface != "none":
+        files[TUNNEL_UPDOWN] = _render(
+            "strongswan/tunnel-updown.sh.j2", kind=lab.vpn.tunnel_interface, **context
+        )
     if lab.strongswan.config_style == "swanctl":
         files["/etc/swanctl/swanctl.conf"] = _render("strongswan/swanctl.conf.j2", **context)
         files[SECRETS_PATH["swanctl"]] = _render("strongswan/swanctl-secrets.conf.j2", **context)
@@ -172,6 +186,7 @@ def strongswan_files(
     return files
 
 
+TUNNEL_UPDOWN = "/etc/vpnlab/tunnel-updown.sh"  # route-based: the tunnels' interfaces
 SECRETS_PATH = {
     "swanctl": "/etc/swanctl/conf.d/vpnlab-secrets.conf",
     "ipsec.conf": "/etc/ipsec.secrets",

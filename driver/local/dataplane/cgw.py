@@ -9,6 +9,7 @@ then takes the tunnel addresses that configuration names.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import posixpath
 from dataclasses import dataclass
@@ -18,13 +19,14 @@ import yaml
 
 from driver.analysis import cgw_files, cgw_grammar
 from driver.analysis.cgw_secrets import secret_for
-from driver.analysis.cgw_tunnels import tunnels_of
+from driver.analysis.cgw_tunnels import interface_kind, tunnels_of
 from driver.analysis.strongswan_conf import ConfigSyntaxError
 from driver.errors import VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab
 from driver.render.cloud_init import (
     BOOT_TEMPLATES,
+    TUNNEL_UPDOWN,
     CharonOptions,
     ServerValues,
     fill_at_boot,
@@ -47,6 +49,7 @@ class CustomerGateway:
     source: str  # where it came from, for reports
     executables: frozenset[str] = frozenset()  # its scripts (updown)
     swanctl_file: str | None = None  # what swanctl --load-all reads, if not swanctl.conf
+    interfaces: str | None = None  # route-based: its tunnels are vti | xfrm interfaces
 
 
 def rendered(lab: Lab, psks: tuple[str, str], charon: CharonOptions) -> CustomerGateway:
@@ -65,7 +68,13 @@ def rendered(lab: Lab, psks: tuple[str, str], charon: CharonOptions) -> Customer
         values.tunnel_addresses,
         dict(zip(values.tunnel_addresses, psks, strict=True)),
         f"rendered from the lab ({lab.strongswan.config_style})",
+        frozenset(p for p in files if p.endswith(".sh")),
+        interfaces=_lab_interfaces(lab),
     )
+
+
+def _lab_interfaces(lab: Lab) -> str | None:
+    return None if lab.vpn.tunnel_interface == "none" else lab.vpn.tunnel_interface
 
 
 def from_user_data(
@@ -94,6 +103,7 @@ def from_user_data(
         if p.startswith(
             ("/etc/swanctl/", "/etc/ipsec.conf", "/etc/ipsec.secrets", "/etc/sysctl.d/")
         )
+        or p == TUNNEL_UPDOWN
     }
     local = strongswan_files(lab, ServerValues(public_ip, tunnel_addresses), charon)
     server["/etc/strongswan.conf"] = local["/etc/strongswan.conf"]
@@ -104,6 +114,8 @@ def from_user_data(
         tunnel_addresses,
         dict(zip(tunnel_addresses, psks, strict=True)),
         f"the VPN server instance's user data ({style})",
+        frozenset(p for p in server if p.endswith(".sh")),
+        interfaces=_lab_interfaces(lab),
     )
 
 
@@ -118,6 +130,11 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
             else f"{config} is an ipsec.conf: pass its ipsec.secrets with --cgw-secrets, "
             "or pass the directory that holds both"
         )
+    refused = cgw_grammar.judge(customer).refused
+    tunnels = tunnels_of(customer, refused)
+    interfaces = interface_kind(tunnels)
+    if interfaces:  # a route-based gateway's own charon.conf says so (AWS's sample)
+        charon = dataclasses.replace(charon, install_routes=False)
     lab_files = strongswan_files(
         lab,
         ServerValues(topology.customer_gateway_ip(lab), topology.DEFAULT_TUNNEL_ADDRESSES),
@@ -134,8 +151,6 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
             f"include {posixpath.relpath(p, posixpath.dirname(LOAD_FILE))}\n"
             for p in (cgw_files.SWANCTL_CONF, *customer.extra_creds)
         )
-    refused = cgw_grammar.judge(customer).refused
-    tunnels = tunnels_of(customer, refused)
     addresses = tuple(dict.fromkeys(t.right.strip() for t in tunnels if t.right))
     if len(addresses) != 2 or not all(_is_ip(a) for a in addresses):
         dropped = "".join(f"; {conn}: {why}" for conn, why in refused.items())
@@ -161,6 +176,7 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
         f"{config} ({customer.style})",
         frozenset(p for p in customer.files if customer.executable(p)),
         LOAD_FILE if customer.extra_creds else None,
+        interfaces,
     )
 
 

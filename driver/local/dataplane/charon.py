@@ -136,11 +136,17 @@ class Charon:
             "mount -o remount,bind,ro /",
         ]
 
-    def start(self, timeout: float = 10.0) -> None:
+    def start(self, timeout: float = 60.0) -> None:
+        self.launch()
+        self.wait_ready(timeout)
+        self.load()
+
+    def launch(self) -> None:
+        """Start the daemon; ``wait_ready`` then waits for it (several charons start
+        side by side: under the guest's emulation each takes ~20 s)."""
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self._make_var()
-        for key, value in self._sysctl().items():
-            self.ns.exec("sysctl", "-q", "-w", f"{key}={value}")
+        self.ns.sysctl(self._sysctl())
         script = self._mount_script()
         daemon = STARTER + " --nofork" if self.style == "ipsec.conf" else CHARON
         script.append(f"exec {daemon}")
@@ -164,7 +170,14 @@ class Charon:
                 start_new_session=True,
             )
         self.pid = proc.pid  # ip netns exec, unshare and sh all exec: this is the daemon
-        self._wait_for_vici(proc, timeout)
+        self._proc = proc
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Until its vici socket answers."""
+        self._wait_for_vici(self._proc, timeout)
+
+    def load(self) -> None:
+        """swanctl's loading of its connections and keys (swanctl style)."""
         if self.style == "swanctl":  # one load: a second --load-creds unloads the first's keys
             self._load(
                 "--load-all",

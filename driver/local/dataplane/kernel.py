@@ -2,16 +2,20 @@
 
 This workplace's kernel has XFRM but no ESP, no VTI and no XFRM interfaces
 and cannot load modules (docs/architecture.md). Policy-based tunnels then run with
-strongSwan's userspace ESP (kernel-libipsec); route-based ones cannot run.
+strongSwan's userspace ESP (kernel-libipsec); route-based ones run in the guest
+kernel (driver/local/placement.py).
 """
 
 from __future__ import annotations
 
 import functools
+import platform
+import re
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
-from driver.local.dataplane.netns import Namespace
+from driver.local.dataplane.netns import Namespace, run
 
 ESP_PROBE = [
     "ip",
@@ -50,35 +54,33 @@ class KernelFeatures:
         return "userspace ESP (kernel-libipsec): this kernel has no ESP support"
 
 
+def _module(name: str) -> bool:
+    """Is kernel module ``name`` there (loaded, built in, or loadable), without
+    loading it: the probe must not load ip_vti and xfrm_interface together (Debian
+    6.1 then drops XFRM-interface traffic on receive)."""
+    if Path(f"/sys/module/{name}").exists():
+        return True
+    modules = Path("/lib/modules") / platform.release()
+    try:
+        loadable = Path("/proc/sys/kernel/modules_disabled").read_text().strip() == "0"
+    except OSError:
+        loadable = False
+    for listing, usable in (("modules.builtin", True), ("modules.dep", loadable)):
+        try:
+            text = (modules / listing).read_text()
+        except OSError:
+            continue
+        if usable and re.search(rf"(^|/){re.escape(name)}\.ko", text, re.MULTILINE):
+            return True
+    return False
+
+
 @functools.cache
 def probe() -> KernelFeatures:
-    ns = Namespace(f"probe{secrets.token_hex(2)}", "kernel").create()
+    ns = Namespace(f"probe{secrets.token_hex(2)}", "kernel")
+    run(["ip", "netns", "add", ns.name])
     try:
-        esp = ns.exec(*ESP_PROBE, check=False).returncode == 0
-        vti = (
-            ns.exec(
-                "ip",
-                "link",
-                "add",
-                "vti9",
-                "type",
-                "vti",
-                "local",
-                "192.0.2.1",
-                "remote",
-                "192.0.2.2",
-                "key",
-                "9",
-                check=False,
-            ).returncode
-            == 0
-        )
-        xfrmi = (
-            ns.exec(
-                "ip", "link", "add", "xfrm9", "type", "xfrm", "if_id", "9", check=False
-            ).returncode
-            == 0
-        )
+        esp = run(["ip", "-n", ns.name, *ESP_PROBE[1:]], check=False).returncode == 0
     finally:
         ns.delete()
-    return KernelFeatures(esp=esp, vti=vti, xfrmi=xfrmi)
+    return KernelFeatures(esp=esp, vti=_module("ip_vti"), xfrmi=_module("xfrm_interface"))

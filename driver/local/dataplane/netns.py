@@ -2,15 +2,20 @@
 
 Names come from driver/local/node_access.py (``namespace_name``), so a lab
 finds (and its leak check proves gone) exactly what it made, and two labs can
-run side by side.
-Interface names are limited to 15 characters by the kernel, so links carry
-short names inside their namespace and are created under a temporary name.
+run side by side. A veth pair is created with each end already in its
+namespace, so no name of it ever exists in the host's namespace.
+
+Each process costs: ~2 ms here, ~0.2 s in the guest kernel under software
+emulation (driver/local/guest/). So a namespace's ``ip`` commands can be
+collected (``batched``) and run as one ``ip -batch``, and sysctls go in one call.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from driver.errors import VpnlabError
 from driver.local.node_access import namespace_name, namespace_pids
@@ -35,6 +40,7 @@ class Namespace:
     def __init__(self, lab: str, node: str):
         self.node = node
         self.name = namespace_name(lab, node)
+        self._batch: list[tuple[str, ...]] | None = None  # ip commands not yet run
 
     def create(self) -> Namespace:
         run(["ip", "netns", "add", self.name])
@@ -47,22 +53,77 @@ class Namespace:
     def exec(
         self, *command: str, check: bool = True, timeout: float = 30, input_: str | None = None
     ) -> subprocess.CompletedProcess:
+        # nsenter: one process less than `ip netns exec`, and no mount namespace
         return run(
-            ["ip", "netns", "exec", self.name, *command],
+            ["nsenter", f"--net=/run/netns/{self.name}", *command],
             check=check,
             timeout=timeout,
             input_=input_,
         )
 
-    def ip(self, *args: str) -> subprocess.CompletedProcess:
+    def ip(self, *args: str) -> subprocess.CompletedProcess | None:
+        """``ip -n <this namespace> args``: now, or with the batch when one is open."""
+        if self._batch is not None:
+            self._batch.append(args)
+            return None
         return run(["ip", "-n", self.name, *args])
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Namespace]:
+        """Collect this namespace's ``ip`` commands; run them, in order, as one
+        ``ip -batch`` when the block ends without an exception."""
+        self._batch = []
+        try:
+            yield self
+            lines = self._batch
+        finally:
+            self._batch = None
+        if lines:
+            _ip_batch(["ip", "-n", self.name], lines)
+
     def sysctl(self, settings: dict[str, str]) -> None:
-        for key, value in settings.items():
-            self.exec("sysctl", "-q", "-w", f"{key}={value}")
+        if settings:
+            self.exec("sysctl", "-q", "-w", *(f"{k}={v}" for k, v in settings.items()))
 
     def pids(self) -> list[int]:
         return namespace_pids(self.name)
+
+
+def create_all(namespaces: Iterable[Namespace]) -> None:
+    """Create namespaces in one ``ip -batch``; each one's loopback comes up with its
+    batch, if one is open, or now."""
+    namespaces = list(namespaces)
+    _ip_batch(["ip"], [("netns", "add", ns.name) for ns in namespaces])
+    for ns in namespaces:
+        ns.ip("link", "set", "lo", "up")
+
+
+def delete_all(namespaces: Iterable[Namespace]) -> None:
+    """Delete namespaces in one ``ip -batch`` (those already gone are no error)."""
+    lines = [("netns", "delete", ns.name) for ns in namespaces]
+    if lines:
+        run(["ip", "-force", "-batch", "-"], check=False, input_=_batch_text(lines))
+
+
+def batched(namespaces: Iterable[Namespace]) -> contextlib.ExitStack:
+    """Every namespace's ``ip`` commands batched (``Namespace.batch``) for a block."""
+    stack = contextlib.ExitStack()
+    for ns in namespaces:
+        stack.enter_context(ns.batch())
+    return stack
+
+
+def _ip_batch(ip: list[str], lines: list[tuple[str, ...]]) -> None:
+    proc = run([*ip, "-batch", "-"], check=False, input_=_batch_text(lines))
+    if proc.returncode != 0:  # ip stops at the first failure and names its line
+        match = re.search(r"Command failed -:(\d+)", proc.stderr)
+        failed = " ".join(lines[int(match.group(1)) - 1]) if match else "?"
+        error = proc.stderr.split("Command failed")[0].strip()
+        raise CommandError(f"{' '.join(ip)} {failed}: {error}")
+
+
+def _batch_text(lines: list[tuple[str, ...]]) -> str:
+    return "".join(" ".join(args) + "\n" for args in lines)
 
 
 def link(
@@ -72,18 +133,12 @@ def link(
     b: Namespace,
     b_if: str,
     b_addr: str | None,
-    tag: str,
 ) -> None:
-    """A veth pair between two namespaces, addressed and up.
-
-    ``tag`` makes the temporary host-side names unique (``vlt<tag>a``, at most
-    15 characters), so two labs can build at the same time.
-    """
-    tmp_a, tmp_b = f"vlt{tag}a", f"vlt{tag}b"
-    run(["ip", "link", "add", tmp_a, "type", "veth", "peer", "name", tmp_b])
-    for tmp, ns, name, addr in ((tmp_a, a, a_if, a_addr), (tmp_b, b, b_if, b_addr)):
-        run(["ip", "link", "set", tmp, "netns", ns.name])
-        ns.ip("link", "set", tmp, "name", name)
+    """A veth pair between two namespaces, addressed and up (the addresses and
+    links with each namespace's batch, when one is open)."""
+    run(["ip", "link", "add", a_if, "netns", a.name, "type", "veth", "peer", "name", b_if,
+         "netns", b.name])  # fmt: skip
+    for ns, name, addr in ((a, a_if, a_addr), (b, b_if, b_addr)):
         if addr:
             ns.ip("addr", "add", addr, "dev", name)
         ns.ip("link", "set", name, "up")

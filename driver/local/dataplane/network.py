@@ -12,9 +12,11 @@ without touching the checks.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import secrets
+import os
 import shutil
+import signal
 import time
 from pathlib import Path
 
@@ -27,7 +29,14 @@ from driver.local.dataplane import filters, routing, vgw
 from driver.local.dataplane.cgw import CustomerGateway
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.kernel import KernelFeatures
-from driver.local.dataplane.netns import Namespace, link, run
+from driver.local.dataplane.netns import (
+    Namespace,
+    batched,
+    create_all,
+    delete_all,
+    link,
+    run,
+)
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.node_access import lab_namespaces, lab_prefix
 from driver.processes import process_alive
@@ -75,7 +84,6 @@ class DataPlane:
         self.view = view or NetworkView.of_lab(lab, self.plan.tunnel_addresses)
         self.ns = {node: Namespace(lab.name, node) for node in lab_nodes(lab)}
         self.charons: dict[str, Charon] = {}
-        self.token = secrets.token_hex(3)  # this build's temporary interface names
         self.stopped_pids: list[int] = []  # for the leak check: they must be gone
 
     # --- build -------------------------------------------------------------
@@ -90,20 +98,21 @@ class DataPlane:
                 "removes them"
             )
         self.workdir.mkdir(parents=True, exist_ok=True)
-        for ns in self.ns.values():
-            ns.create()
+        create_all(self.ns.values())
         for router in ROUTERS:  # before the links: an interface copies 'default' when made
             if router in self.ns:
                 self.ns[router].sysctl(FORWARDING)
-        self._links()
-        self._routes()
+        with batched(self.ns.values()):
+            self._links()
+            self._routes()
         self._nat()
         self._filters()  # before IKE starts: a group that refuses IKE must see its first packet
         self._start_charons()
         # After the VGW's charon: userspace ESP's tunnel device is what the routes name.
-        routing.install(
-            self.ns, self.plan, self.view.tables, self.lab.aws.vpc_cidr, self._tunnel_route()
-        )
+        with batched(self.ns.values()):
+            routing.install(
+                self.ns, self.plan, self.view.tables, self.lab.aws.vpc_cidr, self._tunnel_route()
+            )
 
     def _filters(self) -> None:
         if "firewall" in self.ns:
@@ -124,7 +133,6 @@ class DataPlane:
             ns["aws-vpc"],
             "priv",
             f"{p.aws_router}/{p.aws_prefix}",
-            self.token + "1",
         )
         link(
             ns["aws-vpc"],
@@ -133,7 +141,6 @@ class DataPlane:
             ns["vgw"],
             "vpc",
             f"{p.vgw_vpc_ip}/32",
-            self.token + "6",
         )
         if "firewall" in ns:
             link(
@@ -143,9 +150,8 @@ class DataPlane:
                 ns["firewall"],
                 "eth0",
                 f"{p.firewall_ip}/{p.firewall_prefix}",
-                self.token + "7",
             )
-        link(ns["vgw"], "wan", None, ns["inet"], "vgw", None, self.token + "2")
+        link(ns["vgw"], "wan", None, ns["inet"], "vgw", None)
         for address in p.tunnel_addresses:
             ns["vgw"].ip("addr", "add", f"{address}/24", "dev", "wan")
         for address in p.vgw_uplinks:
@@ -157,7 +163,6 @@ class DataPlane:
             ns["onprem-vpc"],
             "igw",
             f"{p.public_ip}/24",
-            self.token + "3",
         )
         link(
             ns["onprem-vpc"],
@@ -166,7 +171,6 @@ class DataPlane:
             ns["server"],
             "eth0",
             f"{p.server_ip}/{p.onprem_public_prefix}",
-            self.token + "4",
         )
         link(
             ns["onprem-vpc"],
@@ -175,7 +179,6 @@ class DataPlane:
             ns["onprem"],
             "eth0",
             f"{p.onprem_test_ip}/{p.onprem_private_prefix}",
-            self.token + "5",
         )
 
     def _routes(self) -> None:
@@ -212,57 +215,67 @@ class DataPlane:
             for chain, count in filters.drops(self.ns[node]).items()
         }
 
-    def _tunnel_route(self) -> tuple[str, ...]:
+    def _tunnel_route(self) -> tuple[str, ...] | None:
         """How the VGW hands a packet to a tunnel: userspace ESP reads it from its
-        TUN device; with kernel ESP the IPsec policy takes it on the way out."""
+        TUN device; with kernel ESP the IPsec policy takes it on the way out; with
+        tunnel interfaces the updown script routes into them (None)."""
         if not self.kernel.esp:
             return ("dev", "ipsec0")
+        if self.vgw_interfaces:
+            return None
         return ("via", self.plan.vgw_uplinks[0], "dev", "wan")
 
     def _nat(self) -> None:
         """The Elastic IP: 1:1 NAT of the VPN server's address, as AWS's IGW does."""
-        p, vpc = self.plan, self.ns["onprem-vpc"]
-        vpc.exec(
-            "iptables",
-            "-t",
-            "nat",
-            "-A",
-            "POSTROUTING",
-            "-o",
-            "igw",
-            "-s",
-            p.server_ip,
-            "-j",
-            "SNAT",
-            "--to-source",
-            p.public_ip,
+        p = self.plan
+        rules = (
+            f"*nat\n-A POSTROUTING -o igw -s {p.server_ip} -j SNAT --to-source {p.public_ip}\n"
+            f"-A PREROUTING -i igw -d {p.public_ip} -j DNAT --to-destination {p.server_ip}\n"
+            "COMMIT\n"
         )
-        vpc.exec(
-            "iptables",
-            "-t",
-            "nat",
-            "-A",
-            "PREROUTING",
-            "-i",
-            "igw",
-            "-d",
-            p.public_ip,
-            "-j",
-            "DNAT",
-            "--to-destination",
-            p.server_ip,
-        )
+        self.ns["onprem-vpc"].exec("iptables-restore", "--noflush", input_=rules)
+
+    @property
+    def vgw_interfaces(self) -> str | None:
+        """The VGW's tunnels as interfaces (vti | xfrm), as AWS's are, where the kernel
+        has them: the customer's kind, since one kernel must not load both (Debian 6.1
+        then drops XFRM-interface traffic); else policy-based (userspace ESP)."""
+        if not self.kernel.esp:
+            return None
+        wanted = self.cgw.interfaces if self.cgw else None
+        has = {"xfrm": self.kernel.xfrmi, "vti": self.kernel.vti}
+        return next((k for k in (wanted, "xfrm", "vti") if k and has[k]), None)
+
+    def _vgw_interfaces(self) -> frozenset[str]:
+        """The VGW's tunnel interfaces and its updown script, if route-based."""
+        kind = self.vgw_interfaces
+        if kind is None:
+            return frozenset()
+        vgw_ns = self.ns["vgw"]
+        with vgw_ns.batch():
+            for command in vgw.interface_commands(
+                self.lab, kind, self.plan.tunnel_addresses, self.cgw.public_ip
+            ):
+                vgw_ns.ip(*command)
+        vgw_ns.sysctl(vgw.interface_sysctls(kind))
+        return frozenset({vgw.UPDOWN})
 
     def _start_charons(self) -> None:
         libipsec = not self.kernel.esp
         log = "/run/charon.log"
+        kind = self.vgw_interfaces
+        scripts = self._vgw_interfaces()
         vgw_files = {
-            "/etc/strongswan.conf": vgw.strongswan_conf(self.lab, log, libipsec),
+            "/etc/strongswan.conf": vgw.strongswan_conf(self.lab, log, libipsec, bool(kind)),
             "/etc/swanctl/swanctl.conf": vgw.swanctl_conf(
-                self.lab, self.plan.tunnel_addresses, self.cgw.public_ip, self.vgw_psks
+                self.lab, self.plan.tunnel_addresses, self.cgw.public_ip, self.vgw_psks, kind
             ),
         }
-        self.charons["vgw"] = Charon(self.ns["vgw"], self.workdir / "vgw", vgw_files, "swanctl")
+        if scripts:
+            vgw_files[vgw.UPDOWN] = vgw.updown_script(routing.into_tunnels(self.view.tables))
+        self.charons["vgw"] = Charon(
+            self.ns["vgw"], self.workdir / "vgw", vgw_files, "swanctl", scripts
+        )
         self.charons["server"] = Charon(
             self.ns["server"],
             self.workdir / "server",
@@ -271,8 +284,21 @@ class DataPlane:
             self.cgw.executables,
             self.cgw.swanctl_file,
         )
-        for charon in self.charons.values():  # the VGW answers before the server initiates
-            charon.start()
+        # The two start side by side (under the guest's emulation each takes ~20 s),
+        # but the server's IKE waits in the "internet" until the VGW has its
+        # connections: a first packet answered NO_PROPOSAL_CHOSEN would be a false verdict.
+        vgw_charon, server = self.charons["vgw"], self.charons["server"]
+        vgw_charon.launch()
+        vgw_charon.wait_ready()
+        hold = ["FORWARD", "-p", "udp", "-m", "multiport", "--dports", "500,4500", "-j", "DROP"]
+        self.ns["inet"].exec("iptables", "-I", *hold)
+        try:
+            server.launch()
+            vgw_charon.load()
+        finally:
+            self.ns["inet"].exec("iptables", "-D", *hold)
+        server.wait_ready()
+        server.load()
         self._server_setup_finished()
 
     def _server_setup_finished(self) -> None:
@@ -291,11 +317,33 @@ class DataPlane:
         )
         (state / "ready").write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + "\n")
 
+    def routes_ready(self, timeout: float = 15.0) -> bool:
+        """Tunnel interfaces get their routes from updown scripts, run after the SA is
+        installed (seconds under the guest's emulation): wait, bounded, until the VGW
+        routes into a tunnel and a route-based customer gateway routes the AWS side
+        over one rather than its uplink."""
+        waits = []
+        if self.vgw_interfaces:
+            waits.append(
+                lambda: "dev tunnel" in self.ns["vgw"].ip("route", "show", "table", "30").stdout
+            )
+        if self.cgw.interfaces:
+            waits.append(lambda: self._server_routes_over_a_tunnel(self.plan.aws_test_ip))
+        deadline = time.monotonic() + timeout
+        while not all(ready() for ready in waits):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+        return True
+
+    def _server_routes_over_a_tunnel(self, address: str) -> bool:
+        route = self.ns["server"].exec("ip", "route", "get", address, check=False).stdout
+        return bool(route) and " dev eth0" not in route
+
     # --- across processes (apply builds it, verify and destroy attach to it) -----
 
     def record(self) -> dict:
         return {
-            "token": self.token,
             "plan": dataclasses.asdict(self.plan),
             "view": self.view.record(),
             "charons": {node: {"pid": c.pid, "style": c.style} for node, c in self.charons.items()},
@@ -313,7 +361,6 @@ class DataPlane:
             topology.AddressPlan.from_dict(record["plan"]),
             NetworkView.from_record(record["view"]) if "view" in record else None,
         )
-        dp.token = record["token"]
         for node, info in record["charons"].items():
             charon = Charon(dp.ns[node], workdir / node, {}, info["style"])
             charon.pid = info["pid"]
@@ -342,12 +389,13 @@ class DataPlane:
                 charon.stop()
             for ns in self.ns.values():
                 for pid in ns.pids():  # anything else started in a lab namespace
-                    run(["kill", "-KILL", str(pid)], check=False)
-                ns.delete()
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+            delete_all(self.ns.values())
             shutil.rmtree(self.workdir, ignore_errors=True)
 
     def leaks(self) -> list[str]:
-        """What is left of this lab: namespaces, daemons, temporary veths, files."""
+        """What is left of this lab: namespaces, daemons, files."""
         left = [f"namespace {name}" for name in lab_namespaces(self.lab.name)]
         left += [
             f"charon (pid {c.pid}) in {c.ns.name}"
@@ -357,12 +405,6 @@ class DataPlane:
         # `ip netns delete` succeeds even while a process holds the namespace.
         left += [
             f"daemon pid {pid} still running" for pid in self.stopped_pids if process_alive(pid)
-        ]
-        links = run(["ip", "-o", "link", "show"]).stdout
-        left += [
-            f"interface {word.rstrip(':').split('@')[0]}"
-            for word in links.split()
-            if word.startswith(f"vlt{self.token}")
         ]
         if self.workdir.exists():
             left.append(f"directory {self.workdir}")

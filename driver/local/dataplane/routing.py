@@ -48,23 +48,29 @@ class RouterTable:
     number: int  # its Linux routing table
 
 
+def into_tunnels(tables: Tables) -> list:
+    """The prefixes the VGW routes into the tunnels: the VPN connection's routes."""
+    return [net for net, nxt, _ in tables.get("vgw", []) if nxt == "vpn_server"]
+
+
 def install(
     ns: dict[str, Namespace],
     plan: topology.AddressPlan,
     tables: Tables,
     vpc_cidr: ipaddress.IPv4Network,
-    tunnel_route: tuple[str, ...],
+    tunnel_route: tuple[str, ...] | None,
 ) -> None:
     """Every router's tables. ``tunnel_route`` is how the VGW reaches a tunnel
     (``dev ipsec0`` with userspace ESP, ``via <uplink> dev wan`` with kernel ESP,
-    where the IPsec policy then takes the packet)."""
+    where the IPsec policy then takes the packet; None with tunnel interfaces,
+    into which the VGW's updown script routes while a tunnel is up)."""
     next_hops = {
         "vgw": ("via", plan.vgw_vpc_ip, "dev", "vgw", "onlink"),
         "firewall": ("via", plan.firewall_ip, "dev", "fw"),
         "vpn_server": ("via", plan.server_ip, "dev", "pub"),
     }
     gateway = [(net, nxt, why) for net, nxt, why in tables.get("vgw", []) if nxt != "vpn_server"]
-    into_tunnels = [
+    tunnel_routes = [
         (net, nxt, why) for net, nxt, why in tables.get("vgw", []) if nxt == "vpn_server"
     ]
     wanted = {
@@ -92,18 +98,19 @@ def install(
     vgw = ns["vgw"]
     from_vpc = RouterTable("into the tunnels", "vgw", ("vpc",), 30)
     _rules(vgw, from_vpc)
-    for net, _, _ in into_tunnels:
+    for net, _, _ in tunnel_routes if tunnel_route else ():
         vgw.ip("route", "add", str(net), *tunnel_route, "table", "30")
-    _unreachable_rest(vgw, 30, [net for net, _, _ in into_tunnels])
-    if tunnel_route[0] == "via":  # kernel ESP: what no IPsec policy takes stays home
+    _unreachable_rest(vgw, 30, [net for net, _, _ in tunnel_routes] if tunnel_route else [])
+    if tunnel_route and tunnel_route[0] == "via":  # kernel ESP: what no policy takes stays
         vgw.exec(
             "iptables", "-A", "FORWARD", "-i", "vpc", "-o", "wan", "-m", "policy",
             "--dir", "out", "--pol", "none", "-j", "DROP",
         )  # fmt: skip
-    tunnel_device = tunnel_route[1] if tunnel_route[0] == "dev" else "wan"
-    from_tunnels = RouterTable(
-        "from the tunnels", "vgw", tuple(dict.fromkeys(("wan", tunnel_device))), 31
-    )
+    if tunnel_route is None:
+        devices = ("wan", "tunnel1", "tunnel2")  # driver/local/dataplane/vgw.py interface()
+    else:
+        devices = ("wan", tunnel_route[1] if tunnel_route[0] == "dev" else "wan")
+    from_tunnels = RouterTable("from the tunnels", "vgw", tuple(dict.fromkeys(devices)), 31)
     _rules(vgw, from_tunnels)
     vgw.ip(
         "route",

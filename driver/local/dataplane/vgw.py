@@ -118,16 +118,25 @@ def in_awss_order(lab: Lab) -> Lab:
     return dataclasses.replace(lab, vpn=dataclasses.replace(lab.vpn, tunnels=tunnels))
 
 
-def strongswan_conf(lab: Lab, log_file: str, libipsec: bool) -> str:
-    """The VGW's strongswan.conf: the VPN server's template, with the VGW's retransmits."""
+def strongswan_conf(lab: Lab, log_file: str, libipsec: bool, route_based: bool = False) -> str:
+    """The VGW's strongswan.conf: the VPN server's template, with the VGW's retransmits
+    (and no routes of charon's own when the tunnels are interfaces)."""
     values = ServerValues(topology.DEFAULT_PUBLIC_IP, topology.DEFAULT_TUNNEL_ADDRESSES)
-    options = charon_options(lab, log_file, libipsec)
+    options = dataclasses.replace(
+        charon_options(lab, log_file, libipsec), install_routes=not route_based
+    )
     return strongswan_files(lab, values, options)["/etc/strongswan.conf"]
 
 
 def swanctl_conf(
-    lab: Lab, tunnel_addresses: tuple[str, str], cgw_id: str, psks: tuple[str, str]
+    lab: Lab,
+    tunnel_addresses: tuple[str, str],
+    cgw_id: str,
+    psks: tuple[str, str],
+    interfaces: str | None = None,
 ) -> str:
+    """The VGW's connections; with ``interfaces`` (vti | xfrm) each tunnel's SAs are
+    bound to its own interface (marks or if_ids ``n``) and ``UPDOWN`` routes into it."""
     values = ServerValues(public_ip=cgw_id, tunnel_addresses=tunnel_addresses)
     tunnels = tunnel_context(in_awss_order(lab), values)
     for n, (t, tunnel, psk) in enumerate(zip(tunnels, lab.tunnels, psks, strict=True)):
@@ -136,4 +145,54 @@ def swanctl_conf(
         t["replay_window"] = tunnel.options.replay_window
         t["dpd_action"] = DPD_ACTION[tunnel.options.dpd_action]
         t["start_action"] = "start" if tunnel.options.startup_action == "start" else "none"
-    return _env.get_template("vgw-swanctl.conf.j2").render(lab=lab, tunnels=tunnels, cgw_id=cgw_id)
+    return _env.get_template("vgw-swanctl.conf.j2").render(
+        lab=lab, tunnels=tunnels, cgw_id=cgw_id, interfaces=interfaces, updown=UPDOWN
+    )
+
+
+# --- route-based tunnels (a kernel with ESP and VTI or XFRM interfaces) -------------
+
+UPDOWN = "/etc/vpnlab/vgw-updown.sh"
+
+
+def interface(n: int) -> str:
+    """The VGW's interface of tunnel ``n`` (1, 2)."""
+    return f"tunnel{n}"
+
+
+def interface_commands(
+    lab: Lab, kind: str, tunnel_addresses: tuple[str, str], cgw_ip: str
+) -> list[tuple[str, ...]]:
+    """``ip`` commands for the VGW's tunnel interfaces: AWS's side of each tunnel's
+    inside CIDR (.1; the customer gateway has .2), key or if_id ``n``."""
+    commands = []
+    for n, (tunnel, address) in enumerate(zip(lab.tunnels, tunnel_addresses, strict=True), 1):
+        name, inside = interface(n), tunnel.inside_cidr
+        if kind == "vti":
+            link = ("type", "vti", "local", address, "remote", cgw_ip, "key", str(n))
+        else:
+            link = ("type", "xfrm", "dev", "wan", "if_id", str(n))
+        commands += [
+            ("link", "add", name, *link),
+            ("addr", "add", f"{inside[1]}/{inside.prefixlen}", "dev", name),
+            ("link", "set", name, "up", "mtu", "1419"),  # AWS's tunnel MTU
+        ]
+    return commands
+
+
+def interface_sysctls(kind: str) -> dict[str, str]:
+    """A VTI's decrypted packets carry no policy to check again (AWS's sample sets it)."""
+    if kind != "vti":
+        return {}
+    return {f"net.ipv4.conf.{interface(n)}.disable_policy": "1" for n in (1, 2)}
+
+
+def updown_script(into_tunnels: list) -> str:
+    """charon's updown on the VGW: the VPN connection's routes go into a tunnel while
+    it is up, and leave it when it goes down; tunnel 1 is preferred when both are up
+    (AWS picks one tunnel for static routing)."""
+    nets = " ".join(str(n) for n in into_tunnels)
+    return _env.get_template("vgw-updown.sh.j2").render(nets=nets, table=INTO_TUNNELS_TABLE)
+
+
+INTO_TUNNELS_TABLE = 30  # driver/local/dataplane/routing.py

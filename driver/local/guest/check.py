@@ -1,0 +1,38 @@
+"""``vpnlab check`` in the guest kernel: the same command, run inside it.
+
+The host has already linted the lab and chosen the guest (driver/local/
+placement.py); the guest runs ``vpnlab check --dataplane host`` on its own
+kernel with the same lab and customer files (it sees this machine's root), so
+its report is the report. Its console is shown as it comes.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from driver.lab.model import Lab
+from driver.local.guest.vm import Guest
+from driver.local.placement import Placement
+
+PASSED_ON = ("json", "failover", "no_lifecycle")
+
+
+def guest_command(args, reason: str) -> list[str]:
+    """The check as the guest runs it: on its own kernel, lint already done."""
+    command = [sys.executable, "-m", "driver.cli", "check", str(args.lab.resolve())]
+    command += ["--dataplane", "host", "--skip-lint", "--in-guest", reason]
+    command += [f"--{flag.replace('_', '-')}" for flag in PASSED_ON if getattr(args, flag)]
+    for flag in ("cgw_config", "cgw_secrets"):
+        if getattr(args, flag):
+            command += [f"--{flag.replace('_', '-')}", str(getattr(args, flag).resolve())]
+    return command
+
+
+def check_in_guest(args, lab: Lab, placement: Placement, console: TextIO) -> int:
+    print(f"starting the {placement.reason}", file=console, flush=True)
+    guest = Guest(placement.guest, f"vpnlab-{lab.name}")
+    [result] = guest.run([guest_command(args, placement.reason)], console)
+    if args.json:  # the console went to stderr; the report alone to stdout
+        print(result.stdout, end="")
+    return result.returncode

@@ -1,0 +1,216 @@
+"""One boot of the guest kernel, running vpnlab commands inside it.
+
+The guest is a data-plane host like this one: the very ``vpnlab check`` runs in
+it, builds the lab's namespaces in the guest's kernel and tears them down, so
+the checks, reports and diagnosis do not know where they ran. What crosses
+over: the commands in (a script in a folder shared read-write), their output
+and exit codes out (files there, and the console, streamed as it comes).
+
+The guest sees this machine's root read-only (virtme-ng), so vpnlab's state
+folder is a fresh tmpfs in it. Everything it starts ends with it: its qemu is
+in a process group of its own, killed on return, on Ctrl-C and on SIGTERM; the
+shared folder (also virtme-ng's own temporary files: TMPDIR) is removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from driver import interrupts
+from driver.errors import VpnlabError
+from driver.local.guest.machine import GuestMachine
+from driver.paths import PROJECT, STATE_ROOT
+from driver.processes import process_alive
+
+CPUS = 2
+MEMORY = "1G"
+# Devices the guest's udev would load modules for and the lab never uses: under
+# software emulation each costs seconds of boot.
+UNUSED_MODULES = "kvm,kvm_amd,kvm_intel,ahci,sr_mod,i2c_i801,iTCO_wdt,lpc_ich,pcspkr,psmouse"
+GUEST_FOLDER_PREFIX = "vpnlab-guest-"
+FOLDER = "{folder}"  # in a command: the folder shared with the guest
+
+
+@dataclass(frozen=True)
+class GuestResult:
+    returncode: int
+    stdout: str  # the console had both; this is the command's standard output alone
+
+
+class GuestError(VpnlabError):
+    pass
+
+
+def guest_folders() -> list[Path]:
+    """The shared folders of guests running now (or left by a killed vpnlab)."""
+    return sorted(Path(tempfile.gettempdir()).glob(GUEST_FOLDER_PREFIX + "*"))
+
+
+class Guest:
+    def __init__(self, machine: GuestMachine, name: str):
+        self.machine, self.name = machine, name
+        self.pid: int | None = None
+        self.folder: Path | None = None
+        self.keep_results: list[str] = []  # run_checks: the results its module writes
+        self.check_results: list[GuestResult] = []
+
+    def command(self, script: Path) -> list[str]:
+        m = self.machine
+        return [
+            m.vng,
+            "--run", str(m.image),
+            *([] if m.kvm else ["--disable-kvm"]),
+            "--cpus", str(CPUS),
+            "--memory", MEMORY,
+            "--name", self.name,
+            "--rwdir", str(script.parent),
+            "--append", f"modprobe.blacklist={UNUSED_MODULES}",
+            "--exec", str(script),
+        ]  # fmt: skip
+
+    def run(
+        self, commands: Sequence[Sequence[str]], stream: TextIO | None = None, timeout: float = 600
+    ) -> list[GuestResult]:
+        """Boot, run ``commands`` one after the other (as root, in the project's
+        folder), return each one's exit code and output; the guest is gone on return."""
+        self.folder = Path(tempfile.mkdtemp(prefix=GUEST_FOLDER_PREFIX))
+        try:
+            script = self._script(commands)
+            env = os.environ | {
+                "PATH": f"{Path(self.machine.vng).parent}:{os.environ.get('PATH', '/usr/bin')}",
+                "TMPDIR": str(self.folder),  # virtme-ng's own temporary files
+            }
+            proc = subprocess.Popen(
+                self.command(script),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=PROJECT,
+                start_new_session=True,  # its qemu too: one group to stop
+            )
+            self.pid = proc.pid
+            watchdog = threading.Timer(timeout, self._kill)
+            watchdog.start()
+            try:
+                console = self._follow(proc, stream)
+            finally:
+                watchdog.cancel()
+            self.check_results = [
+                self._result(name, console, timeout) for name in self.keep_results
+            ]
+            return [self._result(str(n), console, timeout) for n in range(len(commands))]
+        finally:
+            self.stop()
+
+    def run_checks(
+        self, checks: Sequence[Sequence[str]], stream: TextIO | None = None, timeout: float = 900
+    ) -> list[GuestResult]:
+        """Several ``vpnlab check`` runs (their arguments after ``vpnlab``) in one boot
+        and one Python process (driver/local/guest/checks.py)."""
+        module = [sys.executable, "-m", "driver.local.guest.checks", FOLDER, json.dumps(checks)]
+        self.keep_results = [f"check-{n}" for n in range(len(checks))]
+        try:
+            self.run([module], stream, timeout)
+        finally:
+            self.keep_results = []
+        return self.check_results
+
+    def _script(self, commands: Sequence[Sequence[str]]) -> Path:
+        folder = self.folder
+        lines = [
+            "#!/bin/bash",
+            # The root is this machine's, read-only: vpnlab's state lives in the guest.
+            f"mount -t tmpfs -o mode=0700 vpnlab-state {shlex.quote(str(STATE_ROOT))}",
+            f"cd {shlex.quote(os.getcwd())}",
+        ]
+        if not self.machine.kvm:  # bounds on waits stretch (driver/local/check_command.py)
+            lines.append("export VPNLAB_GUEST_EMULATED=1")
+        for n, command in enumerate(commands):
+            out, rc = shlex.quote(str(folder / f"{n}.out")), shlex.quote(str(folder / f"{n}.rc"))
+            command = [str(folder) if word == FOLDER else word for word in command]
+            lines.append(f"{shlex.join(command)} > >(tee {out}); echo $? > {rc}")
+        lines.append("wait")  # for the tee
+        script = folder / "guest.sh"
+        script.write_text("\n".join(lines) + "\n")
+        script.chmod(0o700)
+        return script
+
+    def _follow(self, proc: subprocess.Popen, stream: TextIO | None) -> str:
+        console = []
+        for line in iter(proc.stdout.readline, b""):
+            text = line.decode(errors="replace")
+            console.append(text)
+            if stream is not None:
+                stream.write(text)
+                stream.flush()
+        proc.wait()
+        return "".join(console)
+
+    def _kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError, TypeError):
+            os.killpg(self.pid, signal.SIGKILL)
+
+    def _result(self, name: str, console: str, timeout: float) -> GuestResult:
+        try:
+            rc = int((self.folder / f"{name}.rc").read_text())
+        except (FileNotFoundError, ValueError):
+            raise GuestError(
+                f"the guest ended (or was stopped after {timeout:.0f} s) before its command "
+                f"{name} did; its console:\n{console[-3000:]}"
+            ) from None
+        return GuestResult(rc, (self.folder / f"{name}.out").read_text(errors="replace"))
+
+    def stop(self) -> None:
+        """Kill the guest's qemu (and virtme-ng) by process group; remove its folder."""
+        with interrupts.deferred():
+            if self.pid is not None:
+                pid, self.pid = self.pid, None
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(pid, signal.SIGKILL)
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(pid, 0)
+                deadline = time.monotonic() + 10
+                while _group_alive(pid) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+            if self.folder is not None:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                self.folder = None
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def qemu_processes() -> list[int]:
+    """The guests' qemu processes running now (for the leak check)."""
+    pids = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                argv = Path(f"/proc/{entry.name}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if argv and argv[0].endswith(b"qemu-system-x86_64") and b"-name" in argv:
+                name = argv[argv.index(b"-name") + 1] if b"-name" in argv[:-1] else b""
+                if name.startswith(b"vpnlab-") and process_alive(int(entry.name)):
+                    pids.append(int(entry.name))
+    return pids

@@ -1,0 +1,121 @@
+"""Route-based tunnels and kernel ESP in the guest kernel (qemu + virtme-ng).
+
+One guest boots for all the scenarios (``Guest.run_checks``: one boot, one
+Python process in it); each scenario is a real ``vpnlab check`` inside it, so
+these are the very checks a user runs, on Debian's stock kernel.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from driver.analysis.lab_from_cgw import lab_text
+from driver.local.guest.machine import GuestUnavailable, machine
+from driver.local.guest.vm import Guest, guest_folders, qemu_processes
+from tests.conftest import PROJECT, SEED, requires_root
+from tests.fixtures import cgw_fixture
+
+pytestmark = [pytest.mark.root, pytest.mark.strongswan, pytest.mark.guest, requires_root()]
+
+ROUTE_BASED = PROJECT / "labs" / "route-based.yml"
+# The inside CIDRs the customer's own updown scripts give their interfaces.
+INSIDE = {
+    "aws-sample-route-based": ("169.254.6.0/30", "169.254.7.0/30"),
+    "swanctl-xfrm-updown": ("169.254.10.0/30", "169.254.11.0/30"),
+}
+
+
+def customer_lab(tmp_path, fixture: str):
+    """The lab `vpnlab init --from-cgw-config` writes, with the tunnels' inside CIDRs
+    the customer's scripts use (from AWS's console, in real life)."""
+    text = lab_text(cgw_fixture(fixture))
+    defaults = ("169.254.10.0/30", "169.254.11.0/30")
+    for default, inside in zip(defaults, INSIDE[fixture], strict=True):
+        text = text.replace(f"inside_cidr: {default}", f"inside_cidr: {inside}")
+    path = tmp_path / f"{fixture}.yml"
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture(scope="module")
+def guest_reports(tmp_path_factory):
+    """Each scenario's exit code and JSON report, from one guest."""
+    try:
+        guest = Guest(machine(), "vpnlab-tests")
+    except GuestUnavailable as exc:
+        pytest.fail(f"{exc}")  # `make setup` installs it: a missing guest is a defect
+    tmp = tmp_path_factory.mktemp("guest")
+    check = ["check", "--dataplane", "host", "--no-lifecycle", "--json", "--skip-lint"]
+    scenarios = {
+        "aws-sample": [*check, str(customer_lab(tmp, "aws-sample-route-based")),
+                       "--cgw-config", str(cgw_fixture("aws-sample-route-based"))],
+        "swanctl-xfrm": [*check, str(customer_lab(tmp, "swanctl-xfrm-updown")),
+                         "--cgw-config", str(cgw_fixture("swanctl-xfrm-updown"))],
+        "route-based-lab": [*check, str(ROUTE_BASED)],
+        "seed": [*check, str(SEED)],
+    }  # fmt: skip
+    results = guest.run_checks(list(scenarios.values()), sys.stderr)
+    assert not qemu_processes() and not guest_folders()  # the guest is gone with its results
+    return {name: (r.returncode, r.stdout) for name, r in zip(scenarios, results, strict=True)}
+
+
+def report(guest_reports, name: str) -> dict:
+    code, stdout = guest_reports[name]
+    document = json.loads(stdout)
+    failed = [f"{c['name']}: {c['detail']}" for c in document["checks"] if not c["passed"]]
+    assert code == 0 and document["passed"], failed
+    assert document["esp"] == "kernel ESP"
+    return document
+
+
+def carried(document: dict) -> dict[str, tuple[int, int]]:
+    return {t["name"]: (t["packets_out"], t["packets_in"]) for t in document["tunnels"]}
+
+
+def test_awss_downloadable_sample_vti_marks_and_updown_comes_up(guest_reports):
+    document = report(guest_reports, "aws-sample")
+    assert {t["state"] for t in document["tunnels"]} == {"ESTABLISHED"}
+    # Tunnel 1 carries the pings both ways over its VTI. (Tunnel 2's updown names
+    # Tunnel1's interface too, the sample's own mistake: its VTI never exists.)
+    assert all(carried(document)["Tunnel1"])
+
+
+def test_swanctl_with_xfrm_interfaces_the_customer_creates(guest_reports):
+    document = report(guest_reports, "swanctl-xfrm")
+    assert all(carried(document)["Tunnel1"])
+
+
+def test_the_projects_route_based_lab_passes(guest_reports):
+    document = report(guest_reports, "route-based-lab")
+    assert document["customer_gateway"] == "rendered from the lab (swanctl)"
+
+
+def test_the_seed_passes_with_kernel_esp_as_with_userspace_esp(guest_reports):
+    document = report(guest_reports, "seed")
+    names = [c["name"] for c in document["checks"]]
+    assert "aws: ping {onprem_test_ip}" in names and "onprem: ping {aws_test_ip}" in names
+
+
+def test_a_killed_check_leaves_no_qemu_process(tmp_path):
+    check = subprocess.Popen(
+        [sys.executable, "-m", "driver.cli", "check", str(SEED), "--dataplane", "vm"],
+        cwd=PROJECT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not qemu_processes() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert qemu_processes(), "the guest never started"
+        check.send_signal(signal.SIGTERM)
+        assert check.wait(timeout=30) == 128 + signal.SIGTERM
+    finally:
+        if check.poll() is None:
+            os.kill(check.pid, signal.SIGKILL)
+    assert not qemu_processes() and not guest_folders()
