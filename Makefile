@@ -43,9 +43,10 @@ lint-code: setup           ## ruff over the project's Python
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: setup               ## print warm synth time and cold `vpnlab check` time (root)
+bench: setup               ## warm synth time, cold `vpnlab check` time, the guest's boot and checks (root)
 	$(BIN)/python bench/synth.py $(LAB)
 	$(BIN)/python bench/check.py $(LAB)
+	$(BIN)/python bench/guest.py
 
 apply: setup               ## build LAB on TARGET (local: emulator + namespaces; root)
 	$(BIN)/vpnlab apply $(LAB) --target $(TARGET)

@@ -99,9 +99,29 @@ class DataPlaneRunner(ExpectationRunner):
     def ping_output(self, node: str, address: str) -> str:
         if not self._routes_waited:
             self._routes_waited = True  # once: the updown scripts have run by then
-            self.dp.routes_ready()
+            self._wait_for_tunnel_routes()
         self._drops_before = self.dp.drops()  # to tell, if it fails, what dropped it
         return self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
+
+    def _wait_for_tunnel_routes(self, timeout: float = 15.0) -> bool:
+        """Tunnel interfaces get their routes from updown scripts, run after the SA is
+        installed (seconds under the guest's emulation): wait, bounded, until the VGW
+        routes into a tunnel and a route-based customer gateway routes the AWS side
+        over one rather than its uplink."""
+        dp, waits = self.dp, []
+        if dp.vgw_interfaces:
+            waits.append(
+                lambda: "dev tunnel" in dp.ns["vgw"].ip("route", "show", "table", "30").stdout
+            )
+        if dp.cgw and dp.cgw.interfaces:
+            get = ("ip", "route", "get", dp.plan.aws_test_ip)
+            waits.append(lambda: " dev eth0" not in dp.ns["server"].exec(*get, check=False).stdout)
+        deadline = time.monotonic() + timeout
+        while not all(ready() for ready in waits):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(POLL)
+        return True
 
     def unanswered(self, e: Expectation, output: str) -> str:
         dropped = {

@@ -192,7 +192,8 @@ def test_a_route_based_configuration_is_refused_up_front(tmp_path):
     with pytest.raises(
         VpnlabError,
         match=r"route-based \(\S+ipsec.conf:\d+: mark=100\)"
-        r".*VTI: no, XFRM interfaces: no",
+        r".*needs kernel ESP and VTI, and this kernel has no kernel ESP and no VTI"
+        r".*the guest kernel runs it",
     ):
         run_check(lab, cgw_config=vti, cgw_secrets=VENDOR / "ipsec.secrets")
     assert existing(lab.name) == []

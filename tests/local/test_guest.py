@@ -80,9 +80,11 @@ def carried(document: dict) -> dict[str, tuple[int, int]]:
 def test_awss_downloadable_sample_vti_marks_and_updown_comes_up(guest_reports):
     document = report(guest_reports, "aws-sample")
     assert {t["state"] for t in document["tunnels"]} == {"ESTABLISHED"}
-    # Tunnel 1 carries the pings both ways over its VTI. (Tunnel 2's updown names
-    # Tunnel1's interface too, the sample's own mistake: its VTI never exists.)
-    assert all(carried(document)["Tunnel1"])
+    # The pings cross both ways over the VTIs. (Tunnel 2's updown names Tunnel1's
+    # interface too, the sample's own mistake: whichever updown runs first makes
+    # the one VTI, with its own mark, so which SA carries on-prem -> AWS varies.)
+    out, back = (sum(c) for c in zip(*carried(document).values(), strict=True))
+    assert out and back
 
 
 def test_swanctl_with_xfrm_interfaces_the_customer_creates(guest_reports):

@@ -237,34 +237,16 @@ class DataPlane:
 
     @property
     def vgw_interfaces(self) -> str | None:
-        """The VGW's tunnels as interfaces (vti | xfrm), as AWS's are, where the kernel
-        has them: the customer's kind, since one kernel must not load both (Debian 6.1
-        then drops XFRM-interface traffic); else policy-based (userspace ESP)."""
-        if not self.kernel.esp:
-            return None
-        wanted = self.cgw.interfaces if self.cgw else None
-        has = {"xfrm": self.kernel.xfrmi, "vti": self.kernel.vti}
-        return next((k for k in (wanted, "xfrm", "vti") if k and has[k]), None)
-
-    def _vgw_interfaces(self) -> frozenset[str]:
-        """The VGW's tunnel interfaces and its updown script, if route-based."""
-        kind = self.vgw_interfaces
-        if kind is None:
-            return frozenset()
-        vgw_ns = self.ns["vgw"]
-        with vgw_ns.batch():
-            for command in vgw.interface_commands(
-                self.lab, kind, self.plan.tunnel_addresses, self.cgw.public_ip
-            ):
-                vgw_ns.ip(*command)
-        vgw_ns.sysctl(vgw.interface_sysctls(kind))
-        return frozenset({vgw.UPDOWN})
+        """The VGW's tunnel interfaces (vti | xfrm), if this kernel has them."""
+        return vgw.interface_kind(self.kernel, self.cgw.interfaces if self.cgw else None)
 
     def _start_charons(self) -> None:
         libipsec = not self.kernel.esp
         log = "/run/charon.log"
         kind = self.vgw_interfaces
-        scripts = self._vgw_interfaces()
+        if kind:
+            vgw.make_interfaces(self.ns["vgw"], self.lab, kind, self.plan, self.cgw.public_ip)
+        scripts = frozenset({vgw.UPDOWN} if kind else ())
         vgw_files = {
             "/etc/strongswan.conf": vgw.strongswan_conf(self.lab, log, libipsec, bool(kind)),
             "/etc/swanctl/swanctl.conf": vgw.swanctl_conf(
@@ -316,29 +298,6 @@ class DataPlane:
             "vpnlab: VPN server ready\n"
         )
         (state / "ready").write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + "\n")
-
-    def routes_ready(self, timeout: float = 15.0) -> bool:
-        """Tunnel interfaces get their routes from updown scripts, run after the SA is
-        installed (seconds under the guest's emulation): wait, bounded, until the VGW
-        routes into a tunnel and a route-based customer gateway routes the AWS side
-        over one rather than its uplink."""
-        waits = []
-        if self.vgw_interfaces:
-            waits.append(
-                lambda: "dev tunnel" in self.ns["vgw"].ip("route", "show", "table", "30").stdout
-            )
-        if self.cgw.interfaces:
-            waits.append(lambda: self._server_routes_over_a_tunnel(self.plan.aws_test_ip))
-        deadline = time.monotonic() + timeout
-        while not all(ready() for ready in waits):
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.1)
-        return True
-
-    def _server_routes_over_a_tunnel(self, address: str) -> bool:
-        route = self.ns["server"].exec("ip", "route", "get", address, check=False).stdout
-        return bool(route) and " dev eth0" not in route
 
     # --- across processes (apply builds it, verify and destroy attach to it) -----
 

@@ -23,6 +23,8 @@ import jinja2
 
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab, Phase
+from driver.local.dataplane.kernel import KernelFeatures
+from driver.local.dataplane.netns import Namespace
 from driver.render.cloud_init import (
     CharonOptions,
     ServerValues,
@@ -160,31 +162,34 @@ def interface(n: int) -> str:
     return f"tunnel{n}"
 
 
-def interface_commands(
-    lab: Lab, kind: str, tunnel_addresses: tuple[str, str], cgw_ip: str
-) -> list[tuple[str, ...]]:
-    """``ip`` commands for the VGW's tunnel interfaces: AWS's side of each tunnel's
-    inside CIDR (.1; the customer gateway has .2), key or if_id ``n``."""
-    commands = []
-    for n, (tunnel, address) in enumerate(zip(lab.tunnels, tunnel_addresses, strict=True), 1):
-        name, inside = interface(n), tunnel.inside_cidr
-        if kind == "vti":
-            link = ("type", "vti", "local", address, "remote", cgw_ip, "key", str(n))
-        else:
-            link = ("type", "xfrm", "dev", "wan", "if_id", str(n))
-        commands += [
-            ("link", "add", name, *link),
-            ("addr", "add", f"{inside[1]}/{inside.prefixlen}", "dev", name),
-            ("link", "set", name, "up", "mtu", "1419"),  # AWS's tunnel MTU
-        ]
-    return commands
+def interface_kind(kernel: KernelFeatures, customer: str | None) -> str | None:
+    """The VGW's tunnels as interfaces (vti | xfrm), as AWS's are, where the kernel
+    has them: the customer's kind, since one kernel must not load both (Debian 6.1
+    then drops XFRM-interface traffic); else policy-based (None: userspace ESP)."""
+    if not kernel.esp:
+        return None
+    has = {"xfrm": kernel.xfrmi, "vti": kernel.vti}
+    return next((k for k in (customer, "xfrm", "vti") if k and has[k]), None)
 
 
-def interface_sysctls(kind: str) -> dict[str, str]:
-    """A VTI's decrypted packets carry no policy to check again (AWS's sample sets it)."""
-    if kind != "vti":
-        return {}
-    return {f"net.ipv4.conf.{interface(n)}.disable_policy": "1" for n in (1, 2)}
+def make_interfaces(
+    ns: Namespace, lab: Lab, kind: str, plan: topology.AddressPlan, cgw_ip: str
+) -> None:
+    """The VGW's tunnel interfaces: AWS's side of each tunnel's inside CIDR (.1; the
+    customer gateway has .2), key or if_id ``n``."""
+    pairs = zip(lab.tunnels, plan.tunnel_addresses, strict=True)
+    with ns.batch():
+        for n, (tunnel, address) in enumerate(pairs, 1):
+            name, inside = interface(n), tunnel.inside_cidr
+            if kind == "vti":
+                link = ("type", "vti", "local", address, "remote", cgw_ip, "key", str(n))
+            else:
+                link = ("type", "xfrm", "dev", "wan", "if_id", str(n))
+            ns.ip("link", "add", name, *link)
+            ns.ip("addr", "add", f"{inside[1]}/{inside.prefixlen}", "dev", name)
+            ns.ip("link", "set", name, "up", "mtu", "1419")  # AWS's tunnel MTU
+    if kind == "vti":  # decrypted packets carry no policy to check again (AWS's sample)
+        ns.sysctl({f"net.ipv4.conf.{interface(n)}.disable_policy": "1" for n in (1, 2)})
 
 
 def updown_script(into_tunnels: list) -> str:

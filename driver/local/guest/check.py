@@ -35,4 +35,8 @@ def check_in_guest(args, lab: Lab, placement: Placement, console: TextIO) -> int
     [result] = guest.run([guest_command(args, placement.reason)], console)
     if args.json:  # the console went to stderr; the report alone to stdout
         print(result.stdout, end="")
+    leaks = guest.leaks()  # the lab's own leak check ran inside the guest
+    if leaks:
+        print(f"FAIL teardown leaves nothing: {'; '.join(leaks)}", file=console)
+        return 1
     return result.returncode

@@ -79,6 +79,10 @@ class Guest:
             "--name", self.name,
             "--rwdir", str(script.parent),
             "--append", f"modprobe.blacklist={UNUSED_MODULES}",
+            # Entropy from the start: charon's crypto libraries otherwise wait ~30 s
+            # under emulation for the kernel's random pool.
+            "--append", "random.trust_cpu=on",
+            "--qemu-opts=-device virtio-rng-pci",
             "--exec", str(script),
         ]  # fmt: skip
 
@@ -121,8 +125,8 @@ class Guest:
         self, checks: Sequence[Sequence[str]], stream: TextIO | None = None, timeout: float = 900
     ) -> list[GuestResult]:
         """Several ``vpnlab check`` runs (their arguments after ``vpnlab``) in one boot
-        and one Python process (driver/local/guest/checks.py)."""
-        module = [sys.executable, "-m", "driver.local.guest.checks", FOLDER, json.dumps(checks)]
+        and one Python process (driver/guest_checks.py)."""
+        module = [sys.executable, "-m", "driver.guest_checks", FOLDER, json.dumps(checks)]
         self.keep_results = [f"check-{n}" for n in range(len(checks))]
         try:
             self.run([module], stream, timeout)
@@ -187,9 +191,13 @@ class Guest:
                 deadline = time.monotonic() + 10
                 while _group_alive(pid) and time.monotonic() < deadline:
                     time.sleep(0.05)
-            if self.folder is not None:
+            if self.folder is not None:  # kept: the leak check looks whether it is gone
                 shutil.rmtree(self.folder, ignore_errors=True)
-                self.folder = None
+
+    def leaks(self) -> list[str]:
+        """What is left of this guest once stopped: its qemu, its shared folder."""
+        left = [f"qemu (pid {pid}) of guest {self.name}" for pid in qemu_processes(self.name)]
+        return left + [f"directory {f}" for f in [self.folder] if f is not None and f.exists()]
 
 
 def _group_alive(pgid: int) -> bool:
@@ -200,9 +208,9 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def qemu_processes() -> list[int]:
-    """The guests' qemu processes running now (for the leak check)."""
-    pids = []
+def qemu_processes(name: str = "vpnlab-") -> list[int]:
+    """The guests' qemu processes running now (whose -name starts with ``name``)."""
+    pids, name_prefix = [], name.encode()
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
@@ -210,7 +218,7 @@ def qemu_processes() -> list[int]:
             except OSError:
                 continue
             if argv and argv[0].endswith(b"qemu-system-x86_64") and b"-name" in argv:
-                name = argv[argv.index(b"-name") + 1] if b"-name" in argv[:-1] else b""
-                if name.startswith(b"vpnlab-") and process_alive(int(entry.name)):
+                guest = argv[argv.index(b"-name") + 1] if b"-name" in argv[:-1] else b""
+                if guest.startswith(name_prefix) and process_alive(int(entry.name)):
                     pids.append(int(entry.name))
     return pids

@@ -3,7 +3,7 @@
 Under the guest's software emulation Python's imports take ~20 s: a test suite
 (or anyone with several scenarios) pays them once. Each check's report goes to
 ``<folder>/check-<n>.out`` and its exit code to ``check-<n>.rc``; progress goes
-to the console. Run as ``python -m driver.local.guest.checks FOLDER JSON``,
+to the console. Run as ``python -m driver.guest_checks FOLDER JSON``,
 JSON being the list of each check's arguments (after ``vpnlab``).
 """
 
