@@ -27,11 +27,12 @@ from driver.local.node_access import lab_prefix, namespace_name, sa_up, vici_soc
 from driver.paths import STATE_ROOT
 from driver.render.cloud_init import CharonOptions
 
-# The VPN server's charon in the local lab: AWS's values where they matter,
-# quicker retransmits so a dead tunnel is noticed in seconds (docs/architecture.md).
-# Set in the guest kernel (driver/local/guest/vm.py) when qemu emulates its CPU.
+# Set in the guest kernel (driver/local/guest/vm.py) when qemu emulates its CPU:
+# the bound on the tunnels' expectations stretches by this much.
 GUEST_MARK = "VPNLAB_GUEST_EMULATED"
 EMULATED_SLOWDOWN = 3
+# The VPN server's charon in the local lab: AWS's values where they matter,
+# quicker retransmits so a dead tunnel is noticed in seconds (docs/architecture.md).
 SERVER_RETRANSMITS = {"retransmit_tries": 3, "retransmit_timeout": 2.0, "retransmit_base": 1.4}
 
 

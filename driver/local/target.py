@@ -33,7 +33,7 @@ from driver.errors import VpnlabError
 from driver.lab import topology
 from driver.lab.expectations import Expectation
 from driver.lab.model import Lab, Tunnel
-from driver.local import tunnel_record
+from driver.local import host_limits, tunnel_record
 from driver.local.applied_network import applied_view
 from driver.local.check_command import SERVER_RETRANSMITS
 from driver.local.dataplane import cgw, kernel
@@ -125,6 +125,13 @@ def _ready_emulator(lab: Lab, state: LabState, progress: Progress) -> Emulator:
 def apply(lab_path: Path, lab: Lab, progress: Progress = print) -> Phases:
     """Apply the lab; interrupted (Ctrl-C, SIGTERM, SIGHUP), it tears down what it
     built, so nothing is left (Terraform, told as in a terminal, saved its state)."""
+    found = host_limits.limits(lab, None, None, kernel.probe())
+    if found:  # before anything is applied: the local target has no guest kernel
+        raise VpnlabError(
+            f"{lab_path}: the local target runs on this host's kernel, and "
+            + "; ".join(f.detail for f in found)
+            + f"; `vpnlab check {lab_path}` runs this lab in the guest kernel"
+        )
     try:
         return _apply(lab_path, lab, progress)
     except KeyboardInterrupt:

@@ -284,3 +284,16 @@ def test_the_data_plane_routes_by_what_ec2_holds(tmp_path):
         leaks = local_target.destroy(lab, progress=lambda m: None)
     assert leaks == []
     assert_nothing_left(lab, record and record["pid"])
+
+
+def test_a_route_based_lab_is_refused_before_anything_is_applied():
+    from driver.errors import VpnlabError
+    from driver.local.dataplane import kernel
+
+    if kernel.probe().vti:
+        pytest.skip("this kernel has VTI: the local target runs a route-based lab")
+    path = PROJECT / "labs" / "route-based.yml"
+    lab = load_lab(path)
+    with pytest.raises(VpnlabError, match="no VTI; `vpnlab check .*` runs this lab in the guest"):
+        local_target.apply(path, lab)
+    assert not LabState(lab.name).root.exists() and not existing(lab.name)

@@ -5,9 +5,9 @@ VGW's charon and the VPN server's charon (running the customer gateway's
 files at their real paths), and tears everything down again — on success,
 failure, exception or Ctrl-C — then proves nothing is left (``leaks``).
 
-Where the namespaces live is this class's concern alone, so a later backend
-(namespaces inside a qemu guest, for route-based tunnels) replaces it
-without touching the checks.
+It builds in the kernel it runs on: where that is (this host, or the guest
+kernel for what this host cannot run) is decided one level up
+(driver/local/placement.py), and in the guest this very class runs inside it.
 """
 
 from __future__ import annotations
