@@ -29,7 +29,7 @@ def limits(
     userspace ESP has no trap policies and needs the gateway's own address
     inside its local selector."""
     if config is None:
-        kind = lab.vpn.tunnel_interface if lab.vpn.tunnel_interface != "none" else None
+        kind = cgw_module.lab_interfaces(lab)
         route = [f"vpn.tunnel_interface: {kind}"] if kind else []
         tunnels = []
     else:
@@ -70,7 +70,11 @@ def refuse_what_this_host_cannot_run(
     lab: Lab, config: Path | None, secrets: Path | None, features: kernel.KernelFeatures
 ) -> None:
     """What this data-plane host cannot run, named before anything starts."""
-    found = limits(lab, config, secrets, features)
+    refuse(config, limits(lab, config, secrets, features))
+
+
+def refuse(config: Path | None, found: list[Limit]) -> None:
+    """Raise the limits found, if any, as the host's (not the configuration's)."""
     if found:
         raise VpnlabError(
             f"{config or 'the lab'} cannot run on this machine's data plane: "

@@ -38,7 +38,7 @@ def choose(
     found = host_limits.limits(lab, config, secrets, features)
     host = f"this host's kernel {platform.release()} ({features.describe()})"
     if requested == "host":
-        host_limits.refuse_what_this_host_cannot_run(lab, config, secrets, features)
+        host_limits.refuse(config, found)  # the limits just found: the files read once
         return Placement("host", f"{host}: as asked (--dataplane host)")
     if requested is None and not found:
         return Placement("host", f"{host}: it runs this configuration")

@@ -69,11 +69,12 @@ def rendered(lab: Lab, psks: tuple[str, str], charon: CharonOptions) -> Customer
         dict(zip(values.tunnel_addresses, psks, strict=True)),
         f"rendered from the lab ({lab.strongswan.config_style})",
         frozenset(p for p in files if p.endswith(".sh")),
-        interfaces=_lab_interfaces(lab),
+        interfaces=lab_interfaces(lab),
     )
 
 
-def _lab_interfaces(lab: Lab) -> str | None:
+def lab_interfaces(lab: Lab) -> str | None:
+    """The tunnel interfaces (vti | xfrm) the lab asks for; None: policy-based."""
     return None if lab.vpn.tunnel_interface == "none" else lab.vpn.tunnel_interface
 
 
@@ -115,7 +116,7 @@ def from_user_data(
         dict(zip(tunnel_addresses, psks, strict=True)),
         f"the VPN server instance's user data ({style})",
         frozenset(p for p in server if p.endswith(".sh")),
-        interfaces=_lab_interfaces(lab),
+        interfaces=lab_interfaces(lab),
     )
 
 
