@@ -217,9 +217,12 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
             "conf-identical-selectors",
             "warning",
             tunnels[1].where,
-            "both tunnels are policy-based with identical selectors: one tunnel carries "
-            "each direction, and failover waits for DPD (~20-30 s)",
-            "accept it (AWS's guide notes it), or go route-based with VTI/XFRM and BGP",
+            "both tunnels are policy-based with identical selectors: a Linux kernel keeps "
+            "one policy for them, bound to one tunnel, and drops what AWS sends over the "
+            "other (XfrmInTmplMismatch); AWS sends on a tunnel it picks at random while "
+            "both are up, and failover waits for DPD (~20-30 s)",
+            "go route-based (marks + VTI or if_id + XFRM interfaces, 0.0.0.0/0 selectors, "
+            "as AWS's downloadable sample does; `vpnlab check --dataplane vm` shows both)",
         )
     if tunnels:
         add(

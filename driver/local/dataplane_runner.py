@@ -17,9 +17,10 @@ from collections.abc import Callable
 from driver.checks import remote_commands
 from driver.checks.diagnosis import Diagnosis, diagnose, is_final, last_lines
 from driver.checks.runner import ExpectationRunner, TunnelReport
-from driver.checks.vici_fields import current_child, text
+from driver.checks.vici_fields import current_child, installed_children, text
 from driver.lab.expectations import Expectation
 from driver.local import ping_explanation
+from driver.local.dataplane import routing, vgw, xfrm_counters
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.vgw import AWS_DPD_INTERVAL
 from driver.local.node_access import sa_up
@@ -36,6 +37,7 @@ class DataPlaneRunner(ExpectationRunner):
         self.progress = progress
         self._drops_before: dict[tuple[str, str], int] = {}
         self._routes_waited = False
+        self._xfrm_before: dict[str, dict[str, int]] = {}
 
     def placeholders(self) -> dict[str, str]:
         return self.dp.plan.placeholders()
@@ -96,12 +98,69 @@ class DataPlaneRunner(ExpectationRunner):
             " | ".join(said) or "(none: the tunnel was never tried)"
         )
 
+    def _ping(self, e: Expectation) -> tuple[bool, str]:
+        """With route-based tunnels both up, once with each tunnel as the one AWS
+        sends on: AWS picks it at random, so a configuration must work either way."""
+        preferable = self._preferable_tunnels()
+        if len(preferable) < 2:
+            return super()._ping(e)
+        nets = routing.into_tunnels(self.dp.view.tables)
+        tries = {}
+        for n in preferable:
+            with vgw.preferring(self.dp.ns["vgw"], nets, n):
+                tries[f"Tunnel{n}"] = super()._ping(e)
+        if all(passed for passed, _ in tries.values()):
+            first = next(iter(tries.values()))[1]
+            return True, f"{first} (and as much with AWS sending on either tunnel)"
+        said = "; ".join(f"AWS sending on {name}: {detail}" for name, (_, detail) in tries.items())
+        return False, (
+            f"{said}. AWS sends on one tunnel it picks at random while both are up "
+            "(knowledge center: vpn-configure-tunnel-preference): the customer gateway "
+            "must accept AWS's traffic on both"
+        )
+
+    def caveat(self, e: Expectation) -> str | None:
+        """Two policy-based tunnels with identical selectors: a Linux kernel (an EC2
+        VPN server's) keeps one policy for both, bound to one tunnel, and drops what
+        arrives over the other. Where the pings could not try each tunnel AWS may
+        send on (``_ping``), the pass is only as good as that."""
+        if self.dp.vgw_interfaces:
+            return None  # the pings tried each tunnel
+        shared = _identical_selectors(self.sas("server"))
+        if not shared:
+            return None
+        here = (
+            "this host's VGW has no tunnel interfaces to send on each in turn"
+            if self.dp.kernel.esp
+            else "userspace ESP (this host) accepts AWS's traffic on both"
+        )
+        return (
+            f"{' and '.join(shared)} are policy-based with identical selectors: {here}; a "
+            "Linux kernel accepts it only on the tunnel its one policy for them names, and "
+            "AWS sends on a tunnel it picks at random (knowledge center: "
+            "vpn-configure-tunnel-preference); the guest kernel shows it (--dataplane vm)"
+        )
+
+    def _preferable_tunnels(self) -> list[int]:
+        """Tunnels the VGW could send on now: route-based ones that are up."""
+        if not self.dp.vgw_interfaces:
+            return []
+        sas = self.sas("vgw")
+        return [n for n in (1, 2) if sa_up(sas.get(f"Tunnel{n}", {}))]
+
     def ping_output(self, node: str, address: str) -> str:
         if not self._routes_waited:
             self._routes_waited = True  # once: the updown scripts have run by then
             self._wait_for_tunnel_routes()
         self._drops_before = self.dp.drops()  # to tell, if it fails, what dropped it
+        self._xfrm_before = self._xfrm_counters()
         return self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
+
+    def _xfrm_counters(self) -> dict[str, dict[str, int]]:
+        """Kernel IPsec counters of the tunnel ends (userspace ESP has none)."""
+        if not self.dp.kernel.esp:
+            return {}
+        return {node: xfrm_counters.read(self.dp.ns[node]) for node in ("server", "vgw")}
 
     def _wait_for_tunnel_routes(self, timeout: float = 15.0) -> bool:
         """Tunnel interfaces get their routes from updown scripts, run after the SA is
@@ -128,9 +187,20 @@ class DataPlaneRunner(ExpectationRunner):
             where: count - self._drops_before.get(where, 0)
             for where, count in self.dp.drops().items()
         }
-        return ping_explanation.explain(
+        said = ping_explanation.explain(
             self.dp.view, self.dp.plan, e.node, e.argument, output, dropped
         )
+        after = self._xfrm_counters()
+        kernel = [
+            phrase
+            for node, counters in after.items()
+            for phrase in xfrm_counters.explain(
+                ping_explanation.NAMES.get(node, "the emulated VGW"),
+                xfrm_counters.moved(self._xfrm_before.get(node, {}), counters),
+            )
+        ]
+        phrases = ([said.removeprefix(": ")] if said else []) + kernel
+        return ": " + "; ".join(phrases) if phrases else ""
 
     def tunnels(self) -> list[TunnelReport]:
         """Both tunnels as the VGW sees them, with what each carried."""
@@ -250,6 +320,19 @@ class DataPlaneRunner(ExpectationRunner):
             ping.wait()
             if address:
                 self.dp.restore_tunnel_path(address)
+
+
+def _identical_selectors(sas: dict[str, dict]) -> list[str]:
+    """Tunnels (IKE SA names) whose installed CHILD_SAs have the same selectors."""
+    by_selectors: dict[tuple, list[str]] = {}
+    for name, sa in sas.items():
+        for child in installed_children(sa):
+            selectors = tuple(
+                tuple(sorted(text(ts) for ts in child.get(key, [])))
+                for key in ("local-ts", "remote-ts")
+            )
+            by_selectors.setdefault(selectors, []).append(name)
+    return next((sorted(set(names)) for names in by_selectors.values() if len(set(names)) > 1), [])
 
 
 class _ReplyClock:

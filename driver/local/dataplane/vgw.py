@@ -16,7 +16,9 @@ first probe comes later, and its verdict at the same time as AWS's).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -195,9 +197,30 @@ def make_interfaces(
 def updown_script(into_tunnels: list) -> str:
     """charon's updown on the VGW: the VPN connection's routes go into a tunnel while
     it is up, and leave it when it goes down; tunnel 1 is preferred when both are up
-    (AWS picks one tunnel for static routing)."""
+    (AWS picks one tunnel for static routing; ``preferring`` tries the other)."""
     nets = " ".join(str(n) for n in into_tunnels)
     return _env.get_template("vgw-updown.sh.j2").render(nets=nets, table=INTO_TUNNELS_TABLE)
+
+
+@contextlib.contextmanager
+def preferring(ns: Namespace, into_tunnels: list, n: int) -> Iterator[None]:
+    """For a block, the VGW sends the VPN connection's traffic into tunnel ``n``
+    (routes ahead of the updown script's). AWS picks the tunnel it sends on at
+    random when both are up, and the customer gateway cannot choose it (AWS
+    knowledge center, vpn-configure-tunnel-preference): a check tries each."""
+    routes = [
+        (str(net), "dev", interface(n), "metric", "0", "table", str(INTO_TUNNELS_TABLE))
+        for net in into_tunnels
+    ]
+    with ns.batch():
+        for route in routes:
+            ns.ip("route", "replace", *route)
+    try:
+        yield
+    finally:
+        with ns.batch():
+            for route in routes:
+                ns.ip("route", "del", *route)
 
 
 INTO_TUNNELS_TABLE = 30  # driver/local/dataplane/routing.py

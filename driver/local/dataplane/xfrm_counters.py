@@ -1,0 +1,52 @@
+"""The kernel's IPsec error counters (/proc/net/xfrm_stat), per namespace.
+
+With kernel ESP a packet the IPsec layer refuses leaves no log line and no
+ICMP error: the only evidence is a counter in the namespace that refused it
+(Linux's Documentation/networking/xfrm_proc.rst names them). A failed ping
+reads them before and after, and says which moved, in words.
+"""
+
+from __future__ import annotations
+
+from driver.local.dataplane.netns import Namespace
+
+# The counters a ping over a tunnel can move, and what moving means.
+MEANING = {
+    "XfrmInNoStates": "no SA for an arriving ESP packet's SPI (the peer uses an SA this side "
+    "has deleted or never had)",
+    "XfrmInTmplMismatch": "decrypted by an SA that the matching policy does not name: Linux "
+    "keeps one policy per selector pair, bound to one tunnel, so two policy-based tunnels "
+    "with identical selectors accept traffic on only one of them",
+    "XfrmInNoPols": "a decrypted packet that no inbound policy allows",
+    "XfrmInPolBlock": "an inbound policy blocks the packet",
+    "XfrmFwdHdrError": "a forwarded packet the policy check refused",
+    "XfrmOutNoStates": "a policy sends the packet into a tunnel that has no SA (yet)",
+    "XfrmOutPolBlock": "an outbound policy blocks the packet",
+    "XfrmInStateProtoError": "ESP that does not decrypt or authenticate (keys differ)",
+    "XfrmInStateExpired": "ESP on an SA that has expired",
+}
+
+
+def read(ns: Namespace) -> dict[str, int]:
+    """The namespace's counters (empty where the kernel has no IPsec statistics)."""
+    done = ns.exec("cat", "/proc/net/xfrm_stat", check=False)
+    counters = {}
+    for line in done.stdout.splitlines():
+        name, *value = line.split()
+        if len(value) == 1 and value[0].isdigit():
+            counters[name] = int(value[0])
+    return counters
+
+
+def moved(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    """The counters that grew, by how much, among those with a meaning."""
+    return {
+        name: after[name] - before.get(name, 0)
+        for name in MEANING
+        if after.get(name, 0) > before.get(name, 0)
+    }
+
+
+def explain(where: str, grew: dict[str, int]) -> list[str]:
+    """One phrase per counter that moved at ``where`` (a node named for people)."""
+    return [f"{where}'s kernel counted {n} × {name}: {MEANING[name]}" for name, n in grew.items()]
