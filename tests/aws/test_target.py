@@ -23,15 +23,38 @@ from tests.lab.test_loader import lab_with
 pytestmark = pytest.mark.terraform
 
 
-@pytest.fixture
-def account(emulator, monkeypatch):
+def as_the_account(emulator, monkeypatch: pytest.MonkeyPatch):
     """The emulator as 'the account': every AWS call of the AWS target goes there."""
     monkeypatch.setenv("VPNLAB_AWS_ENDPOINT_URL", emulator.url)
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
     for key, value in emulator.environment().items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("AUTO_APPROVE", raising=False)
+
+
+@pytest.fixture
+def account(emulator, monkeypatch):
+    as_the_account(emulator, monkeypatch)
     return emulator
+
+
+@pytest.fixture(scope="module")
+def applied(emulator, tmp_path_factory):
+    """One lab applied to the emulated account for the tests that read it, change
+    it, and finally lose its state (an apply and a destroy cost ~55 s); whatever
+    they leave, --force-cleanup removes it, and nothing may remain."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        as_the_account(emulator, monkeypatch)
+        path, lab = lab_file(tmp_path_factory.mktemp("applied"), "awslab")
+        said: list[str] = []
+        target = AwsTarget(lab, progress=said.append)
+        try:
+            target.apply(path, yes=True)
+            yield path, lab, target, said
+        finally:
+            left = target.destroy(force_cleanup=True)
+        assert left == []
+        assert not target.state.root.exists()
 
 
 def lab_file(tmp_path, name):
@@ -40,60 +63,14 @@ def lab_file(tmp_path, name):
     return path, load_lab(path)
 
 
-def test_apply_preflight_refusal_leak_check_and_force_cleanup(account, tmp_path):
-    path, lab = lab_file(tmp_path, "awslab")
-    said: list[str] = []
-    target = AwsTarget(lab, progress=said.append)
-    ec2 = boto3.client("ec2", endpoint_url=account.url, region_name=lab.region)
-    try:
-        target.apply(path, yes=True)
-        preflight = "\n".join(said)
-        assert "account 123456789012" in preflight and "region ap-northeast-1" in preflight
-        assert "1 aws_vpn_connection" in preflight and "3 aws_instance" in preflight
-        assert "6 aws_vpc_endpoint" in preflight and "6 SSM interface endpoints" in preflight
-        assert "Site-to-Site VPN connection" in preflight and "total" in preflight
-        assert "holds the tunnels' pre-shared keys" in preflight
-        # An analysis a killed verify left behind, and a VPC Terraform never knew.
-        path_id = target.terraform().outputs()["path_aws_to_vgw_id"]
-        ec2.start_network_insights_analysis(NetworkInsightsPathId=path_id)
-        stray = ec2.create_vpc(
-            CidrBlock="10.77.0.0/16",
-            TagSpecifications=[
-                {"ResourceType": "vpc", "Tags": [{"Key": "vpnlab:lab", "Value": lab.name}]}
-            ],
-        )["Vpc"]["VpcId"]
-
-        # The state is lost (another checkout): the same lab must not be applied twice…
-        (target.workdir / "terraform" / "terraform.tfstate").unlink()
-        with pytest.raises(VpnlabError, match="already exists in this account"):
-            AwsTarget(lab, progress=said.append).apply(path, yes=True)
-        # …and destroy cannot remove what it does not know: the leak check lists it all.
-        said.clear()
-        left = target.destroy()
-        kinds = {entry.rsplit(" ", 1)[0] for entry in left}
-        assert {
-            "instance",
-            "Elastic IP",
-            "VPN connection",
-            "virtual private gateway",
-            "customer gateway",
-            "VPC endpoint",
-            "vpc",
-            "subnet",
-            "security group",
-            "SSM parameter",
-            "IAM role",
-            "network insights path",
-        } <= kinds
-        assert f"vpc {stray}" in left
-        assert any("LEFT in the account" in line and stray in line for line in said)
-    finally:
-        # --force-cleanup deletes by tag, dependencies first (every delete call above).
-        left = target.destroy(force_cleanup=True)
-    assert left == []
-    found = ec2.describe_network_insights_analyses(NetworkInsightsPathId=path_id)
-    assert found["NetworkInsightsAnalyses"] == []
-    assert not target.state.root.exists()
+def test_apply_shows_the_account_region_cost_and_keys_first(applied):
+    _, _, _, said = applied
+    preflight = "\n".join(said)
+    assert "account 123456789012" in preflight and "region ap-northeast-1" in preflight
+    assert "1 aws_vpn_connection" in preflight and "3 aws_instance" in preflight
+    assert "6 aws_vpc_endpoint" in preflight and "6 SSM interface endpoints" in preflight
+    assert "Site-to-Site VPN connection" in preflight and "total" in preflight
+    assert "holds the tunnels' pre-shared keys" in preflight
 
 
 def test_without_a_terminal_confirmation_needs_yes(account, tmp_path):
@@ -138,18 +115,15 @@ def ec2_of(account, lab):
 @pytest.mark.root
 @pytest.mark.strongswan
 @requires_root()
-def test_verify_over_ssm_telemetry_and_reachability_analyzer(account, tmp_path):
+def test_verify_over_ssm_telemetry_and_reachability_analyzer(applied, emulator):
     """verify --target aws end to end: the emulated account's instances are the
     data plane's namespaces, so SSM Run Command really pings and the analyses
     come from the emulator's own route tables and security groups; then a
     telemetry that never turns UP."""
-    path, lab = lab_file(tmp_path, "awsverify")
-    said: list[str] = []
-    target = AwsTarget(lab, progress=said.append)
-    state = LabState(lab.name)
+    _, lab, target, said = applied
+    account, state = emulator, LabState(lab.name)
     ec2 = ec2_of(account, lab)
     try:
-        target.apply(path, yes=True)
         outputs = target.terraform().outputs()
 
         # The instances have not booted: no SSM agent answers; the wait is bounded.
@@ -230,8 +204,54 @@ def test_verify_over_ssm_telemetry_and_reachability_analyzer(account, tmp_path):
         assert "AUTHENTICATION_FAILED" in answer.stdout  # its log outlives it
     finally:
         local_target.stop_dataplane(lab, state)
+
+
+def test_lost_state_refused_leaks_listed_then_force_cleanup(applied, emulator):
+    """Last of the applied account's tests: it loses the state."""
+    path, lab, target, said = applied
+    ec2 = boto3.client("ec2", endpoint_url=emulator.url, region_name=lab.region)
+    try:
+        # An analysis a killed verify left behind, and a VPC Terraform never knew.
+        path_id = target.terraform().outputs()["path_aws_to_vgw_id"]
+        ec2.start_network_insights_analysis(NetworkInsightsPathId=path_id)
+        stray = ec2.create_vpc(
+            CidrBlock="10.77.0.0/16",
+            TagSpecifications=[
+                {"ResourceType": "vpc", "Tags": [{"Key": "vpnlab:lab", "Value": lab.name}]}
+            ],
+        )["Vpc"]["VpcId"]
+
+        # The state is lost (another checkout): the same lab must not be applied twice…
+        (target.workdir / "terraform" / "terraform.tfstate").unlink()
+        with pytest.raises(VpnlabError, match="already exists in this account"):
+            AwsTarget(lab, progress=said.append).apply(path, yes=True)
+        # …and destroy cannot remove what it does not know: the leak check lists it all.
+        said.clear()
+        left = target.destroy()
+        kinds = {entry.rsplit(" ", 1)[0] for entry in left}
+        assert {
+            "instance",
+            "Elastic IP",
+            "VPN connection",
+            "virtual private gateway",
+            "customer gateway",
+            "VPC endpoint",
+            "vpc",
+            "subnet",
+            "security group",
+            "SSM parameter",
+            "IAM role",
+            "network insights path",
+        } <= kinds
+        assert f"vpc {stray}" in left
+        assert any("LEFT in the account" in line and stray in line for line in said)
+    finally:
+        # --force-cleanup deletes by tag, dependencies first (every delete call above).
         left = target.destroy(force_cleanup=True)
     assert left == []
+    found = ec2.describe_network_insights_analyses(NetworkInsightsPathId=path_id)
+    assert found["NetworkInsightsAnalyses"] == []
+    assert not target.state.root.exists()
 
 
 def test_force_cleanup_deletes_by_the_lab_tag_never_by_a_name_prefix(account, tmp_path):

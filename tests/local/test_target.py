@@ -58,52 +58,6 @@ def until_terraform_creates(apply: subprocess.Popen, seconds: float = 120) -> li
     return said
 
 
-def test_full_cycle_second_plan_clean_wrong_key_named_then_nothing_left(tmp_path):
-    path, lab = lab_file(tmp_path, "cycle")
-    state = LabState(lab.name)
-    lines: list[str] = []
-    try:
-        local_target.apply(path, lab, progress=lines.append)
-        assert any("aws_vpn_connection." in line and "created" in line for line in lines)
-
-        report = local_target.verify(lab, progress=lambda m: None)
-        assert report.passed, [(c.name, c.detail) for c in report.checks if not c.passed]
-        assert report.checks[0].name == "VgwTelemetry: both tunnels UP"
-        assert report.checks[0].detail.count(" UP") == 2
-
-        # The Terraform that ran is in sync with the emulator: nothing to change.
-        assert local_target.terraform_of(lab, state).plan() == 0
-
-        # Apply again converges: no resource created, the data plane rebuilt.
-        again: list[str] = []
-        local_target.apply(path, lab, progress=again.append)
-        assert not [line for line in again if "created" in line]
-        assert local_target.verify(lab, progress=lambda m: None).passed
-
-        # The key the VPN server reads from SSM is not AWS's: verify names it.
-        emulator = local_target.running_emulator(state)
-        ssm = emulator.session(lab.region).client("ssm", endpoint_url=emulator.url)
-        ssm.put_parameter(
-            Name=f"/vpnlab/{lab.name}/tunnel1/psk",
-            Value="typed.by_hand_wrong",
-            Type="SecureString",
-            Overwrite=True,
-        )
-        outputs = local_target.terraform_of(lab, state).outputs()
-        local_target.build_dataplane(lab, state, emulator, outputs)
-        report = local_target.verify(lab, progress=lambda m: None)
-        assert not report.passed
-        details = {c.name: c.detail for c in report.checks}
-        assert "DOWN" in details["VgwTelemetry: both tunnels UP"]
-        assert "wrong pre-shared key (AUTHENTICATION_FAILED)" in details["vgw: tunnel Tunnel1"]
-        assert "typed.by_hand_wrong" not in report.to_json()
-    finally:
-        record = state.read("emulator.json")
-        leaks = local_target.destroy(lab, progress=lambda m: None)
-    assert leaks == []
-    assert_nothing_left(lab, record and record["pid"])
-
-
 def test_apply_killed_half_way_then_destroy_leaves_nothing(tmp_path):
     path, lab = lab_file(tmp_path, "killed")
     state = LabState(lab.name)
@@ -178,12 +132,12 @@ def test_a_stale_emulator_record_never_signals_the_process_that_now_has_its_pid(
         state.remove()
 
 
-def test_the_data_plane_routes_by_what_ec2_holds(tmp_path):
-    """The appendix's fixed firewall lab with AWS's default CIDRs (0.0.0.0/0 both
-    sides): routed and filtered by what was applied. When EC2's firewall subnet
-    stops learning the VGW's routes, verify names that table's missing route; when
-    a security group loses its ICMP rule, verify names the group."""
-    path = tmp_path / "fwany.yml"
+@pytest.fixture(scope="module")
+def applied(tmp_path_factory):
+    """One lab applied for the tests that read and change what EC2 holds (an apply
+    and a destroy cost ~55 s): the appendix's fixed firewall lab with AWS's default
+    CIDRs (0.0.0.0/0 both sides). Destroyed after them; nothing may be left."""
+    path = tmp_path_factory.mktemp("applied") / "fwany.yml"
     text = (PROJECT / "labs" / "seed-firewall-fixed.yml").read_text()
     for old, new in (
         ("name: seed-firewall-fixed", "name: fwany"),
@@ -193,97 +147,141 @@ def test_the_data_plane_routes_by_what_ec2_holds(tmp_path):
         text = text.replace(old, new)
     path.write_text(text)
     lab = load_lab(path)
-    state, record = LabState(lab.name), None
+    state, lines, record = LabState(lab.name), [], None
     try:
-        local_target.apply(path, lab, progress=lambda m: None)
+        local_target.apply(path, lab, progress=lines.append)
         record = state.read("emulator.json")
-        report = local_target.verify(lab, progress=lambda m: None)
-        assert report.passed, [(c.name, c.detail) for c in report.checks if not c.passed]
-        tables = state.read("dataplane.json")["view"]["tables"]
-        propagated = [why for _, nxt, why in tables["firewall"] if nxt == "vgw"]
-        assert propagated and all("vgw-" in why and "(propagated)" in why for why in propagated)
-
-        emulator = local_target.running_emulator(state)
-        ec2 = emulator.session(lab.region).client("ec2", endpoint_url=emulator.url)
-        outputs = local_target.terraform_of(lab, state).outputs()
-        firewall_subnet = next(
-            s["SubnetId"]
-            for s in ec2.describe_subnets()["Subnets"]
-            if s["CidrBlock"] == str(lab.firewall.subnet_cidr)
-        )
-        table = ec2.describe_route_tables(
-            Filters=[{"Name": "association.subnet-id", "Values": [firewall_subnet]}]
-        )["RouteTables"][0]
-        ec2.disable_vgw_route_propagation(
-            GatewayId=outputs["vpn_gateway_id"], RouteTableId=table["RouteTableId"]
-        )
-        local_target.build_dataplane(lab, state, emulator, outputs)
-        report = local_target.verify(lab, progress=lambda m: None)
-        details = {c.name: c.detail for c in report.checks if not c.passed}
-        assert "no route: firewall has no route to" in details["aws: ping {onprem_test_ip}"]
-        # Lint's tracer and the emulator's Reachability Analyzer answer say the same.
-        (answer,) = analyse_paths(
-            ec2, {"aws → VGW": outputs["path_aws_to_vgw_id"]}, 30, lambda m: None
-        )
-        assert not answer.passed and "has no route to" in answer.detail
-
-        # The on-prem test host's security group loses its ICMP rule in EC2.
-        ec2.enable_vgw_route_propagation(
-            GatewayId=outputs["vpn_gateway_id"], RouteTableId=table["RouteTableId"]
-        )
-        instance = ec2.describe_instances(InstanceIds=[outputs["onprem_test_instance_id"]])
-        group = instance["Reservations"][0]["Instances"][0]["SecurityGroups"][0]["GroupId"]
-        described = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]
-        ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=described["IpPermissions"])
-        local_target.build_dataplane(lab, state, emulator, outputs)
-        report = local_target.verify(lab, progress=lambda m: None)
-        details = {c.name: c.detail for c in report.checks if not c.passed}
-        assert (
-            f"the security group of the on-prem test host (fwany-onprem-test-host {group})"
-            in (details["aws: ping {onprem_test_ip}"])
-        )
-        assert "it allows nothing" in details["aws: ping {onprem_test_ip}"]
-
-        # The group is mended, and the on-prem private subnet gets a network ACL
-        # that denies ICMP from the AWS side (stateless: the replies too).
-        ec2.authorize_security_group_ingress(
-            GroupId=group, IpPermissions=described["IpPermissions"]
-        )
-        onprem_subnet = instance["Reservations"][0]["Instances"][0]["SubnetId"]
-        acl = ec2.create_network_acl(VpcId=described["VpcId"])["NetworkAcl"]["NetworkAclId"]
-        allow_all = {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow"}
-        entries = [{**allow_all, "Egress": e, "CidrBlock": "0.0.0.0/0"} for e in (False, True)]
-        entries.append(
-            {
-                "RuleNumber": 90,
-                "Protocol": "1",
-                "RuleAction": "deny",
-                "Egress": False,
-                "CidrBlock": "10.0.0.0/16",
-                "IcmpTypeCode": {"Type": -1, "Code": -1},
-            }
-        )
-        for entry in entries:
-            ec2.create_network_acl_entry(NetworkAclId=acl, **entry)
-        current = ec2.describe_network_acls(
-            Filters=[{"Name": "association.subnet-id", "Values": [onprem_subnet]}]
-        )["NetworkAcls"][0]
-        association = next(
-            a["NetworkAclAssociationId"]
-            for a in current["Associations"]
-            if a["SubnetId"] == onprem_subnet
-        )
-        ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=acl)
-        local_target.build_dataplane(lab, state, emulator, outputs)
-        report = local_target.verify(lab, progress=lambda m: None)
-        details = {c.name: c.detail for c in report.checks if not c.passed}
-        said = details["aws: ping {onprem_test_ip}"]
-        assert f"the network ACL {acl} of the on-prem private subnet dropped 3 packet(s)" in said
-        assert "rule 90 denies icmp from 10.0.0.0/16" in said
+        yield path, lab, state, lines
     finally:
+        record = record or state.read("emulator.json")
         leaks = local_target.destroy(lab, progress=lambda m: None)
     assert leaks == []
     assert_nothing_left(lab, record and record["pid"])
+
+
+def test_apply_then_plan_clean_then_apply_again_converges(applied):
+    path, lab, state, lines = applied
+    assert any("aws_vpn_connection." in line and "created" in line for line in lines)
+    report = local_target.verify(lab, progress=lambda m: None)
+    assert report.passed, [(c.name, c.detail) for c in report.checks if not c.passed]
+    assert report.checks[0].name == "VgwTelemetry: both tunnels UP"
+    assert report.checks[0].detail.count(" UP") == 2
+
+    # The Terraform that ran is in sync with the emulator: nothing to change.
+    assert local_target.terraform_of(lab, state).plan() == 0
+
+    # Apply again converges: no resource created, the data plane rebuilt.
+    again: list[str] = []
+    local_target.apply(path, lab, progress=again.append)
+    assert not [line for line in again if "created" in line]
+    assert local_target.verify(lab, progress=lambda m: None).passed
+
+
+def test_the_data_plane_routes_by_what_ec2_holds(applied):
+    """Routed and filtered by what was applied. When EC2's firewall subnet stops
+    learning the VGW's routes, verify names that table's missing route; when a
+    security group loses its ICMP rule, verify names the group; then a network ACL."""
+    _, lab, state, _ = applied
+    report = local_target.verify(lab, progress=lambda m: None)
+    assert report.passed, [(c.name, c.detail) for c in report.checks if not c.passed]
+    tables = state.read("dataplane.json")["view"]["tables"]
+    propagated = [why for _, nxt, why in tables["firewall"] if nxt == "vgw"]
+    assert propagated and all("vgw-" in why and "(propagated)" in why for why in propagated)
+
+    emulator = local_target.running_emulator(state)
+    ec2 = emulator.session(lab.region).client("ec2", endpoint_url=emulator.url)
+    outputs = local_target.terraform_of(lab, state).outputs()
+    firewall_subnet = next(
+        s["SubnetId"]
+        for s in ec2.describe_subnets()["Subnets"]
+        if s["CidrBlock"] == str(lab.firewall.subnet_cidr)
+    )
+    table = ec2.describe_route_tables(
+        Filters=[{"Name": "association.subnet-id", "Values": [firewall_subnet]}]
+    )["RouteTables"][0]
+    ec2.disable_vgw_route_propagation(
+        GatewayId=outputs["vpn_gateway_id"], RouteTableId=table["RouteTableId"]
+    )
+    local_target.build_dataplane(lab, state, emulator, outputs)
+    report = local_target.verify(lab, progress=lambda m: None)
+    details = {c.name: c.detail for c in report.checks if not c.passed}
+    assert "no route: firewall has no route to" in details["aws: ping {onprem_test_ip}"]
+    # Lint's tracer and the emulator's Reachability Analyzer answer say the same.
+    (answer,) = analyse_paths(ec2, {"aws → VGW": outputs["path_aws_to_vgw_id"]}, 30, lambda m: None)
+    assert not answer.passed and "has no route to" in answer.detail
+
+    # The on-prem test host's security group loses its ICMP rule in EC2.
+    ec2.enable_vgw_route_propagation(
+        GatewayId=outputs["vpn_gateway_id"], RouteTableId=table["RouteTableId"]
+    )
+    instance = ec2.describe_instances(InstanceIds=[outputs["onprem_test_instance_id"]])
+    group = instance["Reservations"][0]["Instances"][0]["SecurityGroups"][0]["GroupId"]
+    described = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]
+    ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=described["IpPermissions"])
+    local_target.build_dataplane(lab, state, emulator, outputs)
+    report = local_target.verify(lab, progress=lambda m: None)
+    details = {c.name: c.detail for c in report.checks if not c.passed}
+    assert (
+        f"the security group of the on-prem test host (fwany-onprem-test-host {group})"
+        in (details["aws: ping {onprem_test_ip}"])
+    )
+    assert "it allows nothing" in details["aws: ping {onprem_test_ip}"]
+
+    # The group is mended, and the on-prem private subnet gets a network ACL
+    # that denies ICMP from the AWS side (stateless: the replies too).
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=described["IpPermissions"])
+    onprem_subnet = instance["Reservations"][0]["Instances"][0]["SubnetId"]
+    acl = ec2.create_network_acl(VpcId=described["VpcId"])["NetworkAcl"]["NetworkAclId"]
+    allow_all = {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow"}
+    entries = [{**allow_all, "Egress": e, "CidrBlock": "0.0.0.0/0"} for e in (False, True)]
+    entries.append(
+        {
+            "RuleNumber": 90,
+            "Protocol": "1",
+            "RuleAction": "deny",
+            "Egress": False,
+            "CidrBlock": "10.0.0.0/16",
+            "IcmpTypeCode": {"Type": -1, "Code": -1},
+        }
+    )
+    for entry in entries:
+        ec2.create_network_acl_entry(NetworkAclId=acl, **entry)
+    current = ec2.describe_network_acls(
+        Filters=[{"Name": "association.subnet-id", "Values": [onprem_subnet]}]
+    )["NetworkAcls"][0]
+    association = next(
+        a["NetworkAclAssociationId"]
+        for a in current["Associations"]
+        if a["SubnetId"] == onprem_subnet
+    )
+    ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=acl)
+    local_target.build_dataplane(lab, state, emulator, outputs)
+    report = local_target.verify(lab, progress=lambda m: None)
+    details = {c.name: c.detail for c in report.checks if not c.passed}
+    said = details["aws: ping {onprem_test_ip}"]
+    assert f"the network ACL {acl} of the on-prem private subnet dropped 3 packet(s)" in said
+    assert "rule 90 denies icmp from 10.0.0.0/16" in said
+    # The network ACL stays: it denies ICMP only (the next test needs IKE alone).
+
+
+def test_a_key_in_ssm_that_is_not_awss_is_named_by_verify(applied):
+    _, lab, state, _ = applied
+    emulator = local_target.running_emulator(state)
+    ssm = emulator.session(lab.region).client("ssm", endpoint_url=emulator.url)
+    ssm.put_parameter(
+        Name=f"/vpnlab/{lab.name}/tunnel1/psk",
+        Value="typed.by_hand_wrong",
+        Type="SecureString",
+        Overwrite=True,
+    )
+    outputs = local_target.terraform_of(lab, state).outputs()
+    local_target.build_dataplane(lab, state, emulator, outputs)
+    report = local_target.verify(lab, progress=lambda m: None, timeout=5)  # never UP
+    assert not report.passed
+    details = {c.name: c.detail for c in report.checks}
+    assert "DOWN" in details["VgwTelemetry: both tunnels UP"]
+    assert "wrong pre-shared key (AUTHENTICATION_FAILED)" in details["vgw: tunnel Tunnel1"]
+    assert "typed.by_hand_wrong" not in report.to_json()
 
 
 def test_a_route_based_lab_is_refused_before_anything_is_applied():
