@@ -8,6 +8,10 @@ a recorded process only while all three still match.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -19,6 +23,23 @@ def process_alive(pid: int) -> bool:
     except (FileNotFoundError, IndexError):
         return False
     return state != "Z"
+
+
+def terminate_group(pgid: int, timeout: float = 5.0) -> None:
+    """SIGTERM a process group, SIGKILL it if its leader outlives ``timeout``;
+    the leader is reaped if it is our child."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pgid, os.WNOHANG)
+            if not process_alive(pgid):
+                return
+            time.sleep(0.02)
 
 
 @dataclass(frozen=True)

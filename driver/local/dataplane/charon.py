@@ -13,11 +13,9 @@ Sysctl files are applied to the network namespace instead.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
 import shutil
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -25,7 +23,7 @@ from pathlib import Path
 from driver.errors import VpnlabError
 from driver.local.dataplane.netns import Namespace, parse_sysctl, run
 from driver.local.node_access import VICI_SOCKET, ViciSession
-from driver.processes import process_alive
+from driver.processes import terminate_group
 
 CHARON = "/usr/lib/ipsec/charon"
 STARTER = "/usr/lib/ipsec/starter"
@@ -256,18 +254,7 @@ class Charon:
         pid, self.pid = self.pid, None
         if not _is_ours(pid, self.ns.name):
             return  # a recorded PID that now belongs to something else: never kill it
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.killpg(pid, sig)
-            except ProcessLookupError:
-                return
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                with contextlib.suppress(ChildProcessError):  # reap it if it is our child
-                    os.waitpid(pid, os.WNOHANG)
-                if not process_alive(pid):
-                    return
-                time.sleep(0.02)
+        terminate_group(pid, timeout)
 
 
 def _is_ours(pid: int, netns: str) -> bool:
