@@ -13,6 +13,7 @@ packages=(
   graphviz                                                  # diagrams
   nodejs                                                    # jsii (cdktf synthesis)
   qemu-system-x86 linux-image-amd64 busybox-static          # the guest kernel (virtme-ng): route-based tunnels
+  frr                                                       # BGP: zebra and bgpd in the VGW's and the VPN server's namespaces
 )
 
 missing=()
@@ -42,7 +43,7 @@ if ((${#missing[@]})); then
   [[ -n $guard ]] && $sudo rm -f /usr/sbin/policy-rc.d
   # Debian's strongswan-starter unit may still be enabled: vpnlab never uses it.
   if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
-    $sudo systemctl disable --now strongswan-starter.service ipsec.service >/dev/null 2>&1 || true
+    $sudo systemctl disable --now strongswan-starter.service ipsec.service frr.service >/dev/null 2>&1 || true
   fi
 fi
 
