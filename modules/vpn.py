@@ -67,7 +67,9 @@ class Vpn(Construct):
         vpn = lab.vpn
         # Created detached and attached by its own resource: the gateways and the
         # VPN connection then provision in parallel with the VPC instead of after it.
-        self.vgw = vpn_gateway.VpnGateway(self, "vgw", tags=naming.tags("vgw"))
+        self.vgw = vpn_gateway.VpnGateway(
+            self, "vgw", amazon_side_asn=str(vpn.amazon_side_asn), tags=naming.tags("vgw")
+        )
         attachment = vpn_gateway_attachment.VpnGatewayAttachment(
             self, "vgw-attachment", vpc_id=aws_vpc_id, vpn_gateway_id=self.vgw.id
         )
@@ -101,7 +103,8 @@ class Vpn(Construct):
             vpn_gateway_id=self.vgw.id,
             customer_gateway_id=self.cgw.id,
             type="ipsec.1",
-            static_routes_only=True,
+            # BGP: no static routes; the VGW learns the customer's prefixes.
+            static_routes_only=vpn.routing == "static",
             local_ipv4_network_cidr=str(vpn.local_network_cidr),
             remote_ipv4_network_cidr=str(vpn.remote_network_cidr),
             tags=naming.tags("vpn"),

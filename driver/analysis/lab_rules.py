@@ -13,6 +13,7 @@ from driver.lab.model import Lab
 LAB_RULES = {
     "lab-invalid": "the lab file breaks an AWS or network rule (the model refuses it)",
     "lab-static-routes": "the static routes do not cover an on-prem subnet",
+    "lab-bgp-prefixes": "BGP: the announced prefixes miss an on-prem subnet, or exceed AWS's 100",
     "lab-network-cidrs": "local/remote network CIDRs do not cover the VPCs' subnets",
     "lab-weak-dh": "a DH group AWS still offers but that is weak (2, 5, 22)",
     "lab-weak-integrity": "SHA1 integrity",
@@ -32,17 +33,27 @@ def lint_lab(lab: Lab, source: str) -> list[Finding]:
         out.append(Finding(rule, severity, f"{source}: {path}", message, hint))
 
     vpn = lab.vpn
+    announced = topology.advertised_prefixes(lab)
     for name, subnet in (
         ("onprem.public_subnet_cidr", lab.onprem.public_subnet_cidr),
         ("onprem.private_subnet_cidr", lab.onprem.private_subnet_cidr),
     ):
-        if not any(subnet.subnet_of(r) for r in vpn.static_routes):
+        if vpn.routing == "static" and not any(subnet.subnet_of(r) for r in vpn.static_routes):
             add(
                 "lab-static-routes",
                 "error",
                 "vpn.static_routes",
                 f"no static route covers {name} ({subnet}): AWS will not route to it",
                 f"add {lab.onprem.vpc_cidr} (the on-prem VPC) to vpn.static_routes",
+            )
+        if vpn.routing == "bgp" and not any(subnet.subnet_of(r) for r in announced):
+            add(
+                "lab-bgp-prefixes",
+                "error",
+                "vpn.advertised_prefixes",
+                f"no prefix the VPN server announces covers {name} ({subnet}): AWS will not "
+                "route to it",
+                f"add {lab.onprem.vpc_cidr} (the on-prem VPC) to vpn.advertised_prefixes",
             )
         if not subnet.subnet_of(vpn.local_network_cidr):
             add(
@@ -53,6 +64,16 @@ def lint_lab(lab: Lab, source: str) -> list[Finding]:
                 "selectors exclude it",
                 f"use {lab.onprem.vpc_cidr}",
             )
+    if vpn.routing == "bgp" and len(announced) > aws_rules.MAX_ADVERTISED_PREFIXES:
+        add(
+            "lab-bgp-prefixes",
+            "error",
+            "vpn.advertised_prefixes",
+            f"{len(announced)} prefixes: the VGW accepts at most "
+            f"{aws_rules.MAX_ADVERTISED_PREFIXES} from a customer gateway and closes the "
+            "session at the next one (Site-to-Site VPN quotas)",
+            "announce summary routes instead (e.g. the on-prem VPC's CIDR)",
+        )
     if not lab.aws.private_subnet_cidr.subnet_of(vpn.remote_network_cidr):
         add(
             "lab-network-cidrs",

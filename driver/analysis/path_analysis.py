@@ -66,7 +66,10 @@ def route_tables(lab: Lab) -> Tables:
     """node -> [(prefix, next node, why)] (the next node 'deliver' = on-link)."""
     any_ = ipaddress.ip_network("0.0.0.0/0")
     aws, onprem, vpn = lab.aws, lab.onprem, lab.vpn
-    propagated = [(r, "vgw", f"{r} → VGW (propagated)") for r in vpn.static_routes]
+    # BGP: what the VPN server announces, as the VGW learns it while the sessions are up.
+    learned = vpn.static_routes if vpn.routing == "static" else topology.advertised_prefixes(lab)
+    how = "VPN static route" if vpn.routing == "static" else "BGP, from the customer gateway"
+    propagated = [(r, "vgw", f"{r} → VGW (propagated)") for r in learned]
     aws_table = [(aws.vpc_cidr, "deliver", f"{aws.vpc_cidr} local")]
     if lab.firewall:
         aws_table.append((any_, "firewall", "0.0.0.0/0 → firewall"))
@@ -75,7 +78,7 @@ def route_tables(lab: Lab) -> Tables:
     tables = {"aws_host": aws_table}
     if lab.firewall:
         tables["firewall"] = [(aws.vpc_cidr, "deliver", f"{aws.vpc_cidr} local"), *propagated]
-    vgw = [(r, "vpn_server", f"{r} → tunnel (VPN static route)") for r in vpn.static_routes]
+    vgw = [(r, "vpn_server", f"{r} → tunnel ({how})") for r in learned]
     if lab.firewall and lab.firewall.ingress_route:
         vgw.append(
             (

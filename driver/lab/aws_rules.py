@@ -76,7 +76,24 @@ RESERVED_INSIDE_CIDRS = tuple(
 PSK_LENGTH = (8, 64)
 PSK_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._")
 
+# Site-to-Site VPN user guide, "Customer gateway options" (BgpAsn: above
+# 2147483647 AWS takes BgpAsnExtended, which this lab does not synthesize) and
+# the reserved public ASNs it lists.
 BGP_ASN = (1, 2147483647)
+RESERVED_CUSTOMER_ASNS = {
+    7224: None,
+    9059: "eu-west-1",
+    10124: "ap-northeast-1",
+    17943: "ap-southeast-1",
+}
+# CreateVpnGateway, AmazonSideAsn: a private ASN, 16-bit or 32-bit; default 64512.
+AMAZON_SIDE_ASN = ((64512, 65534), (4200000000, 4294967294))
+AMAZON_SIDE_ASN_DEFAULT = 64512
+# Quotas for Site-to-Site VPN: "Dynamic routes advertised from a customer gateway
+# device to a Site-to-Site VPN connection on a virtual private gateway": 100.
+MAX_ADVERTISED_PREFIXES = 100
+# BGP timers AWS runs on its side of each tunnel (routing options page): 10 s / 30 s.
+BGP_KEEPALIVE, BGP_HOLD_TIME = 10, 30
 
 # No path MTU discovery over AWS VPN; these are AWS's documented ceilings.
 MAX_MTU = 1446

@@ -85,9 +85,8 @@ class _Problems:
         self.refused: set[str] = set()  # keys whose value the schema refused
 
     def problem(self, path: str, message: str, hint: str) -> None:
-        if path in self.refused or any(
-            p.path == path and p.message == message for p in self.problems
-        ):
+        refused = any(path == r or path.startswith((f"{r}.", f"{r}[")) for r in self.refused)
+        if refused or any(p.path == path and p.message == message for p in self.problems):
             return  # the cross-field rules saw a default in place of a refused value
         self.problems.append(Problem(path, message, hint, self._line(path)))
 

@@ -235,7 +235,11 @@ class Tunnel:
 class Vpn:
     routing: str = field(
         default="static",
-        metadata=spec("Routing: static routes (BGP: not yet).", choices=("static",)),
+        metadata=spec(
+            "static: AWS routes vpn.static_routes into the VPN; bgp: dynamic routing, "
+            "one eBGP session per tunnel (needs tunnel_interface vti or xfrm).",
+            choices=("static", "bgp"),
+        ),
     )
     tunnel_interface: str = field(
         default="none",
@@ -248,7 +252,8 @@ class Vpn:
     static_routes: tuple[Net, ...] = field(
         default=(),
         metadata=spec(
-            "Prefixes AWS routes into the VPN (the seed: the on-prem CIDR).", required=True
+            "Static routing only (required there): prefixes AWS routes into the VPN "
+            "(the seed: the on-prem CIDR)."
         ),
     )
     local_network_cidr: Net = field(
@@ -259,7 +264,25 @@ class Vpn:
         default=None, metadata=spec("AWS 'remote IPv4 network CIDR': the AWS side.", required=True)
     )
     customer_gateway_asn: int = field(
-        default=65000, metadata=spec("BGP ASN of the customer gateway.", bounds=aws_rules.BGP_ASN)
+        default=65000,
+        metadata=spec(
+            "BGP ASN of the customer gateway (AWS's default 65000).", bounds=aws_rules.BGP_ASN
+        ),
+    )
+    amazon_side_asn: int = field(
+        default=aws_rules.AMAZON_SIDE_ASN_DEFAULT,
+        metadata=spec(
+            "BGP ASN of the virtual private gateway: private, 64512-65534 or "
+            "4200000000-4294967294 (AWS's default 64512).",
+            bounds=(aws_rules.AMAZON_SIDE_ASN[0][0], aws_rules.AMAZON_SIDE_ASN[-1][1]),
+        ),
+    )
+    advertised_prefixes: tuple[Net, ...] = field(
+        default=(),
+        metadata=spec(
+            "BGP only: prefixes the VPN server advertises to AWS (default: onprem.vpc_cidr). "
+            "AWS accepts at most 100 and closes the session at the 101st."
+        ),
     )
     tunnel_options: TunnelOptions = field(
         default_factory=TunnelOptions, metadata=spec("Options shared by both tunnels.")

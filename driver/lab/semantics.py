@@ -41,6 +41,7 @@ def check_semantics(lab: Lab, b: Problems) -> None:
                 else f"{side.vpc_cidr} is smaller than /28",
                 "AWS VPCs are between /16 and /28",
             )
+    _check_routing(lab, b)
     if vpn.tunnel_interface == "xfrm" and lab.strongswan.config_style == "ipsec.conf":
         b.problem(
             "vpn.tunnel_interface",
@@ -117,6 +118,62 @@ def check_semantics(lab: Lab, b: Problems) -> None:
             "vpn.tunnels[1].inside_cidr",
             f"{cidrs[1]} is also tunnel 1's inside CIDR",
             "each tunnel needs its own /30, e.g. 169.254.10.0/30 and 169.254.11.0/30",
+        )
+
+
+def _check_routing(lab: Lab, b: Problems) -> None:
+    """Static or BGP, as AWS allows them (Site-to-Site VPN user guide: "Site-to-Site
+    VPN routing options", "Customer gateway options"; CreateVpnGateway)."""
+    vpn = lab.vpn
+    if vpn.routing == "static" and not vpn.static_routes:
+        b.problem(
+            "vpn.static_routes",
+            "static routing needs at least one static route",
+            f"add the on-prem prefixes AWS should route into the VPN, e.g. [{lab.onprem.vpc_cidr}]"
+            ", or set vpn.routing: bgp",
+        )
+    if not any(low <= vpn.amazon_side_asn <= high for low, high in aws_rules.AMAZON_SIDE_ASN):
+        b.problem(
+            "vpn.amazon_side_asn",
+            f"{vpn.amazon_side_asn} is not a private ASN AWS accepts for a virtual private gateway",
+            "use 64512-65534 or 4200000000-4294967294 (AWS's default: 64512)",
+        )
+    if vpn.routing != "bgp":
+        return
+    if vpn.static_routes:
+        b.problem(
+            "vpn.static_routes",
+            "a VPN connection is either static or dynamic: AWS does not mix static routes with BGP",
+            "remove vpn.static_routes (BGP advertises vpn.advertised_prefixes instead)",
+        )
+    if vpn.tunnel_interface == "none":
+        b.problem(
+            "vpn.tunnel_interface",
+            "BGP runs between the tunnels' inside addresses, which a policy-based tunnel does not "
+            "have",
+            "set vpn.tunnel_interface: vti or xfrm",
+        )
+    reserved_in = aws_rules.RESERVED_CUSTOMER_ASNS.get(vpn.customer_gateway_asn, False)
+    if reserved_in is None or reserved_in == lab.region:
+        where = "in every region" if reserved_in is None else f"in {reserved_in}"
+        b.problem(
+            "vpn.customer_gateway_asn",
+            f"ASN {vpn.customer_gateway_asn} is reserved by AWS {where}",
+            "use your own public ASN or a private one (64512-65534)",
+        )
+    if vpn.customer_gateway_asn == vpn.amazon_side_asn:
+        b.problem(
+            "vpn.customer_gateway_asn",
+            f"the customer gateway and the virtual private gateway both use ASN "
+            f"{vpn.amazon_side_asn}: the sessions would be iBGP, and AWS peers over eBGP",
+            "give the customer gateway an ASN of its own (AWS's default 65000)",
+        )
+    aws_vpc = lab.aws.vpc_cidr
+    for prefix in [p for p in vpn.advertised_prefixes if aws_vpc and p.overlaps(aws_vpc)]:
+        b.problem(
+            "vpn.advertised_prefixes",
+            f"{prefix} overlaps the AWS VPC {lab.aws.vpc_cidr}",
+            "advertise the on-prem prefixes only",
         )
 
 

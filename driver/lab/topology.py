@@ -78,6 +78,11 @@ class AddressPlan:
         }
 
 
+def advertised_prefixes(lab: Lab) -> tuple[ipaddress.IPv4Network, ...]:
+    """What a BGP lab's VPN server announces to AWS: the lab's list, else the on-prem VPC."""
+    return lab.vpn.advertised_prefixes or (lab.onprem.vpc_cidr,)
+
+
 def customer_gateway_ip(lab: Lab) -> str:
     """The customer gateway's public address in the local lab (the lab's key, or 203.0.113.10)."""
     return str(lab.onprem.vpn_server.public_ip or DEFAULT_PUBLIC_IP)

@@ -17,7 +17,7 @@ from driver.lab.loader import parse_lab
 from driver.paths import PROJECT
 from driver.render.cloud_init import fill_secrets, strongswan_files
 from tests.goldens import EXAMPLE, seed_in_style
-from tests.lab.test_loader import lab_with
+from tests.lab.test_loader import DELETE, lab_with
 
 SEED = PROJECT / "labs" / "seed.yml"
 VENDOR = PROJECT / "tests" / "fixtures" / "seed-vendor"
@@ -98,7 +98,30 @@ LAB_CASES = [
     ("lab-weak-integrity", [("vpn.tunnel_options.phase2.integrity", ["SHA1"])]),
     ("lab-ikev1", [("vpn.tunnel_options.ike_versions", ["ikev1", "ikev2"])]),
     ("path-security-group", [("onprem.test_host.icmp_from", ["172.16.0.0/12"])]),
+    (
+        "lab-bgp-prefixes",
+        [
+            ("vpn.routing", "bgp"),
+            ("vpn.static_routes", DELETE),
+            ("vpn.tunnel_interface", "vti"),
+            ("vpn.advertised_prefixes", ["192.168.0.0/24"]),  # misses the private subnet
+        ],
+    ),
 ]
+
+
+def test_more_prefixes_than_the_vgw_accepts_is_an_error_that_names_the_quota():
+    many = [f"172.16.{i}.0/24" for i in range(100)]
+    lab = parse_lab(
+        lab_with(
+            ("vpn.routing", "bgp"),
+            ("vpn.static_routes", DELETE),
+            ("vpn.tunnel_interface", "vti"),
+            ("vpn.advertised_prefixes", ["192.168.0.0/16", *many]),
+        )
+    )
+    (finding,) = [f for f in lint_lab(lab, "lab.yml") if f.rule == "lab-bgp-prefixes"]
+    assert finding.message.startswith("101 prefixes: the VGW accepts at most 100")
 
 
 @pytest.mark.parametrize("rule,changes", LAB_CASES, ids=[c[0] for c in LAB_CASES])
