@@ -24,6 +24,7 @@ import jinja2
 from driver.lab.model import Lab
 from driver.paths import PROJECT
 from driver.render import proposals
+from driver.render.frr import frr_files
 
 TEMPLATES = PROJECT / "cloud-init"
 
@@ -183,7 +184,7 @@ def strongswan_files(
     else:
         files["/etc/ipsec.conf"] = _render("strongswan/ipsec.conf.j2", **context)
         files[SECRETS_PATH["ipsec.conf"]] = _render("strongswan/ipsec.secrets.j2", **context)
-    return files
+    return files | frr_files(lab)  # BGP labs: the sessions over the tunnel interfaces
 
 
 TUNNEL_UPDOWN = "/etc/vpnlab/tunnel-updown.sh"  # route-based: the tunnels' interfaces

@@ -444,3 +444,17 @@ def test_hcl_into_its_own_output_replaces_only_its_files(hcl_dir):
         assert oct((hcl_dir / "main.tf").stat().st_mode & 0o777) == "0o644"  # a hand-off
     finally:
         (hcl_dir / "backend.tf").unlink()
+
+
+def test_a_bgp_lab_synthesizes_dynamic_routing_with_both_asns(tmp_path):
+    from driver.synth.synthesis import synth
+
+    stack = synth(PROJECT / "labs" / "bgp.yml", tmp_path / "out")
+    synthesized = json.loads((stack / "cdk.tf.json").read_text())
+    assert one(synthesized, "aws_vpn_connection")["static_routes_only"] is False
+    assert "aws_vpn_connection_route" not in synthesized["resource"]
+    assert one(synthesized, "aws_vpn_gateway")["amazon_side_asn"] == "64512"
+    assert one(synthesized, "aws_customer_gateway")["bgp_asn"] == "65000"
+    (template,) = stack.glob("assets/vpn-server*/*/vpn-server.yaml.tftpl")  # the user data
+    text = template.read_text()
+    assert "router bgp 65000" in text and "neighbor 169.254.10.1 remote-as 64512" in text

@@ -102,7 +102,13 @@ def from_user_data(
         p: c
         for p, c in files.items()
         if p.startswith(
-            ("/etc/swanctl/", "/etc/ipsec.conf", "/etc/ipsec.secrets", "/etc/sysctl.d/")
+            (
+                "/etc/swanctl/",
+                "/etc/ipsec.conf",
+                "/etc/ipsec.secrets",
+                "/etc/sysctl.d/",
+                "/etc/frr/",
+            )
         )
         or p == TUNNEL_UPDOWN
     }
