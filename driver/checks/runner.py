@@ -17,6 +17,9 @@ from driver.checks import remote_commands
 from driver.lab.expectations import Expectation
 
 TUNNEL_TIMEOUT = 10.0  # how long a tunnel expectation waits for its SA
+# A BGP session's bound once its tunnel is up: AWS's hold time, FRR's connect
+# timer (2 s) and an OPEN's round trip fit in it.
+BGP_TIMEOUT = 40.0
 PING_COUNT = remote_commands.PING_COUNT
 
 
@@ -68,6 +71,9 @@ class ExpectationRunner:
     def _tunnel(self, e: Expectation, timeout: float) -> tuple[bool, str]:
         raise NotImplementedError
 
+    def _bgp(self, e: Expectation, timeout: float) -> tuple[bool, str]:
+        raise Unsupported("this target reads no BGP state")
+
     def ping_output(self, node: str, address: str) -> str:
         raise NotImplementedError
 
@@ -86,6 +92,8 @@ class ExpectationRunner:
             try:
                 if e.probe == "tunnel":
                     passed, detail = self._tunnel(e, max(deadline - time.monotonic(), 1.0))
+                elif e.probe == "bgp":  # its own bound: sessions start once the tunnels are up
+                    passed, detail = self._bgp(e, max(deadline - time.monotonic(), BGP_TIMEOUT))
                 else:
                     passed, detail = self._ping(e)
                     caveat = self.caveat(e) if passed and e.expected == "YES" else None

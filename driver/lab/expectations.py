@@ -4,6 +4,8 @@
 
 * ``vgw::tunnel::Tunnel1::ESTABLISHED`` — the IKE SA is ESTABLISHED and its
   CHILD SA INSTALLED (read through vici), gated by a bounded wait;
+* ``vgw::bgp::Tunnel1::ESTABLISHED`` — BGP labs: the tunnel's BGP session (FRR's
+  on that gateway) is Established, gated by a bounded wait;
 * ``aws::ping::{onprem_test_ip}::YES`` — ping answers (``NO``: it must not).
 
 Arguments may name placeholders resolved from the lab's address plan
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 
 from driver.lab.nodes import GATEWAYS, NODES
 
-PROBES = {"tunnel": ("ESTABLISHED",), "ping": ("YES", "NO")}
+PROBES = {"tunnel": ("ESTABLISHED",), "bgp": ("ESTABLISHED",), "ping": ("YES", "NO")}
 PLACEHOLDERS = (
     "aws_test_ip",
     "onprem_test_ip",
@@ -27,7 +29,7 @@ PLACEHOLDERS = (
     "tunnel1_address",
     "tunnel2_address",
 )
-PROBE_NODES = {"tunnel": GATEWAYS}
+PROBE_NODES = {"tunnel": GATEWAYS, "bgp": GATEWAYS}
 
 DEFAULT = (
     "vgw::tunnel::Tunnel1::ESTABLISHED",
@@ -35,6 +37,15 @@ DEFAULT = (
     "aws::ping::{onprem_test_ip}::YES",
     "onprem::ping::{aws_test_ip}::YES",
 )
+# A BGP lab's defaults: the sessions too, before the pings that need their routes.
+BGP_SESSIONS = ("vgw::bgp::Tunnel1::ESTABLISHED", "vgw::bgp::Tunnel2::ESTABLISHED")
+
+
+def of_lab(expect: tuple[str, ...], routing: str) -> list[Expectation]:
+    """A lab's expectations (``checks.expect``); the BGP sessions join the defaults."""
+    if routing == "bgp" and tuple(expect) == DEFAULT:
+        expect = (*DEFAULT[:2], *BGP_SESSIONS, *DEFAULT[2:])
+    return [Expectation.parse(text) for text in expect]
 
 
 @dataclass(frozen=True)

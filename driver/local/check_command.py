@@ -14,7 +14,7 @@ from driver.checks.negotiated import judge, suite
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult
 from driver.lab.aws_rules import generate_psk
-from driver.lab.expectations import Expectation
+from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
 from driver.local import tunnel_record
 from driver.local.dataplane import cgw as cgw_module
@@ -160,7 +160,7 @@ def run_check(
         )
         dp.build()
         runner = DataPlaneRunner(dp, progress)
-        expectations = [Expectation.parse(text) for text in lab.checks.expect]
+        expectations = expectations_of_lab(lab.checks.expect, lab.vpn.routing)
         # starter has added its conns by then; under the guest's emulation IKE is slower
         bound = TUNNEL_TIMEOUT * (EMULATED_SLOWDOWN if os.environ.get(GUEST_MARK) else 1)
         checks = runner.run(expectations, bound)

@@ -19,7 +19,7 @@ from driver.checks.diagnosis import Diagnosis, diagnose, is_final, last_lines
 from driver.checks.runner import ExpectationRunner, TunnelReport
 from driver.checks.vici_fields import current_child, installed_children, text
 from driver.lab.expectations import Expectation
-from driver.local import ping_explanation
+from driver.local import bgp_probe, ping_explanation
 from driver.local.dataplane import routing, vgw, xfrm_counters
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.vgw import AWS_DPD_INTERVAL
@@ -86,6 +86,15 @@ class DataPlaneRunner(ExpectationRunner):
                 announced = True
             time.sleep(POLL)
 
+    def _bgp(self, e: Expectation, timeout: float) -> tuple[bool, str]:
+        frr = self.dp.frr.get(e.node)
+        peer = bgp_probe.peer_of(self.dp.lab, e.node, e.argument)
+        if frr is None or peer is None:
+            what = "no BGP speaker" if frr is None else f"no tunnel {e.argument}"
+            return False, f"{what} on {e.node} (a BGP lab has Tunnel1 and Tunnel2 on both)"
+        vgw_lab = self.dp.lab if e.node == "vgw" else None
+        return bgp_probe.probe(frr, peer, timeout, self.progress, vgw_lab)
+
     def _why(self, reasons: list[Diagnosis], tunnel: str) -> str:
         if reasons:
             return "; ".join(d.text() for d in reasons)
@@ -143,8 +152,8 @@ class DataPlaneRunner(ExpectationRunner):
 
     def _preferable_tunnels(self) -> list[int]:
         """Tunnels the VGW could send on now: route-based ones that are up."""
-        if not self.dp.vgw_interfaces:
-            return []
+        if not self.dp.vgw_interfaces or self.dp.frr:
+            return []  # with BGP, BGP's path choice says which tunnel AWS sends on
         sas = self.sas("vgw")
         return [n for n in (1, 2) if sa_up(sas.get(f"Tunnel{n}", {}))]
 
@@ -168,10 +177,9 @@ class DataPlaneRunner(ExpectationRunner):
         routes into a tunnel and a route-based customer gateway routes the AWS side
         over one rather than its uplink."""
         dp, waits = self.dp, []
-        if dp.vgw_interfaces:
-            waits.append(
-                lambda: "dev tunnel" in dp.ns["vgw"].ip("route", "show", "table", "30").stdout
-            )
+        if dp.vgw_interfaces:  # BGP: zebra's routes in the main table
+            where = ("proto", "bgp") if dp.frr else ("table", str(vgw.INTO_TUNNELS_TABLE))
+            waits.append(lambda: "dev tunnel" in dp.ns["vgw"].ip("route", "show", *where).stdout)
         if dp.cgw and dp.cgw.interfaces:
             get = ("ip", "route", "get", dp.plan.aws_test_ip)
             waits.append(lambda: " dev eth0" not in dp.ns["server"].exec(*get, check=False).stdout)

@@ -31,7 +31,7 @@ from driver.checks.runner import TUNNEL_TIMEOUT
 from driver.checks.telemetry import wait_for_telemetry
 from driver.errors import VpnlabError
 from driver.lab import topology
-from driver.lab.expectations import Expectation
+from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab, Tunnel
 from driver.local import host_limits, tunnel_record
 from driver.local.applied_network import applied_view
@@ -286,7 +286,7 @@ def verify(lab: Lab, progress: Progress = print, timeout: float | None = None) -
         reasons = "; ".join(d.text() for d in runner.diagnoses())
         if reasons:
             report.checks[0].detail += f": {reasons}"
-    expectations = [Expectation.parse(text) for text in lab.checks.expect]
+    expectations = expectations_of_lab(lab.checks.expect, lab.vpn.routing)
     report.checks += runner.run(expectations, TUNNEL_TIMEOUT)
     report.tunnels = runner.tunnels()
     report.passed = all(c.passed for c in report.checks)

@@ -25,9 +25,10 @@ from driver.errors import VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab
 from driver.lab.nodes import NODES, OPTIONAL_NODES
-from driver.local.dataplane import filters, routing, vgw
+from driver.local.dataplane import bgp, filters, routing, vgw
 from driver.local.dataplane.cgw import CustomerGateway
 from driver.local.dataplane.charon import Charon
+from driver.local.dataplane.frr import Frr
 from driver.local.dataplane.kernel import KernelFeatures
 from driver.local.dataplane.netns import (
     Namespace,
@@ -84,6 +85,7 @@ class DataPlane:
         self.view = view or NetworkView.of_lab(lab, self.plan.tunnel_addresses)
         self.ns = {node: Namespace(lab.name, node) for node in lab_nodes(lab)}
         self.charons: dict[str, Charon] = {}
+        self.frr: dict[str, Frr] = {}  # BGP labs: FRR beside the VGW's and the server's charon
         self.stopped_pids: list[int] = []  # for the leak check: they must be gone
 
     # --- build -------------------------------------------------------------
@@ -252,16 +254,17 @@ class DataPlane:
             "/etc/swanctl/swanctl.conf": vgw.swanctl_conf(
                 self.lab, self.plan.tunnel_addresses, self.cgw.public_ip, self.vgw_psks, kind
             ),
-        }
+        } | bgp.vgw_files(self.lab)
         if scripts:
-            vgw_files[vgw.UPDOWN] = vgw.updown_script(routing.into_tunnels(self.view.tables))
+            static = [] if bgp.runs_bgp(self.lab) else routing.into_tunnels(self.view.tables)
+            vgw_files[vgw.UPDOWN] = vgw.updown_script(static)  # BGP: zebra routes instead
         self.charons["vgw"] = Charon(
             self.ns["vgw"], self.workdir / "vgw", vgw_files, "swanctl", scripts
         )
         self.charons["server"] = Charon(
             self.ns["server"],
             self.workdir / "server",
-            self.cgw.files,
+            self.cgw.files | bgp.server_files(self.lab, self.cgw.files),
             self.cgw.style,
             self.cgw.executables,
             self.cgw.swanctl_file,
@@ -281,6 +284,7 @@ class DataPlane:
             self.ns["inet"].exec("iptables", "-D", *hold)
         server.wait_ready()
         server.load()
+        self.frr = bgp.start(self.lab, self.charons, self.ns["vgw"])
         self._server_setup_finished()
 
     def _server_setup_finished(self) -> None:
@@ -342,6 +346,7 @@ class DataPlane:
     def teardown(self) -> None:
         """Stop daemons by PID, delete namespaces and files. Safe to call twice."""
         with interrupts.deferred():
+            self.stopped_pids += bgp.stop(self.frr)  # before the charons: it runs in their mounts
             for charon in self.charons.values():
                 if charon.pid is not None:
                     self.stopped_pids.append(charon.pid)

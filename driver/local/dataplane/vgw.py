@@ -38,7 +38,7 @@ AWS_DPD_INTERVAL = 10  # seconds between AWS's DPD probes
 RETRANSMIT_TRIES = 3
 RETRANSMIT_BASE = 1.4
 
-_env = jinja2.Environment(
+templates = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
@@ -149,7 +149,7 @@ def swanctl_conf(
         t["replay_window"] = tunnel.options.replay_window
         t["dpd_action"] = DPD_ACTION[tunnel.options.dpd_action]
         t["start_action"] = "start" if tunnel.options.startup_action == "start" else "none"
-    return _env.get_template("vgw-swanctl.conf.j2").render(
+    return templates.get_template("vgw-swanctl.conf.j2").render(
         lab=lab, tunnels=tunnels, cgw_id=cgw_id, interfaces=interfaces, updown=UPDOWN
     )
 
@@ -199,7 +199,7 @@ def updown_script(into_tunnels: list) -> str:
     it is up, and leave it when it goes down; tunnel 1 is preferred when both are up
     (AWS picks one tunnel for static routing; ``preferring`` tries the other)."""
     nets = " ".join(str(n) for n in into_tunnels)
-    return _env.get_template("vgw-updown.sh.j2").render(nets=nets, table=INTO_TUNNELS_TABLE)
+    return templates.get_template("vgw-updown.sh.j2").render(nets=nets, table=INTO_TUNNELS_TABLE)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,88 @@
+"""``<gateway>::bgp::TunnelN::ESTABLISHED`` against the local data plane's FRR.
+
+A bounded wait on the gateway's bgpd, polled through vtysh, that ends early
+where BGP itself has ended the session for good (the VGW's 100-prefix limit:
+FRR, as AWS, does not restart it).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from driver.lab import aws_rules
+from driver.lab.model import Lab
+from driver.local.dataplane import vgw_bgp
+from driver.local.dataplane.frr import Frr
+
+POLL = 0.25  # one vtysh per poll (~0.2 s under the guest's emulation)
+
+
+def peer_of(lab: Lab, node: str, tunnel: str) -> str | None:
+    """The other end's inside address of a tunnel, as ``node``'s bgpd knows it."""
+    names = {f"Tunnel{n}": t for n, t in enumerate(lab.tunnels, start=1)}
+    if tunnel not in names:
+        return None
+    inside = names[tunnel].inside_cidr
+    return str(inside[2] if node == "vgw" else inside[1])
+
+
+def probe(
+    frr: Frr, peer: str, timeout: float, progress: Callable[[str], None], lab: Lab | None = None
+) -> tuple[bool, str]:
+    """``lab``: the VGW's (its limit is rechecked once the session settles)."""
+    started = time.monotonic()
+    announced = rechecked = False
+    while True:
+        neighbor = frr.neighbors().get(peer, {})
+        settled = _updated(neighbor) or time.monotonic() > started + timeout
+        if neighbor.get("bgpState") == "Established" and settled:
+            over = vgw_bgp.accepted(neighbor) > aws_rules.MAX_ADVERTISED_PREFIXES
+            if lab is None or not over or rechecked:
+                return True, established(frr, peer, neighbor, time.monotonic() - started)
+            vgw_bgp.recheck_prefix_limit(frr, lab, peer)
+            rechecked = True
+            continue
+        if neighbor.get("prefixesConfigExceedMax"):
+            return False, (
+                f"{vgw_bgp.session_state(neighbor)}: the customer gateway announced more "
+                "prefixes than the VGW accepts (100: Site-to-Site VPN quotas), and the VGW "
+                "closed the session; announce fewer, e.g. one summary route"
+            )
+        elapsed = time.monotonic() - started
+        if elapsed > timeout:
+            state = vgw_bgp.session_state(neighbor) if neighbor else "no such neighbour"
+            return False, f"{state} with {peer} after {elapsed:.0f} s{_why(neighbor)}"
+        if not announced and elapsed > 2:
+            progress(f"  waiting for the BGP session with {peer} (up to {timeout:.0f} s)...")
+            announced = True
+        time.sleep(POLL)
+
+
+def established(frr: Frr, peer: str, neighbor: dict, waited: float) -> str:
+    hold = neighbor.get("bgpTimerHoldTimeMsecs", 0) // 1000
+    keepalive = neighbor.get("bgpTimerKeepAliveIntervalMsecs", 0) // 1000
+    prefixes = sorted(frr.received(peer))
+    return (
+        f"Established with {peer} (AS {neighbor.get('remoteAs', '?')}) after {waited:.1f} s, "
+        f"hold {hold} s, keepalive {keepalive} s; {vgw_bgp.accepted(neighbor)} prefixes "
+        f"accepted" + (f": {', '.join(prefixes)}" if prefixes else "")
+    )
+
+
+def _updated(neighbor: dict) -> bool:
+    """The peer has sent its table: its End-of-RIB where it does graceful restart
+    (FRR's default), else its first UPDATE. Only then is the session's verdict
+    its own: the 101st prefix may come in a later UPDATE and end it."""
+    if neighbor.get("neighborCapabilities", {}).get("gracefulRestart") == "advertisedAndReceived":
+        eor = neighbor.get("gracefulRestartInfo", {}).get("endOfRibRecv", {})
+        return bool(eor.get("ipv4Unicast"))
+    return neighbor.get("messageStats", {}).get("updatesRecv", 0) > 0
+
+
+def _why(neighbor: dict) -> str:
+    """What FRR says of the session's last end, where it says anything."""
+    reason = neighbor.get("lastNotificationReason") or neighbor.get("lastResetDueTo")
+    if neighbor.get("remoteAs") is None:
+        return ""
+    return f" (last: {reason})" if reason else " (the peer never answered on TCP port 179)"

@@ -1,0 +1,80 @@
+"""The emulated VGW's BGP: FRR in the VGW's namespace, one session per tunnel.
+
+AWS's side as its user guide documents it (ASN, timers, the prefixes it
+announces and accepts: driver/lab/aws_rules.py); FRR is the BGP speaker, so
+what a session does with the customer's (a NOTIFICATION, a hold timer running
+out, the 101st prefix) is a real BGP implementation's answer. zebra installs
+the chosen path of each learned prefix into the VGW's main table, and traffic
+from the VPC looks there first (``route_from_vpc_by_bgp``). Path choice between
+the tunnels is BGP's (longest prefix, then AS_PATH length, then MED; with both
+equal, the older session's path), as AWS's documented order; what AWS does
+beyond that order is not emulated.
+"""
+
+from __future__ import annotations
+
+from driver.lab import aws_rules
+from driver.lab.model import Lab
+from driver.local.dataplane.frr import Frr
+from driver.local.dataplane.netns import Namespace
+from driver.local.dataplane.routing import PREFERENCE
+from driver.local.dataplane.vgw import INTO_TUNNELS_TABLE, templates
+
+FRR_CONF = "/etc/frr/frr.conf"
+
+
+def frr_conf(lab: Lab) -> str:
+    tunnels = [
+        {"name": f"Tunnel{n}", "customer_inside": str(t.inside_cidr[2])}
+        for n, t in enumerate(lab.tunnels, start=1)
+    ]
+    return templates.get_template("vgw-frr.conf.j2").render(
+        lab=lab,
+        tunnels=tunnels,
+        router_id=str(lab.tunnels[0].inside_cidr[1]),
+        keepalive=aws_rules.BGP_KEEPALIVE,
+        hold=aws_rules.BGP_HOLD_TIME,
+        max_prefixes=aws_rules.MAX_ADVERTISED_PREFIXES,
+    )
+
+
+def route_from_vpc_by_bgp(ns: Namespace) -> None:
+    """Traffic from the VPC takes the routes BGP learned (main table, where zebra
+    puts them) before the tunnels' table, whose default is unreachable; the main
+    table's own default route (to the internet, for IKE) is not one of them."""
+    ns.ip(
+        "rule", "add", "pref", str(PREFERENCE + INTO_TUNNELS_TABLE - 1),
+        "iif", "vpc", "lookup", "main", "suppress_prefixlength", "0",
+    )  # fmt: skip
+
+
+def session_state(neighbor: dict) -> str:
+    """``Established``, or the state and why the last session ended."""
+    state = neighbor.get("bgpState", "Idle")
+    if state == "Established":
+        return state
+    reason = neighbor.get("lastNotificationReason") or neighbor.get("lastResetDueTo")
+    return f"{state} ({reason})" if reason else state
+
+
+def accepted(neighbor: dict) -> int:
+    """Prefixes accepted from this neighbour (``AcceptedRouteCount``)."""
+    family = neighbor.get("addressFamilyInfo", {}).get("ipv4Unicast", {})
+    return int(family.get("acceptedPrefixCounter", 0))
+
+
+def recheck_prefix_limit(frr: Frr, lab: Lab, peer: str) -> None:
+    """Have bgpd count a settled session's prefixes against the limit again.
+
+    FRR 8.4 checks the limit before it counts a path whose next hop zebra has not
+    confirmed yet (bgp_route.c, bgp_update), so a table that arrives in one burst
+    at session start goes uncounted; setting the limit again on an established
+    peer makes bgpd check the full count (bgpd.c, peer_maximum_prefix_set) and
+    end the session as AWS does. The decision stays bgpd's."""
+    frr.vtysh(
+        "configure terminal",
+        f"router bgp {lab.vpn.amazon_side_asn}",
+        "address-family ipv4 unicast",
+        f"neighbor {peer} maximum-prefix {aws_rules.MAX_ADVERTISED_PREFIXES} force",
+        "end",
+    )

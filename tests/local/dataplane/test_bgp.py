@@ -1,0 +1,166 @@
+"""AWS's side of BGP as the emulated VGW runs it (FRR), against the VPN server's
+rendered FRR, over two links that stand for the tunnels' interfaces.
+
+No IPsec here (that is the guest's: tests/local/test_guest.py): the sessions run
+between the tunnels' inside addresses on veth pairs, so each behaviour AWS
+documents is checked in seconds on this host. What is asserted comes from the
+live bgpd, read back (FRR's JSON), against the numbers in AWS's user guide
+(driver/lab/aws_rules.py), not against the rendered text.
+"""
+
+import dataclasses
+import ipaddress
+import secrets
+import time
+
+import pytest
+
+from driver.lab import aws_rules
+from driver.lab.loader import load_lab
+from driver.local import bgp_probe, node_access
+from driver.local.dataplane import vgw, vgw_bgp
+from driver.local.dataplane.charon import Charon
+from driver.local.dataplane.frr import CONFIG, Frr, node_files
+from driver.local.dataplane.netns import Namespace, link
+from driver.paths import PROJECT
+from driver.processes import process_alive
+from driver.render.frr import frr_files
+from tests.conftest import requires_root
+
+pytestmark = [pytest.mark.root, pytest.mark.strongswan, requires_root()]
+
+BGP_LAB = load_lab(PROJECT / "labs" / "bgp.yml")
+
+
+class Pair:
+    """The VGW and the VPN server node, each with a charon (whose mounts FRR
+    shares) and its FRR, linked by one veth per tunnel."""
+
+    def __init__(self, lab, workdir):
+        self.lab, self.name = lab, f"b{secrets.token_hex(3)}"
+        self.workdir = workdir
+        self.ns = {n: Namespace(self.name, n).create() for n in ("vgw", "server")}
+        for n, tunnel in enumerate(lab.tunnels, start=1):
+            inside = tunnel.inside_cidr
+            link(
+                self.ns["vgw"], f"tunnel{n}", f"{inside[1]}/30",
+                self.ns["server"], f"xfrm{n}", f"{inside[2]}/30",
+            )  # fmt: skip
+        conf = "/etc/strongswan.conf"
+        base = {conf: vgw.strongswan_conf(lab, "/run/charon.log", libipsec=False)}
+        files = {
+            "vgw": base | {CONFIG: vgw_bgp.frr_conf(lab)} | node_files(),
+            "server": base | frr_files(lab) | node_files(),
+        }
+        self.charons = {n: Charon(self.ns[n], workdir / n, files[n], "swanctl") for n in self.ns}
+        self.frr = {}
+        for node, charon in self.charons.items():
+            charon.start()
+            self.frr[node] = Frr(charon)
+            self.frr[node].start()
+
+    def session(self, node: str, tunnel: str, timeout: float = 20.0):
+        peer = bgp_probe.peer_of(self.lab, node, tunnel)
+        vgw_lab = self.lab if node == "vgw" else None
+        return bgp_probe.probe(self.frr[node], peer, timeout, lambda _: None, vgw_lab)
+
+    def pids(self) -> list[int]:
+        return [pid for f in self.frr.values() for pid in f.pids.values()]
+
+    def stop(self) -> None:
+        for node in self.frr:
+            self.frr[node].stop()
+        for charon in self.charons.values():
+            charon.stop()
+        for ns in self.ns.values():
+            ns.delete()
+
+
+@pytest.fixture
+def pair(tmp_path):
+    started = []
+
+    def start(lab=BGP_LAB) -> Pair:
+        started.append(Pair(lab, tmp_path))
+        return started[-1]
+
+    yield start
+    for p in started:
+        p.stop()
+
+
+def test_sessions_establish_with_awss_timers_and_exchange_the_vpcs(pair):
+    p = pair()
+    started = time.monotonic()
+    for tunnel in ("Tunnel1", "Tunnel2"):
+        passed, detail = p.session("vgw", tunnel)
+        assert passed, detail
+    established = time.monotonic() - started
+    assert established < 15, f"sessions took {established:.1f} s (FRR's connect timer?)"
+    for peer, neighbor in p.frr["vgw"].neighbors().items():
+        assert neighbor["localAs"] == aws_rules.AMAZON_SIDE_ASN_DEFAULT
+        assert neighbor["remoteAs"] == BGP_LAB.vpn.customer_gateway_asn
+        assert neighbor["bgpTimerHoldTimeMsecs"] == aws_rules.BGP_HOLD_TIME * 1000
+        assert neighbor["bgpTimerKeepAliveIntervalMsecs"] == aws_rules.BGP_KEEPALIVE * 1000
+        family = neighbor["addressFamilyInfo"]["ipv4Unicast"]
+        assert family["prefixAllowedMax"] == aws_rules.MAX_ADVERTISED_PREFIXES
+        assert p.frr["vgw"].received(peer) == ["192.168.0.0/16"]
+    # The VPN server's zebra routes the AWS VPC over a tunnel; the VGW's, the on-prem VPC.
+    deadline = time.monotonic() + 10
+    while "proto bgp" not in p.ns["server"].ip("route", "show", "10.0.0.0/16").stdout:
+        assert time.monotonic() < deadline, "zebra never installed the AWS VPC's route"
+        time.sleep(0.1)
+    assert "dev tunnel" in p.ns["vgw"].ip("route", "show", "proto", "bgp").stdout
+    # What the emulator's VgwTelemetry reads, from outside the data plane.
+    sessions = node_access.vgw_bgp_neighbors(p.name, p.workdir)
+    assert {vgw_bgp.session_state(s) for s in sessions.values()} == {"Established"}
+    assert node_access.vgw_bgp_learned(p.name, p.workdir) == ["192.168.0.0/16"]
+
+
+def test_the_101st_prefix_closes_the_session_with_awss_reason(pair):
+    prefixes = (ipaddress.ip_network("192.168.0.0/16"),) + tuple(
+        ipaddress.ip_network(f"172.16.{i}.0/24") for i in range(100)
+    )
+    lab = dataclasses.replace(
+        BGP_LAB, vpn=dataclasses.replace(BGP_LAB.vpn, advertised_prefixes=prefixes)
+    )
+    p = pair(lab)
+    for tunnel in ("Tunnel1", "Tunnel2"):
+        passed, detail = p.session("vgw", tunnel)
+        assert not passed
+        assert "Cease/Maximum Number of Prefixes Reached" in detail and "100" in detail
+    assert node_access.vgw_bgp_learned(p.name, p.workdir) == []
+
+
+def test_as_path_prepending_moves_awss_choice_to_the_other_tunnel(pair):
+    p = pair()
+    for tunnel in ("Tunnel1", "Tunnel2"):
+        assert p.session("vgw", tunnel)[0]
+    chosen = p.ns["vgw"].ip("route", "show", "192.168.0.0/16").stdout
+    preferred = "tunnel1" if "dev tunnel1" in chosen else "tunnel2"
+    other = {"tunnel1": "tunnel2", "tunnel2": "tunnel1"}[preferred]
+    peer = str(BGP_LAB.tunnels[int(preferred[-1]) - 1].inside_cidr[1])
+    asn = BGP_LAB.vpn.customer_gateway_asn
+    p.frr["server"].vtysh(
+        "configure terminal",
+        "route-map PREPEND permit 10",
+        f"set as-path prepend {asn} {asn}",
+        "exit",
+        f"router bgp {asn}",
+        "address-family ipv4 unicast",
+        f"neighbor {peer} route-map PREPEND out",
+        "end",
+        f"clear bgp ipv4 unicast {peer} soft out",
+    )
+    deadline = time.monotonic() + 15
+    while f"dev {other}" not in p.ns["vgw"].ip("route", "show", "192.168.0.0/16").stdout:
+        assert time.monotonic() < deadline, "the VGW kept the prepended path"
+        time.sleep(0.1)
+
+
+def test_stopped_frr_leaves_no_daemon(pair):
+    p = pair()
+    pids = p.pids()
+    assert len(pids) == 4  # zebra and bgpd, twice
+    p.stop()
+    assert [pid for pid in pids if process_alive(pid)] == []
