@@ -31,6 +31,7 @@ from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult, ExpectationRunner,
 from driver.checks.telemetry import describe, statuses, wait_for_telemetry
 from driver.errors import VpnlabError
 from driver.lab.expectations import Expectation
+from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
 from driver.synth.terraform import Terraform, TerraformError
 
@@ -117,6 +118,19 @@ class SsmRunner(ExpectationRunner):
         outcome = wait_until(up, timeout, f"{e.argument} UP", self.progress)
         return outcome.done, outcome.status
 
+    def _bgp(self, e: Expectation, timeout: float) -> tuple[bool, str]:
+        """The VGW's side from VgwTelemetry: with dynamic routing a tunnel is UP only
+        while its BGP session is established, and AcceptedRouteCount is what the VGW
+        took from it (user guide, "Site-to-Site VPN tunnel status")."""
+        if e.node != "vgw":
+            raise Unsupported("the VPN server's own BGP state is read in the local lab only")
+        passed, detail = self._tunnel(e, timeout)
+        number = re.fullmatch(r"Tunnel([12])", e.argument)
+        address = self.outputs[f"tunnel{number.group(1)}_address"]
+        entry = statuses(self.ec2, self.outputs["vpn_connection_id"]).get(address, {})
+        accepted = entry.get("AcceptedRouteCount", 0)
+        return passed and accepted > 0, f"{detail}; {accepted} routes accepted"
+
 
 def verify(target: Account, timeout: float | None = None) -> Report:
     lab, progress = target.lab, target.progress
@@ -174,7 +188,7 @@ def verify(target: Account, timeout: float | None = None) -> Report:
         )
         progress(report.diagnostics.rstrip())
     runner = SsmRunner(ssm, ec2, outputs, online, progress)
-    expectations = [Expectation.parse(text) for text in lab.checks.expect]
+    expectations = expectations_of_lab(lab.checks.expect, lab.vpn.routing)
     report.checks += runner.run(expectations, TUNNEL_TIMEOUT)
     report.checks += analyse_paths(
         ec2,

@@ -14,6 +14,7 @@ bind-mounted over /run and /var for the node's daemon; the vici socket is
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import socket
@@ -137,3 +138,33 @@ def node_shell(lab: str, node: str, workdir: Path) -> list[str] | None:
         "ip", "netns", "exec", name, "unshare", "--mount", "--propagation", "private",
         "sh", "-c", f'{mounts} && exec sh -c "$1"', "node-shell",
     ]  # fmt: skip
+
+
+def vgw_bgp(lab: str, workdir: Path, command: str) -> dict:
+    """A ``show ... json`` of the emulated VGW's bgpd; {} when it runs none."""
+    shell = node_shell(lab, "vgw", workdir)
+    if shell is None:
+        return {}
+    try:
+        out = subprocess.run(
+            [*shell, f"vtysh -c {shlex.quote(command)}"], capture_output=True, text=True, timeout=5
+        ).stdout
+        return json.loads(out or "{}")
+    except (subprocess.TimeoutExpired, json.JSONDecodeError):  # no bgpd: a static lab
+        return {}
+
+
+def vgw_bgp_neighbors(lab: str, workdir: Path) -> dict[str, dict]:
+    """Customer gateway's inside address -> the VGW's BGP session with it."""
+    return vgw_bgp(lab, workdir, "show bgp neighbors json")
+
+
+def vgw_bgp_learned(lab: str, workdir: Path) -> list[str]:
+    """Prefixes the VGW learned from a customer gateway and chose (its best path
+    comes from a neighbour, not from the VGW's own ``network``)."""
+    routes = vgw_bgp(lab, workdir, "show ip bgp json").get("routes", {})
+    return [
+        prefix
+        for prefix, paths in routes.items()
+        if any(p.get("bestpath") and p.get("peerId") not in (None, "(unspec)") for p in paths)
+    ]

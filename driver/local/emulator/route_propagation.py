@@ -1,12 +1,17 @@
 """VGW route propagation, where moto does not: ``EnableVgwRoutePropagation`` /
-``DisableVgwRoutePropagation``, and the propagated routes (the static routes
-of the VGW's VPN connections) in ``DescribeRouteTables``."""
+``DisableVgwRoutePropagation``, and the propagated routes in
+``DescribeRouteTables``: the static routes of the VGW's VPN connections, or with
+dynamic routing the prefixes the data plane's VGW learned over BGP."""
 
 from __future__ import annotations
 
 from moto.core.responses import ActionResult
 from moto.ec2.models import route_tables
 from moto.ec2.responses import EC2Response
+
+from driver.local import node_access
+from driver.local.emulator.common import lab_tag
+from driver.state import LabState
 
 
 def enable_vgw_route_propagation(self) -> ActionResult:
@@ -27,7 +32,7 @@ def _propagating_vgws(self) -> list[dict]:
 
 
 class PropagatedRoute:
-    """A route the VGW propagates: the static routes of its VPN connections."""
+    """A route the VGW propagates."""
 
     def __init__(self, cidr: str, gateway_id: str):
         self.destination_cidr_block = cidr
@@ -44,8 +49,16 @@ def _routes_with_propagated(self) -> list:
     for gateway in sorted(self.__dict__.get("_propagating", ())):
         for connection in self.ec2_backend.vpn_connections.values():
             if connection.vpn_gateway_id == gateway and connection.state != "deleted":
-                routes += [PropagatedRoute(c, gateway) for c in connection.static_routes or []]
+                routes += [PropagatedRoute(c, gateway) for c in _learned(connection)]
     return routes
+
+
+def _learned(connection) -> list[str]:
+    """A connection's routes: its static routes, or (BGP) what the VGW learned."""
+    if (connection.options or {}).get("StaticRoutesOnly", True):
+        return list(connection.static_routes or [])
+    lab = lab_tag(connection)
+    return node_access.vgw_bgp_learned(lab, LabState(lab).dataplane_dir) if lab else []
 
 
 def install() -> None:

@@ -85,20 +85,33 @@ def _routes(self: VPNConnection) -> list[dict]:
 
 
 def _telemetry(self: VPNConnection) -> list[dict]:
-    """One entry per tunnel, UP only when the data plane's VGW says so."""
+    """One entry per tunnel, UP only when the data plane's VGW says so: its IPsec
+    SA, and with dynamic routing its BGP session too (the user guide's "Site-to-Site
+    VPN tunnel status": a BGP tunnel with IPsec up and BGP down is DOWN)."""
     lab = lab_tag(self)
-    states = node_access.vgw_tunnel_states(LabState(lab).dataplane_dir) if lab else {}
+    workdir = LabState(lab).dataplane_dir if lab else None
+    states = node_access.vgw_tunnel_states(workdir) if lab else {}
+    bgp = not (self.options or {}).get("StaticRoutesOnly", True)
+    sessions = node_access.vgw_bgp_neighbors(lab, workdir) if lab and bgp else {}
     out = []
     for option in (self.options or {}).get("TunnelOptions", []):
         address = option["OutsideIpAddress"]
-        up = states.get(address, False)
+        up, message = states.get(address, False), "IPSEC IS DOWN"
+        routes = len(self.static_routes or [])
+        if bgp:
+            session = sessions.get(str(ipaddress.ip_network(option["TunnelInsideCidr"])[2]), {})
+            established = session.get("bgpState") == "Established"
+            family = session.get("addressFamilyInfo", {}).get("ipv4Unicast", {})
+            routes = int(family.get("acceptedPrefixCounter", 0))
+            if up and not established:  # vpnlab's words: AWS's own are not documented
+                up, message = False, f"BGP IS DOWN ({session.get('bgpState', 'no session')})"
         out.append(
             {
                 "OutsideIpAddress": address,
                 "Status": "UP" if up else "DOWN",
-                "StatusMessage": "" if up else "IPSEC IS DOWN",
+                "StatusMessage": "" if up else message,
                 "LastStatusChange": now(),
-                "AcceptedRouteCount": len(self.static_routes or []) if up else 0,
+                "AcceptedRouteCount": routes if up else 0,
                 "CertificateArn": "",
             }
         )
