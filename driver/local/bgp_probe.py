@@ -33,9 +33,11 @@ def probe(
     """``lab``: the VGW's (its limit is rechecked once the session settles)."""
     started = time.monotonic()
     announced = rechecked = False
+    before: dict = {}
     while True:
         neighbor = frr.neighbors().get(peer, {})
-        settled = _updated(neighbor) or time.monotonic() > started + timeout
+        settled = _updated(neighbor, before) or time.monotonic() > started + timeout
+        before = neighbor
         if neighbor.get("bgpState") == "Established" and settled:
             over = vgw_bgp.accepted(neighbor) > aws_rules.MAX_ADVERTISED_PREFIXES
             if lab is None or not over or rechecked:
@@ -70,14 +72,21 @@ def established(frr: Frr, peer: str, neighbor: dict, waited: float) -> str:
     )
 
 
-def _updated(neighbor: dict) -> bool:
-    """The peer has sent its table: its End-of-RIB where it does graceful restart
-    (FRR's default), else its first UPDATE. Only then is the session's verdict
-    its own: the 101st prefix may come in a later UPDATE and end it."""
+def _updated(neighbor: dict, before: dict) -> bool:
+    """The peer has sent its table: its End-of-RIB where both ends do graceful
+    restart, else its UPDATEs have stopped coming (none queued, the count as at
+    the poll ``before``). Only then is the session's verdict its own: the 101st
+    prefix may come in a later UPDATE and end it."""
     if neighbor.get("neighborCapabilities", {}).get("gracefulRestart") == "advertisedAndReceived":
         eor = neighbor.get("gracefulRestartInfo", {}).get("endOfRibRecv", {})
         return bool(eor.get("ipv4Unicast"))
-    return neighbor.get("messageStats", {}).get("updatesRecv", 0) > 0
+    stats = neighbor.get("messageStats", {})
+    return (
+        stats.get("updatesRecv", 0) > 0
+        and stats.get("depthInq", 0) == 0
+        and vgw_bgp.accepted(neighbor) == vgw_bgp.accepted(before)
+        and stats.get("updatesRecv") == before.get("messageStats", {}).get("updatesRecv")
+    )
 
 
 def _why(neighbor: dict) -> str:
