@@ -175,8 +175,11 @@ def run_check(
                 CheckResult("failover", seconds is not None, seconds or 0.0, detail)
             )
         up = [name for name, sa in runner.sas("vgw").items() if sa_up(sa)]
-        if lifecycle and up:
-            report.checks += run_lifecycle(runner, sorted(up))
+        # The cut tunnel's SAs are still settling (DPD, a restart) once its path is
+        # back: its rekeys would collide with them and say nothing of the configuration.
+        steady = [name for name in up if name != runner.cut]
+        if lifecycle and steady:
+            report.checks += run_lifecycle(runner, sorted(steady))
         report.checks += negotiated(runner.sas("vgw"), dp.lab)
         report.checks += selectors.rows(
             dp.charons["vgw"].log(),

@@ -38,6 +38,7 @@ class DataPlaneRunner(ExpectationRunner):
         self._drops_before: dict[tuple[str, str], int] = {}
         self._routes_waited = False
         self._xfrm_before: dict[str, dict[str, int]] = {}
+        self.cut: str | None = None  # the tunnel --failover cut (its SAs are in flux after)
 
     def placeholders(self) -> dict[str, str]:
         return self.dp.plan.placeholders()
@@ -292,6 +293,7 @@ class DataPlaneRunner(ExpectationRunner):
             if carrier is None or moved[carrier] <= 0:  # proof that a cut will matter
                 return None, "no tunnel carried the ping before the cut: nothing to fail over"
             address = addresses[carrier]
+            self.cut = carrier
             self.dp.cut_tunnel_path(address)
             cut_at = time.time()
             at_cut = self._carried()
