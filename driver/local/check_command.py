@@ -128,7 +128,7 @@ def run_check(
     started = time.monotonic()
     features = kernel.probe()
     charon = CharonOptions(
-        libipsec=not features.esp, log_file="/run/charon.log", **SERVER_RETRANSMITS
+        libipsec=not features.esp, log_file="/run/charon.log", af_alg=False, **SERVER_RETRANSMITS
     )
     vgw_psks = tuple(t.preshared_key or generate_psk() for t in lab.tunnels)
     uncompared: list[int] = []  # tunnels whose keys come from the customer's files

@@ -205,7 +205,7 @@ def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict
     ).decode()
     features = kernel.probe()
     charon = CharonOptions(
-        libipsec=not features.esp, log_file="/run/charon.log", **SERVER_RETRANSMITS
+        libipsec=not features.esp, log_file="/run/charon.log", af_alg=False, **SERVER_RETRANSMITS
     )
     public_ip = outputs["vpn_server_public_ip"]
     gateway = cgw.from_user_data(lab, user_data, server_psks, public_ip, tuple(addresses), charon)

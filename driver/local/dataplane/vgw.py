@@ -87,6 +87,7 @@ def charon_options(lab: Lab, log_file: str, libipsec: bool) -> CharonOptions:
         retransmit_tries=RETRANSMIT_TRIES,
         retransmit_timeout=_retransmit_timeout(lab),
         retransmit_base=RETRANSMIT_BASE,
+        af_alg=False,
     )
 
 
