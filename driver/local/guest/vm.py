@@ -82,6 +82,9 @@ class Guest:
             # Entropy from the start: charon's crypto libraries otherwise wait ~30 s
             # under emulation for the kernel's random pool.
             "--append", "random.trust_cpu=on",
+            # No self-test of each crypto algorithm as it loads (cbc(aes), hmac(sha256)
+            # for kernel ESP; the probe's first SA): they cost tens of seconds emulated.
+            "--append", "cryptomgr.notests=1",
             "--qemu-opts=-device virtio-rng-pci",
             "--exec", str(script),
         ]  # fmt: skip
