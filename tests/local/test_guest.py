@@ -5,6 +5,7 @@ Python process in it); each scenario is a real ``vpnlab check`` inside it, so
 these are the very checks a user runs, on Debian's stock kernel.
 """
 
+import concurrent.futures
 import json
 import os
 import re
@@ -24,6 +25,7 @@ from tests.fixtures import cgw_fixture
 pytestmark = [pytest.mark.root, pytest.mark.strongswan, pytest.mark.guest, requires_root()]
 
 ROUTE_BASED = PROJECT / "labs" / "route-based.yml"
+BGP = PROJECT / "labs" / "bgp.yml"
 # The inside CIDRs the customer's own updown scripts give their interfaces.
 INSIDE = {
     "aws-sample-route-based": ("169.254.6.0/30", "169.254.7.0/30"),
@@ -59,9 +61,20 @@ def guest_reports(tmp_path_factory):
                          "--cgw-config", str(cgw_fixture("swanctl-xfrm-updown"))],
         "route-based-lab": [*check, str(ROUTE_BASED)],
         "seed": [*check, str(SEED)],
+        "bgp": [*check, str(BGP), "--failover"],
     }  # fmt: skip
+    # A second guest boots beside it (another lab's check would): each its own qemu
+    # and folder, both gone when they end.
+    beside = Guest(machine(), "vpnlab-tests-beside")
+    second = concurrent.futures.ThreadPoolExecutor(1).submit(
+        beside.run, [["sh", "-c", "ip netns add beside && uname -r"]]
+    )
     results = guest.run_checks(list(scenarios.values()), sys.stderr)
-    assert not qemu_processes() and not guest_folders()  # the guest is gone with its results
+    [beside_result] = second.result(timeout=600)
+    assert beside_result.returncode == 0 and beside_result.stdout.strip() == beside.machine.kernel
+    assert not qemu_processes() and not guest_folders()  # the guests are gone with their results
+    host_namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True)
+    assert "beside" not in host_namespaces.stdout  # it lived in the guest's kernel
     return {name: (r.returncode, r.stdout) for name, r in zip(scenarios, results, strict=True)}
 
 
@@ -139,3 +152,18 @@ def test_a_killed_check_leaves_no_qemu_process(tmp_path):
         if check.poll() is None:
             os.kill(check.pid, signal.SIGKILL)
     assert not qemu_processes() and not guest_folders()
+
+
+def test_bgp_sessions_over_the_tunnels_route_both_ways_and_fail_over(guest_reports):
+    """labs/bgp.yml: XFRM interfaces, one eBGP session per tunnel between the inside
+    addresses, no static route anywhere: the pings cross on what BGP installed,
+    and when the tunnel carrying AWS -> on-prem is cut, the session's hold timer or
+    DPD ends it and BGP moves the traffic to the other tunnel."""
+    document = report(guest_reports, "bgp")
+    rows = {c["name"]: c for c in document["checks"]}
+    for n in (1, 2):
+        detail = rows[f"vgw: bgp Tunnel{n}"]["detail"]
+        assert detail.startswith(f"Established with 169.254.{9 + n}.2 (AS 65000)"), detail
+        assert "hold 30 s, keepalive 10 s; 1 prefixes accepted: 192.168.0.0/16" in detail
+    assert document["failover_seconds"] is not None
+    assert document["failover_seconds"] <= 40, rows["failover"]["detail"]

@@ -97,6 +97,9 @@ def test_sessions_establish_with_awss_timers_and_exchange_the_vpcs(pair):
         assert passed, detail
     established = time.monotonic() - started
     assert established < 15, f"sessions took {established:.1f} s (FRR's connect timer?)"
+    passed, detail = p.session("server", "Tunnel1")  # the customer's side of it
+    assert passed and detail.startswith("Established with 169.254.10.1 (AS 64512)"), detail
+    assert detail.endswith("1 prefixes accepted: 10.0.0.0/16")
     for peer, neighbor in p.frr["vgw"].neighbors().items():
         assert neighbor["localAs"] == aws_rules.AMAZON_SIDE_ASN_DEFAULT
         assert neighbor["remoteAs"] == BGP_LAB.vpn.customer_gateway_asn
