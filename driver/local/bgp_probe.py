@@ -38,13 +38,13 @@ def probe(
         neighbor = frr.neighbors().get(peer, {})
         settled = _updated(neighbor, before) or time.monotonic() > started + timeout
         before = neighbor
+        over = vgw_bgp.accepted(neighbor) > aws_rules.MAX_ADVERTISED_PREFIXES
         if neighbor.get("bgpState") == "Established" and settled:
-            over = vgw_bgp.accepted(neighbor) > aws_rules.MAX_ADVERTISED_PREFIXES
-            if lab is None or not over or rechecked:
+            if lab is None or not over:
                 return True, established(frr, peer, neighbor, time.monotonic() - started)
-            vgw_bgp.recheck_prefix_limit(frr, lab, peer)
-            rechecked = True
-            continue
+            if not rechecked:  # then wait for bgpd to end it (it may take a poll or two)
+                vgw_bgp.recheck_prefix_limit(frr, lab, peer)
+                rechecked = True
         if neighbor.get("prefixesConfigExceedMax"):
             return False, (
                 f"{vgw_bgp.session_state(neighbor)}: the customer gateway announced more "
@@ -52,6 +52,12 @@ def probe(
                 "closed the session; announce fewer, e.g. one summary route"
             )
         elapsed = time.monotonic() - started
+        if elapsed > timeout and over:
+            return False, (
+                f"{vgw_bgp.accepted(neighbor)} prefixes accepted, more than the VGW's "
+                f"{aws_rules.MAX_ADVERTISED_PREFIXES}, and bgpd kept the session: "
+                "AWS would have closed it"
+            )
         if elapsed > timeout:
             state = vgw_bgp.session_state(neighbor) if neighbor else "no such neighbour"
             return False, f"{state} with {peer} after {elapsed:.0f} s{_why(neighbor)}"
@@ -94,4 +100,4 @@ def _why(neighbor: dict) -> str:
     reason = neighbor.get("lastNotificationReason") or neighbor.get("lastResetDueTo")
     if neighbor.get("remoteAs") is None:
         return ""
-    return f" (last: {reason})" if reason else " (the peer never answered on TCP port 179)"
+    return f" (last: {reason})" if reason else " (no session yet: its tunnel, or the peer's bgpd)"

@@ -142,15 +142,16 @@ def node_shell(lab: str, node: str, workdir: Path) -> list[str] | None:
 
 def vgw_bgp(lab: str, workdir: Path, command: str) -> dict:
     """A ``show ... json`` of the emulated VGW's bgpd; {} when it runs none."""
-    shell = node_shell(lab, "vgw", workdir)
-    if shell is None:
-        return {}
     try:
+        shell = node_shell(lab, "vgw", workdir)
+        if shell is None:
+            return {}
         out = subprocess.run(
             [*shell, f"vtysh -c {shlex.quote(command)}"], capture_output=True, text=True, timeout=5
         ).stdout
         return json.loads(out or "{}")
-    except (subprocess.TimeoutExpired, json.JSONDecodeError):  # no bgpd: a static lab
+    except (OSError, subprocess.SubprocessError, ValueError):
+        # No bgpd (a static lab), or the lab going away mid-answer: the API never fails.
         return {}
 
 

@@ -99,8 +99,12 @@ class Frr:
             time.sleep(0.02)
 
     def vtysh(self, *commands: str) -> str:
+        """vtysh's output; empty when it does not answer in time (a busy guest)."""
         args = [a for c in commands for a in ("-c", c)]
-        return run([*self._enter(), "vtysh", *args], check=False).stdout
+        try:
+            return run([*self._enter(), "vtysh", *args], check=False).stdout
+        except subprocess.TimeoutExpired:
+            return ""
 
     def neighbors(self) -> dict[str, dict]:
         """bgpd's neighbours by address (``show bgp neighbors json``); {} when it

@@ -131,15 +131,52 @@ def test_the_101st_prefix_closes_the_session_with_awss_reason(pair):
     for tunnel in ("Tunnel1", "Tunnel2"):
         passed, detail = p.session("vgw", tunnel)
         assert not passed
-        assert "Cease/Maximum Number of Prefixes Reached" in detail and "100" in detail
+        assert detail.startswith("Idle (Cease/Maximum Number of Prefixes Reached)"), detail
     assert node_access.vgw_bgp_learned(p.name, p.workdir) == []
+
+
+def test_the_100th_prefix_is_still_accepted(pair):
+    prefixes = (ipaddress.ip_network("192.168.0.0/16"),) + tuple(
+        ipaddress.ip_network(f"172.16.{i}.0/24") for i in range(99)
+    )
+    lab = dataclasses.replace(
+        BGP_LAB, vpn=dataclasses.replace(BGP_LAB.vpn, advertised_prefixes=prefixes)
+    )
+    passed, detail = pair(lab).session("vgw", "Tunnel1")
+    assert passed and "100 prefixes accepted" in detail, detail
+
+
+def test_a_customer_asking_for_longer_timers_gets_awss_hold_time(pair):
+    p = pair()
+    assert p.session("vgw", "Tunnel1")[0]
+    vgw_inside = str(BGP_LAB.tunnels[0].inside_cidr[1])
+    asn = BGP_LAB.vpn.customer_gateway_asn
+    p.frr["server"].vtysh(
+        "configure terminal",
+        f"router bgp {asn}",
+        f"neighbor {vgw_inside} timers 60 180",
+        "end",
+        f"clear bgp {vgw_inside}",
+    )
+    deadline = time.monotonic() + 20
+    while True:  # the new session, with the hold time both ends agreed on: the smaller
+        neighbor = p.frr["server"].neighbors().get(vgw_inside, {})
+        configured = neighbor.get("bgpTimerConfiguredHoldTimeMsecs")
+        if neighbor.get("bgpState") == "Established" and configured == 180_000:
+            break
+        assert time.monotonic() < deadline, neighbor.get("bgpState")
+        time.sleep(0.2)
+    assert neighbor["bgpTimerHoldTimeMsecs"] == aws_rules.BGP_HOLD_TIME * 1000
 
 
 def test_as_path_prepending_moves_awss_choice_to_the_other_tunnel(pair):
     p = pair()
     for tunnel in ("Tunnel1", "Tunnel2"):
         assert p.session("vgw", tunnel)[0]
-    chosen = p.ns["vgw"].ip("route", "show", "192.168.0.0/16").stdout
+    deadline = time.monotonic() + 10
+    while "dev tunnel" not in (chosen := p.ns["vgw"].ip("route", "show", "192.168.0.0/16").stdout):
+        assert time.monotonic() < deadline, "zebra never installed the on-prem VPC's route"
+        time.sleep(0.1)
     preferred = "tunnel1" if "dev tunnel1" in chosen else "tunnel2"
     other = {"tunnel1": "tunnel2", "tunnel2": "tunnel1"}[preferred]
     peer = str(BGP_LAB.tunnels[int(preferred[-1]) - 1].inside_cidr[1])
