@@ -101,12 +101,20 @@ def check_semantics(lab: Lab, b: Problems) -> None:
     _vpn_server_addresses(lab, b)
     for i, text in enumerate(lab.checks.expect or ()):
         try:
-            expectations.Expectation.parse(text)
+            expectation = expectations.Expectation.parse(text)
         except ValueError as exc:
             b.problem(
                 f"checks.expect[{i}]",
                 str(exc),
                 "write node::probe::argument::expected, e.g. aws::ping::{onprem_test_ip}::YES",
+            )
+            continue
+        if expectation.probe == "bgp" and vpn.routing != "bgp":
+            b.problem(
+                f"checks.expect[{i}]",
+                "a bgp check in a lab with static routing: there is no BGP session to check",
+                "set vpn.routing: bgp, or check the tunnel instead (vgw::tunnel::Tunnel1::"
+                "ESTABLISHED)",
             )
     # Options inherited from vpn.tunnel_options are reported once, there.
     shared_problems = _check_options(vpn.tunnel_options, "vpn.tunnel_options", b)
@@ -138,6 +146,14 @@ def _check_routing(lab: Lab, b: Problems) -> None:
             f"{vpn.amazon_side_asn} is not a private ASN AWS accepts for a virtual private gateway",
             "use 64512-65534 or 4200000000-4294967294 (AWS's default: 64512)",
         )
+    reserved_in = aws_rules.RESERVED_CUSTOMER_ASNS.get(vpn.customer_gateway_asn, False)
+    if reserved_in is None or reserved_in == lab.region:  # the gateway has an ASN either way
+        where = "in every region" if reserved_in is None else f"in {reserved_in}"
+        b.problem(
+            "vpn.customer_gateway_asn",
+            f"ASN {vpn.customer_gateway_asn} is reserved by AWS {where}",
+            "use your own public ASN or a private one (64512-65534)",
+        )
     if vpn.routing != "bgp":
         return
     if vpn.static_routes:
@@ -152,14 +168,6 @@ def _check_routing(lab: Lab, b: Problems) -> None:
             "BGP runs between the tunnels' inside addresses, which a policy-based tunnel does not "
             "have",
             "set vpn.tunnel_interface: vti or xfrm",
-        )
-    reserved_in = aws_rules.RESERVED_CUSTOMER_ASNS.get(vpn.customer_gateway_asn, False)
-    if reserved_in is None or reserved_in == lab.region:
-        where = "in every region" if reserved_in is None else f"in {reserved_in}"
-        b.problem(
-            "vpn.customer_gateway_asn",
-            f"ASN {vpn.customer_gateway_asn} is reserved by AWS {where}",
-            "use your own public ASN or a private one (64512-65534)",
         )
     if vpn.customer_gateway_asn == vpn.amazon_side_asn:
         b.problem(

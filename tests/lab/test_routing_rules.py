@@ -59,6 +59,19 @@ def test_a_bgp_lab_loads_with_aws_default_asns_and_the_onprem_vpc_advertised_by_
             [("vpn.customer_gateway_asn", "ASN 10124 is reserved by AWS in ap-northeast-1")],
         ),
         (
+            [("vpn.customer_gateway_asn", 7224)],  # static too: the gateway is created with it
+            [("vpn.customer_gateway_asn", "ASN 7224 is reserved by AWS in every region")],
+        ),
+        (
+            [("checks.expect", ["vgw::bgp::Tunnel1::ESTABLISHED"])],
+            [
+                (
+                    "checks.expect[0]",
+                    "a bgp check in a lab with static routing: there is no BGP session to check",
+                )
+            ],
+        ),
+        (
             [*BGP[:2], ("vpn.tunnel_interface", "vti"), ("vpn.customer_gateway_asn", 64512)],
             [
                 (
@@ -83,6 +96,8 @@ def test_a_bgp_lab_loads_with_aws_default_asns_and_the_onprem_vpc_advertised_by_
         "bgp on a policy-based tunnel",
         "amazon asn outside the private ranges",
         "a reserved customer asn in its region",
+        "an asn reserved everywhere, static",
+        "a bgp check in a static lab",
         "the same asn both sides",
         "advertising the aws vpc",
     ],
