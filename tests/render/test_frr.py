@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from driver.lab.loader import load_lab
+from driver.local.dataplane import vgw_bgp
 from driver.paths import PROJECT
 from driver.render.cloud_init import strongswan_files, vpn_server_user_data
 from driver.render.frr import FRR_CONF, FRR_DAEMONS, frr_files
@@ -21,9 +22,11 @@ def bgp_lab():
     return load_lab(BGP_LAB)
 
 
-def test_frrs_own_parser_accepts_the_rendered_configuration(bgp_lab, tmp_path):
+@pytest.mark.parametrize("side", ["VPN server", "emulated VGW"])
+def test_frrs_own_parser_accepts_the_rendered_configuration(bgp_lab, tmp_path, side):
     conf = tmp_path / "frr.conf"
-    conf.write_text(frr_files(bgp_lab)[FRR_CONF])
+    text = frr_files(bgp_lab)[FRR_CONF] if side == "VPN server" else vgw_bgp.frr_conf(bgp_lab)
+    conf.write_text(text)
     proc = subprocess.run(["vtysh", "--dryrun", "-f", str(conf)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     conf.write_text(conf.read_text().replace("timers connect 2", "timers conect 2"))
