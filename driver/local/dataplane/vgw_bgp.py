@@ -6,9 +6,9 @@ what a session does with the customer's (a NOTIFICATION, a hold timer running
 out, the 101st prefix) is a real BGP implementation's answer. zebra installs
 the chosen path of each learned prefix into the VGW's main table, and traffic
 from the VPC looks there first (``route_from_vpc_by_bgp``). Path choice between
-the tunnels is BGP's (longest prefix, then AS_PATH length, then MED; with both
-equal, the older session's path), as AWS's documented order; what AWS does
-beyond that order is not emulated.
+the tunnels is BGP's (longest prefix, then AS_PATH length, then MED), as AWS's
+documented order; with all equal FRR's own tie-break picks (the lower neighbour
+address, as measured): what AWS does there is not documented and not emulated.
 """
 
 from __future__ import annotations
