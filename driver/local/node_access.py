@@ -155,6 +155,12 @@ def vgw_bgp(lab: str, workdir: Path, command: str) -> dict:
         return {}
 
 
+def bgp_accepted(neighbor: dict) -> int:
+    """Prefixes bgpd accepted from a neighbour (``AcceptedRouteCount``)."""
+    family = neighbor.get("addressFamilyInfo", {}).get("ipv4Unicast", {})
+    return int(family.get("acceptedPrefixCounter", 0))
+
+
 def vgw_bgp_neighbors(lab: str, workdir: Path) -> dict[str, dict]:
     """Customer gateway's inside address -> the VGW's BGP session with it."""
     return vgw_bgp(lab, workdir, "show bgp neighbors json")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from driver.lab import aws_rules
 from driver.lab.model import Lab
+from driver.local import node_access
 from driver.local.dataplane.frr import Frr
 from driver.local.dataplane.netns import Namespace
 from driver.local.dataplane.routing import PREFERENCE
@@ -57,10 +58,7 @@ def session_state(neighbor: dict) -> str:
     return f"{state} ({reason})" if reason else state
 
 
-def accepted(neighbor: dict) -> int:
-    """Prefixes accepted from this neighbour (``AcceptedRouteCount``)."""
-    family = neighbor.get("addressFamilyInfo", {}).get("ipv4Unicast", {})
-    return int(family.get("acceptedPrefixCounter", 0))
+accepted = node_access.bgp_accepted  # AcceptedRouteCount, as the emulator reads it
 
 
 def recheck_prefix_limit(frr: Frr, lab: Lab, peer: str) -> None:

@@ -101,8 +101,7 @@ def _telemetry(self: VPNConnection) -> list[dict]:
         if bgp:
             session = sessions.get(str(ipaddress.ip_network(option["TunnelInsideCidr"])[2]), {})
             established = session.get("bgpState") == "Established"
-            family = session.get("addressFamilyInfo", {}).get("ipv4Unicast", {})
-            routes = int(family.get("acceptedPrefixCounter", 0))
+            routes = node_access.bgp_accepted(session)
             if up and not established:  # vpnlab's words: AWS's own are not documented
                 up, message = False, f"BGP IS DOWN ({session.get('bgpState', 'no session')})"
         out.append(
