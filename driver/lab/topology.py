@@ -83,6 +83,16 @@ def advertised_prefixes(lab: Lab) -> tuple[ipaddress.IPv4Network, ...]:
     return lab.vpn.advertised_prefixes or (lab.onprem.vpc_cidr,)
 
 
+def aws_inside_addresses(lab: Lab) -> tuple[ipaddress.IPv4Address, ...]:
+    """AWS's end of each tunnel's inside /30 (.1), Tunnel1 first: the VGW's BGP peer."""
+    return tuple(t.inside_cidr[1] for t in lab.tunnels)
+
+
+def customer_inside_addresses(lab: Lab) -> tuple[ipaddress.IPv4Address, ...]:
+    """The customer gateway's end of each tunnel's inside /30 (.2), Tunnel1 first."""
+    return tuple(t.inside_cidr[2] for t in lab.tunnels)
+
+
 def customer_gateway_ip(lab: Lab) -> str:
     """The customer gateway's public address in the local lab (the lab's key, or 203.0.113.10)."""
     return str(lab.onprem.vpn_server.public_ip or DEFAULT_PUBLIC_IP)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from driver.lab import aws_rules
+from driver.lab import aws_rules, topology
 from driver.lab.model import Lab
 from driver.local.dataplane import vgw_bgp
 from driver.local.dataplane.frr import Frr
@@ -20,11 +20,9 @@ POLL = 0.25  # one vtysh per poll (~0.2 s under the guest's emulation)
 
 def peer_of(lab: Lab, node: str, tunnel: str) -> str | None:
     """The other end's inside address of a tunnel, as ``node``'s bgpd knows it."""
-    names = {f"Tunnel{n}": t for n, t in enumerate(lab.tunnels, start=1)}
-    if tunnel not in names:
-        return None
-    inside = names[tunnel].inside_cidr
-    return str(inside[2] if node == "vgw" else inside[1])
+    ends = topology.customer_inside_addresses if node == "vgw" else topology.aws_inside_addresses
+    peers = {f"Tunnel{n}": str(a) for n, a in enumerate(ends(lab), start=1)}
+    return peers.get(tunnel)
 
 
 def probe(

@@ -13,7 +13,11 @@ import jinja2
 
 from driver.lab import aws_rules
 from driver.lab.model import Lab
-from driver.lab.topology import advertised_prefixes
+from driver.lab.topology import (
+    advertised_prefixes,
+    aws_inside_addresses,
+    customer_inside_addresses,
+)
 from driver.paths import PROJECT
 
 FRR_CONF = "/etc/frr/frr.conf"
@@ -33,13 +37,13 @@ def frr_files(lab: Lab) -> dict[str, str]:
     if lab.vpn.routing != "bgp":
         return {}
     tunnels = [
-        {"name": f"Tunnel{n}", "aws_inside": str(t.inside_cidr[1])}
-        for n, t in enumerate(lab.tunnels, start=1)
+        {"name": f"Tunnel{n}", "aws_inside": str(address)}
+        for n, address in enumerate(aws_inside_addresses(lab), start=1)
     ]
     context = {
         "lab": lab,
         "tunnels": tunnels,
-        "router_id": str(lab.tunnels[0].inside_cidr[2]),
+        "router_id": str(customer_inside_addresses(lab)[0]),
         "prefixes": [str(p) for p in advertised_prefixes(lab)],
         "keepalive": aws_rules.BGP_KEEPALIVE,
         "hold": aws_rules.BGP_HOLD_TIME,

@@ -13,7 +13,7 @@ address, as measured): what AWS does there is not documented and not emulated.
 
 from __future__ import annotations
 
-from driver.lab import aws_rules
+from driver.lab import aws_rules, topology
 from driver.lab.model import Lab
 from driver.local import node_access
 from driver.local.dataplane.frr import Frr
@@ -26,13 +26,13 @@ FRR_CONF = "/etc/frr/frr.conf"
 
 def frr_conf(lab: Lab) -> str:
     tunnels = [
-        {"name": f"Tunnel{n}", "customer_inside": str(t.inside_cidr[2])}
-        for n, t in enumerate(lab.tunnels, start=1)
+        {"name": f"Tunnel{n}", "customer_inside": str(address)}
+        for n, address in enumerate(topology.customer_inside_addresses(lab), start=1)
     ]
     return templates.get_template("vgw-frr.conf.j2").render(
         lab=lab,
         tunnels=tunnels,
-        router_id=str(lab.tunnels[0].inside_cidr[1]),
+        router_id=str(topology.aws_inside_addresses(lab)[0]),
         keepalive=aws_rules.BGP_KEEPALIVE,
         hold=aws_rules.BGP_HOLD_TIME,
         max_prefixes=aws_rules.MAX_ADVERTISED_PREFIXES,
