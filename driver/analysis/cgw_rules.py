@@ -7,6 +7,7 @@ import ipaddress
 from pathlib import Path
 
 from driver.analysis import cgw_files, cgw_grammar
+from driver.analysis.cgw_bgp_rules import bgp_findings
 from driver.analysis.cgw_proposals import proposal_findings
 from driver.analysis.cgw_secrets import secret_findings
 from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnels_of
@@ -86,6 +87,7 @@ def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
     tunnels = tunnels_of(customer, grammar.refused)
     out += _tunnel_findings(lab, tunnels, str(config))
     out += secret_findings(lab, tunnels, customer.secrets)
+    out += bgp_findings(lab, customer)
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from driver.analysis.cgw_bgp_rules import BGP_RULES
 from driver.analysis.cgw_rules import CONF_RULES, lint_config
 from driver.analysis.findings import SEVERITIES, Finding
 from driver.analysis.lab_rules import LAB_RULES, lint_lab
@@ -16,7 +17,7 @@ from driver.analysis.terraform_rules import NET_RULES, lint_terraform
 from driver.errors import LabError, VpnlabError
 from driver.lab.loader import load_lab
 
-RULES = {**LAB_RULES, **CONF_RULES, **NET_RULES}
+RULES = {**LAB_RULES, **CONF_RULES, **BGP_RULES, **NET_RULES}
 
 
 def lint(

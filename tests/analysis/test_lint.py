@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from driver.analysis.cgw_bgp_rules import BGP_RULES
 from driver.analysis.cgw_rules import lint_config
 from driver.analysis.lab_rules import lint_lab
 from driver.analysis.lint import RULES, lint
@@ -187,6 +188,7 @@ def test_every_rule_is_documented_and_tested():
             "conf-mtu",
             "lab-dpd-clear",
         }
+        | set(BGP_RULES)  # tests/analysis/test_cgw_bgp.py
     )
     assert tested == set(RULES)
 

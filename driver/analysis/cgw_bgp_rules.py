@@ -1,0 +1,247 @@
+"""Lint rules for a customer gateway's BGP configuration (FRR or Quagga, in the
+``--cgw-config`` directory) against the lab's VPN connection.
+
+AWS's side of each session (Site-to-Site VPN user guide, "Customer gateway
+options" and "Tunnel options"): the VGW at the tunnel's inside ``.1``, its ASN
+the connection's Amazon side ASN, the customer gateway at ``.2`` with the
+customer gateway's ASN, keepalive 10 s / hold 30 s, at most 100 prefixes
+accepted (the 101st closes the session).
+"""
+
+from __future__ import annotations
+
+from driver.analysis import bgp_conf
+from driver.analysis.cgw_files import CustomerConfig
+from driver.analysis.findings import Finding
+from driver.lab import aws_rules, topology
+from driver.lab.model import Lab
+
+BGP_RULES = {
+    "bgp-config-missing": "a BGP lab, but the customer's directory holds no FRR or Quagga file",
+    "bgp-static-lab": "the customer gateway runs BGP, but the lab's connection is static",
+    "bgp-daemons": "FRR's daemons file does not start bgpd",
+    "bgp-local-as": "the customer's `router bgp` ASN is not the customer gateway's ASN",
+    "bgp-neighbors": "a tunnel's AWS inside address (.1) is no neighbour, or a neighbour is none",
+    "bgp-remote-as": "a neighbour's remote AS is not the Amazon side ASN",
+    "bgp-timers": "a hold time below AWS's 30 s: the session runs on the shorter one",
+    "bgp-policy": "FRR (RFC 8212) exchanges no eBGP route without an in and an out policy",
+    "bgp-not-activated": "`no bgp default ipv4-unicast` and the neighbour is not activated",
+    "bgp-shutdown": "a neighbour to AWS is shut down",
+    "bgp-prefixes": "announced prefixes over AWS's 100, missing an on-prem subnet, or unknown",
+}
+
+
+def bgp_findings(lab: Lab, customer: CustomerConfig) -> list[Finding]:
+    setup = bgp_conf.find(customer.files)
+    given = str(customer.given)
+    if setup is None:
+        if lab.vpn.routing != "bgp":
+            return []
+        where = "a directory" if customer.given.is_dir() else "one file, so lint cannot see it"
+        return [
+            Finding(
+                "bgp-config-missing",
+                "error" if customer.given.is_dir() else "warning",
+                given,
+                f"the lab routes by BGP, but {given} ({where}) holds no frr/frr.conf, "
+                "frr/bgpd.conf or quagga/bgpd.conf: without a BGP session AWS's "
+                "VgwTelemetry reads DOWN even with IPsec up",
+                "add the customer gateway's FRR (frr/frr.conf) or Quagga (quagga/bgpd.conf) "
+                "file to the directory that stands for its /etc",
+            )
+        ]
+    label = customer.labels[setup.bgpd]
+    text = customer.files[setup.bgpd].read_text(errors="replace")
+    config = bgp_conf.parse(text, label, setup.suite)
+    if lab.vpn.routing != "bgp":
+        return [
+            Finding(
+                "bgp-static-lab",
+                "warning",
+                label,
+                "the customer gateway runs BGP, but the lab's VPN connection uses static "
+                "routes: AWS does not speak BGP on it (a connection is static or dynamic)",
+                "set vpn.routing: bgp in the lab (the customer's routes then come from BGP), "
+                "or drop the BGP configuration",
+            )
+        ]
+    out = _daemons(customer, setup)
+    out += _session_findings(lab, config)
+    out += _prefix_findings(lab, config)
+    return out
+
+
+def _daemons(customer: CustomerConfig, setup: bgp_conf.BgpSetup) -> list[Finding]:
+    daemons = customer.files.get(bgp_conf.DAEMONS_FILE)
+    if setup.suite != "frr" or daemons is None:
+        return []
+    enabled, line = bgp_conf.bgpd_enabled(daemons.read_text(errors="replace"))
+    if enabled:
+        return []
+    label = customer.labels[bgp_conf.DAEMONS_FILE]
+    return [
+        Finding(
+            "bgp-daemons",
+            "error",
+            f"{label}:{line}" if line else label,
+            "FRR starts no bgpd (Debian's daemons file ships bgpd=no): the sessions to AWS "
+            "never open",
+            "set bgpd=yes in /etc/frr/daemons and restart frr",
+        )
+    ]
+
+
+def _session_findings(lab: Lab, config: bgp_conf.BgpConfig) -> list[Finding]:
+    out: list[Finding] = []
+    src = config.source
+
+    def add(rule, severity, line, message, hint):
+        out.append(Finding(rule, severity, f"{src}:{line}" if line else src, message, hint))
+
+    vpn = lab.vpn
+    if config.asn is None:
+        add("bgp-local-as", "error", 0, "no `router bgp <ASN>`: bgpd runs no BGP instance",
+            f"add `router bgp {vpn.customer_gateway_asn}` with a neighbour per tunnel")  # fmt: skip
+        return out
+    if config.asn != vpn.customer_gateway_asn:
+        add(
+            "bgp-local-as",
+            "error",
+            config.asn_line,
+            f"router bgp {config.asn}, but AWS holds the customer gateway's ASN as "
+            f"{vpn.customer_gateway_asn}: the VGW refuses the OPEN (Bad Peer AS)",
+            f"`router bgp {vpn.customer_gateway_asn}`, or vpn.customer_gateway_asn: "
+            f"{config.asn} in the lab (the customer gateway resource's bgp_asn)",
+        )
+    aws_side = {str(a): f"Tunnel{n}" for n, a in enumerate(topology.aws_inside_addresses(lab), 1)}
+    for address, tunnel in aws_side.items():
+        if address not in config.neighbors:
+            add(
+                "bgp-neighbors",
+                "error",
+                config.asn_line,
+                f"no neighbour {address}: {tunnel}'s BGP session (AWS's inside address) "
+                "never opens, and AWS reads the tunnel DOWN",
+                f"neighbor {address} remote-as {vpn.amazon_side_asn}",
+            )
+    for address in config.neighbors:
+        peer = config.effective(address)
+        if address not in aws_side:
+            add(
+                "bgp-neighbors",
+                "warning",
+                peer.line,
+                f"neighbour {address} is not one of AWS's inside addresses "
+                f"({', '.join(aws_side)}): this session has no AWS peer",
+                "the neighbours are the .1 addresses of the tunnels' inside CIDRs",
+            )
+            continue
+        _peer_findings(lab, config, peer, aws_side[address], add)
+    return out
+
+
+def _peer_findings(lab, config, peer, tunnel, add) -> None:
+    amazon = str(lab.vpn.amazon_side_asn)
+    if peer.remote_as not in (amazon, "external"):
+        add(
+            "bgp-remote-as",
+            "error",
+            peer.line,
+            f"neighbour {peer.name} ({tunnel}) has remote-as {peer.remote_as or 'unset'}, "
+            f"but the VGW's ASN is {amazon}: the session is refused (Bad Peer AS)",
+            f"neighbor {peer.name} remote-as {amazon}",
+        )
+    if peer.local_as is not None and peer.local_as != str(lab.vpn.customer_gateway_asn):
+        add(
+            "bgp-local-as",
+            "error",
+            peer.line,
+            f"neighbour {peer.name} presents local-as {peer.local_as}, not the customer "
+            f"gateway's ASN {lab.vpn.customer_gateway_asn}",
+            f"drop the local-as, or set vpn.customer_gateway_asn: {peer.local_as}",
+        )
+    timers = peer.timers or config.timers
+    if timers and timers[1] < aws_rules.BGP_HOLD_TIME:
+        off = ": 0 turns keepalives off, and a dead tunnel keeps its routes"
+        add(
+            "bgp-timers",
+            "warning",
+            peer.line,
+            f"hold time {timers[1]} s for {peer.name}: BGP runs on the smaller of both "
+            f"sides' (RFC 4271 4.2), AWS's is {aws_rules.BGP_HOLD_TIME} s"
+            + (off if not timers[1] else ""),
+            f"neighbor {peer.name} timers {aws_rules.BGP_KEEPALIVE} {aws_rules.BGP_HOLD_TIME}",
+        )
+    if config.requires_policy and not (peer.policy_in and peer.policy_out):
+        missing = " and ".join(
+            d for d, has in (("in", peer.policy_in), ("out", peer.policy_out)) if not has
+        )
+        add(
+            "bgp-policy",
+            "error",
+            peer.line,
+            f"neighbour {peer.name} ({tunnel}) has no {missing} policy: FRR since 7.4 "
+            "(RFC 8212, `bgp ebgp-requires-policy`) then neither accepts AWS's VPC route "
+            "nor announces yours; the session is up and routes nothing",
+            "add `no bgp ebgp-requires-policy` under router bgp, or a route-map in and out",
+        )
+    if peer.activated is False or (peer.activated is None and not config.default_ipv4):
+        add(
+            "bgp-not-activated",
+            "error",
+            peer.line,
+            f"neighbour {peer.name} is not activated for IPv4 unicast "
+            "(`no bgp default ipv4-unicast`): no route is exchanged",
+            f"neighbor {peer.name} activate, under address-family ipv4 unicast",
+        )
+    if peer.shutdown:
+        add("bgp-shutdown", "warning", peer.line, f"neighbour {peer.name} ({tunnel}) is shut down",
+            f"no neighbor {peer.name} shutdown")  # fmt: skip
+
+
+def _prefix_findings(lab: Lab, config: bgp_conf.BgpConfig) -> list[Finding]:
+    out = []
+    src = config.source
+    limit = aws_rules.MAX_ADVERTISED_PREFIXES
+    if len(config.networks) > limit:
+        line = config.networks[limit][1]
+        out.append(
+            Finding(
+                "bgp-prefixes",
+                "error",
+                f"{src}:{line}",
+                f"{len(config.networks)} network statements: the VGW accepts {limit} prefixes "
+                f"per session and closes it on the {limit + 1}st (NOTIFICATION Cease, "
+                "maximum number of prefixes reached)",
+                "announce aggregates (aggregate-address … summary-only, or a shorter network)",
+            )
+        )
+    for what, line in config.redistributes:
+        out.append(
+            Finding(
+                "bgp-prefixes",
+                "info",
+                f"{src}:{line}",
+                f"redistribute {what}: lint cannot count what it announces; more than {limit} "
+                "prefixes close the session",
+                "`vpnlab check` runs it and shows the prefixes the VGW accepted",
+            )
+        )
+    if config.redistributes:
+        return out
+    announced = [p for p, _ in config.networks]
+    for name, subnet in (
+        ("onprem.public_subnet_cidr", lab.onprem.public_subnet_cidr),
+        ("onprem.private_subnet_cidr", lab.onprem.private_subnet_cidr),
+    ):
+        if not any(subnet.subnet_of(p) for p in announced):
+            out.append(
+                Finding(
+                    "bgp-prefixes",
+                    "warning",
+                    f"{src}:{config.asn_line}",
+                    f"no network statement covers {name} ({subnet}): AWS learns no route to it",
+                    f"network {lab.onprem.vpc_cidr}, under address-family ipv4 unicast",
+                )
+            )
+    return out
