@@ -1,13 +1,17 @@
 """BGP in the local data plane: FRR on the emulated VGW and on the VPN server.
 
 The VGW's FRR is AWS's side (driver/local/dataplane/vgw_bgp.py); the server
-runs the customer gateway's own ``/etc/frr/frr.conf`` (rendered by vpnlab, or
-the customer's). Both start once their charons run: a session tried before its
-tunnel exists retries on its 2 s connect timer.
+runs the customer gateway's own files (rendered by vpnlab, or the customer's:
+FRR's ``/etc/frr/frr.conf`` or per-daemon files, or Quagga's
+``/etc/quagga/bgpd.conf``, read by FRR's daemons at the same paths;
+driver/analysis/bgp_conf.py). What the server's FRR ``daemons`` file does not
+start does not run here either. Both start once their charons run: a session
+tried before its tunnel exists retries on its connect timer.
 """
 
 from __future__ import annotations
 
+from driver.analysis import bgp_conf
 from driver.lab.model import Lab
 from driver.local.dataplane import vgw_bgp
 from driver.local.dataplane.charon import Charon
@@ -24,9 +28,29 @@ def vgw_files(lab: Lab) -> dict[str, str]:
     return {CONFIG: vgw_bgp.frr_conf(lab)} | node_files() if runs_bgp(lab) else {}
 
 
-def server_files(lab: Lab, files: dict) -> dict[str, str]:
-    """What the server node adds to the customer's files for their FRR."""
-    return node_files() if runs_bgp(lab) and CONFIG in files else {}
+def server_files(lab: Lab, files: dict) -> dict[str, str | bytes]:
+    """What the server node adds to the customer's files for their FRR: the node's
+    /etc/group, and Quagga's bgpd.conf under Quagga's defaults."""
+    setup = bgp_conf.find(files)
+    if not runs_bgp(lab) or setup is None:
+        return {}
+    added: dict[str, str | bytes] = dict(node_files())
+    if setup.suite == "quagga":
+        own = files[setup.bgpd]
+        text = own.decode(errors="replace") if isinstance(own, bytes) else own
+        added[setup.bgpd] = bgp_conf.QUAGGA_DEFAULTS + text
+    return added
+
+
+def setup_of(files: dict) -> bgp_conf.BgpSetup | None:
+    """The node's BGP daemons and their files; None where none would start."""
+    setup = bgp_conf.find(files)
+    daemons = files.get(bgp_conf.DAEMONS_FILE)
+    if isinstance(daemons, bytes):
+        daemons = daemons.decode(errors="replace")
+    if setup is None or (setup.suite == "frr" and not bgp_conf.bgpd_enabled(daemons)[0]):
+        return None
+    return setup
 
 
 def start(lab: Lab, charons: dict[str, Charon], vgw_ns: Namespace) -> dict[str, Frr]:
@@ -37,8 +61,9 @@ def start(lab: Lab, charons: dict[str, Charon], vgw_ns: Namespace) -> dict[str, 
     started = {}
     try:
         for node, charon in charons.items():
-            if CONFIG in charon.files:
-                started[node] = Frr(charon)
+            setup = setup_of(charon.files)
+            if setup is not None:
+                started[node] = Frr(charon, setup.configs)
                 started[node].start()
     except BaseException:
         stop(started)

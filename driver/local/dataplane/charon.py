@@ -30,7 +30,7 @@ STARTER = "/usr/lib/ipsec/starter"
 LOG_FILE = "/run/charon.log"  # as the node sees it (see CharonOptions.log_file)
 # Where the host's strongSwan or FRR configuration would show through the
 # overlay: the node's own (maybe empty) versions hide it.
-OWN_DIRS = ("etc/swanctl", "etc/ipsec.d", "etc/frr")
+OWN_DIRS = ("etc/swanctl", "etc/ipsec.d", "etc/frr", "etc/quagga")
 OWN_FILES = ("etc/ipsec.conf", "etc/ipsec.secrets")
 # swanctl --load-all reads these (the package creates them): present, maybe empty.
 SWANCTL_DIRS = [

@@ -47,8 +47,11 @@ def node_files(host_group: Path = Path("/etc/group")) -> dict[str, str]:
 
 
 class Frr:
-    def __init__(self, charon: Charon):
+    def __init__(self, charon: Charon, configs: dict[str, str | None] | None = None):
+        """``configs``: each daemon's file on the node (default: FRR's integrated one;
+        None: the daemon starts with no configuration)."""
         self.charon = charon
+        self.configs = configs or dict.fromkeys(DAEMONS, CONFIG)
         self.pids: dict[str, int] = {}
         self._procs: dict[str, subprocess.Popen] = {}
 
@@ -68,7 +71,7 @@ class Frr:
             *self._enter(),
             str(DAEMONS_DIR / daemon),
             "-u", "root", "-g", "root",
-            "-f", CONFIG,
+            "-f", self.configs.get(daemon) or "/dev/null",
             "-i", f"/run/frr/{daemon}.pid",
             "-A", "127.0.0.1",
             "--log", f"file:/run/frr/{daemon}.log",

@@ -18,7 +18,7 @@ import pytest
 from driver.lab import aws_rules
 from driver.lab.loader import load_lab
 from driver.local import bgp_probe, node_access
-from driver.local.dataplane import vgw, vgw_bgp
+from driver.local.dataplane import bgp, vgw, vgw_bgp
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.frr import CONFIG, Frr, node_files
 from driver.local.dataplane.netns import Namespace, link
@@ -36,7 +36,8 @@ class Pair:
     """The VGW and the VPN server node, each with a charon (whose mounts FRR
     shares) and its FRR, linked by one veth per tunnel."""
 
-    def __init__(self, lab, workdir):
+    def __init__(self, lab, workdir, server: dict | None = None):
+        """``server``: a customer's files for the server node (default: vpnlab's)."""
         self.lab, self.name = lab, f"b{secrets.token_hex(3)}"
         self.workdir = workdir
         self.ns = {n: Namespace(self.name, n).create() for n in ("vgw", "server")}
@@ -48,15 +49,16 @@ class Pair:
             )  # fmt: skip
         conf = "/etc/strongswan.conf"
         base = {conf: vgw.strongswan_conf(lab, "/run/charon.log", libipsec=False)}
+        server = frr_files(lab) if server is None else server
         files = {
             "vgw": base | {CONFIG: vgw_bgp.frr_conf(lab)} | node_files(),
-            "server": base | frr_files(lab) | node_files(),
+            "server": base | server | bgp.server_files(lab, server),
         }
         self.charons = {n: Charon(self.ns[n], workdir / n, files[n], "swanctl") for n in self.ns}
         self.frr = {}
         for node, charon in self.charons.items():
             charon.start()
-            self.frr[node] = Frr(charon)
+            self.frr[node] = Frr(charon, bgp.setup_of(charon.files).configs)
             self.frr[node].start()
 
     def session(self, node: str, tunnel: str, timeout: float = 20.0):
@@ -80,8 +82,8 @@ class Pair:
 def pair(tmp_path):
     started = []
 
-    def start(lab=BGP_LAB) -> Pair:
-        started.append(Pair(lab, tmp_path))
+    def start(lab=BGP_LAB, server=None) -> Pair:
+        started.append(Pair(lab, tmp_path / str(len(started)), server))
         return started[-1]
 
     yield start
@@ -204,3 +206,36 @@ def test_stopped_frr_leaves_no_daemon(pair):
     assert len(pids) == 4  # zebra and bgpd, twice
     p.stop()
     assert [pid for pid in pids if process_alive(pid)] == []
+
+
+CUSTOMER_FRR = frr_files(BGP_LAB)["/etc/frr/frr.conf"]
+
+
+def test_a_customers_frr_without_an_ebgp_policy_peers_and_routes_nothing(pair):
+    """What lint's bgp-policy says (tests/analysis/test_cgw_bgp.py), FRR does: RFC 8212."""
+    strict = CUSTOMER_FRR.replace(" no bgp ebgp-requires-policy\n", "")
+    p = pair(server={"/etc/frr/frr.conf": strict})
+    passed, detail = p.session("vgw", "Tunnel1")
+    assert passed and "0 prefixes accepted" in detail, detail
+    assert p.frr["vgw"].received(bgp_probe.peer_of(BGP_LAB, "vgw", "Tunnel1")) == []
+
+
+def test_a_quagga_bgpd_conf_runs_under_frr_with_quaggas_defaults(pair):
+    """Quagga has no RFC 8212 policy: the same file, as quagga/bgpd.conf, routes."""
+    quagga = CUSTOMER_FRR.replace(" no bgp ebgp-requires-policy\n", "").replace(
+        "frr defaults traditional\n", ""
+    )
+    p = pair(server={"/etc/quagga/bgpd.conf": quagga, "/etc/quagga/zebra.conf": "hostname z\n"})
+    assert p.frr["server"].configs == {
+        "zebra": "/etc/quagga/zebra.conf",
+        "bgpd": "/etc/quagga/bgpd.conf",
+    }
+    passed, detail = p.session("vgw", "Tunnel1")
+    assert passed and detail.endswith("1 prefixes accepted: 192.168.0.0/16"), detail
+
+
+def test_frrs_daemons_file_decides_whether_bgpd_runs():
+    files = {"/etc/frr/frr.conf": CUSTOMER_FRR, "/etc/frr/daemons": "zebra=yes\nbgpd=no\n"}
+    assert bgp.setup_of(files) is None  # as on the server: nothing starts
+    files["/etc/frr/daemons"] = "bgpd=yes\n"
+    assert bgp.setup_of(files).configs["bgpd"] == "/etc/frr/frr.conf"
