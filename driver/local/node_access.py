@@ -140,19 +140,39 @@ def node_shell(lab: str, node: str, workdir: Path) -> list[str] | None:
     ]  # fmt: skip
 
 
-def vgw_bgp(lab: str, workdir: Path, command: str) -> dict:
-    """A ``show ... json`` of the emulated VGW's bgpd; {} when it runs none."""
+def vgw_vtysh(lab: str, workdir: Path, *commands: str) -> str:
+    """What the emulated VGW's vtysh answers; "" when it runs no bgpd (a static lab)
+    or the lab goes away mid-answer: the API never fails."""
     try:
         shell = node_shell(lab, "vgw", workdir)
         if shell is None:
-            return {}
-        out = subprocess.run(
-            [*shell, f"vtysh -c {shlex.quote(command)}"], capture_output=True, text=True, timeout=5
+            return ""
+        args = " ".join(f"-c {shlex.quote(c)}" for c in commands)
+        return subprocess.run(
+            [*shell, f"vtysh {args}"], capture_output=True, text=True, timeout=5
         ).stdout
-        return json.loads(out or "{}")
-    except (OSError, subprocess.SubprocessError, ValueError):
-        # No bgpd (a static lab), or the lab going away mid-answer: the API never fails.
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def vgw_bgp(lab: str, workdir: Path, command: str) -> dict:
+    """A ``show ... json`` of the emulated VGW's bgpd; {} when it runs none."""
+    try:
+        return json.loads(vgw_vtysh(lab, workdir, command) or "{}")
+    except ValueError:
         return {}
+
+
+def prefix_limit_recheck(amazon_asn: int, peer: str, limit: int) -> tuple[str, ...]:
+    """vtysh commands that have bgpd count a settled session's prefixes against the
+    limit again (driver/local/dataplane/vgw_bgp.py: FRR 8.4 misses a burst)."""
+    return (
+        "configure terminal",
+        f"router bgp {amazon_asn}",
+        "address-family ipv4 unicast",
+        f"neighbor {peer} maximum-prefix {limit} force",
+        "end",
+    )
 
 
 def bgp_accepted(neighbor: dict) -> int:

@@ -70,9 +70,7 @@ def recheck_prefix_limit(frr: Frr, lab: Lab, peer: str) -> None:
     peer makes bgpd check the full count (bgpd.c, peer_maximum_prefix_set) and
     end the session as AWS does. The decision stays bgpd's."""
     frr.vtysh(
-        "configure terminal",
-        f"router bgp {lab.vpn.amazon_side_asn}",
-        "address-family ipv4 unicast",
-        f"neighbor {peer} maximum-prefix {aws_rules.MAX_ADVERTISED_PREFIXES} force",
-        "end",
+        *node_access.prefix_limit_recheck(
+            lab.vpn.amazon_side_asn, peer, aws_rules.MAX_ADVERTISED_PREFIXES
+        )
     )

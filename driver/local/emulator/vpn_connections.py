@@ -24,7 +24,7 @@ from moto.ec2.models.vpn_connections import VPNConnection
 from moto.ec2.responses import EC2Response
 from moto.ec2.utils import generic_filter
 
-from driver.lab.aws_rules import generate_psk, inside_cidr_problem
+from driver.lab.aws_rules import MAX_ADVERTISED_PREFIXES, generate_psk, inside_cidr_problem
 from driver.local import node_access, tunnel_record
 from driver.local.emulator.common import lab_tag, now
 from driver.state import LabState
@@ -99,7 +99,10 @@ def _telemetry(self: VPNConnection) -> list[dict]:
         up, message = states.get(address, False), "IPSEC IS DOWN"
         routes = len(self.static_routes or [])
         if bgp:
-            session = sessions.get(str(ipaddress.ip_network(option["TunnelInsideCidr"])[2]), {})
+            peer = str(ipaddress.ip_network(option["TunnelInsideCidr"])[2])
+            session = sessions.get(peer, {})
+            if node_access.bgp_accepted(session) > MAX_ADVERTISED_PREFIXES:
+                session = _rechecked(lab, workdir, peer, session)
             established = session.get("bgpState") == "Established"
             routes = node_access.bgp_accepted(session)
             if up and not established:  # vpnlab's words: AWS's own are not documented
@@ -115,6 +118,16 @@ def _telemetry(self: VPNConnection) -> list[dict]:
             }
         )
     return out
+
+
+def _rechecked(lab: str, workdir, peer: str, session: dict) -> dict:
+    """The session once bgpd has counted its prefixes again: more than AWS's 100
+    that FRR let through in one burst close it, as AWS would have."""
+    commands = node_access.prefix_limit_recheck(
+        session.get("localAs", 0), peer, MAX_ADVERTISED_PREFIXES
+    )
+    node_access.vgw_vtysh(lab, workdir, *commands)
+    return node_access.vgw_bgp_neighbors(lab, workdir).get(peer, {})
 
 
 _GATEWAY_CONFIGURATION = """<?xml version="1.0" encoding="UTF-8"?>

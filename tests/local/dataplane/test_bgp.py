@@ -239,3 +239,28 @@ def test_frrs_daemons_file_decides_whether_bgpd_runs():
     assert bgp.setup_of(files) is None  # as on the server: nothing starts
     files["/etc/frr/daemons"] = "bgpd=yes\n"
     assert bgp.setup_of(files).configs["bgpd"] == "/etc/frr/frr.conf"
+
+
+def test_the_emulators_telemetry_closes_a_burst_of_101_prefixes_too(pair):
+    """FRR 8.4 lets a burst at session start past the limit; the emulator's
+    VgwTelemetry has bgpd recount before it reports the tunnel."""
+    from driver.local.emulator.vpn_connections import _rechecked
+
+    prefixes = (ipaddress.ip_network("192.168.0.0/16"),) + tuple(
+        ipaddress.ip_network(f"172.16.{i}.0/24") for i in range(100)
+    )
+    lab = dataclasses.replace(
+        BGP_LAB, vpn=dataclasses.replace(BGP_LAB.vpn, advertised_prefixes=prefixes)
+    )
+    p = pair(lab)
+    peer = bgp_probe.peer_of(lab, "vgw", "Tunnel1")
+    deadline = time.monotonic() + 20
+    while True:  # the session has had its UPDATEs (or bgpd closed it on its own)
+        session = node_access.vgw_bgp_neighbors(p.name, p.workdir).get(peer, {})
+        if node_access.bgp_accepted(session) > 100 or session.get("lastNotificationReason"):
+            break
+        assert time.monotonic() < deadline, session.get("bgpState")
+        time.sleep(0.2)
+    after = _rechecked(p.name, p.workdir, peer, session)
+    assert after.get("bgpState") != "Established"
+    assert "Maximum Number of Prefixes Reached" in vgw_bgp.session_state(after)
