@@ -18,6 +18,7 @@ path analysis, so this whole path runs in CI.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from typing import Protocol
@@ -33,6 +34,7 @@ from driver.errors import VpnlabError
 from driver.lab.expectations import Expectation
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
+from driver.lab.topology import aws_inside_addresses
 from driver.synth.terraform import Terraform, TerraformError
 
 
@@ -61,9 +63,11 @@ SLOW = Backoff(first=0.2, factor=1.5, longest=10.0)
 class SsmRunner(ExpectationRunner):
     """Expectations on AWS: instances over SSM, the VGW through VgwTelemetry."""
 
-    def __init__(self, ssm: Ssm, ec2, outputs: dict, online: set[str], progress: Progress):
+    def __init__(
+        self, ssm: Ssm, ec2, outputs: dict, online: set[str], progress: Progress, lab: Lab
+    ):
         self.ssm, self.ec2, self.outputs, self.online = ssm, ec2, outputs, online
-        self.progress = progress
+        self.progress, self.lab = progress, lab
 
     def placeholders(self) -> dict[str, str]:
         o = self.outputs
@@ -122,13 +126,37 @@ class SsmRunner(ExpectationRunner):
         """The VGW's side from VgwTelemetry: with dynamic routing a tunnel is UP only
         while its BGP session is established, and AcceptedRouteCount is what the VGW
         took from it (user guide, "Site-to-Site VPN tunnel status")."""
-        if e.node != "vgw":
-            raise Unsupported("the VPN server's own BGP state is read in the local lab only")
+        if e.node == "server":
+            return self._server_bgp(e, timeout)
         passed, detail = self._tunnel(e, timeout)
         number = re.fullmatch(r"Tunnel([12])", e.argument)
         address = self.outputs[f"tunnel{number.group(1)}_address"]
         entry = statuses(self.ec2, self.outputs["vpn_connection_id"]).get(address, {})
         return passed, f"{detail}; {entry.get('AcceptedRouteCount', 0)} routes accepted"
+
+    def _server_bgp(self, e: Expectation, timeout: float) -> tuple[bool, str]:
+        """The VPN server's FRR, over SSM: its session with AWS's inside address."""
+        peers = {f"Tunnel{n}": str(a) for n, a in enumerate(aws_inside_addresses(self.lab), 1)}
+        if e.argument not in peers:
+            raise Unsupported(f"the tunnels are Tunnel1 and Tunnel2, not {e.argument}")
+        peer = peers[e.argument]
+
+        def established() -> tuple[bool, str]:
+            try:
+                out = self.run_on("server", remote_commands.bgp_neighbor(peer))
+            except VpnlabError as exc:
+                return False, str(exc)
+            try:
+                neighbor = json.loads(out or "{}").get(peer, {})
+            except ValueError:  # FRR not running yet: vtysh says so in words
+                return False, f"vtysh answered: {out.strip()[:200]}"
+            state = neighbor.get("bgpState", "no such neighbour")
+            family = neighbor.get("addressFamilyInfo", {}).get("ipv4Unicast", {})
+            accepted = family.get("acceptedPrefixCounter", 0)
+            return state == "Established", f"{state} with {peer}; {accepted} prefixes accepted"
+
+        outcome = wait_until(established, timeout, f"BGP with {peer}", self.progress)
+        return outcome.done, outcome.status
 
 
 def verify(target: Account, timeout: float | None = None) -> Report:
@@ -186,7 +214,7 @@ def verify(target: Account, timeout: float | None = None) -> Report:
             [t.preshared_key for t in lab.tunnels if t.preshared_key],
         )
         progress(report.diagnostics.rstrip())
-    runner = SsmRunner(ssm, ec2, outputs, online, progress)
+    runner = SsmRunner(ssm, ec2, outputs, online, progress, lab)
     expectations = expectations_of_lab(lab.checks.expect, lab.vpn.routing)
     report.checks += runner.run(expectations, TUNNEL_TIMEOUT)
     report.checks += analyse_paths(

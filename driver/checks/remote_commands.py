@@ -41,9 +41,14 @@ def tunnel_status(name: str) -> list[str]:
     return [f"swanctl --list-sas --ike {name} 2>&1 || ipsec status {name} 2>&1"]
 
 
+def bgp_neighbor(address: str) -> list[str]:
+    """The VPN server's FRR on its session with AWS's inside address."""
+    return [f"vtysh -c 'show bgp neighbors {ipaddress.IPv4Address(address)} json' 2>&1"]
+
+
 def is_vpnlab_command(commands: list[str], node: str) -> bool:
     """Is this what vpnlab sends to ``node``? Ping goes to any instance; the
-    setup state, diagnostics and tunnel status only to the VPN server."""
+    setup state, diagnostics, tunnel and BGP status only to the VPN server."""
     words = commands[0].split() if len(commands) == 1 else [""]
     try:
         if commands == ping(words[-1]):
@@ -54,5 +59,10 @@ def is_vpnlab_command(commands: list[str], node: str) -> bool:
         return False
     if commands in (SETUP_STATE, DIAGNOSTICS):
         return True
+    try:
+        if len(words) > 5 and commands == bgp_neighbor(words[5]):
+            return True
+    except ValueError:
+        pass
     name = words[3] if len(words) > 3 else ""
     return bool(_NAME.fullmatch(name)) and commands == tunnel_status(name)
