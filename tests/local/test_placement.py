@@ -24,6 +24,9 @@ ROUTE_BASED = SEED.parent / "route-based.yml"
 TABLE = {
     "aws-sample-route-based": ("vm", "host", "vm"),
     "swanctl-xfrm-updown": ("vm", "host", "vm"),
+    "quagga-ipsec-vti": ("vm", "host", "vm"),  # BGP over VTIs (Quagga, FRR)
+    "frr-bgpd-conf-ipsec-vti": ("vm", "host", "vm"),
+    "frr-vtysh-ipsec-vti": ("vm", "host", "vm"),
     "debian-confd-swanctl": ("vm", "host", "host"),  # trap policies: userspace ESP has none
     "include-tree-ipsec": ("host", "host", "host"),
     "include-tree-ipsec-flat": ("host", "host", "host"),
