@@ -15,10 +15,10 @@ import json
 import re
 from pathlib import Path
 
-from driver.analysis import cgw_files, cgw_grammar
+from driver.analysis import bgp_conf, cgw_files, cgw_grammar
 from driver.analysis.cgw_proposals import proposals_of
 from driver.analysis.cgw_secrets import secret_for
-from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnels_of
+from driver.analysis.cgw_tunnels import ConfiguredTunnel, interface_kind, tunnels_of
 from driver.errors import VpnlabError
 from driver.lab import aws_rules, topology
 from driver.lab.loader import parse_lab
@@ -70,15 +70,15 @@ def lab_text(config: Path, secrets: Path | None = None, name: str | None = None)
         *_vpn_server(first, server, public),
         "",
         "vpn:",
-        "  routing: static",
-        f"  static_routes: [{onprem_vpc}]",
+        *_routing(customer, tunnels, onprem_vpc, aws_vpc),
         f"  local_network_cidr: {local}{_from(first, 'local_ts', local, None)}",
         f"  remote_network_cidr: {remote}{_from(first, 'remote_ts', remote, None)}",
         *_tunnel_options(first),
         "  tunnels:",
     ]
+    inside = _bgp_inside_cidrs(customer) or INSIDE_CIDRS
     for n, tunnel in enumerate(tunnels):
-        lines.append(f"    - inside_cidr: {INSIDE_CIDRS[n]}")
+        lines.append(f"    - inside_cidr: {inside[n]}")
         secret = secret_for(tunnel, customer.secrets)
         if secret and not aws_rules.psk_problems(secret.secret):
             lines.append(
@@ -89,6 +89,60 @@ def lab_text(config: Path, secrets: Path | None = None, name: str | None = None)
     text = "\n".join(lines)
     parse_lab(text, "the lab init wrote")  # a lab init writes must load; else a bug here
     return text
+
+
+def _bgp(customer) -> bgp_conf.BgpConfig | None:
+    setup = bgp_conf.find(customer.files)
+    if setup is None:
+        return None
+    text = customer.files[setup.bgpd].read_text(errors="replace")
+    return bgp_conf.parse(text, customer.labels[setup.bgpd], setup.suite)
+
+
+def _routing(customer, tunnels, onprem_vpc, aws_vpc) -> list[str]:
+    """Static routes to the on-prem VPC; BGP where route-based tunnels come with an
+    FRR or Quagga file, with its ASNs and networks where AWS would take them."""
+    config, interfaces = _bgp(customer), interface_kind(tunnels)
+    if config is None or interfaces is None:
+        return ["  routing: static", f"  static_routes: [{onprem_vpc}]"]
+    src = config.source
+    lines = ["  routing: bgp", f"  tunnel_interface: {interfaces}"]
+    remote = next(
+        (p.remote_as for a in config.neighbors if (p := config.effective(a)).remote_as), None
+    )
+    if remote and remote.isdigit() and _within(int(remote), *aws_rules.AMAZON_SIDE_ASN):
+        lines.append(f"  amazon_side_asn: {remote}                # neighbours' remote-as, {src}")
+    if config.asn is not None and _within(config.asn, aws_rules.BGP_ASN):
+        where = f"{src}:{config.asn_line}"
+        lines.append(f"  customer_gateway_asn: {config.asn}           # router bgp, {where}")
+    networks = [p for p, _ in config.networks]
+    if 0 < len(networks) <= aws_rules.MAX_ADVERTISED_PREFIXES and not any(
+        p.overlaps(aws_vpc) for p in networks
+    ):
+        listed = ", ".join(map(str, networks))
+        lines.append(f"  advertised_prefixes: [{listed}]   # its network statements, {src}")
+    return lines
+
+
+def _within(asn: int, *ranges: tuple[int, int]) -> bool:
+    return any(low <= asn <= high for low, high in ranges)
+
+
+def _bgp_inside_cidrs(customer) -> tuple[str, ...] | None:
+    """The tunnels' inside /30s from the BGP neighbours: AWS's end is the .1."""
+    config = _bgp(customer)
+    if config is None:
+        return None
+    found = []
+    for address in config.neighbors:
+        peer = ipaddress.ip_address(address)
+        if peer.version == 4 and int(peer) % 4 == 1:
+            cidr = ipaddress.IPv4Network(f"{peer - 1}/30")
+            if cidr.subnet_of(aws_rules.INSIDE_CIDR_RANGE) and not aws_rules.inside_cidr_problem(
+                cidr
+            ):
+                found.append(str(cidr))
+    return tuple(found) if len(found) == 2 else None
 
 
 def _lab_name(config: Path) -> str:
