@@ -13,7 +13,8 @@ import pytest
 from driver.analysis import bgp_conf
 from driver.analysis.cgw_bgp_rules import BGP_RULES
 from driver.analysis.cgw_rules import lint_config
-from driver.lab.loader import load_lab
+from driver.analysis.lab_from_cgw import lab_text
+from driver.lab.loader import load_lab, parse_lab
 from driver.paths import PROJECT
 from driver.render.frr import FRR_CONF, frr_files
 from tests.fixtures import cgw_fixture
@@ -177,3 +178,32 @@ def test_every_bgp_rule_is_tested():
         "bgp-static-lab",
     }
     assert tested == set(BGP_RULES)
+
+
+BGP_FIXTURES = ["quagga-ipsec-vti", "frr-bgpd-conf-ipsec-vti", "frr-vtysh-ipsec-vti"]
+
+
+@pytest.mark.parametrize("name", BGP_FIXTURES)
+def test_public_customers_files_against_the_lab_init_writes_for_them(name):
+    """`vpnlab init --from-cgw-config` reads the BGP file too (ASNs, inside CIDRs from
+    the neighbours); lint of the same files against that lab finds no BGP error."""
+    lab = parse_lab(lab_text(cgw_fixture(name)), name)
+    assert lab.vpn.routing == "bgp" and lab.vpn.tunnel_interface == "vti"
+    config = {
+        "quagga-ipsec-vti": (65000, ("169.254.54.16/30", "169.254.227.236/30")),
+        "frr-bgpd-conf-ipsec-vti": (65000, ("169.254.10.0/30", "169.254.11.0/30")),
+        "frr-vtysh-ipsec-vti": (65016, ("169.254.27.164/30", "169.254.141.224/30")),
+    }[name]
+    assert (lab.vpn.customer_gateway_asn, tuple(str(t.inside_cidr) for t in lab.tunnels)) == config
+    found = bgp(lint_config(lab, cgw_fixture(name), None))
+    assert not [f for f in found if f[1] == "error"], found
+    if name == "frr-vtysh-ipsec-vti":
+        assert ("bgp-prefixes", "info", "22") in found  # redistribute connected
+
+
+def test_the_same_quagga_file_under_another_lab_says_what_aws_would_refuse():
+    text = lab_text(cgw_fixture("quagga-ipsec-vti")).replace(
+        "customer_gateway_asn: 65000", "customer_gateway_asn: 65010"
+    )
+    found = bgp(lint_config(parse_lab(text, "q"), cgw_fixture("quagga-ipsec-vti"), None))
+    assert ("bgp-local-as", "error", "24") in found

@@ -15,8 +15,10 @@ import time
 
 import pytest
 
-from driver.lab import aws_rules
-from driver.lab.loader import load_lab
+from driver.analysis import cgw_files
+from driver.analysis.lab_from_cgw import lab_text
+from driver.lab import aws_rules, topology
+from driver.lab.loader import load_lab, parse_lab
 from driver.local import bgp_probe, node_access
 from driver.local.dataplane import bgp, vgw, vgw_bgp
 from driver.local.dataplane.charon import Charon
@@ -26,6 +28,7 @@ from driver.paths import PROJECT
 from driver.processes import process_alive
 from driver.render.frr import frr_files
 from tests.conftest import requires_root
+from tests.fixtures import cgw_fixture
 
 pytestmark = [pytest.mark.root, pytest.mark.strongswan, requires_root()]
 
@@ -47,6 +50,11 @@ class Pair:
                 self.ns["vgw"], f"tunnel{n}", f"{inside[1]}/30",
                 self.ns["server"], f"xfrm{n}", f"{inside[2]}/30",
             )  # fmt: skip
+        # The server's own address, as its interface on the real subnet has it: zebra
+        # takes no router ID from the tunnels' link-local 169.254.x.x (files that set
+        # no `bgp router-id` would send 0.0.0.0, Bad BGP Identifier).
+        server_ip = f"{topology.server_ip(lab)}/32"
+        self.ns["server"].ip("addr", "add", server_ip, "dev", "lo")
         conf = "/etc/strongswan.conf"
         base = {conf: vgw.strongswan_conf(lab, "/run/charon.log", libipsec=False)}
         server = frr_files(lab) if server is None else server
@@ -264,3 +272,26 @@ def test_the_emulators_telemetry_closes_a_burst_of_101_prefixes_too(pair):
     after = _rechecked(p.name, p.workdir, peer, session)
     assert after.get("bgpState") != "Established"
     assert "Maximum Number of Prefixes Reached" in vgw_bgp.session_state(after)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "accepted"),
+    [
+        ("quagga-ipsec-vti", ["10.0.0.0/16"]),  # AWS's own sample: Quagga, `debug bgp` lines
+        ("frr-bgpd-conf-ipsec-vti", []),  # announces nothing (its `frr version` is 6.0)
+        ("frr-vtysh-ipsec-vti", ["{server_ip}/32"]),  # redistribute connected: its address
+    ],
+)
+def test_customers_own_bgp_files_peer_with_the_vgw(pair, tmp_path, fixture, accepted):
+    """Public customers' FRR and Quagga files (tests/fixtures/cgw/SOURCES.md) on the
+    server node, against the lab `vpnlab init --from-cgw-config` writes for them."""
+    lab = parse_lab(lab_text(cgw_fixture(fixture)), fixture)
+    customer = cgw_files.load(cgw_fixture(fixture))
+    server = {path: real.read_text() for path, real in customer.files.items() if "/etc/" in path}
+    p = pair(lab, {k: v for k, v in server.items() if k.startswith(("/etc/frr/", "/etc/quagga/"))})
+    passed, detail = p.session("vgw", "Tunnel1")
+    assert passed, detail
+    received = p.frr["vgw"].received(bgp_probe.peer_of(lab, "vgw", "Tunnel1"))
+    server_ip = topology.server_ip(lab)
+    assert all(prefix.format(server_ip=server_ip) in received for prefix in accepted), received
+    assert bool(received) == bool(accepted), received
