@@ -227,6 +227,18 @@ def _prefix_findings(lab: Lab, config: bgp_conf.BgpConfig) -> list[Finding]:
                 "`vpnlab check` runs it and shows the prefixes the VGW accepted",
             )
         )
+    for prefix, line in config.networks:
+        if prefix.subnet_of(lab.aws.vpc_cidr) or lab.aws.vpc_cidr.subnet_of(prefix):
+            out.append(
+                Finding(
+                    "bgp-prefixes",
+                    "warning",
+                    f"{src}:{line}",
+                    f"network {prefix} overlaps the AWS VPC ({lab.aws.vpc_cidr}): the VPC's "
+                    "local route wins, so AWS never sends that traffic over the tunnels",
+                    "announce the on-prem networks only",
+                )
+            )
     if config.redistributes:
         return out
     announced = [p for p, _ in config.networks]

@@ -71,6 +71,9 @@ CASES = [
      "neighbor 169.254.10.1 remote-as"),
     ("bgp-prefixes", "warning", ("network 192.168.0.0/16", "network 192.168.1.0/24"),
      "router bgp"),  # the public subnet 192.168.0.0/24 is announced by nobody
+    ("bgp-prefixes", "warning",
+     ("network 192.168.0.0/16", "network 192.168.0.0/16\n  network 10.0.0.0/8"),
+     "network 10.0.0.0/8"),  # the AWS VPC's local route wins
     ("bgp-prefixes", "info", ("network 192.168.0.0/16", "redistribute connected"),
      "redistribute"),
 ]  # fmt: skip
