@@ -59,6 +59,16 @@ def find(paths) -> BgpSetup | None:
     return None
 
 
+def read(files: dict, labels: dict[str, str]) -> BgpConfig | None:
+    """The bgpd file among a customer's (server path -> their file), parsed; None
+    where they hold none. ``labels``: the paths as the user gave them."""
+    setup = find(files)
+    if setup is None:
+        return None
+    text = files[setup.bgpd].read_text(errors="replace")
+    return parse(text, labels.get(setup.bgpd, setup.bgpd), setup.suite)
+
+
 def bgpd_enabled(daemons: str | None) -> tuple[bool, int]:
     """Whether FRR's daemons file starts bgpd, and the line that says so (0: none)."""
     if daemons is None:

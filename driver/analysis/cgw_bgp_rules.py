@@ -32,9 +32,9 @@ BGP_RULES = {
 
 
 def bgp_findings(lab: Lab, customer: CustomerConfig) -> list[Finding]:
-    setup = bgp_conf.find(customer.files)
+    config = bgp_conf.read(customer.files, customer.labels)
     given = str(customer.given)
-    if setup is None:
+    if config is None:
         if lab.vpn.routing != "bgp":
             return []
         where = "a directory" if customer.given.is_dir() else "one file, so lint cannot see it"
@@ -50,30 +50,27 @@ def bgp_findings(lab: Lab, customer: CustomerConfig) -> list[Finding]:
                 "file to the directory that stands for its /etc",
             )
         ]
-    label = customer.labels[setup.bgpd]
-    text = customer.files[setup.bgpd].read_text(errors="replace")
-    config = bgp_conf.parse(text, label, setup.suite)
     if lab.vpn.routing != "bgp":
         return [
             Finding(
                 "bgp-static-lab",
                 "warning",
-                label,
+                config.source,
                 "the customer gateway runs BGP, but the lab's VPN connection uses static "
                 "routes: AWS does not speak BGP on it (a connection is static or dynamic)",
                 "set vpn.routing: bgp in the lab (the customer's routes then come from BGP), "
                 "or drop the BGP configuration",
             )
         ]
-    out = _daemons(customer, setup)
+    out = _daemons(customer, config.suite)
     out += _session_findings(lab, config)
     out += _prefix_findings(lab, config)
     return out
 
 
-def _daemons(customer: CustomerConfig, setup: bgp_conf.BgpSetup) -> list[Finding]:
+def _daemons(customer: CustomerConfig, suite: str) -> list[Finding]:
     daemons = customer.files.get(bgp_conf.DAEMONS_FILE)
-    if setup.suite != "frr" or daemons is None:
+    if suite != "frr" or daemons is None:
         return []
     enabled, line = bgp_conf.bgpd_enabled(daemons.read_text(errors="replace"))
     if enabled:

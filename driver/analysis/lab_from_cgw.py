@@ -51,6 +51,7 @@ def lab_text(config: Path, secrets: Path | None = None, name: str | None = None)
     public, private = _two_subnets(onprem_vpc, server)
     aws_private = _subnets(aws_vpc)[1 if aws_vpc.prefixlen < 28 else 0]
     lab_name = name or _lab_name(config)
+    bgp = bgp_conf.read(customer.files, customer.labels)
     lines = [
         f"# Written by `vpnlab init --from-cgw-config {config}`: the AWS side as AWS",
         "# creates it by default, except where the customer's configuration says",
@@ -70,13 +71,13 @@ def lab_text(config: Path, secrets: Path | None = None, name: str | None = None)
         *_vpn_server(first, server, public),
         "",
         "vpn:",
-        *_routing(customer, tunnels, onprem_vpc, aws_vpc),
+        *_routing(bgp, tunnels, onprem_vpc, aws_vpc),
         f"  local_network_cidr: {local}{_from(first, 'local_ts', local, None)}",
         f"  remote_network_cidr: {remote}{_from(first, 'remote_ts', remote, None)}",
         *_tunnel_options(first),
         "  tunnels:",
     ]
-    inside = _bgp_inside_cidrs(customer) or INSIDE_CIDRS
+    inside = _bgp_inside_cidrs(bgp) or INSIDE_CIDRS
     for n, tunnel in enumerate(tunnels):
         lines.append(f"    - inside_cidr: {inside[n]}")
         secret = secret_for(tunnel, customer.secrets)
@@ -91,18 +92,10 @@ def lab_text(config: Path, secrets: Path | None = None, name: str | None = None)
     return text
 
 
-def _bgp(customer) -> bgp_conf.BgpConfig | None:
-    setup = bgp_conf.find(customer.files)
-    if setup is None:
-        return None
-    text = customer.files[setup.bgpd].read_text(errors="replace")
-    return bgp_conf.parse(text, customer.labels[setup.bgpd], setup.suite)
-
-
-def _routing(customer, tunnels, onprem_vpc, aws_vpc) -> list[str]:
+def _routing(config, tunnels, onprem_vpc, aws_vpc) -> list[str]:
     """Static routes to the on-prem VPC; BGP where route-based tunnels come with an
     FRR or Quagga file, with its ASNs and networks where AWS would take them."""
-    config, interfaces = _bgp(customer), interface_kind(tunnels)
+    interfaces = interface_kind(tunnels)
     if config is None or interfaces is None:
         return ["  routing: static", f"  static_routes: [{onprem_vpc}]"]
     src = config.source
@@ -128,9 +121,8 @@ def _within(asn: int, *ranges: tuple[int, int]) -> bool:
     return any(low <= asn <= high for low, high in ranges)
 
 
-def _bgp_inside_cidrs(customer) -> tuple[str, ...] | None:
+def _bgp_inside_cidrs(config) -> tuple[str, ...] | None:
     """The tunnels' inside /30s from the BGP neighbours: AWS's end is the .1."""
-    config = _bgp(customer)
     if config is None:
         return None
     found = []

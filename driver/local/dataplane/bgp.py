@@ -36,9 +36,7 @@ def server_files(lab: Lab, files: dict) -> dict[str, str | bytes]:
         return {}
     added: dict[str, str | bytes] = dict(node_files())
     if setup.suite == "quagga":
-        own = files[setup.bgpd]
-        text = own.decode(errors="replace") if isinstance(own, bytes) else own
-        added[setup.bgpd] = bgp_conf.QUAGGA_DEFAULTS + text
+        added[setup.bgpd] = bgp_conf.QUAGGA_DEFAULTS + _text(files[setup.bgpd])
     return added
 
 
@@ -46,11 +44,15 @@ def setup_of(files: dict) -> bgp_conf.BgpSetup | None:
     """The node's BGP daemons and their files; None where none would start."""
     setup = bgp_conf.find(files)
     daemons = files.get(bgp_conf.DAEMONS_FILE)
-    if isinstance(daemons, bytes):
-        daemons = daemons.decode(errors="replace")
+    daemons = None if daemons is None else _text(daemons)
     if setup is None or (setup.suite == "frr" and not bgp_conf.bgpd_enabled(daemons)[0]):
         return None
     return setup
+
+
+def _text(content: str | bytes) -> str:
+    """A node file's content (the customer's are bytes, vpnlab's text)."""
+    return content.decode(errors="replace") if isinstance(content, bytes) else content
 
 
 def start(lab: Lab, charons: dict[str, Charon], vgw_ns: Namespace) -> dict[str, Frr]:
