@@ -22,7 +22,7 @@ from driver.analysis.cgw_secrets import secret_for
 from driver.analysis.cgw_tunnels import interface_kind, tunnels_of
 from driver.analysis.strongswan_conf import ConfigSyntaxError
 from driver.errors import VpnlabError
-from driver.lab import topology
+from driver.lab import aws_rules, topology
 from driver.lab.model import Lab
 from driver.render.cloud_init import (
     BOOT_TEMPLATES,
@@ -167,11 +167,11 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
             "configuration must name two remote IP addresses (right= / remote_addrs)"
             f"{dropped}; `vpnlab lint LAB --cgw-config {config}` lists every finding"
         )
-    psks = {
-        t.right.strip(): secret.secret
-        for t in tunnels
-        if t.right and (secret := secret_for(t, customer.secrets))
+    secrets = {
+        t.right.strip(): s for t in tunnels if t.right and (s := secret_for(t, customer.secrets))
     }
+    _refuse_keys_aws_cannot_hold(config, secrets.values())
+    psks = {address: secret.secret for address, secret in secrets.items()}
     # The customer gateway's address is the lab's, as AWS holds it: whatever the
     # files' leftid / local id says is what it presents, and the VGW judges that.
     return CustomerGateway(
@@ -185,6 +185,23 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
         LOAD_FILE if customer.extra_creds else None,
         interfaces,
     )
+
+
+def _refuse_keys_aws_cannot_hold(config: Path, secrets) -> None:
+    """A key AWS could not hold is never a tunnel's key, and the emulated VGW never
+    takes it: refused before anything starts, each with its line and AWS's rule."""
+    problems = [
+        f"{secret.source}:{secret.line}: the pre-shared key {'; '.join(found)}"
+        for secret in secrets
+        if (found := aws_rules.psk_problems(secret.secret))
+    ]
+    if problems:
+        raise VpnlabError(
+            f"{config}: {len(problems)} pre-shared key(s) AWS could not hold; nothing was "
+            "started:\n  " + "\n  ".join(problems) + "\n  hint: use the keys from the VPN "
+            "connection's configuration download (8-64 letters, digits, '.' or '_'; not "
+            "starting with '0')"
+        )
 
 
 def load_customer(config: Path, secrets: Path | None) -> cgw_files.CustomerConfig:

@@ -33,6 +33,7 @@ from driver.render.cloud_init import (
     strongswan_files,
     tunnel_context,
 )
+from driver.render.settings_string import quoted
 
 AWS_DPD_INTERVAL = 10  # seconds between AWS's DPD probes
 RETRANSMIT_TRIES = 3
@@ -45,6 +46,7 @@ templates = jinja2.Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+templates.filters["quoted"] = quoted  # every value that is not the lab's own literal
 
 # AWS DPD timeout action -> swanctl CHILD dpd_action. AWS's 'none' keeps the
 # dead SA (traffic keeps going into it): a tunnel with 'none' gets no DPD at
