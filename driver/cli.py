@@ -36,16 +36,23 @@ def cmd_check(args) -> int:
     import os
 
     from driver.lab.loader import load_lab
-    from driver.local.check_command import kept_help, run_check, workdir
-    from driver.local.dataplane.network import cleanup
-    from driver.local.guest.check import check_in_guest
-    from driver.local.placement import for_check
+    from driver.state import LabState
 
     lab = load_lab(args.lab)
     if not args.cleanup:  # offline, so first: a refused lab needs no root to be told
         _refuse_lint_errors(args, "checked")
     if os.geteuid() != 0:
         raise VpnlabError("vpnlab check needs root for network namespaces: run it with sudo")
+    with LabState(lab.name).lock("check"):  # the lab's one lock: apply, verify, destroy too
+        return _check_locked(args, lab)
+
+
+def _check_locked(args, lab) -> int:
+    from driver.local.check_command import kept_help, run_check, workdir
+    from driver.local.dataplane.network import cleanup
+    from driver.local.guest.check import check_in_guest
+    from driver.local.placement import for_check
+
     if args.cleanup:
         removed = cleanup(lab.name, workdir(lab))
         print("removed: " + ("; ".join(removed) if removed else "nothing (lab was not running)"))

@@ -153,6 +153,7 @@ def run_check(
         esp=features.describe(),
         dataplane=dataplane,
     )
+    dp.claim()  # before the try: a refusal tears down nothing of anyone else's
     try:
         progress(
             f"building lab {lab.name}: {len(dp.ns)} namespaces, VGW and VPN server charons "

@@ -259,6 +259,11 @@ def stop_dataplane(lab: Lab, state: LabState) -> list[str]:
 
 def verify(lab: Lab, progress: Progress = print, timeout: float | None = None) -> Report:
     state = LabState(lab.name)
+    with state.lock("verify"):
+        return _verify(lab, state, progress, timeout)
+
+
+def _verify(lab: Lab, state: LabState, progress: Progress, timeout: float | None) -> Report:
     emulator, record = running_emulator(state), state.read("dataplane.json")
     if emulator is None or record is None:
         raise VpnlabError(

@@ -177,6 +177,21 @@ def test_apply_then_plan_clean_then_apply_again_converges(applied):
     assert local_target.verify(lab, progress=lambda m: None).passed
 
 
+def test_check_and_its_cleanup_leave_an_applied_lab_as_it_was(applied, capsys):
+    """The applied lab's namespaces are the target's: ``check`` and ``check --cleanup``
+    refuse, name ``destroy``, and verify still passes after them."""
+    from driver.cli import main
+
+    path, lab, state, lines = applied
+    namespaces = existing(lab.name)
+    assert main(["check", str(path)]) == 2
+    assert main(["check", str(path), "--cleanup"]) == 2
+    said = capsys.readouterr().err
+    assert said.count("vpnlab destroy") == 2 and said.count("nothing was changed") == 2
+    assert existing(lab.name) == namespaces
+    assert local_target.verify(lab, progress=lambda m: None).passed
+
+
 def test_the_data_plane_routes_by_what_ec2_holds(applied):
     """Routed and filtered by what was applied. When EC2's firewall subnet stops
     learning the VGW's routes, verify names that table's missing route; when a

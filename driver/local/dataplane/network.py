@@ -41,6 +41,7 @@ from driver.local.dataplane.netns import (
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.node_access import lab_namespaces, lab_prefix
 from driver.processes import process_alive
+from driver.state import LabState
 
 FORWARDING = {
     "net.ipv4.ip_forward": "1",
@@ -87,18 +88,27 @@ class DataPlane:
         self.charons: dict[str, Charon] = {}
         self.frr: dict[str, Frr] = {}  # BGP labs: FRR beside the VGW's and the server's charon
         self.stopped_pids: list[int] = []  # for the leak check: they must be gone
+        self.owned = False  # the lab's namespaces are this data plane's (claim, attach)
 
     # --- build -------------------------------------------------------------
 
-    def build(self) -> None:
-        """Namespaces, links, routes and NAT, then the VGW's and the server's charons."""
+    def claim(self) -> None:
+        """Make the lab's namespaces this data plane's, or refuse and change nothing:
+        namespaces already there belong to someone else (an applied lab, a kept or
+        interrupted check), and only their owner's command removes them."""
+        if self.owned:
+            return
         left = lab_namespaces(self.lab.name)
         if left:
             raise DataPlaneError(
-                f"lab '{self.lab.name}' already has namespaces ({', '.join(left)}): another "
-                "run is active, or one was kept or interrupted; `vpnlab check --cleanup` "
-                "removes them"
+                f"lab '{self.lab.name}' already has namespaces ({', '.join(left)}): "
+                f"{namespaces_owner(self.lab.name)}; nothing was changed"
             )
+        self.owned = True
+
+    def build(self) -> None:
+        """Namespaces, links, routes and NAT, then the VGW's and the server's charons."""
+        self.claim()
         self.workdir.mkdir(parents=True, exist_ok=True)
         create_all(self.ns.values())
         for router in ROUTERS:  # before the links: an interface copies 'default' when made
@@ -328,6 +338,7 @@ class DataPlane:
             charon = Charon(dp.ns[node], workdir / node, {}, info["style"])
             charon.pid = info["pid"]
             dp.charons[node] = charon
+        dp.owned = True
         return dp
 
     # --- operations the checks use -------------------------------------------
@@ -344,7 +355,10 @@ class DataPlane:
     # --- teardown ----------------------------------------------------------------
 
     def teardown(self) -> None:
-        """Stop daemons by PID, delete namespaces and files. Safe to call twice."""
+        """Stop daemons by PID, delete namespaces and files. Safe to call twice; does
+        nothing for a data plane that never claimed the namespaces."""
+        if not self.owned:
+            return
         with interrupts.deferred():
             self.stopped_pids += bgp.stop(self.frr)  # before the charons: it runs in their mounts
             for charon in self.charons.values():
@@ -375,8 +389,27 @@ class DataPlane:
         return left
 
 
+def namespaces_owner(lab_name: str) -> str:
+    """Whose the lab's namespaces are, and the one command that removes them."""
+    if LabState(lab_name).read("dataplane.json") is not None:
+        return (
+            "the lab is applied on the local target (`vpnlab apply`); `vpnlab destroy` removes it"
+        )
+    return (
+        "a `vpnlab check --keep` kept them, or a run was interrupted; "
+        "`vpnlab check --cleanup` removes them"
+    )
+
+
 def cleanup(lab_name: str, workdir: Path) -> list[str]:
-    """Remove what a kept or interrupted run of ``lab_name`` left; returns what it removed."""
+    """Remove what a kept or interrupted ``vpnlab check`` of ``lab_name`` left; returns
+    what it removed. An applied lab's data plane is not a check's: refused."""
+    if LabState(lab_name).read("dataplane.json") is not None:
+        raise DataPlaneError(
+            f"lab '{lab_name}' is applied on the local target: its namespaces are not a "
+            "check's, and `vpnlab check --cleanup` leaves them; `vpnlab destroy` removes "
+            "the lab; nothing was changed"
+        )
     removed = []
     for name in lab_namespaces(lab_name):
         ns = Namespace(lab_name, name.removeprefix(lab_prefix(lab_name)))
