@@ -49,7 +49,7 @@ def cmd_check(args) -> int:
 
 def _check_locked(args, lab) -> int:
     from driver.local.check_command import kept_help, run_check, workdir
-    from driver.local.dataplane.network import cleanup
+    from driver.local.dataplane.ownership import cleanup
     from driver.local.guest.check import check_in_guest
     from driver.local.placement import for_check
 

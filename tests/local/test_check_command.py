@@ -297,7 +297,7 @@ def test_labs_whose_names_are_prefixes_run_side_by_side_and_clean_up_apart(tmp_p
     """'pfx' must not own 'pfx-two''s namespaces or daemons (the shipped labs seed,
     seed-swanctl, seed-firewall are such prefixes of each other)."""
     from driver.local.check_command import workdir
-    from driver.local.dataplane.network import cleanup
+    from driver.local.dataplane.ownership import cleanup
     from driver.local.node_access import ViciSession, vici_socket
 
     short = parse_lab(lab_with(("name", "pfx")))

@@ -36,12 +36,11 @@ from driver.local.dataplane.netns import (
     create_all,
     delete_all,
     link,
-    run,
 )
 from driver.local.dataplane.network_view import NetworkView
-from driver.local.node_access import lab_namespaces, lab_prefix
+from driver.local.dataplane.ownership import namespaces_owner
+from driver.local.node_access import lab_namespaces
 from driver.processes import process_alive
-from driver.state import LabState
 
 FORWARDING = {
     "net.ipv4.ip_forward": "1",
@@ -387,37 +386,3 @@ class DataPlane:
         if self.workdir.exists():
             left.append(f"directory {self.workdir}")
         return left
-
-
-def namespaces_owner(lab_name: str) -> str:
-    """Whose the lab's namespaces are, and the one command that removes them."""
-    if LabState(lab_name).read("dataplane.json") is not None:
-        return (
-            "the lab is applied on the local target (`vpnlab apply`); `vpnlab destroy` removes it"
-        )
-    return (
-        "a `vpnlab check --keep` kept them, or a run was interrupted; "
-        "`vpnlab check --cleanup` removes them"
-    )
-
-
-def cleanup(lab_name: str, workdir: Path) -> list[str]:
-    """Remove what a kept or interrupted ``vpnlab check`` of ``lab_name`` left; returns
-    what it removed. An applied lab's data plane is not a check's: refused."""
-    if LabState(lab_name).read("dataplane.json") is not None:
-        raise DataPlaneError(
-            f"lab '{lab_name}' is applied on the local target: its namespaces are not a "
-            "check's, and `vpnlab check --cleanup` leaves them; `vpnlab destroy` removes "
-            "the lab; nothing was changed"
-        )
-    removed = []
-    for name in lab_namespaces(lab_name):
-        ns = Namespace(lab_name, name.removeprefix(lab_prefix(lab_name)))
-        for pid in ns.pids():
-            run(["kill", "-KILL", str(pid)], check=False)
-        ns.delete()
-        removed.append(f"namespace {name}")
-    if workdir.exists():
-        shutil.rmtree(workdir, ignore_errors=True)
-        removed.append(f"directory {workdir}")
-    return removed

@@ -1,0 +1,54 @@
+"""Whose a lab's namespaces are, and removing what a ``vpnlab check`` left.
+
+The local target's applied lab and a check's kept or interrupted lab use the same
+namespace names; only the owner's own command may remove them (an applied lab
+records ``dataplane.json`` in its state directory).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from driver.errors import VpnlabError
+from driver.local.dataplane.netns import Namespace, run
+from driver.local.node_access import lab_namespaces, lab_prefix
+from driver.state import LabState
+
+
+class OwnershipError(VpnlabError):
+    pass
+
+
+def namespaces_owner(lab_name: str) -> str:
+    """Whose the lab's namespaces are, and the one command that removes them."""
+    if LabState(lab_name).read("dataplane.json") is not None:
+        return (
+            "the lab is applied on the local target (`vpnlab apply`); `vpnlab destroy` removes it"
+        )
+    return (
+        "a `vpnlab check --keep` kept them, or a run was interrupted; "
+        "`vpnlab check --cleanup` removes them"
+    )
+
+
+def cleanup(lab_name: str, workdir: Path) -> list[str]:
+    """Remove what a kept or interrupted ``vpnlab check`` of ``lab_name`` left; returns
+    what it removed. An applied lab's data plane is not a check's: refused."""
+    if LabState(lab_name).read("dataplane.json") is not None:
+        raise OwnershipError(
+            f"lab '{lab_name}' is applied on the local target: its namespaces are not a "
+            "check's, and `vpnlab check --cleanup` leaves them; `vpnlab destroy` removes "
+            "the lab; nothing was changed"
+        )
+    removed = []
+    for name in lab_namespaces(lab_name):
+        ns = Namespace(lab_name, name.removeprefix(lab_prefix(lab_name)))
+        for pid in ns.pids():
+            run(["kill", "-KILL", str(pid)], check=False)
+        ns.delete()
+        removed.append(f"namespace {name}")
+    if workdir.exists():
+        shutil.rmtree(workdir, ignore_errors=True)
+        removed.append(f"directory {workdir}")
+    return removed
