@@ -48,13 +48,13 @@ def cmd_check(args) -> int:
 
 
 def _check_locked(args, lab) -> int:
-    from driver.local.check_command import kept_help, run_check, workdir
+    from driver.local.check_command import kept_help, run_check
     from driver.local.dataplane.ownership import cleanup
     from driver.local.guest.check import check_in_guest
     from driver.local.placement import for_check
 
     if args.cleanup:
-        removed = cleanup(lab.name, workdir(lab))
+        removed = cleanup(lab.name)
         print("removed: " + ("; ".join(removed) if removed else "nothing (lab was not running)"))
         return 0
     if args.cgw_secrets and not args.cgw_config:

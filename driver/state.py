@@ -6,7 +6,7 @@ logs/             the emulator's log
 emulator.json     PID and port of the lab's AWS emulator
 dataplane.json    PIDs and address plan of the running data plane
 last-verify.json  the last verify report
-lock              held by apply and destroy, so two cannot run at once
+lock              held by check, apply, verify and destroy, so two cannot run at once
 """
 
 from __future__ import annotations
@@ -47,25 +47,45 @@ class LabState:
 
     @contextlib.contextmanager
     def lock(self, operation: str):
-        """Exclusive for this lab; a second apply or destroy fails at once."""
+        """Exclusive for this lab (check, apply, verify, destroy); a second one fails at
+        once, saying who holds it. The lock file goes with the last of the lab's state."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / "lock", "a+") as handle:
+        path = self.root / "lock"
+        while True:
+            handle = open(path, "a+")  # noqa: SIM115 - closed below, after the unlink
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 handle.seek(0)
                 holder = handle.read().strip() or "another vpnlab process"
+                handle.close()
                 raise VpnlabError(
                     f"lab '{self.lab}' is busy: {holder}; wait for it to finish"
                 ) from None
+            if _same_file(handle, path):
+                break
+            handle.close()  # its holder removed it as we opened it: take the new one
+        try:
             handle.seek(0)
             handle.truncate()
             handle.write(f"{operation} by pid {os.getpid()}")
             handle.flush()
-            try:
-                yield
-            finally:
-                handle.truncate(0)
+            yield
+        finally:
+            handle.truncate(0)
+            if self.root.is_dir() and [p.name for p in self.root.iterdir()] == ["lock"]:
+                path.unlink()  # while still held: a waiter sees it gone and retries
+                with contextlib.suppress(OSError):
+                    self.root.rmdir()
+            handle.close()
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _same_file(handle, path: Path) -> bool:
+    """Is ``path`` still the file ``handle`` holds (not unlinked by its last holder)?"""
+    try:
+        return os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+    except FileNotFoundError:
+        return False

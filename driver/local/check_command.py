@@ -18,13 +18,12 @@ from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
 from driver.local import tunnel_record
 from driver.local.dataplane import cgw as cgw_module
-from driver.local.dataplane import kernel
+from driver.local.dataplane import kernel, ownership
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane_runner import DataPlaneRunner
 from driver.local.host_limits import refuse_what_this_host_cannot_run
 from driver.local.lifecycle import run_lifecycle
 from driver.local.node_access import lab_prefix, namespace_name, sa_up, vici_socket
-from driver.paths import STATE_ROOT
 from driver.render.cloud_init import CharonOptions
 
 # Set in the guest kernel (driver/local/guest/vm.py) when qemu emulates its CPU:
@@ -92,7 +91,7 @@ def _configuration_loaded(dp: DataPlane, config: Path | None) -> list[CheckResul
 
 
 def workdir(lab: Lab) -> Path:
-    return STATE_ROOT / lab.name / "check"
+    return ownership.check_dir(lab.name)
 
 
 def kept_help(lab: Lab, lab_path: Path) -> str:

@@ -36,8 +36,8 @@ from driver.lab.model import Lab, Tunnel
 from driver.local import host_limits, tunnel_record
 from driver.local.applied_network import applied_view
 from driver.local.check_command import SERVER_RETRANSMITS
-from driver.local.dataplane import cgw, kernel
-from driver.local.dataplane.network import DataPlane, cleanup
+from driver.local.dataplane import cgw, kernel, ownership
+from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane_runner import DataPlaneRunner
 from driver.local.emulator.process import Emulator, write_provider_override
 from driver.local.emulator.reachability_answers import Ec2View
@@ -250,7 +250,8 @@ def stop_dataplane(lab: Lab, state: LabState) -> list[str]:
         dp.teardown()
         leaks = dp.leaks()
         state.forget("dataplane.json")
-    cleanup(lab.name, state.dataplane_dir)
+    if not ownership.kept_by_check(lab.name):  # a kept check's are its own to remove
+        ownership.remove_namespaces(lab.name, state.dataplane_dir)
     return leaks
 
 

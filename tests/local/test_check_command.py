@@ -306,16 +306,16 @@ def test_labs_whose_names_are_prefixes_run_side_by_side_and_clean_up_apart(tmp_p
         for lab in (short, long):
             assert run_check(lab, keep=True).passed
         assert len(existing("pfx")) == 7 and len(existing("pfx-two")) == 7
-        removed = cleanup("pfx", workdir(short))
+        removed = cleanup("pfx")
         assert len([r for r in removed if r.startswith("namespace")]) == 7
         assert existing("pfx") == [] and len(existing("pfx-two")) == 7
         with ViciSession(vici_socket(workdir(long), "vgw"), timeout=2) as vgw:
             assert vgw.version()["daemon"] == b"charon"  # the other lab's VGW still answers
-        removed = cleanup("pfx-two", workdir(long))
+        removed = cleanup("pfx-two")
         assert existing("pfx-two") == []
     finally:
         for lab in (short, long):
-            cleanup(lab.name, workdir(lab))
+            cleanup(lab.name)
 
 
 @pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])

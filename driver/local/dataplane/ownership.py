@@ -20,27 +20,50 @@ class OwnershipError(VpnlabError):
     pass
 
 
+CHECK_DIR = "check"  # a check's folder in the lab's state directory (its charons)
+
+
+def check_dir(lab_name: str) -> Path:
+    return LabState(lab_name).root / CHECK_DIR
+
+
+def applied(lab_name: str) -> bool:
+    return LabState(lab_name).read("dataplane.json") is not None
+
+
+def kept_by_check(lab_name: str) -> bool:
+    """Did a ``vpnlab check`` (kept, or interrupted) leave the lab's namespaces?"""
+    return check_dir(lab_name).exists() and not applied(lab_name)
+
+
 def namespaces_owner(lab_name: str) -> str:
     """Whose the lab's namespaces are, and the one command that removes them."""
-    if LabState(lab_name).read("dataplane.json") is not None:
+    if applied(lab_name):
         return (
             "the lab is applied on the local target (`vpnlab apply`); `vpnlab destroy` removes it"
         )
-    return (
-        "a `vpnlab check --keep` kept them, or a run was interrupted; "
-        "`vpnlab check --cleanup` removes them"
-    )
+    if kept_by_check(lab_name):
+        return (
+            "a `vpnlab check --keep` kept them, or a check was interrupted; "
+            "`vpnlab check --cleanup` removes them"
+        )
+    return "an interrupted `vpnlab apply` left them; `vpnlab destroy` removes them"
 
 
-def cleanup(lab_name: str, workdir: Path) -> list[str]:
+def cleanup(lab_name: str) -> list[str]:
     """Remove what a kept or interrupted ``vpnlab check`` of ``lab_name`` left; returns
     what it removed. An applied lab's data plane is not a check's: refused."""
-    if LabState(lab_name).read("dataplane.json") is not None:
+    if applied(lab_name):
         raise OwnershipError(
             f"lab '{lab_name}' is applied on the local target: its namespaces are not a "
             "check's, and `vpnlab check --cleanup` leaves them; `vpnlab destroy` removes "
             "the lab; nothing was changed"
         )
+    return remove_namespaces(lab_name, check_dir(lab_name))
+
+
+def remove_namespaces(lab_name: str, workdir: Path) -> list[str]:
+    """Kill what runs in the lab's namespaces, delete them and ``workdir``."""
     removed = []
     for name in lab_namespaces(lab_name):
         ns = Namespace(lab_name, name.removeprefix(lab_prefix(lab_name)))
