@@ -16,9 +16,11 @@ from driver.paths import PROJECT
 MAX_LINES = 400
 
 # What each package may import (besides itself and the shared driver.errors,
-# driver.interrupts, driver.paths, driver.processes, driver.state): the stages before it.
+# driver.input_files, driver.interrupts, driver.paths, driver.processes, driver.state):
+# the stages before it.
 SHARED = {
     "driver.errors",
+    "driver.input_files",
     "driver.interrupts",
     "driver.paths",
     "driver.processes",

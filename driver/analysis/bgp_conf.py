@@ -21,6 +21,9 @@ import ipaddress
 import re
 from dataclasses import dataclass, field, replace
 
+from driver.analysis import cgw_files
+from driver.input_files import read_text
+
 DAEMONS_FILE = "/etc/frr/daemons"
 # Quagga's files run under FRR in the local lab, with FRR's defaults of before
 # 7.4 (no RFC 8212 policy, no import check): Quagga's own behaviour.
@@ -65,7 +68,7 @@ def read(files: dict, labels: dict[str, str]) -> BgpConfig | None:
     setup = find(files)
     if setup is None:
         return None
-    text = files[setup.bgpd].read_text(errors="replace")
+    text = read_text(files[setup.bgpd], cgw_files.MAX_BYTES, "BGP configuration")
     return parse(text, labels.get(setup.bgpd, setup.bgpd), setup.suite)
 
 

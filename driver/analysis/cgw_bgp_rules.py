@@ -10,9 +10,10 @@ accepted (the 101st closes the session).
 
 from __future__ import annotations
 
-from driver.analysis import bgp_conf
+from driver.analysis import bgp_conf, cgw_files
 from driver.analysis.cgw_files import CustomerConfig
 from driver.analysis.findings import Finding
+from driver.input_files import read_text
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab
 
@@ -72,7 +73,9 @@ def _daemons(customer: CustomerConfig, suite: str) -> list[Finding]:
     daemons = customer.files.get(bgp_conf.DAEMONS_FILE)
     if suite != "frr" or daemons is None:
         return []
-    enabled, line = bgp_conf.bgpd_enabled(daemons.read_text(errors="replace"))
+    enabled, line = bgp_conf.bgpd_enabled(
+        read_text(daemons, cgw_files.MAX_BYTES, "FRR daemons file")
+    )
     if enabled:
         return []
     label = customer.labels[bgp_conf.DAEMONS_FILE]

@@ -31,6 +31,7 @@ from driver.analysis.strongswan_conf import (
 )
 from driver.analysis.swanctl_conf import Section, parse_swanctl, shared_secrets
 from driver.errors import VpnlabError
+from driver.input_files import InputFileError, is_regular, read_bytes, read_text
 
 IPSEC_CONF, IPSEC_SECRETS = "/etc/ipsec.conf", "/etc/ipsec.secrets"
 SWANCTL_CONF = "/etc/swanctl/swanctl.conf"
@@ -63,7 +64,7 @@ class CustomerConfig:
     replaced: list[str] = field(default_factory=list)  # the user's files the lab overrides
 
     def contents(self) -> dict[str, bytes]:
-        return {path: real.read_bytes() for path, real in self.files.items()}
+        return {path: read_bytes(real, MAX_BYTES) for path, real in self.files.items()}
 
     def executable(self, path: str) -> bool:
         return os.access(self.files[path], os.X_OK)
@@ -73,6 +74,8 @@ def load(config: Path, secrets: Path | None = None) -> CustomerConfig:
     """Read the configuration; a file strongSwan could not parse raises ConfigSyntaxError."""
     if not config.exists():
         raise CustomerConfigError(f"cannot read {config}: no such file or directory")
+    if not config.is_dir() and not is_regular(config):
+        read_text(config, MAX_BYTES, "configuration")  # raises: says what the path is
     if config.is_dir():
         if secrets:
             raise CustomerConfigError(
@@ -121,8 +124,8 @@ class _Reader:
         reader = cls(given, style, anchor, given.parent)
         reader._map(reader.main, given)
         if secrets:
-            if not secrets.is_file():
-                raise CustomerConfigError(f"cannot read {secrets}: no such file")
+            if not is_regular(secrets):
+                read_text(secrets, MAX_BYTES, "secrets file")  # raises: says what it is
             reader.secrets_file = secrets
         return reader
 
@@ -249,6 +252,6 @@ def _has_connections(ipsec_conf: Path) -> bool:
 
 def _text(path: Path) -> str:
     try:
-        return path.read_text(errors="replace")
-    except OSError as exc:
-        raise CustomerConfigError(f"cannot read {path}: {exc.strerror}") from None
+        return read_text(path, MAX_BYTES, "customer's configuration file")
+    except InputFileError as exc:
+        raise CustomerConfigError(str(exc)) from None

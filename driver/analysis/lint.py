@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from driver import input_files
 from driver.analysis.cgw_bgp_rules import BGP_RULES
 from driver.analysis.cgw_rules import CONF_RULES, lint_config
 from driver.analysis.findings import SEVERITIES, Finding
 from driver.analysis.lab_rules import LAB_RULES, lint_lab
 from driver.analysis.terraform_rules import NET_RULES, lint_terraform
 from driver.errors import LabError, VpnlabError
+from driver.lab import yaml_source
 from driver.lab.loader import load_lab
 
 RULES = {**LAB_RULES, **CONF_RULES, **BGP_RULES, **NET_RULES}
@@ -26,6 +28,8 @@ def lint(
     secrets: Path | None = None,
     terraform: Path | None = None,
 ) -> list[Finding]:
+    # A path that is no readable regular file is no lab to judge: refused (exit 2).
+    input_files.read_bytes(Path(lab_path), yaml_source.MAX_BYTES, "lab file")
     try:
         lab = load_lab(lab_path)
     except LabError as exc:
@@ -46,8 +50,6 @@ def lint(
                 raise VpnlabError(f"cannot read {path}")
         findings += lint_config(lab, config, secrets)
     if terraform:
-        if not terraform.is_file():
-            raise VpnlabError(f"cannot read {terraform}")
         findings += lint_terraform(lab, terraform)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(findings, key=lambda f: (order[f.severity], *_position(f.where)))

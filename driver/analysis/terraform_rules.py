@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 from driver.analysis.findings import Finding
+from driver.errors import VpnlabError
+from driver.input_files import read_text
 from driver.lab.model import Lab
 
 NET_RULES = {
@@ -27,12 +29,18 @@ NET_RULES = {
 }
 
 
+MAX_TERRAFORM_BYTES = 64 << 20  # a synthesized stack is ~100 KB
+
+
 def _resources(tf: dict, type_: str) -> dict[str, dict]:
     return tf.get("resource", {}).get(type_, {})
 
 
 def lint_terraform(lab: Lab, path: Path) -> list[Finding]:
-    tf = json.loads(path.read_text())
+    try:
+        tf = json.loads(read_text(path, MAX_TERRAFORM_BYTES, "Terraform JSON"))
+    except ValueError as exc:
+        raise VpnlabError(f"{path}: not a Terraform JSON file ({exc})") from None
     out = []
     instances = _resources(tf, "aws_instance")
     server = next(

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from driver import input_files
 from driver.errors import LabError, Problem
 from driver.lab import yaml_source
 from driver.lab.model import Lab, Tunnel, TunnelOptions
@@ -32,17 +33,15 @@ def load_lab(path: str | Path) -> Lab:
     """Load and validate a lab file; raise LabError listing every problem."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise _refused(
-            path, "is a directory, not a lab file", "pass a file, e.g. labs/seed.yml"
-        ) from None
-    except OSError as exc:
-        raise _refused(
-            path,
-            f"cannot read lab file: {exc.strerror}",
-            "pass the path of a lab file, e.g. labs/seed.yml",
-        ) from None
+        raw = input_files.read_bytes(path, yaml_source.MAX_BYTES, "lab file")
+    except input_files.InputFileError as exc:
+        if path.is_dir():
+            message = "is a directory, not a lab file"
+        elif not path.exists():
+            message = "cannot read lab file: No such file or directory"
+        else:
+            message = str(exc).removeprefix(f"{path} ")
+        raise _refused(path, message, "pass the path of a lab file, e.g. labs/seed.yml") from None
     try:
         text = yaml_source.decode(raw)
     except yaml_source.SourceError as exc:

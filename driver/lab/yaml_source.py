@@ -8,6 +8,7 @@ whose aliases expand past a small bound (a "billion laughs" file).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ruamel.yaml import YAML
@@ -57,7 +58,37 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
+# Flow brackets, quoted strings and comments: enough of YAML's lexis to measure how
+# deep ``[``/``{`` nest before the parser does (it takes seconds to refuse a few
+# thousand levels, recursing).
+_FLOW_TOKENS = re.compile(r"""[\[\]{}\n]|"(?:\\.|[^"\\])*"|'(?:''|[^'])*'|(?:^|(?<=\s))#[^\n]*""")
+
+
+def _refuse_deep_flows(text: str) -> None:
+    depth, line = 0, 1
+    for token in _FLOW_TOKENS.finditer(text):
+        kind = token.group()[0]
+        if kind == "\n":
+            line += 1
+        elif kind in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise SourceError(
+                    Problem(
+                        "",
+                        f"brackets nest deeper than {MAX_DEPTH} levels",
+                        "a lab file nests a few levels: is this the lab file?",
+                        line,
+                    )
+                )
+        elif kind in "]}":
+            depth = max(depth - 1, 0)
+        else:  # a quoted string or a comment: its newlines still count
+            line += token.group().count("\n")
+
+
 def parse(text: str) -> Document:
+    _refuse_deep_flows(text)
     try:
         node = YAML(typ="rt", pure=True).load(text)
     except DuplicateKeyError as exc:

@@ -2,7 +2,6 @@
 other is refused before anything starts, with AWS's rule and the file's line."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,12 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from driver.errors import VpnlabError
 from driver.lab import aws_rules
 from driver.local.dataplane import cgw
+from driver.paths import PROJECT
 from driver.render.cloud_init import CharonOptions
 from driver.render.settings_string import UnwritableValue, quoted
 from tests.goldens import seed_in_style
-from tests.safety.hostile import HOSTILE
+from tests.hostile_values import HOSTILE
 
-VENDOR = Path(__file__).parents[1] / "fixtures" / "seed-vendor"
+VENDOR = PROJECT / "tests" / "fixtures" / "seed-vendor"
 LAB = seed_in_style("ipsec.conf")
 CHARON = CharonOptions(log_file="/run/charon.log")
 

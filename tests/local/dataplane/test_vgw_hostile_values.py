@@ -20,7 +20,7 @@ from driver.local.dataplane.charon import SWANCTL_DIRS, Charon
 from driver.local.dataplane.netns import Namespace
 from tests.conftest import requires_root
 from tests.goldens import seed_in_style
-from tests.safety.hostile import HOSTILE
+from tests.hostile_values import HOSTILE
 
 pytestmark = [pytest.mark.root, pytest.mark.strongswan, requires_root()]
 

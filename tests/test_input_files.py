@@ -1,0 +1,92 @@
+"""Only regular files, read up to a bound: a FIFO, a device, a socket or a directory
+where a file is expected is refused at once (exit 2), and so is deep nesting."""
+
+import os
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from driver.cli import main
+from driver.paths import PROJECT
+from tests.input_bounds import within
+
+SEED = PROJECT / "labs" / "seed.yml"
+VENDOR = PROJECT / "tests" / "fixtures" / "seed-vendor"
+
+
+@pytest.fixture
+def odd_paths(tmp_path):
+    """Each kind of path that is not a regular file."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(tmp_path / "socket"))
+    paths = {
+        "a FIFO (named pipe)": fifo,
+        "a character device": Path("/dev/zero"),
+        "a socket": tmp_path / "socket",
+    }
+    if os.path.exists("/dev/urandom"):
+        paths["a character device "] = Path("/dev/urandom")
+    yield paths
+    sock.close()
+
+
+def _refused(argv: list[str], capsys, exit_code: int = 2) -> str:
+    started = time.monotonic()
+    with within(1.0):
+        code = main(argv)
+    assert code == exit_code, argv
+    assert time.monotonic() - started < 1.0
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["lint", "check", "status"])
+def test_a_lab_path_that_is_no_regular_file_is_refused_at_once(odd_paths, command, capsys):
+    for kind, path in odd_paths.items():
+        said = _refused([command, str(path)], capsys)
+        assert f"is {kind.strip()}" in said, said
+
+
+def test_a_customer_file_that_is_no_regular_file_is_refused_at_once(odd_paths, tmp_path, capsys):
+    for kind, path in odd_paths.items():
+        said = _refused(["lint", str(SEED), "--cgw-config", str(path)], capsys)
+        assert f"is {kind.strip()}" in said, said
+        argv = ["lint", str(SEED), "--cgw-config", str(VENDOR / "ipsec.conf")]
+        said = _refused([*argv, "--cgw-secrets", str(path)], capsys)
+        assert f"is {kind.strip()}" in said, said
+        said = _refused(["init", "--from-cgw-config", str(path)], capsys)
+        assert f"is {kind.strip()}" in said, said
+
+
+def test_a_terraform_file_that_is_no_regular_file_or_no_json_is_refused(
+    odd_paths, tmp_path, capsys
+):
+    for kind, path in odd_paths.items():
+        said = _refused(["lint", str(SEED), "--terraform", str(path)], capsys)
+        assert f"is {kind.strip()}" in said, said
+    garbage = tmp_path / "cdk.tf.json"
+    garbage.write_text("{not json")
+    assert "not a Terraform JSON file" in _refused(
+        ["lint", str(SEED), "--terraform", str(garbage)], capsys
+    )
+
+
+def test_a_huge_lab_file_is_refused_without_reading_it_all(tmp_path, capsys):
+    huge = tmp_path / "huge.yml"
+    with open(huge, "wb") as out:
+        out.truncate(3 << 30)  # 3 GiB, sparse
+    assert "larger than" in _refused(["lint", str(huge)], capsys)
+    assert "larger than" in _refused(["check", str(huge)], capsys)
+
+
+@pytest.mark.parametrize("opening", ["[", "{a: "])
+def test_deep_nesting_is_refused_in_well_under_a_second(tmp_path, opening, capsys):
+    deep = tmp_path / "deep.yml"
+    closing = "]" if opening == "[" else "}"
+    deep.write_text("name: deep\nvpn: " + opening * 5000 + closing * 5000 + "\n")
+    assert "nest deeper than 32 levels" in _refused(["check", str(deep)], capsys)
+    # lint reports a lab's problems as its findings (exit 1), as quickly
+    _refused(["lint", str(deep)], capsys, exit_code=1)
