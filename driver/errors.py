@@ -20,6 +20,12 @@ class VpnlabError(Exception):
     """An error the command line reports without a traceback."""
 
 
+class Fault(VpnlabError):
+    """Something vpnlab started (a daemon, the emulator, the guest) died or stopped
+    answering mid-command: not the input's fault, so exit 1, with the node and the
+    next step in one line, after the usual teardown."""
+
+
 class LabError(VpnlabError):
     """A lab file with one or more problems; nothing has been created."""
 

@@ -1,29 +1,37 @@
 """A real charon in a lab namespace, running rendered files at their real paths.
 
-Each daemon gets a private mount namespace inside its network namespace:
-``/run`` is bind-mounted from the node's own directory (``charon.pid`` and
-the vici socket paths are compiled in: docs/architecture.md), ``/var`` too (the
-node's own ``/var/lib`` and ``/var/log``, as on the instance's disk; ``/var/run``
-still leads to ``/run``), and every rendered file
-is bind-mounted over the path the EC2 instance would use (``/etc/swanctl``,
+Each daemon runs confined in its node (driver/local/dataplane/confine.py): a
+mount and a PID namespace of its own inside its network namespace, the host's
+file system read-only, ``/run`` and ``/var`` the node's own directories
+(``charon.pid`` and the vici socket paths are compiled in: docs/architecture.md;
+``/var/run`` still leads to ``/run``), ``/etc`` an overlay of the node's files
+over the host's, at the paths the EC2 instance would use (``/etc/swanctl``,
 ``/etc/ipsec.conf``, ``/etc/strongswan.conf`` …). So the local lab runs the
-very files the VPN server gets, and several charons run side by side.
-Sysctl files are applied to the network namespace instead.
+very files the VPN server gets, several charons run side by side, and a
+customer's updown script changes only its node. Sysctl files are applied to
+the network namespace instead. A daemon that dies or stops answering is a
+Fault naming its node.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shlex
 import shutil
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from driver.errors import VpnlabError
+import vici
+from vici.exception import DeserializationException, SessionException
+
+from driver.errors import Fault, VpnlabError
+from driver.local.dataplane import confine
 from driver.local.dataplane.netns import Namespace, parse_sysctl, run
 from driver.local.node_access import VICI_SOCKET, ViciSession
-from driver.processes import terminate_group
+from driver.processes import process_alive, terminate_group
 
 CHARON = "/usr/lib/ipsec/charon"
 STARTER = "/usr/lib/ipsec/starter"
@@ -117,22 +125,16 @@ class Charon:
             raise CharonError(f"{etc}: an overlay cannot take a path with ':' or ','")
         return etc
 
-    def _mount_script(self) -> list[str]:
+    def _confined(self, daemon: list[str]) -> list[str]:
+        """The daemon's argv, run confined in the node (driver/local/dataplane/confine.py)."""
         if not os.path.exists(CHARON):
             raise CharonError(
                 f"{CHARON} does not exist on this machine: the strongSwan packages are "
                 "missing (run `make setup`)"
             )
-        etc = shlex.quote(str(self._stage()))
-        return [
-            f"mount --bind {shlex.quote(str(self.run_dir))} /run",
-            f"mount --bind {shlex.quote(str(self.var_dir))} /var",
-            f"mount -t overlay vpnlab-etc -o lowerdir={etc}:/etc /etc",
-            # The rest of the host read-only for the node: a customer's updown script
-            # writes only into the node's own /run and /var.
-            "mount --rbind / /",
-            "mount -o remount,bind,ro /",
-        ]
+        etc = str(self._stage())
+        launcher = [sys.executable, "-I", "-S", confine.__file__]
+        return [*launcher, str(self.run_dir), str(self.var_dir), etc, "--", *daemon]
 
     def start(self, timeout: float = 60.0) -> None:
         self.launch()
@@ -145,29 +147,17 @@ class Charon:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self._make_var()
         self.ns.sysctl(self._sysctl())
-        script = self._mount_script()
-        daemon = STARTER + " --nofork" if self.style == "ipsec.conf" else CHARON
-        script.append(f"exec {daemon}")
+        daemon = [STARTER, "--nofork"] if self.style == "ipsec.conf" else [CHARON]
         with open(self.root / "daemon.out", "ab") as out:
             proc = subprocess.Popen(
-                [
-                    "ip",
-                    "netns",
-                    "exec",
-                    self.ns.name,
-                    "unshare",
-                    "--mount",
-                    "--propagation",
-                    "private",
-                    "sh",
-                    "-ec",
-                    "\n".join(script),
-                ],
+                ["ip", "netns", "exec", self.ns.name, *self._confined(daemon)],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        self.pid = proc.pid  # ip netns exec, unshare and sh all exec: this is the daemon
+        # ip netns exec execs the launcher, which waits for the daemon (its child,
+        # PID 1 of the node's PID namespace): signals to this group reach both.
+        self.pid = proc.pid
         self._proc = proc
 
     def wait_ready(self, timeout: float = 60.0) -> None:
@@ -186,7 +176,7 @@ class Charon:
     def refused(self) -> list[str]:
         """What strongSwan said it would not load: swanctl's failures, starter's
         ignored conns and the proposals charon skipped."""
-        out = (self.root / "daemon.out").read_text(errors="replace") if self.pid else ""
+        out = self._daemon_out() if self.pid else ""
         said = [line.strip() for line in out.splitlines() if "ignored conn" in line]
         said += [
             line.split("] ", 1)[-1] for line in self.log().splitlines() if "skipped invalid" in line
@@ -223,22 +213,48 @@ class Charon:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                out = (self.root / "daemon.out").read_text(errors="replace")
-                raise CharonError(
-                    f"charon in {self.ns.name} exited at start:\n{out[-2000:]}"
-                    f"\n{self.log()[-2000:]}"
-                )
+                raise self.fault("exited at start")
             try:
-                with self.session():
+                with self._vici():
                     return
             except OSError:
                 time.sleep(0.02)
-        raise CharonError(
-            f"charon in {self.ns.name} did not open its vici socket within {timeout:.0f} s"
-        )
+        raise self.fault(f"did not open its vici socket within {timeout:.0f} s")
 
-    def session(self) -> ViciSession:
+    def _vici(self) -> ViciSession:
         return ViciSession(self.run_dir / VICI_SOCKET)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[vici.Session]:
+        """A vici session; a daemon that has died or stops answering is a Fault
+        naming the node, never a socket error."""
+        try:
+            with self._vici() as session:
+                yield session
+        except (OSError, SessionException, DeserializationException) as exc:
+            raise self.fault(f"stopped answering over vici ({exc})") from None
+
+    def _daemon_out(self) -> str:
+        """What the launcher and the daemon printed (a failed confinement says so here)."""
+        try:
+            return (self.root / "daemon.out").read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def running(self) -> bool:
+        return self.pid is not None and process_alive(self.pid)
+
+    def fault(self, what: str) -> Fault:
+        """The one-line cause when this node's daemon fails mid-command."""
+        if what.startswith("exited"):
+            state = what
+        else:
+            state = "is still running but " + what if self.running() else "is no longer running"
+        last = _last_line(self.log()) or _last_line(self._daemon_out())
+        return Fault(
+            f"charon in node {self.ns.node} ({self.ns.name}) {state}"
+            + (f"; its last log line: {last.strip()[-160:]}" if last else "")
+        )
 
     def swanctl(self, *args: str, check: bool = True) -> str:
         proc = run(
@@ -255,6 +271,10 @@ class Charon:
         if not _is_ours(pid, self.ns.name):
             return  # a recorded PID that now belongs to something else: never kill it
         terminate_group(pid, timeout)
+
+
+def _last_line(text: str) -> str:
+    return next((line for line in reversed(text.splitlines()) if line.strip()), "")
 
 
 def _is_ours(pid: int, netns: str) -> bool:

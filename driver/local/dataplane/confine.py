@@ -1,0 +1,156 @@
+"""A gateway node's daemon, confined: what a customer's script it runs can touch.
+
+A customer's files come from another company, and charon runs their updown
+script (``leftupdown=``, ``updown =``) as root. This launcher runs inside the
+node's network namespace (``ip netns exec``), takes a mount and a PID namespace
+of its own, and execs the daemon in a node where:
+
+- the host's whole file system is read-only (every mount, recursively);
+- ``/run`` and ``/var`` are the node's own folders (writable), ``/etc`` an
+  overlay of the node's files on the host's (read-only);
+- ``/tmp`` and ``/dev/shm`` are empty tmpfs of the node's own; ``/dev`` holds
+  only null, zero, full, random, urandom, tty and net/tun (userspace ESP);
+- ``/proc`` is the node's PID namespace's: read-only, but for
+  ``/proc/sys/net`` (the network namespace's settings: AWS's ``ipsec-vti.sh``
+  sets ``rp_filter`` and ``disable_policy`` there); ``/sys`` is read-only;
+- the daemon and its scripts see only the node's processes, and the capability
+  bounding set keeps the network capabilities and a few file ones only: no
+  CAP_SYS_ADMIN (no mount, no remount), no modules, no raw I/O, no reboot.
+
+The launcher's first process stays outside the PID namespace, waits for the
+daemon (PID 1 inside) and ends with its status; a signal to it is passed on.
+``python -m driver.local.dataplane.confine RUN VAR ETC -- DAEMON [ARGS]``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+
+CLONE_NEWNS, CLONE_NEWPID = 0x00020000, 0x20000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x20, 0x1000, 0x4000, 0x40000
+MNT_DETACH = 2
+SYS_MOUNT_SETATTR, AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY = 442, -100, 0x8000, 0x1
+PR_CAPBSET_DROP = 24
+# What charon, starter and an updown script need: interfaces, routes, XFRM and
+# sockets (net_*), dropping to a user (set*id, chown), files of the node's own.
+KEEP_CAPABILITIES = {
+    0: "chown",
+    1: "dac_override",
+    3: "fowner",
+    5: "kill",  # only the node's own processes are visible to it
+    6: "setgid",
+    7: "setuid",
+    10: "net_bind_service",
+    12: "net_admin",
+    13: "net_raw",
+}
+DEVICES = ("null", "zero", "full", "random", "urandom", "tty", "net/tun")
+LINKS = {"fd": "/proc/self/fd", "stdin": "/proc/self/fd/0", "stdout": "/proc/self/fd/1",
+         "stderr": "/proc/self/fd/2"}  # fmt: skip
+TMPFS = "mode=1777,size=64m"
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+class _MountAttr(ctypes.Structure):
+    _fields_ = [(f, ctypes.c_uint64) for f in ("set", "clr", "propagation", "userns_fd")]
+
+
+def _check(result: int, what: str) -> None:
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{what}: {os.strerror(errno)}")
+
+
+def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str = ""):
+    encode = lambda s: s.encode() if s is not None else None  # noqa: E731
+    result = _libc.mount(encode(source), encode(target), encode(fstype), flags, encode(data))
+    _check(result, f"mount {source or ''} on {target}")
+
+
+def _read_only(target: str, recursive: bool, read_only: bool = True) -> None:
+    attr = _MountAttr(MOUNT_ATTR_RDONLY if read_only else 0, 0 if read_only else MOUNT_ATTR_RDONLY)
+    flags = AT_RECURSIVE if recursive else 0
+    result = _libc.syscall(
+        SYS_MOUNT_SETATTR, AT_FDCWD, target.encode(), flags, ctypes.byref(attr),
+        ctypes.sizeof(attr),
+    )  # fmt: skip
+    _check(result, f"mount_setattr {target}")
+
+
+def _bind(source: str, target: str, writable: bool) -> None:
+    mount(source, target, None, MS_BIND)
+    _read_only(target, recursive=False, read_only=not writable)  # a bind keeps its source's
+
+
+def _private_dev(staging: str) -> None:
+    """A /dev of a few devices: the host's, bound from a staging mount, then dropped."""
+    os.makedirs(staging, exist_ok=True)
+    _bind("/dev", staging, writable=False)
+    mount("vpnlab-dev", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=1m")
+    for device in DEVICES:
+        if os.path.exists(f"{staging}/{device}"):
+            os.makedirs(os.path.dirname(f"/dev/{device}"), exist_ok=True)
+            open(f"/dev/{device}", "w").close()  # noqa: SIM115 - a mount point
+            mount(f"{staging}/{device}", f"/dev/{device}", None, MS_BIND)
+    for name, target in LINKS.items():
+        os.symlink(target, f"/dev/{name}")
+    for folder in ("shm", "pts"):
+        os.mkdir(f"/dev/{folder}")
+    mount("vpnlab-shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, TMPFS)
+    _check(_libc.umount2(staging.encode(), MNT_DETACH), f"umount {staging}")
+    os.rmdir(staging)
+
+
+def confine(run_dir: str, var_dir: str, etc_dir: str) -> None:
+    """The node's mounts, in the PID namespace's first process (see the module doc)."""
+    mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing of ours reaches the host
+    _read_only("/", recursive=True)
+    _bind(run_dir, "/run", writable=True)
+    _bind(var_dir, "/var", writable=True)
+    mount("vpnlab-etc", "/etc", "overlay", MS_RDONLY, f"lowerdir={etc_dir}:/etc")
+    mount("vpnlab-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, TMPFS)
+    _private_dev("/run/.vpnlab-host-dev")
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)  # this PID namespace's
+    _bind("/proc/sys/net", "/proc/sys/net", writable=True)
+    _read_only("/proc", recursive=False)
+    for cap in range(64):
+        if cap not in KEEP_CAPABILITIES and _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            break  # past the kernel's last capability
+
+
+def _wait_and_pass_signals(child: int) -> int:
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda signum, frame: os.kill(child, signum))
+    while True:
+        try:
+            _, status = os.waitpid(child, 0)
+        except InterruptedError:
+            continue
+        return os.waitstatus_to_exitcode(status)
+
+
+def main(argv: list[str]) -> int:
+    run_dir, var_dir, etc_dir, separator, *daemon = argv
+    if separator != "--" or not daemon:
+        print("usage: confine RUN VAR ETC -- DAEMON [ARGS]", file=sys.stderr)
+        return 2
+    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID), "unshare")
+    child = os.fork()
+    if child:
+        code = _wait_and_pass_signals(child)
+        return code if code >= 0 else 128 - code
+    try:
+        confine(run_dir, var_dir, etc_dir)
+        os.execv(daemon[0], daemon)
+    except OSError as exc:
+        print(f"vpnlab: the node could not be confined: {exc}", file=sys.stderr)
+    os._exit(127)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
