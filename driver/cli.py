@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from driver.errors import LabError, VpnlabError
+from driver.errors import Fault, LabError, VpnlabError
 from driver.interrupts import Interrupted, end_like_ctrl_c
 from driver.paths import DEFAULT_LAB, HCL_ROOT, SYNTH_ROOT
 
@@ -344,8 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Exit codes (README, "Bad input and what vpnlab says"): 0 passed, 1 failed,
-# 2 refused (bad input, nothing was changed), 128 + N ended by signal N.
+# Exit codes (README, "Bad input and what vpnlab says"): 0 passed, 1 failed (or a
+# daemon vpnlab started failed: a Fault), 2 refused (bad input, nothing was changed),
+# 128 + N ended by signal N.
 PASSED, FAILED, REFUSED = 0, 1, 2
 
 
@@ -379,6 +380,11 @@ def main(argv: list[str] | None = None) -> int:
     end_like_ctrl_c()
     try:
         return args.handler(args)
+    except Fault as exc:  # not the input's doing: a failed run, not a refusal
+        if as_json:
+            print(error_document(exc))
+        print(f"vpnlab: fault: {exc}", file=sys.stderr)
+        return FAILED
     except VpnlabError as exc:
         if as_json:
             print(error_document(exc))

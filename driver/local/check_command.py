@@ -13,6 +13,7 @@ from driver.checks import selectors
 from driver.checks.negotiated import judge, suite
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult
+from driver.errors import Fault
 from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
@@ -187,7 +188,15 @@ def run_check(
             str(dp.lab.vpn.remote_network_cidr),
             sorted(up),
         )
+        dp.assert_daemons_running()
         report.passed = bool(report.checks) and all(c.passed for c in report.checks)
+    except Fault as fault:
+        after = (
+            "the lab is kept as it failed"
+            if keep
+            else "the lab was torn down; run the check again, with --keep to look into the node"
+        )
+        raise Fault(f"{fault}; {after}") from None
     finally:
         if not keep:
             dp.teardown()

@@ -61,6 +61,7 @@ class DataPlaneRunner(ExpectationRunner):
         deadline = started + timeout
         announced = False
         while True:
+            self.dp.assert_daemons_running()  # a dead daemon is a fault, not a slow tunnel
             sa = self.sas(e.node).get(e.argument)
             if sa and sa_up(sa):
                 return (

@@ -23,13 +23,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from botocore.exceptions import BotoCoreError
+
 from driver import interrupts
 from driver.analysis.path_analysis import route_tables
 from driver.aws_api.leaks import leftovers
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT
 from driver.checks.telemetry import wait_for_telemetry
-from driver.errors import VpnlabError
+from driver.errors import Fault, VpnlabError
 from driver.lab import topology
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab, Tunnel
@@ -158,9 +160,15 @@ def _apply(lab_path: Path, lab: Lab, progress: Progress) -> Phases:
         phases.run("init", tf.init)
         progress(f"terraform apply against the emulator ({state.terraform_dir})")
         on_event = resource_progress(progress, started)
-        phases.run("apply", lambda: tf.stream("apply", "-auto-approve", on_event=on_event))
-        outputs = tf.outputs()
-        phases.run("dataplane", lambda: build_dataplane(lab, state, emulator, outputs))
+        try:
+            phases.run("apply", lambda: tf.stream("apply", "-auto-approve", on_event=on_event))
+            outputs = tf.outputs()
+            phases.run("dataplane", lambda: build_dataplane(lab, state, emulator, outputs))
+        except VpnlabError as exc:  # resources may exist now: a failed run, not a refusal
+            raise Fault(
+                f"{exc}\napply did not finish, and what it created stays in the emulator "
+                f"(which keeps running): `vpnlab destroy {lab_path}` removes it"
+            ) from None
         progress(
             f"data plane up: {lab.name}'s VGW and VPN server charons "
             f"({phases.seconds['dataplane']:.1f} s); applied in "
@@ -266,11 +274,31 @@ def verify(lab: Lab, progress: Progress = print, timeout: float | None = None) -
 
 def _verify(lab: Lab, state: LabState, progress: Progress, timeout: float | None) -> Report:
     emulator, record = running_emulator(state), state.read("dataplane.json")
-    if emulator is None or record is None:
+    if emulator is None:
         raise VpnlabError(
-            f"lab '{lab.name}' is not applied (no running emulator or data "
-            "plane): run `make apply` first"
+            f"lab '{lab.name}' is not applied (no emulator runs for it): run `make apply` first"
         )
+    if record is None:
+        raise VpnlabError(
+            f"lab '{lab.name}' has its resources in the emulator (pid {emulator.pid}) but no "
+            "data plane: an apply did not finish; `vpnlab apply` again builds it, "
+            "`vpnlab destroy` removes the lab"
+        )
+    try:
+        return _verify_applied(lab, state, emulator, record, progress, timeout)
+    except Fault as fault:
+        raise Fault(
+            f"{fault}; the lab stays applied: `vpnlab apply` again rebuilds its data plane"
+        ) from None
+    except BotoCoreError as exc:  # the emulator died or stopped answering mid-verify
+        alive = "is still running but stopped answering" if emulator.alive() else "has exited"
+        raise Fault(
+            f"the lab's AWS emulator (pid {emulator.pid}, {emulator.url}) {alive} ({exc}); "
+            f"its log: {state.logs}; `vpnlab destroy` then `vpnlab apply` rebuilds the lab"
+        ) from None
+
+
+def _verify_applied(lab, state, emulator, record, progress, timeout) -> Report:
     started = time.monotonic()
     dp = DataPlane.attach(lab, state.dataplane_dir, record)
     report = Report(

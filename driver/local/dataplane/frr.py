@@ -15,10 +15,10 @@ import subprocess
 import time
 from pathlib import Path
 
-from driver.errors import VpnlabError
+from driver.errors import Fault, VpnlabError
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.netns import run
-from driver.processes import terminate_group
+from driver.processes import process_alive, terminate_group
 
 DAEMONS_DIR = Path("/usr/lib/frr")
 DAEMONS = ("zebra", "bgpd")  # zebra first: bgpd hands it the routes it chose
@@ -94,10 +94,11 @@ class Frr:
             proc = self._procs[daemon]
             if proc.poll() is not None or time.monotonic() > deadline:
                 out = (self.run_dir / f"{daemon}.out").read_text(errors="replace")
-                raise FrrError(
-                    f"{daemon} in {self.charon.ns.name} "
+                said = [line for line in out.splitlines() if line.strip()]
+                raise Fault(
+                    f"{daemon} in node {self.charon.ns.node} ({self.charon.ns.name}) "
                     + ("exited at start" if proc.poll() is not None else "did not start")
-                    + f":\n{out[-2000:]}"
+                    + (f"; it said: {said[-1][-200:]}" if said else "")
                 )
             time.sleep(0.02)
 
@@ -128,6 +129,10 @@ class Frr:
     def log(self) -> str:
         path = self.run_dir / "bgpd.log"
         return path.read_text(errors="replace") if path.exists() else ""
+
+    def dead(self) -> list[str]:
+        """The daemons started here that are no longer running."""
+        return [d for d, pid in self.pids.items() if not process_alive(pid)]
 
     def stop(self, timeout: float = 5.0) -> None:
         """bgpd, then zebra (which then takes its routes out of the kernel)."""

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from driver import interrupts
-from driver.errors import VpnlabError
+from driver.errors import Fault, VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab
 from driver.lab.nodes import NODES, OPTIONAL_NODES
@@ -350,6 +350,16 @@ class DataPlane:
     def restore_tunnel_path(self, address: str) -> None:
         for rule in (["-d", address], ["-s", address]):
             self.ns["inet"].exec("iptables", "-D", "FORWARD", *rule, "-j", "DROP", check=False)
+
+    def assert_daemons_running(self) -> None:
+        """A Fault naming the node whose charon or FRR died while the lab ran: a verdict
+        reached with a daemon gone would be about vpnlab, not the configuration."""
+        for charon in self.charons.values():
+            if charon.pid is not None and not charon.running():
+                raise charon.fault("exited")
+        for node, frr in self.frr.items():
+            for daemon in frr.dead():
+                raise Fault(f"{daemon} in node {node} ({self.ns[node].name}) is no longer running")
 
     # --- teardown ----------------------------------------------------------------
 
