@@ -150,8 +150,9 @@ class Guest:
         for n, command in enumerate(commands):
             out, rc = shlex.quote(str(folder / f"{n}.out")), shlex.quote(str(folder / f"{n}.rc"))
             command = [str(folder) if word == FOLDER else word for word in command]
-            lines.append(f"{shlex.join(command)} > >(tee {out}); echo $? > {rc}")
-        lines.append("wait")  # for the tee
+            # A pipeline waits for its tee (`wait` need not wait for a process
+            # substitution's: a quick command's output was then missing).
+            lines.append(f"{shlex.join(command)} | tee {out}; echo ${{PIPESTATUS[0]}} > {rc}")
         script = folder / "guest.sh"
         script.write_text("\n".join(lines) + "\n")
         script.chmod(0o700)
