@@ -166,7 +166,7 @@ def _apply(lab_path: Path, lab: Lab, progress: Progress) -> Phases:
             phases.run("dataplane", lambda: build_dataplane(lab, state, emulator, outputs))
         except VpnlabError as exc:  # resources may exist now: a failed run, not a refusal
             raise Fault(
-                f"{exc}\napply did not finish, and what it created stays in the emulator "
+                f"{exc}; apply did not finish, and what it created stays in the emulator "
                 f"(which keeps running): `vpnlab destroy {lab_path}` removes it"
             ) from None
         progress(
