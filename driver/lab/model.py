@@ -23,9 +23,13 @@ LAB_TAG = "vpnlab:lab"
 # --- the lab file, as dataclasses -------------------------------------------
 
 
+# EC2's instance type names (t3.micro, u-6tb1.metal): nothing else reaches Terraform.
+INSTANCE_TYPE = spec("EC2 instance type.", pattern=(r"[a-z][a-z0-9-]*\.[a-z0-9]+", "e.g. t3.micro"))
+
+
 @dataclass(frozen=True)
 class Host:
-    instance_type: str = field(default="t3.micro", metadata=spec("EC2 instance type."))
+    instance_type: str = field(default="t3.micro", metadata=INSTANCE_TYPE)
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ class Firewall:
         default=None,
         metadata=spec("The firewall's subnet, inside aws.vpc_cidr.", required=True),
     )
-    instance_type: str = field(default="t3.micro", metadata=spec("EC2 instance type."))
+    instance_type: str = field(default="t3.micro", metadata=INSTANCE_TYPE)
     ingress_route: bool = field(
         default=True,
         metadata=spec(
