@@ -541,7 +541,11 @@ def test_a_swanctl_file_and_a_secrets_file_it_does_not_include(tmp_path):
     config = tmp_path / "swanctl.conf"
     config.write_text((golden / "swanctl.conf").read_text().replace("include conf.d/*.conf", ""))
     secrets = tmp_path / "secrets.conf"
-    secrets.write_text((golden / "conf.d" / "vpnlab-secrets.conf").read_text())
+    template = (golden / "conf.d" / "vpnlab-secrets.conf").read_text()
+    keys = {"@VPNLAB_TUNNEL1_PSK@": "first.key_for_tests", "@VPNLAB_TUNNEL2_PSK@": "second.key"}
+    for placeholder, key in keys.items():  # as the instance fills them from SSM at boot
+        template = template.replace(placeholder, key)
+    secrets.write_text(template)
     lab = seed_in_style("swanctl")
     report = run_check(lab, cgw_config=config, cgw_secrets=secrets, lifecycle=False)
     assert report.passed, failed(report)
