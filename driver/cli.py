@@ -380,17 +380,13 @@ def main(argv: list[str] | None = None) -> int:
     end_like_ctrl_c()
     try:
         return args.handler(args)
-    except Fault as exc:  # not the input's doing: a failed run, not a refusal
+    except VpnlabError as exc:  # a Fault is not the input's doing: a failed run, exit 1
+        fault = isinstance(exc, Fault)
         if as_json:
             print(error_document(exc))
-        print(f"vpnlab: fault: {exc}", file=sys.stderr)
-        return FAILED
-    except VpnlabError as exc:
-        if as_json:
-            print(error_document(exc))
-        else:
-            print(f"vpnlab: {exc}", file=sys.stderr)
-        return REFUSED
+        if fault or not as_json:
+            print(f"vpnlab: {'fault: ' if fault else ''}{exc}", file=sys.stderr)
+        return FAILED if fault else REFUSED
     except KeyboardInterrupt as exc:
         interrupted = exc if isinstance(exc, Interrupted) else Interrupted()
         if as_json:

@@ -154,6 +154,34 @@ def test_a_killed_check_leaves_no_qemu_process(tmp_path):
     assert not qemu_processes() and not guest_folders()
 
 
+def test_a_guest_that_dies_mid_check_is_a_fault_in_one_line(tmp_path):
+    """qemu killed while the guest boots: exit 1, one `vpnlab: fault:` line naming the
+    guest and the next step, nothing left."""
+    check = subprocess.Popen(
+        [sys.executable, "-m", "driver.cli", "check", str(SEED), "--dataplane", "vm"],
+        cwd=PROJECT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not qemu_processes() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert qemu_processes(), "the guest never started"
+        for pid in qemu_processes():
+            os.kill(pid, signal.SIGKILL)
+        _, err = check.communicate(timeout=60)
+    finally:
+        if check.poll() is None:
+            os.kill(check.pid, signal.SIGKILL)
+    assert check.returncode == 1, err
+    faults = [line for line in err.splitlines() if line.startswith("vpnlab: fault:")]
+    assert len(faults) == 1 and "the guest kernel's qemu ended" in faults[0], err
+    assert "run the check again" in faults[0] and "Traceback" not in err
+    assert not qemu_processes() and not guest_folders()
+
+
 def test_bgp_sessions_over_the_tunnels_route_both_ways_and_fail_over(guest_reports):
     """labs/bgp.yml: XFRM interfaces, one eBGP session per tunnel between the inside
     addresses, no static route anywhere: the pings cross on what BGP installed,

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TextIO
 
 from driver import interrupts
-from driver.errors import VpnlabError
+from driver.errors import Fault
 from driver.local.guest.machine import GuestMachine
 from driver.paths import PROJECT, STATE_ROOT
 from driver.processes import process_alive
@@ -51,8 +51,8 @@ class GuestResult:
     stdout: str  # the console had both; this is the command's standard output alone
 
 
-class GuestError(VpnlabError):
-    pass
+class GuestError(Fault):
+    """The guest (qemu) ended before its commands did: a fault, not the input's."""
 
 
 def guest_folders() -> list[Path]:
@@ -177,9 +177,11 @@ class Guest:
         try:
             rc = int((self.folder / f"{name}.rc").read_text())
         except (FileNotFoundError, ValueError):
+            tail = "\n".join(console.strip().splitlines()[-12:])
             raise GuestError(
-                f"the guest ended (or was stopped after {timeout:.0f} s) before its command "
-                f"{name} did; its console:\n{console[-3000:]}"
+                f"the guest kernel's qemu ended (or was stopped after {timeout:.0f} s) before "
+                f"its command {name} did; nothing of it is left; run the check again "
+                f"(its console's last lines follow)\n{tail}"
             ) from None
         return GuestResult(rc, (self.folder / f"{name}.out").read_text(errors="replace"))
 
