@@ -44,8 +44,16 @@ class DataPlaneRunner(ExpectationRunner):
         return self.dp.plan.placeholders()
 
     def sas(self, node: str) -> dict[str, dict]:
+        """Each connection's current IKE SA. While one is rekeyed or reauthenticated
+        (IKEv1 keeps the old one, REKEYING, for seconds after its CHILD_SAs moved)
+        a name has several: the one carrying installed CHILD_SAs, else the newest."""
         with self.dp.charons[node].session() as session:
-            return {text(name): sa for item in session.list_sas() for name, sa in item.items()}
+            listed = [(text(name), sa) for item in session.list_sas() for name, sa in item.items()]
+        current: dict[str, dict] = {}
+        for name, sa in listed:
+            if name not in current or _fresher(sa, current[name]):
+                current[name] = sa
+        return current
 
     def diagnoses(self) -> list[Diagnosis]:
         vpn = self.dp.lab.vpn
@@ -367,3 +375,17 @@ class _ReplyClock:
             if not chunk:
                 return None
             self.buffer += chunk
+
+
+def _fresher(sa: dict, than: dict) -> bool:
+    """Is ``sa`` the connection's current IKE SA rather than ``than``?"""
+
+    def rank(candidate: dict) -> tuple[bool, bool, int]:
+        uniqueid = text(candidate.get("uniqueid", "0"))
+        return (
+            sa_up(candidate),
+            text(candidate.get("state")) == "ESTABLISHED",
+            int(uniqueid) if uniqueid.isdigit() else 0,
+        )
+
+    return rank(sa) > rank(than)
