@@ -125,6 +125,19 @@ def in_awss_order(lab: Lab) -> Lab:
     return dataclasses.replace(lab, vpn=dataclasses.replace(lab.vpn, tunnels=tunnels))
 
 
+def rekey_window(lifetime: int, margin: int, fuzz: int) -> tuple[int, int]:
+    """charon's (rekey_time, rand_time) for AWS's rekey: inside the margin before the
+    SA expires, "the exact time randomly selected" over fuzz percent of that window
+    (AWS's RekeyMarginTimeSeconds and RekeyFuzzPercentage, EC2 API reference). charon
+    rekeys at rekey_time less a random part of rand_time, so the window is
+    [lifetime - margin, lifetime - margin + fuzz% of margin], kept a second short of
+    the expiry itself. (strongSwan's own rekeyfuzz widens the margin instead: a
+    customer gateway rekeys earlier than lifetime - margin.)"""
+    start = lifetime - margin
+    latest = min(start + margin * fuzz // 100, lifetime - 1)
+    return latest, latest - start
+
+
 def strongswan_conf(lab: Lab, log_file: str, libipsec: bool, route_based: bool = False) -> str:
     """The VGW's strongswan.conf: the VPN server's template, with the VGW's retransmits
     (and no routes of charon's own when the tunnels are interfaces)."""
@@ -152,6 +165,9 @@ def swanctl_conf(
         t["replay_window"] = tunnel.options.replay_window
         t["dpd_action"] = DPD_ACTION[tunnel.options.dpd_action]
         t["start_action"] = "start" if tunnel.options.startup_action == "start" else "none"
+        margin, fuzz = tunnel.options.rekey_margin, tunnel.options.rekey_fuzz
+        for sa, phase in (("ike", tunnel.options.phase1), ("child", tunnel.options.phase2)):
+            t[f"{sa}_rekey"], t[f"{sa}_rand"] = rekey_window(phase.lifetime, margin, fuzz)
     return templates.get_template("vgw-swanctl.conf.j2").render(
         lab=lab, tunnels=tunnels, cgw_id=cgw_id, interfaces=interfaces, updown=UPDOWN
     )
