@@ -58,6 +58,7 @@ def _step(runner, step: Step, tunnels: list[str]) -> CheckResult:
             pending.discard(tunnel)
     deadline = started + STEP_TIMEOUT
     while pending and time.monotonic() < deadline:
+        runner.dp.assert_daemons_running()  # a peer that died is a fault, not a slow rekey
         for tunnel in list(pending):
             done = _settled(runner, step, tunnel, before[tunnel], logs)
             if done is not None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -31,6 +32,7 @@ from driver.errors import Fault, VpnlabError
 from driver.local.dataplane import confine
 from driver.local.dataplane.netns import Namespace, parse_sysctl, run
 from driver.local.node_access import VICI_SOCKET, ViciSession
+from driver.paths import STATE_ROOT
 from driver.processes import process_alive, terminate_group
 
 CHARON = "/usr/lib/ipsec/charon"
@@ -40,6 +42,7 @@ LOG_FILE = "/run/charon.log"  # as the node sees it (see CharonOptions.log_file)
 # overlay: the node's own (maybe empty) versions hide it.
 OWN_DIRS = ("etc/swanctl", "etc/ipsec.d", "etc/frr", "etc/quagga")
 OWN_FILES = ("etc/ipsec.conf", "etc/ipsec.secrets")
+HOST_SECRETS = ("etc/shadow", "etc/gshadow")  # the host's password hashes: not the node's
 # swanctl --load-all reads these (the package creates them): present, maybe empty.
 SWANCTL_DIRS = [
     "x509",
@@ -118,6 +121,9 @@ class Charon:
             os.setxattr(staged / own, "trusted.overlay.opaque", b"y")
         for own in OWN_FILES:
             (staged / own).touch(mode=0o600)
+        for secret in HOST_SECRETS:  # an overlay whiteout: the node has no such file
+            if not (staged / secret).exists():
+                os.mknod(staged / secret, 0o600 | stat.S_IFCHR, os.makedev(0, 0))
         for sub in SWANCTL_DIRS:
             (staged / "etc" / "swanctl" / sub).mkdir(exist_ok=True)
         etc = staged / "etc"
@@ -134,7 +140,8 @@ class Charon:
             )
         etc = str(self._stage())
         launcher = [sys.executable, "-I", "-S", confine.__file__]
-        return [*launcher, str(self.run_dir), str(self.var_dir), etc, "--", *daemon]
+        hidden = [str(self.root.parent), str(STATE_ROOT)]  # every node's folder, all labs'
+        return [*launcher, str(self.run_dir), str(self.var_dir), etc, *hidden, "--", *daemon]
 
     def start(self, timeout: float = 60.0) -> None:
         self.launch()

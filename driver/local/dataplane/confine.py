@@ -8,6 +8,8 @@ of its own, and execs the daemon in a node where:
 - the host's whole file system is read-only (every mount, recursively);
 - ``/run`` and ``/var`` are the node's own folders (writable), ``/etc`` an
   overlay of the node's files on the host's (read-only);
+- the other nodes' folders, vpnlab's state, ``/root`` and ``/home`` are empty, and
+  ``/etc/shadow``, ``/etc/gshadow`` are not there (the staged ``/etc`` whites them out);
 - ``/tmp`` and ``/dev/shm`` are empty tmpfs of the node's own; ``/dev`` holds
   only null, zero, full, random, urandom, tty and net/tun (userspace ESP);
 - ``/proc`` is the node's PID namespace's: read-only, but for
@@ -19,7 +21,9 @@ of its own, and execs the daemon in a node where:
 
 The launcher's first process stays outside the PID namespace, waits for the
 daemon (PID 1 inside) and ends with its status; a signal to it is passed on.
-``python -m driver.local.dataplane.confine RUN VAR ETC -- DAEMON [ARGS]``.
+``python3 -I -S confine.py RUN VAR ETC [HIDDEN ...] -- DAEMON [ARGS]``: run by its path, it
+imports only the standard library (one process where a shell and six mount
+commands were: each costs ~0.2 s under the guest's emulation).
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ DEVICES = ("null", "zero", "full", "random", "urandom", "tty", "net/tun")
 LINKS = {"fd": "/proc/self/fd", "stdin": "/proc/self/fd/0", "stdout": "/proc/self/fd/1",
          "stderr": "/proc/self/fd/2"}  # fmt: skip
 TMPFS = "mode=1777,size=64m"
+HIDDEN = ("/root", "/home")  # the host's users' files (~/.aws among them)
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -106,13 +111,19 @@ def _private_dev(staging: str) -> None:
     os.rmdir(staging)
 
 
-def confine(run_dir: str, var_dir: str, etc_dir: str) -> None:
+def confine(run_dir: str, var_dir: str, etc_dir: str, hidden: list[str]) -> None:
     """The node's mounts, in the PID namespace's first process (see the module doc)."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing of ours reaches the host
     _read_only("/", recursive=True)
     _bind(run_dir, "/run", writable=True)
     _bind(var_dir, "/var", writable=True)
     mount("vpnlab-etc", "/etc", "overlay", MS_RDONLY, f"lowerdir={etc_dir}:/etc")
+    # Read-only is not private: the other nodes' folders (the emulated VGW's vici
+    # socket among them: a socket connects on a read-only mount), vpnlab's state
+    # and the host's home folders are emptied; the node's own /run and /var stay.
+    for path in sorted({*hidden, *HIDDEN}, key=len, reverse=True):
+        if os.path.isdir(path):
+            mount("vpnlab-hidden", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k")
     mount("vpnlab-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, TMPFS)
     _private_dev("/run/.vpnlab-host-dev")
     mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)  # this PID namespace's
@@ -135,17 +146,18 @@ def _wait_and_pass_signals(child: int) -> int:
 
 
 def main(argv: list[str]) -> int:
-    run_dir, var_dir, etc_dir, separator, *daemon = argv
-    if separator != "--" or not daemon:
-        print("usage: confine RUN VAR ETC -- DAEMON [ARGS]", file=sys.stderr)
+    if "--" not in argv[3:] or argv.index("--") == len(argv) - 1:
+        print("usage: confine RUN VAR ETC [HIDDEN ...] -- DAEMON [ARGS]", file=sys.stderr)
         return 2
+    split = argv.index("--")
+    (run_dir, var_dir, etc_dir, *hidden), daemon = argv[:split], argv[split + 1 :]
     _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID), "unshare")
     child = os.fork()
     if child:
         code = _wait_and_pass_signals(child)
         return code if code >= 0 else 128 - code
     try:
-        confine(run_dir, var_dir, etc_dir)
+        confine(run_dir, var_dir, etc_dir, hidden)
         os.execv(daemon[0], daemon)
     except OSError as exc:
         print(f"vpnlab: the node could not be confined: {exc}", file=sys.stderr)

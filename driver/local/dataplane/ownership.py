@@ -7,6 +7,7 @@ records ``dataplane.json`` in its state directory).
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -59,7 +60,10 @@ def cleanup(lab_name: str) -> list[str]:
             "check's, and `vpnlab check --cleanup` leaves them; `vpnlab destroy` removes "
             "the lab; nothing was changed"
         )
-    return remove_namespaces(lab_name, check_dir(lab_name))
+    removed = remove_namespaces(lab_name, check_dir(lab_name))
+    with contextlib.suppress(OSError):  # the lab's state directory, if now empty
+        LabState(lab_name).root.rmdir()
+    return removed
 
 
 def remove_namespaces(lab_name: str, workdir: Path) -> list[str]:

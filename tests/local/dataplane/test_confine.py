@@ -13,7 +13,8 @@ import pytest
 from driver.lab.loader import parse_lab
 from driver.local.check_command import run_check, workdir
 from driver.local.dataplane.ownership import cleanup
-from driver.paths import PROJECT
+from driver.local.node_access import vici_socket
+from driver.paths import PROJECT, STATE_ROOT
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 
@@ -40,6 +41,10 @@ try "see the host" "test -d /proc/{host_pid}"
 try "signal the host" "kill -0 {host_pid}"
 try "tun device" "test -c /dev/net/tun"
 try "host disk" "ls /dev | grep -q -e '^sd' -e '^vd' -e '^nvme'"
+try "read /etc/shadow" "cat /etc/shadow"
+try "see /root" "ls -A /root | grep -q ."
+try "see vpnlab's state" "ls -A {state_root} | grep -q ."
+try "reach the VGW's charon" "swanctl --stats --uri unix://{vgw_vici}"
 """
 
 
@@ -49,10 +54,13 @@ def test_a_customer_script_changes_the_node_and_nothing_on_the_host(tmp_path):
     shutil.copytree(VENDOR, etc)
     probe = etc / "ipsec.d" / "probe.sh"
     probe.parent.mkdir()
+    lab = parse_lab(lab_with(("name", "confined")))
     probe.write_text(
         PROBE.replace("{places}", " ".join(HOST_PLACES))
         .replace("{mark}", mark)
         .replace("{host_pid}", str(os.getpid()))
+        .replace("{state_root}", str(STATE_ROOT))
+        .replace("{vgw_vici}", str(vici_socket(workdir(lab), "vgw")))
     )
     probe.chmod(probe.stat().st_mode | stat.S_IXUSR)
     conf = etc / "ipsec.conf"
@@ -61,7 +69,6 @@ def test_a_customer_script_changes_the_node_and_nothing_on_the_host(tmp_path):
             "    auto=start\n", "    auto=start\n    leftupdown=/etc/ipsec.d/probe.sh\n", 2
         )
     )
-    lab = parse_lab(lab_with(("name", "confined")))
     try:
         run_check(lab, cgw_config=etc, keep=True, lifecycle=False)
         said = dict(
@@ -81,5 +88,6 @@ def test_a_customer_script_changes_the_node_and_nothing_on_the_host(tmp_path):
     assert said["tun device"] == "yes"  # userspace ESP
     for refused in ("write /etc", "write /root", f"write {PROJECT}", "proc/sys/vm", "sys",
                     "sysrq", "remount", "umount etc", "mknod", "see the host",
-                    "signal the host", "host disk"):  # fmt: skip
+                    "signal the host", "host disk", "read /etc/shadow", "see /root",
+                    "see vpnlab's state", "reach the VGW's charon"):  # fmt: skip
         assert said[refused] == "no", (refused, said)
