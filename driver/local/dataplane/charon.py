@@ -29,7 +29,7 @@ import vici
 from vici.exception import DeserializationException, SessionException
 
 from driver.errors import Fault, VpnlabError
-from driver.local.dataplane import confine
+from driver.local.dataplane import confine, node_files
 from driver.local.dataplane.netns import Namespace, parse_sysctl, run
 from driver.local.node_access import VICI_SOCKET, ViciSession
 from driver.paths import STATE_ROOT
@@ -42,7 +42,9 @@ LOG_FILE = "/run/charon.log"  # as the node sees it (see CharonOptions.log_file)
 # overlay: the node's own (maybe empty) versions hide it.
 OWN_DIRS = ("etc/swanctl", "etc/ipsec.d", "etc/frr", "etc/quagga")
 OWN_FILES = ("etc/ipsec.conf", "etc/ipsec.secrets")
-HOST_SECRETS = ("etc/shadow", "etc/gshadow")  # the host's password hashes: not the node's
+# The host's password hashes and SSH host keys: not the node's (overlay whiteouts).
+HOST_SECRETS = ("etc/shadow", "etc/shadow-", "etc/gshadow", "etc/gshadow-", "etc/ssh")
+NODE_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
 # swanctl --load-all reads these (the package creates them): present, maybe empty.
 SWANCTL_DIRS = [
     "x509",
@@ -94,10 +96,8 @@ class Charon:
         return self.run_dir / Path(LOG_FILE).name
 
     def log(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return ""
+        """charon's log, read without following a link the node may have planted."""
+        return node_files.read_text(self.run_dir, Path(LOG_FILE).name)
 
     def _stage(self) -> Path:
         """The node's /etc under root: its files, and empty strongSwan places."""
@@ -123,6 +123,7 @@ class Charon:
             (staged / own).touch(mode=0o600)
         for secret in HOST_SECRETS:  # an overlay whiteout: the node has no such file
             if not (staged / secret).exists():
+                (staged / secret).parent.mkdir(parents=True, exist_ok=True)
                 os.mknod(staged / secret, 0o600 | stat.S_IFCHR, os.makedev(0, 0))
         for sub in SWANCTL_DIRS:
             (staged / "etc" / "swanctl" / sub).mkdir(exist_ok=True)
@@ -158,9 +159,11 @@ class Charon:
         with open(self.root / "daemon.out", "ab") as out:
             proc = subprocess.Popen(
                 ["ip", "netns", "exec", self.ns.name, *self._confined(daemon)],
+                stdin=subprocess.DEVNULL,  # never the operator's terminal
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                env=NODE_ENV,  # nothing of vpnlab's environment (keys, tokens)
             )
         # ip netns exec execs the launcher, which waits for the daemon (its child,
         # PID 1 of the node's PID namespace): signals to this group reach both.
@@ -264,10 +267,15 @@ class Charon:
         )
 
     def swanctl(self, *args: str, check: bool = True) -> str:
-        proc = run(
-            ["nsenter", f"--target={self.pid}", "--mount", "--net", "swanctl", *args],
-            check=check,
-        )
+        try:
+            proc = run(
+                ["nsenter", f"--target={self.pid}", "--mount", "--net", "swanctl", *args],
+                check=check,
+            )
+        except subprocess.TimeoutExpired:
+            raise self.fault("did not answer swanctl within its bound") from None
+        except VpnlabError as exc:  # swanctl (or nsenter: the node is gone) failed
+            raise self.fault(f"refused swanctl {' '.join(args)}: {exc}") from None
         return proc.stdout + proc.stderr
 
     def stop(self, timeout: float = 5.0) -> None:

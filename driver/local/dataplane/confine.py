@@ -3,7 +3,7 @@
 A customer's files come from another company, and charon runs their updown
 script (``leftupdown=``, ``updown =``) as root. This launcher runs inside the
 node's network namespace (``ip netns exec``), takes a mount and a PID namespace
-of its own, and execs the daemon in a node where:
+(with IPC and UTS namespaces) of its own, and execs the daemon in a node where:
 
 - the host's whole file system is read-only (every mount, recursively);
 - ``/run`` and ``/var`` are the node's own folders (writable), ``/etc`` an
@@ -33,12 +33,13 @@ import os
 import signal
 import sys
 
-CLONE_NEWNS, CLONE_NEWPID = 0x00020000, 0x20000000
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID = 0x20000, 0x4000000, 0x8000000, 0x20000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x20, 0x1000, 0x4000, 0x40000
 MNT_DETACH = 2
 SYS_MOUNT_SETATTR, AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY = 442, -100, 0x8000, 0x1
-PR_CAPBSET_DROP = 24
+PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
+EINVAL, ENOSYS = 22, 38
 # What charon, starter and an updown script need: interfaces, routes, XFRM and
 # sockets (net_*), dropping to a user (set*id, chown), files of the node's own.
 KEEP_CAPABILITIES = {
@@ -84,7 +85,29 @@ def _read_only(target: str, recursive: bool, read_only: bool = True) -> None:
         SYS_MOUNT_SETATTR, AT_FDCWD, target.encode(), flags, ctypes.byref(attr),
         ctypes.sizeof(attr),
     )  # fmt: skip
+    if result != 0 and ctypes.get_errno() == ENOSYS:  # a kernel before 5.12: mount by mount
+        for point in _mount_points(target) if recursive else [target]:
+            kept = _kept_flags(point)
+            mount(None, point, None, MS_REMOUNT | MS_BIND | kept | (MS_RDONLY if read_only else 0))
+        return
     _check(result, f"mount_setattr {target}")
+
+
+def _mount_points(top: str) -> list[str]:
+    """The mount points at and below ``top`` (mountinfo's field 5, octal escapes undone)."""
+    points = []
+    with open("/proc/self/mountinfo") as mountinfo:
+        for line in mountinfo:
+            point = line.split()[4].encode().decode("unicode_escape")
+            if point == top or point.startswith(top.rstrip("/") + "/"):
+                points.append(point)
+    return points
+
+
+def _kept_flags(point: str) -> int:
+    """nosuid, nodev, noexec as they are: a bind remount would otherwise clear them."""
+    flags = os.statvfs(point).f_flag
+    return sum(ms for st, ms in ((2, MS_NOSUID), (4, MS_NODEV), (8, MS_NOEXEC)) if flags & st)
 
 
 def _bind(source: str, target: str, writable: bool) -> None:
@@ -129,9 +152,15 @@ def confine(run_dir: str, var_dir: str, etc_dir: str, hidden: list[str]) -> None
     mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)  # this PID namespace's
     _bind("/proc/sys/net", "/proc/sys/net", writable=True)
     _read_only("/proc", recursive=False)
+    os.chdir("/")  # a working folder inside a hidden one would still reach into it
     for cap in range(64):
         if cap not in KEEP_CAPABILITIES and _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            if ctypes.get_errno() != EINVAL:
+                _check(-1, f"dropping capability {cap}")
             break  # past the kernel's last capability
+    # No capability comes back through the ambient set either (inheritable stays
+    # as vpnlab's: empty for root started from a shell or by sudo).
+    _check(_libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "ambient capabilities")
 
 
 def _wait_and_pass_signals(child: int) -> int:
@@ -151,7 +180,8 @@ def main(argv: list[str]) -> int:
         return 2
     split = argv.index("--")
     (run_dir, var_dir, etc_dir, *hidden), daemon = argv[:split], argv[split + 1 :]
-    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID), "unshare")
+    # mounts, processes, SysV IPC (root's shared memory) and the host name: the node's own
+    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
     child = os.fork()
     if child:
         code = _wait_and_pass_signals(child)

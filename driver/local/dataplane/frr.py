@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from driver.errors import Fault, VpnlabError
-from driver.local.dataplane.charon import Charon
+from driver.local.dataplane import node_files as node_folder
+from driver.local.dataplane.charon import NODE_ENV, Charon
 from driver.local.dataplane.netns import run
 from driver.processes import process_alive, terminate_group
 
@@ -76,9 +77,14 @@ class Frr:
             "-A", "127.0.0.1",
             "--log", f"file:/run/frr/{daemon}.log",
         ]  # fmt: skip
-        with open(self.run_dir / f"{daemon}.out", "ab") as out:
+        with node_folder.open_append(self.charon.run_dir, f"frr/{daemon}.out") as out:
             proc = subprocess.Popen(
-                command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                env=NODE_ENV,
             )
         self.pids[daemon] = proc.pid
         self._procs[daemon] = proc
@@ -93,7 +99,7 @@ class Frr:
         while not socket.exists():
             proc = self._procs[daemon]
             if proc.poll() is not None or time.monotonic() > deadline:
-                out = (self.run_dir / f"{daemon}.out").read_text(errors="replace")
+                out = node_folder.read_text(self.charon.run_dir, f"frr/{daemon}.out")
                 said = [line for line in out.splitlines() if line.strip()]
                 raise Fault(
                     f"{daemon} in node {self.charon.ns.node} ({self.charon.ns.name}) "
@@ -127,8 +133,7 @@ class Frr:
             return []
 
     def log(self) -> str:
-        path = self.run_dir / "bgpd.log"
-        return path.read_text(errors="replace") if path.exists() else ""
+        return node_folder.read_text(self.charon.run_dir, "frr/bgpd.log")
 
     def dead(self) -> list[str]:
         """The daemons started here that are no longer running."""

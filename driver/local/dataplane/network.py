@@ -25,7 +25,7 @@ from driver.errors import Fault, VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab
 from driver.lab.nodes import NODES, OPTIONAL_NODES
-from driver.local.dataplane import bgp, filters, routing, vgw
+from driver.local.dataplane import bgp, filters, node_files, routing, vgw
 from driver.local.dataplane.cgw import CustomerGateway
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.frr import Frr
@@ -300,17 +300,19 @@ class DataPlane:
         """What vpnlab-setup leaves on the instance when it is done (its log lines
         and /var/lib/vpnlab/ready): the AWS target's verify waits for them over SSM."""
         server = self.charons["server"]
-        state = server.var_dir / "lib" / "vpnlab"
-        state.mkdir(parents=True, exist_ok=True)
         files = ", ".join(sorted(p for p in self.cgw.files if "secrets" not in p))
-        (server.var_dir / "log" / "cloud-init-output.log").write_text(
+        # node_files: the node's /var is its own, and may hold links by now
+        node_files.write_text(
+            server.var_dir,
+            "log/cloud-init-output.log",
             "vpnlab: local data plane: no cloud-init here; the VPN server's files come "
             f"from its user data: {files}\n"
             f"vpnlab: strongSwan ({self.cgw.style}) started in {server.ns.name} "
             f"(pid {server.pid})\n"
-            "vpnlab: VPN server ready\n"
+            "vpnlab: VPN server ready\n",
         )
-        (state / "ready").write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + "\n")
+        ready = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + "\n"
+        node_files.write_text(server.var_dir, "lib/vpnlab/ready", ready)
 
     # --- across processes (apply builds it, verify and destroy attach to it) -----
 

@@ -45,20 +45,27 @@ try "read /etc/shadow" "cat /etc/shadow"
 try "see /root" "ls -A /root | grep -q ."
 try "see vpnlab's state" "ls -A {state_root} | grep -q ."
 try "reach the VGW's charon" "swanctl --stats --uri unix://{vgw_vici}"
+try "read the host's SSH keys" "cat /etc/ssh/ssh_host_*"
+try "read vpnlab's environment" "grep -q {mark} /proc/1/environ || env | grep -q {mark}"
+try "read the operator's terminal" "test -t 0"
+try "work in a hidden folder" "test \\"\\$(cd /proc/1/cwd && pwd -P)\\" != /"
+try "use the host's SysV IPC" "test \\"\\$(readlink /proc/self/ns/ipc)\\" = '{host_ipc}'"
 """
 
 
-def test_a_customer_script_changes_the_node_and_nothing_on_the_host(tmp_path):
+def test_a_customer_script_changes_the_node_and_nothing_on_the_host(tmp_path, monkeypatch):
     mark = f"vpnlab-probe-{secrets.token_hex(4)}"
     etc = tmp_path / "etc"
     shutil.copytree(VENDOR, etc)
     probe = etc / "ipsec.d" / "probe.sh"
     probe.parent.mkdir()
     lab = parse_lab(lab_with(("name", "confined")))
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", mark)  # vpnlab's environment: not the node's
     probe.write_text(
         PROBE.replace("{places}", " ".join(HOST_PLACES))
         .replace("{mark}", mark)
         .replace("{host_pid}", str(os.getpid()))
+        .replace("{host_ipc}", os.readlink("/proc/self/ns/ipc"))
         .replace("{state_root}", str(STATE_ROOT))
         .replace("{vgw_vici}", str(vici_socket(workdir(lab), "vgw")))
     )
@@ -89,5 +96,7 @@ def test_a_customer_script_changes_the_node_and_nothing_on_the_host(tmp_path):
     for refused in ("write /etc", "write /root", f"write {PROJECT}", "proc/sys/vm", "sys",
                     "sysrq", "remount", "umount etc", "mknod", "see the host",
                     "signal the host", "host disk", "read /etc/shadow", "see /root",
-                    "see vpnlab's state", "reach the VGW's charon"):  # fmt: skip
+                    "see vpnlab's state", "reach the VGW's charon", "read the host's SSH keys",
+                    "read vpnlab's environment", "read the operator's terminal",
+                    "work in a hidden folder", "use the host's SysV IPC"):  # fmt: skip
         assert said[refused] == "no", (refused, said)
