@@ -152,8 +152,9 @@ class _Reader:
 
     @staticmethod
     def _refuse_outside(real: Path, root: Path) -> None:
-        """vpnlab runs as root: a link out of the customer's folder is not followed."""
-        if real.is_symlink() and not real.resolve().is_relative_to(root.resolve()):
+        """vpnlab runs as root: a link out of the customer's folder is not followed, be
+        it the file itself or a folder on its way (``ipsec.d -> /root/.ssh``)."""
+        if not real.resolve().is_relative_to(root.resolve()):
             raise CustomerConfigError(f"{real} points outside {root}: copy the file in")
 
     def _map(self, path: str, real: Path) -> None:

@@ -159,3 +159,18 @@ def test_secrets_are_matched_as_charon_matches_them(tmp_path):
         "a: no pre-shared key applies to 198.51.100.1",
         "b: no pre-shared key applies to 198.51.100.2",
     ]
+
+
+@pytest.mark.parametrize("given", ["file", "directory"])
+def test_a_folder_linked_out_of_the_customers_files_is_never_read(tmp_path, given):
+    """``ipsec.d -> /somewhere``: each file in it is no link, but the folder on its way
+    is; vpnlab (root) would stage the host's files into the node."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "id_rsa.conf").write_text("# a host file\n")
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    (etc / "ipsec.conf").write_text("include ipsec.d/*.conf\nconn x\n    right=198.51.100.1\n")
+    (etc / "ipsec.d").symlink_to(outside)
+    with pytest.raises(cgw_files.CustomerConfigError, match="points outside"):
+        cgw_files.load(etc / "ipsec.conf" if given == "file" else etc)
