@@ -49,10 +49,13 @@ class LabState:
     def lock(self, operation: str):
         """Exclusive for this lab (check, apply, verify, destroy); a second one fails at
         once, saying who holds it. The lock file goes with the last of the lab's state."""
-        self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / "lock"
         while True:
-            handle = open(path, "a+")  # noqa: SIM115 - closed below, after the unlink
+            self.root.mkdir(parents=True, exist_ok=True)  # its last holder may remove it
+            try:
+                handle = open(path, "a+")  # noqa: SIM115 - closed below, after the unlink
+            except FileNotFoundError:
+                continue
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -79,8 +82,18 @@ class LabState:
                     self.root.rmdir()
             handle.close()
 
-    def remove(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+    def remove(self, keep: tuple[str, ...] = ()) -> None:
+        """The lab's state directory, but for the entries named in ``keep``."""
+        if not keep:
+            shutil.rmtree(self.root, ignore_errors=True)
+            return
+        for entry in self.root.iterdir() if self.root.is_dir() else []:
+            if entry.name in keep:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
 
 def _same_file(handle, path: Path) -> bool:

@@ -146,6 +146,11 @@ def _apply(lab_path: Path, lab: Lab, progress: Progress) -> Phases:
     state = LabState(lab.name)
     phases = Phases()
     with state.lock("apply"), ThreadPoolExecutor(max_workers=1) as pool:
+        if ownership.kept_by_check(lab.name) and lab_namespaces(lab.name):
+            raise VpnlabError(  # before anything is created: the namespaces are a check's
+                f"lab '{lab.name}' already has namespaces: "
+                f"{ownership.namespaces_owner(lab.name)}; nothing was changed"
+            )
         started = time.monotonic()
         # Both wait on child processes: the emulator starts while cdktf synthesizes.
         emulator_ready = pool.submit(
@@ -378,8 +383,12 @@ def destroy(lab: Lab, progress: Progress = print) -> list[str]:
             stopped.stop()
             if stopped.ours():
                 leaks.append(f"emulator pid {stopped.pid} still running")
-        leaks += [f"namespace {n}" for n in lab_namespaces(lab.name)]
-        state.remove()
+        if ownership.kept_by_check(lab.name):  # a kept check's lab is not apply's
+            progress(f"left alone: {ownership.namespaces_owner(lab.name)}")
+            state.remove(keep=(ownership.CHECK_DIR, "lock"))
+        else:
+            leaks += [f"namespace {n}" for n in lab_namespaces(lab.name)]
+            state.remove()
         progress(
             f"destroyed lab {lab.name} in {time.monotonic() - started:.1f} s; "
             + ("nothing left" if not leaks else f"LEFT: {'; '.join(leaks)}")

@@ -94,7 +94,7 @@ def test_the_lock_says_who_holds_it_to_apply_verify_and_destroy(tmp_path):
     path, lab = lab_file(tmp_path, "locked")
     try:
         with LabState(lab.name).lock("check"):
-            for command in ("verify", "destroy"):
+            for command in ("apply", "verify", "destroy"):
                 proc = subprocess.run(
                     [sys.executable, "-m", "driver.cli", command, str(path)],
                     cwd=PROJECT,
@@ -116,3 +116,19 @@ def _charon_pids(lab_name: str) -> list[int]:
     for name in lab_namespaces(lab_name):
         pids += Namespace(lab_name, name.removeprefix(lab_prefix(lab_name))).pids()
     return pids
+
+
+def test_apply_and_destroy_leave_a_kept_checks_lab_to_its_cleanup(tmp_path, capsys):
+    path, lab = lab_file(tmp_path, "keptapply")
+    assert run_check(lab, keep=True, lifecycle=False).passed
+    namespaces = lab_namespaces(lab.name)
+    try:
+        assert main(["apply", str(path)]) == 2  # refused before the emulator or Terraform
+        assert "`vpnlab check --keep` kept them" in capsys.readouterr().err
+        assert LabState(lab.name).read("emulator.json") is None
+        assert main(["destroy", str(path)]) == 0  # nothing of apply's; says "left alone"
+        assert lab_namespaces(lab.name) == namespaces
+        assert (LabState(lab.name).root / "check").is_dir()
+    finally:
+        assert main(["check", str(path), "--cleanup"]) == 0
+    assert lab_namespaces(lab.name) == [] and not LabState(lab.name).root.exists()
