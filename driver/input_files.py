@@ -59,14 +59,18 @@ def _refuse_unless_regular(path: Path, mode: int, what: str) -> None:
         raise InputFileError(f"{path} is {kind_of(mode)}: a {what} must be a regular file")
 
 
+def require_regular(path: Path, limit: int, what: str = "file") -> None:
+    """Refuse, without opening it, a ``path`` that is not a readable regular file of
+    at most ``limit`` bytes (InputFileError saying what it is)."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror}") from None
+    _refuse_unless_regular(path, info.st_mode, what)
+    if info.st_size > limit:
+        raise InputFileError(f"{path} is larger than {limit} bytes: is this the {what}?")
+
+
 def read_text(path: Path, limit: int, what: str = "file") -> str:
     """``read_bytes`` decoded as UTF-8, undecodable bytes replaced (configurations)."""
     return read_bytes(path, limit, what).decode(errors="replace")
-
-
-def is_regular(path: Path) -> bool:
-    """Is ``path`` (followed if a link) a regular file? Never opens it."""
-    try:
-        return stat.S_ISREG(path.stat().st_mode)
-    except OSError:
-        return False

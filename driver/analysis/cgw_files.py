@@ -31,7 +31,7 @@ from driver.analysis.strongswan_conf import (
 )
 from driver.analysis.swanctl_conf import Section, parse_swanctl, shared_secrets
 from driver.errors import VpnlabError
-from driver.input_files import InputFileError, is_regular, read_bytes, read_text
+from driver.input_files import InputFileError, read_bytes, read_text, require_regular
 
 IPSEC_CONF, IPSEC_SECRETS = "/etc/ipsec.conf", "/etc/ipsec.secrets"
 SWANCTL_CONF = "/etc/swanctl/swanctl.conf"
@@ -74,8 +74,8 @@ def load(config: Path, secrets: Path | None = None) -> CustomerConfig:
     """Read the configuration; a file strongSwan could not parse raises ConfigSyntaxError."""
     if not config.exists():
         raise CustomerConfigError(f"cannot read {config}: no such file or directory")
-    if not config.is_dir() and not is_regular(config):
-        read_text(config, MAX_BYTES, "configuration")  # raises: says what the path is
+    if not config.is_dir():
+        require_regular(config, MAX_BYTES, "configuration")
     if config.is_dir():
         if secrets:
             raise CustomerConfigError(
@@ -124,8 +124,7 @@ class _Reader:
         reader = cls(given, style, anchor, given.parent)
         reader._map(reader.main, given)
         if secrets:
-            if not is_regular(secrets):
-                read_text(secrets, MAX_BYTES, "secrets file")  # raises: says what it is
+            require_regular(secrets, MAX_BYTES, "secrets file")
             reader.secrets_file = secrets
         return reader
 

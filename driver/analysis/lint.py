@@ -29,7 +29,7 @@ def lint(
     terraform: Path | None = None,
 ) -> list[Finding]:
     # A path that is no readable regular file is no lab to judge: refused (exit 2).
-    input_files.read_bytes(Path(lab_path), yaml_source.MAX_BYTES, "lab file")
+    input_files.require_regular(Path(lab_path), yaml_source.MAX_BYTES, "lab file")
     try:
         lab = load_lab(lab_path)
     except LabError as exc:

@@ -223,7 +223,7 @@ class Charon:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise self.fault("exited at start")
+                raise self.fault("exited at start", exited=True)
             try:
                 with self._vici():
                     return
@@ -254,9 +254,10 @@ class Charon:
     def running(self) -> bool:
         return self.pid is not None and process_alive(self.pid)
 
-    def fault(self, what: str) -> Fault:
-        """The one-line cause when this node's daemon fails mid-command."""
-        if what.startswith("exited"):
+    def fault(self, what: str, exited: bool = False) -> Fault:
+        """The one-line cause when this node's daemon fails mid-command; ``what`` it did,
+        or (not ``exited``) what it did not do, unless it is gone."""
+        if exited:
             state = what
         else:
             state = "is still running but " + what if self.running() else "is no longer running"

@@ -358,7 +358,7 @@ class DataPlane:
         reached with a daemon gone would be about vpnlab, not the configuration."""
         for charon in self.charons.values():
             if charon.pid is not None and not charon.running():
-                raise charon.fault("exited")
+                raise charon.fault("exited", exited=True)
         for node, frr in self.frr.items():
             for daemon in frr.dead():
                 raise Fault(f"{daemon} in node {node} ({self.ns[node].name}) is no longer running")
