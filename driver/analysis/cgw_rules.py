@@ -10,6 +10,7 @@ from driver.analysis import cgw_files, cgw_grammar
 from driver.analysis.cgw_bgp_rules import bgp_findings
 from driver.analysis.cgw_proposals import proposal_findings
 from driver.analysis.cgw_secrets import secret_findings
+from driver.analysis.cgw_start_rules import START_RULES, start_findings
 from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnels_of
 from driver.analysis.findings import Finding
 from driver.analysis.strongswan_conf import ConfigSyntaxError
@@ -43,6 +44,7 @@ CONF_RULES = {
     "conf-identical-selectors": "two policy-based tunnels with identical selectors",
     "conf-route-based": "marks/VTI: route-based, needs kernel support and distinct marks",
     "conf-mtu": "no path MTU discovery over AWS VPN: clamp MSS",
+    **START_RULES,
 }
 
 
@@ -86,6 +88,7 @@ def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
     ]
     tunnels = tunnels_of(customer, grammar.refused)
     out += _tunnel_findings(lab, tunnels, str(config))
+    out += start_findings(lab, tunnels, customer)
     out += secret_findings(lab, tunnels, customer.secrets)
     out += bgp_findings(lab, customer)
     return out

@@ -29,6 +29,10 @@ class ConfiguredTunnel:
     children: int = 1
     start_action: str = "none"  # none | start | trap (ipsec.conf: auto=add|start|route)
     left: str | None = None  # its own address (left= / local_addrs), if it names one
+    version: str = "0"  # IKE version: 1, 2, or 0 (either; initiates IKEv2)
+    aggressive: bool = False  # IKEv1 aggressive mode
+    policies: bool = True  # installpolicy / policies: charon installs the IPsec policies
+    updown: str | None = None  # leftupdown / updown: the script and its arguments
     origins: dict[str, str] = field(default_factory=dict)  # field -> file:line it came from
 
     @property
@@ -74,6 +78,10 @@ def from_ipsec_conf(config: CustomerConfig) -> list[ConfiguredTunnel]:
                 route,
                 start_action={"route": "trap"}.get(conn.get("auto"), conn.get("auto", "add")),
                 left=conn.get("left"),
+                version=STARTER_VERSIONS.get(conn.get("keyexchange", "ike"), "0"),
+                aggressive=conn.get("aggressive", "no") == "yes",
+                policies=conn.get("installpolicy", "yes") != "no",
+                updown=conn.get("leftupdown"),
                 origins=_origins({f: conn.setting(k) for f, k in STARTER_KEYS.items()}),
             )
         )
@@ -115,7 +123,11 @@ def from_swanctl(config: CustomerConfig) -> list[ConfiguredTunnel]:
                 len(children.children) if children else 0,
                 _start_action(child.get("start_action", "none") if child else "none"),
                 conn.get("local_addrs"),
-                _origins(
+                version=conn.get("version", "0"),
+                aggressive=_yes(conn.get("aggressive", "no")),
+                policies=_yes(child.get("policies", "yes")) if child else True,
+                updown=child.get("updown") if child else None,
+                origins=_origins(
                     {
                         "local_ts": child.setting("local_ts") if child else None,
                         "remote_ts": child.setting("remote_ts") if child else None,
@@ -124,11 +136,20 @@ def from_swanctl(config: CustomerConfig) -> list[ConfiguredTunnel]:
                         "ike": conn.setting("proposals"),
                         "esp": child.setting("esp_proposals") if child else None,
                         "version": conn.setting("version"),
+                        "aggressive": conn.setting("aggressive"),
+                        "policies": child.setting("policies") if child else None,
+                        "updown": child.setting("updown") if child else None,
+                        "start_action": child.setting("start_action") if child else None,
                     }
                 ),
             )
         )
     return out
+
+
+def _yes(value: str) -> bool:
+    """A swanctl boolean as libstrongswan's settings parser reads it."""
+    return value.strip().lower() in ("yes", "true", "enabled", "1")
 
 
 def _start_action(value: str) -> str:
@@ -146,7 +167,12 @@ STARTER_KEYS = {
     "ike": "ike",
     "esp": "esp",
     "version": "keyexchange",
+    "aggressive": "aggressive",
+    "policies": "installpolicy",
+    "updown": "leftupdown",
+    "start_action": "auto",
 }
+STARTER_VERSIONS = {"ikev1": "1", "ikev2": "2"}  # keyexchange=ike: either, initiates IKEv2
 
 
 def _origins(settings: dict[str, Setting | None]) -> dict[str, str]:

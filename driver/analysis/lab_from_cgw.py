@@ -226,7 +226,5 @@ def _tunnel_options(t: ConfiguredTunnel) -> list[str]:
 
 
 def _ike_version(t: ConfiguredTunnel) -> str | None:
-    if t.settings is not None:  # ipsec.conf
-        value = t.settings.get("keyexchange", "ike")
-        return {"ikev1": "ikev1", "ikev2": "ikev2"}.get(value)
-    return None
+    """The one IKE version the files insist on (keyexchange= / version =), if any."""
+    return {"1": "ikev1", "2": "ikev2"}.get(t.version)

@@ -73,6 +73,26 @@ CONFIG_CASES = [
     ("conf-refused", "dpdaction = restart", "dpdaction = restart_by_peer"),
     ("conf-libreswan", "    type = tunnel\n", "    type = tunnel\n    ikev2 = insist\n"),
     ("conf-include", "conn Tunnel1", "include /etc/ipsec.d/none/*.conf\nconn Tunnel1"),
+    ("conf-ike-version", "keyexchange = ikev2", "keyexchange = ikev1"),
+    ("conf-aggressive", "keyexchange = ikev2", "keyexchange = ikev1\n    aggressive = yes"),
+    ("conf-no-policies", "    type = tunnel\n", "    type = tunnel\n    installpolicy = no\n"),
+    ("conf-trap", "auto = start", "auto = route"),
+    (
+        "conf-missing-script",
+        "    type = tunnel\n",
+        "    type = tunnel\n    leftupdown = /etc/x.sh\n",
+    ),
+    ("conf-no-interface", "    type = tunnel\n", "    type = tunnel\n    mark = 100\n"),
+]
+# Silent on these: the mistake's neighbour that is no mistake.
+CONFIG_SILENT = [
+    ("conf-ike-version", "keyexchange = ikev2", "keyexchange = ike"),  # initiates IKEv2
+    ("conf-aggressive", "keyexchange = ikev2", "keyexchange = ikev2\n    aggressive = yes"),
+    (
+        "conf-missing-script",
+        "    type = tunnel\n",
+        "    type = tunnel\n    leftupdown = /usr/lib/ipsec/_updown\n",
+    ),
 ]
 
 
@@ -80,6 +100,32 @@ CONFIG_CASES = [
 def test_each_config_rule_fires_on_its_mistake(good_config, rule, old, new):
     found = set(rules(lint_variant(good_config, old, new))) - INHERENT
     assert rule in found, found
+
+
+@pytest.mark.parametrize("rule,old,new", CONFIG_SILENT, ids=[c[0] for c in CONFIG_SILENT])
+def test_each_config_rule_is_silent_where_strongswan_and_aws_agree(good_config, rule, old, new):
+    assert rule not in rules(lint_variant(good_config, old, new))
+
+
+def test_an_updown_script_given_but_not_executable(good_config):
+    lab, conf, secrets = good_config
+    etc = conf.parent / "etc"
+    (etc / "ipsec.d").mkdir(parents=True)
+    text = conf.read_text().replace(
+        "    type = tunnel\n",
+        "    type = tunnel\n    mark = 1\n    leftupdown = /etc/ipsec.d/vti.sh -ln vti1\n",
+        1,
+    )
+    (etc / "ipsec.conf").write_text(text)
+    (etc / "ipsec.secrets").write_text(secrets.read_text())
+    script = etc / "ipsec.d" / "vti.sh"
+    script.write_text("#!/bin/sh\nip link add vti1 type vti key 1\n")
+    (found,) = [f for f in lint_config(lab, etc, None) if f.rule == "conf-missing-script"]
+    assert "not executable" in found.message and found.where.endswith("ipsec.conf:11")
+    script.chmod(0o755)
+    assert {"conf-missing-script", "conf-no-interface"}.isdisjoint(
+        rules(lint_config(lab, etc, None))
+    )
 
 
 def test_tunnel_count_and_syntax(good_config):
