@@ -29,7 +29,7 @@ CONF_RULES = {
     "conf-duplicate-key": "a key set twice in one conn (the seed writes auto=start twice)",
     "conf-host-bits": "a subnet with host bits set (the seed's leftsubnet=192.168.1.0/16)",
     "conf-selectors": "traffic selectors outside (error) or within (warning) the VPN's CIDRs",
-    "conf-leftid": "local id a private address (error) or unset (warning): AWS wants the EIP",
+    "conf-leftid": "IKEv2: local id not the customer gateway's public address (or unset)",
     "conf-right": "the remote is not an IP address, or both tunnels name the same one",
     "conf-tunnel-count": "not two tunnels, as AWS provides",
     "conf-secret-missing": "no pre-shared key for a tunnel",
@@ -129,41 +129,7 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
         ):
             if ts:
                 out += _selector_findings(t, label, ts, expected)
-        if t.leftid and _private(t.leftid.lstrip("@")):
-            add(
-                "conf-leftid",
-                "error",
-                t.origin("leftid"),
-                f"{t.name}: local id is {t.leftid}, a private address; AWS identifies the "
-                "customer gateway by the public address it was created with (behind NAT: the "
-                "Elastic IP)",
-                "set leftid (swanctl: local id) to the customer gateway's public address",
-            )
-        elif (
-            t.leftid
-            and _is_ip(t.leftid.strip())
-            and t.leftid.strip() != (expected := topology.customer_gateway_ip(lab))
-        ):
-            add(
-                "conf-leftid",
-                "error",
-                t.origin("leftid"),
-                f"{t.name}: local id is {t.leftid}, but the lab's customer gateway is {expected}: "
-                "AWS authenticates the address the customer gateway was created with, and "
-                "the VGW refuses another identity (AUTHENTICATION_FAILED)",
-                f"set onprem.vpn_server.public_ip: {t.leftid.strip()} in the lab, if that is "
-                "the customer gateway's address",
-            )
-        elif not t.leftid:
-            add(
-                "conf-leftid",
-                "warning",
-                t.origin("leftid"),
-                f"{t.name}: no local id, so strongSwan sends its own address as its identity. "
-                "AWS expects the customer gateway's public address: right when the server "
-                "holds that address itself, AUTHENTICATION_FAILED when it is behind NAT",
-                "set leftid (swanctl: local { id = … }) to the public address if behind NAT",
-            )
+        out += _identity_findings(t, topology.customer_gateway_ip(lab))
         if not t.right or not _is_ip(t.right) or rights.count(t.right) > 1:
             add(
                 "conf-right",
@@ -239,6 +205,35 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
             "clamp TCP MSS on the VPN server, e.g. iptables TCPMSS --set-mss 1382",
         )
     return out
+
+
+def _identity_findings(t: ConfiguredTunnel, public_ip: str) -> list[Finding]:
+    """The identity it presents, as driver/checks/identity.py's table judges it: AWS
+    picks the key by address and, in IKEv1 main mode, accepts any identity; for IKEv2
+    nothing is published but configurations that present the public address."""
+    if t.version == "1":
+        return []
+    leftid = (t.leftid or "").strip()
+    if leftid == public_ip:
+        return []
+    if not leftid:
+        said = "no local id, so strongSwan presents its own address: behind NAT its private one"
+    elif _private(leftid.lstrip("@")):
+        said = f"local id is {leftid}, a private address"
+    else:
+        said = f"local id is {leftid}, not the lab's customer gateway address {public_ip}"
+    return [
+        Finding(
+            "conf-leftid",
+            "warning",
+            t.origin("leftid"),
+            f"{t.name}: {said}. AWS documents no rule on the IKEv2 identity; every published "
+            "configuration that works behind NAT presents the customer gateway's public "
+            "address (`vpnlab check` reads WARN)",
+            f"set leftid (swanctl: local {{ id = … }}) to {public_ip} (or, if that is the "
+            "customer gateway's address, onprem.vpn_server.public_ip in the lab)",
+        )
+    ]
 
 
 def _selector_findings(

@@ -9,15 +9,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from driver.checks import selectors
+from driver.checks import identity, selectors
 from driver.checks.negotiated import judge, suite
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult
+from driver.checks.vici_fields import text
 from driver.errors import Fault
 from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
-from driver.local import tunnel_record
+from driver.local import lint_rows, tunnel_record
 from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel, ownership
 from driver.local.dataplane.network import DataPlane
@@ -48,8 +49,9 @@ def aws_side(lab: Lab, addresses: tuple[str, str], psks: tuple[str, str]) -> Lab
     return dataclasses.replace(lab, vpn=dataclasses.replace(lab.vpn, tunnels=tunnels))
 
 
-def negotiated(sas: dict[str, dict], lab: Lab) -> list[CheckResult]:
-    """Each established tunnel's negotiated suite, judged by the independent table."""
+def negotiated(sas: dict[str, dict], lab: Lab, public_ip: str) -> list[CheckResult]:
+    """Each established tunnel's negotiated suite, judged by the independent table,
+    and the identity the customer gateway presented, judged as AWS would."""
     rows = []
     for n, tunnel in enumerate(lab.tunnels, start=1):
         sa = sas.get(f"Tunnel{n}")
@@ -57,7 +59,17 @@ def negotiated(sas: dict[str, dict], lab: Lab) -> list[CheckResult]:
             continue
         wrong = judge(sa, tunnel.options)
         detail = suite(sa) + (f"; not in the tunnel options: {'; '.join(wrong)}" if wrong else "")
-        rows.append(CheckResult(f"vgw: Tunnel{n} negotiated", not wrong, 0.0, detail))
+        version = f"IKEv{text(sa.get('version'))}"
+        questionable, who = identity.judge(version, text(sa.get("remote-id")), public_ip)
+        rows.append(
+            CheckResult(
+                f"vgw: Tunnel{n} negotiated",
+                not wrong,
+                0.0,
+                f"{detail}; {who}",
+                warning=questionable and not wrong,
+            )
+        )
     return rows
 
 
@@ -116,6 +128,7 @@ def run_check(
     keep: bool = False,
     failover: bool = False,
     lifecycle: bool = True,
+    lint: bool = True,
     server_psks: tuple[str, str] | None = None,
     progress: Callable[[str], None] = lambda m: None,
     dataplane: str = "",
@@ -123,7 +136,8 @@ def run_check(
     """Build, check, tear down (unless ``keep``), prove nothing is left.
 
     ``server_psks`` gives the VPN server other keys than the VGW's (the tests'
-    wrong-key case); normally both sides hold the same keys.
+    wrong-key case); normally both sides hold the same keys. ``lint``: lint's
+    findings are rows too (driver/local/lint_rows.py).
     """
     started = time.monotonic()
     features = kernel.probe()
@@ -133,6 +147,7 @@ def run_check(
     vgw_psks = tuple(t.preshared_key or generate_psk() for t in lab.tunnels)
     uncompared: list[int] = []  # tunnels whose keys come from the customer's files
     refuse_what_this_host_cannot_run(lab, cgw_config, cgw_secrets, features)
+    found = lint_rows.findings(lab, cgw_config, cgw_secrets) if lint else []
     if cgw_config:
         gateway = cgw_module.vendor(lab, cgw_config, cgw_secrets, charon)
         pairs = list(zip(lab.tunnels, gateway.tunnel_addresses, strict=True))
@@ -165,7 +180,8 @@ def run_check(
         # starter has added its conns by then; under the guest's emulation IKE is slower
         bound = TUNNEL_TIMEOUT * (EMULATED_SLOWDOWN if os.environ.get(GUEST_MARK) else 1)
         checks = runner.run(expectations, bound)
-        report.checks = _keys_not_compared(uncompared) + _configuration_loaded(dp, cgw_config)
+        report.checks = lint_rows.rows(found) + _keys_not_compared(uncompared)
+        report.checks += _configuration_loaded(dp, cgw_config)
         report.checks += checks
         report.tunnels = runner.tunnels()
         if failover:  # first: from the tunnels as they came up, as on a first cut-over
@@ -181,7 +197,7 @@ def run_check(
         steady = [name for name in up if name != runner.cut]
         if lifecycle and steady:
             report.checks += run_lifecycle(runner, sorted(steady))
-        report.checks += negotiated(runner.sas("vgw"), dp.lab)
+        report.checks += negotiated(runner.sas("vgw"), dp.lab, gateway.public_ip)
         report.checks += selectors.rows(
             dp.charons["vgw"].log(),
             str(dp.lab.vpn.local_network_cidr),

@@ -166,29 +166,18 @@ def test_the_blogs_ipsec_conf_passes_ten_times_in_ten(tmp_path):
     assert [r.passed for r in verdicts] == [True] * 10, [failed(r) for r in verdicts]
     assert_clean(verdicts[-1], lab.name)
     # The lab sets no keys: the VGW took the customer's, and the report says so.
-    keys = verdicts[0].checks[0]
-    assert (keys.name, keys.skipped) == ("pre-shared keys", True)
+    rows = {c.name: c for c in verdicts[0].checks}
+    keys = rows["pre-shared keys"]
+    assert keys.skipped
     assert "not compared: the lab sets no key for tunnels 1 and 2" in keys.detail
-    assert "(1 skipped, 2 warnings)" in verdicts[0].table()
+    # lint's findings on the blog's files (auto=start twice, modp1024) do not decide it
+    assert rows["lint: warnings"].warning and "conf-duplicate-key" in rows["lint: warnings"].detail
+    assert "(1 skipped, 3 warnings)" in verdicts[0].table()
     # Its two tunnels share selectors: userspace ESP's pass is qualified (the guest
     # kernel's verdict, tests/local/test_guest.py, is a FAIL on one of the tunnels).
     pings = [c for c in verdicts[0].checks if c.name.endswith("ping {onprem_test_ip}")]
     assert pings and all(c.verdict == "WARN" for c in pings)
     assert "Tunnel1 and Tunnel2 are policy-based with identical selectors" in pings[0].detail
-
-
-def test_an_identity_that_is_not_the_customer_gateway_address_is_named(tmp_path):
-    """AWS knows the customer gateway by its address: leftid must be that (the EIP)."""
-    config = vendor_variant(tmp_path, "leftid=203.0.113.10", "leftid=192.168.0.10")
-    secrets = tmp_path / "ipsec.secrets"
-    secrets.write_text(
-        (VENDOR / "ipsec.secrets").read_text().replace("203.0.113.10", "192.168.0.10")
-    )
-    report = run_check(load_lab(DEFAULTS_LAB), cgw_config=config, cgw_secrets=secrets)
-    detail = failed(report)["vgw: tunnel Tunnel1"]
-    assert "identity mismatch (no peer config found)" in detail
-    assert "identified itself as '192.168.0.10'" in detail
-    assert "wrong pre-shared key" not in detail
 
 
 def test_a_route_based_configuration_is_refused_up_front(tmp_path):
@@ -458,9 +447,10 @@ def test_narrower_selectors_pass_and_wider_ones_warn(
     for tunnel in ("Tunnel1", "Tunnel2"):
         assert rows[f"vgw: {tunnel} selectors"].verdict == verdict
         assert said in rows[f"vgw: {tunnel} selectors"].detail
-    # The pings' warnings are the identical selectors' (test_the_blogs_ipsec_conf_...).
+    # The pings' warnings are the identical selectors' (test_the_blogs_ipsec_conf_...),
+    # and lint's on the blog's files one more.
     pings = [c for c in report.checks if c.name.startswith(("aws: ping", "onprem: ping"))]
-    warned = len(pings) + (2 if verdict == "WARN" else 0)
+    warned = len(pings) + 1 + (2 if verdict == "WARN" else 0)
     assert f"(1 skipped, {warned} warnings)" in report.table()
     assert_clean(report, lab.name)
 
@@ -484,7 +474,7 @@ def test_the_vgw_chooses_as_aws_does_lowest_configured_value_first():
     assert report.passed, failed(report)
     negotiated = {c.name: c.detail for c in report.checks}["vgw: Tunnel1 negotiated"]
     assert negotiated.startswith("IKEv2 AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048")
-    assert negotiated.endswith("ESP AES_CBC_128/HMAC_SHA2_256_128")  # no PFS in IKE_AUTH
+    assert "ESP AES_CBC_128/HMAC_SHA2_256_128;" in negotiated  # no PFS in IKE_AUTH
     assert_clean(report, lab.name)
 
 
