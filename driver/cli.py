@@ -39,8 +39,6 @@ def cmd_check(args) -> int:
     from driver.state import LabState
 
     lab = load_lab(args.lab)
-    # Offline, so first: a refused lab needs no root to be told. With a customer's
-    # files, the findings are the check's rows (driver/local/lint_rows.py) instead.
     if not args.cleanup and not args.cgw_config:
         _refuse_lint_errors(args, "checked")
     if os.geteuid() != 0:
@@ -109,13 +107,12 @@ def _progress(out=sys.stdout):
 
 
 def _refuse_lint_errors(args, what: str) -> None:
-    """The lab's lint rules, offline and before anything else: errors stop ``what``."""
+    """The lab's lint errors stop ``what``, offline and first (a check of a customer's
+    files shows all findings as rows instead: driver/local/lint_rows.py)."""
     from driver.analysis.findings import report
     from driver.analysis.lint import lint
 
-    if args.skip_lint:
-        return
-    errors = [f for f in lint(args.lab) if f.severity == "error"]
+    errors = [] if args.skip_lint else [f for f in lint(args.lab) if f.severity == "error"]
     if errors:
         print(report(errors, as_json=False), file=sys.stderr)
         raise VpnlabError(
