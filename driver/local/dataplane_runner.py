@@ -7,9 +7,6 @@ charon logs already say why it cannot succeed.
 
 from __future__ import annotations
 
-import os
-import re
-import select
 import subprocess
 import time
 from collections.abc import Callable
@@ -24,6 +21,7 @@ from driver.local.dataplane import routing, vgw, xfrm_counters
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.vgw import AWS_DPD_INTERVAL
 from driver.local.node_access import sa_up
+from driver.local.reply_clock import ReplyClock
 
 POLL = 0.05
 SETTLE = 0.3  # a definitive log verdict is trusted after this long
@@ -291,7 +289,7 @@ class DataPlaneRunner(ExpectationRunner):
             stdout=subprocess.PIPE,
         )
         try:
-            replies = _ReplyClock(ping)
+            replies = ReplyClock(ping)
             last = replies.next(deadline=time.monotonic() + 5)
             if last is None:
                 return None, "no ping replies before the cut"
@@ -352,29 +350,6 @@ def _identical_selectors(sas: dict[str, dict]) -> list[str]:
             )
             by_selectors.setdefault(selectors, []).append(name)
     return next((sorted(set(names)) for names in by_selectors.values() if len(set(names)) > 1), [])
-
-
-class _ReplyClock:
-    """Timestamps of ping -D replies, read with a deadline (never blocks past it)."""
-
-    def __init__(self, ping: subprocess.Popen):
-        self.fd = ping.stdout.fileno()
-        self.buffer = b""
-
-    def next(self, deadline: float) -> float | None:
-        while True:
-            while b"\n" in self.buffer:
-                line, self.buffer = self.buffer.split(b"\n", 1)
-                match = re.match(rb"\[(\d+\.\d+)\] \d+ bytes from", line)
-                if match:
-                    return float(match.group(1))
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not select.select([self.fd], [], [], remaining)[0]:
-                return None
-            chunk = os.read(self.fd, 4096)
-            if not chunk:
-                return None
-            self.buffer += chunk
 
 
 def _fresher(sa: dict, than: dict) -> bool:
