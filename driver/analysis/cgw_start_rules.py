@@ -75,7 +75,7 @@ def _behaviour(t: ConfiguredTunnel) -> Iterator[Finding]:
             "error",
             t.origin("aggressive"),
             f"{t.name}: IKEv1 aggressive mode; AWS's tunnel endpoints speak main mode only "
-            "and leave aggressive mode unanswered",
+            '("We support Main mode only with IKEv1.", cgw-requirements)',
             "remove aggressive=yes (swanctl: aggressive = no)",
         )
     if not t.policies:

@@ -14,7 +14,13 @@ The patterns are charon 5.9's own log lines (measured in this lab):
   matching A[idr]...B[idi]``: the VPN server's identity is not the customer
   gateway's address;
 * server ``skipped invalid proposal string``, either side ``no shared key
-  found``, ``unable to install IPsec policies``: the customer's files.
+  found``, ``unable to install IPsec policies``: the customer's files;
+* VGW ``looking for an IKEv1 config`` + ``no IKE config found``: an IKE version
+  the tunnel does not accept; ``is initiating a Aggressive Mode IKE_SA``: IKEv1
+  aggressive mode (AWS speaks main mode only).
+
+Each diagnosis quotes what AWS's tunnel log says for it (driver/checks/
+aws_tunnel_log.py), then explains it.
 
 A cause is *final* for a tunnel only once the customer gateway has been told so
 (``received NO_PROPOSAL_CHOSEN notify`` and the like, ``is_final``): the VGW
@@ -25,8 +31,11 @@ the group the VGW asked for.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
+
+from driver.checks import aws_tunnel_log
 
 _TUNNEL = re.compile(r"<(Tunnel\d)\|")
 
@@ -38,17 +47,28 @@ class Diagnosis:
     hint: str
     tunnel: str | None = None  # "Tunnel1", when the log says which
     notify: str | None = None  # the error the customer gateway receives when it is final
+    log: str = ""  # its entry in AWS's tunnel log catalogue (driver/checks/aws_tunnel_log.py)
+    version: str | None = None  # "IKEv1" | "IKEv2", when the log says which
+    cgw: str = "xxxx"  # the customer gateway's address, as AWS's log names it
 
     def text(self) -> str:
+        """AWS's words first (as CloudWatch will show them), then vpnlab's explanation."""
         where = f"{self.tunnel}: " if self.tunnel else ""
-        return f"{where}{self.cause}: {self.detail} (hint: {self.hint})"
+        said = aws_tunnel_log.quoted(self.log, self.version, self.cgw)
+        return f"{where}{said}; {self.cause}: {self.detail} (hint: {self.hint})"
 
 
 def diagnose(
-    vgw_log: str, server_log: str, local_network: str = "", remote_network: str = ""
+    vgw_log: str,
+    server_log: str,
+    local_network: str = "",
+    remote_network: str = "",
+    tunnel_addresses: tuple[str, ...] = (),
+    cgw: str = "",
 ) -> list[Diagnosis]:
     found: list[Diagnosis] = []
-    vgw_lines, server_lines = vgw_log.splitlines(), server_log.splitlines()
+    vgw_lines = _named(vgw_log.splitlines(), tunnel_addresses)
+    server_lines = server_log.splitlines()
 
     for line in vgw_lines:
         if "but MAC mismatched" in line:
@@ -64,6 +84,7 @@ def diagnose(
                     "from the VPN connection (8-64 of letters, digits, '.', '_')",
                     _tunnel(line),
                     "AUTHENTICATION_FAILED",
+                    log="psk",
                 )
             )
         elif "traffic selectors" in line and "unacceptable" in line:
@@ -79,10 +100,12 @@ def diagnose(
                     f"rightsubnet/remote_ts to {remote_network or 'the remote network CIDR'}",
                     _tunnel(line),
                     "TS_UNACCEPTABLE",
+                    log="selectors",
                 )
             )
     found += _identity_mismatches(vgw_lines)
     found += _proposal_mismatches(vgw_lines)
+    found += _refused_exchanges(vgw_lines, cgw)
 
     if not found:
         found += _silence(server_lines)
@@ -94,10 +117,15 @@ def diagnose(
                 "compare the VPN server's key with AWS's for this tunnel",
                 next((_tunnel(x) for x in server_lines if "AUTHENTICATION_FAILED" in x), None),
                 "AUTHENTICATION_FAILED",
+                log="psk",
             )
         )
     found += _configuration_errors(vgw_lines, server_lines)
-    return _unique(found)
+    versions = _versions(vgw_lines)
+    return [
+        dataclasses.replace(d, version=versions.get(d.tunnel), cgw=cgw or d.cgw)
+        for d in _unique(found)
+    ]
 
 
 def is_final(diagnosis: Diagnosis, server_log: str, tunnel: str) -> bool:
@@ -105,9 +133,9 @@ def is_final(diagnosis: Diagnosis, server_log: str, tunnel: str) -> bool:
     a cause decide a verdict; until then strongSwan may still recover."""
     if diagnosis.notify is None:
         return False
+    told = re.compile(rf"received {diagnosis.notify} (error )?notify")
     return any(
-        f"received {diagnosis.notify} notify" in line and _tunnel(line) in (tunnel, None)
-        for line in server_log.splitlines()
+        told.search(line) and _tunnel(line) in (tunnel, None) for line in server_log.splitlines()
     )
 
 
@@ -137,6 +165,7 @@ def _identity_mismatches(lines: list[str]) -> list[Diagnosis]:
                 "(swanctl: local { id }) to the customer gateway's address (the Elastic IP)",
                 _tunnel(line),
                 "AUTHENTICATION_FAILED",
+                log="identity",
             )
         )
     return out
@@ -154,6 +183,7 @@ def _configuration_errors(vgw_lines: list[str], server_lines: list[str]) -> list
                     f"charon skipped '{text}' and used what remained (or its defaults)",
                     "write proposals as strongSwan spells them, e.g. aes256-sha256-modp2048!",
                     _tunnel(line),
+                    log="customer-side",
                 )
             )
         elif "unable to install" in line and "polic" in line:
@@ -165,6 +195,7 @@ def _configuration_errors(vgw_lines: list[str], server_lines: list[str]) -> list
                     "gateway's own address or trap policies cannot be installed: a limit of "
                     "this machine, not of the configuration",
                     _tunnel(line),
+                    log="customer-side",
                 )
             )
     for side, lines in (("the VPN server", server_lines), ("the VGW", vgw_lines)):
@@ -179,6 +210,7 @@ def _configuration_errors(vgw_lines: list[str], server_lines: list[str]) -> list
                         "add a secret for both IDs (ipsec.secrets: '<local id> <remote> : "
                         'PSK "..."\'; swanctl: secrets { ike-x { id-1, id-2, secret } })',
                         _tunnel(line),
+                        log="customer-side",
                     )
                 )
     return out
@@ -210,6 +242,7 @@ def _proposal_mismatches(lines: list[str]) -> list[Diagnosis]:
                 f"({configured})",
                 _tunnel(line),
                 "NO_PROPOSAL_CHOSEN",
+                log="phase1-proposal" if received.startswith("IKE") else "phase2-proposal",
             )
         )
     return out
@@ -248,6 +281,7 @@ def _silence(lines: list[str]) -> list[Diagnosis]:
                     "allow UDP 4500 from both tunnel addresses in the VPN server's security "
                     "group and any firewall in between",
                     tunnel,
+                    log="nat-t",
                 )
             )
         else:
@@ -258,9 +292,77 @@ def _silence(lines: list[str]) -> list[Diagnosis]:
                     "check the VPN server's default route, that right=/remote_addrs are the "
                     "tunnels' outside addresses, and that UDP 500 and 4500 are allowed",
                     tunnel,
+                    log="no-answer",
                 )
             )
     return out
+
+
+def _refused_exchanges(lines: list[str], cgw: str) -> list[Diagnosis]:
+    """Exchanges the VGW refuses before it finds the tunnel's configuration: an IKE
+    version the tunnel does not accept, IKEv1 aggressive mode."""
+    out = []
+    for i, line in enumerate(lines):
+        if "is initiating a Aggressive Mode IKE_SA" in line:
+            out.append(
+                Diagnosis(
+                    "IKEv1 aggressive mode",
+                    "the VPN server started an aggressive mode exchange; AWS's endpoints "
+                    "speak main mode only, and the VGW refused it",
+                    "remove aggressive=yes (swanctl: aggressive = no)",
+                    _tunnel(line),
+                    "AUTHENTICATION_FAILED",
+                    log="aggressive-mode",
+                )
+            )
+        elif "no IKE config found for" in line:
+            peer = re.search(r"for \S+?\.\.\.(\S+?),", line)
+            looking = " ".join(lines[max(i - 3, 0) : i])
+            spoke = re.search(r"looking for an (IKEv\d) config", looking)
+            if peer and cgw and peer.group(1) != cgw:
+                continue  # not the customer gateway's address: no tunnel of this connection
+            version = spoke.group(1) if spoke else "an IKE version"
+            out.append(
+                Diagnosis(
+                    "IKE version not accepted (NO_PROPOSAL_CHOSEN)",
+                    f"the VPN server spoke {version}, which the tunnel's IKE versions "
+                    "(ike_versions) do not include",
+                    "set keyexchange= (swanctl: version =) to a version the tunnel accepts, "
+                    "or add it to the tunnel's ike_versions",
+                    _tunnel(line),
+                    "NO_PROPOSAL_CHOSEN",
+                    log="ike-version",
+                )
+            )
+    return out
+
+
+def _named(lines: list[str], addresses: tuple[str, ...]) -> list[str]:
+    """charon names an IKE SA's lines after its connection only once it found one;
+    before that (no config, aggressive mode) they read ``<n>``: name them after the
+    tunnel whose address the packets came to."""
+    owner: dict[str, str] = {}
+    for line in lines:
+        came = re.search(r"<(\d+)> received packet: from \S+ to ([\d.]+)\[", line)
+        if came and came.group(2) in addresses:
+            owner.setdefault(came.group(1), f"Tunnel{addresses.index(came.group(2)) + 1}")
+
+    def name(match: re.Match) -> str:
+        sa = match.group(1)
+        return f"<{owner[sa]}|{sa}>" if sa in owner else match.group(0)
+
+    return [re.sub(r"<(\d+)>", name, line, count=1) for line in lines]
+
+
+def _versions(lines: list[str]) -> dict[str | None, str]:
+    """Each tunnel's IKE version, from the exchanges its lines name."""
+    found: dict[str | None, str] = {}
+    for line in lines:
+        if any(x in line for x in ("ID_PROT", "AGGRESSIVE", "_V1 ", "QUICK_MODE", "IKEv1")):
+            found.setdefault(_tunnel(line), "IKEv1")
+        elif any(x in line for x in ("IKE_SA_INIT", "IKE_AUTH", "CREATE_CHILD_SA", "IKEv2")):
+            found.setdefault(_tunnel(line), "IKEv2")
+    return found
 
 
 def _tunnel(line: str) -> str | None:

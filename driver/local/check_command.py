@@ -204,6 +204,7 @@ def run_check(
             str(dp.lab.vpn.remote_network_cidr),
             sorted(up),
         )
+        lint_rows.cite(report.checks, found)
         dp.assert_daemons_running()
         report.passed = bool(report.checks) and all(c.passed for c in report.checks)
     except Fault as fault:

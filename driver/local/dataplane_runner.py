@@ -16,7 +16,7 @@ from driver.checks.diagnosis import Diagnosis, diagnose, is_final, last_lines
 from driver.checks.runner import ExpectationRunner, TunnelReport
 from driver.checks.vici_fields import current_child, installed_children, text
 from driver.lab.expectations import Expectation
-from driver.local import bgp_probe, ping_explanation
+from driver.local import bgp_probe, initiators, ping_explanation
 from driver.local.dataplane import routing, vgw, xfrm_counters
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.vgw import AWS_DPD_INTERVAL
@@ -60,12 +60,16 @@ class DataPlaneRunner(ExpectationRunner):
             self.dp.charons["server"].log(),
             str(vpn.local_network_cidr),
             str(vpn.remote_network_cidr),
+            self.dp.plan.tunnel_addresses,
+            self.dp.plan.public_ip,
         )
 
     def _tunnel(self, e: Expectation, timeout: float) -> tuple[bool, str]:
         started = time.monotonic()
         deadline = started + timeout
         announced = False
+        initiators.start_on_traffic(self.dp, e.argument, self.progress)
+        nobody = initiators.never_initiated(self.dp, e.argument, traffic_sent=False)
         while True:
             self.dp.assert_daemons_running()  # a dead daemon is a fault, not a slow tunnel
             sa = self.sas(e.node).get(e.argument)
@@ -83,6 +87,8 @@ class DataPlaneRunner(ExpectationRunner):
             final = [d for d in reasons if is_final(d, server_log, e.argument)]
             if final and elapsed > SETTLE:
                 return False, "; ".join(d.text() for d in final)
+            if nobody and not reasons and elapsed > SETTLE:
+                return False, nobody.text()
             if time.monotonic() > deadline:
                 state = f"{text(sa['state'])} without an installed CHILD_SA" if sa else "no IKE SA"
                 # A step the customer gateway was never told of (a KE retry) is no cause.
@@ -106,6 +112,8 @@ class DataPlaneRunner(ExpectationRunner):
     def _why(self, reasons: list[Diagnosis], tunnel: str) -> str:
         if reasons:
             return "; ".join(d.text() for d in reasons)
+        if waiting := initiators.never_initiated(self.dp, tunnel):
+            return waiting.text()
         said = [
             f"{node}: {line.strip()}"
             for node in ("vgw", "server")
@@ -216,6 +224,8 @@ class DataPlaneRunner(ExpectationRunner):
             )
         ]
         phrases = ([said.removeprefix(": ")] if said else []) + kernel
+        if not any(sa_up(sa) for sa in self.sas("vgw").values()):
+            phrases.insert(0, "no tunnel is up (the tunnel rows say why)")
         return ": " + "; ".join(phrases) if phrases else ""
 
     def tunnels(self) -> list[TunnelReport]:

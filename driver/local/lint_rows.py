@@ -58,3 +58,18 @@ def rows(found: list[Finding]) -> list[CheckResult]:
             )
         )
     return out
+
+
+# Rules whose finding explains pings that fail over tunnels that are up.
+EXPLAIN_PINGS = ("conf-no-policies", "conf-missing-script", "conf-no-interface", "conf-selectors")
+
+
+def cite(checks: list[CheckResult], found: list[Finding]) -> None:
+    """A failed ping names what the customer's files already said would stop it."""
+    said = [f for f in found if f.severity == "error" and f.rule in EXPLAIN_PINGS]
+    if not said:
+        return
+    why = "; ".join(f"{f.rule} ({f.where})" for f in said[:SHOWN])
+    for row in checks:
+        if ": ping " in row.name and not row.passed:
+            row.detail += f"; the customer's files say why: {why}"

@@ -21,6 +21,7 @@ from driver.local.guest.machine import GuestUnavailable, machine
 from driver.local.guest.vm import Guest, guest_folders, qemu_processes
 from tests.conftest import PROJECT, SEED, requires_root
 from tests.fixtures import cgw_fixture
+from tests.test_scenarios import IN_GUEST, guest_arguments, judge
 
 pytestmark = [pytest.mark.root, pytest.mark.strongswan, pytest.mark.guest, requires_root()]
 
@@ -62,7 +63,7 @@ def guest_reports(tmp_path_factory):
         "route-based-lab": [*check, str(ROUTE_BASED)],
         "seed": [*check, str(SEED)],
         "bgp": [*check, str(BGP), "--failover"],
-    }  # fmt: skip
+    } | {folder.name: guest_arguments(folder) for folder in IN_GUEST}  # fmt: skip
     # A second guest boots beside it (another lab's check would): each its own qemu
     # and folder, both gone when they end.
     beside = Guest(machine(), "vpnlab-tests-beside")
@@ -132,6 +133,13 @@ def test_the_seeds_identical_selectors_fail_on_a_kernel_on_the_tunnel_its_policy
         assert "the VPN server's kernel counted 3 × XfrmInTmplMismatch" in detail
     failed = [c["name"] for c in document["checks"] if not c["passed"]]
     assert len(failed) == 2, failed  # the rest agrees with userspace ESP
+
+
+@pytest.mark.parametrize("folder", IN_GUEST, ids=[f.name for f in IN_GUEST])
+def test_scenario_in_the_guest(guest_reports, folder):
+    """tests/scenarios/ folders whose data plane is the guest kernel."""
+    code, stdout = guest_reports[folder.name]
+    judge(folder, code, stdout, stdout)
 
 
 def test_a_killed_check_leaves_no_qemu_process(tmp_path):

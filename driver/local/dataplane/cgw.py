@@ -50,6 +50,8 @@ class CustomerGateway:
     executables: frozenset[str] = frozenset()  # its scripts (updown)
     swanctl_file: str | None = None  # what swanctl --load-all reads, if not swanctl.conf
     interfaces: str | None = None  # route-based: its tunnels are vti | xfrm interfaces
+    # tunnel address -> how its conn starts: start | trap | none (waits for the peer)
+    start_actions: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def rendered(lab: Lab, psks: tuple[str, str], charon: CharonOptions) -> CustomerGateway:
@@ -184,6 +186,7 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
         frozenset(p for p in customer.files if customer.executable(p)),
         LOAD_FILE if customer.extra_creds else None,
         interfaces,
+        {t.right.strip(): t.start_action for t in tunnels if t.right},
     )
 
 

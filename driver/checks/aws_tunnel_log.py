@@ -1,0 +1,85 @@
+"""What AWS writes in its Site-to-Site VPN tunnel logs (CloudWatch) for each cause
+vpnlab diagnoses, so a reason reads as the user will later see it on AWS.
+
+The messages are AWS's published catalogue, verbatim ("Site-to-Site VPN logs",
+docs.aws.amazon.com/vpn/latest/s2svpn/monitoring-logs.html: the IKEv1, IKEv2 and
+IKEv2-negotiation tables; ``xxxx`` is the customer gateway's address there).
+Where AWS publishes no message for a cause, the entry says so and why: a
+diagnosis never invents a log line. Every diagnosis names an entry here
+(tests/checks/test_diagnosis.py fails on one that does not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entry:
+    ikev1: str | None  # the message AWS logs for an IKEv1 tunnel, if any
+    ikev2: str | None
+    silent: str = ""  # for a version without a message: why AWS logs nothing
+
+    def message(self, version: str | None, cgw: str) -> str | None:
+        """The message for this IKE version (either, when it is not known)."""
+        found = [m for v, m in (("IKEv1", self.ikev1), ("IKEv2", self.ikev2)) if m]
+        if version == "IKEv1":
+            found = [self.ikev1] if self.ikev1 else []
+        elif version == "IKEv2":
+            found = [self.ikev2] if self.ikev2 else []
+        return " / ".join(dict.fromkeys(m.replace("xxxx", cgw) for m in found)) or None
+
+
+NOTHING_ARRIVES = "AWS logs what its endpoint receives, and nothing reached it"
+CATALOGUE = {
+    "psk": Entry(
+        "AWS tunnel payload decryption was unsuccessful due to invalid Pre-shared Key",
+        "AWS tunnel detected a pre-shared key mismatch with cgw: xxxx",
+    ),
+    "phase1-proposal": Entry("No Proposal Match Found by AWS", "No Proposal Match Found by AWS"),
+    "phase2-proposal": Entry(
+        'No Proposal Match Found. Notifying with "No proposal chosen"',
+        'No Proposal Match Found. Notifying with "No proposal chosen"',
+    ),
+    "selectors": Entry(
+        None,
+        "AWS: Traffic Selector: TS_UNACCEPTABLE: received from responder",
+        "AWS publishes no IKEv1 message for traffic selectors",
+    ),
+    "identity": Entry(
+        None,
+        "AWS tunnel is sending AUTHENTICATION_FAILED as the response",
+        "AWS publishes no message for an identity in IKEv1",
+    ),
+    "no-answer": Entry(None, None, NOTHING_ARRIVES),
+    "nat-t": Entry(
+        None,
+        "AWS tunnel Timeout: deleting un-established Phase 1 IKE_SA with cgw: xxxx",
+        "AWS publishes no IKEv1 message for a negotiation that stops half-way",
+    ),
+    "ike-version": Entry(
+        None, None, "AWS publishes no message for an IKE version the tunnel does not accept"
+    ),
+    "aggressive-mode": Entry(
+        None,
+        None,
+        "AWS publishes no message for aggressive mode; its guide says "
+        '"We support Main mode only with IKEv1." (cgw-requirements)',
+    ),
+    "never-initiated": Entry(None, None, NOTHING_ARRIVES),
+    "dpd": Entry(
+        "Peer is not responsive - Declaring peer dead",
+        "AWS tunnel DPD timed out after {retry_count} retransmits",
+    ),
+    # The customer gateway's own files: what its charon refuses never leaves it.
+    "customer-side": Entry(None, None, "the cause is on the customer gateway; AWS sees no change"),
+}
+
+
+def quoted(key: str, version: str | None, cgw: str) -> str:
+    """``AWS's tunnel log: "…"``, or what AWS's log shows instead (nothing, and why)."""
+    entry = CATALOGUE[key]
+    message = entry.message(version, cgw)
+    if message:
+        return f'AWS\'s tunnel log: "{message}"'
+    return f"AWS's tunnel log: nothing ({entry.silent})"

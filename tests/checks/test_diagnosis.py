@@ -1,0 +1,101 @@
+"""Every diagnosis quotes AWS's tunnel log catalogue (or says AWS logs nothing, and
+why), and the VGW's refusals before a tunnel's configuration is found are named."""
+
+import ast
+
+import pytest
+
+from driver.checks import aws_tunnel_log
+from driver.checks.aws_tunnel_log import CATALOGUE
+from driver.checks.diagnosis import diagnose
+from driver.paths import PROJECT
+
+# charon 5.9.8's lines for these refusals, as the VGW logged them in this lab
+IKEV1_TO_IKEV2_ONLY = """\
+06:29:55 13[NET] <1> received packet: from 203.0.113.10[500] to 198.51.100.1[500] (180 bytes)
+06:29:55 13[ENC] <1> parsed ID_PROT request 0 [ SA V V V V V ]
+06:29:55 13[CFG] <1> looking for an IKEv1 config for 198.51.100.1...203.0.113.10
+06:29:55 13[IKE] <1> no IKE config found for 198.51.100.1...203.0.113.10, sending NO_PROPOSAL_CHOSEN
+06:29:55 13[ENC] <1> generating INFORMATIONAL_V1 request 2894849499 [ N(NO_PROP) ]
+"""
+AGGRESSIVE = """\
+06:31:03 08[NET] <1> received packet: from 203.0.113.10[500] to 198.51.100.2[500] (488 bytes)
+06:31:03 08[ENC] <1> parsed AGGRESSIVE request 0 [ SA KE No ID V V V V V ]
+06:31:03 08[IKE] <1> 203.0.113.10 is initiating a Aggressive Mode IKE_SA
+06:31:03 08[IKE] <1> Aggressive Mode PSK disabled for security reasons
+06:31:03 08[ENC] <1> generating INFORMATIONAL_V1 request 1062439727 [ N(AUTH_FAILED) ]
+"""
+ADDRESSES = ("198.51.100.1", "198.51.100.2")
+
+
+def _log_keys(call: ast.Call) -> list[str] | None:
+    """The catalogue keys a Diagnosis(...) call can name (None: no log= given)."""
+
+    def values(node: ast.expr) -> list[str]:
+        if isinstance(node, ast.IfExp):  # a key chosen by a condition: both branches
+            return values(node.body) + values(node.orelse)
+        return [node.value] if isinstance(node, ast.Constant) else [f"<{ast.unparse(node)}>"]
+
+    for keyword in call.keywords:
+        if keyword.arg == "log":
+            return values(keyword.value)
+    return None
+
+
+def test_every_diagnosis_names_an_entry_of_awss_catalogue():
+    calls = [
+        (path.relative_to(PROJECT), node)
+        for path in PROJECT.glob("driver/**/*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Diagnosis"
+    ]
+    assert len(calls) >= 12
+    for path, call in calls:
+        keys = _log_keys(call)
+        assert keys, f"{path}:{call.lineno}: a diagnosis without its AWS tunnel log entry"
+        assert set(keys) <= set(CATALOGUE), f"{path}:{call.lineno}: {keys}"
+
+
+@pytest.mark.parametrize("key", sorted(CATALOGUE))
+def test_each_entry_gives_awss_words_or_why_there_are_none(key):
+    for version in ("IKEv1", "IKEv2"):
+        said = aws_tunnel_log.quoted(key, version, "203.0.113.10")
+        assert said.startswith("AWS's tunnel log: ")
+        assert not said.endswith("nothing ()"), f"{key} {version}: no message and no reason"
+        assert "xxxx" not in said
+
+
+def test_the_messages_are_awss_as_published():
+    entry = CATALOGUE["psk"]
+    assert entry.message("IKEv2", "203.0.113.10") == (
+        "AWS tunnel detected a pre-shared key mismatch with cgw: 203.0.113.10"
+    )
+    assert entry.message("IKEv1", "x") == (
+        "AWS tunnel payload decryption was unsuccessful due to invalid Pre-shared Key"
+    )
+    assert CATALOGUE["selectors"].message("IKEv1", "x") is None  # none published for IKEv1
+
+
+def test_an_ike_version_the_tunnel_does_not_accept_is_named_with_awss_silence():
+    (found,) = diagnose(IKEV1_TO_IKEV2_ONLY, "", tunnel_addresses=ADDRESSES, cgw="203.0.113.10")
+    assert (found.tunnel, found.version, found.log) == ("Tunnel1", "IKEv1", "ike-version")
+    assert found.text().startswith(
+        "Tunnel1: AWS's tunnel log: nothing (AWS publishes no message for an IKE version"
+    )
+    assert "the VPN server spoke IKEv1" in found.text()
+
+
+def test_a_config_refused_for_another_address_is_no_version_mismatch():
+    found = diagnose(IKEV1_TO_IKEV2_ONLY, "", tunnel_addresses=ADDRESSES, cgw="203.0.113.99")
+    assert not [d for d in found if d.log == "ike-version"]
+
+
+def test_aggressive_mode_is_named_not_a_key():
+    (found,) = diagnose(AGGRESSIVE, "", tunnel_addresses=ADDRESSES, cgw="203.0.113.10")
+    assert (found.tunnel, found.log, found.notify) == (
+        "Tunnel2",
+        "aggressive-mode",
+        "AUTHENTICATION_FAILED",
+    )
+    assert '"We support Main mode only with IKEv1."' in found.text()
+    assert "pre-shared key" not in found.text()
