@@ -71,6 +71,7 @@ def _check_locked(args, lab) -> int:
         cgw_secrets=args.cgw_secrets,
         keep=args.keep,
         failover=args.failover,
+        replace_endpoint=args.replace_endpoint,
         lifecycle=not args.no_lifecycle,
         lint=not args.skip_lint,
         progress=_progress(out),
@@ -251,28 +252,21 @@ def build_parser() -> argparse.ArgumentParser:
         "check", cmd_check, "prove the lab's VPN in local namespaces with real strongSwan (root)"
     )
     _cgw_arguments(p)
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--keep", action="store_true", help="leave the lab running to inspect it")
-    p.add_argument(
-        "--failover",
-        action="store_true",
-        help="also cut the tunnel carrying the traffic; measure the seconds of loss",
-    )
-    p.add_argument(
-        "--no-lifecycle",
-        action="store_true",
-        help="skip the rekeys (AWS's CHILD_SA with PFS, AWS's IKE SA, the customer's CHILD_SA)",
-    )
-    p.add_argument(
-        "--cleanup",
-        action="store_true",
-        help="remove what a kept or interrupted run left, then exit",
-    )
-    p.add_argument(
-        "--skip-lint",
-        action="store_true",
-        help="check even if `vpnlab lint` finds errors (to see the data plane's own verdict)",
-    )
+    for flag, help_ in (
+        ("--json", "print the report as JSON"),
+        ("--keep", "leave the lab running to inspect it"),
+        ("--failover", "also cut the tunnel carrying the traffic; measure the seconds of loss"),
+        (
+            "--replace-endpoint",
+            "also replace AWS's Tunnel1 endpoint, as AWS's tunnel maintenance does, and "
+            "show whether the customer gateway brings the tunnel back",
+        ),
+        ("--no-lifecycle", "skip the rekeys (AWS's CHILD_SA with PFS, AWS's IKE SA, the "
+         "customer's CHILD_SA)"),
+        ("--cleanup", "remove what a kept or interrupted run left, then exit"),
+        ("--skip-lint", "check even if `vpnlab lint` finds errors (the data plane's own verdict)"),
+    ):  # fmt: skip
+        p.add_argument(flag, action="store_true", help=help_)
     p.add_argument(
         "--dataplane",
         choices=("host", "vm"),

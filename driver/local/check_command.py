@@ -18,7 +18,7 @@ from driver.errors import Fault
 from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
-from driver.local import lint_rows, tunnel_record
+from driver.local import lint_rows, replacement, tunnel_record
 from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel, ownership
 from driver.local.dataplane.network import DataPlane
@@ -127,6 +127,7 @@ def run_check(
     cgw_secrets: Path | None = None,
     keep: bool = False,
     failover: bool = False,
+    replace_endpoint: bool = False,
     lifecycle: bool = True,
     lint: bool = True,
     server_psks: tuple[str, str] | None = None,
@@ -191,6 +192,8 @@ def run_check(
             report.checks.append(
                 CheckResult("failover", seconds is not None, seconds or 0.0, detail)
             )
+        if replace_endpoint:
+            report.checks.append(replacement.replace_endpoint(runner))
         up = [name for name, sa in runner.sas("vgw").items() if sa_up(sa)]
         # The cut tunnel's SAs are still settling (DPD, a restart) once its path is
         # back: its rekeys would collide with them and say nothing of the configuration.

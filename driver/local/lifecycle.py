@@ -138,24 +138,23 @@ def _refusal(runner, step: Step, tunnel: str, logs: dict[str, int]) -> str | Non
         return None
     configured = re.findall(r"configured proposals: (.+)", responder)
     received = re.findall(r"received proposals: (.+)", responder)
+    # Each side's own: the responder logs its configured proposals and the ones it received.
+    customer, aws = (configured, received) if step.node == "vgw" else (received, configured)
+    theirs = customer[-1].strip() if customer else "?"
     groups = _groups(runner.dp.lab.tunnels[0].options.phase2.dh_groups)
-    if step.sa == "child" and step.node == "vgw" and configured and not _has_dh(configured[-1]):
+    if step.sa == "child" and customer and not _has_dh(customer[-1]):
         return (
-            "refused: no PFS — the customer gateway's ESP proposals carry no DH group "
-            f"({configured[-1].strip()}), and AWS rekeys with PFS ({groups}); add one, e.g. "
+            f"refused: no PFS — the customer gateway's ESP proposals carry no DH group "
+            f"({theirs}), and AWS requires PFS in phase 2 ({groups}); add one, e.g. "
             "esp=aes256-sha256-modp2048! (swanctl: esp_proposals = aes256-sha256-modp2048)"
-        )
-    if step.sa == "child" and step.node == "server" and received and not _has_dh(received[-1]):
-        return (
-            "refused: no PFS — the customer gateway rekeyed without a DH group "
-            f"({received[-1].strip()}); AWS requires PFS in phase 2 ({groups})"
         )
     if step.sa == "child" and "KEY_EXCHANGE_METHOD" in responder:
         return (
             f"refused: DH group not allowed — AWS rekeys with {groups}; the customer gateway "
-            f"offers {(configured or received or ['?'])[-1].strip()}"
+            f"offers {theirs}"
         )
-    return f"refused ({notified.group(1)}): {(configured or received or [''])[-1].strip()}"
+    ours = aws[-1].strip() if aws else "?"
+    return f"refused ({notified.group(1)}): the customer gateway offers {theirs}; AWS {ours}"
 
 
 def _has_dh(proposals: str) -> bool:

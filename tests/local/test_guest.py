@@ -55,8 +55,9 @@ def guest_reports(tmp_path_factory):
         pytest.fail(f"{exc}")  # `make setup` installs it: a missing guest is a defect
     tmp = tmp_path_factory.mktemp("guest")
     check = ["check", "--dataplane", "host", "--no-lifecycle", "--json", "--skip-lint"]
+    lifecycle = [word for word in check if word != "--no-lifecycle"]
     scenarios = {
-        "aws-sample": [*check, str(customer_lab(tmp, "aws-sample-route-based")),
+        "aws-sample": [*lifecycle, str(customer_lab(tmp, "aws-sample-route-based")),
                        "--cgw-config", str(cgw_fixture("aws-sample-route-based"))],
         "swanctl-xfrm": [*check, str(customer_lab(tmp, "swanctl-xfrm-updown")),
                          "--cgw-config", str(cgw_fixture("swanctl-xfrm-updown"))],
@@ -100,6 +101,9 @@ def test_awss_downloadable_sample_vti_marks_and_updown_comes_up(guest_reports):
     # the one VTI, with its own mark, so which SA carries on-prem -> AWS varies.)
     out, back = (sum(c) for c in zip(*carried(document).values(), strict=True))
     assert out and back
+    # IKEv1 (the sample's keyexchange=ikev1) through AWS's rekeys, on a kernel.
+    rows = {c["name"]: c["detail"] for c in document["checks"]}
+    assert "new IKE SA" in rows["lifecycle: AWS rekeys each IKE SA (IKEv1: reauthenticates)"]
 
 
 def test_swanctl_with_xfrm_interfaces_the_customer_creates(guest_reports):

@@ -15,7 +15,7 @@ from driver.lab.model import Lab
 from driver.local.guest.vm import Guest
 from driver.local.placement import Placement
 
-PASSED_ON = ("json", "failover", "no_lifecycle", "skip_lint")
+PASSED_ON = ("json", "failover", "replace_endpoint", "no_lifecycle", "skip_lint")
 
 
 def guest_command(args, reason: str) -> list[str]:
