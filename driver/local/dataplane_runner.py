@@ -125,7 +125,10 @@ class DataPlaneRunner(ExpectationRunner):
 
     def _ping(self, e: Expectation) -> tuple[bool, str]:
         """With route-based tunnels both up, once with each tunnel as the one AWS
-        sends on: AWS picks it at random, so a configuration must work either way."""
+        sends on: AWS picks it at random, so a configuration must work either way.
+        With no tunnel up nothing can cross: the ping is not sent (the rows say why)."""
+        if e.expected == "YES" and not any(sa_up(sa) for sa in self.sas("vgw").values()):
+            return False, "not sent: no tunnel is up (the tunnel rows say why)"
         preferable = self._preferable_tunnels()
         if len(preferable) < 2:
             return super()._ping(e)
@@ -224,8 +227,6 @@ class DataPlaneRunner(ExpectationRunner):
             )
         ]
         phrases = ([said.removeprefix(": ")] if said else []) + kernel
-        if not any(sa_up(sa) for sa in self.sas("vgw").values()):
-            phrases.insert(0, "no tunnel is up (the tunnel rows say why)")
         return ": " + "; ".join(phrases) if phrases else ""
 
     def tunnels(self) -> list[TunnelReport]:

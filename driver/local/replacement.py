@@ -5,7 +5,7 @@ old endpoint vanishes with its SAs; the new one holds none. It initiates only
 with startup action ``start`` (IKEv2); otherwise it waits for the customer
 gateway, which notices only by DPD: ``dpdaction=restart`` brings the tunnel back,
 while a gateway that never initiates (``auto=add`` with DPD off or ``clear``)
-leaves it down, as it stays on AWS (DESIGN.md §6).
+leaves it down, as it stays on AWS (the team's design notes, "AWS endpoint replacement").
 
 Emulated on the one VGW charon: the tunnel's path is cut, the endpoint's IKE SA
 is deleted on the VGW alone (its DELETE is dropped in the cut, as a vanished
