@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from driver.checks import aws_tunnel_log
 
 _TUNNEL = re.compile(r"<(Tunnel\d)\|")
+HOST_POLICIES = "the VPN server could not install its IPsec policies"
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def _configuration_errors(vgw_lines: list[str], server_lines: list[str]) -> list
         elif "unable to install" in line and "polic" in line:
             out.append(
                 Diagnosis(
-                    "the VPN server could not install its IPsec policies",
+                    HOST_POLICIES,
                     line.split("]", 1)[-1].strip(),
                     "with userspace ESP (this kernel has no ESP) policies that exclude the "
                     "gateway's own address or trap policies cannot be installed: a limit of "

@@ -12,9 +12,10 @@ import time
 from collections.abc import Callable
 
 from driver.checks import remote_commands
-from driver.checks.diagnosis import Diagnosis, diagnose, is_final, last_lines
+from driver.checks.diagnosis import HOST_POLICIES, Diagnosis, diagnose, is_final, last_lines
 from driver.checks.runner import ExpectationRunner, TunnelReport
 from driver.checks.vici_fields import current_child, installed_children, text
+from driver.errors import Fault
 from driver.lab.expectations import Expectation
 from driver.local import bgp_probe, initiators, ping_explanation
 from driver.local.dataplane import routing, vgw, xfrm_counters
@@ -80,6 +81,7 @@ class DataPlaneRunner(ExpectationRunner):
                 )
             elapsed = time.monotonic() - started
             reasons = [d for d in self.diagnoses() if d.tunnel in (None, e.argument)]
+            self._refuse_a_host_limit(reasons)
             # A verdict only at a final state: established (above), the customer
             # gateway told why it failed, or the bound ran out. A step strongSwan
             # recovers from (INVALID_KE_PAYLOAD, a retransmit) decides nothing.
@@ -99,6 +101,17 @@ class DataPlaneRunner(ExpectationRunner):
                 self.progress(f"  waiting for {e.argument} on {e.node} (up to {timeout:.0f} s)...")
                 announced = True
             time.sleep(POLL)
+
+    def _refuse_a_host_limit(self, reasons: list[Diagnosis]) -> None:
+        """Userspace ESP that cannot install the server's policies is this host's
+        limit (host_limits.py names the known ones before the run), never a verdict."""
+        for d in reasons:
+            if d.cause == HOST_POLICIES and not self.dp.kernel.esp:
+                raise Fault(
+                    f"this host's userspace ESP could not install the VPN server's IPsec "
+                    f"policies ({d.detail}): a limit of this machine, not a verdict on the "
+                    "configuration; the guest kernel runs it (--dataplane vm)"
+                )
 
     def _bgp(self, e: Expectation, timeout: float) -> tuple[bool, str]:
         frr = self.dp.frr.get(e.node)

@@ -79,3 +79,20 @@ def test_two_subnets_in_one_selector_need_kernel_esp_for_the_one_without_the_ser
     message = refusal(load_lab(SEED), tmp_path)
     assert "local selector 192.168.1.0/24 leaves out the VPN server's own address" in message
     refuse_what_this_host_cannot_run(load_lab(SEED), tmp_path, None, FULL_KERNEL)
+
+
+def test_a_policy_userspace_esp_cannot_install_is_a_fault_not_a_verdict():
+    """A limit host_limits.py does not know before the run still decides no verdict."""
+    from types import SimpleNamespace
+
+    from driver.checks.diagnosis import HOST_POLICIES, Diagnosis
+    from driver.errors import Fault
+    from driver.local.dataplane_runner import DataPlaneRunner
+
+    runner = DataPlaneRunner.__new__(DataPlaneRunner)
+    reason = Diagnosis(HOST_POLICIES, "unable to install policy", "…", log="customer-side")
+    runner.dp = SimpleNamespace(kernel=FULL_KERNEL)
+    runner._refuse_a_host_limit([reason])  # kernel ESP: the configuration's own failure
+    runner.dp = SimpleNamespace(kernel=USERSPACE_ESP)
+    with pytest.raises(Fault, match="a limit of this machine, not a verdict"):
+        runner._refuse_a_host_limit([reason])
