@@ -85,27 +85,38 @@ def refuse(config: Path | None, found: list[Limit]) -> None:
 
 
 def _selectors_without_the_server(lab: Lab, tunnels: list) -> list[str]:
-    """Under userspace ESP charon installs a conn's policies only for local selectors
-    that hold the VPN server's own address (it sends from an address inside them):
-    every other subnet of a conn (``leftsubnet=a,b``, a conn per subnet) fails
-    there, and runs on a kernel. A selector the VGW would refuse is the verdict's."""
+    """Under userspace ESP a tunnel carries traffic only through a conn whose local
+    selector holds the VPN server's own address, and a conn with several local
+    subnets (``leftsubnet=a,b``) installs no policies at all (measured: "unable to
+    install IPsec policies"). A conn whose selectors the VGW would refuse is the
+    verdict's, not this host's."""
     server = ipaddress.ip_address(topology.plan(lab).server_ip)
     local_cidr = lab.vpn.local_network_cidr
-    limits = []
+    by_remote: dict[str, list] = {}
     for t in tunnels:
-        nets = [_net(ts) for ts in (t.local_ts or "").split(",") if ts.strip()]
-        if not nets or not all(
-            x and x.version == local_cidr.version and x.subnet_of(local_cidr) for x in nets
-        ):
-            continue
-        outside = [str(x) for x in nets if x.version == 4 and server not in x]
-        if outside:
+        by_remote.setdefault((t.right or "").strip(), []).append(t)
+    limits = []
+    for conns in by_remote.values():
+        nets = [(t, [_net(ts) for ts in t.local_ts.split(",")]) for t in conns if t.local_ts]
+        accepted = [
+            (t, n)
+            for t, n in nets
+            if all(x and x.version == local_cidr.version and x.subnet_of(local_cidr) for x in n)
+        ]
+        if accepted and not any(server in x for _, n in accepted for x in n if x.version == 4):
+            t = accepted[0][0]
             limits.append(
-                f"{t.where}: {t.name}'s local selector {', '.join(outside)} leaves out the VPN "
-                f"server's own address {server}; userspace ESP installs policies only for a "
-                "subnet that holds it (or give the lab a VPN server inside it: "
-                "onprem.public_subnet_cidr, onprem.vpn_server.private_ip)"
+                f"{t.where}: {t.name}'s local selector {t.local_ts} leaves out the VPN "
+                f"server's own address {server}; userspace ESP sends only from an address "
+                "inside it (or give the lab a VPN server inside it: onprem.public_subnet_cidr, "
+                "onprem.vpn_server.private_ip)"
             )
+        limits += [
+            f"{t.where}: {t.name}'s local selector has {len(n)} subnets ({t.local_ts}); "
+            "userspace ESP installs no policies for a conn with several"
+            for t, n in accepted
+            if len(n) > 1
+        ]
     return limits
 
 
