@@ -67,20 +67,5 @@ def one(synth: dict, type_: str, **match) -> dict:
     return found[0]
 
 
-def pytest_collection_modifyitems(items):
-    """`make test` runs on both cores (`pytest -n 2 --dist loadgroup`): what shares this
-    host's namespaces, lab names and Terraform's plugin cache runs on one worker, in
-    order; the guest tests (a kernel of their own, one core under qemu) on the other,
-    with the offline tests beside them."""
-    for item in items:
-        if item.get_closest_marker("guest"):
-            group = "guest"
-        elif item.get_closest_marker("root") or item.get_closest_marker("terraform"):
-            group = "host"
-        else:
-            continue
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 def requires_root(reason: str = "needs root and network namespaces"):
     return pytest.mark.skipif(os.geteuid() != 0, reason=reason)
