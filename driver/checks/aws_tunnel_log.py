@@ -3,7 +3,8 @@ vpnlab diagnoses, so a reason reads as the user will later see it on AWS.
 
 The messages are AWS's published catalogue, verbatim ("Site-to-Site VPN logs",
 docs.aws.amazon.com/vpn/latest/s2svpn/monitoring-logs.html: the IKEv1, IKEv2 and
-IKEv2-negotiation tables; ``xxxx`` is the customer gateway's address there).
+IKEv2-negotiation tables; ``xxxx`` is the customer gateway's address there; and
+the BGP status table, ``{ip: xxx}`` the neighbour's address).
 Where AWS publishes no message for a cause, the entry says so and why: a
 diagnosis never invents a log line. Every diagnosis names an entry here
 (tests/checks/test_diagnosis.py fails on one that does not).
@@ -83,3 +84,20 @@ def quoted(key: str, version: str | None, cgw: str) -> str:
     if message:
         return f'AWS\'s tunnel log: "{message}"'
     return f"AWS's tunnel log: nothing ({entry.silent})"
+
+
+# The BGP log's messages (#sample-bgp-status-messages), as the VGW side logs them.
+BGP = {
+    "bgp-prefix-limit": "AWS-side peer sent a notification 6/1 (Cease/Maximum Number of "
+    "Prefixes Reached) to neighbor {ip}",
+    "bgp-stuck-connect": "AWS-side peer BGP session state has changed from Connect to Active "
+    "with neighbor {ip}",
+    "bgp-hold-timer": "AWS-side peer sent a Hold Timer Expired notification to neighbor {ip}",
+    "bgp-down": "AWS-side peer BGP session state has changed from Established to Idle with "
+    "neighbor {ip}",
+}
+
+
+def bgp_quoted(key: str, ip: str) -> str:
+    """``AWS's BGP log: "…"`` for the VGW's side of a session with ``ip``."""
+    return f'AWS\'s BGP log: "{BGP[key].format(ip=ip)}"'

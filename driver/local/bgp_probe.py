@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from driver.checks import aws_tunnel_log
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab
 from driver.local.dataplane import vgw_bgp
@@ -44,21 +45,22 @@ def probe(
                 vgw_bgp.recheck_prefix_limit(frr, lab, peer)
                 rechecked = True
         if neighbor.get("prefixesConfigExceedMax"):
-            return False, (
+            return False, _aws_says(lab, "bgp-prefix-limit", peer) + (
                 f"{vgw_bgp.session_state(neighbor)}: the customer gateway announced more "
                 "prefixes than the VGW accepts (100: Site-to-Site VPN quotas), and the VGW "
                 "closed the session; announce fewer, e.g. one summary route"
             )
         elapsed = time.monotonic() - started
         if elapsed > timeout and over:
-            return False, (
+            return False, _aws_says(lab, "bgp-prefix-limit", peer) + (
                 f"{vgw_bgp.accepted(neighbor)} prefixes accepted, more than the VGW's "
                 f"{aws_rules.MAX_ADVERTISED_PREFIXES}, and bgpd kept the session: "
                 "AWS would have closed it"
             )
         if elapsed > timeout:
             state = vgw_bgp.session_state(neighbor) if neighbor else "no such neighbour"
-            return False, f"{state} with {peer} after {elapsed:.0f} s{_why(neighbor)}"
+            said = _aws_says(lab, _log_key(neighbor), peer) if neighbor else ""
+            return False, f"{said}{state} with {peer} after {elapsed:.0f} s{_why(neighbor)}"
         if not announced and elapsed > 2:
             progress(f"  waiting for the BGP session with {peer} (up to {timeout:.0f} s)...")
             announced = True
@@ -99,3 +101,18 @@ def _why(neighbor: dict) -> str:
     if neighbor.get("remoteAs") is None:
         return ""
     return f" (last: {reason})" if reason else " (no session yet: its tunnel, or the peer's bgpd)"
+
+
+def _log_key(neighbor: dict) -> str:
+    """Which of AWS's BGP log messages a session that did not come up matches."""
+    reason = str(neighbor.get("lastNotificationReason") or neighbor.get("lastResetDueTo") or "")
+    if "Hold Timer Expired" in reason:
+        return "bgp-hold-timer"
+    if neighbor.get("bgpState") in ("Connect", "Active") and not reason:
+        return "bgp-stuck-connect"  # AWS's explanation: check TCP 179 on the customer gateway
+    return "bgp-down"
+
+
+def _aws_says(lab: Lab | None, key: str, peer: str) -> str:
+    """AWS's BGP log line first, for the VGW's side (``lab`` given), as for IKE."""
+    return f"{aws_tunnel_log.bgp_quoted(key, peer)}; " if lab is not None else ""

@@ -99,3 +99,19 @@ def test_aggressive_mode_is_named_not_a_key():
     )
     assert '"We support Main mode only with IKEv1."' in found.text()
     assert "pre-shared key" not in found.text()
+
+
+def test_every_bgp_failure_quotes_a_message_of_awss_bgp_log():
+    """The keys bgp_probe.py names are messages of AWS's published BGP catalogue."""
+    source = (PROJECT / "driver" / "local" / "bgp_probe.py").read_text()
+    named = {
+        node.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and str(node.value).startswith("bgp-")
+    }
+    assert named and named <= set(aws_tunnel_log.BGP)
+    said = aws_tunnel_log.bgp_quoted("bgp-stuck-connect", "169.254.10.2")
+    assert said == (
+        "AWS's BGP log: \"AWS-side peer BGP session state has changed from Connect to Active "
+        'with neighbor 169.254.10.2"'
+    )

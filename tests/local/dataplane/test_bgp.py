@@ -141,7 +141,12 @@ def test_the_101st_prefix_closes_the_session_with_awss_reason(pair):
     for tunnel in ("Tunnel1", "Tunnel2"):
         passed, detail = p.session("vgw", tunnel)
         assert not passed
-        assert detail.startswith("Idle (Cease/Maximum Number of Prefixes Reached)"), detail
+        peer = bgp_probe.peer_of(lab, "vgw", tunnel)
+        assert detail.startswith(  # as AWS's BGP log will say it, then the state
+            f"AWS's BGP log: \"AWS-side peer sent a notification 6/1 (Cease/Maximum Number of "
+            f'Prefixes Reached) to neighbor {peer}"; Idle (Cease/Maximum Number of Prefixes '
+            "Reached)"
+        ), detail
     assert node_access.vgw_bgp_learned(p.name, p.workdir) == []
 
 
