@@ -68,7 +68,7 @@ def test_a_selector_the_vgw_refuses_is_left_to_the_check_to_judge(tmp_path):
     refuse_what_this_host_cannot_run(load_lab(SEED), tmp_path, None, USERSPACE_ESP)
 
 
-def test_two_subnets_in_one_selector_need_kernel_esp_for_the_one_without_the_server(tmp_path):
+def test_a_conn_with_two_local_subnets_needs_kernel_esp(tmp_path):
     """leftsubnet=a,b (the server in a): userspace ESP installs no policies for the conn
     (measured). That is this host's limit (the guest runs it), never the verdict."""
     (tmp_path / "ipsec.conf").write_text(
