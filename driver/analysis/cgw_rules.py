@@ -11,7 +11,7 @@ from driver.analysis.cgw_bgp_rules import bgp_findings
 from driver.analysis.cgw_proposals import proposal_findings
 from driver.analysis.cgw_secrets import secret_findings
 from driver.analysis.cgw_start_rules import START_RULES, start_findings
-from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnels_of
+from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnel_numbers, tunnels_of
 from driver.analysis.findings import Finding
 from driver.analysis.strongswan_conf import ConfigSyntaxError
 from driver.lab import aws_rules, topology
@@ -30,7 +30,8 @@ CONF_RULES = {
     "conf-host-bits": "a subnet with host bits set (the seed's leftsubnet=192.168.1.0/16)",
     "conf-selectors": "traffic selectors outside (error) or within (warning) the VPN's CIDRs",
     "conf-leftid": "IKEv2: local id not the customer gateway's public address (or unset)",
-    "conf-right": "the remote is not an IP address, or both tunnels name the same one",
+    "conf-right": "the remote is not an IP address",
+    "conf-sa-pairs": "several conns to one tunnel address: AWS allows one SA pair per tunnel",
     "conf-tunnel-count": "not two tunnels, as AWS provides",
     "conf-secret-missing": "no pre-shared key for a tunnel",
     "conf-no-initiator": "neither side starts the tunnel: AWS waits (add) and so does the conn",
@@ -101,17 +102,19 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
         out.append(Finding(rule, severity, where, message, hint))
 
     vpn = lab.vpn
-    if len(tunnels) != 2:
+    numbers = tunnel_numbers(tunnels)
+    if len(set(numbers)) != 2:
         add(
             "conf-tunnel-count",
             "error",
             tunnels[0].where if tunnels else src,
-            f"{len(tunnels)} tunnel(s) strongSwan would load; an AWS VPN connection has two",
+            f"{len(set(numbers))} tunnel(s) strongSwan would load (by remote address); an AWS "
+            "VPN connection has two",
             "configure both tunnels, each with auto=start (swanctl: start_action = start)",
         )
-    rights = [t.right for t in tunnels]
+    out += _sa_pairs(tunnels, numbers)
     options = lab.tunnels[0].options if lab.tunnels else TunnelOptions()
-    for i, t in enumerate(tunnels):
+    for i, t in zip(numbers, tunnels, strict=True):
         where = t.where
         for key, lines in t.keys.items():
             if len(lines) > 1:
@@ -130,13 +133,12 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
             if ts:
                 out += _selector_findings(t, label, ts, expected)
         out += _identity_findings(t, topology.customer_gateway_ip(lab))
-        if not t.right or not _is_ip(t.right) or rights.count(t.right) > 1:
+        if not t.right or not _is_ip(t.right):
             add(
                 "conf-right",
                 "error",
                 where,
-                f"{t.name}: remote {t.right or 'not set'} is not one of two distinct tunnel "
-                "outside addresses",
+                f"{t.name}: remote {t.right or 'not set'} is not a tunnel's outside address",
                 "use the VPN connection's tunnel1/tunnel2 outside IPs",
             )
         tunnel_options = lab.tunnels[i].options if i < len(lab.tunnels) else options
@@ -204,6 +206,28 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
             "and NAT-T)",
             "clamp TCP MSS on the VPN server, e.g. iptables TCPMSS --set-mss 1382",
         )
+    return out
+
+
+def _sa_pairs(tunnels: list[ConfiguredTunnel], numbers: list[int]) -> list[Finding]:
+    """Several conns to one tunnel address (a conn per subnet, as policy-based devices
+    write it): each negotiates an SA pair of its own on one AWS tunnel."""
+    out = []
+    for n in sorted(set(numbers)):
+        conns = [t for t, m in zip(tunnels, numbers, strict=True) if m == n]
+        if len(conns) > 1 and conns[0].right:
+            out.append(
+                Finding(
+                    "conf-sa-pairs",
+                    "error",
+                    conns[1].where,
+                    f"{', '.join(t.name for t in conns)} all go to {conns[0].right.strip()}: "
+                    f"{len(conns)} SA pairs on one tunnel, and AWS allows one per tunnel "
+                    "(customer gateway requirements: 'a single unique SA pair')",
+                    "one conn per tunnel whose selectors cover the networks (the VPN "
+                    "connection's CIDRs), or route-based with 0.0.0.0/0",
+                )
+            )
     return out
 
 

@@ -6,7 +6,7 @@ A secret applies to a tunnel as strongSwan matches shared keys (``secret_for``).
 
 from __future__ import annotations
 
-from driver.analysis.cgw_tunnels import ConfiguredTunnel
+from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnel_numbers
 from driver.analysis.findings import Finding
 from driver.analysis.strongswan_conf import Secret
 from driver.lab import aws_rules
@@ -44,7 +44,7 @@ def secret_findings(
     lab: Lab, tunnels: list[ConfiguredTunnel], secrets: list[Secret]
 ) -> list[Finding]:
     out = []
-    for n, tunnel in enumerate(tunnels):
+    for n, tunnel in zip(tunnel_numbers(tunnels), tunnels, strict=True):
         secret = secret_for(tunnel, secrets)
         if secret is None:
             out.append(

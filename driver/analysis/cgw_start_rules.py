@@ -14,7 +14,7 @@ import shlex
 from collections.abc import Iterator
 
 from driver.analysis.cgw_files import CustomerConfig
-from driver.analysis.cgw_tunnels import ConfiguredTunnel
+from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnel_numbers
 from driver.analysis.findings import Finding
 from driver.lab.model import Lab
 
@@ -35,7 +35,7 @@ VERSION_NAMES = {"1": "IKEv1", "2": "IKEv2", "0": "either IKE version (it initia
 
 def start_findings(lab: Lab, tunnels: list[ConfiguredTunnel], customer: CustomerConfig):
     out: list[Finding] = []
-    for i, t in enumerate(tunnels):
+    for i, t in zip(tunnel_numbers(tunnels), tunnels, strict=True):
         accepted = lab.tunnels[i].options.ike_versions if i < len(lab.tunnels) else ()
         out += _version(t, accepted, i + 1)
         out += _behaviour(t)

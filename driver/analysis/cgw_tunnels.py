@@ -179,6 +179,18 @@ def _origins(settings: dict[str, Setting | None]) -> dict[str, str]:
     return {name: s.where for name, s in settings.items() if s is not None}
 
 
+def tunnel_numbers(tunnels: list[ConfiguredTunnel]) -> list[int]:
+    """Each conn's AWS tunnel (0 for Tunnel1): the order its remote address first
+    appears, as the emulated VGW takes them (driver/local/dataplane/cgw.py). Several
+    conns to one address are one tunnel (a conn per subnet); a conn naming none is
+    a tunnel of its own."""
+    seen: dict[str, int] = {}
+    return [
+        seen.setdefault((t.right or "").strip() or f"#{i}", len(seen))
+        for i, t in enumerate(tunnels)
+    ]
+
+
 def interface_kind(tunnels: list[ConfiguredTunnel]) -> str | None:
     """The tunnel interfaces route-based settings ask for: if_id_* -> XFRM interfaces,
     marks (or an updown script that makes a VTI) -> VTI; None: policy-based."""

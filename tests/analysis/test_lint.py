@@ -59,7 +59,8 @@ CONFIG_CASES = [
     ("conf-host-bits", "leftsubnet = 192.168.0.0/16", "leftsubnet = 192.168.1.0/16"),
     ("conf-selectors", "rightsubnet = 10.0.0.0/16", "rightsubnet = 10.0.0.0/24"),
     ("conf-leftid", "leftid = 203.0.113.10", "leftid = 192.168.0.10"),
-    ("conf-right", "right = 198.51.100.2", "right = 198.51.100.1"),
+    ("conf-right", "right = 198.51.100.2", "right = vpn.example.com"),
+    ("conf-sa-pairs", "right = 198.51.100.2", "right = 198.51.100.1"),  # both on tunnel 1
     ("conf-dpdaction", "dpdaction = restart", "dpdaction = clear"),
     ("conf-no-initiator", "auto = start", "auto = add"),
     ("conf-keyingtries", "keyingtries = %forever", "keyingtries = 3"),
@@ -126,6 +127,26 @@ def test_an_updown_script_given_but_not_executable(good_config):
     assert {"conf-missing-script", "conf-no-interface"}.isdisjoint(
         rules(lint_config(lab, etc, None))
     )
+
+
+def test_conns_per_subnet_are_one_tunnel_each_judged_against_its_own_options(good_config):
+    """A policy-based device writes a conn per subnet: three conns to tunnel 1 are one
+    tunnel (its SA pairs are the finding), and its keys are tunnel 1's, not tunnel 2's."""
+    _, conf, secrets = good_config
+    keys = [
+        (f"vpn.tunnels[{n}].preshared_key", k) for n, k in enumerate(["key.one_abc", "key.two_abc"])
+    ]
+    lab = parse_lab(lab_with(*keys))  # the keys good_config's secrets hold, tunnel by tunnel
+    text = conf.read_text()
+    one = text[text.index("conn Tunnel1") : text.index("conn Tunnel2")]
+    more = "".join(
+        one.replace("conn Tunnel1", f"conn Tunnel1-{n}").replace("192.168.0.0/16", net)
+        for n, net in enumerate(["192.168.0.0/24", "192.168.1.0/24"])
+    )
+    conf.write_text(text.replace(one, one + more))
+    found = lint_config(lab, conf, secrets)
+    assert "conf-sa-pairs" in rules(found, "error")
+    assert {"conf-tunnel-count", "conf-right", "conf-psk-mismatch"}.isdisjoint(rules(found))
 
 
 def test_tunnel_count_and_syntax(good_config):
