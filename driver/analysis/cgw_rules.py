@@ -242,7 +242,7 @@ def _identity_findings(t: ConfiguredTunnel, public_ip: str) -> list[Finding]:
         return []
     if not leftid:
         said = "no local id, so strongSwan presents its own address: behind NAT its private one"
-    elif _private(leftid.lstrip("@")):
+    elif aws_rules.text_behind_nat(leftid.lstrip("@")):
         said = f"local id is {leftid}, a private address"
     else:
         said = f"local id is {leftid}, not the lab's customer gateway address {public_ip}"
@@ -337,9 +337,3 @@ def _is_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _private(value: str) -> bool:
-    """An address that only exists behind NAT (not ipaddress's is_private, which
-    also covers the documentation ranges the lab uses as public addresses)."""
-    return _is_ip(value) and aws_rules.behind_nat(ipaddress.IPv4Address(value))

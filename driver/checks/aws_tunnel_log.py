@@ -23,11 +23,8 @@ class Entry:
 
     def message(self, version: str | None, cgw: str) -> str | None:
         """The message for this IKE version (either, when it is not known)."""
-        found = [m for v, m in (("IKEv1", self.ikev1), ("IKEv2", self.ikev2)) if m]
-        if version == "IKEv1":
-            found = [self.ikev1] if self.ikev1 else []
-        elif version == "IKEv2":
-            found = [self.ikev2] if self.ikev2 else []
+        by_version = {"IKEv1": [self.ikev1], "IKEv2": [self.ikev2]}
+        found = [m for m in by_version.get(version, [self.ikev1, self.ikev2]) if m]
         return " / ".join(dict.fromkeys(m.replace("xxxx", cgw) for m in found)) or None
 
 

@@ -155,15 +155,17 @@ def _identity_mismatches(lines: list[str]) -> list[Diagnosis]:
             (x for x in reversed(lines[max(i - 5, 0) : i]) if "looking for peer configs" in x),
             "",
         )
-        ids = re.search(r"matching \S+\[([^\]]*)\]\.\.\.\S+\[([^\]]*)\]", looking)
-        sent = ids.group(2) if ids else "?"
+        # "matching ME[IDr]...PEER[IDi]": the VGW accepts any IDi (driver/checks/
+        # identity.py), so what found no config is the IDr the VPN server asked for.
+        ids = re.search(r"matching (\S+?)\[([^\]]*)\]\.\.\.", looking)
+        endpoint, asked = ids.groups() if ids else ("its outside address", "?")
         out.append(
             Diagnosis(
                 "identity mismatch (no peer config found)",
-                f"the VPN server identified itself as '{sent}'; the VGW knows the customer "
-                "gateway only by the address it was created with",
-                "AWS identifies the customer gateway by its public IP address: set leftid "
-                "(swanctl: local { id }) to the customer gateway's address (the Elastic IP)",
+                f"the VPN server asked for '{asked}' as AWS's identity (its rightid / remote "
+                f"id); AWS's tunnel endpoint identifies itself by its outside address {endpoint}",
+                "set rightid (swanctl: remote { id }) to the tunnel's outside address, or "
+                "leave it out",
                 _tunnel(line),
                 "AUTHENTICATION_FAILED",
                 log="identity",

@@ -33,6 +33,8 @@ from __future__ import annotations
 
 import ipaddress
 
+from driver.lab import aws_rules
+
 OPEN = (
     "AWS documents no rule on the identity; every published configuration that "
     "works behind NAT with {version} presents the customer gateway's public address"
@@ -43,7 +45,8 @@ def judge(version: str, presented: str, public_ip: str) -> tuple[bool, str]:
     """(questionable, what to say) for an established tunnel's remote identity."""
     if presented == public_ip:
         return False, f"identity {presented} (the customer gateway's address)"
-    what = "its private address" if _private(presented) else "not its public address"
+    behind_nat = aws_rules.text_behind_nat(presented)
+    what = "its private address" if behind_nat else "not its public address"
     if version == "IKEv1" and _is_ip(presented):
         return False, (
             f"identity {presented} ({what}): AWS picks the key by the address in IKEv1 "
@@ -61,7 +64,3 @@ def _is_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _private(value: str) -> bool:
-    return _is_ip(value) and ipaddress.ip_address(value).is_private

@@ -113,6 +113,15 @@ def behind_nat(address: ipaddress.IPv4Address) -> bool:
     return any(address in net for net in BEHIND_NAT)
 
 
+def text_behind_nat(text: str) -> bool:
+    """``text`` is an IPv4 address that exists only behind NAT (not ipaddress's
+    is_private, which also covers the documentation ranges the lab uses as public)."""
+    try:
+        return behind_nat(ipaddress.IPv4Address(text.strip()))
+    except ValueError:
+        return False
+
+
 def generate_psk() -> str:
     """A key as AWS generates one: 32 of letters, digits, '.' and '_', starting
     with a letter (so never with '0')."""

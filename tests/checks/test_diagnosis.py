@@ -115,3 +115,19 @@ def test_every_bgp_failure_quotes_a_message_of_awss_bgp_log():
         "AWS's BGP log: \"AWS-side peer BGP session state has changed from Connect to Active "
         'with neighbor 169.254.10.2"'
     )
+
+
+# The VGW's lines when the VPN server's rightid is not the tunnel's address (measured)
+WRONG_RIGHTID = (
+    "08:40:17 01[NET] <1> received packet: from 203.0.113.10[4500] to 198.51.100.1[4500]\n"
+    "08:40:17 01[CFG] <1> looking for peer configs matching "
+    "198.51.100.1[198.51.100.99]...203.0.113.10[203.0.113.10]\n"
+    "08:40:17 01[CFG] <1> no matching peer config found\n"
+)
+
+
+def test_a_rightid_that_is_not_the_tunnels_address_is_named_as_the_identity_asked_for():
+    (found,) = diagnose(WRONG_RIGHTID, "", tunnel_addresses=ADDRESSES, cgw="203.0.113.10")
+    assert (found.tunnel, found.log) == ("Tunnel1", "identity")
+    assert "asked for '198.51.100.99' as AWS's identity" in found.text()
+    assert "outside address 198.51.100.1" in found.text()
