@@ -13,6 +13,7 @@ from driver.errors import VpnlabError
 from driver.lab.aws_rules import generate_psk
 from driver.lab.loader import load_lab, parse_lab
 from driver.local.check_command import run_check
+from driver.local.dataplane import wiring
 from driver.local.dataplane.network import DataPlane
 from driver.local.node_access import lab_namespaces as existing
 from driver.paths import PROJECT
@@ -213,10 +214,10 @@ def test_failover_is_measured_and_bounded_by_dpd():
 def test_teardown_leaves_nothing_after_a_failure_during_set_up(monkeypatch):
     lab = dataclasses.replace(seed_in_style("swanctl"), name="broken")
 
-    def fail_half_way(self):
+    def fail_half_way(*_):
         raise RuntimeError("injected failure after the links were made")
 
-    monkeypatch.setattr(DataPlane, "_nat", fail_half_way)
+    monkeypatch.setattr(wiring, "elastic_ip_nat", fail_half_way)
     with pytest.raises(RuntimeError, match="injected failure"):
         run_check(lab)
     assert existing("broken") == []
@@ -265,15 +266,13 @@ def test_cli_json_output_and_exit_status():
 )
 def test_blocked_ike_ports_are_named(monkeypatch, port, cause):
     """The "internet" drops UDP 500 (no IKE at all) or 4500 (NAT-T) before charon starts."""
-    original = DataPlane._nat
+    original = wiring.elastic_ip_nat
 
-    def nat_and_block(self):
-        original(self)
-        self.ns["inet"].exec(
-            "iptables", "-I", "FORWARD", "-p", "udp", "--dport", port, "-j", "DROP"
-        )
+    def nat_and_block(ns, plan):
+        original(ns, plan)
+        ns["inet"].exec("iptables", "-I", "FORWARD", "-p", "udp", "--dport", port, "-j", "DROP")
 
-    monkeypatch.setattr(DataPlane, "_nat", nat_and_block)
+    monkeypatch.setattr(wiring, "elastic_ip_nat", nat_and_block)
     lab = dataclasses.replace(seed_in_style("swanctl"), name=f"block{port}")
     report = run_check(lab)
     assert not report.passed

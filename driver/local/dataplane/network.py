@@ -25,7 +25,7 @@ from driver.errors import Fault, VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab
 from driver.lab.nodes import NODES, OPTIONAL_NODES
-from driver.local.dataplane import bgp, filters, node_files, routing, vgw
+from driver.local.dataplane import bgp, filters, node_files, routing, vgw, wiring
 from driver.local.dataplane.cgw import CustomerGateway
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.frr import Frr
@@ -35,7 +35,6 @@ from driver.local.dataplane.netns import (
     batched,
     create_all,
     delete_all,
-    link,
 )
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.dataplane.ownership import namespaces_owner
@@ -114,9 +113,9 @@ class DataPlane:
             if router in self.ns:
                 self.ns[router].sysctl(FORWARDING)
         with batched(self.ns.values()):
-            self._links()
-            self._routes()
-        self._nat()
+            wiring.links(self.ns, self.plan)
+            wiring.routes(self.ns, self.plan, self.lab.aws.vpc_cidr)
+        wiring.elastic_ip_nat(self.ns, self.plan)
         self._filters()  # before IKE starts: a group that refuses IKE must see its first packet
         self._start_charons()
         # After the VGW's charon: userspace ESP's tunnel device is what the routes name.
@@ -134,87 +133,6 @@ class DataPlane:
             router, interface = filters.SUBNET_INTERFACES[subnet]
             if router in self.ns:
                 filters.install_acl(self.ns[router], interface, acl)
-
-    def _links(self) -> None:
-        p, ns = self.plan, self.ns
-        link(
-            ns["aws"],
-            "eth0",
-            f"{p.aws_test_ip}/{p.aws_prefix}",
-            ns["aws-vpc"],
-            "priv",
-            f"{p.aws_router}/{p.aws_prefix}",
-        )
-        link(
-            ns["aws-vpc"],
-            "vgw",
-            f"{topology.VPC_ROUTER_TO_VGW}/32",
-            ns["vgw"],
-            "vpc",
-            f"{p.vgw_vpc_ip}/32",
-        )
-        if "firewall" in ns:
-            link(
-                ns["aws-vpc"],
-                "fw",
-                f"{p.firewall_router}/{p.firewall_prefix}",
-                ns["firewall"],
-                "eth0",
-                f"{p.firewall_ip}/{p.firewall_prefix}",
-            )
-        link(ns["vgw"], "wan", None, ns["inet"], "vgw", None)
-        for address in p.tunnel_addresses:
-            ns["vgw"].ip("addr", "add", f"{address}/24", "dev", "wan")
-        for address in p.vgw_uplinks:
-            ns["inet"].ip("addr", "add", f"{address}/24", "dev", "vgw")
-        link(
-            ns["inet"],
-            "edge",
-            f"{p.edge_uplink}/24",
-            ns["onprem-vpc"],
-            "igw",
-            f"{p.public_ip}/24",
-        )
-        link(
-            ns["onprem-vpc"],
-            "pub",
-            f"{p.onprem_public_router}/{p.onprem_public_prefix}",
-            ns["server"],
-            "eth0",
-            f"{p.server_ip}/{p.onprem_public_prefix}",
-        )
-        link(
-            ns["onprem-vpc"],
-            "priv",
-            f"{p.onprem_private_router}/{p.onprem_private_prefix}",
-            ns["onprem"],
-            "eth0",
-            f"{p.onprem_test_ip}/{p.onprem_private_prefix}",
-        )
-
-    def _routes(self) -> None:
-        """The links' own routes; the lab's route tables come with routing.install."""
-        p, ns = self.plan, self.ns
-        ns["aws"].ip("route", "add", "default", "via", p.aws_router)
-        ns["aws-vpc"].ip("route", "add", f"{p.vgw_vpc_ip}/32", "dev", "vgw")
-        ns["vgw"].ip("route", "add", f"{topology.VPC_ROUTER_TO_VGW}/32", "dev", "vpc")
-        ns["vgw"].ip("route", "add", "default", "via", p.vgw_uplinks[0])
-        # The VGW's own answers (ICMP errors) to the VPC.
-        ns["vgw"].ip(
-            "route",
-            "add",
-            str(self.lab.aws.vpc_cidr),
-            "via",
-            topology.VPC_ROUTER_TO_VGW,
-            "dev",
-            "vpc",
-            "onlink",
-        )
-        if "firewall" in ns:
-            ns["firewall"].ip("route", "add", "default", "via", p.firewall_router)
-        ns["onprem-vpc"].ip("route", "add", "default", "via", p.edge_uplink)
-        ns["server"].ip("route", "add", "default", "via", p.onprem_public_router)
-        ns["onprem"].ip("route", "add", "default", "via", p.onprem_private_router)
 
     def drops(self) -> dict[tuple[str, str], int]:
         """Packets each filter dropped so far, by (node, iptables chain)."""
@@ -235,16 +153,6 @@ class DataPlane:
         if self.vgw_interfaces:
             return None
         return ("via", self.plan.vgw_uplinks[0], "dev", "wan")
-
-    def _nat(self) -> None:
-        """The Elastic IP: 1:1 NAT of the VPN server's address, as AWS's IGW does."""
-        p = self.plan
-        rules = (
-            f"*nat\n-A POSTROUTING -o igw -s {p.server_ip} -j SNAT --to-source {p.public_ip}\n"
-            f"-A PREROUTING -i igw -d {p.public_ip} -j DNAT --to-destination {p.server_ip}\n"
-            "COMMIT\n"
-        )
-        self.ns["onprem-vpc"].exec("iptables-restore", "--noflush", input_=rules)
 
     @property
     def vgw_interfaces(self) -> str | None:
