@@ -18,6 +18,7 @@ from driver.errors import Fault
 from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
+from driver.lab.nodes import VGW_ENDPOINTS
 from driver.local import lint_rows, replacement, tunnel_record
 from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel, ownership
@@ -109,10 +110,11 @@ def workdir(lab: Lab) -> Path:
 
 def kept_help(lab: Lab, lab_path: Path) -> str:
     """How to look into a kept lab, and how to remove it."""
+    charons = {"server": "server"} | dict.fromkeys(VGW_ENDPOINTS, "vgw")  # name -> node
     look = "\n".join(
         f"  ip netns exec {namespace_name(lab.name, node)} swanctl --list-sas "
-        f"--uri unix://{vici_socket(workdir(lab), node)}"
-        for node in ("server", "vgw")
+        f"--uri unix://{vici_socket(workdir(lab), name)}"
+        for name, node in charons.items()
     )
     return (
         f"kept: namespaces {lab_prefix(lab.name)}*, charon logs in {workdir(lab)}/*/run/; "
@@ -202,7 +204,7 @@ def run_check(
             report.checks += run_lifecycle(runner, sorted(steady))
         report.checks += negotiated(runner.sas("vgw"), dp.lab, gateway.public_ip)
         report.checks += selectors.rows(
-            dp.charons["vgw"].log(),
+            dp.vgw_log(),
             str(dp.lab.vpn.local_network_cidr),
             str(dp.lab.vpn.remote_network_cidr),
             sorted(up),

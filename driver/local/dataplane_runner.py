@@ -46,8 +46,10 @@ class DataPlaneRunner(ExpectationRunner):
         """Each connection's current IKE SA. While one is rekeyed or reauthenticated
         (IKEv1 keeps the old one, REKEYING, for seconds after its CHILD_SAs moved)
         a name has several: the one carrying installed CHILD_SAs, else the newest."""
-        with self.dp.charons[node].session() as session:
-            listed = [(text(name), sa) for item in session.list_sas() for name, sa in item.items()]
+        listed = []
+        for charon in self.dp.charons_of(node):  # the VGW: each endpoint's own tunnel
+            with charon.session() as session:
+                listed += [(text(n), sa) for item in session.list_sas() for n, sa in item.items()]
         current: dict[str, dict] = {}
         for name, sa in listed:
             if name not in current or _fresher(sa, current[name]):
@@ -57,7 +59,7 @@ class DataPlaneRunner(ExpectationRunner):
     def diagnoses(self) -> list[Diagnosis]:
         vpn = self.dp.lab.vpn
         return diagnose(
-            self.dp.charons["vgw"].log(),
+            self.dp.vgw_log(),
             self.dp.charons["server"].log(),
             str(vpn.local_network_cidr),
             str(vpn.remote_network_cidr),
@@ -127,10 +129,11 @@ class DataPlaneRunner(ExpectationRunner):
             return "; ".join(d.text() for d in reasons)
         if waiting := initiators.never_initiated(self.dp, tunnel):
             return waiting.text()
+        logs = {"vgw": self.dp.vgw_log(), "server": self.dp.charons["server"].log()}
         said = [
             f"{node}: {line.strip()}"
-            for node in ("vgw", "server")
-            for line in last_lines(self.dp.charons[node].log(), tunnel)
+            for node, log in logs.items()
+            for line in last_lines(log, tunnel)
         ]
         return "no diagnosis in the charon logs; their last lines on this tunnel: " + (
             " | ".join(said) or "(none: the tunnel was never tried)"
@@ -204,14 +207,19 @@ class DataPlaneRunner(ExpectationRunner):
         return {node: xfrm_counters.read(self.dp.ns[node]) for node in ("server", "vgw")}
 
     def _wait_for_tunnel_routes(self, timeout: float = 15.0) -> bool:
-        """Tunnel interfaces get their routes from updown scripts, run after the SA is
-        installed (seconds under the guest's emulation): wait, bounded, until the VGW
-        routes into a tunnel and a route-based customer gateway routes the AWS side
-        over one rather than its uplink."""
+        """The VGW's tunnel devices get their routes from its endpoints' updown scripts
+        (or zebra), run after the SA is installed (seconds under the guest's
+        emulation): wait, bounded, until the VGW routes into a tunnel and a route-based
+        customer gateway routes the AWS side over one rather than its uplink."""
         dp, waits = self.dp, []
-        if dp.vgw_interfaces:  # BGP: zebra's routes in the main table
-            where = ("proto", "bgp") if dp.frr else ("table", str(vgw.INTO_TUNNELS_TABLE))
-            waits.append(lambda: "dev tunnel" in dp.ns["vgw"].ip("route", "show", *where).stdout)
+        where = ("proto", "bgp") if dp.frr else ("table", str(vgw.INTO_TUNNELS_TABLE))
+
+        def into_a_tunnel() -> bool:
+            shown = dp.ns["vgw"].ip("route", "show", *where).stdout
+            return any(f"dev {device}" in shown for device in dp.vgw_devices)
+
+        if dp.vgw_devices:  # BGP: zebra's routes in the main table
+            waits.append(into_a_tunnel)
         if dp.cgw and dp.cgw.interfaces:
             get = ("ip", "route", "get", dp.plan.aws_test_ip)
             waits.append(lambda: " dev eth0" not in dp.ns["server"].exec(*get, check=False).stdout)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from driver.checks.runner import CheckResult
 from driver.checks.vici_fields import installed_children, text
+from driver.local.dataplane import vgw
 from driver.local.node_access import sa_up
 
 # A rekey in these namespaces takes ~0.1 s; the step returns as soon as the new SA
@@ -49,7 +50,7 @@ def run_lifecycle(runner, tunnels: list[str]) -> list[CheckResult]:
 def _step(runner, step: Step, tunnels: list[str]) -> CheckResult:
     started = time.monotonic()
     before = {t: _snapshot(runner, t) for t in tunnels}
-    logs = {node: len(runner.dp.charons[node].log()) for node in ("vgw", "server")}
+    logs = {name: len(charon.log()) for name, charon in runner.dp.charons.items()}
     pending, outcome = set(tunnels), {}
     for tunnel in tunnels:
         problem = _initiate(runner, step, tunnel)
@@ -66,7 +67,8 @@ def _step(runner, step: Step, tunnels: list[str]) -> CheckResult:
                 pending.discard(tunnel)
         time.sleep(POLL)
     for tunnel in pending:
-        outcome[tunnel] = (False, f"no new SA within {STEP_TIMEOUT:.0f} s: {_why(runner, logs)}")
+        why = _why(runner, tunnel, logs)
+        outcome[tunnel] = (False, f"no new SA within {STEP_TIMEOUT:.0f} s: {why}")
     passed = all(ok for ok, _ in outcome.values())
     detail = "; ".join(f"{t}: {outcome[t][1]}" for t in tunnels)
     return CheckResult(
@@ -103,7 +105,8 @@ def _initiate(runner, step: Step, tunnel: str) -> str | None:
     request = {step.sa: name}
     if step.sa == "ike" and version == "1":
         request["reauth"] = "yes"
-    with runner.dp.charons[step.node].session() as session:
+    charon = runner.dp.vgw_endpoint(tunnel) if step.node == "vgw" else runner.dp.charons["server"]
+    with charon.session() as session:
         answer = session.rekey(request)
     if text(answer.get("success")) != "yes":
         return f"charon refused to start it: {text(answer.get('errmsg', '?'))}"
@@ -127,8 +130,8 @@ def _settled(runner, step, tunnel, before, logs) -> tuple[bool, str] | None:
 
 def _refusal(runner, step: Step, tunnel: str, logs: dict[str, int]) -> str | None:
     """Why the rekey was refused, from what the charons logged since it began."""
-    vgw = runner.dp.charons["vgw"].log()[logs["vgw"] :]
-    server = runner.dp.charons["server"].log()[logs["server"] :]
+    vgw = _since(runner, _endpoint(tunnel), logs)
+    server = _since(runner, "server", logs)
     responder, initiator = (server, vgw) if step.node == "vgw" else (vgw, server)
     # Final only once the initiator is told no; the responder's "no acceptable
     # KEY_EXCHANGE_METHOD" for one proposal of several is no verdict, nor is an
@@ -165,6 +168,16 @@ def _groups(groups: tuple[int, ...]) -> str:
     return "DH group" + ("s " if len(groups) > 1 else " ") + ", ".join(map(str, groups))
 
 
-def _why(runner, logs: dict[str, int]) -> str:
-    tail = runner.dp.charons["vgw"].log()[logs["vgw"] :].strip().splitlines()[-2:]
+def _why(runner, tunnel: str, logs: dict[str, int]) -> str:
+    tail = _since(runner, _endpoint(tunnel), logs).strip().splitlines()[-2:]
     return " | ".join(line.strip() for line in tail) or "nothing in the VGW's log"
+
+
+def _endpoint(tunnel: str) -> str:
+    """The name of the charon of AWS's endpoint for ``tunnel``."""
+    return vgw.endpoint(int(tunnel.removeprefix("Tunnel")))
+
+
+def _since(runner, name: str, logs: dict[str, int]) -> str:
+    """What charon ``name`` logged since the step began (``logs``: its length then)."""
+    return runner.dp.charons[name].log()[logs[name] :]

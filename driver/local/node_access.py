@@ -7,8 +7,9 @@ tunnel states over vici. The data plane (driver/local/dataplane/) names its
 namespaces and lays out each node's directory with these same definitions,
 so the two cannot drift apart.
 
-A node's directory (``<workdir>/<node>/``) holds its ``run/`` and ``var/``,
-bind-mounted over /run and /var for the node's daemon; the vici socket is
+A charon's directory (``<workdir>/<node>/``; the VGW's two endpoints each have
+theirs, ``vgw-tunnel1/`` and ``vgw-tunnel2/``) holds its ``run/`` and ``var/``,
+bind-mounted over /run and /var for the daemon; the vici socket is
 ``run/charon.vici``.
 """
 
@@ -24,7 +25,7 @@ from pathlib import Path
 import vici
 
 from driver.checks.vici_fields import installed_children, text
-from driver.lab.nodes import GATEWAYS
+from driver.lab.nodes import GATEWAYS, VGW_ENDPOINTS
 
 NAMESPACE_PREFIX = "vl-"
 # Between the lab's name and the node's: a character lab names cannot contain
@@ -101,43 +102,61 @@ def sa_up(sa: dict) -> bool:
 
 
 def vgw_tunnel_states(workdir: Path) -> dict[str, bool]:
-    """Outside address -> tunnel up, read over vici from a lab's emulated VGW;
-    empty when the VGW is not running."""
-    try:
-        session = ViciSession(vici_socket(workdir, "vgw"), timeout=2)
-    except OSError:
-        return {}
-    try:
-        with session as vgw:
-            return {
-                text(sa.get("local-host")): True
-                for item in vgw.list_sas()
-                for sa in item.values()
-                if sa_up(sa)
-            }
-    except Exception:  # a charon going away mid-answer: report DOWN, never fail the API
-        return {}
+    """Outside address -> tunnel up, read over vici from a lab's emulated VGW (each
+    of its endpoints); empty for an endpoint that is not running."""
+    states = {}
+    for endpoint in VGW_ENDPOINTS:
+        try:
+            session = ViciSession(vici_socket(workdir, endpoint), timeout=2)
+        except OSError:
+            continue
+        try:
+            with session as vgw:
+                states |= {
+                    text(sa.get("local-host")): True
+                    for item in vgw.list_sas()
+                    for sa in item.values()
+                    if sa_up(sa)
+                }
+        except Exception:  # a charon going away mid-answer: DOWN, never fail the API
+            continue
+    return states
 
 
 def node_shell(lab: str, node: str, workdir: Path) -> list[str] | None:
     """The argv prefix that runs ``sh -c COMMAND`` as ``node`` of a running lab
     (None when it is not up): a gateway node in its daemon's mount namespace,
-    so with its own /var and files, even when the daemon has gone."""
+    so with its own /var and files, even when the daemon has gone. The VGW's is
+    endpoint 1's, beside which its BGP speaker runs."""
     name = namespace_name(lab, node)
     if name not in lab_namespaces(lab):
         return None
     if node not in GATEWAYS:
         return ["ip", "netns", "exec", name, "sh", "-c"]
-    pids = namespace_pids(name)
-    if pids:
-        return ["nsenter", f"--target={min(pids)}", "--mount", "--net", "sh", "-c"]
+    folder = workdir / (VGW_ENDPOINTS[0] if node == "vgw" else node)
+    pid = _launcher(name, folder)
+    if pid is not None:
+        return ["nsenter", f"--target={pid}", "--mount", "--net", "sh", "-c"]
     mounts = " && ".join(
-        f"mount --bind {shlex.quote(str(workdir / node / sub))} /{sub}" for sub in NODE_MOUNTS
+        f"mount --bind {shlex.quote(str(folder / sub))} /{sub}" for sub in NODE_MOUNTS
     )
     return [
         "ip", "netns", "exec", name, "unshare", "--mount", "--propagation", "private",
         "sh", "-c", f'{mounts} && exec sh -c "$1"', "node-shell",
     ]  # fmt: skip
+
+
+def _launcher(namespace: str, folder: Path) -> int | None:
+    """The confined daemon's launcher whose node folder is ``folder`` (it is in the
+    daemon's mount namespace, and names the folder's ``run`` on its command line)."""
+    run = str(folder / "run").encode()
+    for pid in sorted(namespace_pids(namespace)):
+        try:
+            if run in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0"):
+                return pid
+        except OSError:  # gone meanwhile
+            continue
+    return None
 
 
 def vgw_vtysh(lab: str, workdir: Path, *commands: str) -> str:

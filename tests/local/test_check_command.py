@@ -297,7 +297,7 @@ def test_labs_whose_names_are_prefixes_run_side_by_side_and_clean_up_apart(tmp_p
         removed = cleanup("pfx")
         assert len([r for r in removed if r.startswith("namespace")]) == 7
         assert existing("pfx") == [] and len(existing("pfx-two")) == 7
-        with ViciSession(vici_socket(workdir(long), "vgw"), timeout=2) as vgw:
+        with ViciSession(vici_socket(workdir(long), "vgw-tunnel1"), timeout=2) as vgw:
             assert vgw.version()["daemon"] == b"charon"  # the other lab's VGW still answers
         removed = cleanup("pfx-two")
         assert existing("pfx-two") == []
@@ -324,11 +324,12 @@ def test_sigterm_or_sighup_in_the_middle_of_check_leaves_nothing(tmp_path, endin
         text=True,
     )
     try:
-        sockets = [vici_socket(workdir(lab), node) for node in ("vgw", "server")]
+        charons = ("vgw-tunnel1", "vgw-tunnel2", "server")
+        sockets = [vici_socket(workdir(lab), name) for name in charons]
         up = wait_until(
             lambda: (all(s.exists() for s in sockets), "charons starting"),
             30,
-            "both charons",
+            "the charons",
             lambda m: None,
             Backoff(0.05, 1.0, 0.05),
         )

@@ -44,8 +44,9 @@ def while_waiting(monkeypatch, node: str) -> None:
     original = DataPlaneRunner._tunnel
 
     def tunnel(self, e, timeout):
-        if self.dp.charons[node].running():
-            kill(self.dp.charons[node])
+        first = self.dp.charons_of(node)[0]  # the VGW's: endpoint 1
+        if first.running():
+            kill(first)
         return original(self, e, timeout)
 
     monkeypatch.setattr(DataPlaneRunner, "_tunnel", tunnel)
@@ -55,7 +56,7 @@ def during_checks(monkeypatch, node: str) -> None:
     original = check_command.run_lifecycle
 
     def lifecycle(runner, tunnels):
-        kill(runner.dp.charons[node])
+        kill(runner.dp.charons_of(node)[0])
         return original(runner, tunnels)
 
     monkeypatch.setattr(check_command, "run_lifecycle", lifecycle)
@@ -77,7 +78,8 @@ def test_a_charon_that_dies_during_check_is_named_in_one_line(
     err = capsys.readouterr().err
     faults = [line for line in err.splitlines() if line.startswith("vpnlab: fault:")]
     assert len(faults) == 1, err
-    assert f"charon in node {node} (vl-{name}_{node})" in faults[0]
+    assert faults[0].startswith("vpnlab: fault: charon")
+    assert f" in node {node} (vl-{name}_{node})" in faults[0]
     assert "the lab was torn down; run the check again" in faults[0]
     assert "Traceback" not in err
     assert lab_namespaces(load_lab(path).name) == []

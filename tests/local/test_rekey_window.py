@@ -6,6 +6,7 @@ import pytest
 
 from driver.checks.vici_fields import text
 from driver.lab.loader import parse_lab
+from driver.lab.nodes import VGW_ENDPOINTS
 from driver.local.check_command import run_check, workdir
 from driver.local.dataplane import vgw
 from driver.local.dataplane.ownership import cleanup
@@ -40,8 +41,10 @@ def test_the_vgws_sas_are_scheduled_to_rekey_inside_the_margin():
     )
     try:
         assert run_check(lab, keep=True, lifecycle=False).passed
-        with ViciSession(vici_socket(workdir(lab), "vgw"), timeout=5) as session:
-            sas = [sa for item in session.list_sas() for sa in item.values()]
+        sas = []
+        for endpoint in VGW_ENDPOINTS:  # AWS's two endpoints, a tunnel each
+            with ViciSession(vici_socket(workdir(lab), endpoint), timeout=5) as session:
+                sas += [sa for item in session.list_sas() for sa in item.values()]
     finally:
         cleanup(lab.name)
     assert len(sas) == 2

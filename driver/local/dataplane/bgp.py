@@ -62,11 +62,11 @@ def start(lab: Lab, charons: dict[str, Charon], vgw_ns: Namespace) -> dict[str, 
         return {}
     started = {}
     try:
-        for node, charon in charons.items():
+        for charon in charons.values():  # the VGW's speaker is beside endpoint 1's
             setup = setup_of(charon.files)
             if setup is not None:
-                started[node] = Frr(charon, setup.configs)
-                started[node].start()
+                started[charon.ns.node] = Frr(charon, setup.configs)
+                started[charon.ns.node].start()
     except BaseException:
         stop(started)
         raise

@@ -262,8 +262,9 @@ class Charon:
         else:
             state = "is still running but " + what if self.running() else "is no longer running"
         last = _last_line(self.log()) or _last_line(self._daemon_out())
+        which = "" if self.root.name == self.ns.node else f" of {self.root.name}"
         return Fault(
-            f"charon in node {self.ns.node} ({self.ns.name}) {state}"
+            f"charon{which} in node {self.ns.node} ({self.ns.name}) {state}"
             + (f"; its last log line: {last.strip()[-160:]}" if last else "")
         )
 

@@ -25,7 +25,7 @@ from driver.errors import Fault, VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab
 from driver.lab.nodes import NODES, OPTIONAL_NODES
-from driver.local.dataplane import bgp, filters, node_files, routing, vgw, wiring
+from driver.local.dataplane import bgp, endpoints, filters, node_files, routing, vgw, wiring
 from driver.local.dataplane.cgw import CustomerGateway
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.frr import Frr
@@ -118,10 +118,15 @@ class DataPlane:
         wiring.elastic_ip_nat(self.ns, self.plan)
         self._filters()  # before IKE starts: a group that refuses IKE must see its first packet
         self._start_charons()
-        # After the VGW's charon: userspace ESP's tunnel device is what the routes name.
+        # After the endpoints' charons: userspace ESP's TUN devices are theirs.
         with batched(self.ns.values()):
             routing.install(
-                self.ns, self.plan, self.view.tables, self.lab.aws.vpc_cidr, self._tunnel_route()
+                self.ns,
+                self.plan,
+                self.view.tables,
+                self.lab.aws.vpc_cidr,
+                self._tunnel_route(),
+                self.vgw_devices,
             )
 
     def _filters(self) -> None:
@@ -145,14 +150,20 @@ class DataPlane:
         }
 
     def _tunnel_route(self) -> tuple[str, ...] | None:
-        """How the VGW hands a packet to a tunnel: userspace ESP reads it from its
-        TUN device; with kernel ESP the IPsec policy takes it on the way out; with
-        tunnel interfaces the updown script routes into them (None)."""
-        if not self.kernel.esp:
-            return ("dev", "ipsec0")
-        if self.vgw_interfaces:
+        """How the VGW hands a packet to a tunnel: the endpoints' updown scripts route
+        into their tunnel interfaces or (userspace ESP) TUN devices (None); with kernel
+        ESP and no interfaces the IPsec policy takes it on the way out."""
+        if self.vgw_devices:
             return None
         return ("via", self.plan.vgw_uplinks[0], "dev", "wan")
+
+    @property
+    def vgw_devices(self) -> tuple[str, ...]:
+        """The VGW's devices into the tunnels: interfaces, or userspace ESP's TUNs."""
+        kind = self.vgw_interfaces
+        if self.kernel.esp and not kind:
+            return ()
+        return tuple(vgw.device(n, kind) for n in endpoints.TUNNELS)
 
     @property
     def vgw_interfaces(self) -> str | None:
@@ -160,25 +171,16 @@ class DataPlane:
         return vgw.interface_kind(self.kernel, self.cgw.interfaces if self.cgw else None)
 
     def _start_charons(self) -> None:
-        libipsec = not self.kernel.esp
-        log = "/run/charon.log"
-        kind = self.vgw_interfaces
+        libipsec, kind, vgw_ns = not self.kernel.esp, self.vgw_interfaces, self.ns["vgw"]
         if kind:
-            vgw.make_interfaces(self.ns["vgw"], self.lab, kind, self.plan, self.cgw.public_ip)
-        scripts = frozenset({vgw.UPDOWN} if kind else ())
-        vgw_files = {
-            "/etc/strongswan.conf": vgw.strongswan_conf(self.lab, log, libipsec, bool(kind)),
-            "/etc/swanctl/swanctl.conf": vgw.swanctl_conf(
-                self.lab, self.plan.tunnel_addresses, self.cgw.public_ip, self.vgw_psks, kind
-            ),
-        } | bgp.vgw_files(self.lab)
-        if scripts:
-            static = [] if bgp.runs_bgp(self.lab) else routing.into_tunnels(self.view.tables)
-            vgw_files[vgw.UPDOWN] = vgw.updown_script(static)  # BGP: zebra routes instead
-        self.charons["vgw"] = Charon(
-            self.ns["vgw"], self.workdir / "vgw", vgw_files, "swanctl", scripts
-        )
-        self.charons["server"] = Charon(
+            vgw.make_interfaces(vgw_ns, self.lab, kind, self.plan, self.cgw.public_ip)
+        endpoints.map_ports(vgw_ns, self.plan.tunnel_addresses)
+        static = [] if bgp.runs_bgp(self.lab) else routing.into_tunnels(self.view.tables)
+        aws = endpoints.charons(
+            self.lab, vgw_ns, self.workdir, self.plan.tunnel_addresses, self.cgw.public_ip,
+            self.vgw_psks, kind, libipsec, static, bgp.vgw_files(self.lab),
+        )  # fmt: skip
+        server = Charon(
             self.ns["server"],
             self.workdir / "server",
             self.cgw.files | bgp.server_files(self.lab, self.cgw.files),
@@ -186,23 +188,45 @@ class DataPlane:
             self.cgw.executables,
             self.cgw.swanctl_file,
         )
-        # The two start side by side (under the guest's emulation each takes ~20 s),
-        # but the server's IKE waits in the "internet" until the VGW has its
-        # connections: a first packet answered NO_PROPOSAL_CHOSEN would be a false verdict.
-        vgw_charon, server = self.charons["vgw"], self.charons["server"]
-        vgw_charon.launch()
-        vgw_charon.wait_ready()
+        self.charons = aws | {"server": server}
+        # They start side by side (under the guest's emulation each takes ~20 s),
+        # but the server's IKE waits in the "internet" until AWS's endpoints have
+        # their connections: a first packet answered NO_PROPOSAL_CHOSEN would be a
+        # false verdict.
+        endpoints.launch(aws, libipsec)
         hold = ["FORWARD", "-p", "udp", "-m", "multiport", "--dports", "500,4500", "-j", "DROP"]
         self.ns["inet"].exec("iptables", "-I", *hold)
         try:
             server.launch()
-            vgw_charon.load()
+            for endpoint in aws.values():
+                endpoint.load()
         finally:
             self.ns["inet"].exec("iptables", "-D", *hold)
         server.wait_ready()
         server.load()
-        self.frr = bgp.start(self.lab, self.charons, self.ns["vgw"])
+        self.frr = bgp.start(self.lab, self.charons, vgw_ns)
         self._server_setup_finished()
+
+    def vgw_endpoint(self, tunnel: str) -> Charon:
+        """The charon of AWS's endpoint for ``tunnel`` (Tunnel1, Tunnel2)."""
+        return self.charons[vgw.endpoint(int(tunnel.removeprefix("Tunnel")))]
+
+    def charons_of(self, node: str) -> list[Charon]:
+        """The node's charons: the VGW's endpoints, or the VPN server's one."""
+        return [c for c in self.charons.values() if c.ns.node == node]
+
+    def vgw_log(self) -> str:
+        """Both endpoints' logs, every line named after its tunnel."""
+        return "".join(
+            endpoints.log(self.charons[vgw.endpoint(n)], n)
+            for n in endpoints.TUNNELS
+            if vgw.endpoint(n) in self.charons
+        )
+
+    def replace_vgw_endpoint(self, tunnel: str) -> None:
+        """AWS's maintenance: a new endpoint for ``tunnel``, holding no SA."""
+        n = int(tunnel.removeprefix("Tunnel"))
+        endpoints.replace(self.vgw_endpoint(tunnel), n, self.vgw_interfaces)
 
     def _server_setup_finished(self) -> None:
         """What vpnlab-setup leaves on the instance when it is done (its log lines
@@ -228,7 +252,10 @@ class DataPlane:
         return {
             "plan": dataclasses.asdict(self.plan),
             "view": self.view.record(),
-            "charons": {node: {"pid": c.pid, "style": c.style} for node, c in self.charons.items()},
+            "charons": {
+                name: {"pid": c.pid, "style": c.style, "node": c.ns.node}
+                for name, c in self.charons.items()
+            },
         }
 
     @classmethod
@@ -243,10 +270,10 @@ class DataPlane:
             topology.AddressPlan.from_dict(record["plan"]),
             NetworkView.from_record(record["view"]) if "view" in record else None,
         )
-        for node, info in record["charons"].items():
-            charon = Charon(dp.ns[node], workdir / node, {}, info["style"])
+        for name, info in record["charons"].items():
+            charon = Charon(dp.ns[info.get("node", name)], workdir / name, {}, info["style"])
             charon.pid = info["pid"]
-            dp.charons[node] = charon
+            dp.charons[name] = charon
         dp.owned = True
         return dp
 

@@ -59,11 +59,13 @@ def install(
     tables: Tables,
     vpc_cidr: ipaddress.IPv4Network,
     tunnel_route: tuple[str, ...] | None,
+    tunnel_devices: tuple[str, ...],
 ) -> None:
-    """Every router's tables. ``tunnel_route`` is how the VGW reaches a tunnel
-    (``dev ipsec0`` with userspace ESP, ``via <uplink> dev wan`` with kernel ESP,
-    where the IPsec policy then takes the packet; None with tunnel interfaces,
-    into which the VGW's updown script routes while a tunnel is up)."""
+    """Every router's tables. ``tunnel_route`` is how the VGW reaches a tunnel:
+    None when AWS's endpoints' updown scripts route into their ``tunnel_devices``
+    (tunnel interfaces, or userspace ESP's TUN devices) while their tunnel is up;
+    ``via <uplink> dev wan`` with kernel ESP and no interfaces, where the IPsec
+    policy then takes the packet."""
     next_hops = {
         "vgw": ("via", plan.vgw_vpc_ip, "dev", "vgw", "onlink"),
         "firewall": ("via", plan.firewall_ip, "dev", "fw"),
@@ -106,11 +108,7 @@ def install(
             "iptables", "-A", "FORWARD", "-i", "vpc", "-o", "wan", "-m", "policy",
             "--dir", "out", "--pol", "none", "-j", "DROP",
         )  # fmt: skip
-    if tunnel_route is None:
-        devices = ("wan", "tunnel1", "tunnel2")  # driver/local/dataplane/vgw.py interface()
-    else:
-        devices = ("wan", tunnel_route[1] if tunnel_route[0] == "dev" else "wan")
-    from_tunnels = RouterTable("from the tunnels", "vgw", tuple(dict.fromkeys(devices)), 31)
+    from_tunnels = RouterTable("from the tunnels", "vgw", ("wan", *tunnel_devices), 31)
     _rules(vgw, from_tunnels)
     vgw.ip(
         "route",

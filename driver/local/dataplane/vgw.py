@@ -1,17 +1,16 @@
 """The emulated virtual private gateway: strongSwan responders configured as AWS.
 
-Its proposals, lifetimes, DPD and keys come from the same tunnel options as
-the VPN connection (driver/render/proposals.py), so a customer gateway that agrees
-with it agrees with what AWS was told. AWS probes a silent peer every 10 s and
-declares it dead after the tunnel's DPD timeout; charon's retransmission
-schedule is sized so its dead-peer verdict takes as long.
+AWS runs each tunnel on an endpoint of its own, in different places: each
+endpoint here is a charon of its own (driver/local/dataplane/endpoints.py) with
+its tunnel's connection, key, DPD and lifetimes only, so a key authenticates its
+tunnel only and one endpoint can be stopped or replaced while the other runs.
 
-charon's retransmission schedule is one for the whole daemon, but its DPD
-delay is per connection: a dead-peer verdict comes ``dpd_delay`` after the
-last packet plus the retransmissions. So the schedule is sized to the smaller
-DPD timeout and each tunnel's ``dpd_delay`` makes up the rest of its own
-(AWS's probes come every 10 s; on a tunnel with a longer timeout, charon's
-first probe comes later, and its verdict at the same time as AWS's).
+Their proposals, lifetimes, DPD and keys come from the same tunnel options as
+the VPN connection (driver/render/proposals.py), so a customer gateway that agrees
+with them agrees with what AWS was told. AWS probes a silent peer every 10 s and
+declares it dead after the tunnel's DPD timeout: each endpoint's retransmission
+schedule (strongswan.conf, one per daemon) is sized to its own tunnel's timeout,
+after a first probe at AWS's interval.
 """
 
 from __future__ import annotations
@@ -25,14 +24,10 @@ import jinja2
 
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab, Phase
+from driver.lab.nodes import VGW_ENDPOINTS
 from driver.local.dataplane.kernel import KernelFeatures
 from driver.local.dataplane.netns import Namespace
-from driver.render.cloud_init import (
-    CharonOptions,
-    ServerValues,
-    strongswan_files,
-    tunnel_context,
-)
+from driver.render.cloud_init import ServerValues, tunnel_context
 from driver.render.settings_string import quoted
 
 AWS_DPD_INTERVAL = 10  # seconds between AWS's DPD probes
@@ -55,42 +50,43 @@ DPD_ACTION = {"clear": "clear", "none": "clear", "restart": "restart"}
 _SCHEDULE = sum(RETRANSMIT_BASE**i for i in range(RETRANSMIT_TRIES + 1))
 
 
-def _retransmission_seconds(lab: Lab) -> float:
-    """How long charon retransmits an unanswered DPD before it gives up: the
-    smallest DPD timeout (of the tunnels that do DPD) less one AWS interval."""
-    timeouts = [t.options.dpd_timeout for t in lab.tunnels if t.options.dpd_action != "none"]
-    return max(min(timeouts, default=30) - AWS_DPD_INTERVAL, 1)
+# Endpoint n's IKE ports. Both endpoints' daemons share the VGW's namespace (its
+# routes, tunnel interfaces and BGP are the one gateway's), so endpoint 2's listen
+# elsewhere, behind a port mapping on its outside address (map_ports): the customer
+# gateway talks to ports 500 and 4500 of each, as on AWS.
+IKE_PORTS = {1: (500, 4500), 2: (10500, 14500)}
 
 
-def _retransmit_timeout(lab: Lab) -> float:
+def endpoint(n: int) -> str:
+    """The name of the charon of tunnel ``n``'s endpoint (1, 2): its folder too."""
+    return VGW_ENDPOINTS[n - 1]
+
+
+def _retransmission_seconds(lab: Lab, n: int) -> float:
+    """How long endpoint ``n``'s charon retransmits an unanswered DPD before it gives
+    up: its tunnel's DPD timeout less one AWS interval."""
+    options = lab.tunnels[n - 1].options
+    timeout = options.dpd_timeout if options.dpd_action != "none" else 30
+    return max(timeout - AWS_DPD_INTERVAL, 1)
+
+
+def _retransmit_timeout(lab: Lab, n: int) -> float:
     """charon's first retransmission timeout (strongswan.conf), rounded as written."""
-    return round(_retransmission_seconds(lab) / _SCHEDULE, 2)
+    return round(_retransmission_seconds(lab, n) / _SCHEDULE, 2)
 
 
-def dpd_delay(lab: Lab, tunnel: int) -> int:
-    """The tunnel's charon dpd_delay: its DPD timeout less the retransmissions,
-    or 0 (no DPD) for timeout action 'none'. IKEv1 has a dpd_timeout of its
-    own (set from the tunnel's), so there the probe interval stays AWS's."""
-    options = lab.tunnels[tunnel].options
+def dpd_delay(lab: Lab, n: int) -> int:
+    """Tunnel ``n``'s charon dpd_delay: its DPD timeout less its endpoint's
+    retransmissions (AWS's interval, but for rounding), or 0 (no DPD) for timeout
+    action 'none'. IKEv1 has a dpd_timeout of its own (set from the tunnel's), so
+    there the probe interval is AWS's."""
+    options = lab.tunnels[n - 1].options
     if options.dpd_action == "none":
         return 0
     if "ikev2" not in options.ike_versions:
         return AWS_DPD_INTERVAL
-    retransmits = _retransmit_timeout(lab) * _SCHEDULE
+    retransmits = _retransmit_timeout(lab, n) * _SCHEDULE
     return max(round(options.dpd_timeout - retransmits), 1)
-
-
-def charon_options(lab: Lab, log_file: str, libipsec: bool) -> CharonOptions:
-    """Retransmits that, with each tunnel's dpd_delay, make charon's dead-peer
-    verdict take the tunnel's DPD timeout."""
-    return CharonOptions(
-        libipsec=libipsec,
-        log_file=log_file,
-        retransmit_tries=RETRANSMIT_TRIES,
-        retransmit_timeout=_retransmit_timeout(lab),
-        retransmit_base=RETRANSMIT_BASE,
-        af_alg=False,
-    )
 
 
 def in_awss_order(lab: Lab) -> Lab:
@@ -138,39 +134,63 @@ def rekey_window(lifetime: int, margin: int, fuzz: int) -> tuple[int, int]:
     return latest, latest - start
 
 
-def strongswan_conf(lab: Lab, log_file: str, libipsec: bool, route_based: bool = False) -> str:
-    """The VGW's strongswan.conf: the VPN server's template, with the VGW's retransmits
-    (and no routes of charon's own when the tunnels are interfaces)."""
-    values = ServerValues(topology.DEFAULT_PUBLIC_IP, topology.DEFAULT_TUNNEL_ADDRESSES)
-    options = dataclasses.replace(
-        charon_options(lab, log_file, libipsec), install_routes=not route_based
+def strongswan_conf(lab: Lab, n: int, log_file: str, libipsec: bool) -> str:
+    """Endpoint ``n``'s strongswan.conf: its ports and its own retransmissions."""
+    port, port_nat_t = IKE_PORTS[n]
+    return templates.get_template("vgw-strongswan.conf.j2").render(
+        lab=lab,
+        n=n,
+        port=port,
+        port_nat_t=port_nat_t,
+        tries=RETRANSMIT_TRIES,
+        timeout=_retransmit_timeout(lab, n),
+        base=RETRANSMIT_BASE,
+        log_file=log_file,
+        libipsec=libipsec,
     )
-    return strongswan_files(lab, values, options)["/etc/strongswan.conf"]
 
 
 def swanctl_conf(
     lab: Lab,
-    tunnel_addresses: tuple[str, str],
+    n: int,
+    address: str,
     cgw_id: str,
-    psks: tuple[str, str],
+    psk: str,
     interfaces: str | None = None,
 ) -> str:
-    """The VGW's connections; with ``interfaces`` (vti | xfrm) each tunnel's SAs are
-    bound to its own interface (marks or if_ids ``n``) and ``UPDOWN`` routes into it."""
-    values = ServerValues(public_ip=cgw_id, tunnel_addresses=tunnel_addresses)
-    tunnels = tunnel_context(in_awss_order(lab), values)
-    for n, (t, tunnel, psk) in enumerate(zip(tunnels, lab.tunnels, psks, strict=True)):
-        t["psk"] = psk
-        t["dpd_delay"] = dpd_delay(lab, n)
-        t["replay_window"] = tunnel.options.replay_window
-        t["dpd_action"] = DPD_ACTION[tunnel.options.dpd_action]
-        t["start_action"] = "start" if tunnel.options.startup_action == "start" else "none"
-        margin, fuzz = tunnel.options.rekey_margin, tunnel.options.rekey_fuzz
-        for sa, phase in (("ike", tunnel.options.phase1), ("child", tunnel.options.phase2)):
-            t[f"{sa}_rekey"], t[f"{sa}_rand"] = rekey_window(phase.lifetime, margin, fuzz)
+    """Endpoint ``n``'s one connection and key; with ``interfaces`` (vti | xfrm) its SAs
+    are bound to its tunnel's interface (mark or if_id ``n``); its ``UPDOWN`` routes
+    into the tunnel while it is up."""
+    addresses = (address, address)  # tunnel_context numbers both; the endpoint takes its own
+    values = ServerValues(public_ip=cgw_id, tunnel_addresses=addresses)
+    t = tunnel_context(in_awss_order(lab), values)[n - 1]
+    tunnel = lab.tunnels[n - 1]
+    t["psk"] = psk
+    t["dpd_delay"] = dpd_delay(lab, n)
+    t["replay_window"] = tunnel.options.replay_window
+    t["dpd_action"] = DPD_ACTION[tunnel.options.dpd_action]
+    t["start_action"] = "start" if tunnel.options.startup_action == "start" else "none"
+    margin, fuzz = tunnel.options.rekey_margin, tunnel.options.rekey_fuzz
+    for sa, phase in (("ike", tunnel.options.phase1), ("child", tunnel.options.phase2)):
+        t[f"{sa}_rekey"], t[f"{sa}_rand"] = rekey_window(phase.lifetime, margin, fuzz)
     return templates.get_template("vgw-swanctl.conf.j2").render(
-        lab=lab, tunnels=tunnels, cgw_id=cgw_id, interfaces=interfaces, updown=UPDOWN
+        lab=lab, t=t, cgw_id=cgw_id, interfaces=interfaces, updown=UPDOWN
     )
+
+
+def map_ports(ns: Namespace, n: int, address: str) -> None:
+    """The customer gateway reaches endpoint ``n`` on ports 500 and 4500 of its
+    address, wherever its daemon listens (IKE_PORTS)."""
+    rules = [
+        f"-A PREROUTING -i wan -d {address} -p udp --dport {aws} "
+        f"-j DNAT --to-destination {address}:{own}\n"
+        f"-A POSTROUTING -o wan -s {address} -p udp --sport {own} "
+        f"-j SNAT --to-source {address}:{aws}\n"
+        for aws, own in zip(IKE_PORTS[1], IKE_PORTS[n], strict=True)
+        if aws != own
+    ]
+    if rules:
+        ns.exec("iptables-restore", "--noflush", input_="*nat\n" + "".join(rules) + "COMMIT\n")
 
 
 # --- route-based tunnels (a kernel with ESP and VTI or XFRM interfaces) -------------
@@ -213,12 +233,21 @@ def make_interfaces(
         ns.sysctl({f"net.ipv4.conf.{interface(n)}.disable_policy": "1" for n in (1, 2)})
 
 
-def updown_script(into_tunnels: list) -> str:
-    """charon's updown on the VGW: the VPN connection's routes go into a tunnel while
-    it is up, and leave it when it goes down; tunnel 1 is preferred when both are up
+def device(n: int, interfaces: str | None) -> str:
+    """Where the VGW hands tunnel ``n``'s packets to its endpoint: the tunnel's
+    interface, or (userspace ESP) the TUN device its charon made, ``ipsec%d`` in the
+    order the endpoints start (endpoints.py starts them one after the other)."""
+    return interface(n) if interfaces else f"ipsec{n - 1}"
+
+
+def updown_script(into_tunnels: list, n: int, interfaces: str | None) -> str:
+    """Endpoint ``n``'s updown: the VPN connection's routes go into its tunnel while it
+    is up, and leave it when it goes down; tunnel 1 is preferred when both are up
     (AWS picks one tunnel for static routing; ``preferring`` tries the other)."""
-    nets = " ".join(str(n) for n in into_tunnels)
-    return templates.get_template("vgw-updown.sh.j2").render(nets=nets, table=INTO_TUNNELS_TABLE)
+    nets = " ".join(str(net) for net in into_tunnels)
+    return templates.get_template("vgw-updown.sh.j2").render(
+        nets=nets, table=INTO_TUNNELS_TABLE, n=n, dev=device(n, interfaces)
+    )
 
 
 @contextlib.contextmanager

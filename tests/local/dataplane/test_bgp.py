@@ -19,6 +19,7 @@ from driver.analysis import cgw_files
 from driver.analysis.lab_from_cgw import lab_text
 from driver.lab import aws_rules, topology
 from driver.lab.loader import load_lab, parse_lab
+from driver.lab.nodes import VGW_ENDPOINTS
 from driver.local import bgp_probe, node_access
 from driver.local.dataplane import bgp, vgw, vgw_bgp
 from driver.local.dataplane.charon import Charon
@@ -56,13 +57,18 @@ class Pair:
         server_ip = f"{topology.server_ip(lab)}/32"
         self.ns["server"].ip("addr", "add", server_ip, "dev", "lo")
         conf = "/etc/strongswan.conf"
-        base = {conf: vgw.strongswan_conf(lab, "/run/charon.log", libipsec=False)}
+        base = {conf: vgw.strongswan_conf(lab, 1, "/run/charon.log", libipsec=False)}
         server = frr_files(lab) if server is None else server
         files = {
             "vgw": base | {CONFIG: vgw_bgp.frr_conf(lab)} | node_files(),
             "server": base | server | bgp.server_files(lab, server),
         }
-        self.charons = {n: Charon(self.ns[n], workdir / n, files[n], "swanctl") for n in self.ns}
+        # The VGW's BGP speaker runs beside endpoint 1's charon, in its folder (as in
+        # the data plane: driver/local/dataplane/endpoints.py), where node_access looks.
+        folders = {"vgw": VGW_ENDPOINTS[0], "server": "server"}
+        self.charons = {
+            n: Charon(self.ns[n], workdir / folders[n], files[n], "swanctl") for n in self.ns
+        }
         self.frr = {}
         for node, charon in self.charons.items():
             charon.start()

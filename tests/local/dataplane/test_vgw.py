@@ -16,13 +16,23 @@ from tests.lab.test_loader import lab_with
 ADDRESSES = ("198.51.100.1", "198.51.100.2")
 
 
-def rendered(lab) -> tuple[str, str]:
-    swanctl = vgw.swanctl_conf(lab, ADDRESSES, "203.0.113.10", ("k" * 32, "l" * 32))
-    return swanctl, vgw.strongswan_conf(lab, "/run/charon.log", True)
+def rendered(lab, n: int) -> tuple[str, str]:
+    """Endpoint ``n``'s swanctl.conf and strongswan.conf."""
+    swanctl = vgw.swanctl_conf(lab, n, ADDRESSES[n - 1], "203.0.113.10", "k" * 32)
+    return swanctl, vgw.strongswan_conf(lab, n, "/run/charon.log", True)
 
 
-def dead_peer_seconds(swanctl: str, strongswan: str) -> list[float]:
-    """Per tunnel: seconds of silence until charon (IKEv2) declares the peer dead."""
+def swanctl_files(lab) -> str:
+    return "".join(rendered(lab, n)[0] for n in (1, 2))
+
+
+def dead_peer_seconds(lab) -> list[float]:
+    """Per tunnel: seconds of silence until its endpoint's charon (IKEv2) declares the
+    peer dead, from that endpoint's own files."""
+    return [_dead_peer_seconds(*rendered(lab, n)) for n in (1, 2)]
+
+
+def _dead_peer_seconds(swanctl: str, strongswan: str) -> float:
     number = {
         key: float(re.search(rf"{key} = ([\d.]+)", strongswan).group(1))
         for key in ("retransmit_tries", "retransmit_timeout", "retransmit_base")
@@ -30,8 +40,8 @@ def dead_peer_seconds(swanctl: str, strongswan: str) -> list[float]:
     schedule = number["retransmit_timeout"] * sum(
         number["retransmit_base"] ** i for i in range(int(number["retransmit_tries"]) + 1)
     )
-    delays = [int(d) for d in re.findall(r"dpd_delay = (\d+)s", swanctl)]
-    return [delay + schedule if delay else float("inf") for delay in delays]
+    (delay,) = [int(d) for d in re.findall(r"dpd_delay = (\d+)s", swanctl)]
+    return delay + schedule if delay else float("inf")
 
 
 @pytest.mark.parametrize(
@@ -49,9 +59,11 @@ def test_each_tunnel_declares_its_peer_dead_after_its_own_dpd_timeout(timeouts, 
         changes += [(f"vpn.tunnels[{n}].dpd_timeout", timeout)]
         changes += [(f"vpn.tunnels[{n}].dpd_action", action)]
     lab = parse_lab(lab_with(*changes))
-    dead = dead_peer_seconds(*rendered(lab))
+    dead = dead_peer_seconds(lab)
     assert dead == pytest.approx(list(timeouts), abs=1.0)
-    assert re.findall(r"dpd_action = (\w+)", rendered(lab)[0]) == list(actions)
+    assert re.findall(r"dpd_action = (\w+)", swanctl_files(lab)) == list(actions)
+    # Each endpoint probes at AWS's interval, whatever the other's timeout.
+    assert re.findall(r"dpd_delay = (\d+)s", swanctl_files(lab)) == ["10", "10"]
 
 
 def test_dpd_action_none_keeps_the_dead_sa():
@@ -64,7 +76,7 @@ def test_dpd_action_none_keeps_the_dead_sa():
             ("vpn.tunnels[1].dpd_timeout", 40),
         )
     )
-    assert dead_peer_seconds(*rendered(lab)) == [float("inf"), pytest.approx(40, abs=1.0)]
+    assert dead_peer_seconds(lab) == [float("inf"), pytest.approx(40, abs=1.0)]
 
 
 def test_ikev1_tunnels_probe_at_awss_interval_and_time_out_by_dpd_timeout():
@@ -76,6 +88,6 @@ def test_ikev1_tunnels_probe_at_awss_interval_and_time_out_by_dpd_timeout():
             ("vpn.tunnels[1].dpd_timeout", 60),
         )
     )
-    swanctl = rendered(lab)[0]
+    swanctl = swanctl_files(lab)
     assert re.findall(r"dpd_delay = (\d+)s", swanctl) == ["10", "10"]
     assert re.findall(r"dpd_timeout = (\d+)s", swanctl) == ["30", "60"]

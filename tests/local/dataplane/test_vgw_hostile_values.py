@@ -42,11 +42,11 @@ def _text(value):
 
 @pytest.fixture(scope="module")
 def vgw_charon(tmp_path_factory):
-    """One VGW charon in a loopback-only namespace, for every example."""
+    """Endpoint 1's charon in a loopback-only namespace, for every example."""
     ns = Namespace(f"t{secrets.token_hex(3)}", "vgw").create()
     files = {
-        "/etc/strongswan.conf": vgw.strongswan_conf(LAB, "/run/charon.log", libipsec=True),
-        "/etc/swanctl/swanctl.conf": vgw.swanctl_conf(LAB, ADDRESSES, CGW, PLAIN),
+        "/etc/strongswan.conf": vgw.strongswan_conf(LAB, 1, "/run/charon.log", libipsec=True),
+        "/etc/swanctl/swanctl.conf": _endpoint_1(PLAIN[0]),
     }
     charon = Charon(ns, tmp_path_factory.mktemp("vgw"), files, "swanctl")
     try:
@@ -81,17 +81,26 @@ def _loaded(charon: Charon, text: str) -> tuple[dict, list[str], str]:
 def test_a_hostile_key_changes_nothing_the_vgw_loads(vgw_charon, key):
     # NUL and the empty key are refused before any file is written (AWS: 8-64 characters)
     assume(key and "\0" not in key)
-    intended, intended_keys, _ = _loaded(vgw_charon, vgw.swanctl_conf(LAB, ADDRESSES, CGW, PLAIN))
-    text = vgw.swanctl_conf(LAB, ADDRESSES, CGW, (key, PLAIN[1]))
+    intended, intended_keys, _ = _loaded(vgw_charon, _endpoint_1(PLAIN[0]))
+    text = _endpoint_1(key)
     conns, keys, out = _loaded(vgw_charon, text)
     assert "failed" not in out, out
     assert conns == intended  # no updown, proposal or connection of the key's own
-    assert keys == intended_keys == ["ike-Tunnel1", "ike-Tunnel2"]
+    assert keys == intended_keys == ["ike-Tunnel1"]
     read_back = {s.ids[0]: s.secret for s in shared_secrets(parse_swanctl(text, "vgw"))}
     assert read_back[ADDRESSES[0]] == key
 
 
-def test_the_plain_configuration_loads_both_tunnels(vgw_charon):
-    conns, keys, _ = _loaded(vgw_charon, vgw.swanctl_conf(LAB, ADDRESSES, CGW, PLAIN))
-    assert sorted(conns) == ["Tunnel1", "Tunnel2"]
-    assert keys == ["ike-Tunnel1", "ike-Tunnel2"]
+def test_each_endpoint_loads_its_own_tunnel_and_key_only(vgw_charon):
+    for n in (1, 2):
+        text = vgw.swanctl_conf(LAB, n, ADDRESSES[n - 1], CGW, PLAIN[n - 1])
+        conns, keys, _ = _loaded(vgw_charon, text)
+        assert sorted(conns) == [f"Tunnel{n}"]
+        assert keys == [f"ike-Tunnel{n}"]
+        read_back = shared_secrets(parse_swanctl(text, "vgw"))
+        assert [(s.ids, s.secret) for s in read_back] == [([ADDRESSES[n - 1]], PLAIN[n - 1])]
+
+
+def _endpoint_1(key: str) -> str:
+    """Endpoint 1's swanctl.conf, with ``key`` as its tunnel's key."""
+    return vgw.swanctl_conf(LAB, 1, ADDRESSES[0], CGW, key)
