@@ -32,6 +32,7 @@ CONF_RULES = {
     "conf-leftid": "IKEv2: local id not the customer gateway's public address (or unset)",
     "conf-right": "the remote is not an IP address",
     "conf-sa-pairs": "several conns to one tunnel address: AWS allows one SA pair per tunnel",
+    "conf-duplicate-conn": "a conn repeating another's tunnel and selectors: one is refused",
     "conf-tunnel-count": "not two tunnels, as AWS provides",
     "conf-secret-missing": "no pre-shared key for a tunnel",
     "conf-no-initiator": "neither side starts the tunnel: AWS waits (add) and so does the conn",
@@ -211,24 +212,54 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
 
 def _sa_pairs(tunnels: list[ConfiguredTunnel], numbers: list[int]) -> list[Finding]:
     """Several conns to one tunnel address (a conn per subnet, as policy-based devices
-    write it): each negotiates an SA pair of its own on one AWS tunnel."""
+    write it): each negotiates an SA pair of its own on one AWS tunnel. A conn whose
+    selectors repeat another's to the same tunnel is no second pair: strongSwan does
+    not establish it ("not establishing CHILD_SA ... due to existing duplicate")."""
     out = []
     for n in sorted(set(numbers)):
         conns = [t for t, m in zip(tunnels, numbers, strict=True) if m == n]
-        if len(conns) > 1 and conns[0].right:
+        if len(conns) < 2 or not conns[0].right:
+            continue
+        pairs: dict[tuple, ConfiguredTunnel] = {}
+        for conn in conns:
+            first = pairs.setdefault(_selectors(conn), conn)
+            if first is not conn:
+                out.append(
+                    Finding(
+                        "conf-duplicate-conn",
+                        "warning",
+                        conn.where,
+                        f"{conn.name} repeats {first.name}'s tunnel ({conn.right.strip()}) "
+                        "and selectors: strongSwan establishes only one of them (it refuses "
+                        "the other as a duplicate CHILD_SA), so which conn carries the "
+                        "tunnel depends on which starts first",
+                        "remove one of them (an old copy left beside the new one?)",
+                    )
+                )
+        if len(pairs) > 1:
+            named = [t.name for t in pairs.values()]
             out.append(
                 Finding(
                     "conf-sa-pairs",
                     "error",
                     conns[1].where,
-                    f"{', '.join(t.name for t in conns)} all go to {conns[0].right.strip()}: "
-                    f"{len(conns)} SA pairs on one tunnel, and AWS allows one per tunnel "
+                    f"{', '.join(named)} all go to {conns[0].right.strip()}: "
+                    f"{len(pairs)} SA pairs on one tunnel, and AWS allows one per tunnel "
                     "(customer gateway requirements: 'a single unique SA pair')",
                     "one conn per tunnel whose selectors cover the networks (the VPN "
                     "connection's CIDRs), or route-based with 0.0.0.0/0",
                 )
             )
     return out
+
+
+def _selectors(conn: ConfiguredTunnel) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A conn's selectors as strongSwan compares them (order and spaces aside)."""
+
+    def networks(ts: str | None) -> tuple[str, ...]:
+        return tuple(sorted(n.strip() for n in (ts or "").split(",") if n.strip()))
+
+    return networks(conn.local_ts), networks(conn.remote_ts)
 
 
 def _identity_findings(t: ConfiguredTunnel, public_ip: str) -> list[Finding]:
