@@ -1,22 +1,17 @@
-"""AWS's two endpoints as the checks read them: each log is its own tunnel's.
-
-Lines are charon's own (an IKEv1 aggressive-mode refusal, before charon found a
-connection, and the same SA once named), as endpoint 2 writes them.
-"""
+"""AWS's two endpoints as the checks read them: each log is its own tunnel's."""
 
 from driver.checks.diagnosis import diagnose
 from driver.local.dataplane import endpoints
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.netns import Namespace
+from tests.checks.test_diagnosis import AGGRESSIVE
 
-ENDPOINT_2_LOG = """\
-06:31:03 08[NET] <1> received packet: from 203.0.113.10[500] to 198.51.100.2[10500] (488 bytes)
-06:31:03 08[ENC] <1> parsed AGGRESSIVE request 0 [ SA KE No ID V V V V V ]
-06:31:03 08[IKE] <1> 203.0.113.10 is initiating a Aggressive Mode IKE_SA
-06:31:03 08[IKE] <1> Aggressive Mode PSK disabled for security reasons
-06:31:03 08[ENC] <1> generating INFORMATIONAL_V1 request 1062439727 [ N(AUTH_FAILED) ]
-06:31:09 12[IKE] <Tunnel2|2> IKE_SA Tunnel2[2] established between 198.51.100.2...203.0.113.10
-"""
+# charon's own lines for an aggressive-mode refusal, as endpoint 2 writes them
+# (its daemon's own port), then an SA it named
+ENDPOINT_2_LOG = AGGRESSIVE.replace("198.51.100.2[500]", "198.51.100.2[10500]") + (
+    "06:31:09 12[IKE] <Tunnel2|2> IKE_SA Tunnel2[2] established between "
+    "198.51.100.2...203.0.113.10\n"
+)
 
 
 def endpoint_with_log(tmp_path, text: str) -> Charon:
