@@ -28,7 +28,8 @@ SHARED = {
 }
 ALLOWED = {
     "driver.lab": set(),
-    "driver.analysis": {"driver.lab"},
+    "driver.cgw": set(),
+    "driver.analysis": {"driver.lab", "driver.cgw"},
     "driver.render": {"driver.lab"},
     "driver.synth": {"driver.lab"},
     "driver.aws_api": {"driver.lab"},
@@ -42,6 +43,7 @@ ALLOWED = {
     },
     "driver.local": {
         "driver.lab",
+        "driver.cgw",
         "driver.analysis",
         "driver.render",
         "driver.synth",

@@ -1,1 +1,2 @@
-"""Offline analysis: lint rules, the path analysis, strongSwan configuration parsers."""
+"""Offline analysis: lint rules (the lab, a customer's configuration as driver/cgw/ reads
+it, a Terraform JSON) and the path analysis."""

@@ -10,9 +10,10 @@ accepted (the 101st closes the session).
 
 from __future__ import annotations
 
-from driver.analysis import bgp_conf, cgw_files
-from driver.analysis.cgw_files import CustomerConfig
 from driver.analysis.findings import Finding
+from driver.cgw.frr import conf as bgp_conf
+from driver.cgw.strongswan import files as cgw_files
+from driver.cgw.strongswan.files import CustomerConfig
 from driver.input_files import read_text
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab

@@ -1,5 +1,5 @@
 """Does strongSwan know what the customer wrote? Keys and values against
-strongSwan's own lists (driver/analysis/strongswan_keywords.py), and what
+strongSwan's own lists (driver/cgw/strongswan/keywords.py), and what
 strongSwan then does, as measured with 5.9.8:
 
 * ipsec.conf: an unknown key is "# unknown keyword" and ignored (the conn still
@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from driver.analysis.cgw_files import CustomerConfig
 from driver.analysis.findings import Finding
-from driver.analysis.strongswan_conf import Conn, Setting
-from driver.analysis.strongswan_keywords import (
+from driver.cgw.strongswan.files import CustomerConfig
+from driver.cgw.strongswan.ipsec_conf import Conn, Setting
+from driver.cgw.strongswan.keywords import (
     PROPOSAL_KEYWORDS,
     STARTER_CA,
     STARTER_CONN,
@@ -33,7 +33,7 @@ from driver.analysis.strongswan_keywords import (
     STARTER_VALUES,
     SWANCTL_OPTIONS,
 )
-from driver.analysis.swanctl_conf import Section
+from driver.cgw.strongswan.swanctl_conf import Section
 
 # Libreswan's ipsec.conf(5) keys strongSwan does not have (libreswan.org/man/ipsec.conf.5.html).
 _LIBRESWAN = (

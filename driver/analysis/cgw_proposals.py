@@ -3,8 +3,8 @@ tunnel options accept them, are they strict, do they offer PFS, are they weak.""
 
 from __future__ import annotations
 
-from driver.analysis.cgw_tunnels import ConfiguredTunnel
 from driver.analysis.findings import Finding
+from driver.cgw.strongswan.tunnels import ConfiguredTunnel
 from driver.lab import aws_rules
 from driver.lab.model import Lab, TunnelOptions
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from driver.analysis import cgw_files, cgw_grammar
+from driver.analysis import cgw_grammar
 from driver.analysis.cgw_bgp_rules import bgp_findings
 from driver.analysis.cgw_proposals import proposal_findings
 from driver.analysis.cgw_secrets import secret_findings
 from driver.analysis.cgw_start_rules import START_RULES, start_findings
-from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnel_numbers, tunnels_of
 from driver.analysis.findings import Finding
-from driver.analysis.strongswan_conf import ConfigSyntaxError
+from driver.cgw.strongswan import files as cgw_files
+from driver.cgw.strongswan.ipsec_conf import ConfigSyntaxError
+from driver.cgw.strongswan.tunnels import ConfiguredTunnel, tunnel_numbers, tunnels_of
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab, TunnelOptions
 

@@ -13,9 +13,9 @@ import re
 import shlex
 from collections.abc import Iterator
 
-from driver.analysis.cgw_files import CustomerConfig
-from driver.analysis.cgw_tunnels import ConfiguredTunnel, tunnel_numbers
 from driver.analysis.findings import Finding
+from driver.cgw.strongswan.files import CustomerConfig
+from driver.cgw.strongswan.tunnels import ConfiguredTunnel, tunnel_numbers
 from driver.lab.model import Lab
 
 START_RULES = {

@@ -249,7 +249,7 @@ def test_every_rule_is_documented_and_tested():
             "path-bypasses-firewall",
             "conf-tunnel-count",
             "conf-syntax",
-            "conf-files",  # these four: tests/analysis/test_cgw_files.py
+            "conf-files",  # these four: tests/cgw/strongswan/test_files.py
             "conf-replaced",
             "conf-psk-mismatch",
             "conf-secret-missing",

@@ -4,14 +4,14 @@ The VGW's FRR is AWS's side (driver/local/dataplane/vgw_bgp.py); the server
 runs the customer gateway's own files (rendered by vpnlab, or the customer's:
 FRR's ``/etc/frr/frr.conf`` or per-daemon files, or Quagga's
 ``/etc/quagga/bgpd.conf``, read by FRR's daemons at the same paths;
-driver/analysis/bgp_conf.py). What the server's FRR ``daemons`` file does not
+driver/cgw/frr/conf.py). What the server's FRR ``daemons`` file does not
 start does not run here either. Both start once their charons run: a session
 tried before its tunnel exists retries on its connect timer.
 """
 
 from __future__ import annotations
 
-from driver.analysis import bgp_conf
+from driver.cgw.frr import conf as bgp_conf
 from driver.lab.model import Lab
 from driver.local.dataplane import vgw_bgp
 from driver.local.dataplane.charon import Charon

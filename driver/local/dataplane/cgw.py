@@ -2,7 +2,7 @@
 
 Either the files vpnlab renders for the EC2 instance (the default), or a
 customer's own configuration (``--cgw-config``: a file, or a directory standing
-for their ``/etc``, read by driver/analysis/cgw_files.py) — how a team proves
+for their ``/etc``, read by driver/cgw/strongswan/files.py) — how a team proves
 the other company's configuration before the real cut-over. The emulated VGW
 then takes the tunnel addresses that configuration names.
 """
@@ -17,10 +17,11 @@ from pathlib import Path
 
 import yaml
 
-from driver.analysis import cgw_files, cgw_grammar
+from driver.analysis import cgw_grammar
 from driver.analysis.cgw_secrets import secret_for
-from driver.analysis.cgw_tunnels import interface_kind, tunnels_of
-from driver.analysis.strongswan_conf import ConfigSyntaxError
+from driver.cgw.strongswan import files as cgw_files
+from driver.cgw.strongswan.ipsec_conf import ConfigSyntaxError
+from driver.cgw.strongswan.tunnels import interface_kind, tunnels_of
 from driver.errors import VpnlabError
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab

@@ -15,8 +15,8 @@ import time
 
 import pytest
 
-from driver.analysis import cgw_files
 from driver.analysis.lab_from_cgw import lab_text
+from driver.cgw.strongswan import files as cgw_files
 from driver.lab import aws_rules, topology
 from driver.lab.loader import load_lab, parse_lab
 from driver.lab.nodes import VGW_ENDPOINTS

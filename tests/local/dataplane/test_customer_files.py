@@ -18,8 +18,9 @@ import time
 
 import pytest
 
-from driver.analysis import cgw_files, cgw_grammar, cgw_proposals
-from driver.analysis.cgw_tunnels import tunnels_of
+from driver.analysis import cgw_grammar, cgw_proposals
+from driver.cgw.strongswan import files as cgw_files
+from driver.cgw.strongswan.tunnels import tunnels_of
 from driver.checks import negotiated
 from driver.checks.vici_fields import text
 from driver.lab.loader import load_lab

@@ -4,7 +4,7 @@ vpnlab meant: the value is quoted by the settings format's own rules.
 The oracle is the daemon itself: charon's ``list-conns`` and ``get-shared`` over
 vici after ``swanctl --load-all`` of the generated file, compared with what it
 loaded from the same file with a plain key; the key's value is read back with
-the settings grammar (driver/analysis/swanctl_conf.py, itself held to
+the settings grammar (driver/cgw/strongswan/swanctl_conf.py, itself held to
 strongSwan's parser by tests/analysis).
 """
 
@@ -13,7 +13,7 @@ import secrets
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
-from driver.analysis.swanctl_conf import parse_swanctl, shared_secrets
+from driver.cgw.strongswan.swanctl_conf import parse_swanctl, shared_secrets
 from driver.lab import topology
 from driver.local.dataplane import vgw
 from driver.local.dataplane.charon import SWANCTL_DIRS, Charon

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
-from driver.analysis.strongswan_conf import ConfigSyntaxError
-from driver.analysis.swanctl_conf import parse_swanctl
+from driver.cgw.strongswan.ipsec_conf import ConfigSyntaxError
+from driver.cgw.strongswan.swanctl_conf import parse_swanctl
 from tests.fixtures import cgw_fixture
 from tests.input_bounds import mutations
 

@@ -21,7 +21,7 @@ import ipaddress
 import re
 from dataclasses import dataclass, field, replace
 
-from driver.analysis import cgw_files
+from driver.cgw.strongswan import files as cgw_files
 from driver.input_files import read_text
 
 DAEMONS_FILE = "/etc/frr/daemons"

@@ -5,11 +5,12 @@ are exact: (rule, severity, file:line) against the lab `vpnlab init` writes."""
 
 import pytest
 
-from driver.analysis import cgw_files, cgw_grammar
+from driver.analysis import cgw_grammar
 from driver.analysis.cgw_rules import lint_config
 from driver.analysis.cgw_secrets import secret_for
-from driver.analysis.cgw_tunnels import tunnels_of
 from driver.analysis.lab_from_cgw import lab_text
+from driver.cgw.strongswan import files as cgw_files
+from driver.cgw.strongswan.tunnels import tunnels_of
 from driver.errors import VpnlabError
 from driver.lab.loader import load_lab, parse_lab
 from tests.conftest import SEED

@@ -3,9 +3,9 @@
 * ``ipsec.conf``: ``config setup`` / ``conn NAME`` sections of ``key=value``
   lines (``conn %default`` and ``also=`` resolved by ``effective_conns``);
 * ``ipsec.secrets``: ``[ids] : PSK "secret"`` lines;
-* ``swanctl.conf``: driver/analysis/swanctl_conf.py.
+* ``swanctl.conf``: driver/cgw/strongswan/swanctl_conf.py.
 
-``include`` lines are followed through an ``Includer`` (driver/analysis/cgw_files.py
+``include`` lines are followed through an ``Includer`` (driver/cgw/strongswan/files.py
 resolves them in the customer's directory); every setting keeps its file and line.
 
 Duplicate keys are kept (the seed writes ``auto=start`` twice): lint reports

@@ -1,13 +1,13 @@
 """A customer's strongSwan configuration as the tunnels lint judges: one record per
 connection strongSwan would load and start, whether it came from ``ipsec.conf``
-(starter) or ``swanctl.conf`` (driver/analysis/cgw_files.py reads both)."""
+(starter) or ``swanctl.conf`` (driver/cgw/strongswan/files.py reads both)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from driver.analysis.cgw_files import CustomerConfig
-from driver.analysis.strongswan_conf import Conn, Setting, makes_route_based
+from driver.cgw.strongswan.files import CustomerConfig
+from driver.cgw.strongswan.ipsec_conf import Conn, Setting, makes_route_based
 
 
 @dataclass

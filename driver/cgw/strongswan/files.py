@@ -22,14 +22,14 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from driver.analysis.strongswan_conf import (
+from driver.cgw.strongswan.ipsec_conf import (
     Conn,
     Secret,
     effective_conns,
     parse_ipsec_conf,
     parse_ipsec_secrets,
 )
-from driver.analysis.swanctl_conf import Section, parse_swanctl, shared_secrets
+from driver.cgw.strongswan.swanctl_conf import Section, parse_swanctl, shared_secrets
 from driver.errors import VpnlabError
 from driver.input_files import InputFileError, read_bytes, read_text, require_regular
 

@@ -6,13 +6,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from driver.analysis.cgw_rules import lint_config
-from driver.analysis.strongswan_conf import (
+from driver.cgw.strongswan.ipsec_conf import (
     ConfigSyntaxError,
     effective_conns,
     parse_ipsec_conf,
     parse_ipsec_secrets,
 )
-from driver.analysis.swanctl_conf import parse_swanctl
+from driver.cgw.strongswan.swanctl_conf import parse_swanctl
 from driver.lab.loader import load_lab
 from driver.paths import PROJECT
 from tests.conftest import SEED
