@@ -14,6 +14,7 @@ packages=(
   nodejs                                                    # jsii (cdktf synthesis)
   qemu-system-x86 linux-image-amd64 busybox-static          # the guest kernel (virtme-ng): route-based tunnels
   frr                                                       # BGP: zebra and bgpd in the VGW's and the VPN server's namespaces
+  libnss3-tools libldns3 libevent-pthreads-2.1-7            # Libreswan's runtime needs (its package is unpacked below)
 )
 
 missing=()
@@ -45,6 +46,27 @@ if ((${#missing[@]})); then
   if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
     $sudo systemctl disable --now strongswan-starter.service ipsec.service frr.service >/dev/null 2>&1 || true
   fi
+fi
+
+# Libreswan, the customer gateway of RHEL-like servers. Debian's package conflicts
+# with strongSwan's (both own /usr/sbin/ipsec and /etc/ipsec.conf), so it is
+# unpacked, never installed, into a folder of vpnlab's own: pinned, and
+# unpacked again only when that version's folder is missing.
+libreswan_version=4.10-2+deb12u1      # driver/cgw/libreswan/install.py: VERSION
+libreswan_prefix=/opt/vpnlab/libreswan-$libreswan_version
+if [[ ! -x $libreswan_prefix/usr/libexec/ipsec/pluto ]]; then
+  echo "setup: unpacking Libreswan $libreswan_version into $libreswan_prefix"
+  sudo=""
+  [[ $(id -u) != 0 ]] && sudo=sudo
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  (cd "$work" && apt-get download -qq "libreswan=$libreswan_version" 2>/dev/null) || {
+    echo "setup: apt-get could not download libreswan=$libreswan_version (run apt-get update?)" >&2
+    exit 1
+  }
+  $sudo mkdir -p "$libreswan_prefix.partial"
+  $sudo dpkg-deb -x "$work"/libreswan_*.deb "$libreswan_prefix.partial"
+  $sudo mv "$libreswan_prefix.partial" "$libreswan_prefix"   # whole, or not at all
 fi
 
 if ! command -v terraform >/dev/null; then
