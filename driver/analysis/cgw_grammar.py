@@ -22,8 +22,8 @@ import re
 from dataclasses import dataclass, field
 
 from driver.analysis.findings import Finding
+from driver.cgw.settings import Conn, Setting
 from driver.cgw.strongswan.files import CustomerConfig
-from driver.cgw.strongswan.ipsec_conf import Conn, Setting
 from driver.cgw.strongswan.keywords import (
     PROPOSAL_KEYWORDS,
     STARTER_CA,

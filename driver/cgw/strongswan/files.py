@@ -27,13 +27,8 @@ from driver.cgw.folder import (
     root_of,
     text_of,
 )
-from driver.cgw.strongswan.ipsec_conf import (
-    Conn,
-    Secret,
-    effective_conns,
-    parse_ipsec_conf,
-    parse_ipsec_secrets,
-)
+from driver.cgw.settings import Conn, Secret
+from driver.cgw.strongswan.ipsec_conf import effective_conns, parse_ipsec_conf, parse_ipsec_secrets
 from driver.cgw.strongswan.swanctl_conf import Section, parse_swanctl, shared_secrets
 from driver.input_files import require_regular
 

@@ -16,13 +16,8 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from driver.errors import VpnlabError
-
-# (pattern, the including file, its line) -> [(file, text)] in strongSwan's order
-Includer = Callable[[str, str, int], list[tuple[str, str]]]
+from driver.cgw.settings import ConfigSyntaxError, Conn, Includer, Secret, Setting
 
 # Settings that make a connection route-based: it needs VTI or XFRM interfaces
 # (ipsec.conf's mark=, swanctl's mark_in/if_id_in, ...; AWS's sample's VTI updown).
@@ -41,46 +36,6 @@ def makes_route_based(setting: Setting) -> bool:
     return setting.key in ROUTE_BASED_KEYS or (
         setting.key == "leftupdown" and "vti" in setting.value
     )
-
-
-class ConfigSyntaxError(VpnlabError):
-    def __init__(self, source: str, line: int, message: str):
-        self.source, self.line = source, line
-        super().__init__(f"{source}:{line}: {message}")
-
-
-@dataclass
-class Setting:
-    key: str
-    value: str
-    line: int
-    source: str = ""
-
-    @property
-    def where(self) -> str:
-        return f"{self.source}:{self.line}"
-
-
-class Settings:
-    """Lookups over a section's ``settings``: strongSwan takes a key's last value."""
-
-    settings: list[Setting]
-
-    def setting(self, key: str) -> Setting | None:
-        return next((s for s in reversed(self.settings) if s.key == key), None)
-
-    def get(self, key: str, default: str | None = None) -> str | None:
-        """The key's value; ``key=`` with nothing after it unsets an inherited one."""
-        found = self.setting(key)
-        return found.value if found and found.value != "" else default
-
-
-@dataclass
-class Conn(Settings):
-    name: str
-    line: int
-    source: str = ""
-    settings: list[Setting] = field(default_factory=list)
 
 
 def parse_ipsec_conf(
@@ -191,15 +146,6 @@ def effective_conns(sections: list[Conn]) -> list[Conn]:
         for conn in sections
         if conn.name != "setup" and conn.name != "%default" and not conn.name.startswith("ca ")
     ]
-
-
-@dataclass
-class Secret:
-    ids: list[str]  # empty: any peer (as %any)
-    kind: str
-    secret: str
-    line: int
-    source: str = ""
 
 
 _SEPARATOR = re.compile(r"(?:^|\s):(?:\s|$)")

@@ -23,7 +23,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from driver.cgw.strongswan.ipsec_conf import ConfigSyntaxError, Includer, Secret, Setting, Settings
+from driver.cgw.settings import ConfigSyntaxError, Includer, Secret, Setting, Settings
 
 _NAME = r'[^#{}:.,="\r\n\t ]+'
 _TOKEN = re.compile(

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from driver.cgw.settings import Conn, Setting
 from driver.cgw.strongswan.files import CustomerConfig
-from driver.cgw.strongswan.ipsec_conf import Conn, Setting, makes_route_based
+from driver.cgw.strongswan.ipsec_conf import makes_route_based
 
 
 @dataclass

@@ -6,12 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from driver.analysis.cgw_rules import lint_config
-from driver.cgw.strongswan.ipsec_conf import (
-    ConfigSyntaxError,
-    effective_conns,
-    parse_ipsec_conf,
-    parse_ipsec_secrets,
-)
+from driver.cgw.settings import ConfigSyntaxError
+from driver.cgw.strongswan.ipsec_conf import effective_conns, parse_ipsec_conf, parse_ipsec_secrets
 from driver.cgw.strongswan.swanctl_conf import parse_swanctl
 from driver.lab.loader import load_lab
 from driver.paths import PROJECT

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
-from driver.cgw.strongswan.ipsec_conf import ConfigSyntaxError
+from driver.cgw.settings import ConfigSyntaxError
 from driver.cgw.strongswan.swanctl_conf import parse_swanctl
 from tests.fixtures import cgw_fixture
 from tests.input_bounds import mutations
