@@ -4,7 +4,7 @@ tunnel options accept them, are they strict, do they offer PFS, are they weak.""
 from __future__ import annotations
 
 from driver.analysis.findings import Finding
-from driver.cgw.strongswan.tunnels import ConfiguredTunnel
+from driver.cgw.record import ConfiguredTunnel
 from driver.lab import aws_rules
 from driver.lab.model import Lab, TunnelOptions
 

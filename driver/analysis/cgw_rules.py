@@ -12,9 +12,10 @@ from driver.analysis.cgw_proposals import proposal_findings
 from driver.analysis.cgw_secrets import secret_findings
 from driver.analysis.cgw_start_rules import START_RULES, start_findings
 from driver.analysis.findings import Finding
+from driver.cgw.record import ConfiguredTunnel, tunnel_numbers
 from driver.cgw.settings import ConfigSyntaxError
 from driver.cgw.strongswan import files as cgw_files
-from driver.cgw.strongswan.tunnels import ConfiguredTunnel, tunnel_numbers, tunnels_of
+from driver.cgw.strongswan.tunnels import tunnels_of
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab, TunnelOptions
 

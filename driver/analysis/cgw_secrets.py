@@ -7,8 +7,8 @@ A secret applies to a tunnel as strongSwan matches shared keys (``secret_for``).
 from __future__ import annotations
 
 from driver.analysis.findings import Finding
+from driver.cgw.record import ConfiguredTunnel, tunnel_numbers
 from driver.cgw.settings import Secret
-from driver.cgw.strongswan.tunnels import ConfiguredTunnel, tunnel_numbers
 from driver.lab import aws_rules
 from driver.lab.model import Lab
 

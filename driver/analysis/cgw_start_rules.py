@@ -14,8 +14,8 @@ import shlex
 from collections.abc import Iterator
 
 from driver.analysis.findings import Finding
+from driver.cgw.record import ConfiguredTunnel, tunnel_numbers
 from driver.cgw.strongswan.files import CustomerConfig
-from driver.cgw.strongswan.tunnels import ConfiguredTunnel, tunnel_numbers
 from driver.lab.model import Lab
 
 START_RULES = {

@@ -19,8 +19,9 @@ from driver.analysis import cgw_grammar
 from driver.analysis.cgw_proposals import proposals_of
 from driver.analysis.cgw_secrets import secret_for
 from driver.cgw.frr import conf as bgp_conf
+from driver.cgw.record import ConfiguredTunnel, interface_kind
 from driver.cgw.strongswan import files as cgw_files
-from driver.cgw.strongswan.tunnels import ConfiguredTunnel, interface_kind, tunnels_of
+from driver.cgw.strongswan.tunnels import tunnels_of
 from driver.errors import VpnlabError
 from driver.lab import aws_rules, topology
 from driver.lab.loader import parse_lab

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from driver.analysis import cgw_grammar
-from driver.cgw.strongswan.tunnels import interface_kind, tunnels_of
+from driver.cgw.record import interface_kind
+from driver.cgw.strongswan.tunnels import tunnels_of
 from driver.errors import VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab

@@ -4,45 +4,10 @@ connection strongSwan would load and start, whether it came from ``ipsec.conf``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from driver.cgw.settings import Conn, Setting
+from driver.cgw.record import ConfiguredTunnel
+from driver.cgw.settings import Setting
 from driver.cgw.strongswan.files import CustomerConfig
 from driver.cgw.strongswan.ipsec_conf import makes_route_based
-
-
-@dataclass
-class ConfiguredTunnel:
-    name: str
-    line: int
-    source: str  # the file its section is in
-    settings: Conn | None  # ipsec.conf conn (None for swanctl)
-    right: str | None
-    leftid: str | None
-    local_ts: str | None
-    remote_ts: str | None
-    ike: str | None
-    esp: str | None
-    keys: dict[str, list[int]]  # key -> lines (duplicates)
-    dpdaction: str | None
-    keyingtries: str | None
-    route_based: list[tuple[str, str]]  # (where, setting)
-    children: int = 1
-    start_action: str = "none"  # none | start | trap (ipsec.conf: auto=add|start|route)
-    left: str | None = None  # its own address (left= / local_addrs), if it names one
-    version: str = "0"  # IKE version: 1, 2, or 0 (either; initiates IKEv2)
-    aggressive: bool = False  # IKEv1 aggressive mode
-    policies: bool = True  # installpolicy / policies: charon installs the IPsec policies
-    updown: str | None = None  # leftupdown / updown: the script and its arguments
-    origins: dict[str, str] = field(default_factory=dict)  # field -> file:line it came from
-
-    @property
-    def where(self) -> str:
-        return f"{self.source}:{self.line}"
-
-    def origin(self, name: str) -> str:
-        """Where the value of field ``name`` was written (%default, conf.d …), else the conn."""
-        return self.origins.get(name, self.where)
 
 
 def tunnels_of(config: CustomerConfig, refused: dict[str, str]) -> list[ConfiguredTunnel]:
@@ -178,24 +143,3 @@ STARTER_VERSIONS = {"ikev1": "1", "ikev2": "2"}  # keyexchange=ike: either, init
 
 def _origins(settings: dict[str, Setting | None]) -> dict[str, str]:
     return {name: s.where for name, s in settings.items() if s is not None}
-
-
-def tunnel_numbers(tunnels: list[ConfiguredTunnel]) -> list[int]:
-    """Each conn's AWS tunnel (0 for Tunnel1): the order its remote address first
-    appears, as the emulated VGW takes them (driver/local/dataplane/cgw.py). Several
-    conns to one address are one tunnel (a conn per subnet); a conn naming none is
-    a tunnel of its own."""
-    seen: dict[str, int] = {}
-    return [
-        seen.setdefault((t.right or "").strip() or f"#{i}", len(seen))
-        for i, t in enumerate(tunnels)
-    ]
-
-
-def interface_kind(tunnels: list[ConfiguredTunnel]) -> str | None:
-    """The tunnel interfaces route-based settings ask for: if_id_* -> XFRM interfaces,
-    marks (or an updown script that makes a VTI) -> VTI; None: policy-based."""
-    settings = [what for t in tunnels for _, what in t.route_based]
-    if not settings:
-        return None
-    return "xfrm" if any(what.startswith("if_id") for what in settings) else "vti"

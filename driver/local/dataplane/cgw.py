@@ -19,9 +19,10 @@ import yaml
 
 from driver.analysis import cgw_grammar
 from driver.analysis.cgw_secrets import secret_for
+from driver.cgw.record import interface_kind
 from driver.cgw.settings import ConfigSyntaxError
 from driver.cgw.strongswan import files as cgw_files
-from driver.cgw.strongswan.tunnels import interface_kind, tunnels_of
+from driver.cgw.strongswan.tunnels import tunnels_of
 from driver.errors import VpnlabError
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab
