@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from driver.cgw.detect import IMPLEMENTATIONS, require_strongswan
 from driver.errors import Fault, LabError, VpnlabError
 from driver.interrupts import Interrupted, end_like_ctrl_c
 from driver.paths import DEFAULT_LAB, HCL_ROOT, SYNTH_ROOT
@@ -39,7 +40,9 @@ def cmd_check(args) -> int:
     from driver.state import LabState
 
     lab = load_lab(args.lab)
-    if not args.cleanup and not args.cgw_config:
+    if args.cgw_config:
+        require_strongswan(args.cgw_config, args.cgw_secrets, args.cgw_daemon, "check")
+    elif not args.cleanup:
         _refuse_lint_errors(args, "checked")
     if os.geteuid() != 0:
         raise VpnlabError("vpnlab check needs root for network namespaces: run it with sudo")
@@ -176,7 +179,7 @@ def cmd_lint(args) -> int:
 
     if args.cgw_secrets and not args.cgw_config:
         raise VpnlabError("--cgw-secrets goes with --cgw-config")
-    findings = lint(args.lab, args.cgw_config, args.cgw_secrets, args.terraform)
+    findings = lint(args.lab, args.cgw_config, args.cgw_secrets, args.terraform, args.cgw_daemon)
     print(report(findings, args.json))
     return 1 if any(f.severity == "error" for f in findings) else 0
 
@@ -197,6 +200,7 @@ def cmd_diagram(args) -> int:
 def cmd_init(args) -> int:
     from driver.analysis.lab_from_cgw import lab_text
 
+    require_strongswan(args.from_cgw_config, args.cgw_secrets, args.cgw_daemon, "init")
     text = lab_text(args.from_cgw_config, args.cgw_secrets)
     if args.output is None:
         print(text, end="")
@@ -218,6 +222,8 @@ def _cgw_arguments(p: argparse.ArgumentParser, config: str = "--cgw-config") -> 
     p.add_argument(
         "--cgw-secrets", type=Path, metavar="FILE", help="the secrets beside a configuration file"
     )
+    daemon = "the implementation the files are for (default: detected from them)"
+    p.add_argument("--cgw-daemon", choices=IMPLEMENTATIONS, help=daemon)
 
 
 def build_parser() -> argparse.ArgumentParser:

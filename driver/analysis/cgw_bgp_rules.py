@@ -11,9 +11,8 @@ accepted (the 101st closes the session).
 from __future__ import annotations
 
 from driver.analysis.findings import Finding
+from driver.cgw.folder import MAX_BYTES, ServerFolder
 from driver.cgw.frr import conf as bgp_conf
-from driver.cgw.strongswan import files as cgw_files
-from driver.cgw.strongswan.files import CustomerConfig
 from driver.input_files import read_text
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab
@@ -33,7 +32,7 @@ BGP_RULES = {
 }
 
 
-def bgp_findings(lab: Lab, customer: CustomerConfig) -> list[Finding]:
+def bgp_findings(lab: Lab, customer: ServerFolder) -> list[Finding]:
     config = bgp_conf.read(customer.files, customer.labels)
     given = str(customer.given)
     if config is None:
@@ -70,13 +69,11 @@ def bgp_findings(lab: Lab, customer: CustomerConfig) -> list[Finding]:
     return out
 
 
-def _daemons(customer: CustomerConfig, suite: str) -> list[Finding]:
+def _daemons(customer: ServerFolder, suite: str) -> list[Finding]:
     daemons = customer.files.get(bgp_conf.DAEMONS_FILE)
     if suite != "frr" or daemons is None:
         return []
-    enabled, line = bgp_conf.bgpd_enabled(
-        read_text(daemons, cgw_files.MAX_BYTES, "FRR daemons file")
-    )
+    enabled, line = bgp_conf.bgpd_enabled(read_text(daemons, MAX_BYTES, "FRR daemons file"))
     if enabled:
         return []
     label = customer.labels[bgp_conf.DAEMONS_FILE]

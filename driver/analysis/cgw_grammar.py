@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from driver.analysis.findings import Finding
+from driver.cgw.libreswan.keywords import LIBRESWAN_KEYS
 from driver.cgw.settings import Conn, Setting
 from driver.cgw.strongswan.files import CustomerConfig
 from driver.cgw.strongswan.keywords import (
@@ -35,17 +36,6 @@ from driver.cgw.strongswan.keywords import (
 )
 from driver.cgw.strongswan.swanctl_conf import Section
 
-# Libreswan's ipsec.conf(5) keys strongSwan does not have (libreswan.org/man/ipsec.conf.5.html).
-_LIBRESWAN = (
-    "ikev2 narrowing phase2 phase2alg salifetime sareftrack ikepad nat-ikev1-method "
-    "encapsulation vti-interface vti-routing vti-shared leftvti rightvti mark-in mark-out "
-    "ipsec-interface protostack nhelpers logfile logappend logtime "
-    "virtual-private listen retransmit-timeout "
-    "retransmit-interval leftsubnets rightsubnets remote-peer-type sha2-truncbug "
-    "ms-dh-downgrade nic-offload overlapip leftmodecfgclient rightmodecfgclient "
-    "modecfgpull ike-frag ikev1-policy dpdaction=restart_by_peer auto=ondemand"
-)
-LIBRESWAN_KEYS = frozenset(_LIBRESWAN.split())
 PROPOSAL_KEYS = ("ike", "esp", "ah", "proposals", "esp_proposals", "ah_proposals")
 # swanctl values charon checks against a list (vici_config.c at 5.9.8)
 SWANCTL_VALUES = {
@@ -167,7 +157,8 @@ def _libreswan(signals: list[Setting], conns: list[str], grammar: Grammar) -> No
         signals[0],
         f"Libreswan syntax: {outcome}; lines {lines}{' …' if len(signals) > 6 else ''}",
         "translate it to strongSwan (ikev2=insist -> keyexchange=ikev2; phase2alg= -> esp=; "
-        "aes128-sha1;modp1024 -> aes128-sha1-modp1024), or run it with Libreswan",
+        "aes128-sha1;modp1024 -> aes128-sha1-modp1024), or read it as Libreswan's: --cgw-daemon "
+        "libreswan (vpnlab detects it unless told otherwise)",
     )
 
 

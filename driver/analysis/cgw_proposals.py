@@ -41,7 +41,7 @@ def parsed_proposals(text: str) -> tuple[list[dict[str, set]], bool]:
     return out, strict
 
 
-def _acceptable(proposal: dict[str, set], phase, ike: bool) -> bool:
+def acceptable(proposal: dict[str, set], phase, ike: bool) -> bool:
     """Would AWS (these tunnel options) accept some combination in this proposal?"""
     enc = proposal["enc"] & set(phase.encryption)
     if not enc or proposal["other"]:
@@ -80,7 +80,7 @@ def proposal_findings(
         if not text or text == "default":
             continue
         proposals, strict = parsed_proposals(text)
-        accepted = [p for p in proposals if _acceptable(p, phase, ike)]
+        accepted = [p for p in proposals if acceptable(p, phase, ike)]
         rule = "conf-no-common-ike" if ike else "conf-no-common-esp"
         if not accepted and strict:
             out.append(

@@ -4,6 +4,7 @@ the lab's VPN connection: tunnels, selectors, identities, secrets, DPD."""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from pathlib import Path
 
 from driver.analysis import cgw_grammar
@@ -12,6 +13,7 @@ from driver.analysis.cgw_proposals import proposal_findings
 from driver.analysis.cgw_secrets import secret_findings
 from driver.analysis.cgw_start_rules import START_RULES, start_findings
 from driver.analysis.findings import Finding
+from driver.cgw.folder import ServerFolder
 from driver.cgw.record import ConfiguredTunnel, tunnel_numbers
 from driver.cgw.settings import ConfigSyntaxError
 from driver.cgw.strongswan import files as cgw_files
@@ -69,7 +71,18 @@ def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
         ]
     grammar = cgw_grammar.judge(customer)
     out = list(grammar.findings)
-    out += [
+    out += include_findings(customer.folder, "strongswan.conf (userspace ESP, its log, vici)")
+    tunnels = tunnels_of(customer, grammar.refused)
+    out += tunnel_findings(lab, tunnels, str(config))
+    out += start_findings(lab, tunnels, customer.folder)
+    out += secret_findings(lab, tunnels, customer.secrets)
+    out += bgp_findings(lab, customer.folder)
+    return out
+
+
+def include_findings(folder: ServerFolder, replaced_with: str) -> list[Finding]:
+    """Includes that read nothing, and the files the lab's own replace."""
+    out = [
         Finding(
             "conf-include",
             "warning",
@@ -77,28 +90,30 @@ def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
             what,
             "put the included files in the directory that stands for /etc, or drop the line",
         )
-        for where, what in customer.notes
+        for where, what in folder.notes
     ]
     out += [
         Finding(
             "conf-replaced",
             "info",
             path,
-            "the local lab runs its own strongswan.conf (userspace ESP, its log, vici) "
-            "instead of this file",
+            f"the local lab runs its own {replaced_with} instead of this file",
             "nothing to do: connections, secrets and scripts are the customer's",
         )
-        for path in customer.replaced[:1]
+        for path in folder.replaced[:1]
     ]
-    tunnels = tunnels_of(customer, grammar.refused)
-    out += _tunnel_findings(lab, tunnels, str(config))
-    out += start_findings(lab, tunnels, customer)
-    out += secret_findings(lab, tunnels, customer.secrets)
-    out += bgp_findings(lab, customer)
     return out
 
 
-def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> list[Finding]:
+def tunnel_findings(
+    lab: Lab,
+    tunnels: list[ConfiguredTunnel],
+    src: str,
+    daemon: str = "strongSwan",
+    proposals: Callable[..., list[Finding]] = proposal_findings,
+) -> list[Finding]:
+    """The rules every implementation's tunnels answer to; ``proposals`` judges their
+    IKE and ESP proposals in that implementation's syntax."""
     out: list[Finding] = []
 
     def add(rule, severity, where, message, hint):
@@ -111,7 +126,7 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
             "conf-tunnel-count",
             "error",
             tunnels[0].where if tunnels else src,
-            f"{len(set(numbers))} tunnel(s) strongSwan would load (by remote address); an AWS "
+            f"{len(set(numbers))} tunnel(s) {daemon} would load (by remote address); an AWS "
             "VPN connection has two",
             "configure both tunnels, each with auto=start (swanctl: start_action = start)",
         )
@@ -182,7 +197,7 @@ def _tunnel_findings(lab: Lab, tunnels: list[ConfiguredTunnel], src: str) -> lis
                 "and a distinct mark per tunnel",
                 "check the kernel supports it; `vpnlab check` refuses it where the kernel does not",
             )
-        out += proposal_findings(t, lab, i, options)
+        out += proposals(t, lab, i, options)
     if (
         len(tunnels) == 2
         and not tunnels[0].route_based

@@ -14,8 +14,8 @@ import shlex
 from collections.abc import Iterator
 
 from driver.analysis.findings import Finding
+from driver.cgw.folder import ServerFolder
 from driver.cgw.record import ConfiguredTunnel, tunnel_numbers
-from driver.cgw.strongswan.files import CustomerConfig
 from driver.lab.model import Lab
 
 START_RULES = {
@@ -33,7 +33,7 @@ MAKES_INTERFACE = re.compile(rb"type\s+(vti|xfrm)\b|Kind\s*=\s*(vti|xfrm)\b")
 VERSION_NAMES = {"1": "IKEv1", "2": "IKEv2", "0": "either IKE version (it initiates IKEv2)"}
 
 
-def start_findings(lab: Lab, tunnels: list[ConfiguredTunnel], customer: CustomerConfig):
+def start_findings(lab: Lab, tunnels: list[ConfiguredTunnel], customer: ServerFolder):
     out: list[Finding] = []
     for i, t in zip(tunnel_numbers(tunnels), tunnels, strict=True):
         accepted = lab.tunnels[i].options.ike_versions if i < len(lab.tunnels) else ()
@@ -100,7 +100,7 @@ def _behaviour(t: ConfiguredTunnel) -> Iterator[Finding]:
         )
 
 
-def missing_scripts(t: ConfiguredTunnel, customer: CustomerConfig) -> list[tuple[str, str, str]]:
+def missing_scripts(t: ConfiguredTunnel, customer: ServerFolder) -> list[tuple[str, str, str]]:
     """(where, what, fix) for the tunnel's updown script if the given files lack it
     or it cannot run: charon runs it with ``/bin/sh -c`` at every up and down."""
     if not t.updown:
@@ -135,7 +135,7 @@ def missing_scripts(t: ConfiguredTunnel, customer: CustomerConfig) -> list[tuple
     return []
 
 
-def _interfaces(tunnels: list[ConfiguredTunnel], customer: CustomerConfig) -> list[Finding]:
+def _interfaces(tunnels: list[ConfiguredTunnel], customer: ServerFolder) -> list[Finding]:
     """Marks or if_ids route into VTI or XFRM interfaces: something among the files
     must make them (AWS's sample: its updown script), or traffic has nowhere to go."""
     route_based = [t for t in tunnels if t.route_based]

@@ -1,4 +1,5 @@
-"""``vpnlab lint``: offline checks of a lab and of a customer's strongSwan configuration.
+"""``vpnlab lint``: offline checks of a lab and of a customer's configuration
+(strongSwan's or Libreswan's).
 
 No AWS account, no root, no network. Every finding has a stable rule id, a
 severity, where it is (lab path or file:line), what is wrong and how to fix
@@ -11,15 +12,17 @@ from pathlib import Path
 
 from driver import input_files
 from driver.analysis.cgw_bgp_rules import BGP_RULES
-from driver.analysis.cgw_rules import CONF_RULES, lint_config
+from driver.analysis.cgw_lint import DAEMON_RULES, lint_customer
+from driver.analysis.cgw_rules import CONF_RULES
 from driver.analysis.findings import SEVERITIES, Finding
 from driver.analysis.lab_rules import LAB_RULES, lint_lab
+from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.terraform_rules import NET_RULES, lint_terraform
 from driver.errors import LabError, VpnlabError
 from driver.lab import yaml_source
 from driver.lab.loader import load_lab
 
-RULES = {**LAB_RULES, **CONF_RULES, **BGP_RULES, **NET_RULES}
+RULES = {**LAB_RULES, **CONF_RULES, **LIBRESWAN_RULES, **DAEMON_RULES, **BGP_RULES, **NET_RULES}
 
 
 def lint(
@@ -27,7 +30,9 @@ def lint(
     config: Path | None = None,
     secrets: Path | None = None,
     terraform: Path | None = None,
+    daemon: str | None = None,
 ) -> list[Finding]:
+    """``daemon``: the implementation the customer's files are for (detected if None)."""
     # A path that is no readable regular file is no lab to judge: refused (exit 2).
     input_files.require_regular(Path(lab_path), yaml_source.MAX_BYTES, "lab file")
     try:
@@ -48,7 +53,7 @@ def lint(
         for path in (config, secrets):
             if path and not path.exists():
                 raise VpnlabError(f"cannot read {path}")
-        findings += lint_config(lab, config, secrets)
+        findings += lint_customer(lab, config, secrets, daemon)
     if terraform:
         findings += lint_terraform(lab, terraform)
     order = {s: i for i, s in enumerate(SEVERITIES)}

@@ -1,0 +1,60 @@
+"""A customer's configuration, linted by the rules of the implementation it is
+written for (driver/cgw/detect.py), or of the one the user names
+(``--cgw-daemon``): strongSwan's (cgw_rules.py) or Libreswan's
+(libreswan_rules.py). A file that reads as one but is written for the other
+says so, and names the other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from driver.analysis.cgw_rules import lint_config
+from driver.analysis.findings import Finding
+from driver.analysis.libreswan_rules import lint_libreswan
+from driver.cgw.detect import IMPLEMENTATIONS, Detection, detect
+from driver.cgw.libreswan.install import release
+from driver.lab.model import Lab
+
+LINTERS = {"strongswan": lint_config, "libreswan": lint_libreswan}
+DAEMON_RULES = {
+    "conf-implementation": "which implementation the files were read as, and why",
+    "conf-other-daemon": "the files are written for another implementation than --cgw-daemon",
+}
+
+
+def lint_customer(
+    lab: Lab, config: Path, secrets: Path | None, daemon: str | None = None
+) -> list[Finding]:
+    found = detect(config, secrets)
+    chosen = daemon or found.implementation
+    out = LINTERS[chosen](lab, config, secrets)
+    if daemon and found.signs and found.implementation != daemon:
+        out.append(_other(found, daemon, config))
+    elif chosen != "strongswan":  # strongSwan's is the default: said only when it is not
+        out.append(
+            Finding(
+                "conf-implementation",
+                "info",
+                str(config),
+                f"read as {IMPLEMENTATIONS[chosen]} {release()}'s: "
+                + ("--cgw-daemon says so" if daemon else _signs(found)),
+                "--cgw-daemon strongswan reads it as strongSwan's",
+            )
+        )
+    return out
+
+
+def _other(found: Detection, daemon: str, config: Path) -> Finding:
+    return Finding(
+        "conf-other-daemon",
+        "warning",
+        str(config),
+        f"read as {IMPLEMENTATIONS[daemon]}'s as --cgw-daemon says, but written for "
+        f"{found.title}: {_signs(found)}",
+        f"--cgw-daemon {found.implementation} (or leave it out: vpnlab detects it)",
+    )
+
+
+def _signs(found: Detection) -> str:
+    shown = "; ".join(found.signs[:3])
+    return shown + (f" and {len(found.signs) - 3} more" if len(found.signs) > 3 else "")

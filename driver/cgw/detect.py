@@ -1,0 +1,130 @@
+"""Which implementation a customer's files are written for: strongSwan or Libreswan.
+
+Both read ``/etc/ipsec.conf`` and ``/etc/ipsec.secrets`` in the format they
+inherited from FreeS/WAN, so the file's name says little: the keys and values
+only one of them has say it (``phase2alg=``, ``ikev2=insist``, ``ike=...;modp2048``
+are Libreswan's; ``keyexchange=ikev2``, ``charondebug=``, a proposal ending in
+``!`` are strongSwan's; a ``swanctl.conf`` is strongSwan's). The one with more
+signs wins; with none, strongSwan (the VPN server vpnlab renders). Each sign is
+kept with its file and line, for the user who wants to know why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from driver.cgw.folder import MAX_BYTES, MAX_FILES, text_of
+from driver.cgw.libreswan.keywords import LIBRESWAN_KEYS
+from driver.errors import VpnlabError
+
+IMPLEMENTATIONS = {"strongswan": "strongSwan", "libreswan": "Libreswan"}
+# Keys and values only strongSwan has (strongSwan's ipsec.conf(5); Libreswan 4.10's
+# readwriteconf refuses each).
+STRONGSWAN_KEYS = frozenset(
+    [
+        "charondebug",
+        "installpolicy",
+        "leftfirewall",
+        "lefthostaccess",
+        "rightfirewall",
+        "closeaction",
+        "inactivity",
+        "leftauth2",
+        "rightauth2",
+        "eap_identity",
+        "aaa_identity",
+        "mediation",
+        "leftallowany",
+        "rightallowany",
+        "keyexchange=ikev1",
+        "keyexchange=ikev2",
+    ]
+)
+PROPOSALS = ("ike", "esp", "phase2alg")
+_SETTING = re.compile(r"^\s+([\w-]+)\s*=\s*\"?([^\"#]*)")
+_SECRET_COLON = re.compile(r"^[^\s\"#:]+(?:\s+[^\s\"#:]+)*:\s+PSK\b")
+
+
+@dataclass(frozen=True)
+class Detection:
+    implementation: str  # a key of IMPLEMENTATIONS
+    signs: tuple[str, ...]  # "file:line (key=value)", the reasons
+
+    @property
+    def title(self) -> str:
+        return IMPLEMENTATIONS[self.implementation]
+
+
+def detect(config: Path, secrets: Path | None = None) -> Detection:
+    files = _files(config) + ([secrets] if secrets else [])
+    if any(f.name == "swanctl.conf" or f.parent.name == "swanctl" for f in files):
+        return Detection("strongswan", (f"{_swanctl(files)} (swanctl)",))
+    signs: dict[str, list[str]] = {"strongswan": [], "libreswan": []}
+    for path in files:
+        for number, line in enumerate(text_of(path).splitlines(), start=1):
+            for implementation, sign in _signs(line):
+                signs[implementation].append(f"{path}:{number} ({sign})")
+    libreswan = len(signs["libreswan"]) > len(signs["strongswan"])
+    chosen = "libreswan" if libreswan else "strongswan"
+    return Detection(chosen, tuple(signs[chosen]))
+
+
+def _signs(line: str) -> list[tuple[str, str]]:
+    if _SECRET_COLON.match(line):  # '1.2.3.4 5.6.7.8: PSK' (AWS's old Openswan sample)
+        return [("libreswan", "':' touching the identity in a secrets line")]
+    match = _SETTING.match(line)
+    if not match:
+        return []
+    key, value = match[1], match[2].strip()
+    found = []
+    for implementation, keys in (("libreswan", LIBRESWAN_KEYS), ("strongswan", STRONGSWAN_KEYS)):
+        if key in keys or f"{key}={value}" in keys:
+            found.append((implementation, f"{key}={value}"))
+    if key in PROPOSALS and ";" in value:
+        found.append(("libreswan", f"{key}={value}: ';' before the DH group"))
+    if key in PROPOSALS and value.endswith("!"):
+        found.append(("strongswan", f"{key}={value}: '!' for strict proposals"))
+    return found
+
+
+def _files(config: Path) -> list[Path]:
+    """The files to look at: the one given, or the configuration files of a folder
+    (none when there is nothing to read: the reader then says why)."""
+    if not config.is_dir():
+        return [config] if config.is_file() else []
+    found = []
+    for path in sorted(config.rglob("*")):
+        if len(found) >= MAX_FILES:
+            break
+        if (
+            path.is_file()
+            and not path.is_symlink()
+            and path.stat().st_size <= MAX_BYTES
+            and (path.suffix in (".conf", ".secrets") or path.name == "ipsec.secrets")
+        ):
+            found.append(path)
+    return found
+
+
+def _swanctl(files: list[Path]) -> Path:
+    return next(f for f in files if f.name == "swanctl.conf" or f.parent.name == "swanctl")
+
+
+def require_strongswan(
+    config: Path, secrets: Path | None, daemon: str | None, command: str
+) -> None:
+    """Refuse, before anything starts, a command that runs the customer's files with
+    strongSwan when they are Libreswan's (detected, or named by --cgw-daemon)."""
+    found = Detection(daemon, ("--cgw-daemon says so",)) if daemon else detect(config, secrets)
+    if found.implementation == "strongswan":
+        return
+    shown = "; ".join(found.signs[:3])
+    raise VpnlabError(
+        f"{config} is {found.title}'s ({shown}): `vpnlab {command}` runs a customer "
+        "gateway with strongSwan only, so far (Libreswan's pluto needs kernel ESP and will "
+        "run in the guest kernel); `vpnlab lint LAB --cgw-config "
+        f"{config}` judges it now with Libreswan's own parsers. To run it as strongSwan's "
+        "anyway: --cgw-daemon strongswan"
+    )
