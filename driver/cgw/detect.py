@@ -86,7 +86,10 @@ def _signs(line: str) -> list[tuple[str, str]]:
         found.append(("libreswan", f"{key}={value}: ';' before the DH group"))
     if key in PROPOSALS and value.endswith("!"):
         found.append(("strongswan", f"{key}={value}: '!' for strict proposals"))
-    return found
+    first: dict[str, str] = {}
+    for implementation, sign in found:
+        first.setdefault(implementation, sign)  # a line is one sign for each, at most
+    return list(first.items())
 
 
 def _files(config: Path) -> list[Path]:
