@@ -113,18 +113,7 @@ def proposal_findings(
                     "end it with '!' once it matches the tunnel options",
                 )
             )
-        weak = [f"DH {g}" for p in proposals for g in sorted(p["dh"] & aws_rules.WEAK_DH_GROUPS)]
-        weak += ["SHA1" for p in proposals if p["integ"] & aws_rules.WEAK_INTEGRITY]
-        if weak:
-            out.append(
-                Finding(
-                    "conf-weak-proposal",
-                    "warning",
-                    where,
-                    f"{t.name}: {kind} proposal offers {', '.join(sorted(set(weak)))}",
-                    "use DH 14+ (modp2048, ecp256 …) and SHA2",
-                )
-            )
+        out += weak_findings(t.name, kind, proposals, where)
         if not ike and not any(p["dh"] for p in proposals):
             out.append(
                 Finding(
@@ -159,3 +148,20 @@ def proposals_of(text: str, ike: bool) -> dict[str, list]:
     if dh:
         chosen["dh_groups"] = dh
     return chosen
+
+
+def weak_findings(name: str, kind: str, proposals: list[dict[str, set]], where: str):
+    """The weak algorithms a tunnel's proposals offer (in AWS's names)."""
+    weak = {f"DH {g}" for p in proposals for g in p["dh"] & aws_rules.WEAK_DH_GROUPS}
+    weak |= {"SHA1" for p in proposals if p["integ"] & aws_rules.WEAK_INTEGRITY}
+    if not weak:
+        return []
+    return [
+        Finding(
+            "conf-weak-proposal",
+            "warning",
+            where,
+            f"{name}: {kind} proposal offers {', '.join(sorted(weak))}",
+            "use DH 14+ (modp2048, ecp256 …) and SHA2",
+        )
+    ]

@@ -60,15 +60,7 @@ def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
     except cgw_files.CustomerConfigError as exc:
         return [Finding("conf-files", "error", str(config), str(exc), "see `vpnlab lint --help`")]
     except ConfigSyntaxError as exc:
-        return [
-            Finding(
-                "conf-syntax",
-                "error",
-                f"{exc.source}:{exc.line}",
-                str(exc).split(": ", 1)[1],
-                "fix the syntax; strongSwan refuses the whole file",
-            )
-        ]
+        return [syntax_finding(exc, "strongSwan")]
     grammar = cgw_grammar.judge(customer)
     out = list(grammar.findings)
     out += include_findings(customer.folder, "strongswan.conf (userspace ESP, its log, vici)")
@@ -78,6 +70,16 @@ def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
     out += secret_findings(lab, tunnels, customer.secrets)
     out += bgp_findings(lab, customer.folder)
     return out
+
+
+def syntax_finding(exc: ConfigSyntaxError, daemon: str) -> Finding:
+    return Finding(
+        "conf-syntax",
+        "error",
+        f"{exc.source}:{exc.line}",
+        str(exc).split(": ", 1)[1],
+        f"fix the syntax; {daemon} refuses the whole file",
+    )
 
 
 def include_findings(folder: ServerFolder, replaced_with: str) -> list[Finding]:

@@ -16,8 +16,8 @@ import re
 from pathlib import Path
 
 from driver.analysis.cgw_bgp_rules import bgp_findings
-from driver.analysis.cgw_proposals import acceptable
-from driver.analysis.cgw_rules import include_findings, tunnel_findings
+from driver.analysis.cgw_proposals import acceptable, weak_findings
+from driver.analysis.cgw_rules import include_findings, syntax_finding, tunnel_findings
 from driver.analysis.cgw_secrets import secret_findings
 from driver.analysis.cgw_start_rules import start_findings
 from driver.analysis.findings import Finding
@@ -44,15 +44,7 @@ def lint_libreswan(lab: Lab, config: Path, secrets: Path | None) -> list[Finding
     except (CustomerConfigError, LibreswanMissing) as exc:
         return [Finding("conf-files", "error", str(config), str(exc), "see `vpnlab lint --help`")]
     except ConfigSyntaxError as exc:
-        return [
-            Finding(
-                "conf-syntax",
-                "error",
-                f"{exc.source}:{exc.line}",
-                str(exc).split(": ", 1)[1],
-                "fix the syntax; Libreswan refuses the whole file",
-            )
-        ]
+        return [syntax_finding(exc, "Libreswan")]
     out = [_refusal(where, words, customer) for where, words in parsed.errors]
     out += include_findings(customer.folder, "Libreswan's NSS database and the sysctls")
     if not parsed.loaded:
@@ -126,18 +118,7 @@ def _proposal_findings(
                     "offer what the VPN connection allows (or widen its options)",
                 )
             )
-        weak = sorted({f"DH {g}" for p in proposals for g in p["dh"] & aws_rules.WEAK_DH_GROUPS})
-        weak += ["SHA1"] if any(p["integ"] & aws_rules.WEAK_INTEGRITY for p in proposals) else []
-        if weak:
-            out.append(
-                Finding(
-                    "conf-weak-proposal",
-                    "warning",
-                    where,
-                    f"{t.name}: {kind} proposal offers {', '.join(weak)}",
-                    "use DH 14+ (modp2048, dh19 …) and SHA2",
-                )
-            )
+        out += weak_findings(t.name, kind, proposals, where)
     if not pfs:
         out.append(
             Finding(

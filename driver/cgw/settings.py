@@ -61,3 +61,14 @@ class Secret:
     secret: str
     line: int
     source: str = ""
+
+
+def without_comment(line: str) -> str:
+    """The line up to a ``#`` that is not inside double quotes."""
+    quoted = False
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "#" and not quoted:
+            return line[:i]
+    return line

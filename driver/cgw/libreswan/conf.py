@@ -23,7 +23,14 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from driver.cgw.settings import ConfigSyntaxError, Conn, Includer, Secret, Setting
+from driver.cgw.settings import (
+    ConfigSyntaxError,
+    Conn,
+    Includer,
+    Secret,
+    Setting,
+    without_comment,
+)
 
 MAX_DEPTH = 10  # includes nested deeper are refused (as strongSwan's; Libreswan's is similar)
 
@@ -51,7 +58,7 @@ def _parse(
 ) -> None:
     current: Conn | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = _without_comment(raw).rstrip()
+        line = without_comment(raw).rstrip()
         if not line.strip():
             continue
         words = line.split()
@@ -127,7 +134,7 @@ def parse_ipsec_secrets(
     number = 0
     while number < len(lines):
         number += 1
-        line = _without_comment(lines[number - 1]).strip()
+        line = without_comment(lines[number - 1]).strip()
         if not line:
             continue
         words = line.split()
@@ -163,17 +170,6 @@ def parse_ipsec_secrets(
 # The ':' that ends the identities, alone or touching the last one: the first one
 # followed by a space (not an IPv6 address's) before any quote.
 _COLON = re.compile(r'^[^"]*?(:)(?=\s|$)')
-
-
-def _without_comment(line: str) -> str:
-    """The line up to a ``#`` that is not inside double quotes."""
-    quoted = False
-    for i, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted
-        elif char == "#" and not quoted:
-            return line[:i]
-    return line
 
 
 def _unquoted(value: str) -> str:

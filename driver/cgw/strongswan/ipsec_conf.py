@@ -17,7 +17,14 @@ from __future__ import annotations
 import re
 import shlex
 
-from driver.cgw.settings import ConfigSyntaxError, Conn, Includer, Secret, Setting
+from driver.cgw.settings import (
+    ConfigSyntaxError,
+    Conn,
+    Includer,
+    Secret,
+    Setting,
+    without_comment,
+)
 
 # Settings that make a connection route-based: it needs VTI or XFRM interfaces
 # (ipsec.conf's mark=, swanctl's mark_in/if_id_in, ...; AWS's sample's VTI updown).
@@ -58,7 +65,7 @@ class _StarterParser:
 
     def parse(self, text: str, source: str, depth: int, current: Conn | None) -> Conn | None:
         for number, raw in enumerate(text.splitlines(), start=1):
-            line = _without_comment(raw).rstrip()
+            line = without_comment(raw).rstrip()
             if not line.strip():
                 continue
             words = line.split()
@@ -96,17 +103,6 @@ class _StarterParser:
         if name not in self.sections:  # written twice, it is one section
             self.sections[name] = Conn(name, number, source)
         return self.sections[name]
-
-
-def _without_comment(line: str) -> str:
-    """The line up to a ``#`` that is not inside double quotes."""
-    quoted = False
-    for i, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted
-        elif char == "#" and not quoted:
-            return line[:i]
-    return line
 
 
 def _included(
