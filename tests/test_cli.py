@@ -23,6 +23,7 @@ from driver.paths import PROJECT
             {"failover": True, "keep": True},
         ),
         (["lint", "--terraform", "t.json", "--json"], {"json": True}),
+        (["lint", "--cgw-config", "a", "--cgw-daemon", "libreswan"], {"cgw_daemon": "libreswan"}),
         (["diagram", "-o", "x.png"], {}),
     ],
 )
@@ -88,3 +89,15 @@ def test_a_refused_lab_lists_its_problems_in_the_json():
     problems = json.loads(vpnlab("check", "labs/none.yml", "--json").stdout)["error"]["problems"]
     assert problems[0]["message"].startswith("cannot read lab file")
     assert set(problems[0]) == {"path", "message", "hint", "line"}
+
+
+def test_init_refuses_a_libreswan_customer_before_writing_anything(tmp_path, capsys):
+    from driver.cli import main
+    from tests.fixtures import cgw_fixture
+
+    lab = tmp_path / "customer.yml"
+    code = main(["init", "--from-cgw-config", str(cgw_fixture("libreswan")), "-o", str(lab)])
+    assert code == 2 and not lab.exists()
+    said = capsys.readouterr().err
+    assert "is Libreswan's" in said and "ikev2=insist" in said  # why: a sign and its line
+    assert "writes labs for strongSwan customers only" in said and "vpnlab lint" in said

@@ -124,10 +124,14 @@ def require_strongswan(
     if found.implementation == "strongswan":
         return
     shown = "; ".join(found.signs[:3])
+    does = {
+        "check": "runs a customer gateway with strongSwan only, so far",
+        "init": "writes labs for strongSwan customers only, so far, as `vpnlab check` runs "
+        "strongSwan only",
+    }[command]
     raise VpnlabError(
-        f"{config} is {found.title}'s ({shown}): `vpnlab {command}` runs a customer "
-        "gateway with strongSwan only, so far (Libreswan's pluto needs kernel ESP and will "
-        "run in the guest kernel); `vpnlab lint LAB --cgw-config "
-        f"{config}` judges it now with Libreswan's own parsers. To run it as strongSwan's "
-        "anyway: --cgw-daemon strongswan"
+        f"{config} is {found.title}'s ({shown}): `vpnlab {command}` {does} (Libreswan's "
+        "pluto needs kernel ESP and will run in the guest kernel); `vpnlab lint LAB "
+        f"--cgw-config {config}` judges it now with Libreswan's own parsers. To take it "
+        "as strongSwan's anyway: --cgw-daemon strongswan"
     )
