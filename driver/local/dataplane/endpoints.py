@@ -16,6 +16,7 @@ ports behind a port mapping on its outside address (vgw.map_ports).
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 from driver.lab.model import Lab
@@ -57,12 +58,21 @@ def charons(
 def launch(endpoints: dict[str, Charon], libipsec: bool) -> None:
     """Start both. With userspace ESP one after the other: each makes its TUN device
     (``ipsec%d``) as it starts, and the routes name endpoint n's ``ipsec{n-1}``."""
-    for charon in endpoints.values():
+    for n, charon in zip(TUNNELS, endpoints.values(), strict=True):
         charon.launch()
         if libipsec:
             charon.wait_ready()
+            _wait_for_device(charon, vgw.device(n, None))
     for charon in endpoints.values():
         charon.wait_ready()
+
+
+def _wait_for_device(charon: Charon, device: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while charon.ns.exec("ip", "link", "show", device, check=False).returncode != 0:
+        if time.monotonic() > deadline:
+            raise charon.fault(f"made no TUN device {device} within {timeout:.0f} s")
+        time.sleep(0.02)
 
 
 def map_ports(ns: Namespace, addresses: tuple[str, str]) -> None:
