@@ -46,10 +46,8 @@ class DataPlaneRunner(ExpectationRunner):
         """Each connection's current IKE SA. While one is rekeyed or reauthenticated
         (IKEv1 keeps the old one, REKEYING, for seconds after its CHILD_SAs moved)
         a name has several: the one carrying installed CHILD_SAs, else the newest."""
-        listed = []
-        for charon in self.dp.charons_of(node):  # the VGW: each endpoint's own tunnel
-            with charon.session() as session:
-                listed += [(text(n), sa) for item in session.list_sas() for n, sa in item.items()]
+        # the VGW: each endpoint's own tunnel
+        listed = [pair for daemon in self.dp.charons_of(node) for pair in daemon.list_sas()]
         current: dict[str, dict] = {}
         for name, sa in listed:
             if name not in current or _fresher(sa, current[name]):

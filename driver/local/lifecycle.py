@@ -105,9 +105,8 @@ def _initiate(runner, step: Step, tunnel: str) -> str | None:
     request = {step.sa: name}
     if step.sa == "ike" and version == "1":
         request["reauth"] = "yes"
-    charon = runner.dp.vgw_endpoint(tunnel) if step.node == "vgw" else runner.dp.charons["server"]
-    with charon.session() as session:
-        answer = session.rekey(request)
+    daemon = runner.dp.vgw_endpoint(tunnel) if step.node == "vgw" else runner.dp.charons["server"]
+    answer = daemon.rekey(request)
     if text(answer.get("success")) != "yes":
         return f"charon refused to start it: {text(answer.get('errmsg', '?'))}"
     return None

@@ -28,6 +28,7 @@ from pathlib import Path
 import vici
 from vici.exception import DeserializationException, SessionException
 
+from driver.checks.vici_fields import text
 from driver.errors import Fault, VpnlabError
 from driver.local.dataplane import confine, node_files
 from driver.local.dataplane.netns import Namespace, parse_sysctl, run
@@ -243,6 +244,16 @@ class Charon:
                 yield session
         except (OSError, SessionException, DeserializationException) as exc:
             raise self.fault(f"stopped answering over vici ({exc})") from None
+
+    def list_sas(self) -> list[tuple[str, dict]]:
+        """(connection, IKE SA) pairs in vici's ``list-sas`` shape."""
+        with self.session() as session:
+            return [(text(n), sa) for item in session.list_sas() for n, sa in item.items()]
+
+    def rekey(self, request: dict[str, str]) -> dict:
+        """vici's ``rekey`` (``{"ike": name}`` or ``{"child": name}``, ``reauth``)."""
+        with self.session() as session:
+            return session.rekey(request)
 
     def _daemon_out(self) -> str:
         """What the launcher and the daemon printed (a failed confinement says so here)."""

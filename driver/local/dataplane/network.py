@@ -28,6 +28,7 @@ from driver.lab.nodes import NODES, OPTIONAL_NODES
 from driver.local.dataplane import bgp, endpoints, filters, node_files, routing, vgw, wiring
 from driver.local.dataplane.cgw import CustomerGateway
 from driver.local.dataplane.charon import Charon
+from driver.local.dataplane.daemon import IkeDaemon
 from driver.local.dataplane.frr import Frr
 from driver.local.dataplane.kernel import KernelFeatures
 from driver.local.dataplane.netns import (
@@ -83,7 +84,7 @@ class DataPlane:
         self.plan = plan or topology.plan(lab, cgw.tunnel_addresses, cgw.public_ip)
         self.view = view or NetworkView.of_lab(lab, self.plan.tunnel_addresses)
         self.ns = {node: Namespace(lab.name, node) for node in lab_nodes(lab)}
-        self.charons: dict[str, Charon] = {}
+        self.charons: dict[str, IkeDaemon] = {}  # the VGW's endpoints, the VPN server's
         self.frr: dict[str, Frr] = {}  # BGP labs: FRR beside the VGW's and the server's charon
         self.stopped_pids: list[int] = []  # for the leak check: they must be gone
         self.owned = False  # the lab's namespaces are this data plane's (claim, attach)
@@ -207,11 +208,11 @@ class DataPlane:
         self.frr = bgp.start(self.lab, self.charons, vgw_ns)
         self._server_setup_finished()
 
-    def vgw_endpoint(self, tunnel: str) -> Charon:
+    def vgw_endpoint(self, tunnel: str) -> IkeDaemon:
         """The charon of AWS's endpoint for ``tunnel`` (Tunnel1, Tunnel2)."""
         return self.charons[vgw.endpoint(int(tunnel.removeprefix("Tunnel")))]
 
-    def charons_of(self, node: str) -> list[Charon]:
+    def charons_of(self, node: str) -> list[IkeDaemon]:
         """The node's charons: the VGW's endpoints, or the VPN server's one."""
         return [c for c in self.charons.values() if c.ns.node == node]
 

@@ -1,0 +1,42 @@
+"""What the data plane and the checks need of a gateway's IKE daemon in its node.
+
+``Charon`` (charon.py) is the one today: the VGW's two endpoints and a
+strongSwan customer gateway. A customer gateway of another implementation
+(Libreswan's pluto, next) joins by offering the same: started and stopped in its
+node, its SAs in vici's ``list-sas`` shape (the checks read ``state``,
+``child-sas``, ``uniqueid``, ``remote-host`` …, driver/checks/vici_fields.py),
+AWS's and its own rekeys on request, its log for the diagnosis, and what it
+refused to load.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from driver.errors import Fault
+from driver.local.dataplane.netns import Namespace
+
+
+class IkeDaemon(Protocol):
+    ns: Namespace  # its node's network namespace
+    pid: int | None  # its confined launcher, while it runs
+    files: dict[str, str | bytes]  # its node's files, by server path
+
+    @property
+    def var_dir(self) -> Path: ...  # the node's /var, as the host sees it
+
+    @property
+    def run_dir(self) -> Path: ...  # the node's /run, as the host sees it
+
+    def launch(self) -> None: ...
+    def wait_ready(self, timeout: float = 60.0) -> None: ...
+    def load(self) -> None: ...  # its connections and keys, once it answers
+    def start(self, timeout: float = 60.0) -> None: ...  # launch, wait, load
+    def stop(self, timeout: float = 5.0) -> None: ...
+    def running(self) -> bool: ...
+    def log(self) -> str: ...
+    def list_sas(self) -> list[tuple[str, dict]]: ...  # (connection, IKE SA), vici's shape
+    def rekey(self, request: dict[str, str]) -> dict: ...  # vici's rekey request and answer
+    def refused(self) -> list[str]: ...  # what it would not load, in its words
+    def fault(self, what: str, exited: bool = False) -> Fault: ...
