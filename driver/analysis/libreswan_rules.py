@@ -35,6 +35,7 @@ LIBRESWAN_RULES = {
     "conf-libreswan-proposal": "Libreswan refuses a proposal (modp1024 on Libreswan 4.x …)",
 }
 HINT = "see `man ipsec.conf` of Libreswan {release}; fix it where Libreswan says"
+_CONN = re.compile(r"conn '?([^'\s]+)'?")  # a conn Libreswan names in its words
 
 
 def lint_libreswan(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
@@ -49,7 +50,7 @@ def lint_libreswan(lab: Lab, config: Path, secrets: Path | None) -> list[Finding
     out += include_findings(customer.folder, "Libreswan's NSS database and the sysctls")
     if not parsed.loaded:
         return out
-    refused = {conn for _, words in parsed.errors for conn in re.findall(r"conn '?(\S+?)'", words)}
+    refused = {name for _, words in parsed.errors for name in _CONN.findall(words)}
     tunnels = [t for t in tunnels_of(customer) if t.name not in refused]
     out += tunnel_findings(lab, tunnels, str(config), "Libreswan", _proposal_findings)
     out += start_findings(lab, tunnels, customer.folder)
@@ -63,8 +64,8 @@ def _refusal(where: str, words: str, customer: files.LibreswanConfig) -> Finding
     what = "refuses the file"
     if not where:
         what = "does not load the conn"
-        named = re.search(r"conn '?([^'\s]+)'?", words)
-        section = next((s for s in customer.conf.sections if named and s.name == named[1]), None)
+        named = _CONN.findall(words)[-1:]  # "… needed by conn 'Tunnel3'": the last one
+        section = next((s for s in customer.conf.sections if [s.name] == named), None)
         where = f"{section.source}:{section.line}" if section else str(customer.folder.given)
     return Finding(
         "conf-libreswan-refuses",

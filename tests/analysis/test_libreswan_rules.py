@@ -72,6 +72,14 @@ def test_a_conn_libreswan_refuses_is_named_in_its_words_at_the_conn(tmp_path):
     assert "conf-tunnel-count" in rules(found, "error")  # Libreswan loads one tunnel
 
 
+def test_a_conn_refused_for_an_also_to_nowhere_is_placed_at_that_conn(tmp_path):
+    lost = CONN.format(n=2).replace("    authby=secret\n", "    also=nowhere\n")
+    found = lint_customer(LAB, customer(tmp_path, second=lost), None)
+    (refused,) = [f for f in found if f.rule == "conf-libreswan-refuses"]
+    assert refused.where == f"{tmp_path / 'ipsec.conf'}:16"
+    assert "cannot find conn 'nowhere' needed by conn 'Tunnel2'" in refused.message
+
+
 def test_a_value_libreswan_does_not_take_refuses_the_file_at_its_line(tmp_path):
     strongswan = CONN.format(n=1).replace("ikev2=insist", "keyexchange=ikev2")
     found = lint_customer(LAB, customer(tmp_path, first=strongswan), None, "libreswan")

@@ -41,10 +41,6 @@ class LibreswanConf:
     conns: list[Conn] = field(default_factory=list)  # loaded: %default and also= folded in
     refused: dict[str, str] = field(default_factory=dict)  # conn -> Libreswan's reason
 
-    @property
-    def setup(self) -> Conn | None:
-        return next((s for s in self.sections if s.name == "setup"), None)
-
 
 def parse_ipsec_conf(text: str, source: str, include: Includer | None = None) -> LibreswanConf:
     sections: list[Conn] = []
