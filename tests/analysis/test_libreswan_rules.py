@@ -9,7 +9,7 @@ from driver.analysis.libreswan_rules import _aws_names
 from driver.cgw.libreswan import tools
 from driver.lab import aws_rules
 from driver.lab.loader import load_lab
-from tests.conftest import SEED
+from tests.conftest import SEED, requires_root
 from tests.fixtures import cgw_fixture
 
 LAB = load_lab(SEED)
@@ -129,3 +129,23 @@ def test_each_aws_algorithm_reads_back_from_libreswans_expansion(encryption, int
     names = _aws_names(expanded)
     assert names["enc"] == {encryption} and names["other"] == set()
     assert names["prf"] == {integrity} and names["dh"] == set(groups)
+
+
+@pytest.mark.root
+@requires_root()
+def test_an_include_that_climbs_out_reads_nothing_only_root_may(tmp_path):
+    """Libreswan's parser runs as nobody: an include out of the staged folder finds a
+    root-only file unreadable, so nothing of it reaches lint's words."""
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    (private / "key.conf").write_text(
+        "TOKEN_only_root_may_read\n"
+    )  # as root: "syntax error [TOKEN…]"
+    climb = "/.." * 12 + str(private / "key.conf")
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    customer(etc)
+    (etc / "ipsec.conf").write_text(f"include {climb}\n" + (etc / "ipsec.conf").read_text())
+    found = lint_customer(LAB, etc, None, "libreswan")
+    assert not any("TOKEN" in f.message for f in found)
+    assert "conf-tunnel-count" not in rules(found)  # Libreswan still read both tunnels

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -23,6 +24,8 @@ from driver.cgw.libreswan.files import IPSEC_CONF, LibreswanConfig
 from driver.cgw.libreswan.install import tool
 
 TIMEOUT = 10  # seconds: a parser over a few files
+NOBODY = 65534  # the user (and group) Libreswan's parsers run as under root
+SECRETS = ("/etc/ipsec.secrets", ".secrets")  # what readwriteconf never reads
 
 
 @dataclass
@@ -35,20 +38,31 @@ class Parsed:
 
 
 def readwriteconf(config: LibreswanConfig) -> Parsed:
-    """Libreswan's parse of the files, staged at their server paths."""
+    """Libreswan's parse of the files, staged at their server paths (not the secrets:
+    it reads none) in a folder only the unprivileged user it runs as can read."""
     with tempfile.TemporaryDirectory(prefix="vpnlab-libreswan-") as root:
         for path, real in config.folder.files.items():
-            staged = Path(root) / path.lstrip("/")
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(real, staged)
-        proc = subprocess.run(
-            [str(tool("readwriteconf")), "--rootdir", root, "--config", root + IPSEC_CONF],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
+            if not path.endswith(SECRETS):
+                staged = Path(root) / path.lstrip("/")
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(real, staged)
+        if os.geteuid() == 0:  # theirs alone, whatever the umask made of the copies
+            for staged in (Path(root), *Path(root).rglob("*")):
+                os.chown(staged, NOBODY, NOBODY)
+        argv = [str(tool("readwriteconf")), "--rootdir", root, "--config", root + IPSEC_CONF]
+        proc = _unprivileged(argv)
         labels = {root + path: config.folder.label(path) for path in config.folder.files}
     return _parsed(proc.stdout, proc.stderr, labels)
+
+
+def _unprivileged(argv: list[str]) -> subprocess.CompletedProcess:
+    """A parser of the other company's text, run as nobody when vpnlab runs as root: an
+    include that climbs out of the staged folder (``include /../../etc/shadow``) must
+    not read what only root may."""
+    if os.geteuid() == 0:
+        argv = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                "--no-new-privs", "--", *argv]  # fmt: skip
+    return subprocess.run(argv, capture_output=True, text=True, timeout=TIMEOUT)
 
 
 def _parsed(stdout: str, stderr: str, labels: dict[str, str]) -> Parsed:
@@ -91,9 +105,7 @@ def algparse(protocol: str, proposals: str, ikev1: bool, pfs: bool = True) -> Pr
     """``ike`` or ``esp`` proposals as Libreswan expands them for that IKE version."""
     argv = [str(tool("algparse")), "-v1" if ikev1 else "-v2"]
     argv += ["-pfs"] if protocol == "esp" and pfs else []
-    proc = subprocess.run(
-        [*argv, f"{protocol}={proposals}"], capture_output=True, text=True, timeout=TIMEOUT
-    )
+    proc = _unprivileged([*argv, f"{protocol}={proposals}"])
     lines = [line.strip() for line in (proc.stdout + proc.stderr).splitlines()[1:]]
     errors = tuple(line.removeprefix("ERROR: ") for line in lines if line.startswith("ERROR"))
     expanded = tuple(line for line in lines if line and not line.startswith(("ERROR", "algparse")))
