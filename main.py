@@ -43,7 +43,7 @@ if __name__ == "__main__":
     try:
         sys.exit(main(sys.argv[1:]))
     except Exception as exc:  # the driver prints it; no jsii traceback noise
-        from driver.errors import VpnlabError
+        from driver.core.errors import VpnlabError
 
         if isinstance(exc, VpnlabError):
             print(exc, file=sys.stderr)

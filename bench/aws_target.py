@@ -19,10 +19,10 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
 from driver.aws.target import AwsTarget  # noqa: E402
+from driver.core.state import LabState  # noqa: E402
 from driver.lab.loader import load_lab  # noqa: E402
 from driver.local import target as local_target  # noqa: E402
 from driver.local.emulator.process import Emulator  # noqa: E402
-from driver.state import LabState  # noqa: E402
 
 
 def main() -> int:

@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 from driver.cgw.detect import IMPLEMENTATIONS, require_strongswan
-from driver.errors import Fault, LabError, VpnlabError
-from driver.interrupts import Interrupted, end_like_ctrl_c
-from driver.paths import DEFAULT_LAB, HCL_ROOT, SYNTH_ROOT
+from driver.core.errors import Fault, LabError, VpnlabError
+from driver.core.interrupts import Interrupted, end_like_ctrl_c
+from driver.core.paths import DEFAULT_LAB, HCL_ROOT, SYNTH_ROOT
 
 
 def cmd_synth(args) -> int:
@@ -36,8 +36,8 @@ def cmd_hcl(args) -> int:
 def cmd_check(args) -> int:
     import os
 
+    from driver.core.state import LabState
     from driver.lab.loader import load_lab
-    from driver.state import LabState
 
     lab = load_lab(args.lab)
     if args.cgw_config:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from driver.core.paths import PROJECT
 from driver.lab.loader import load_lab
 from driver.lab.model import Lab
-from driver.paths import PROJECT
 
 SEED = PROJECT / "labs" / "seed.yml"
 

@@ -3,9 +3,9 @@
 import dataclasses
 from pathlib import Path
 
+from driver.core.paths import PROJECT
 from driver.lab.loader import load_lab
 from driver.lab.model import Lab
-from driver.paths import PROJECT
 from driver.render.cloud_init import ServerValues, strongswan_files, vpn_server_user_data
 
 GOLDEN = PROJECT / "tests" / "golden"

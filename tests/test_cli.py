@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from driver.cli import build_parser
-from driver.paths import PROJECT
+from driver.core.paths import PROJECT
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ import pytest
 
 from driver.analysis.lint import lint
 from driver.cli import build_parser
+from driver.core.paths import PROJECT
 from driver.lab.loader import load_lab
 from driver.lab.reference import replace_in
-from driver.paths import PROJECT
 from driver.render.diagram import TunnelState, render
 from tests.conftest import requires_root
 

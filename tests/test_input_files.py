@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from driver.cli import main
-from driver.paths import PROJECT
+from driver.core.paths import PROJECT
 from tests.input_bounds import within
 
 SEED = PROJECT / "labs" / "seed.yml"

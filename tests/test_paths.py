@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from driver.paths import PROJECT, STATE_ROOT
+from driver.core.paths import PROJECT, STATE_ROOT
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 

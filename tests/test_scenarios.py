@@ -12,7 +12,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from driver.cli import main
-from driver.paths import PROJECT
+from driver.core.paths import PROJECT
 from tests.conftest import requires_root
 
 SCENARIOS = PROJECT / "tests" / "scenarios"

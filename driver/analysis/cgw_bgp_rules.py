@@ -13,7 +13,7 @@ from __future__ import annotations
 from driver.analysis.findings import Finding
 from driver.cgw.folder import MAX_BYTES, ServerFolder
 from driver.cgw.frr import conf as bgp_conf
-from driver.input_files import read_text
+from driver.core.input_files import read_text
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab
 

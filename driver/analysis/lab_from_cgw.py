@@ -22,7 +22,7 @@ from driver.cgw.frr import conf as bgp_conf
 from driver.cgw.record import ConfiguredTunnel, interface_kind
 from driver.cgw.strongswan import files as cgw_files
 from driver.cgw.strongswan.tunnels import tunnels_of
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 from driver.lab import aws_rules, topology
 from driver.lab.loader import parse_lab
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from driver import input_files
 from driver.analysis.cgw_bgp_rules import BGP_RULES
 from driver.analysis.cgw_lint import DAEMON_RULES, lint_customer
 from driver.analysis.cgw_rules import CONF_RULES
@@ -18,7 +17,8 @@ from driver.analysis.findings import SEVERITIES, Finding
 from driver.analysis.lab_rules import LAB_RULES, lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.terraform_rules import NET_RULES, lint_terraform
-from driver.errors import LabError, VpnlabError
+from driver.core import input_files
+from driver.core.errors import LabError, VpnlabError
 from driver.lab import yaml_source
 from driver.lab.loader import load_lab
 

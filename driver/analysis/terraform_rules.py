@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 from driver.analysis.findings import Finding
-from driver.errors import VpnlabError
-from driver.input_files import read_text
+from driver.core.errors import VpnlabError
+from driver.core.input_files import read_text
 from driver.lab.model import Lab
 
 NET_RULES = {

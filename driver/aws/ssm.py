@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 
 from driver.aws_api.waiting import QUICK, Backoff, Progress, wait_until
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 
 DONE = {"Success", "Failed", "Cancelled", "TimedOut", "Undeliverable", "Terminated"}
 # Right after SendCommand the invocation may not be visible yet.

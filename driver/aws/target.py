@@ -30,9 +30,9 @@ from driver.aws import cleanup, pricing
 from driver.aws import verify as aws_verify
 from driver.aws_api.leaks import leftovers
 from driver.checks.report import Report
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
+from driver.core.state import LabState
 from driver.lab.model import Lab
-from driver.state import LabState
 from driver.synth.provider_override import endpoint_provider, write_override
 from driver.synth.synthesis import copy_stack, synth
 from driver.synth.terraform import Terraform, key_variables, resource_progress

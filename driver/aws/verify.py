@@ -30,7 +30,7 @@ from driver.checks.reachability import analyse_paths
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult, ExpectationRunner, Unsupported
 from driver.checks.telemetry import describe, statuses, wait_for_telemetry
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 from driver.lab.expectations import Expectation
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from driver.cgw.folder import MAX_BYTES, MAX_FILES, text_of
 from driver.cgw.libreswan.keywords import LIBRESWAN_KEYS
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 
 IMPLEMENTATIONS = {"strongswan": "strongSwan", "libreswan": "Libreswan"}
 # Keys and values only strongSwan has (strongSwan's ipsec.conf(5); Libreswan 4.10's

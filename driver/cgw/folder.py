@@ -18,8 +18,8 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from driver.errors import VpnlabError
-from driver.input_files import InputFileError, read_bytes, read_text, require_regular
+from driver.core.errors import VpnlabError
+from driver.core.input_files import InputFileError, read_bytes, read_text, require_regular
 
 MAX_FILES, MAX_BYTES = 500, 8 * 1024 * 1024
 

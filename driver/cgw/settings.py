@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 
 # (pattern, the including file, its line) -> [(file, text)] in the daemon's order
 Includer = Callable[[str, str, int], list[tuple[str, str]]]

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from driver import input_files
-from driver.errors import LabError, Problem
+from driver.core import input_files
+from driver.core.errors import LabError, Problem
 from driver.lab import yaml_source
 from driver.lab.model import Lab, Tunnel, TunnelOptions
 from driver.lab.schema import model_of, problem_of

@@ -16,7 +16,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from driver.errors import Problem
+from driver.core.errors import Problem
 
 MAX_BYTES = 1_000_000  # a lab file is a page or two; this is far past any real one
 MAX_VALUES = 10_000  # values after aliases are expanded (the seed has ~100)

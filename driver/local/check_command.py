@@ -14,7 +14,7 @@ from driver.checks.negotiated import judge, suite
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult
 from driver.checks.vici_fields import text
-from driver.errors import Fault
+from driver.core.errors import Fault
 from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab

@@ -15,7 +15,7 @@ from driver.checks import remote_commands
 from driver.checks.diagnosis import HOST_POLICIES, Diagnosis, diagnose, is_final, last_lines
 from driver.checks.runner import ExpectationRunner, TunnelReport
 from driver.checks.vici_fields import current_child, installed_children, text
-from driver.errors import Fault
+from driver.core.errors import Fault
 from driver.lab.expectations import Expectation
 from driver.local import bgp_probe, initiators, ping_explanation
 from driver.local.dataplane import routing, vgw, xfrm_counters

@@ -9,7 +9,7 @@ from pathlib import Path
 from driver.analysis import cgw_grammar
 from driver.cgw.record import interface_kind
 from driver.cgw.strongswan.tunnels import tunnels_of
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab
 from driver.local.dataplane import cgw as cgw_module

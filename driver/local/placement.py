@@ -12,7 +12,7 @@ import platform
 from dataclasses import dataclass
 from pathlib import Path
 
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 from driver.lab.model import Lab
 from driver.local import host_limits
 from driver.local.dataplane import kernel

@@ -25,13 +25,14 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError
 
-from driver import interrupts
 from driver.analysis.path_analysis import route_tables
 from driver.aws_api.leaks import leftovers
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT
 from driver.checks.telemetry import wait_for_telemetry
-from driver.errors import Fault, VpnlabError
+from driver.core import interrupts
+from driver.core.errors import Fault, VpnlabError
+from driver.core.state import LabState
 from driver.lab import topology
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab, Tunnel
@@ -45,7 +46,6 @@ from driver.local.emulator.process import Emulator, write_provider_override
 from driver.local.emulator.reachability_answers import Ec2View
 from driver.local.node_access import lab_namespaces
 from driver.render.cloud_init import CharonOptions
-from driver.state import LabState
 from driver.synth.synthesis import copy_stack, synth
 from driver.synth.terraform import Terraform, key_variables, resource_progress
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import jinja2
 
+from driver.core.paths import PROJECT
 from driver.lab.model import Lab
-from driver.paths import PROJECT
 from driver.render import proposals
 from driver.render.frr import frr_files
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import graphviz
 
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
+from driver.core.paths import shareable
 from driver.lab import security_groups
 from driver.lab.model import Lab
-from driver.paths import shareable
 
 AWS_ORANGE, ONPREM_BLUE, UP, DOWN, UNKNOWN = "#ff9900", "#2f6db5", "#2e7d32", "#c62828", "#777777"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import jinja2
 
+from driver.core.paths import PROJECT
 from driver.lab import aws_rules
 from driver.lab.model import Lab
 from driver.lab.topology import (
@@ -18,7 +19,6 @@ from driver.lab.topology import (
     aws_inside_addresses,
     customer_inside_addresses,
 )
-from driver.paths import PROJECT
 
 FRR_CONF = "/etc/frr/frr.conf"
 FRR_DAEMONS = "/etc/frr/daemons"

@@ -9,10 +9,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
+from driver.core.paths import PROJECT, SYNTH_ROOT, shareable
 from driver.lab.loader import load_lab
 from driver.lab.model import Lab
-from driver.paths import PROJECT, SYNTH_ROOT, shareable
 from driver.synth.terraform import Terraform
 
 

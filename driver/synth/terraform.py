@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from driver.errors import VpnlabError
-from driver.paths import STATE_ROOT
+from driver.core.errors import VpnlabError
+from driver.core.paths import STATE_ROOT
 
 PROVIDER_MIRRORS = (Path("/opt/tf-plugins"), Path("/usr/share/terraform/plugins"))
 CLI_CONFIG = STATE_ROOT / "terraformrc"

@@ -14,8 +14,8 @@ from driver.analysis.cgw_bgp_rules import BGP_RULES
 from driver.analysis.cgw_rules import lint_config
 from driver.analysis.lab_from_cgw import lab_text
 from driver.cgw.frr import conf as bgp_conf
+from driver.core.paths import PROJECT
 from driver.lab.loader import load_lab, parse_lab
-from driver.paths import PROJECT
 from driver.render.frr import FRR_CONF, frr_files
 from tests.fixtures import cgw_fixture
 

@@ -15,9 +15,9 @@ from driver.analysis.cgw_rules import lint_config
 from driver.analysis.lab_rules import lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.lint import RULES, lint
+from driver.core.paths import PROJECT
 from driver.lab import aws_rules
 from driver.lab.loader import parse_lab
-from driver.paths import PROJECT
 from driver.render.cloud_init import fill_secrets, strongswan_files
 from tests.goldens import EXAMPLE, seed_in_style
 from tests.lab.test_loader import DELETE, lab_with

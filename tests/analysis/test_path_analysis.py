@@ -6,8 +6,8 @@ import pytest
 
 from driver.analysis.lab_rules import lint_lab
 from driver.analysis.path_analysis import both_ways, stateful_asymmetry
+from driver.core.paths import PROJECT
 from driver.lab.loader import parse_lab
-from driver.paths import PROJECT
 from tests.conftest import one, resources
 from tests.lab.test_loader import lab_with
 
@@ -66,7 +66,7 @@ def test_the_firewall_example_labs_lint_as_marked(lab, expected):
 
 
 def test_a_firewall_outside_the_vpc_is_refused():
-    from driver.errors import LabError
+    from driver.core.errors import LabError
 
     with pytest.raises(LabError, match="firewall.subnet_cidr: 10.9.0.0/24 is outside"):
         parse_lab(lab_with(("firewall", {"subnet_cidr": "10.9.0.0/24"})))

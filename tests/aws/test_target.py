@@ -12,11 +12,11 @@ from driver.aws.target import AwsTarget
 from driver.aws_api.leaks import leftovers
 from driver.aws_api.waiting import wait_until
 from driver.checks import remote_commands
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
+from driver.core.state import LabState
 from driver.lab.loader import load_lab
 from driver.local import target as local_target
 from driver.local.dataplane.netns import Namespace
-from driver.state import LabState
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 

@@ -8,7 +8,7 @@ import pytest
 from driver.checks import aws_tunnel_log
 from driver.checks.aws_tunnel_log import CATALOGUE
 from driver.checks.diagnosis import diagnose
-from driver.paths import PROJECT
+from driver.core.paths import PROJECT
 
 # charon 5.9.8's lines for these refusals, as the VGW logged them in this lab
 IKEV1_TO_IKEV2_ONLY = """\

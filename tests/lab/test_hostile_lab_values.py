@@ -13,7 +13,7 @@ import re
 import pytest
 from hypothesis import given, settings
 
-from driver.errors import LabError
+from driver.core.errors import LabError
 from driver.lab.loader import parse_lab
 from tests.hostile_values import HOSTILE
 from tests.lab.test_loader import lab_with

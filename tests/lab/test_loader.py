@@ -6,7 +6,7 @@ import ipaddress
 import pytest
 import yaml
 
-from driver.errors import LabError, VpnlabError
+from driver.core.errors import LabError, VpnlabError
 from driver.lab.loader import parse_lab
 from tests.conftest import SEED
 

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from driver.analysis.lab_rules import lint_lab
-from driver.errors import LabError
+from driver.core.errors import LabError
 from driver.lab.loader import parse_lab
 from tests.conftest import SEED
 from tests.input_bounds import documents, mutations, within

@@ -9,14 +9,14 @@ import threading
 
 import pytest
 
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
+from driver.core.paths import PROJECT
 from driver.lab.aws_rules import generate_psk
 from driver.lab.loader import load_lab, parse_lab
 from driver.local.check_command import run_check
 from driver.local.dataplane import wiring
 from driver.local.dataplane.network import DataPlane
 from driver.local.node_access import lab_namespaces as existing
-from driver.paths import PROJECT
 from tests.conftest import requires_root
 from tests.goldens import seed_in_style
 from tests.lab.test_loader import lab_with

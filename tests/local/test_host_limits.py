@@ -4,7 +4,7 @@ limit of the host and not of the configuration (no root: nothing is built)."""
 import pytest
 
 from driver.analysis.lab_from_cgw import lab_text
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 from driver.lab.loader import load_lab, parse_lab
 from driver.local.dataplane.kernel import KernelFeatures
 from driver.local.host_limits import refuse_what_this_host_cannot_run
@@ -86,7 +86,7 @@ def test_a_policy_userspace_esp_cannot_install_is_a_fault_not_a_verdict():
     from types import SimpleNamespace
 
     from driver.checks.diagnosis import HOST_POLICIES, Diagnosis
-    from driver.errors import Fault
+    from driver.core.errors import Fault
     from driver.local.dataplane_runner import DataPlaneRunner
 
     runner = DataPlaneRunner.__new__(DataPlaneRunner)

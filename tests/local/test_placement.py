@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from driver.analysis.lab_from_cgw import lab_text
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 from driver.lab.loader import load_lab, parse_lab
 from driver.local import placement
 from driver.local.dataplane.kernel import KernelFeatures

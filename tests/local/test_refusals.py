@@ -10,12 +10,12 @@ import time
 import pytest
 
 from driver.cli import main
+from driver.core.paths import PROJECT
+from driver.core.processes import process_alive
+from driver.core.state import LabState
 from driver.lab.loader import load_lab
 from driver.local.check_command import run_check
 from driver.local.node_access import lab_namespaces
-from driver.paths import PROJECT
-from driver.processes import process_alive
-from driver.state import LabState
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 

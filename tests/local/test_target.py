@@ -11,12 +11,12 @@ import time
 import pytest
 
 from driver.checks.reachability import analyse_paths
+from driver.core.paths import PROJECT
+from driver.core.state import LabState
 from driver.lab.loader import load_lab
 from driver.local import target as local_target
 from driver.local.emulator.process import Emulator
 from driver.local.node_access import lab_namespaces as existing
-from driver.paths import PROJECT
-from driver.state import LabState
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 
@@ -106,8 +106,8 @@ def test_sigterm_in_the_middle_of_apply_tears_down_what_it_built(tmp_path):
 def test_a_stale_emulator_record_never_signals_the_process_that_now_has_its_pid():
     """After a reboot or PID reuse the recorded PID belongs to someone else: destroy
     reports the stale record and drops it, and that process lives on."""
+    from driver.core.processes import ProcessIdentity
     from driver.local.emulator.process import SERVER_MODULE
-    from driver.processes import ProcessIdentity
 
     state = LabState("stalepid")
     bystander = subprocess.Popen(["sleep", "60"], start_new_session=True)
@@ -300,7 +300,7 @@ def test_a_key_in_ssm_that_is_not_awss_is_named_by_verify(applied):
 
 
 def test_a_route_based_lab_is_refused_before_anything_is_applied():
-    from driver.errors import VpnlabError
+    from driver.core.errors import VpnlabError
     from driver.local.dataplane import kernel
 
     if kernel.probe().vti:

@@ -8,11 +8,11 @@ import signal
 import pytest
 
 from driver.cli import main
+from driver.core.state import LabState
 from driver.lab.loader import load_lab
 from driver.local import target as local_target
 from driver.local.dataplane.charon import Charon
 from driver.local.node_access import lab_namespaces
-from driver.state import LabState
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 from tests.local.test_faults import kill

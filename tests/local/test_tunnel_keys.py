@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
+from driver.core.paths import PROJECT
 from driver.lab.loader import parse_lab
 from driver.local.check_command import run_check
 from driver.local.node_access import lab_namespaces
-from driver.paths import PROJECT
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 

@@ -5,11 +5,11 @@ import dataclasses
 
 import pytest
 
+from driver.core.paths import PROJECT
 from driver.lab import aws_rules
 from driver.lab.loader import load_lab
 from driver.lab.model import Phase, TunnelOptions
 from driver.local import tunnel_record
-from driver.paths import PROJECT
 
 LABS = sorted(p for p in (PROJECT / "labs").glob("*.yml") if p.name != "broken.yml")
 

@@ -7,9 +7,9 @@ import subprocess
 import pytest
 import yaml
 
+from driver.core.paths import PROJECT
 from driver.lab.loader import load_lab
 from driver.local.dataplane import vgw_bgp
-from driver.paths import PROJECT
 from driver.render.cloud_init import strongswan_files, vpn_server_user_data
 from driver.render.frr import FRR_CONF, FRR_DAEMONS, frr_files
 from tests.goldens import AT_BOOT

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from driver.errors import LabError
+from driver.core.errors import LabError
 from driver.lab import aws_rules
 from driver.lab.loader import parse_lab
 from driver.lab.model import Phase, TunnelOptions

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from driver.paths import PROJECT
+from driver.core.paths import PROJECT
 from driver.render.cloud_init import address_parameter_name, psk_parameter_name
 from modules.vpn import tunnel_arguments
 from tests.conftest import SEED, one, resources
@@ -413,7 +413,7 @@ def test_the_emulator_override_covers_every_service_the_stack_calls(synth_json):
 
 
 def test_hcl_refuses_a_directory_that_is_not_its_own_and_changes_nothing(tmp_path):
-    from driver.errors import VpnlabError
+    from driver.core.errors import VpnlabError
     from driver.synth.synthesis import export_hcl
 
     foreign = tmp_path / "work"

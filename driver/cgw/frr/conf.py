@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from driver.cgw.strongswan import files as cgw_files
-from driver.input_files import read_text
+from driver.core.input_files import read_text
 
 DAEMONS_FILE = "/etc/frr/daemons"
 # Quagga's files run under FRR in the local lab, with FRR's defaults of before

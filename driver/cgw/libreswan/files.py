@@ -13,7 +13,7 @@ from pathlib import Path
 from driver.cgw.folder import MAX_BYTES, CustomerConfigError, ServerFolder, root_of
 from driver.cgw.libreswan.conf import LibreswanConf, parse_ipsec_conf, parse_ipsec_secrets
 from driver.cgw.settings import Secret
-from driver.input_files import require_regular
+from driver.core.input_files import require_regular
 
 IPSEC_CONF, IPSEC_SECRETS = "/etc/ipsec.conf", "/etc/ipsec.secrets"
 # The lab's own replace these: the NSS database (vpnlab makes an empty one: PSKs

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 
 VERSION = "4.10-2+deb12u1"  # scripts/setup-system.sh: libreswan_version
 PREFIX = Path(f"/opt/vpnlab/libreswan-{VERSION}")

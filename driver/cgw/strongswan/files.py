@@ -30,7 +30,7 @@ from driver.cgw.folder import (
 from driver.cgw.settings import Conn, Secret
 from driver.cgw.strongswan.ipsec_conf import effective_conns, parse_ipsec_conf, parse_ipsec_secrets
 from driver.cgw.strongswan.swanctl_conf import Section, parse_swanctl, shared_secrets
-from driver.input_files import require_regular
+from driver.core.input_files import require_regular
 
 __all__ = ["MAX_BYTES", "MAX_FILES", "CustomerConfig", "CustomerConfigError", "load"]
 

@@ -23,7 +23,7 @@ from driver.cgw.record import interface_kind
 from driver.cgw.settings import ConfigSyntaxError
 from driver.cgw.strongswan import files as cgw_files
 from driver.cgw.strongswan.tunnels import tunnels_of
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab
 from driver.render.cloud_init import (

@@ -29,12 +29,12 @@ import vici
 from vici.exception import DeserializationException, SessionException
 
 from driver.checks.vici_fields import text
-from driver.errors import Fault, VpnlabError
+from driver.core.errors import Fault, VpnlabError
+from driver.core.paths import STATE_ROOT
+from driver.core.processes import process_alive, terminate_group
 from driver.local.dataplane import confine, node_files
 from driver.local.dataplane.netns import Namespace, parse_sysctl, run
 from driver.local.node_access import VICI_SOCKET, ViciSession
-from driver.paths import STATE_ROOT
-from driver.processes import process_alive, terminate_group
 
 CHARON = "/usr/lib/ipsec/charon"
 STARTER = "/usr/lib/ipsec/starter"

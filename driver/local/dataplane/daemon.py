@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from driver.errors import Fault
+from driver.core.errors import Fault
 from driver.local.dataplane.netns import Namespace
 
 

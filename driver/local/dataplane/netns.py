@@ -17,7 +17,7 @@ import re
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 from driver.local.node_access import namespace_name, namespace_pids
 
 

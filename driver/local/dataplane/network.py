@@ -20,8 +20,9 @@ import signal
 import time
 from pathlib import Path
 
-from driver import interrupts
-from driver.errors import Fault, VpnlabError
+from driver.core import interrupts
+from driver.core.errors import Fault, VpnlabError
+from driver.core.processes import process_alive
 from driver.lab import topology
 from driver.lab.model import Lab
 from driver.lab.nodes import NODES, OPTIONAL_NODES
@@ -40,7 +41,6 @@ from driver.local.dataplane.netns import (
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.dataplane.ownership import namespaces_owner
 from driver.local.node_access import lab_namespaces
-from driver.processes import process_alive
 
 FORWARDING = {
     "net.ipv4.ip_forward": "1",

@@ -11,10 +11,10 @@ import contextlib
 import shutil
 from pathlib import Path
 
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
+from driver.core.state import LabState
 from driver.local.dataplane.netns import Namespace, run
 from driver.local.node_access import lab_namespaces, lab_prefix
-from driver.state import LabState
 
 
 class OwnershipError(VpnlabError):

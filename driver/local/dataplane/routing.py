@@ -25,7 +25,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from driver.analysis.path_analysis import Tables
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 from driver.lab import topology
 from driver.local.dataplane.netns import Namespace
 

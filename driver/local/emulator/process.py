@@ -23,10 +23,10 @@ from pathlib import Path
 
 import boto3
 
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
+from driver.core.paths import PROJECT
+from driver.core.processes import ProcessIdentity, process_alive
 from driver.local.emulator import auth
-from driver.paths import PROJECT
-from driver.processes import ProcessIdentity, process_alive
 from driver.synth.provider_override import endpoint_provider, write_override
 
 OVERRIDE_FILE = "vpnlab_local_override.tf.json"

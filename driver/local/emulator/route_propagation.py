@@ -9,9 +9,9 @@ from moto.core.responses import ActionResult
 from moto.ec2.models import route_tables
 from moto.ec2.responses import EC2Response
 
+from driver.core.state import LabState
 from driver.local import node_access
 from driver.local.emulator.common import lab_tag
-from driver.state import LabState
 
 
 def enable_vgw_route_propagation(self) -> ActionResult:

@@ -24,10 +24,10 @@ from moto.ec2.models.vpn_connections import VPNConnection
 from moto.ec2.responses import EC2Response
 from moto.ec2.utils import generic_filter
 
+from driver.core.state import LabState
 from driver.lab.aws_rules import MAX_ADVERTISED_PREFIXES, generate_psk, inside_cidr_problem
 from driver.local import node_access, tunnel_record
 from driver.local.emulator.common import lab_tag, now
-from driver.state import LabState
 
 TUNNEL_NET = ipaddress.ip_network("198.51.100.0/24")
 _tunnel_addresses = (str(TUNNEL_NET.network_address + i) for i in itertools.count(1))

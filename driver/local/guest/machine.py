@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 
 BOOT = Path("/boot")
 MODULES = Path("/lib/modules")

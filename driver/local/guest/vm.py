@@ -30,11 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from driver import interrupts
-from driver.errors import Fault
+from driver.core import interrupts
+from driver.core.errors import Fault
+from driver.core.paths import PROJECT, STATE_ROOT
+from driver.core.processes import process_alive
 from driver.local.guest.machine import GuestMachine
-from driver.paths import PROJECT, STATE_ROOT
-from driver.processes import process_alive
 
 CPUS = 2
 MEMORY = "1G"

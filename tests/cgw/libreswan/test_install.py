@@ -4,7 +4,7 @@ named in one place each (scripts/setup-system.sh, driver/cgw/libreswan/install.p
 import re
 
 from driver.cgw.libreswan import install
-from driver.paths import PROJECT
+from driver.core.paths import PROJECT
 
 
 def test_setup_unpacks_the_version_the_code_reads_with():

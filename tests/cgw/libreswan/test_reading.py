@@ -10,7 +10,7 @@ from driver.cgw.libreswan import files, tools
 from driver.cgw.libreswan.conf import parse_ipsec_secrets
 from driver.cgw.libreswan.tunnels import tunnels_of
 from driver.cgw.settings import ConfigSyntaxError
-from driver.paths import PROJECT
+from driver.core.paths import PROJECT
 from tests.fixtures import cgw_fixture
 
 OPENSWAN_SAMPLE = PROJECT / "tests" / "scenarios" / "libreswan-openswan" / "etc"

@@ -11,7 +11,7 @@ from driver.analysis.cgw_secrets import secret_for
 from driver.analysis.lab_from_cgw import lab_text
 from driver.cgw.strongswan import files as cgw_files
 from driver.cgw.strongswan.tunnels import tunnels_of
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 from driver.lab.loader import load_lab, parse_lab
 from tests.conftest import SEED
 from tests.fixtures import cgw_fixture

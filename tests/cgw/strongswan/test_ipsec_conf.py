@@ -9,8 +9,8 @@ from driver.analysis.cgw_rules import lint_config
 from driver.cgw.settings import ConfigSyntaxError
 from driver.cgw.strongswan.ipsec_conf import effective_conns, parse_ipsec_conf, parse_ipsec_secrets
 from driver.cgw.strongswan.swanctl_conf import parse_swanctl
+from driver.core.paths import PROJECT
 from driver.lab.loader import load_lab
-from driver.paths import PROJECT
 from tests.conftest import SEED
 from tests.input_bounds import mutations, within
 

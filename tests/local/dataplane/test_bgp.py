@@ -17,6 +17,8 @@ import pytest
 
 from driver.analysis.lab_from_cgw import lab_text
 from driver.cgw.strongswan import files as cgw_files
+from driver.core.paths import PROJECT
+from driver.core.processes import process_alive
 from driver.lab import aws_rules, topology
 from driver.lab.loader import load_lab, parse_lab
 from driver.lab.nodes import VGW_ENDPOINTS
@@ -25,8 +27,6 @@ from driver.local.dataplane import bgp, vgw, vgw_bgp
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.frr import CONFIG, Frr, node_files
 from driver.local.dataplane.netns import Namespace, link
-from driver.paths import PROJECT
-from driver.processes import process_alive
 from driver.render.frr import frr_files
 from tests.conftest import requires_root
 from tests.fixtures import cgw_fixture

@@ -6,10 +6,10 @@ import shutil
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
+from driver.core.paths import PROJECT
 from driver.lab import aws_rules
 from driver.local.dataplane import cgw
-from driver.paths import PROJECT
 from driver.render.cloud_init import CharonOptions
 from driver.render.settings_string import UnwritableValue, quoted
 from tests.goldens import seed_in_style

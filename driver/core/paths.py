@@ -13,7 +13,7 @@ import contextlib
 import os
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 STATE_ROOT = PROJECT / ".vpnlab"  # per-lab state, Terraform CLI config, caches
 SYNTH_ROOT = PROJECT / "cdktf.out"  # synthesized Terraform JSON
 HCL_ROOT = PROJECT / "hcl.out"  # default HCL hand-off directory

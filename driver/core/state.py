@@ -18,8 +18,8 @@ import os
 import shutil
 from pathlib import Path
 
-from driver.errors import VpnlabError
-from driver.paths import STATE_ROOT
+from driver.core.errors import VpnlabError
+from driver.core.paths import STATE_ROOT
 
 
 class LabState:

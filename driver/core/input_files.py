@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from driver.errors import VpnlabError
+from driver.core.errors import VpnlabError
 
 _KINDS = (
     (stat.S_ISDIR, "a directory"),
