@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from driver.cgw.folder import MAX_BYTES, MAX_FILES, text_of
+from driver.cgw.folder import MAX_BYTES, MAX_FILES, CustomerConfigError, text_of
 from driver.cgw.libreswan.keywords import LIBRESWAN_KEYS
 from driver.core.errors import VpnlabError
 
@@ -63,7 +63,11 @@ def detect(config: Path, secrets: Path | None = None) -> Detection:
         return Detection("strongswan", (f"{_swanctl(files)} (swanctl)",))
     signs: dict[str, list[str]] = {"strongswan": [], "libreswan": []}
     for path in files:
-        for number, line in enumerate(text_of(path).splitlines(), start=1):
+        try:
+            text = text_of(path)
+        except CustomerConfigError:  # not a regular file, too large: the reader says so
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
             for implementation, sign in _signs(line):
                 signs[implementation].append(f"{path}:{number} ({sign})")
     libreswan = len(signs["libreswan"]) > len(signs["strongswan"])

@@ -3,6 +3,8 @@ and field by field, to Libreswan 4.10's own parser (readwriteconf, the version
 `make setup` pins), the refusals too; and the detector's strongSwan-only keys
 held to the same parser (each is one Libreswan refuses)."""
 
+import os
+
 import pytest
 
 from driver.cgw.detect import STRONGSWAN_KEYS, detect
@@ -10,6 +12,7 @@ from driver.cgw.libreswan import files, tools
 from driver.cgw.libreswan.conf import parse_ipsec_secrets
 from driver.cgw.libreswan.tunnels import tunnels_of
 from driver.cgw.settings import ConfigSyntaxError
+from driver.core.errors import VpnlabError
 from driver.core.paths import PROJECT
 from tests.fixtures import cgw_fixture
 
@@ -181,3 +184,11 @@ def test_the_implementation_is_told_by_what_only_it_has(config, implementation):
     assert found.implementation == implementation
     if implementation == "libreswan":
         assert found.signs and all(":" in sign for sign in found.signs)  # file:line (why)
+
+
+def test_a_file_that_cannot_be_read_gives_no_sign_and_the_reader_says_why(tmp_path):
+    fifo = tmp_path / "ipsec.secrets"
+    os.mkfifo(fifo)  # read, it would block: it is skipped, never opened
+    assert detect(OPENSWAN_SAMPLE / "ipsec.conf", fifo).implementation == "libreswan"
+    with pytest.raises(VpnlabError, match="is a FIFO"):
+        files.load(OPENSWAN_SAMPLE / "ipsec.conf", fifo)
