@@ -63,7 +63,9 @@ def lint_config(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
         return [syntax_finding(exc, "strongSwan")]
     grammar = cgw_grammar.judge(customer)
     out = list(grammar.findings)
-    out += include_findings(customer.folder, "strongswan.conf (userspace ESP, its log, vici)")
+    out += include_findings(
+        customer.folder, "its own strongswan.conf (userspace ESP, its log, vici)"
+    )
     tunnels = tunnels_of(customer, grammar.refused)
     out += tunnel_findings(lab, tunnels, str(config))
     out += start_findings(lab, tunnels, customer.folder)
@@ -99,7 +101,7 @@ def include_findings(folder: ServerFolder, replaced_with: str) -> list[Finding]:
             "conf-replaced",
             "info",
             path,
-            f"the local lab runs its own {replaced_with} instead of this file",
+            f"the local lab runs {replaced_with} instead of this file",
             "nothing to do: connections, secrets and scripts are the customer's",
         )
         for path in folder.replaced[:1]

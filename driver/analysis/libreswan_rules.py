@@ -47,7 +47,7 @@ def lint_libreswan(lab: Lab, config: Path, secrets: Path | None) -> list[Finding
     except ConfigSyntaxError as exc:
         return [syntax_finding(exc, "Libreswan")]
     out = [_refusal(where, words, customer) for where, words in parsed.errors]
-    out += include_findings(customer.folder, "Libreswan's NSS database and the sysctls")
+    out += include_findings(customer.folder, "an NSS database and sysctls of its own")
     if not parsed.loaded:
         return out
     refused = {name for _, words in parsed.errors for name in _CONN.findall(words)}

@@ -16,8 +16,9 @@ from driver.cgw.settings import Secret
 from driver.core.input_files import require_regular
 
 IPSEC_CONF, IPSEC_SECRETS = "/etc/ipsec.conf", "/etc/ipsec.secrets"
-# The lab's own replace these: the NSS database (vpnlab makes an empty one: PSKs
-# need no certificate) and sysctls (the lab's, on the node's namespace only).
+# Not the customer's to bring: the NSS database (binary, their machine's; PSKs need no
+# certificate, so a lab's gateway gets an empty one) and sysctls (the lab's, applied
+# to the node's namespace only).
 REPLACED = (
     "/etc/ipsec.d/cert9.db",
     "/etc/ipsec.d/key4.db",
