@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from driver.cgw.settings import Conn
+from driver.cgw.settings import Conn, Setting
 
 
 @dataclass
@@ -42,6 +42,19 @@ class ConfiguredTunnel:
     def origin(self, name: str) -> str:
         """Where the value of field ``name`` was written (%default, conf.d …), else the conn."""
         return self.origins.get(name, self.where)
+
+
+def key_lines(settings: list[Setting]) -> dict[str, list[int]]:
+    """Each key written, with its lines (more than one: the key is set again)."""
+    lines: dict[str, list[int]] = {}
+    for setting in settings:
+        lines.setdefault(setting.key, []).append(setting.line)
+    return lines
+
+
+def origins(settings: dict[str, Setting | None]) -> dict[str, str]:
+    """Record field -> where its value was written, for the fields that were."""
+    return {name: s.where for name, s in settings.items() if s is not None}
 
 
 def tunnel_numbers(tunnels: list[ConfiguredTunnel]) -> list[int]:

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from driver.cgw.libreswan.files import LibreswanConfig
-from driver.cgw.record import ConfiguredTunnel
-from driver.cgw.settings import Conn, Setting
+from driver.cgw.record import ConfiguredTunnel, key_lines, origins
+from driver.cgw.settings import Conn
 
 # ikev2= as Libreswan 4.10 reads it (readwriteconf): IKEv2 unless told otherwise;
 # 'permit' reads as IKEv1.
@@ -40,9 +40,6 @@ def tunnels_of(config: LibreswanConfig) -> list[ConfiguredTunnel]:
 
 
 def _tunnel(conn: Conn, written: Conn) -> ConfiguredTunnel:
-    keys: dict[str, list[int]] = {}
-    for setting in written.settings:
-        keys.setdefault(setting.key, []).append(setting.line)
     esp = conn.setting("phase2alg") or conn.setting("esp")
     subnets = conn.get("leftsubnets", "").strip("{} ").split()
     return ConfiguredTunnel(
@@ -56,7 +53,7 @@ def _tunnel(conn: Conn, written: Conn) -> ConfiguredTunnel:
         conn.get("rightsubnet"),
         conn.get("ike"),
         esp.value if esp else None,
-        keys,
+        key_lines(written.settings),
         conn.get("dpdaction", "hold"),
         conn.get("keyingtries", "%forever"),
         [(s.where, f"{s.key}={s.value}") for s in conn.settings if s.key in ROUTE_BASED],
@@ -66,9 +63,5 @@ def _tunnel(conn: Conn, written: Conn) -> ConfiguredTunnel:
         version=VERSIONS.get(conn.get("ikev2", "yes"), "2"),
         aggressive=(conn.get("aggressive") or conn.get("aggrmode") or "no") == "yes",
         updown=conn.get("leftupdown"),
-        origins=_origins({f: conn.setting(k) for f, k in KEYS.items()} | {"esp": esp}),
+        origins=origins({f: conn.setting(k) for f, k in KEYS.items()} | {"esp": esp}),
     )
-
-
-def _origins(settings: dict[str, Setting | None]) -> dict[str, str]:
-    return {name: s.where for name, s in settings.items() if s is not None}

@@ -4,8 +4,7 @@ connection strongSwan would load and start, whether it came from ``ipsec.conf``
 
 from __future__ import annotations
 
-from driver.cgw.record import ConfiguredTunnel
-from driver.cgw.settings import Setting
+from driver.cgw.record import ConfiguredTunnel, key_lines, origins
 from driver.cgw.strongswan.files import CustomerConfig
 from driver.cgw.strongswan.ipsec_conf import makes_route_based
 
@@ -22,9 +21,7 @@ def from_ipsec_conf(config: CustomerConfig) -> list[ConfiguredTunnel]:
     for conn in config.conns:
         if conn.get("auto", "ignore") == "ignore":
             continue
-        keys: dict[str, list[int]] = {}
-        for setting in raw_sections[conn.name].settings:
-            keys.setdefault(setting.key, []).append(setting.line)
+        keys = key_lines(raw_sections[conn.name].settings)
         route = [(s.where, f"{s.key}={s.value}") for s in conn.settings if makes_route_based(s)]
         out.append(
             ConfiguredTunnel(
@@ -48,7 +45,7 @@ def from_ipsec_conf(config: CustomerConfig) -> list[ConfiguredTunnel]:
                 aggressive=conn.get("aggressive", "no") == "yes",
                 policies=conn.get("installpolicy", "yes") != "no",
                 updown=conn.get("leftupdown"),
-                origins=_origins({f: conn.setting(k) for f, k in STARTER_KEYS.items()}),
+                origins=origins({f: conn.setting(k) for f, k in STARTER_KEYS.items()}),
             )
         )
     return out
@@ -60,10 +57,9 @@ def from_swanctl(config: CustomerConfig) -> list[ConfiguredTunnel]:
     for conn in connections.children if connections else []:
         children = conn.child("children")
         child = children.children[0] if children and children.children else None
-        keys: dict[str, list[int]] = {}
-        for setting in conn.settings + (child.settings if child else []):
-            if setting.source == conn.source:  # conf.d files may override on purpose
-                keys.setdefault(setting.key, []).append(setting.line)
+        own = conn.settings + (child.settings if child else [])
+        # conf.d files may override on purpose: only the conn's own file's count
+        keys = key_lines([s for s in own if s.source == conn.source])
         route = [
             (s.where, f"{s.key} = {s.value}")
             for s in conn.settings + (child.settings if child else [])
@@ -93,7 +89,7 @@ def from_swanctl(config: CustomerConfig) -> list[ConfiguredTunnel]:
                 aggressive=_yes(conn.get("aggressive", "no")),
                 policies=_yes(child.get("policies", "yes")) if child else True,
                 updown=child.get("updown") if child else None,
-                origins=_origins(
+                origins=origins(
                     {
                         "local_ts": child.setting("local_ts") if child else None,
                         "remote_ts": child.setting("remote_ts") if child else None,
@@ -139,7 +135,3 @@ STARTER_KEYS = {
     "start_action": "auto",
 }
 STARTER_VERSIONS = {"ikev1": "1", "ikev2": "2"}  # keyexchange=ike: either, initiates IKEv2
-
-
-def _origins(settings: dict[str, Setting | None]) -> dict[str, str]:
-    return {name: s.where for name, s in settings.items() if s is not None}
