@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from driver.checks.runner import CheckResult
 from driver.checks.vici_fields import installed_children, text
-from driver.local.dataplane import vgw
 from driver.local.node_access import sa_up
 
 # A rekey in these namespaces takes ~0.1 s; the step returns as soon as the new SA
@@ -50,7 +49,7 @@ def run_lifecycle(runner, tunnels: list[str]) -> list[CheckResult]:
 def _step(runner, step: Step, tunnels: list[str]) -> CheckResult:
     started = time.monotonic()
     before = {t: _snapshot(runner, t) for t in tunnels}
-    logs = {name: len(charon.log()) for name, charon in runner.dp.charons.items()}
+    logs = {daemon: len(daemon.log()) for daemon in runner.dp.charons.values()}
     pending, outcome = set(tunnels), {}
     for tunnel in tunnels:
         problem = _initiate(runner, step, tunnel)
@@ -127,10 +126,10 @@ def _settled(runner, step, tunnel, before, logs) -> tuple[bool, str] | None:
     return (False, refusal) if refusal else None
 
 
-def _refusal(runner, step: Step, tunnel: str, logs: dict[str, int]) -> str | None:
+def _refusal(runner, step: Step, tunnel: str, logs: dict) -> str | None:
     """Why the rekey was refused, from what the charons logged since it began."""
-    vgw = _since(runner, _endpoint(tunnel), logs)
-    server = _since(runner, "server", logs)
+    vgw = _since(runner.dp.vgw_endpoint(tunnel), logs)
+    server = _since(runner.dp.charons["server"], logs)
     responder, initiator = (server, vgw) if step.node == "vgw" else (vgw, server)
     # Final only once the initiator is told no; the responder's "no acceptable
     # KEY_EXCHANGE_METHOD" for one proposal of several is no verdict, nor is an
@@ -167,16 +166,11 @@ def _groups(groups: tuple[int, ...]) -> str:
     return "DH group" + ("s " if len(groups) > 1 else " ") + ", ".join(map(str, groups))
 
 
-def _why(runner, tunnel: str, logs: dict[str, int]) -> str:
-    tail = _since(runner, _endpoint(tunnel), logs).strip().splitlines()[-2:]
+def _why(runner, tunnel: str, logs: dict) -> str:
+    tail = _since(runner.dp.vgw_endpoint(tunnel), logs).strip().splitlines()[-2:]
     return " | ".join(line.strip() for line in tail) or "nothing in the VGW's log"
 
 
-def _endpoint(tunnel: str) -> str:
-    """The name of the charon of AWS's endpoint for ``tunnel``."""
-    return vgw.endpoint(int(tunnel.removeprefix("Tunnel")))
-
-
-def _since(runner, name: str, logs: dict[str, int]) -> str:
-    """What charon ``name`` logged since the step began (``logs``: its length then)."""
-    return runner.dp.charons[name].log()[logs[name] :]
+def _since(daemon, logs: dict) -> str:
+    """What ``daemon`` logged since the step began (``logs``: each log's length then)."""
+    return daemon.log()[logs[daemon] :]
