@@ -91,8 +91,27 @@ class ViciSession:
     def __enter__(self) -> vici.Session:
         return self.vici
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, traceback) -> None:
         self.sock.close()
+        # vici unregisters a streamed command's events in a ``finally``: an
+        # interrupt (Ctrl-C, SIGTERM) while the command waits makes that
+        # unregister read the command's answer, and the SessionException it
+        # raises hides the interrupt. The interrupt is what happened: raise it.
+        interrupt = interrupt_behind(exc)
+        if interrupt is not None:
+            raise interrupt from None
+
+
+def interrupt_behind(exc: BaseException | None) -> KeyboardInterrupt | None:
+    """The interrupt an exception was raised while handling, if any."""
+    if isinstance(exc, KeyboardInterrupt):
+        return None  # already the interrupt: let it propagate as it is
+    seen = exc.__context__ if exc is not None else None
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return seen
+        seen = seen.__context__
+    return None
 
 
 def sa_up(sa: dict) -> bool:
