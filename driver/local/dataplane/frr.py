@@ -18,8 +18,9 @@ from pathlib import Path
 from driver.core.errors import Fault, VpnlabError
 from driver.core.processes import process_alive, terminate_group
 from driver.local.dataplane import node_files as node_folder
-from driver.local.dataplane.charon import NODE_ENV, Charon
+from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.netns import run
+from driver.local.dataplane.node_daemon import NODE_ENV
 
 DAEMONS_DIR = Path("/usr/lib/frr")
 DAEMONS = ("zebra", "bgpd")  # zebra first: bgpd hands it the routes it chose
