@@ -7,7 +7,9 @@ node's network namespace (``ip netns exec``), takes a mount and a PID namespace
 
 - the host's whole file system is read-only (every mount, recursively);
 - ``/run`` and ``/var`` are the node's own folders (writable), ``/etc`` an
-  overlay of the node's files on the host's (read-only);
+  overlay of the node's files on the host's (read-only), and so is any folder
+  given with ``--overlay`` (Libreswan's helpers at their compiled-in
+  ``/usr/libexec/ipsec``, unpacked elsewhere on the host);
 - the other nodes' folders, vpnlab's state, ``/root`` and ``/home`` are empty, and
   ``/etc/shadow``, ``/etc/gshadow`` are not there (the staged ``/etc`` whites them out);
 - ``/tmp`` and ``/dev/shm`` are empty tmpfs of the node's own; ``/dev`` holds
@@ -21,7 +23,8 @@ node's network namespace (``ip netns exec``), takes a mount and a PID namespace
 
 The launcher's first process stays outside the PID namespace, waits for the
 daemon (PID 1 inside) and ends with its status; a signal to it is passed on.
-``python3 -I -S confine.py RUN VAR ETC [HIDDEN ...] -- DAEMON [ARGS]``: run by its path, it
+``python3 -I -S confine.py [--overlay TARGET LOWER ...] RUN VAR ETC [HIDDEN ...] -- DAEMON
+[ARGS]``: run by its path, it
 imports only the standard library (one process where a shell and six mount
 commands were: each costs ~0.2 s under the guest's emulation).
 """
@@ -134,13 +137,21 @@ def _private_dev(staging: str) -> None:
     os.rmdir(staging)
 
 
-def confine(run_dir: str, var_dir: str, etc_dir: str, hidden: list[str]) -> None:
+def confine(
+    run_dir: str,
+    var_dir: str,
+    etc_dir: str,
+    hidden: list[str],
+    overlays: tuple[tuple[str, str], ...] = (),
+) -> None:
     """The node's mounts, in the PID namespace's first process (see the module doc)."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing of ours reaches the host
     _read_only("/", recursive=True)
     _bind(run_dir, "/run", writable=True)
     _bind(var_dir, "/var", writable=True)
     mount("vpnlab-etc", "/etc", "overlay", MS_RDONLY, f"lowerdir={etc_dir}:/etc")
+    for target, lower in overlays:
+        mount("vpnlab-overlay", target, "overlay", MS_RDONLY, f"lowerdir={lower}:{target}")
     # Read-only is not private: the other nodes' folders (the emulated VGW's vici
     # socket among them: a socket connects on a read-only mount), vpnlab's state
     # and the host's home folders are emptied; the node's own /run and /var stay.
@@ -175,8 +186,15 @@ def _wait_and_pass_signals(child: int) -> int:
 
 
 def main(argv: list[str]) -> int:
+    overlays = []
+    while argv[:1] == ["--overlay"] and len(argv) >= 3:
+        overlays.append((argv[1], argv[2]))
+        argv = argv[3:]
     if "--" not in argv[3:] or argv.index("--") == len(argv) - 1:
-        print("usage: confine RUN VAR ETC [HIDDEN ...] -- DAEMON [ARGS]", file=sys.stderr)
+        print(
+            "usage: confine [--overlay TARGET LOWER ...] RUN VAR ETC [HIDDEN ...] -- DAEMON [ARGS]",
+            file=sys.stderr,
+        )
         return 2
     split = argv.index("--")
     (run_dir, var_dir, etc_dir, *hidden), daemon = argv[:split], argv[split + 1 :]
@@ -187,7 +205,7 @@ def main(argv: list[str]) -> int:
         code = _wait_and_pass_signals(child)
         return code if code >= 0 else 128 - code
     try:
-        confine(run_dir, var_dir, etc_dir, hidden)
+        confine(run_dir, var_dir, etc_dir, hidden, tuple(overlays))
         os.execv(daemon[0], daemon)
     except OSError as exc:
         print(f"vpnlab: the node could not be confined: {exc}", file=sys.stderr)

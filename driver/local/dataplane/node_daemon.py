@@ -90,10 +90,13 @@ class NodeDaemon:
             raise NodeDaemonError(f"{etc}: an overlay cannot take a path with ':' or ','")
         return etc
 
-    def _confined(self, daemon: list[str]) -> list[str]:
-        """The daemon's argv, run confined in the node (driver/local/dataplane/confine.py)."""
+    def _confined(self, daemon: list[str], overlays: dict[str, Path] | None = None) -> list[str]:
+        """The daemon's argv, run confined in the node (driver/local/dataplane/confine.py);
+        ``overlays``: folders of the node (target) shown over the host's (lower)."""
         etc = str(self._stage())
         launcher = [sys.executable, "-I", "-S", confine.__file__]
+        for target, lower in (overlays or {}).items():
+            launcher += ["--overlay", target, str(lower)]
         hidden = [str(self.root.parent), str(STATE_ROOT)]  # every node's folder, all labs'
         return [*launcher, str(self.run_dir), str(self.var_dir), etc, *hidden, "--", *daemon]
 
