@@ -40,9 +40,7 @@ def cmd_check(args) -> int:
     from driver.lab.loader import load_lab
 
     lab = load_lab(args.lab)
-    if args.cgw_config:
-        require_strongswan(args.cgw_config, args.cgw_secrets, args.cgw_daemon, "check")
-    elif not args.cleanup:
+    if not args.cgw_config and not args.cleanup:
         _refuse_lint_errors(args, "checked")
     if os.geteuid() != 0:
         raise VpnlabError("vpnlab check needs root for network namespaces: run it with sudo")
@@ -79,6 +77,7 @@ def _check_locked(args, lab) -> int:
         lint=not args.skip_lint,
         progress=_progress(out),
         dataplane=placement.reason,
+        cgw_daemon=args.cgw_daemon,
     )
     print(report.to_json() if args.json else "\n" + report.table())
     if args.keep:

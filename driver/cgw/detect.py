@@ -119,6 +119,11 @@ def _swanctl(files: list[Path]) -> Path:
     return next(f for f in files if f.name == "swanctl.conf" or f.parent.name == "swanctl")
 
 
+def implementation(config: Path, secrets: Path | None, daemon: str | None) -> str:
+    """The implementation that plays the customer: ``--cgw-daemon``'s, else detected."""
+    return daemon or detect(config, secrets).implementation
+
+
 def require_strongswan(
     config: Path, secrets: Path | None, daemon: str | None, command: str
 ) -> None:

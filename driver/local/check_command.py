@@ -9,6 +9,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from driver.cgw.detect import implementation
+from driver.cgw.libreswan.install import tool
 from driver.checks import identity, selectors
 from driver.checks.negotiated import judge, suite
 from driver.checks.report import Report
@@ -23,6 +25,7 @@ from driver.local import lint_rows, replacement, tunnel_record
 from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel, ownership
 from driver.local.dataplane.network import DataPlane
+from driver.local.dataplane.pluto import CONTROL
 from driver.local.dataplane_runner import DataPlaneRunner
 from driver.local.host_limits import refuse_what_this_host_cannot_run
 from driver.local.lifecycle import run_lifecycle
@@ -96,12 +99,14 @@ def _keys_not_compared(tunnels: list[int]) -> list[CheckResult]:
 
 
 def _configuration_loaded(dp: DataPlane, config: Path | None) -> list[CheckResult]:
-    """A row for the customer's files: did strongSwan load all of it?"""
+    """A row for the customer's files: did its implementation load all of it?"""
     if config is None:
         return []
-    refused = dp.charons["server"].refused()
-    detail = "; ".join(refused) if refused else "strongSwan loaded every connection"
-    return [CheckResult("server: strongSwan loads the configuration", not refused, 0.0, detail)]
+    server = dp.charons["server"]
+    refused = server.refused()
+    name = server.version().split()[0]  # strongSwan, Libreswan
+    detail = "; ".join(refused) if refused else f"{server.version()} loaded every connection"
+    return [CheckResult(f"server: {name} loads the configuration", not refused, 0.0, detail)]
 
 
 def workdir(lab: Lab) -> Path:
@@ -111,13 +116,16 @@ def workdir(lab: Lab) -> Path:
 def kept_help(lab: Lab, lab_path: Path) -> str:
     """How to look into a kept lab, and how to remove it."""
     charons = {"server": "server"} | dict.fromkeys(VGW_ENDPOINTS, "vgw")  # name -> node
+    pluto = workdir(lab) / "server" / "run" / CONTROL
     look = "\n".join(
-        f"  ip netns exec {namespace_name(lab.name, node)} swanctl --list-sas "
+        f"  {tool('whack')} --ctlsocket {pluto} --status"
+        if name == "server" and pluto.parent.is_dir()
+        else f"  ip netns exec {namespace_name(lab.name, node)} swanctl --list-sas "
         f"--uri unix://{vici_socket(workdir(lab), name)}"
         for name, node in charons.items()
     )
     return (
-        f"kept: namespaces {lab_prefix(lab.name)}*, charon logs in {workdir(lab)}/*/run/; "
+        f"kept: namespaces {lab_prefix(lab.name)}*, daemon logs in {workdir(lab)}/*/run/; "
         f"look inside with:\n{look}\nremove with: vpnlab check {lab_path} --cleanup"
     )
 
@@ -135,12 +143,14 @@ def run_check(
     server_psks: tuple[str, str] | None = None,
     progress: Callable[[str], None] = lambda m: None,
     dataplane: str = "",
+    cgw_daemon: str | None = None,
 ) -> Report:
     """Build, check, tear down (unless ``keep``), prove nothing is left.
 
     ``server_psks`` gives the VPN server other keys than the VGW's (the tests'
     wrong-key case); normally both sides hold the same keys. ``lint``: lint's
-    findings are rows too (driver/local/lint_rows.py).
+    findings are rows too (driver/local/lint_rows.py). ``cgw_daemon``: the
+    implementation that plays the customer (strongswan | libreswan), else detected.
     """
     started = time.monotonic()
     features = kernel.probe()
@@ -149,10 +159,11 @@ def run_check(
     )
     vgw_psks = tuple(t.preshared_key or generate_psk() for t in lab.tunnels)
     uncompared: list[int] = []  # tunnels whose keys come from the customer's files
-    refuse_what_this_host_cannot_run(lab, cgw_config, cgw_secrets, features)
-    found = lint_rows.findings(lab, cgw_config, cgw_secrets) if lint else []
+    refuse_what_this_host_cannot_run(lab, cgw_config, cgw_secrets, features, cgw_daemon)
+    found = lint_rows.findings(lab, cgw_config, cgw_secrets, cgw_daemon) if lint else []
     if cgw_config:
-        gateway = cgw_module.vendor(lab, cgw_config, cgw_secrets, charon)
+        played_by = implementation(cgw_config, cgw_secrets, cgw_daemon)
+        gateway = cgw_module.vendor(lab, cgw_config, cgw_secrets, charon, played_by)
         pairs = list(zip(lab.tunnels, gateway.tunnel_addresses, strict=True))
         uncompared = [
             n for n, (t, a) in enumerate(pairs) if not t.preshared_key and a in gateway.psks
@@ -178,6 +189,7 @@ def run_check(
             f"({features.describe()})"
         )
         dp.build()
+        report.customer_gateway += f", run by {dp.charons['server'].version()}"
         runner = DataPlaneRunner(dp, progress)
         expectations = expectations_of_lab(lab.checks.expect, lab.vpn.routing)
         # starter has added its conns by then; under the guest's emulation IKE is slower

@@ -11,13 +11,13 @@ import subprocess
 import time
 from collections.abc import Callable
 
-from driver.checks import remote_commands
+from driver.checks import pluto_log, remote_commands
 from driver.checks.diagnosis import HOST_POLICIES, Diagnosis, diagnose, is_final, last_lines
 from driver.checks.runner import ExpectationRunner, TunnelReport
 from driver.checks.vici_fields import current_child, installed_children, text
 from driver.core.errors import Fault
 from driver.lab.expectations import Expectation
-from driver.local import bgp_probe, initiators, ping_explanation
+from driver.local import bgp_probe, initiators, ping_explanation, tunnels_ready
 from driver.local.dataplane import routing, vgw, xfrm_counters
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.vgw import AWS_DPD_INTERVAL
@@ -193,7 +193,7 @@ class DataPlaneRunner(ExpectationRunner):
     def ping_output(self, node: str, address: str) -> str:
         if not self._routes_waited:
             self._routes_waited = True  # once: the updown scripts have run by then
-            self._wait_for_tunnel_routes()
+            tunnels_ready.wait(self)
         self._drops_before = self.dp.drops()  # to tell, if it fails, what dropped it
         self._xfrm_before = self._xfrm_counters()
         return self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
@@ -203,30 +203,6 @@ class DataPlaneRunner(ExpectationRunner):
         if not self.dp.kernel.esp:
             return {}
         return {node: xfrm_counters.read(self.dp.ns[node]) for node in ("server", "vgw")}
-
-    def _wait_for_tunnel_routes(self, timeout: float = 15.0) -> bool:
-        """The VGW's tunnel devices get their routes from its endpoints' updown scripts
-        (or zebra), run after the SA is installed (seconds under the guest's
-        emulation): wait, bounded, until the VGW routes into a tunnel and a route-based
-        customer gateway routes the AWS side over one rather than its uplink."""
-        dp, waits = self.dp, []
-        where = ("proto", "bgp") if dp.frr else ("table", str(vgw.INTO_TUNNELS_TABLE))
-
-        def into_a_tunnel() -> bool:
-            shown = dp.ns["vgw"].ip("route", "show", *where).stdout
-            return any(f"dev {device}" in shown for device in dp.vgw_devices)
-
-        if dp.vgw_devices:  # BGP: zebra's routes in the main table
-            waits.append(into_a_tunnel)
-        if dp.cgw and dp.cgw.interfaces:
-            get = ("ip", "route", "get", dp.plan.aws_test_ip)
-            waits.append(lambda: " dev eth0" not in dp.ns["server"].exec(*get, check=False).stdout)
-        deadline = time.monotonic() + timeout
-        while not all(ready() for ready in waits):
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(POLL)
-        return True
 
     def unanswered(self, e: Expectation, output: str) -> str:
         dropped = {
@@ -246,6 +222,7 @@ class DataPlaneRunner(ExpectationRunner):
             )
         ]
         phrases = ([said.removeprefix(": ")] if said else []) + kernel
+        phrases += pluto_log.causes(self.dp.charons["server"].log())
         return ": " + "; ".join(phrases) if phrases else ""
 
     def tunnels(self) -> list[TunnelReport]:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from driver.analysis import cgw_grammar
+from driver.cgw.detect import implementation
+from driver.cgw.libreswan import files as libreswan_files
+from driver.cgw.libreswan.tunnels import tunnels_of as libreswan_tunnels
 from driver.cgw.record import interface_kind
 from driver.cgw.strongswan.tunnels import tunnels_of
 from driver.core.errors import VpnlabError
@@ -23,22 +26,39 @@ class Limit:
 
 
 def limits(
-    lab: Lab, config: Path | None, secrets: Path | None, features: kernel.KernelFeatures
+    lab: Lab,
+    config: Path | None,
+    secrets: Path | None,
+    features: kernel.KernelFeatures,
+    daemon: str | None = None,
 ) -> list[Limit]:
     """What of this configuration (the customer's, else the lab's rendering) this
-    data-plane host cannot run: route-based settings need VTI/XFRM interfaces;
-    userspace ESP has no trap policies and needs the gateway's own address
-    inside its local selector."""
+    data-plane host cannot run: Libreswan's pluto needs kernel ESP; route-based
+    settings need VTI/XFRM interfaces; userspace ESP has no trap policies and
+    needs the gateway's own address inside its local selector."""
+    found = []
+    libreswan = config is not None and implementation(config, secrets, daemon) == "libreswan"
     if config is None:
         kind = cgw_module.lab_interfaces(lab)
         route = [f"vpn.tunnel_interface: {kind}"] if kind else []
         tunnels = []
+    elif libreswan:
+        tunnels = libreswan_tunnels(libreswan_files.load(config, secrets))
+        kind = interface_kind(tunnels)
+        route = [f"{at}: {what}" for t in tunnels for at, what in t.route_based]
+        if not features.esp:
+            found.append(
+                Limit(
+                    "this host has no kernel ESP (Libreswan)",
+                    f"{config} is Libreswan's: pluto installs its SAs in the kernel, and "
+                    "this kernel has no ESP (userspace ESP is strongSwan's alone)",
+                )
+            )
     else:
         customer = cgw_module.load_customer(config, secrets)
         tunnels = tunnels_of(customer, cgw_grammar.judge(customer).refused)
         kind = interface_kind(tunnels)
         route = [f"{at}: {what}" for t in tunnels for at, what in t.route_based]
-    found = []
     has = {"vti": features.vti, "xfrm": features.xfrmi}
     if kind and not (features.esp and has[kind]):
         name = {"vti": "VTI", "xfrm": "XFRM interfaces"}[kind]
@@ -50,7 +70,7 @@ def limits(
                 f"no {name}",
             )
         )
-    if not features.esp:
+    if not features.esp and not libreswan:  # userspace ESP's own limits (strongSwan's)
         found += [
             Limit(
                 "this host has no kernel ESP (trap policies)",
@@ -68,10 +88,14 @@ def limits(
 
 
 def refuse_what_this_host_cannot_run(
-    lab: Lab, config: Path | None, secrets: Path | None, features: kernel.KernelFeatures
+    lab: Lab,
+    config: Path | None,
+    secrets: Path | None,
+    features: kernel.KernelFeatures,
+    daemon: str | None = None,
 ) -> None:
     """What this data-plane host cannot run, named before anything starts."""
-    refuse(config, limits(lab, config, secrets, features))
+    refuse(config, limits(lab, config, secrets, features, daemon))
 
 
 def refuse(config: Path | None, found: list[Limit]) -> None:

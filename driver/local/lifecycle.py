@@ -17,6 +17,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from driver.checks import pluto_log
 from driver.checks.runner import CheckResult
 from driver.checks.vici_fields import installed_children, text
 from driver.local.node_access import sa_up
@@ -94,8 +95,11 @@ def _initiate(runner, step: Step, tunnel: str) -> str | None:
             for name, sa in runner.sas("server").items()
             if text(sa.get("remote-host")) == address and sa_up(sa)
         ]
-        if not found:
-            return f"the customer gateway has no established SA to {address}"
+        if not found:  # and why, if its own log says (Libreswan's pluto)
+            causes = pluto_log.causes(runner.dp.charons["server"].log())
+            return f"the customer gateway has no established SA to {address}" + "".join(
+                f": {cause}" for cause in causes[:1]
+            )
         name, sa = found[0]
         version = text(sa.get("version", "2"))
         if step.sa == "child":

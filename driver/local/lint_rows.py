@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from driver.analysis.cgw_rules import lint_config
+from driver.analysis.cgw_lint import lint_customer
 from driver.analysis.findings import Finding
 from driver.analysis.lab_rules import lint_lab
 from driver.checks.runner import CheckResult
@@ -21,11 +21,13 @@ from driver.lab.model import Lab
 SHOWN = 4  # findings quoted in the warnings row; `vpnlab lint` lists them all
 
 
-def findings(lab: Lab, cgw_config: Path | None, cgw_secrets: Path | None) -> list[Finding]:
+def findings(
+    lab: Lab, cgw_config: Path | None, cgw_secrets: Path | None, daemon: str | None = None
+) -> list[Finding]:
     """The lab's findings, then the customer's files' (as ``vpnlab lint`` gives them)."""
     out = lint_lab(lab, "lab")
     if cgw_config is not None:
-        out += lint_config(lab, cgw_config, cgw_secrets)
+        out += lint_customer(lab, cgw_config, cgw_secrets, daemon)
     return out
 
 

@@ -34,8 +34,9 @@ def choose(
     secrets: Path | None,
     requested: str | None,
     features: kernel.KernelFeatures,
+    daemon: str | None = None,
 ) -> Placement:
-    found = host_limits.limits(lab, config, secrets, features)
+    found = host_limits.limits(lab, config, secrets, features, daemon)
     host = f"this host's kernel {platform.release()} ({features.describe()})"
     if requested == "host":
         host_limits.refuse(config, found)  # the limits just found: the files read once
@@ -64,4 +65,4 @@ def for_check(args, lab: Lab) -> Placement:
     if args.in_guest:
         return Placement("host", args.in_guest)
     features = kernel.probe()
-    return choose(lab, args.cgw_config, args.cgw_secrets, args.dataplane, features)
+    return choose(lab, args.cgw_config, args.cgw_secrets, args.dataplane, features, args.cgw_daemon)

@@ -19,8 +19,10 @@ import yaml
 
 from driver.analysis import cgw_grammar
 from driver.analysis.cgw_secrets import secret_for
-from driver.cgw.record import interface_kind
-from driver.cgw.settings import ConfigSyntaxError
+from driver.cgw.libreswan import files as libreswan_files
+from driver.cgw.libreswan.tunnels import tunnels_of as libreswan_tunnels
+from driver.cgw.record import ConfiguredTunnel, interface_kind
+from driver.cgw.settings import ConfigSyntaxError, Secret
 from driver.cgw.strongswan import files as cgw_files
 from driver.cgw.strongswan.tunnels import tunnels_of
 from driver.core.errors import VpnlabError
@@ -43,7 +45,7 @@ LOAD_FILE = "/etc/swanctl/vpnlab-load.conf"
 
 @dataclass(frozen=True)
 class CustomerGateway:
-    style: str  # "swanctl" | "ipsec.conf"
+    style: str  # "swanctl" | "ipsec.conf" (strongSwan) | "libreswan"
     files: dict[str, str | bytes]  # path on the server -> content (keys filled in)
     public_ip: str  # its address as AWS holds it (the Elastic IP): the identity the VGW expects
     tunnel_addresses: tuple[str, str]  # the VGW endpoints it talks to
@@ -130,9 +132,49 @@ def from_user_data(
     )
 
 
-def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) -> CustomerGateway:
-    """A customer's configuration, run as it is: every file at its server path, with
-    the lab's strongswan.conf (userspace ESP, the log) and sysctls."""
+def vendor(
+    lab: Lab,
+    config: Path,
+    secrets: Path | None,
+    charon: CharonOptions,
+    implementation: str = "strongswan",
+) -> CustomerGateway:
+    """A customer's configuration, run as it is by the implementation it is written for."""
+    if implementation == "libreswan":
+        return libreswan(lab, config, secrets)
+    return strongswan(lab, config, secrets, charon)
+
+
+def libreswan(lab: Lab, config: Path, secrets: Path | None) -> CustomerGateway:
+    """A Libreswan customer's files, every one at its server path, with the lab's
+    sysctls; pluto reads them as its ipsec.service starts it (driver/local/dataplane/
+    pluto.py)."""
+    try:
+        customer = libreswan_files.load(config, secrets)
+    except ConfigSyntaxError as exc:
+        raise VpnlabError(f"{exc}: Libreswan would refuse the file") from None
+    tunnels = libreswan_tunnels(customer)
+    addresses, psks = _addresses_and_keys(config, tunnels, customer.secrets, {})
+    sysctls = _lab_files(lab, CharonOptions(), ("/etc/sysctl.d/90-vpnlab.conf",))
+    folder = customer.folder
+    return CustomerGateway(
+        "libreswan",
+        sysctls | folder.contents(),
+        topology.customer_gateway_ip(lab),
+        addresses,
+        psks,
+        f"{config} (Libreswan's ipsec.conf)",
+        frozenset(p for p in folder.files if folder.executable(p)),
+        interfaces=interface_kind(tunnels),
+        start_actions={t.right.strip(): t.start_action for t in tunnels if t.right},
+    )
+
+
+def strongswan(
+    lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions
+) -> CustomerGateway:
+    """A strongSwan customer's files, every one at its server path, with the lab's
+    strongswan.conf (userspace ESP, the log) and sysctls."""
     customer = load_customer(config, secrets)
     if customer.style == "ipsec.conf" and cgw_files.IPSEC_SECRETS not in customer.files:
         raise VpnlabError(
@@ -146,36 +188,14 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
     interfaces = interface_kind(tunnels)
     if interfaces:  # a route-based gateway's own charon.conf says so (AWS's sample)
         charon = dataclasses.replace(charon, install_routes=False)
-    lab_files = strongswan_files(
-        lab,
-        ServerValues(topology.customer_gateway_ip(lab), topology.DEFAULT_TUNNEL_ADDRESSES),
-        charon,
-    )
-    files: dict[str, str | bytes] = {
-        p: c
-        for p, c in lab_files.items()
-        if p in ("/etc/strongswan.conf", "/etc/sysctl.d/90-vpnlab.conf")
-    }
+    files = _lab_files(lab, charon, ("/etc/strongswan.conf", "/etc/sysctl.d/90-vpnlab.conf"))
     files |= customer.contents()
     if customer.extra_creds:  # secrets swanctl.conf does not include: load both at once
         files[LOAD_FILE] = "".join(
             f"include {posixpath.relpath(p, posixpath.dirname(LOAD_FILE))}\n"
             for p in (cgw_files.SWANCTL_CONF, *customer.extra_creds)
         )
-    addresses = tuple(dict.fromkeys(t.right.strip() for t in tunnels if t.right))
-    if len(addresses) != 2 or not all(_is_ip(a) for a in addresses):
-        dropped = "".join(f"; {conn}: {why}" for conn, why in refused.items())
-        raise VpnlabError(
-            f"{config}: found tunnel addresses {list(addresses) or 'none'} in the connections "
-            "strongSwan would load; an AWS VPN connection has two tunnels, so the "
-            "configuration must name two remote IP addresses (right= / remote_addrs)"
-            f"{dropped}; `vpnlab lint LAB --cgw-config {config}` lists every finding"
-        )
-    secrets = {
-        t.right.strip(): s for t in tunnels if t.right and (s := secret_for(t, customer.secrets))
-    }
-    _refuse_keys_aws_cannot_hold(config, secrets.values())
-    psks = {address: secret.secret for address, secret in secrets.items()}
+    addresses, psks = _addresses_and_keys(config, tunnels, customer.secrets, refused)
     # The customer gateway's address is the lab's, as AWS holds it: whatever the
     # files' leftid / local id says is what it presents, and the VGW judges that.
     return CustomerGateway(
@@ -190,6 +210,31 @@ def vendor(lab: Lab, config: Path, secrets: Path | None, charon: CharonOptions) 
         interfaces,
         {t.right.strip(): t.start_action for t in tunnels if t.right},
     )
+
+
+def _lab_files(lab: Lab, charon: CharonOptions, paths: tuple[str, ...]) -> dict[str, str]:
+    """Of the files vpnlab renders for the VPN server, those the lab puts beside a
+    customer's own (strongswan.conf, the sysctls)."""
+    values = ServerValues(topology.customer_gateway_ip(lab), topology.DEFAULT_TUNNEL_ADDRESSES)
+    return {p: c for p, c in strongswan_files(lab, values, charon).items() if p in paths}
+
+
+def _addresses_and_keys(
+    config: Path, tunnels: list[ConfiguredTunnel], secrets: list[Secret], refused: dict[str, str]
+) -> tuple[tuple[str, str], dict[str, str]]:
+    """The two AWS tunnel addresses the customer's conns name, and its key for each."""
+    addresses = tuple(dict.fromkeys(t.right.strip() for t in tunnels if t.right))
+    if len(addresses) != 2 or not all(_is_ip(a) for a in addresses):
+        dropped = "".join(f"; {conn}: {why}" for conn, why in refused.items())
+        raise VpnlabError(
+            f"{config}: found tunnel addresses {list(addresses) or 'none'} in the connections "
+            "it would load; an AWS VPN connection has two tunnels, so the "
+            "configuration must name two remote IP addresses (right= / remote_addrs)"
+            f"{dropped}; `vpnlab lint LAB --cgw-config {config}` lists every finding"
+        )
+    found = {t.right.strip(): s for t in tunnels if t.right and (s := secret_for(t, secrets))}
+    _refuse_keys_aws_cannot_hold(config, found.values())
+    return addresses, {address: secret.secret for address, secret in found.items()}
 
 
 def _refuse_keys_aws_cannot_hold(config: Path, secrets) -> None:

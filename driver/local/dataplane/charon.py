@@ -47,6 +47,7 @@ SWANCTL_DIRS = [
     "pkcs12",
 ]
 
+
 class CharonError(VpnlabError):
     pass
 
@@ -160,6 +161,11 @@ class Charon(NodeDaemon):
                 yield session
         except (OSError, SessionException, DeserializationException) as exc:
             raise self.fault(f"stopped answering over vici ({exc})") from None
+
+    def version(self) -> str:
+        """The implementation and release that runs (``strongSwan 5.9.8``)."""
+        with self.session() as session:
+            return f"strongSwan {text(session.version().get('version'))}"
 
     def list_sas(self) -> list[tuple[str, dict]]:
         """(connection, IKE SA) pairs in vici's ``list-sas`` shape."""

@@ -1,12 +1,12 @@
 """What the data plane and the checks need of a gateway's IKE daemon in its node.
 
-``Charon`` (charon.py) is the one today: the VGW's two endpoints and a
-strongSwan customer gateway. A customer gateway of another implementation
-(Libreswan's pluto, next) joins by offering the same: started and stopped in its
-node, its SAs in vici's ``list-sas`` shape (the checks read ``state``,
-``child-sas``, ``uniqueid``, ``remote-host`` …, driver/checks/vici_fields.py),
-AWS's and its own rekeys on request, its log for the diagnosis, and what it
-refused to load.
+``Charon`` (charon.py) plays the VGW's two endpoints and a strongSwan customer
+gateway, ``Pluto`` (pluto.py) a Libreswan one; another implementation joins by
+offering the same: started and stopped in its node, its SAs in vici's
+``list-sas`` shape (the checks read ``state``, ``child-sas``, ``uniqueid``,
+``remote-host`` …, driver/checks/vici_fields.py), AWS's and its own rekeys on
+request, its log for the diagnosis, what it refused to load, and which release
+it is. Both share node_daemon.py.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ class IkeDaemon(Protocol):
     ns: Namespace  # its node's network namespace
     pid: int | None  # its confined launcher, while it runs
     files: dict[str, str | bytes]  # its node's files, by server path
+    style: str  # its files' style: swanctl | ipsec.conf (strongSwan) | libreswan
 
     @property
     def var_dir(self) -> Path: ...  # the node's /var, as the host sees it
@@ -39,4 +40,5 @@ class IkeDaemon(Protocol):
     def list_sas(self) -> list[tuple[str, dict]]: ...  # (connection, IKE SA), vici's shape
     def rekey(self, request: dict[str, str]) -> dict: ...  # vici's rekey request and answer
     def refused(self) -> list[str]: ...  # what it would not load, in its words
+    def version(self) -> str: ...  # "strongSwan 5.9.8", "Libreswan 4.10"
     def fault(self, what: str, exited: bool = False) -> Fault: ...

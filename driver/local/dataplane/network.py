@@ -40,6 +40,7 @@ from driver.local.dataplane.netns import (
 )
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.dataplane.ownership import namespaces_owner
+from driver.local.dataplane.pluto import Pluto
 from driver.local.node_access import lab_namespaces
 
 FORWARDING = {
@@ -63,6 +64,20 @@ def lab_nodes(lab: Lab) -> tuple[str, ...]:
 
 class DataPlaneError(VpnlabError):
     pass
+
+
+def server_daemon(
+    ns: Namespace,
+    root: Path,
+    files: dict[str, str | bytes],
+    style: str,
+    executables: frozenset[str] = frozenset(),
+    swanctl_file: str | None = None,
+) -> IkeDaemon:
+    """The VPN server's IKE daemon for its files' style: Libreswan's pluto, or charon."""
+    if style == "libreswan":
+        return Pluto(ns, root, files, executables)
+    return Charon(ns, root, files, style, executables, swanctl_file)
 
 
 class DataPlane:
@@ -181,7 +196,7 @@ class DataPlane:
             self.lab, vgw_ns, self.workdir, self.plan.tunnel_addresses, self.cgw.public_ip,
             self.vgw_psks, kind, libipsec, static, bgp.vgw_files(self.lab),
         )  # fmt: skip
-        server = Charon(
+        server = server_daemon(
             self.ns["server"],
             self.workdir / "server",
             self.cgw.files | bgp.server_files(self.lab, self.cgw.files),
@@ -240,7 +255,7 @@ class DataPlane:
             "log/cloud-init-output.log",
             "vpnlab: local data plane: no cloud-init here; the VPN server's files come "
             f"from its user data: {files}\n"
-            f"vpnlab: strongSwan ({self.cgw.style}) started in {server.ns.name} "
+            f"vpnlab: {server.version()} ({self.cgw.style}) started in {server.ns.name} "
             f"(pid {server.pid})\n"
             "vpnlab: VPN server ready\n",
         )
@@ -272,7 +287,8 @@ class DataPlane:
             NetworkView.from_record(record["view"]) if "view" in record else None,
         )
         for name, info in record["charons"].items():
-            charon = Charon(dp.ns[info.get("node", name)], workdir / name, {}, info["style"])
+            node = dp.ns[info.get("node", name)]
+            charon = server_daemon(node, workdir / name, {}, info["style"])
             charon.pid = info["pid"]
             dp.charons[name] = charon
         dp.owned = True

@@ -27,6 +27,8 @@ def guest_command(args, reason: str) -> list[str]:
     for flag in ("cgw_config", "cgw_secrets"):
         if getattr(args, flag):
             command += [f"--{flag.replace('_', '-')}", str(getattr(args, flag).resolve())]
+    if args.cgw_daemon:
+        command += ["--cgw-daemon", args.cgw_daemon]
     return command
 
 
