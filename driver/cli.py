@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from driver.cgw.detect import IMPLEMENTATIONS, require_strongswan
+from driver.cgw.detect import IMPLEMENTATIONS
 from driver.core.errors import Fault, LabError, VpnlabError
 from driver.core.interrupts import Interrupted, end_like_ctrl_c
 from driver.core.paths import DEFAULT_LAB, HCL_ROOT, SYNTH_ROOT
@@ -199,8 +199,7 @@ def cmd_diagram(args) -> int:
 def cmd_init(args) -> int:
     from driver.analysis.lab_from_cgw import lab_text
 
-    require_strongswan(args.from_cgw_config, args.cgw_secrets, args.cgw_daemon, "init")
-    text = lab_text(args.from_cgw_config, args.cgw_secrets)
+    text = lab_text(args.from_cgw_config, args.cgw_secrets, daemon=args.cgw_daemon)
     if args.output is None:
         print(text, end="")
     elif args.output.exists():
@@ -208,6 +207,7 @@ def cmd_init(args) -> int:
     else:
         args.output.write_text(text)
         secrets = f" --cgw-secrets {args.cgw_secrets}" if args.cgw_secrets else ""
+        secrets += f" --cgw-daemon {args.cgw_daemon}" if args.cgw_daemon else ""
         print(
             f"wrote {args.output}; now: sudo vpnlab check {args.output} --cgw-config "
             f"{args.from_cgw_config}{secrets}"

@@ -91,13 +91,26 @@ def test_a_refused_lab_lists_its_problems_in_the_json():
     assert set(problems[0]) == {"path", "message", "hint", "line"}
 
 
-def test_init_refuses_a_libreswan_customer_before_writing_anything(tmp_path, capsys):
+def test_init_reads_a_libreswan_customer_as_libreswan_does(tmp_path, capsys):
+    """Detected as Libreswan's, its proposals read back from Libreswan's own expansion
+    (algparse), the inside CIDRs from its updown script's arguments, every value with
+    its line; the lab it writes loads, and the next command is printed."""
     from driver.cli import main
+    from driver.lab.loader import load_lab
     from tests.fixtures import cgw_fixture
 
     lab = tmp_path / "customer.yml"
-    code = main(["init", "--from-cgw-config", str(cgw_fixture("libreswan")), "-o", str(lab)])
-    assert code == 2 and not lab.exists()
-    said = capsys.readouterr().err
-    assert "is Libreswan's" in said and "ikev2=insist" in said  # why: a sign and its line
-    assert "writes labs for strongSwan customers only" in said and "vpnlab lint" in said
+    config = cgw_fixture("libreswan")
+    assert main(["init", "--from-cgw-config", str(config), "-o", str(lab)]) == 0
+    text = lab.read_text()
+    assert "ike_versions: [ikev2]   # " in text and "ipsec.conf:44" in text  # ikev2=insist
+    assert "# aes256-sha2_256;modp2048, " in text and "dh_groups: [14]" in text
+    assert "private_ip: 192.168.0.14" in text  # left=
+    assert "inside_cidr: 169.254.10.32/30" in text and "inside_cidr: 169.254.20.200/30" in text
+    assert "check runs them with pluto" in text
+    written = load_lab(lab)
+    assert [t.preshared_key for t in written.tunnels] == [
+        "fixture_psk_tunnel1_0123456789abcdef",
+        "fixture_psk_tunnel2_0123456789abcdef",
+    ]
+    assert f"sudo vpnlab check {lab} --cgw-config {config}" in capsys.readouterr().out

@@ -132,7 +132,12 @@ def proposal_findings(
 def proposals_of(text: str, ike: bool) -> dict[str, list]:
     """The tunnel options (AWS's names) that accept what these proposals offer:
     what ``vpnlab init --from-cgw-config`` writes. Empty where nothing fits."""
-    proposals, _ = parsed_proposals(text)
+    return options_accepting(parsed_proposals(text)[0], ike)
+
+
+def options_accepting(proposals: list[dict[str, set]], ike: bool) -> dict[str, list]:
+    """The tunnel options that accept these proposals, each in AWS's names
+    (``enc``, ``integ``, ``prf``, ``dh``), whichever implementation read them."""
     offered = set(aws_rules.ENCRYPTION) | aws_rules.AEAD_ENCRYPTION
     groups = aws_rules.PHASE1_DH_GROUPS if ike else aws_rules.PHASE2_DH_GROUPS
     encryption = sorted({e for p in proposals for e in p["enc"] if e in offered})

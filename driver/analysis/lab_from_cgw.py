@@ -1,5 +1,7 @@
 """``vpnlab init --from-cgw-config``: a lab that matches the other company's
-configuration, so ``vpnlab check LAB --cgw-config PATH`` runs right away.
+configuration, so ``vpnlab check LAB --cgw-config PATH`` runs right away. The
+files are read as their implementation reads them: strongSwan's or Libreswan's
+(driver/cgw/detect.py, or ``--cgw-daemon``), into the same tunnel records.
 
 AWS's default tunnel options (driver/lab/model.py's defaults are AWS's), except
 where the configuration constrains them: its proposals, IKE version, lifetimes
@@ -13,13 +15,19 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from driver.analysis import cgw_grammar
-from driver.analysis.cgw_proposals import proposals_of
+from driver.analysis.cgw_proposals import options_accepting, proposals_of
 from driver.analysis.cgw_secrets import secret_for
+from driver.analysis.libreswan_rules import proposals_in_aws_names
+from driver.cgw.detect import IMPLEMENTATIONS, implementation
 from driver.cgw.frr import conf as bgp_conf
+from driver.cgw.libreswan import files as libreswan_files
+from driver.cgw.libreswan.tunnels import tunnels_of as libreswan_tunnels
 from driver.cgw.record import ConfiguredTunnel, interface_kind
+from driver.cgw.settings import Secret
 from driver.cgw.strongswan import files as cgw_files
 from driver.cgw.strongswan.tunnels import tunnels_of
 from driver.core.errors import VpnlabError
@@ -31,16 +39,59 @@ DEFAULT_ONPREM_VPC = ipaddress.ip_network("192.168.0.0/16")
 INSIDE_CIDRS = ("169.254.10.0/30", "169.254.11.0/30")
 
 
-def lab_text(config: Path, secrets: Path | None = None, name: str | None = None) -> str:
+@dataclass
+class Customer:
+    """A customer's configuration as its implementation reads it."""
+
+    implementation: str  # strongswan | libreswan
+    tunnels: list[ConfiguredTunnel]
+    secrets: list[Secret]
+    files: dict[str, Path]  # server path -> their file
+    labels: dict[str, str]  # server path -> as the user gave it
+    style: str  # what the lab's strongswan.config_style says
+    refused: list[str]  # why a conn was not loaded, in the implementation's words
+
+    def proposals(self, t: ConfiguredTunnel, ike: bool) -> dict[str, list]:
+        if self.implementation == "libreswan":
+            return options_accepting(proposals_in_aws_names(t, ike), ike)
+        text = t.ike if ike else t.esp
+        return proposals_of(text, ike) if text and text != "default" else {}
+
+
+def read_customer(config: Path, secrets: Path | None, daemon: str | None) -> Customer:
+    if implementation(config, secrets, daemon) == "libreswan":
+        found = libreswan_files.load(config, secrets)
+        conf = found.conf
+        tunnels = [t for t in libreswan_tunnels(found) if t.name not in conf.refused]
+        refused = [f"conn {conn}: {why}" for conn, why in conf.refused.items()]
+        folder = found.folder
+        return Customer(
+            "libreswan", tunnels, found.secrets, folder.files, folder.labels, "ipsec.conf", refused
+        )
     customer = cgw_files.load(config, secrets)
     grammar = cgw_grammar.judge(customer)
-    tunnels = tunnels_of(customer, grammar.refused)
+    refused = [f"{f.where}: {f.message}" for f in grammar.findings if f.severity == "error"]
+    return Customer(
+        "strongswan",
+        tunnels_of(customer, grammar.refused),
+        customer.secrets,
+        customer.files,
+        customer.labels,
+        customer.style,
+        refused,
+    )
+
+
+def lab_text(
+    config: Path, secrets: Path | None = None, name: str | None = None, daemon: str | None = None
+) -> str:
+    customer = read_customer(config, secrets, daemon)
+    tunnels = customer.tunnels
     if len(tunnels) != 2:
-        why = "; ".join(
-            f"{f.where}: {f.message}" for f in grammar.findings if f.severity == "error"
-        )
+        why = "; ".join(customer.refused)
+        title = IMPLEMENTATIONS[customer.implementation]
         raise VpnlabError(
-            f"{config}: strongSwan would load {len(tunnels)} tunnel(s), an AWS VPN connection "
+            f"{config}: {title} would load {len(tunnels)} tunnel(s), an AWS VPN connection "
             f"has two{': ' + why if why else ''}; `vpnlab lint` with any lab says more"
         )
     first = tunnels[0]
@@ -77,10 +128,10 @@ def lab_text(config: Path, secrets: Path | None = None, name: str | None = None)
         *_routing(bgp, tunnels, onprem_vpc, aws_vpc),
         f"  local_network_cidr: {local}{_from(first, 'local_ts', local, None)}",
         f"  remote_network_cidr: {remote}{_from(first, 'remote_ts', remote, None)}",
-        *_tunnel_options(first),
+        *_tunnel_options(first, customer),
         "  tunnels:",
     ]
-    inside = _bgp_inside_cidrs(bgp) or INSIDE_CIDRS
+    inside = _bgp_inside_cidrs(bgp) or _updown_inside_cidrs(tunnels) or INSIDE_CIDRS
     for n, tunnel in enumerate(tunnels):
         lines.append(f"    - inside_cidr: {inside[n]}")
         secret = secret_for(tunnel, customer.secrets)
@@ -89,7 +140,10 @@ def lab_text(config: Path, secrets: Path | None = None, name: str | None = None)
                 f"      preshared_key: {json.dumps(secret.secret)}   # the customer's key, "
                 f"{secret.source}:{secret.line}"
             )
-    lines += ["", "strongswan:", f"  config_style: {customer.style}", ""]
+    lines += ["", "strongswan:", f"  config_style: {customer.style}"]
+    if customer.implementation == "libreswan":  # the lab's own rendering stays strongSwan's
+        lines[-1] += "   # the customer's files are Libreswan's: check runs them with pluto"
+    lines.append("")
     text = "\n".join(lines)
     parse_lab(text, "the lab init wrote")  # a lab init writes must load; else a bug here
     return text
@@ -138,6 +192,21 @@ def _bgp_inside_cidrs(config) -> tuple[str, ...] | None:
             ):
                 found.append(str(cidr))
     return tuple(found) if len(found) == 2 else None
+
+
+def _updown_inside_cidrs(tunnels: list[ConfiguredTunnel]) -> tuple[str, ...] | None:
+    """The tunnels' inside /30s from the addresses their updown scripts are given
+    (AWS's VTI samples: ``ipsec-vti.sh 0 169.254.10.34/30 169.254.10.33/30``)."""
+    found = []
+    for t in tunnels:
+        nets = {
+            ipaddress.IPv4Interface(a).network
+            for a in re.findall(r"169\.254\.\d{1,3}\.\d{1,3}/30", t.updown or "")
+        }
+        if len(nets) != 1 or aws_rules.inside_cidr_problem(next(iter(nets))):
+            return None
+        found.append(str(next(iter(nets))))
+    return tuple(found) if len(set(found)) == len(tunnels) else None
 
 
 def _lab_name(config: Path) -> str:
@@ -207,7 +276,7 @@ def _from(t: ConfiguredTunnel, what: str, value, used) -> str:
     return f"   # {source}, {t.origin(what)}"
 
 
-def _tunnel_options(t: ConfiguredTunnel) -> list[str]:
+def _tunnel_options(t: ConfiguredTunnel, customer: Customer) -> list[str]:
     out = []
     version = _ike_version(t)
     if version:
@@ -215,7 +284,7 @@ def _tunnel_options(t: ConfiguredTunnel) -> list[str]:
     for phase, text, ike in (("phase1", t.ike, True), ("phase2", t.esp, False)):
         if not text or text == "default":
             continue
-        chosen = proposals_of(text, ike)
+        chosen = customer.proposals(t, ike)
         if not chosen:
             continue
         out.append(

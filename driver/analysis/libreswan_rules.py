@@ -33,6 +33,7 @@ from driver.lab.model import Lab, TunnelOptions
 LIBRESWAN_RULES = {
     "conf-libreswan-refuses": "Libreswan's parser refuses the file or a conn (its own words)",
     "conf-libreswan-proposal": "Libreswan refuses a proposal (modp1024 on Libreswan 4.x …)",
+    "conf-libreswan-ikev1": "an IKEv1 conn that Debian's build of Libreswan does not add",
 }
 HINT = "see `man ipsec.conf` of Libreswan {release}; fix it where Libreswan says"
 _CONN = re.compile(r"conn '?([^'\s]+)'?")  # a conn Libreswan names in its words
@@ -52,11 +53,40 @@ def lint_libreswan(lab: Lab, config: Path, secrets: Path | None) -> list[Finding
         return out
     refused = {name for _, words in parsed.errors for name in _CONN.findall(words)}
     tunnels = [t for t in tunnels_of(customer) if t.name not in refused]
+    out += _ikev1_findings(customer, tunnels)
     out += tunnel_findings(lab, tunnels, str(config), "Libreswan", _proposal_findings)
     out += start_findings(lab, tunnels, customer.folder)
     out += secret_findings(lab, tunnels, customer.secrets)
     out += bgp_findings(lab, customer.folder)
     return out
+
+
+def _ikev1_findings(
+    customer: files.LibreswanConfig, tunnels: list[ConfiguredTunnel]
+) -> list[Finding]:
+    """Debian's Libreswan (the build vpnlab runs) drops IKEv1 unless config setup says
+    ikev1-policy=accept (its changelog, 4.5-2: 'Make ikev1-policy default to "drop"');
+    pluto then refuses to add the conn. Builds differ, so a warning: the check's
+    verdict is this build's."""
+    setup = next((s for s in customer.conf.sections if s.name == "setup"), None)
+    if setup is not None and setup.get("ikev1-policy") == "accept":
+        return []
+    return [
+        Finding(
+            "conf-libreswan-ikev1",
+            "warning",
+            t.origin("version"),
+            f"{t.name}: IKEv1 (ikev2={t.settings.get('ikev2') if t.settings else '?'}): "
+            f"Libreswan {release()} as Debian builds it, the build vpnlab runs, does not add "
+            "an IKEv1 conn unless config setup sets ikev1-policy=accept (its default is "
+            "'drop' since Debian's 4.5-2); other builds and releases may differ, and "
+            "`vpnlab check` gives this build's verdict",
+            "use IKEv2 (ikev2=insist), as AWS recommends; or set ikev1-policy=accept in "
+            "config setup",
+        )
+        for t in tunnels
+        if t.version == "1"
+    ]
 
 
 def _refusal(where: str, words: str, customer: files.LibreswanConfig) -> Finding:
@@ -105,7 +135,7 @@ def _proposal_findings(
                 )
             )
             continue
-        proposals = [_aws_names(p) for p in expanded.expanded]
+        proposals = [aws_names(p) for p in expanded.expanded]
         if not any(acceptable(p, phase, kind == "IKE") for p in proposals):
             out.append(
                 Finding(
@@ -156,7 +186,18 @@ _INTEGRITY = {
 _MODP = {1024: 2, 1536: 5, 2048: 14, 3072: 15, 4096: 16, 6144: 17, 8192: 18}
 
 
-def _aws_names(expanded: str) -> dict[str, set]:
+def proposals_in_aws_names(t: ConfiguredTunnel, ike: bool) -> list[dict[str, set]]:
+    """A tunnel's IKE or ESP proposals as Libreswan expands them, in AWS's names
+    (none where Libreswan refuses them or the tunnel leaves Libreswan's defaults)."""
+    text = t.ike if ike else t.esp
+    if not text:
+        return []
+    pfs = t.settings is None or t.settings.get("pfs", "yes") != "no"
+    expanded = tools.algparse("ike" if ike else "esp", text, ikev1=t.version == "1", pfs=pfs)
+    return [aws_names(p) for p in expanded.expanded]
+
+
+def aws_names(expanded: str) -> dict[str, set]:
     """One expanded proposal (``AES_CBC_256-HMAC_SHA2_256-MODP2048+DH19``) in the
     kinds and names cgw_proposals.acceptable reads."""
     parsed: dict[str, set] = {k: set() for k in ("enc", "integ", "prf", "dh", "other")}

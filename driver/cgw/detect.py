@@ -17,7 +17,6 @@ from pathlib import Path
 
 from driver.cgw.folder import MAX_BYTES, MAX_FILES, CustomerConfigError, text_of
 from driver.cgw.libreswan.keywords import LIBRESWAN_KEYS
-from driver.core.errors import VpnlabError
 
 IMPLEMENTATIONS = {"strongswan": "strongSwan", "libreswan": "Libreswan"}
 # Keys and values only strongSwan has (strongSwan's ipsec.conf(5); Libreswan 4.10's
@@ -122,25 +121,3 @@ def _swanctl(files: list[Path]) -> Path:
 def implementation(config: Path, secrets: Path | None, daemon: str | None) -> str:
     """The implementation that plays the customer: ``--cgw-daemon``'s, else detected."""
     return daemon or detect(config, secrets).implementation
-
-
-def require_strongswan(
-    config: Path, secrets: Path | None, daemon: str | None, command: str
-) -> None:
-    """Refuse, before anything starts, a command that runs the customer's files with
-    strongSwan when they are Libreswan's (detected, or named by --cgw-daemon)."""
-    found = Detection(daemon, ("--cgw-daemon says so",)) if daemon else detect(config, secrets)
-    if found.implementation == "strongswan":
-        return
-    shown = "; ".join(found.signs[:3])
-    does = {
-        "check": "runs a customer gateway with strongSwan only, so far",
-        "init": "writes labs for strongSwan customers only, so far, as `vpnlab check` runs "
-        "strongSwan only",
-    }[command]
-    raise VpnlabError(
-        f"{config} is {found.title}'s ({shown}): `vpnlab {command}` {does} (Libreswan's "
-        "pluto needs kernel ESP and will run in the guest kernel); `vpnlab lint LAB "
-        f"--cgw-config {config}` judges it now with Libreswan's own parsers. To take it "
-        "as strongSwan's anyway: --cgw-daemon strongswan"
-    )

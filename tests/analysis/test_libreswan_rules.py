@@ -5,7 +5,7 @@ Libreswan's own expansion of every algorithm AWS offers."""
 import pytest
 
 from driver.analysis.cgw_lint import lint_customer
-from driver.analysis.libreswan_rules import _aws_names
+from driver.analysis.libreswan_rules import aws_names
 from driver.cgw.libreswan import tools
 from driver.lab import aws_rules
 from driver.lab.loader import load_lab
@@ -126,7 +126,7 @@ def test_each_aws_algorithm_reads_back_from_libreswans_expansion(encryption, int
     spelled = "+".join(LIBRESWAN_SPELLING[g] for g in groups)
     text = f"{LIBRESWAN_SPELLING[encryption]}-{LIBRESWAN_SPELLING[integrity]};{spelled}"
     (expanded,) = tools.algparse("ike", text, ikev1=False).expanded
-    names = _aws_names(expanded)
+    names = aws_names(expanded)
     assert names["enc"] == {encryption} and names["other"] == set()
     assert names["prf"] == {integrity} and names["dh"] == set(groups)
 
@@ -149,3 +149,19 @@ def test_an_include_that_climbs_out_reads_nothing_only_root_may(tmp_path):
     found = lint_customer(LAB, etc, None, "libreswan")
     assert not any("TOKEN" in f.message for f in found)
     assert "conf-tunnel-count" not in rules(found)  # Libreswan still read both tunnels
+
+
+def test_an_ikev1_conn_is_a_warning_unless_the_build_accepts_ikev1(tmp_path):
+    """Debian's build (which `check` runs) drops IKEv1 by default (its 4.5-2
+    changelog; tests/local/dataplane/test_pluto.py sees pluto refuse such a conn)."""
+    v1 = CONN.format(n=2).replace("ikev2=insist", "ikev2=no")
+    found = lint_customer(LAB, customer(tmp_path, second=v1), None)
+    [ikev1] = [f for f in found if f.rule == "conf-libreswan-ikev1"]
+    assert ikev1.severity == "warning" and "Tunnel2" in ikev1.message
+    assert "ikev1-policy=accept" in ikev1.hint and ikev1.where.endswith(":24")  # its ikev2=no
+    accepting = customer(tmp_path, second=v1)
+    text = (accepting / "ipsec.conf").read_text()
+    (accepting / "ipsec.conf").write_text(
+        text.replace("config setup\n", "config setup\n    ikev1-policy=accept\n")
+    )
+    assert "conf-libreswan-ikev1" not in rules(lint_customer(LAB, accepting, None))
