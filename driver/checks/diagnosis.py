@@ -134,7 +134,10 @@ def is_final(diagnosis: Diagnosis, server_log: str, tunnel: str) -> bool:
     a cause decide a verdict; until then strongSwan may still recover."""
     if diagnosis.notify is None:
         return False
-    told = re.compile(rf"received {diagnosis.notify} (error )?notify")
+    # charon: "received AUTHENTICATION_FAILED notify error"; Libreswan's pluto:
+    # "IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED"
+    notify = diagnosis.notify
+    told = re.compile(rf"received {notify} (error )?notify|rejected by peer: {notify}\b")
     return any(
         told.search(line) and _tunnel(line) in (tunnel, None) for line in server_log.splitlines()
     )

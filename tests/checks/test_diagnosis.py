@@ -131,3 +131,19 @@ def test_a_rightid_that_is_not_the_tunnels_address_is_named_as_the_identity_aske
     assert (found.tunnel, found.log) == ("Tunnel1", "identity")
     assert "asked for '198.51.100.99' as AWS's identity" in found.text()
     assert "outside address 198.51.100.1" in found.text()
+
+
+def test_a_cause_is_final_once_a_libreswan_customer_was_told_it_too():
+    """The check stops waiting once the customer gateway has been told the cause:
+    charon says it one way, Libreswan's pluto another (its log, Libreswan 4.10)."""
+    from driver.checks.diagnosis import Diagnosis, is_final
+
+    wrong_key = Diagnosis("wrong pre-shared key", "", "", "Tunnel1", "AUTHENTICATION_FAILED")
+    pluto = (
+        'Dec  5 12:31:10.769684: "Tunnel1" #4: IKE SA authentication request rejected by '
+        "peer: AUTHENTICATION_FAILED\n"
+    )
+    charon = "12:31:10 11[IKE] <Tunnel1|1> received AUTHENTICATION_FAILED notify error\n"
+    assert is_final(wrong_key, pluto, "Tunnel1") and is_final(wrong_key, charon, "Tunnel1")
+    retried = 'Dec  5 12:31:10.721385: "Tunnel1" #4: sent IKE_SA_INIT request to 198.51.100.1\n'
+    assert not is_final(wrong_key, retried, "Tunnel1")

@@ -35,6 +35,7 @@ LOG_FILE = "pluto.log"  # in the node's /run
 NSS_DIR = "lib/ipsec/nss"  # in the node's /var: Debian's place for it
 CONTROL = "pluto/pluto.ctl"  # in the node's /run
 WHACK_TIMEOUT = 10.0
+READY = "listening for IKE messages"  # logged once the conns of ipsec.conf are added
 
 
 class Pluto(NodeDaemon):
@@ -101,19 +102,21 @@ class Pluto(NodeDaemon):
         self._popen(self._confined(daemon, overlays))
 
     def wait_ready(self, timeout: float = 60.0) -> None:
-        """Until its control socket answers (it has read ipsec.conf by then)."""
+        """Until it has added its conns (it opens its control socket before, and
+        says "listening for IKE messages" after) and its control socket answers."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 raise self.fault("exited at start", exited=True)
-            with socket.socket(socket.AF_UNIX) as probe:
-                try:
-                    probe.connect(str(self.control))
-                    return
-                except OSError:
-                    pass
+            if READY in self.log():
+                with socket.socket(socket.AF_UNIX) as probe:
+                    try:
+                        probe.connect(str(self.control))
+                        return
+                    except OSError:
+                        pass
             time.sleep(0.02)
-        raise self.fault(f"did not open its control socket within {timeout:.0f} s")
+        raise self.fault(f"did not add its conns and listen within {timeout:.0f} s")
 
     def load(self) -> None:
         """Nothing to load: pluto reads its conns and secrets from /etc itself."""
@@ -121,7 +124,7 @@ class Pluto(NodeDaemon):
     def refused(self) -> list[str]:
         """What pluto said it would not load, in its words."""
         return [
-            line.split(": ", 1)[-1].strip()
+            _TIME.sub("", line).strip()
             for line in self.log().splitlines()
             if "failed to add" in line or "failed to load" in line or "ERROR: /etc/" in line
         ]
@@ -152,6 +155,7 @@ class Pluto(NodeDaemon):
         return {"success": "yes"}
 
 
+_TIME = re.compile(r"^\w{3} [ \d]\d [\d:.]+: ")  # pluto's log line's time stamp
 # whack --status: each conn's line with its ends, each state's line
 _PREFIX = re.compile(r"^\d{3} ")
 _CONN = re.compile(r'^"([^"]+)"(?:\[\d+\])?: .*?\.\.\.([^\[<=;\s]+)')
