@@ -51,7 +51,7 @@ def cmd_check(args) -> int:
 def _check_locked(args, lab) -> int:
     from driver.local.check_command import kept_help, run_check
     from driver.local.dataplane.ownership import cleanup
-    from driver.local.guest.check import check_in_guest
+    from driver.local.guest_check import check_in_guest
     from driver.local.placement import for_check
 
     if args.cleanup:

@@ -130,6 +130,27 @@ def test_the_emulator_reaches_the_data_plane_only_through_node_access():
     assert wrong == []
 
 
+def test_the_local_targets_subpackages_never_import_the_modules_above_them():
+    """driver/local/'s top (the commands: check, target, placement …) imports its
+    subpackages; they never import it back, and shared/ imports none of them."""
+    subpackages = ("dataplane", "emulator", "guest", "shared")
+    top = {m for m in GRAPH if m.startswith("driver.local.") and m.count(".") == 2}
+    top -= {f"driver.local.{name}" for name in subpackages}
+    wrong = [
+        f"{module} imports {target}"
+        for module, targets in GRAPH.items()
+        if module.startswith(tuple(f"driver.local.{name}." for name in subpackages))
+        for target in targets
+        if target in top
+        or (
+            module.startswith("driver.local.shared.")
+            and target.startswith("driver.local.")
+            and not target.startswith("driver.local.shared")
+        )
+    ]
+    assert top and wrong == []
+
+
 def test_no_module_is_longer_than_a_reader_holds_in_mind():
     long = {
         name: n

@@ -21,7 +21,7 @@ from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
 from driver.lab.nodes import VGW_ENDPOINTS
-from driver.local import lint_rows, replacement, tunnel_record
+from driver.local import lint_rows, replacement
 from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel, ownership
 from driver.local.dataplane.network import DataPlane
@@ -29,7 +29,8 @@ from driver.local.dataplane.pluto import CONTROL
 from driver.local.dataplane_runner import DataPlaneRunner
 from driver.local.host_limits import refuse_what_this_host_cannot_run
 from driver.local.lifecycle import run_lifecycle
-from driver.local.node_access import lab_prefix, namespace_name, sa_up, vici_socket
+from driver.local.shared import tunnel_record
+from driver.local.shared.node_access import lab_prefix, namespace_name, sa_up, vici_socket
 from driver.render.cloud_init import CharonOptions
 
 # Set in the guest kernel (driver/local/guest/vm.py) when qemu emulates its CPU:
@@ -43,7 +44,7 @@ SERVER_RETRANSMITS = {"retransmit_tries": 3, "retransmit_timeout": 2.0, "retrans
 
 def aws_side(lab: Lab, addresses: tuple[str, str], psks: tuple[str, str]) -> Lab:
     """The lab as the emulated VGW holds it: each tunnel through the record AWS would
-    store for it (driver/local/tunnel_record.py), as the local target reads it back."""
+    store for it (driver/local/shared/tunnel_record.py), as the local target reads it back."""
     tunnels = tuple(
         tunnel_record.tunnel_of(
             tunnel_record.record(tunnel_record.request_of(t), address, str(t.inside_cidr), psk)

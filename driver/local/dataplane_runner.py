@@ -21,8 +21,8 @@ from driver.local import bgp_probe, initiators, ping_explanation, tunnels_ready
 from driver.local.dataplane import routing, vgw, xfrm_counters
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.vgw import AWS_DPD_INTERVAL
-from driver.local.node_access import sa_up
 from driver.local.reply_clock import ReplyClock
+from driver.local.shared.node_access import sa_up
 
 POLL = 0.05
 SETTLE = 0.3  # a definitive log verdict is trusted after this long

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from driver.checks import pluto_log
 from driver.checks.runner import CheckResult
 from driver.checks.vici_fields import installed_children, text
-from driver.local.node_access import sa_up
+from driver.local.shared.node_access import sa_up
 
 # A rekey in these namespaces takes ~0.1 s; the step returns as soon as the new SA
 # (or a refusal) shows, so the bound only matters on a loaded machine.

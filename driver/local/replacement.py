@@ -20,7 +20,7 @@ import time
 
 from driver.checks.runner import CheckResult
 from driver.checks.vici_fields import text
-from driver.local.node_access import sa_up
+from driver.local.shared.node_access import sa_up
 
 POLL = 0.1
 BACK_WITHIN = 60.0  # the customer's DPD (delay + timeout) and a new negotiation fit in it

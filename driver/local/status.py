@@ -7,7 +7,7 @@ from driver.core.state import LabState
 from driver.lab.model import Lab
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane_runner import DataPlaneRunner
-from driver.local.node_access import lab_namespaces, sa_up
+from driver.local.shared.node_access import lab_namespaces, sa_up
 from driver.local.target import running_emulator, terraform_of
 from driver.render.diagram import TunnelState
 

@@ -36,7 +36,7 @@ from driver.core.state import LabState
 from driver.lab import topology
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab, Tunnel
-from driver.local import host_limits, tunnel_record
+from driver.local import host_limits
 from driver.local.applied_network import applied_view
 from driver.local.check_command import SERVER_RETRANSMITS
 from driver.local.dataplane import cgw, kernel, ownership
@@ -44,7 +44,7 @@ from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane_runner import DataPlaneRunner
 from driver.local.emulator.process import Emulator, write_provider_override
 from driver.local.emulator.reachability_answers import Ec2View
-from driver.local.node_access import lab_namespaces
+from driver.local.shared import node_access, tunnel_record
 from driver.render.cloud_init import CharonOptions
 from driver.synth.synthesis import copy_stack, synth
 from driver.synth.terraform import Terraform, key_variables, resource_progress
@@ -146,7 +146,7 @@ def _apply(lab_path: Path, lab: Lab, progress: Progress) -> Phases:
     state = LabState(lab.name)
     phases = Phases()
     with state.lock("apply"), ThreadPoolExecutor(max_workers=1) as pool:
-        if ownership.kept_by_check(lab.name) and lab_namespaces(lab.name):
+        if ownership.kept_by_check(lab.name) and node_access.lab_namespaces(lab.name):
             raise VpnlabError(  # before anything is created: the namespaces are a check's
                 f"lab '{lab.name}' already has namespaces: "
                 f"{ownership.namespaces_owner(lab.name)}; nothing was changed"
@@ -387,7 +387,7 @@ def destroy(lab: Lab, progress: Progress = print) -> list[str]:
             progress(f"left alone: {ownership.namespaces_owner(lab.name)}")
             state.remove(keep=(ownership.CHECK_DIR, "lock"))
         else:
-            leaks += [f"namespace {n}" for n in lab_namespaces(lab.name)]
+            leaks += [f"namespace {n}" for n in node_access.lab_namespaces(lab.name)]
             state.remove()
         progress(
             f"destroyed lab {lab.name} in {time.monotonic() - started:.1f} s; "

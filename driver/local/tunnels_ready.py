@@ -12,7 +12,7 @@ import time
 
 from driver.checks.vici_fields import text
 from driver.local.dataplane import vgw
-from driver.local.node_access import sa_up
+from driver.local.shared.node_access import sa_up
 
 POLL = 0.05
 

@@ -16,7 +16,7 @@ from driver.lab.loader import load_lab, parse_lab
 from driver.local.check_command import run_check
 from driver.local.dataplane import wiring
 from driver.local.dataplane.network import DataPlane
-from driver.local.node_access import lab_namespaces as existing
+from driver.local.shared.node_access import lab_namespaces as existing
 from tests.conftest import requires_root
 from tests.goldens import seed_in_style
 from tests.lab.test_loader import lab_with
@@ -286,7 +286,7 @@ def test_labs_whose_names_are_prefixes_run_side_by_side_and_clean_up_apart(tmp_p
     seed-swanctl, seed-firewall are such prefixes of each other)."""
     from driver.local.check_command import workdir
     from driver.local.dataplane.ownership import cleanup
-    from driver.local.node_access import ViciSession, vici_socket
+    from driver.local.shared.node_access import ViciSession, vici_socket
 
     short = parse_lab(lab_with(("name", "pfx")))
     long = parse_lab(lab_with(("name", "pfx-two")))
@@ -311,7 +311,7 @@ def test_sigterm_or_sighup_in_the_middle_of_check_leaves_nothing(tmp_path, endin
     """As Ctrl-C does: teardown and the leak check run, then vpnlab exits 128 + N."""
     from driver.aws_api.waiting import Backoff, wait_until
     from driver.local.check_command import workdir
-    from driver.local.node_access import vici_socket
+    from driver.local.shared.node_access import vici_socket
 
     lab_file = tmp_path / "ending.yml"
     lab_file.write_text(lab_with(("name", "ending")))

@@ -13,7 +13,7 @@ from driver.lab.loader import load_lab
 from driver.local import check_command
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane_runner import DataPlaneRunner
-from driver.local.node_access import lab_namespaces
+from driver.local.shared.node_access import lab_namespaces
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 

@@ -15,7 +15,7 @@ from driver.core.processes import process_alive
 from driver.core.state import LabState
 from driver.lab.loader import load_lab
 from driver.local.check_command import run_check
-from driver.local.node_access import lab_namespaces
+from driver.local.shared.node_access import lab_namespaces
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 
@@ -110,7 +110,7 @@ def test_the_lock_says_who_holds_it_to_apply_verify_and_destroy(tmp_path):
 
 def _charon_pids(lab_name: str) -> list[int]:
     from driver.local.dataplane.netns import Namespace
-    from driver.local.node_access import lab_prefix
+    from driver.local.shared.node_access import lab_prefix
 
     pids = []
     for name in lab_namespaces(lab_name):

@@ -10,7 +10,7 @@ from driver.lab.nodes import VGW_ENDPOINTS
 from driver.local.check_command import run_check, workdir
 from driver.local.dataplane import vgw
 from driver.local.dataplane.ownership import cleanup
-from driver.local.node_access import ViciSession, vici_socket
+from driver.local.shared.node_access import ViciSession, vici_socket
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 

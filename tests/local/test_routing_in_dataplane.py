@@ -11,7 +11,7 @@ from driver.analysis.path_analysis import both_ways
 from driver.core.paths import PROJECT
 from driver.lab.loader import load_lab, parse_lab
 from driver.local.check_command import run_check
-from driver.local.node_access import lab_namespaces as existing
+from driver.local.shared.node_access import lab_namespaces as existing
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 

@@ -16,7 +16,7 @@ from driver.core.state import LabState
 from driver.lab.loader import load_lab
 from driver.local import target as local_target
 from driver.local.emulator.process import Emulator
-from driver.local.node_access import lab_namespaces as existing
+from driver.local.shared.node_access import lab_namespaces as existing
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 

@@ -12,7 +12,7 @@ from driver.core.state import LabState
 from driver.lab.loader import load_lab
 from driver.local import target as local_target
 from driver.local.dataplane.charon import Charon
-from driver.local.node_access import lab_namespaces
+from driver.local.shared.node_access import lab_namespaces
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 from tests.local.test_faults import kill

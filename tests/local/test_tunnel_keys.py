@@ -9,7 +9,7 @@ import pytest
 from driver.core.paths import PROJECT
 from driver.lab.loader import parse_lab
 from driver.local.check_command import run_check
-from driver.local.node_access import lab_namespaces
+from driver.local.shared.node_access import lab_namespaces
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 

@@ -25,7 +25,7 @@ from driver.checks.vici_fields import text
 from driver.core.errors import VpnlabError
 from driver.local.dataplane.netns import Namespace, run
 from driver.local.dataplane.node_daemon import NodeDaemon, read_log
-from driver.local.node_access import VICI_SOCKET, ViciSession
+from driver.local.shared.node_access import VICI_SOCKET, ViciSession
 
 CHARON = "/usr/lib/ipsec/charon"
 STARTER = "/usr/lib/ipsec/starter"

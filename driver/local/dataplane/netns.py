@@ -1,6 +1,6 @@
 """Network namespaces and veth links owned by one lab.
 
-Names come from driver/local/node_access.py (``namespace_name``), so a lab
+Names come from driver/local/shared/node_access.py (``namespace_name``), so a lab
 finds (and its leak check proves gone) exactly what it made, and two labs can
 run side by side. A veth pair is created with each end already in its
 namespace, so no name of it ever exists in the host's namespace.
@@ -18,7 +18,7 @@ import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 
 from driver.core.errors import VpnlabError
-from driver.local.node_access import namespace_name, namespace_pids
+from driver.local.shared.node_access import namespace_name, namespace_pids
 
 
 class CommandError(VpnlabError):

@@ -41,7 +41,7 @@ from driver.local.dataplane.netns import (
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.dataplane.ownership import namespaces_owner
 from driver.local.dataplane.pluto import Pluto
-from driver.local.node_access import lab_namespaces
+from driver.local.shared.node_access import lab_namespaces
 
 FORWARDING = {
     "net.ipv4.ip_forward": "1",

@@ -14,7 +14,7 @@ from pathlib import Path
 from driver.core.errors import VpnlabError
 from driver.core.state import LabState
 from driver.local.dataplane.netns import Namespace, run
-from driver.local.node_access import lab_namespaces, lab_prefix
+from driver.local.shared.node_access import lab_namespaces, lab_prefix
 
 
 class OwnershipError(VpnlabError):

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab
-from driver.local import node_access
 from driver.local.dataplane.frr import Frr
 from driver.local.dataplane.netns import Namespace
 from driver.local.dataplane.routing import PREFERENCE
 from driver.local.dataplane.vgw import INTO_TUNNELS_TABLE, templates
+from driver.local.shared import node_access
 
 FRR_CONF = "/etc/frr/frr.conf"
 

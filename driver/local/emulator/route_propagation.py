@@ -10,8 +10,8 @@ from moto.ec2.models import route_tables
 from moto.ec2.responses import EC2Response
 
 from driver.core.state import LabState
-from driver.local import node_access
 from driver.local.emulator.common import lab_tag
+from driver.local.shared import node_access
 
 
 def enable_vgw_route_propagation(self) -> ActionResult:

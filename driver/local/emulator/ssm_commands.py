@@ -19,8 +19,8 @@ from moto.ssm.responses import SimpleSystemManagerResponse
 from driver.core.state import LabState
 from driver.lab.model import LAB_TAG
 from driver.lab.nodes import INSTANCE_NODES
-from driver.local import node_access
 from driver.local.emulator.common import ec2_backend, now
+from driver.local.shared import node_access
 
 OUTPUT_LIMIT = 24000  # GetCommandInvocation returns the first 24,000 characters
 _invocations: dict[tuple[str, str], dict] = {}

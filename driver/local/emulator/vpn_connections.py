@@ -26,8 +26,8 @@ from moto.ec2.utils import generic_filter
 
 from driver.core.state import LabState
 from driver.lab.aws_rules import MAX_ADVERTISED_PREFIXES, generate_psk, inside_cidr_problem
-from driver.local import node_access, tunnel_record
 from driver.local.emulator.common import lab_tag, now
+from driver.local.shared import node_access, tunnel_record
 
 TUNNEL_NET = ipaddress.ip_network("198.51.100.0/24")
 _tunnel_addresses = (str(TUNNEL_NET.network_address + i) for i in itertools.count(1))

@@ -22,11 +22,12 @@ from driver.core.processes import process_alive
 from driver.lab import aws_rules, topology
 from driver.lab.loader import load_lab, parse_lab
 from driver.lab.nodes import VGW_ENDPOINTS
-from driver.local import bgp_probe, node_access
+from driver.local import bgp_probe
 from driver.local.dataplane import bgp, vgw, vgw_bgp
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.frr import CONFIG, Frr, node_files
 from driver.local.dataplane.netns import Namespace, link
+from driver.local.shared import node_access
 from driver.render.frr import frr_files
 from tests.conftest import requires_root
 from tests.fixtures import cgw_fixture

@@ -14,7 +14,7 @@ from driver.core.paths import PROJECT, STATE_ROOT
 from driver.lab.loader import parse_lab
 from driver.local.check_command import run_check, workdir
 from driver.local.dataplane.ownership import cleanup
-from driver.local.node_access import vici_socket
+from driver.local.shared.node_access import vici_socket
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 

@@ -11,7 +11,7 @@ import pytest
 from driver.cgw.libreswan.install import PREFIX
 from driver.local.dataplane.netns import Namespace
 from driver.local.dataplane.pluto import Pluto, sas_of_status
-from driver.local.node_access import sa_up
+from driver.local.shared.node_access import sa_up
 from tests.conftest import requires_root
 from tests.fixtures import FIXTURES
 

@@ -1,4 +1,4 @@
-"""One source of the AWS side (driver/local/tunnel_record.py): a lab's tunnel goes
+"""One source of the AWS side (driver/local/shared/tunnel_record.py): a lab's tunnel goes
 through the record AWS would store, and comes back as it was written."""
 
 import dataclasses
@@ -9,7 +9,7 @@ from driver.core.paths import PROJECT
 from driver.lab import aws_rules
 from driver.lab.loader import load_lab
 from driver.lab.model import Phase, TunnelOptions
-from driver.local import tunnel_record
+from driver.local.shared import tunnel_record
 
 LABS = sorted(p for p in (PROJECT / "labs").glob("*.yml") if p.name != "broken.yml")
 

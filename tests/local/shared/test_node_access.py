@@ -11,7 +11,7 @@ import pytest
 from vici.protocol import Packet, Transport
 
 from driver.core.interrupts import Interrupted
-from driver.local.node_access import ViciSession
+from driver.local.shared.node_access import ViciSession
 
 
 def _answer(packet_type: int) -> bytes:
