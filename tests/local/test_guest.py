@@ -113,7 +113,11 @@ def test_swanctl_with_xfrm_interfaces_the_customer_creates(guest_reports):
 
 def test_the_projects_route_based_lab_passes(guest_reports):
     document = report(guest_reports, "route-based-lab")
-    assert document["customer_gateway"] == "rendered from the lab (swanctl)"
+    # and which implementation and release played the customer gateway
+    assert re.fullmatch(
+        r"rendered from the lab \(swanctl\), run by strongSwan \d+\.\d+\.\d+",
+        document["customer_gateway"],
+    )
 
 
 def test_the_seeds_identical_selectors_fail_on_a_kernel_on_the_tunnel_its_policy_does_not_name(
