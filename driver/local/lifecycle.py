@@ -111,7 +111,7 @@ def _initiate(runner, step: Step, tunnel: str) -> str | None:
     daemon = runner.dp.vgw_endpoint(tunnel) if step.node == "vgw" else runner.dp.charons["server"]
     answer = daemon.rekey(request)
     if text(answer.get("success")) != "yes":
-        return f"charon refused to start it: {text(answer.get('errmsg', '?'))}"
+        return f"{daemon.program} refused to start it: {text(answer.get('errmsg', '?'))}"
     return None
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import vici
-from vici.exception import DeserializationException, SessionException
+from vici.exception import CommandException, DeserializationException, SessionException
 
 from driver.checks.vici_fields import text
 from driver.core.errors import VpnlabError
@@ -173,9 +173,13 @@ class Charon(NodeDaemon):
             return [(text(n), sa) for item in session.list_sas() for n, sa in item.items()]
 
     def rekey(self, request: dict[str, str]) -> dict:
-        """vici's ``rekey`` (``{"ike": name}`` or ``{"child": name}``, ``reauth``)."""
+        """vici's ``rekey`` (``{"ike": name}`` or ``{"child": name}``, ``reauth``) and
+        charon's answer; a refusal is an answer (vici raises it), never a crash."""
         with self.session() as session:
-            return session.rekey(request)
+            try:
+                return session.rekey(request)
+            except CommandException as exc:  # "no matching SAs to rekey found"
+                return {"success": "no", "errmsg": str(exc).removeprefix("Command failed: ")}
 
     def swanctl(self, *args: str, check: bool = True) -> str:
         try:

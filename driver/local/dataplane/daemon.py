@@ -23,6 +23,7 @@ class IkeDaemon(Protocol):
     pid: int | None  # its confined launcher, while it runs
     files: dict[str, str | bytes]  # its node's files, by server path
     style: str  # its files' style: swanctl | ipsec.conf (strongSwan) | libreswan
+    program: str  # its name in what vpnlab says: charon, pluto
 
     @property
     def var_dir(self) -> Path: ...  # the node's /var, as the host sees it

@@ -99,6 +99,15 @@ def test_real_strongswan_holds_both_shared_keys(style, isolated_charon):
     assert not any(psk in log for psk in PSKS), "a pre-shared key reached charon's log"
 
 
+def test_a_rekey_charon_refuses_is_its_answer_not_a_crash(isolated_charon):
+    """vici raises charon's "no" (a CHILD_SA being replaced, say): the lifecycle
+    reads it as the step's outcome, never as a traceback."""
+    charon = isolated_charon(seed_in_style("swanctl"))
+    conns_when_loaded(charon, 2)
+    answer = charon.rekey({"child": "Tunnel1"})  # no SA: nothing can leave the namespace
+    assert answer == {"success": "no", "errmsg": "no matching SAs to rekey found"}
+
+
 def test_every_algorithm_aws_offers_is_accepted_by_strongswan(isolated_charon):
     lab = seed_in_style("swanctl")
     every = dataclasses.replace(
