@@ -104,7 +104,8 @@ def test_init_reads_a_libreswan_customer_as_libreswan_does(tmp_path, capsys):
     assert main(["init", "--from-cgw-config", str(config), "-o", str(lab)]) == 0
     text = lab.read_text()
     assert "ike_versions: [ikev2]   # " in text and "ipsec.conf:44" in text  # ikev2=insist
-    assert "# aes256-sha2_256;modp2048, " in text and "dh_groups: [14]" in text
+    assert "# aes256-sha2_256;modp2048, " in text
+    assert text.count("dh_groups: [14]") == 2  # PFS: esp= names none, so the IKE SA's group
     assert "private_ip: 192.168.0.14" in text  # left=
     assert "inside_cidr: 169.254.10.32/30" in text and "inside_cidr: 169.254.20.200/30" in text
     assert "check runs them with pluto" in text

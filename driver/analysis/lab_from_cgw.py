@@ -32,6 +32,7 @@ from driver.cgw.strongswan import files as cgw_files
 from driver.cgw.strongswan.tunnels import tunnels_of
 from driver.core.errors import VpnlabError
 from driver.lab import aws_rules, topology
+from driver.lab.aws_rules import PHASE2_DH_GROUPS
 from driver.lab.loader import parse_lab
 
 DEFAULT_AWS_VPC = ipaddress.ip_network("10.0.0.0/16")
@@ -53,7 +54,16 @@ class Customer:
 
     def proposals(self, t: ConfiguredTunnel, ike: bool) -> dict[str, list]:
         if self.implementation == "libreswan":
-            return options_accepting(proposals_in_aws_names(t, ike), ike)
+            chosen = options_accepting(proposals_in_aws_names(t, ike), ike)
+            pfs = t.settings is None or t.settings.get("pfs", "yes") != "no"
+            if not ike and pfs and "dh_groups" not in chosen:
+                # Libreswan's PFS takes the IKE SA's group when esp= names none; AWS's
+                # rekey would otherwise offer its lowest group first (DH 2), which
+                # Libreswan 4.x no longer has
+                groups = options_accepting(proposals_in_aws_names(t, True), True)
+                phase2 = [g for g in groups.get("dh_groups", []) if g in PHASE2_DH_GROUPS]
+                chosen |= {"dh_groups": phase2} if phase2 else {}
+            return chosen
         text = t.ike if ike else t.esp
         return proposals_of(text, ike) if text and text != "default" else {}
 

@@ -185,9 +185,13 @@ def run_check(
     )
     dp.claim()  # before the try: a refusal tears down nothing of anyone else's
     try:
+        daemons = (
+            "VGW charons and the VPN server's pluto"
+            if gateway.style == "libreswan"
+            else "VGW and VPN server charons"
+        )
         progress(
-            f"building lab {lab.name}: {len(dp.ns)} namespaces, VGW and VPN server charons "
-            f"({features.describe()})"
+            f"building lab {lab.name}: {len(dp.ns)} namespaces, {daemons} ({features.describe()})"
         )
         dp.build()
         report.customer_gateway += f", run by {dp.charons['server'].version()}"
