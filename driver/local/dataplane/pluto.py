@@ -18,7 +18,6 @@ over its control socket, in the shape the checks read (vici's ``list-sas``).
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import subprocess
@@ -26,7 +25,7 @@ import time
 from pathlib import Path
 
 from driver.cgw.libreswan.install import LIBEXEC, PREFIX, release, tool
-from driver.local.dataplane.netns import Namespace, run
+from driver.local.dataplane.netns import run
 from driver.local.dataplane.node_daemon import NodeDaemon, read_log
 
 NODE_LIBEXEC = "/usr/libexec"  # where pluto's helpers are compiled in: .../ipsec
@@ -44,15 +43,6 @@ class Pluto(NodeDaemon):
     # Where the host's strongSwan or FRR configuration would show through the overlay.
     own_dirs = ("etc/ipsec.d", "etc/swanctl", "etc/frr", "etc/quagga")
     own_files = ("etc/ipsec.conf", "etc/ipsec.secrets", "etc/strongswan.conf")
-
-    def __init__(
-        self,
-        ns: Namespace,
-        root: Path,
-        files: dict[str, str | bytes],
-        executables: frozenset[str] = frozenset(),
-    ):
-        super().__init__(ns, root, files, executables)
 
     @property
     def control(self) -> Path:
@@ -130,13 +120,18 @@ class Pluto(NodeDaemon):
         ]
 
     def whack(self, *args: str) -> str:
-        """Libreswan's client on pluto's control socket; a pluto gone is a Fault."""
-        argv = [str(tool("whack")), "--ctlsocket", str(self.control), *args]
+        """Libreswan's client on pluto's control socket, run in the node's mounts (as
+        swanctl is for charon): the node's /run is the customer's scripts' to write,
+        and a socket or link planted there must not lead whack to one of the host's.
+        A pluto gone is a Fault."""
+        node = ["nsenter", f"--target={self.pid}", "--mount", "--net"]
+        whack = f"{NODE_LIBEXEC}/ipsec/whack"
+        argv = [*node, whack, "--ctlsocket", f"/run/{CONTROL}", *args]
         try:
             proc = subprocess.run(argv, capture_output=True, text=True, timeout=WHACK_TIMEOUT)
         except subprocess.TimeoutExpired:
             raise self.fault(f"did not answer whack {' '.join(args)} within its bound") from None
-        if proc.returncode != 0 and not os.path.exists(self.control):
+        if proc.returncode != 0 and not self.running():
             raise self.fault(f"stopped answering whack ({proc.stderr.strip()[-160:]})")
         return proc.stdout + proc.stderr
 
