@@ -153,8 +153,9 @@ def libreswan(lab: Lab, config: Path, secrets: Path | None) -> CustomerGateway:
         customer = libreswan_files.load(config, secrets)
     except ConfigSyntaxError as exc:
         raise VpnlabError(f"{exc}: Libreswan would refuse the file") from None
-    tunnels = libreswan_tunnels(customer)
-    addresses, psks = _addresses_and_keys(config, tunnels, customer.secrets, {})
+    refused = customer.conf.refused  # conns Libreswan's parser would not load
+    tunnels = [t for t in libreswan_tunnels(customer) if t.name not in refused]
+    addresses, psks = _addresses_and_keys(config, tunnels, customer.secrets, refused)
     sysctls = _lab_files(lab, CharonOptions(), ("/etc/sysctl.d/90-vpnlab.conf",))
     folder = customer.folder
     return CustomerGateway(
