@@ -21,7 +21,7 @@ from pathlib import Path
 from driver.analysis import cgw_grammar
 from driver.analysis.cgw_proposals import options_accepting, proposals_of
 from driver.analysis.cgw_secrets import secret_for
-from driver.analysis.libreswan_rules import proposals_in_aws_names
+from driver.analysis.libreswan_rules import has_pfs, proposals_in_aws_names
 from driver.cgw.detect import IMPLEMENTATIONS, implementation
 from driver.cgw.frr import conf as bgp_conf
 from driver.cgw.libreswan import files as libreswan_files
@@ -55,8 +55,7 @@ class Customer:
     def proposals(self, t: ConfiguredTunnel, ike: bool) -> dict[str, list]:
         if self.implementation == "libreswan":
             chosen = options_accepting(proposals_in_aws_names(t, ike), ike)
-            pfs = t.settings is None or t.settings.get("pfs", "yes") != "no"
-            if not ike and pfs and "dh_groups" not in chosen:
+            if not ike and has_pfs(t) and "dh_groups" not in chosen:
                 # Libreswan's PFS takes the IKE SA's group when esp= names none; AWS's
                 # rekey would otherwise offer its lowest group first (DH 2), which
                 # Libreswan 4.x no longer has

@@ -112,7 +112,7 @@ def _proposal_findings(
     """IKE and ESP as Libreswan expands them (algparse), judged in AWS's names."""
     if i < len(lab.tunnels):
         options = lab.tunnels[i].options
-    pfs = t.settings is None or t.settings.get("pfs", "yes") != "no"
+    pfs = has_pfs(t)
     out = []
     for kind, key, text, phase in (
         ("IKE", "ike", t.ike, options.phase1),
@@ -186,14 +186,18 @@ _INTEGRITY = {
 _MODP = {1024: 2, 1536: 5, 2048: 14, 3072: 15, 4096: 16, 6144: 17, 8192: 18}
 
 
+def has_pfs(t: ConfiguredTunnel) -> bool:
+    """pfs= (Libreswan's default: yes; the group is the IKE SA's when esp= names none)."""
+    return t.settings is None or t.settings.get("pfs", "yes") != "no"
+
+
 def proposals_in_aws_names(t: ConfiguredTunnel, ike: bool) -> list[dict[str, set]]:
     """A tunnel's IKE or ESP proposals as Libreswan expands them, in AWS's names
     (none where Libreswan refuses them or the tunnel leaves Libreswan's defaults)."""
     text = t.ike if ike else t.esp
     if not text:
         return []
-    pfs = t.settings is None or t.settings.get("pfs", "yes") != "no"
-    expanded = tools.algparse("ike" if ike else "esp", text, ikev1=t.version == "1", pfs=pfs)
+    expanded = tools.algparse("ike" if ike else "esp", text, t.version == "1", has_pfs(t))
     return [aws_names(p) for p in expanded.expanded]
 
 
