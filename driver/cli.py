@@ -197,7 +197,7 @@ def cmd_diagram(args) -> int:
 
 
 def cmd_init(args) -> int:
-    from driver.analysis.lab_from_cgw import lab_text
+    from driver.analysis.lab_from_cgw import lab_text, next_command
 
     text = lab_text(args.from_cgw_config, args.cgw_secrets, daemon=args.cgw_daemon)
     if args.output is None:
@@ -206,12 +206,8 @@ def cmd_init(args) -> int:
         raise VpnlabError(f"{args.output} exists: vpnlab init writes only a new file")
     else:
         args.output.write_text(text)
-        secrets = f" --cgw-secrets {args.cgw_secrets}" if args.cgw_secrets else ""
-        secrets += f" --cgw-daemon {args.cgw_daemon}" if args.cgw_daemon else ""
-        print(
-            f"wrote {args.output}; now: sudo vpnlab check {args.output} --cgw-config "
-            f"{args.from_cgw_config}{secrets}"
-        )
+        said = next_command(args.output, args.from_cgw_config, args.cgw_secrets, args.cgw_daemon)
+        print(f"wrote {args.output}; now: {said}")
     return 0
 
 

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from driver.analysis.cgw_rules import lint_config
 from driver.analysis.findings import Finding
+from driver.analysis.fortigate_rules import lint_fortigate
 from driver.analysis.libreswan_rules import lint_libreswan
 from driver.cgw.detect import IMPLEMENTATIONS, Detection, detect
+from driver.cgw.fortigate.defaults import DEFAULT_RELEASE
 from driver.cgw.libreswan.install import release
 from driver.lab.model import Lab
 
-LINTERS = {"strongswan": lint_config, "libreswan": lint_libreswan}
+LINTERS = {"strongswan": lint_config, "libreswan": lint_libreswan, "fortigate": lint_fortigate}
 DAEMON_RULES = {
     "conf-implementation": "which implementation the files were read as, and why",
     "conf-other-daemon": "the files are written for another implementation than --cgw-daemon",
@@ -36,12 +38,19 @@ def lint_customer(
                 "conf-implementation",
                 "info",
                 str(config),
-                f"read as {IMPLEMENTATIONS[chosen]} {release()}'s: "
+                f"read as {_release(chosen)}'s: "
                 + ("--cgw-daemon says so" if daemon else _signs(found)),
                 "--cgw-daemon strongswan reads it as strongSwan's",
             )
         )
     return out
+
+
+def _release(implementation: str) -> str:
+    """The implementation and the release whose rules judged the files."""
+    if implementation == "fortigate":
+        return f"FortiGate (FortiOS {DEFAULT_RELEASE} defaults)"
+    return f"{IMPLEMENTATIONS[implementation]} {release()}"
 
 
 def _other(found: Detection, daemon: str, config: Path) -> Finding:

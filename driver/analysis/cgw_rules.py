@@ -154,7 +154,7 @@ def tunnel_findings(
         ):
             if ts:
                 out += _selector_findings(t, label, ts, expected)
-        out += _identity_findings(t, topology.customer_gateway_ip(lab))
+        out += _identity_findings(t, topology.customer_gateway_ip(lab), daemon)
         if not t.right or not _is_ip(t.right):
             add(
                 "conf-right",
@@ -283,7 +283,9 @@ def _selectors(conn: ConfiguredTunnel) -> tuple[tuple[str, ...], tuple[str, ...]
     return networks(conn.local_ts), networks(conn.remote_ts)
 
 
-def _identity_findings(t: ConfiguredTunnel, public_ip: str) -> list[Finding]:
+def _identity_findings(
+    t: ConfiguredTunnel, public_ip: str, daemon: str = "strongSwan"
+) -> list[Finding]:
     """The identity it presents, as driver/checks/identity.py's table judges it: AWS
     picks the key by address and, in IKEv1 main mode, accepts any identity; for IKEv2
     nothing is published but configurations that present the public address."""
@@ -293,7 +295,7 @@ def _identity_findings(t: ConfiguredTunnel, public_ip: str) -> list[Finding]:
     if leftid == public_ip:
         return []
     if not leftid:
-        said = "no local id, so strongSwan presents its own address: behind NAT its private one"
+        said = f"no local id, so {daemon} presents its own address: behind NAT its private one"
     elif aws_rules.text_behind_nat(leftid.lstrip("@")):
         said = f"local id is {leftid}, a private address"
     else:

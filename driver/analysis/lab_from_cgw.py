@@ -22,7 +22,12 @@ from driver.analysis import cgw_grammar
 from driver.analysis.cgw_proposals import options_accepting, proposals_of
 from driver.analysis.cgw_secrets import secret_for
 from driver.analysis.libreswan_rules import has_pfs, proposals_in_aws_names
-from driver.cgw.detect import IMPLEMENTATIONS, implementation
+from driver.cgw.detect import IMPLEMENTATIONS, RUNNABLE, implementation
+from driver.cgw.fortigate import files as fortigate_files
+from driver.cgw.fortigate.proposals import in_aws_names
+from driver.cgw.fortigate.tunnels import forti_tunnels, secrets_of
+from driver.cgw.fortigate.tunnels import inside_cidr as fortigate_inside
+from driver.cgw.fortigate.tunnels import record as fortigate_record
 from driver.cgw.frr import conf as bgp_conf
 from driver.cgw.libreswan import files as libreswan_files
 from driver.cgw.libreswan.tunnels import tunnels_of as libreswan_tunnels
@@ -51,8 +56,12 @@ class Customer:
     labels: dict[str, str]  # server path -> as the user gave it
     style: str  # what the lab's strongswan.config_style says
     refused: list[str]  # why a conn was not loaded, in the implementation's words
+    inside_cidrs: tuple[str, ...] | None = None  # the tunnels' /30s, where the files say
 
     def proposals(self, t: ConfiguredTunnel, ike: bool) -> dict[str, list]:
+        if self.implementation == "fortigate":  # "<proposal …> dhgrp <groups>" (its record)
+            proposal, _, groups = (t.ike if ike else t.esp or "").partition(" dhgrp ")
+            return options_accepting(in_aws_names(proposal, groups), ike)
         if self.implementation == "libreswan":
             chosen = options_accepting(proposals_in_aws_names(t, ike), ike)
             if not ike and has_pfs(t) and "dh_groups" not in chosen:
@@ -68,7 +77,22 @@ class Customer:
 
 
 def read_customer(config: Path, secrets: Path | None, daemon: str | None) -> Customer:
-    if implementation(config, secrets, daemon) == "libreswan":
+    found_in = implementation(config, secrets, daemon)
+    if found_in == "fortigate":
+        conf = fortigate_files.load(config, secrets).conf
+        forti = forti_tunnels(conf)
+        inside = tuple(c for t in forti if (c := fortigate_inside(conf, t.phase1.name)))
+        return Customer(
+            "fortigate",
+            [fortigate_record(t) for t in forti],
+            secrets_of(forti),
+            {},
+            {},
+            "swanctl",
+            [f"{where}: {what}" for where, what in conf.problems],
+            inside if len(inside) == len(forti) == 2 else None,
+        )
+    if found_in == "libreswan":
         found = libreswan_files.load(config, secrets)
         conf = found.conf
         tunnels = [t for t in libreswan_tunnels(found) if t.name not in conf.refused]
@@ -140,7 +164,12 @@ def lab_text(
         *_tunnel_options(first, customer),
         "  tunnels:",
     ]
-    inside = _bgp_inside_cidrs(bgp) or _updown_inside_cidrs(tunnels) or INSIDE_CIDRS
+    inside = (
+        customer.inside_cidrs
+        or _bgp_inside_cidrs(bgp)
+        or _updown_inside_cidrs(tunnels)
+        or INSIDE_CIDRS
+    )
     for n, tunnel in enumerate(tunnels):
         lines.append(f"    - inside_cidr: {inside[n]}")
         secret = secret_for(tunnel, customer.secrets)
@@ -152,10 +181,22 @@ def lab_text(
     lines += ["", "strongswan:", f"  config_style: {customer.style}"]
     if customer.implementation == "libreswan":  # the lab's own rendering stays strongSwan's
         lines[-1] += "   # the customer's files are Libreswan's: check runs them with pluto"
+    elif customer.implementation == "fortigate":
+        lines[-1] += "   # the customer's is a FortiGate: lint judges it (no twin yet)"
     lines.append("")
     text = "\n".join(lines)
     parse_lab(text, "the lab init wrote")  # a lab init writes must load; else a bug here
     return text
+
+
+def next_command(lab: Path, config: Path, secrets: Path | None, daemon: str | None) -> str:
+    """What to run on the lab init wrote: the check, or lint for a dialect vpnlab does
+    not run yet (a router's)."""
+    runs = implementation(config, secrets, daemon) in RUNNABLE
+    then = "sudo vpnlab check" if runs else "vpnlab lint"
+    given = f" --cgw-secrets {secrets}" if secrets else ""
+    given += f" --cgw-daemon {daemon}" if daemon else ""
+    return f"{then} {lab} --cgw-config {config}{given}"
 
 
 def _routing(config, tunnels, onprem_vpc, aws_vpc) -> list[str]:

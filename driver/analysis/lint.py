@@ -14,6 +14,7 @@ from driver.analysis.cgw_bgp_rules import BGP_RULES
 from driver.analysis.cgw_lint import DAEMON_RULES, lint_customer
 from driver.analysis.cgw_rules import CONF_RULES
 from driver.analysis.findings import SEVERITIES, Finding
+from driver.analysis.fortigate_rules import FORTIGATE_RULES
 from driver.analysis.lab_rules import LAB_RULES, lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.terraform_rules import NET_RULES, lint_terraform
@@ -22,7 +23,15 @@ from driver.core.errors import LabError, VpnlabError
 from driver.lab import yaml_source
 from driver.lab.loader import load_lab
 
-RULES = {**LAB_RULES, **CONF_RULES, **LIBRESWAN_RULES, **DAEMON_RULES, **BGP_RULES, **NET_RULES}
+RULES = {
+    **LAB_RULES,
+    **CONF_RULES,
+    **LIBRESWAN_RULES,
+    **FORTIGATE_RULES,
+    **DAEMON_RULES,
+    **BGP_RULES,
+    **NET_RULES,
+}
 
 
 def lint(

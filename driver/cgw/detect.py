@@ -1,4 +1,5 @@
-"""Which implementation a customer's files are written for: strongSwan or Libreswan.
+"""Which implementation a customer's files are written for: strongSwan, Libreswan,
+or a FortiGate (FortiOS's ``config vpn ipsec phase1-interface`` tables).
 
 Both read ``/etc/ipsec.conf`` and ``/etc/ipsec.secrets`` in the format they
 inherited from FreeS/WAN, so the file's name says little: the keys and values
@@ -18,7 +19,10 @@ from pathlib import Path
 from driver.cgw.folder import MAX_BYTES, MAX_FILES, CustomerConfigError, text_of
 from driver.cgw.libreswan.keywords import LIBRESWAN_KEYS
 
-IMPLEMENTATIONS = {"strongswan": "strongSwan", "libreswan": "Libreswan"}
+IMPLEMENTATIONS = {"strongswan": "strongSwan", "libreswan": "Libreswan", "fortigate": "FortiGate"}
+RUNNABLE = ("strongswan", "libreswan")  # what `vpnlab check` runs; a router's: lint only
+# A FortiOS configuration's IPsec tables (FortiOS CLI Reference): no other dialect has them.
+_FORTIOS = re.compile(r"^\s*config\s+vpn\s+ipsec\s+phase[12](-interface)?\s*$")
 # Keys and values only strongSwan has (strongSwan's ipsec.conf(5); Libreswan 4.10's
 # readwriteconf refuses each).
 STRONGSWAN_KEYS = frozenset(
@@ -60,15 +64,19 @@ def detect(config: Path, secrets: Path | None = None) -> Detection:
     files = _files(config) + ([secrets] if secrets else [])
     if any(f.name == "swanctl.conf" or f.parent.name == "swanctl" for f in files):
         return Detection("strongswan", (f"{_swanctl(files)} (swanctl)",))
-    signs: dict[str, list[str]] = {"strongswan": [], "libreswan": []}
+    signs: dict[str, list[str]] = {name: [] for name in IMPLEMENTATIONS}
     for path in files:
         try:
             text = text_of(path)
         except CustomerConfigError:  # not a regular file, too large: the reader says so
             continue
         for number, line in enumerate(text.splitlines(), start=1):
+            if _FORTIOS.match(line):
+                signs["fortigate"].append(f"{path}:{number} ({line.strip()})")
             for implementation, sign in _signs(line):
                 signs[implementation].append(f"{path}:{number} ({sign})")
+    if signs["fortigate"]:  # a FortiOS table is decisive: ipsec.conf has none
+        return Detection("fortigate", tuple(signs["fortigate"]))
     libreswan = len(signs["libreswan"]) > len(signs["strongswan"])
     chosen = "libreswan" if libreswan else "strongswan"
     return Detection(chosen, tuple(signs[chosen]))

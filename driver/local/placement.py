@@ -15,6 +15,7 @@ from pathlib import Path
 from driver.core.errors import VpnlabError
 from driver.lab.model import Lab
 from driver.local import host_limits
+from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel
 from driver.local.guest.machine import GuestMachine, GuestUnavailable, machine
 
@@ -36,6 +37,8 @@ def choose(
     features: kernel.KernelFeatures,
     daemon: str | None = None,
 ) -> Placement:
+    if config is not None:  # a dialect vpnlab cannot run is refused before any guest boots
+        cgw_module.require_runnable(config, secrets, daemon)
     found = host_limits.limits(lab, config, secrets, features, daemon)
     host = f"this host's kernel {platform.release()} ({features.describe()})"
     if requested == "host":

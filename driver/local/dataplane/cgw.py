@@ -19,6 +19,8 @@ import yaml
 
 from driver.analysis import cgw_grammar
 from driver.analysis.cgw_secrets import secret_for
+from driver.cgw.detect import IMPLEMENTATIONS, RUNNABLE
+from driver.cgw.detect import implementation as detected
 from driver.cgw.libreswan import files as libreswan_files
 from driver.cgw.libreswan.tunnels import tunnels_of as libreswan_tunnels
 from driver.cgw.record import ConfiguredTunnel, interface_kind
@@ -132,6 +134,20 @@ def from_user_data(
     )
 
 
+def require_runnable(config: Path, secrets: Path | None, daemon: str | None) -> str:
+    """The implementation that will run the customer's files, or a refusal naming the
+    files' dialect when vpnlab cannot run it (a router's: lint judges it)."""
+    found = detected(config, secrets, daemon)
+    if found not in RUNNABLE:
+        raise VpnlabError(
+            f"{config} is a {IMPLEMENTATIONS[found]}'s configuration: `vpnlab check` does "
+            "not run it yet (its twin, strongSwan negotiating as that device would, is to "
+            f"come); `vpnlab lint LAB --cgw-config {config}` judges it now against the VPN "
+            "connection"
+        )
+    return found
+
+
 def vendor(
     lab: Lab,
     config: Path,
@@ -140,6 +156,8 @@ def vendor(
     implementation: str = "strongswan",
 ) -> CustomerGateway:
     """A customer's configuration, run as it is by the implementation it is written for."""
+    if implementation not in RUNNABLE:
+        require_runnable(config, secrets, implementation)
     if implementation == "libreswan":
         return libreswan(lab, config, secrets)
     return strongswan(lab, config, secrets, charon)
