@@ -55,6 +55,24 @@ def acceptable(proposal: dict[str, set], phase, ike: bool) -> bool:
     return not proposal["dh"] or bool(proposal["dh"] & set(phase.dh_groups)) or not ike
 
 
+def no_common(
+    kind: str,
+    where: str,
+    offered: str,
+    phase,
+    hint: str = "offer what the VPN connection allows (or widen its options)",
+) -> Finding:
+    """None of what a tunnel offers (``offered``: who offers what) is accepted."""
+    return Finding(
+        "conf-no-common-ike" if kind == "IKE" else "conf-no-common-esp",
+        "error",
+        where,
+        f"{offered} is accepted: the tunnel options allow {'/'.join(phase.encryption)}, "
+        f"{'/'.join(phase.integrity)}, DH {'/'.join(map(str, phase.dh_groups))}",
+        hint,
+    )
+
+
 def proposal_findings(
     t: ConfiguredTunnel, lab: Lab, i: int, options: TunnelOptions
 ) -> list[Finding]:
@@ -81,20 +99,8 @@ def proposal_findings(
             continue
         proposals, strict = parsed_proposals(text)
         accepted = [p for p in proposals if acceptable(p, phase, ike)]
-        rule = "conf-no-common-ike" if ike else "conf-no-common-esp"
         if not accepted and strict:
-            out.append(
-                Finding(
-                    rule,
-                    "error",
-                    where,
-                    f"{t.name}: no {kind} proposal in '{text}' is accepted: the "
-                    f"tunnel options allow {'/'.join(phase.encryption)}, "
-                    f"{'/'.join(phase.integrity)}, DH "
-                    f"{'/'.join(map(str, phase.dh_groups))}",
-                    "offer what the VPN connection allows (or widen its options)",
-                )
-            )
+            out.append(no_common(kind, where, f"{t.name}: no {kind} proposal in '{text}'", phase))
         elif not strict:
             out.append(
                 Finding(

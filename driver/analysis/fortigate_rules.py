@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from driver.analysis.cgw_proposals import acceptable, weak_findings
+from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
 from driver.analysis.cgw_rules import tunnel_findings
 from driver.analysis.cgw_secrets import secret_findings
 from driver.analysis.findings import Finding
@@ -134,19 +134,10 @@ def _proposal_findings(t: FortiTunnel, lab: Lab, i: int, options: TunnelOptions)
         pfs = phase == "phase1" or t.value("phase2", "pfs") == "enable"
         offered = in_aws_names(proposal, t.value(phase, "dhgrp"), pfs)
         if not any(acceptable(p, aws, kind == "IKE") for p in offered):
-            out.append(
-                Finding(
-                    "conf-no-common-ike" if kind == "IKE" else "conf-no-common-esp",
-                    "error",
-                    where,
-                    f"{t.phase2.name}: no {kind} proposal in '{proposal}' (dhgrp "
-                    f"{t.value(phase, 'dhgrp')}) is accepted: the tunnel options allow "
-                    f"{'/'.join(aws.encryption)}, {'/'.join(aws.integrity)}, DH "
-                    f"{'/'.join(map(str, aws.dh_groups))}",
-                    f"set proposal and dhgrp in the {phase}-interface to what the VPN "
-                    "connection allows (or widen its options)",
-                )
-            )
+            dh = t.value(phase, "dhgrp")
+            fix = f"set proposal and dhgrp in the {phase}-interface to what the VPN allows"
+            said = f"{t.phase2.name}: no {kind} proposal in '{proposal}' (dhgrp {dh})"
+            out.append(no_common(kind, where, said, aws, fix))
         out += [
             dataclasses.replace(f, hint=HINTS["conf-weak-proposal"])
             for f in weak_findings(t.phase2.name, kind, offered, where)

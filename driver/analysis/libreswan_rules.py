@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from driver.analysis.cgw_bgp_rules import bgp_findings
-from driver.analysis.cgw_proposals import acceptable, weak_findings
+from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
 from driver.analysis.cgw_rules import include_findings, syntax_finding, tunnel_findings
 from driver.analysis.cgw_secrets import secret_findings
 from driver.analysis.cgw_start_rules import start_findings
@@ -137,16 +137,10 @@ def _proposal_findings(
             continue
         proposals = [aws_names(p) for p in expanded.expanded]
         if not any(acceptable(p, phase, kind == "IKE") for p in proposals):
+            libreswans = f"(Libreswan: {', '.join(expanded.expanded)})"
             out.append(
-                Finding(
-                    "conf-no-common-ike" if kind == "IKE" else "conf-no-common-esp",
-                    "error",
-                    where,
-                    f"{t.name}: no {kind} proposal in '{text}' (Libreswan: "
-                    f"{', '.join(expanded.expanded)}) is accepted: the tunnel options allow "
-                    f"{'/'.join(phase.encryption)}, {'/'.join(phase.integrity)}, DH "
-                    f"{'/'.join(map(str, phase.dh_groups))}",
-                    "offer what the VPN connection allows (or widen its options)",
+                no_common(
+                    kind, where, f"{t.name}: no {kind} proposal in '{text}' {libreswans}", phase
                 )
             )
         out += weak_findings(t.name, kind, proposals, where)
