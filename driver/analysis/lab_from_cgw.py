@@ -182,7 +182,7 @@ def lab_text(
     if customer.implementation == "libreswan":  # the lab's own rendering stays strongSwan's
         lines[-1] += "   # the customer's files are Libreswan's: check runs them with pluto"
     elif customer.implementation == "fortigate":
-        lines[-1] += "   # the customer's is a FortiGate: lint judges it (no twin yet)"
+        lines[-1] += "   # the customer's is a FortiGate: check runs its twin (strongSwan)"
     lines.append("")
     text = "\n".join(lines)
     parse_lab(text, "the lab init wrote")  # a lab init writes must load; else a bug here

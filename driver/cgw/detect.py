@@ -20,7 +20,7 @@ from driver.cgw.folder import MAX_BYTES, MAX_FILES, CustomerConfigError, text_of
 from driver.cgw.libreswan.keywords import LIBRESWAN_KEYS
 
 IMPLEMENTATIONS = {"strongswan": "strongSwan", "libreswan": "Libreswan", "fortigate": "FortiGate"}
-RUNNABLE = ("strongswan", "libreswan")  # what `vpnlab check` runs; a router's: lint only
+RUNNABLE = ("strongswan", "libreswan", "fortigate")  # what `vpnlab check` runs (a router: its twin)
 # A FortiOS configuration's IPsec tables (FortiOS CLI Reference): no other dialect has them.
 _FORTIOS = re.compile(r"^\s*config\s+vpn\s+ipsec\s+phase[12](-interface)?\s*$")
 # Keys and values only strongSwan has (strongSwan's ipsec.conf(5); Libreswan 4.10's

@@ -42,6 +42,8 @@ def limits(
         kind = cgw_module.lab_interfaces(lab)
         route = [f"vpn.tunnel_interface: {kind}"] if kind else []
         tunnels = []
+    elif implementation(config, secrets, daemon) == "fortigate":  # its twin: XFRM interfaces
+        kind, route, tunnels = "xfrm", [f"{config}: phase1-interface (a tunnel interface)"], []
     elif libreswan:
         tunnels = libreswan_tunnels(libreswan_files.load(config, secrets))
         kind = interface_kind(tunnels)

@@ -21,6 +21,10 @@ from driver.analysis import cgw_grammar
 from driver.analysis.cgw_secrets import secret_for
 from driver.cgw.detect import IMPLEMENTATIONS, RUNNABLE
 from driver.cgw.detect import implementation as detected
+from driver.cgw.fortigate import defaults as fortigate_defaults
+from driver.cgw.fortigate import files as fortigate_files
+from driver.cgw.fortigate import twin as fortigate_twin
+from driver.cgw.fortigate.tunnels import forti_tunnels, secrets_of
 from driver.cgw.libreswan import files as libreswan_files
 from driver.cgw.libreswan.tunnels import tunnels_of as libreswan_tunnels
 from driver.cgw.record import ConfiguredTunnel, interface_kind
@@ -160,7 +164,34 @@ def vendor(
         require_runnable(config, secrets, implementation)
     if implementation == "libreswan":
         return libreswan(lab, config, secrets)
+    if implementation == "fortigate":
+        return fortigate(lab, config, charon)
     return strongswan(lab, config, secrets, charon)
+
+
+def fortigate(lab: Lab, config: Path, charon: CharonOptions) -> CustomerGateway:
+    """A FortiGate's configuration run as its twin: strongSwan negotiating as FortiOS
+    would (driver/cgw/fortigate/twin.py), route-based over XFRM interfaces."""
+    conf = fortigate_files.load(config).conf
+    try:
+        twin = fortigate_twin.twin(conf, str(config))
+    except fortigate_twin.Untranslatable as exc:
+        raise VpnlabError(f"{config}: {exc}") from None
+    _refuse_keys_aws_cannot_hold(config, secrets_of(forti_tunnels(conf)))
+    charon = dataclasses.replace(charon, install_routes=False)
+    files = _lab_files(lab, charon, ("/etc/strongswan.conf", "/etc/sysctl.d/90-vpnlab.conf"))
+    return CustomerGateway(
+        "swanctl",
+        files | twin.files,
+        topology.customer_gateway_ip(lab),
+        twin.addresses,
+        twin.psks,
+        f"{config} (as a twin of a FortiGate: strongSwan with FortiOS "
+        f"{fortigate_defaults.DEFAULT_RELEASE}'s defaults)",
+        frozenset({fortigate_twin.UPDOWN}),
+        interfaces="xfrm",
+        start_actions=twin.start_actions,
+    )
 
 
 def libreswan(lab: Lab, config: Path, secrets: Path | None) -> CustomerGateway:
