@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from driver.analysis import cgw_grammar
@@ -24,6 +24,7 @@ from driver.analysis.cgw_secrets import secret_for
 from driver.analysis.libreswan_rules import has_pfs, proposals_in_aws_names
 from driver.cgw.detect import IMPLEMENTATIONS, RUNNABLE, implementation
 from driver.cgw.fortigate import files as fortigate_files
+from driver.cgw.fortigate.defaults import DEFAULT_RELEASE as FORTIOS_RELEASE
 from driver.cgw.fortigate.proposals import in_aws_names
 from driver.cgw.fortigate.tunnels import forti_tunnels, secrets_of
 from driver.cgw.fortigate.tunnels import inside_cidr as fortigate_inside
@@ -57,6 +58,7 @@ class Customer:
     style: str  # what the lab's strongswan.config_style says
     refused: list[str]  # why a conn was not loaded, in the implementation's words
     inside_cidrs: tuple[str, ...] | None = None  # the tunnels' /30s, where the files say
+    defaulted: list[str] = field(default_factory=list)  # a router's defaults it relies on
 
     def proposals(self, t: ConfiguredTunnel, ike: bool) -> dict[str, list]:
         if self.implementation == "fortigate":  # "<proposal …> dhgrp <groups>" (its record)
@@ -82,15 +84,17 @@ def read_customer(config: Path, secrets: Path | None, daemon: str | None) -> Cus
         conf = fortigate_files.load(config, secrets).conf
         forti = forti_tunnels(conf)
         inside = tuple(c for t in forti if (c := fortigate_inside(conf, t.phase1.name)))
+        records = [fortigate_record(t) for t in forti]
         return Customer(
             "fortigate",
-            [fortigate_record(t) for t in forti],
+            records,
             secrets_of(forti),
             {},
             {},
             "swanctl",
             [f"{where}: {what}" for where, what in conf.problems],
             inside if len(inside) == len(forti) == 2 else None,
+            sorted({d for t in forti for d in t.defaulted}),
         )
     if found_in == "libreswan":
         found = libreswan_files.load(config, secrets)
@@ -144,6 +148,7 @@ def lab_text(
         "# creates it by default, except where the customer's configuration says",
         "# otherwise (each such value names its line). Check it with:",
         f"#   vpnlab check <this file> --cgw-config {config}",
+        *_defaults_said(customer),
         f"name: {lab_name}",
         "region: ap-northeast-1",
         "",
@@ -187,6 +192,14 @@ def lab_text(
     text = "\n".join(lines)
     parse_lab(text, "the lab init wrote")  # a lab init writes must load; else a bug here
     return text
+
+
+def _defaults_said(customer: Customer) -> list[str]:
+    """A router's defaults the verdict relies on (keys its file leaves out)."""
+    if not customer.defaulted:
+        return []
+    said = ", ".join(customer.defaulted)
+    return [f"# FortiOS {FORTIOS_RELEASE}'s defaults for what the file leaves out: {said}"]
 
 
 def next_command(lab: Path, config: Path, secrets: Path | None, daemon: str | None) -> str:

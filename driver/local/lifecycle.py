@@ -151,7 +151,7 @@ def _refusal(runner, step: Step, tunnel: str, logs: dict) -> str | None:
         return (
             f"refused: no PFS — the customer gateway's ESP proposals carry no DH group "
             f"({theirs}), and AWS requires PFS in phase 2 ({groups}); add one, e.g. "
-            "esp=aes256-sha256-modp2048! (swanctl: esp_proposals = aes256-sha256-modp2048)"
+            f"{runner.dp.cgw.pfs_fix}"
         )
     if step.sa == "child" and "KEY_EXCHANGE_METHOD" in responder:
         return (

@@ -110,3 +110,15 @@ def test_phase_2_without_pfs_or_with_groups_aws_does_not_rekey_with(tmp_path):
         and "DH groups [2] are none of those AWS rekeys with (14)" in groups.message
     )
     assert "set dhgrp" in groups.hint
+
+
+def test_init_writes_a_lab_from_a_fortigate_with_the_defaults_it_relies_on():
+    from driver.analysis.lab_from_cgw import lab_text, next_command
+
+    text = lab_text(FIXED)
+    lab = parse_lab(text)
+    assert [str(t.inside_cidr) for t in lab.tunnels] == ["169.254.255.0/30", "169.254.255.4/30"]
+    assert lab.tunnels[0].options.ike_versions == ("ikev2",)
+    assert lab.tunnels[0].preshared_key == "fixture_psk_tunnel1_0123456789abcdef"
+    assert "# FortiOS 7.4's defaults for what the file leaves out: phase1 mode main" in text
+    assert next_command(FIXED.parent / "lab.yml", FIXED, None, None).startswith("sudo vpnlab check")

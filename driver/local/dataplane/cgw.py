@@ -62,6 +62,9 @@ class CustomerGateway:
     interfaces: str | None = None  # route-based: its tunnels are vti | xfrm interfaces
     # tunnel address -> how its conn starts: start | trap | none (waits for the peer)
     start_actions: dict[str, str] = dataclasses.field(default_factory=dict)
+    # how to add PFS in the customer's own syntax (the lifecycle's fix when AWS's rekey
+    # finds none)
+    pfs_fix: str = "esp=aes256-sha256-modp2048! (swanctl: esp_proposals = aes256-sha256-modp2048)"
 
 
 def rendered(lab: Lab, psks: tuple[str, str], charon: CharonOptions) -> CustomerGateway:
@@ -187,10 +190,13 @@ def fortigate(lab: Lab, config: Path, charon: CharonOptions) -> CustomerGateway:
         twin.addresses,
         twin.psks,
         f"{config} (as a twin of a FortiGate: strongSwan with FortiOS "
-        f"{fortigate_defaults.DEFAULT_RELEASE}'s defaults)",
+        f"{fortigate_defaults.DEFAULT_RELEASE}'s defaults"
+        + (f": {', '.join(twin.defaulted)}" if twin.defaulted else "")
+        + ")",
         frozenset({fortigate_twin.UPDOWN}),
         interfaces="xfrm",
         start_actions=twin.start_actions,
+        pfs_fix="set pfs enable and set dhgrp 14 in the phase2-interface",
     )
 
 
@@ -217,6 +223,7 @@ def libreswan(lab: Lab, config: Path, secrets: Path | None) -> CustomerGateway:
         frozenset(p for p in folder.files if folder.executable(p)),
         interfaces=interface_kind(tunnels),
         start_actions={t.right.strip(): t.start_action for t in tunnels if t.right},
+        pfs_fix="phase2alg=aes256-sha2_256;modp2048 (and pfs=yes, Libreswan's default)",
     )
 
 
