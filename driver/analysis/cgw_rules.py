@@ -18,6 +18,7 @@ from driver.cgw.record import ConfiguredTunnel, tunnel_numbers
 from driver.cgw.settings import ConfigSyntaxError
 from driver.cgw.strongswan import files as cgw_files
 from driver.cgw.strongswan.tunnels import tunnels_of
+from driver.core.addresses import is_ipv4
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab, TunnelOptions
 
@@ -155,7 +156,7 @@ def tunnel_findings(
             if ts:
                 out += _selector_findings(t, label, ts, expected)
         out += _identity_findings(t, topology.customer_gateway_ip(lab), daemon)
-        if not t.right or not _is_ip(t.right):
+        if not t.right or not is_ipv4(t.right):
             add(
                 "conf-right",
                 "error",
@@ -383,11 +384,3 @@ def _waits(t: ConfiguredTunnel) -> str:
     return (
         f"auto={t.start_action}" if t.settings is not None else f"start_action = {t.start_action}"
     )
-
-
-def _is_ip(value: str) -> bool:
-    try:
-        ipaddress.IPv4Address(value.strip())
-    except ValueError:
-        return False
-    return True

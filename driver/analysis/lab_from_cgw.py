@@ -25,7 +25,7 @@ from driver.analysis.libreswan_rules import has_pfs, proposals_in_aws_names
 from driver.cgw.detect import IMPLEMENTATIONS, RUNNABLE, implementation
 from driver.cgw.fortigate import files as fortigate_files
 from driver.cgw.fortigate.defaults import DEFAULT_RELEASE as FORTIOS_RELEASE
-from driver.cgw.fortigate.proposals import in_aws_names
+from driver.cgw.fortigate.proposals import of_record as fortigate_proposals
 from driver.cgw.fortigate.tunnels import forti_tunnels, secrets_of
 from driver.cgw.fortigate.tunnels import inside_cidr as fortigate_inside
 from driver.cgw.fortigate.tunnels import record as fortigate_record
@@ -61,9 +61,8 @@ class Customer:
     defaulted: list[str] = field(default_factory=list)  # a router's defaults it relies on
 
     def proposals(self, t: ConfiguredTunnel, ike: bool) -> dict[str, list]:
-        if self.implementation == "fortigate":  # "<proposal …> dhgrp <groups>" (its record)
-            proposal, _, groups = (t.ike if ike else t.esp or "").partition(" dhgrp ")
-            return options_accepting(in_aws_names(proposal, groups), ike)
+        if self.implementation == "fortigate":
+            return options_accepting(fortigate_proposals(t.ike if ike else t.esp or ""), ike)
         if self.implementation == "libreswan":
             chosen = options_accepting(proposals_in_aws_names(t, ike), ike)
             if not ike and has_pfs(t) and "dh_groups" not in chosen:

@@ -104,9 +104,9 @@ def _configuration_loaded(dp: DataPlane, config: Path | None) -> list[CheckResul
     if config is None:
         return []
     server = dp.charons["server"]
-    refused = server.refused()
-    name = server.version().split()[0]  # strongSwan, Libreswan
-    detail = "; ".join(refused) if refused else f"{server.version()} loaded every connection"
+    refused, release = server.refused(), server.version()
+    name = release.split()[0]  # strongSwan, Libreswan
+    detail = "; ".join(refused) if refused else f"{release} loaded every connection"
     return [CheckResult(f"server: {name} loads the configuration", not refused, 0.0, detail)]
 
 

@@ -37,12 +37,13 @@ def limits(
     settings need VTI/XFRM interfaces; userspace ESP has no trap policies and
     needs the gateway's own address inside its local selector."""
     found = []
-    libreswan = config is not None and implementation(config, secrets, daemon) == "libreswan"
+    found_in = implementation(config, secrets, daemon) if config is not None else None
+    libreswan = found_in == "libreswan"
     if config is None:
         kind = cgw_module.lab_interfaces(lab)
         route = [f"vpn.tunnel_interface: {kind}"] if kind else []
         tunnels = []
-    elif implementation(config, secrets, daemon) == "fortigate":  # its twin: XFRM interfaces
+    elif found_in == "fortigate":  # its twin: XFRM interfaces
         kind, route, tunnels = "xfrm", [f"{config}: phase1-interface (a tunnel interface)"], []
     elif libreswan:
         tunnels = libreswan_tunnels(libreswan_files.load(config, secrets))

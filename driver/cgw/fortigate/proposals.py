@@ -39,3 +39,9 @@ def in_aws_names(proposal: str, dhgrp: str, pfs: bool = True) -> list[dict[str, 
                 parsed["prf"].add(integrity)
         out.append(parsed)
     return out
+
+
+def of_record(text: str) -> list[dict[str, set]]:
+    """A record's proposals (tunnels.proposal_text) in AWS's names."""
+    proposal, _, groups = text.partition(" dhgrp ")
+    return in_aws_names(proposal, groups)

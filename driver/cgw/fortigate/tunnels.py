@@ -73,8 +73,8 @@ def record(t: FortiTunnel) -> ConfiguredTunnel:
         # FortiOS's default selectors (0.0.0.0/0, defaults.py) are AWS's: None says unset
         subnet(p2.get("src-subnet")) if p2.get("src-subnet") else None,
         subnet(p2.get("dst-subnet")) if p2.get("dst-subnet") else None,
-        f"{t.value('phase1', 'proposal')} dhgrp {t.value('phase1', 'dhgrp')}",
-        f"{t.value('phase2', 'proposal')} dhgrp {t.value('phase2', 'dhgrp')}",
+        proposal_text(t, "phase1"),
+        proposal_text(t, "phase2"),
         key_lines(p1.settings) | key_lines(p2.settings),
         # what the tunnel does once AWS clears it: FortiOS brings phase 2 up again by
         # itself with auto-negotiate; DPD (on-idle, on-demand) notices a dead peer
@@ -98,6 +98,16 @@ def record(t: FortiTunnel) -> ConfiguredTunnel:
             "left": t.where("phase1", "local-gw"),
         },
     )
+
+
+def proposal_text(t: FortiTunnel, phase: str) -> str:
+    """A phase's proposals as the record holds them: FortiOS's words, then the DH
+    groups offered with them (``aes128-sha1 dhgrp 14 5``; none in a phase 2 without
+    PFS). proposals.of_record reads it back."""
+    pfs = phase == "phase1" or t.value("phase2", "pfs") == "enable"
+    groups = t.value(phase, "dhgrp") if pfs else ""
+    proposal = t.value(phase, "proposal")
+    return f"{proposal} dhgrp {groups}" if groups else proposal
 
 
 def subnet(value: str) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from driver.cgw.fortigate.conf import FortiConf
 from driver.cgw.fortigate.defaults import DEFAULT_RELEASE
 from driver.cgw.fortigate.tunnels import FortiTunnel, forti_tunnels, inside_cidr, subnet
+from driver.core.addresses import is_ipv4
 from driver.core.errors import VpnlabError
 
 SWANCTL = "/etc/swanctl/swanctl.conf"
@@ -129,7 +130,7 @@ def _connection(t: FortiTunnel, n: int) -> str:
     auto = t.value("phase2", "auto-negotiate") == "enable"
     src, dst = _network(t, "src-subnet"), _network(t, "dst-subnet")
     gateway = p1.get("remote-gw") or ""
-    if not _is_address(gateway):
+    if not is_ipv4(gateway):
         raise Untranslatable(
             f"{t.where('phase1', 'remote-gw')}: remote-gw {gateway!r} is no address"
         )
@@ -242,14 +243,6 @@ def _network(t: FortiTunnel, key: str) -> str:
         return str(ipaddress.IPv4Network(value))
     except ValueError:
         raise Untranslatable(f"{t.where('phase2', key)}: {key} {value!r} is no subnet") from None
-
-
-def _is_address(value: str) -> bool:
-    try:
-        ipaddress.IPv4Address(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _quoted(value: str) -> str:

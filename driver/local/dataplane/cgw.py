@@ -10,7 +10,6 @@ then takes the tunnel addresses that configuration names.
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ from driver.cgw.record import ConfiguredTunnel, interface_kind
 from driver.cgw.settings import ConfigSyntaxError, Secret
 from driver.cgw.strongswan import files as cgw_files
 from driver.cgw.strongswan.tunnels import tunnels_of
+from driver.core.addresses import is_ipv4
 from driver.core.errors import VpnlabError
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab
@@ -281,7 +281,7 @@ def _addresses_and_keys(
 ) -> tuple[tuple[str, str], dict[str, str]]:
     """The two AWS tunnel addresses the customer's conns name, and its key for each."""
     addresses = tuple(dict.fromkeys(t.right.strip() for t in tunnels if t.right))
-    if len(addresses) != 2 or not all(_is_ip(a) for a in addresses):
+    if len(addresses) != 2 or not all(is_ipv4(a) for a in addresses):
         dropped = "".join(f"; {conn}: {why}" for conn, why in refused.items())
         raise VpnlabError(
             f"{config}: found tunnel addresses {list(addresses) or 'none'} in the connections "
@@ -316,11 +316,3 @@ def load_customer(config: Path, secrets: Path | None) -> cgw_files.CustomerConfi
         return cgw_files.load(config, secrets)
     except ConfigSyntaxError as exc:
         raise VpnlabError(f"{exc}: strongSwan would refuse the file") from None
-
-
-def _is_ip(value: str) -> bool:
-    try:
-        ipaddress.IPv4Address(value)
-    except ValueError:
-        return False
-    return True

@@ -71,6 +71,8 @@ def test_a_tunnel_takes_what_is_set_and_fortios_defaults_for_the_rest():
     second = record(two)
     assert second.version == "2" and second.start_action == "none"  # phase 2: disable
     assert two.value("phase2", "pfs") == "enable"  # set disable, then unset: the default
+    no_pfs = parse(TWO_TUNNELS.replace("        unset pfs\n", ""), "fg")
+    assert record(forti_tunnels(no_pfs)[1]).esp == "aes128-sha1"  # no PFS: no DH group
     assert inside_cidr(conf, "aws-1") == "169.254.10.0/30" and inside_cidr(conf, "aws-2") is None
     [key] = secrets_of([one, two])  # an ENC key is FortiOS's own encryption: not compared
     assert (key.ids, key.secret, key.line) == (["198.51.100.1"], "a.key_for_tunnel_1", 6)
