@@ -13,7 +13,7 @@ from driver.analysis.findings import Finding
 from driver.analysis.fortigate_rules import lint_fortigate
 from driver.analysis.libreswan_rules import lint_libreswan
 from driver.cgw.detect import IMPLEMENTATIONS, Detection, detect
-from driver.cgw.fortigate.defaults import DEFAULT_RELEASE
+from driver.cgw.dialects import ROUTERS
 from driver.cgw.libreswan.install import release
 from driver.lab.model import Lab
 
@@ -48,8 +48,9 @@ def lint_customer(
 
 def _release(implementation: str) -> str:
     """The implementation and the release whose rules judged the files."""
-    if implementation == "fortigate":
-        return f"FortiGate (FortiOS {DEFAULT_RELEASE} defaults)"
+    if implementation in ROUTERS:
+        dialect = ROUTERS[implementation]
+        return f"{dialect.title} ({dialect.release} defaults)"
     return f"{IMPLEMENTATIONS[implementation]} {release()}"
 
 

@@ -23,12 +23,7 @@ from driver.analysis.cgw_proposals import options_accepting, proposals_of
 from driver.analysis.cgw_secrets import secret_for
 from driver.analysis.libreswan_rules import has_pfs, proposals_in_aws_names
 from driver.cgw.detect import IMPLEMENTATIONS, RUNNABLE, implementation
-from driver.cgw.fortigate import files as fortigate_files
-from driver.cgw.fortigate.defaults import DEFAULT_RELEASE as FORTIOS_RELEASE
-from driver.cgw.fortigate.proposals import of_record as fortigate_proposals
-from driver.cgw.fortigate.tunnels import forti_tunnels, secrets_of
-from driver.cgw.fortigate.tunnels import inside_cidr as fortigate_inside
-from driver.cgw.fortigate.tunnels import record as fortigate_record
+from driver.cgw.dialects import ROUTERS
 from driver.cgw.frr import conf as bgp_conf
 from driver.cgw.libreswan import files as libreswan_files
 from driver.cgw.libreswan.tunnels import tunnels_of as libreswan_tunnels
@@ -61,8 +56,9 @@ class Customer:
     defaulted: list[str] = field(default_factory=list)  # a router's defaults it relies on
 
     def proposals(self, t: ConfiguredTunnel, ike: bool) -> dict[str, list]:
-        if self.implementation == "fortigate":
-            return options_accepting(fortigate_proposals(t.ike if ike else t.esp or ""), ike)
+        if self.implementation in ROUTERS:
+            words = ROUTERS[self.implementation].proposals
+            return options_accepting(words(t.ike if ike else t.esp or ""), ike)
         if self.implementation == "libreswan":
             chosen = options_accepting(proposals_in_aws_names(t, ike), ike)
             if not ike and has_pfs(t) and "dh_groups" not in chosen:
@@ -79,21 +75,18 @@ class Customer:
 
 def read_customer(config: Path, secrets: Path | None, daemon: str | None) -> Customer:
     found_in = implementation(config, secrets, daemon)
-    if found_in == "fortigate":
-        conf = fortigate_files.load(config, secrets).conf
-        forti = forti_tunnels(conf)
-        inside = tuple(c for t in forti if (c := fortigate_inside(conf, t.phase1.name)))
-        records = [fortigate_record(t) for t in forti]
+    if found_in in ROUTERS:
+        read = ROUTERS[found_in].read(config, secrets)
         return Customer(
-            "fortigate",
-            records,
-            secrets_of(forti),
+            found_in,
+            read.tunnels,
+            read.secrets,
             {},
             {},
             "swanctl",
-            [f"{where}: {what}" for where, what in conf.problems],
-            inside if len(inside) == len(forti) == 2 else None,
-            sorted({d for t in forti for d in t.defaulted}),
+            read.problems,
+            read.inside_cidrs,
+            read.defaulted,
         )
     if found_in == "libreswan":
         found = libreswan_files.load(config, secrets)
@@ -185,8 +178,9 @@ def lab_text(
     lines += ["", "strongswan:", f"  config_style: {customer.style}"]
     if customer.implementation == "libreswan":  # the lab's own rendering stays strongSwan's
         lines[-1] += "   # the customer's files are Libreswan's: check runs them with pluto"
-    elif customer.implementation == "fortigate":
-        lines[-1] += "   # the customer's is a FortiGate: check runs its twin (strongSwan)"
+    elif customer.implementation in ROUTERS:
+        title = ROUTERS[customer.implementation].title
+        lines[-1] += f"   # the customer's is a {title}: check runs its twin (strongSwan)"
     lines.append("")
     text = "\n".join(lines)
     parse_lab(text, "the lab init wrote")  # a lab init writes must load; else a bug here
@@ -198,7 +192,8 @@ def _defaults_said(customer: Customer) -> list[str]:
     if not customer.defaulted:
         return []
     said = ", ".join(customer.defaulted)
-    return [f"# FortiOS {FORTIOS_RELEASE}'s defaults for what the file leaves out: {said}"]
+    release = ROUTERS[customer.implementation].release
+    return [f"# {release}'s defaults for what the file leaves out: {said}"]
 
 
 def next_command(lab: Path, config: Path, secrets: Path | None, daemon: str | None) -> str:

@@ -1,5 +1,6 @@
 """Which implementation a customer's files are written for: strongSwan, Libreswan,
-or a FortiGate (FortiOS's ``config vpn ipsec phase1-interface`` tables).
+or a router (driver/cgw/dialects.py: a line only its dialect has, such as FortiOS's
+``config vpn ipsec phase1-interface``, is decisive).
 
 Both read ``/etc/ipsec.conf`` and ``/etc/ipsec.secrets`` in the format they
 inherited from FreeS/WAN, so the file's name says little: the keys and values
@@ -16,13 +17,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from driver.cgw.dialects import ROUTERS
 from driver.cgw.folder import MAX_BYTES, MAX_FILES, CustomerConfigError, text_of
 from driver.cgw.libreswan.keywords import LIBRESWAN_KEYS
 
-IMPLEMENTATIONS = {"strongswan": "strongSwan", "libreswan": "Libreswan", "fortigate": "FortiGate"}
-RUNNABLE = ("strongswan", "libreswan", "fortigate")  # what `vpnlab check` runs (a router: its twin)
-# A FortiOS configuration's IPsec tables (FortiOS CLI Reference): no other dialect has them.
-_FORTIOS = re.compile(r"^\s*config\s+vpn\s+ipsec\s+phase[12](-interface)?\s*$")
+IMPLEMENTATIONS = {"strongswan": "strongSwan", "libreswan": "Libreswan"} | {
+    name: dialect.title for name, dialect in ROUTERS.items()
+}
+RUNNABLE = tuple(IMPLEMENTATIONS)  # what `vpnlab check` runs (a router: its twin)
 # Keys and values only strongSwan has (strongSwan's ipsec.conf(5); Libreswan 4.10's
 # readwriteconf refuses each).
 STRONGSWAN_KEYS = frozenset(
@@ -71,12 +73,14 @@ def detect(config: Path, secrets: Path | None = None) -> Detection:
         except CustomerConfigError:  # not a regular file, too large: the reader says so
             continue
         for number, line in enumerate(text.splitlines(), start=1):
-            if _FORTIOS.match(line):
-                signs["fortigate"].append(f"{path}:{number} ({line.strip()})")
+            for name, dialect in ROUTERS.items():
+                if dialect.sign.match(line):
+                    signs[name].append(f"{path}:{number} ({line.strip()})")
             for implementation, sign in _signs(line):
                 signs[implementation].append(f"{path}:{number} ({sign})")
-    if signs["fortigate"]:  # a FortiOS table is decisive: ipsec.conf has none
-        return Detection("fortigate", tuple(signs["fortigate"]))
+    for name in ROUTERS:  # a router's own syntax is decisive: ipsec.conf has none
+        if signs[name]:
+            return Detection(name, tuple(signs[name]))
     libreswan = len(signs["libreswan"]) > len(signs["strongswan"])
     chosen = "libreswan" if libreswan else "strongswan"
     return Detection(chosen, tuple(signs[chosen]))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from driver.analysis import cgw_grammar
 from driver.cgw.detect import implementation
+from driver.cgw.dialects import ROUTERS
 from driver.cgw.libreswan import files as libreswan_files
 from driver.cgw.libreswan.tunnels import tunnels_of as libreswan_tunnels
 from driver.cgw.record import interface_kind
@@ -43,8 +44,8 @@ def limits(
         kind = cgw_module.lab_interfaces(lab)
         route = [f"vpn.tunnel_interface: {kind}"] if kind else []
         tunnels = []
-    elif found_in == "fortigate":  # its twin: XFRM interfaces
-        kind, route, tunnels = "xfrm", [f"{config}: phase1-interface (a tunnel interface)"], []
+    elif found_in in ROUTERS:  # its twin: XFRM interfaces
+        kind, route, tunnels = "xfrm", [f"{config}: {ROUTERS[found_in].tunnel_interface}"], []
     elif libreswan:
         tunnels = libreswan_tunnels(libreswan_files.load(config, secrets))
         kind = interface_kind(tunnels)

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import ipaddress
 import shlex
-from dataclasses import dataclass, field
 
 from driver.cgw.fortigate.conf import FortiConf
 from driver.cgw.fortigate.defaults import DEFAULT_RELEASE
 from driver.cgw.fortigate.tunnels import FortiTunnel, forti_tunnels, inside_cidr, subnet
+from driver.cgw.router import Twin, Untranslatable, refused
 from driver.core.addresses import is_ipv4
-from driver.core.errors import VpnlabError
 
 SWANCTL = "/etc/swanctl/swanctl.conf"
 UPDOWN = "/etc/swanctl/fortigate-twin-updown.sh"
@@ -44,19 +43,6 @@ GROUPS = {
 }  # fmt: skip
 
 
-class Untranslatable(VpnlabError):
-    """Something of the FortiGate's configuration the twin cannot be faithful to."""
-
-
-@dataclass
-class Twin:
-    files: dict[str, str]  # server path -> content
-    addresses: tuple[str, str]  # the two AWS tunnel addresses, in the tunnels' order
-    psks: dict[str, str]  # tunnel address -> its key
-    start_actions: dict[str, str]  # tunnel address -> start | trap
-    defaulted: list[str] = field(default_factory=list)  # FortiOS defaults it relied on
-
-
 def twin(conf: FortiConf, source: str) -> Twin:
     tunnels = forti_tunnels(conf)
     problems = [f"{where}: {what}" for where, what in conf.problems]
@@ -72,7 +58,7 @@ def twin(conf: FortiConf, source: str) -> Twin:
             "(`vpnlab lint` judges the rest)"
         )
     if problems:
-        raise Untranslatable(_said(problems))
+        raise refused("FortiGate", problems)
     connections, secrets, lines = [], [], []
     psks, starts = {}, {}
     for n, t in enumerate(tunnels, start=1):
@@ -95,7 +81,7 @@ def twin(conf: FortiConf, source: str) -> Twin:
         psks[address] = key
         starts[address] = "start" if t.value("phase2", "auto-negotiate") == "enable" else "trap"
     if problems:
-        raise Untranslatable(_said(problems))
+        raise refused("FortiGate", problems)
     header = (
         f"# vpnlab: the twin of the FortiGate in {source}: strongSwan negotiating as\n"
         f"# FortiOS {DEFAULT_RELEASE} would, from its phase1/phase2-interface entries.\n"
@@ -108,14 +94,8 @@ def twin(conf: FortiConf, source: str) -> Twin:
         (tunnels[0].phase1.get("remote-gw") or "", tunnels[1].phase1.get("remote-gw") or ""),
         psks,
         starts,
+        frozenset({UPDOWN}),
         defaulted,
-    )
-
-
-def _said(problems: list[str]) -> str:
-    return (
-        "the FortiGate's configuration cannot be run as a twin faithfully; nothing was "
-        "started:\n  " + "\n  ".join(problems)
     )
 
 

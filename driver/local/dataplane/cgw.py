@@ -20,13 +20,11 @@ from driver.analysis import cgw_grammar
 from driver.analysis.cgw_secrets import secret_for
 from driver.cgw.detect import IMPLEMENTATIONS, RUNNABLE
 from driver.cgw.detect import implementation as detected
-from driver.cgw.fortigate import defaults as fortigate_defaults
-from driver.cgw.fortigate import files as fortigate_files
-from driver.cgw.fortigate import twin as fortigate_twin
-from driver.cgw.fortigate.tunnels import forti_tunnels, secrets_of
+from driver.cgw.dialects import ROUTERS
 from driver.cgw.libreswan import files as libreswan_files
 from driver.cgw.libreswan.tunnels import tunnels_of as libreswan_tunnels
 from driver.cgw.record import ConfiguredTunnel, interface_kind
+from driver.cgw.router import Dialect, Untranslatable
 from driver.cgw.settings import ConfigSyntaxError, Secret
 from driver.cgw.strongswan import files as cgw_files
 from driver.cgw.strongswan.tunnels import tunnels_of
@@ -167,20 +165,19 @@ def vendor(
         require_runnable(config, secrets, implementation)
     if implementation == "libreswan":
         return libreswan(lab, config, secrets)
-    if implementation == "fortigate":
-        return fortigate(lab, config, charon)
+    if implementation in ROUTERS:
+        return router(lab, config, charon, ROUTERS[implementation])
     return strongswan(lab, config, secrets, charon)
 
 
-def fortigate(lab: Lab, config: Path, charon: CharonOptions) -> CustomerGateway:
-    """A FortiGate's configuration run as its twin: strongSwan negotiating as FortiOS
-    would (driver/cgw/fortigate/twin.py), route-based over XFRM interfaces."""
-    conf = fortigate_files.load(config).conf
+def router(lab: Lab, config: Path, charon: CharonOptions, dialect: Dialect) -> CustomerGateway:
+    """A router's configuration run as its twin: strongSwan negotiating as the router
+    would (driver/cgw/<dialect>/twin.py), route-based over XFRM interfaces."""
     try:
-        twin = fortigate_twin.twin(conf, str(config))
-    except fortigate_twin.Untranslatable as exc:
+        twin = dialect.twin(config)
+    except Untranslatable as exc:
         raise VpnlabError(f"{config}: {exc}") from None
-    _refuse_keys_aws_cannot_hold(config, secrets_of(forti_tunnels(conf)))
+    _refuse_keys_aws_cannot_hold(config, dialect.read(config, None).secrets)
     charon = dataclasses.replace(charon, install_routes=False)
     files = _lab_files(lab, charon, ("/etc/strongswan.conf", "/etc/sysctl.d/90-vpnlab.conf"))
     return CustomerGateway(
@@ -189,14 +186,12 @@ def fortigate(lab: Lab, config: Path, charon: CharonOptions) -> CustomerGateway:
         topology.customer_gateway_ip(lab),
         twin.addresses,
         twin.psks,
-        f"{config} (as a twin of a FortiGate: strongSwan with FortiOS "
-        f"{fortigate_defaults.DEFAULT_RELEASE}'s defaults"
-        + (f": {', '.join(twin.defaulted)}" if twin.defaulted else "")
-        + ")",
-        frozenset({fortigate_twin.UPDOWN}),
+        f"{config} (as a twin of a {dialect.title}: strongSwan with {dialect.release}'s "
+        "defaults" + (f": {', '.join(twin.defaulted)}" if twin.defaulted else "") + ")",
+        twin.executables,
         interfaces="xfrm",
         start_actions=twin.start_actions,
-        pfs_fix="set pfs enable and set dhgrp 14 in the phase2-interface",
+        pfs_fix=dialect.pfs_fix,
     )
 
 

@@ -6,7 +6,8 @@ import secrets
 import pytest
 
 from driver.cgw.fortigate.conf import parse
-from driver.cgw.fortigate.twin import SWANCTL, UPDOWN, Untranslatable, twin
+from driver.cgw.fortigate.twin import SWANCTL, UPDOWN, twin
+from driver.cgw.router import Untranslatable
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.netns import Namespace
 from tests.cgw.fortigate.test_reading import FIXED, SAMPLE

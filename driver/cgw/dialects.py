@@ -1,0 +1,9 @@
+"""The routers vpnlab reads, lints and runs as twins: one Dialect each
+(driver/cgw/router.py), in the order detection tries them."""
+
+from __future__ import annotations
+
+from driver.cgw.fortigate.dialect import DIALECT as FORTIGATE
+from driver.cgw.router import Dialect
+
+ROUTERS: dict[str, Dialect] = {d.name: d for d in (FORTIGATE,)}

@@ -1,0 +1,70 @@
+"""A router's configuration, in its vendor's own syntax, as vpnlab reads and runs it.
+
+Every router dialect is one package under driver/cgw/ (``fortigate/``,
+``cisco_ios/``) that ends in one ``Dialect``: how to recognise its files, how to
+read them into the tunnel records every implementation's files become
+(driver/cgw/record.py), which platform release's defaults it judged them by, how
+its proposal words read in AWS's names, and its twin: strongSwan files that
+negotiate as the router would. Lint (driver/analysis/<dialect>_rules.py),
+``vpnlab init --from-cgw-config`` and the local data plane take a dialect from
+driver/cgw/dialects.py and need nothing else of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from driver.cgw.record import ConfiguredTunnel
+from driver.cgw.settings import Secret
+from driver.core.errors import VpnlabError
+
+
+class Untranslatable(VpnlabError):
+    """Something of a router's configuration its twin cannot be faithful to."""
+
+
+@dataclass
+class RouterConfig:
+    """A router's file as the dialect read it."""
+
+    tunnels: list[ConfiguredTunnel]  # one per SA pair the router would bring up
+    secrets: list[Secret]  # its pre-shared keys, by remote gateway
+    problems: list[str]  # "file:line: what" the router would not load as written
+    inside_cidrs: tuple[str, ...] | None  # each tunnel's /30, where the file says
+    defaulted: list[str] = field(default_factory=list)  # platform defaults relied on
+
+
+@dataclass
+class Twin:
+    """strongSwan files that negotiate as the router would."""
+
+    files: dict[str, str]  # server path -> content
+    addresses: tuple[str, str]  # the two AWS tunnel addresses, in the tunnels' order
+    psks: dict[str, str]  # tunnel address -> its key
+    start_actions: dict[str, str]  # tunnel address -> start | trap
+    executables: frozenset[str]  # the twin's scripts (its updown)
+    defaulted: list[str] = field(default_factory=list)  # platform defaults it relied on
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str  # the implementation's key (detect.IMPLEMENTATIONS)
+    title: str  # "FortiGate"
+    release: str  # the platform release whose defaults judge the file: "FortiOS 7.4"
+    sign: re.Pattern  # a line only this dialect's files have
+    read: Callable[[Path, Path | None], RouterConfig]
+    proposals: Callable[[str], list[dict[str, set]]]  # a record's proposals, AWS's names
+    twin: Callable[[Path], Twin]  # raises Untranslatable, saying what and where
+    tunnel_interface: str  # what in its files makes a tunnel an interface (route-based)
+    pfs_fix: str  # how to turn phase 2 PFS on, in the vendor's words
+
+
+def refused(title: str, problems: list[str]) -> Untranslatable:
+    """All that keeps the twin from being faithful, at once."""
+    return Untranslatable(
+        f"the {title}'s configuration cannot be run as a twin faithfully; nothing was "
+        "started:\n  " + "\n  ".join(problems)
+    )
