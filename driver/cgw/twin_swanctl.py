@@ -1,0 +1,126 @@
+"""A router's twin written out: one swanctl connection per tunnel, and an updown
+script that makes the router's tunnel interface (an XFRM interface with its
+address) and its static routes into it. Each dialect's twin.py translates its
+vendor's words into a ``TwinTunnel``; what strongSwan then reads is written here
+once, the same for every vendor."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+SWANCTL = "/etc/swanctl/swanctl.conf"
+# IKE's Diffie-Hellman group numbers (IANA) as strongSwan names them
+GROUPS = {
+    1: "modp768", 2: "modp1024", 5: "modp1536", 14: "modp2048", 15: "modp3072",
+    16: "modp4096", 17: "modp6144", 18: "modp8192", 19: "ecp256", 20: "ecp384",
+    21: "ecp521", 27: "ecp224bp", 28: "ecp256bp", 29: "ecp384bp", 30: "ecp512bp",
+    31: "curve25519", 32: "curve448",
+}  # fmt: skip
+
+
+@dataclass
+class TwinTunnel:
+    """One tunnel as strongSwan is to negotiate it, in strongSwan's words."""
+
+    n: int  # the tunnel's number: its XFRM if_id and route metric
+    name: str  # the router's name for the tunnel (its IKE connection)
+    child: str  # the router's name for the SA pair
+    version: str  # "1" | "2"
+    remote: str  # AWS's outside address
+    key: str  # the pre-shared key
+    proposals: str  # IKE, strongSwan's syntax
+    esp_proposals: str
+    rekey_time: str  # IKE SA lifetime, seconds
+    child_rekey_time: str
+    dpd_delay: int  # seconds; 0: the router sends no DPD
+    start_action: str  # start (brings itself up) | trap (on traffic)
+    dpd_action: str  # restart | clear
+    local_id: str | None = None
+    aggressive: bool = False
+    local_ts: str = "0.0.0.0/0"
+    remote_ts: str = "0.0.0.0/0"
+    address: str = "-"  # the tunnel interface's address/prefix, "-" for none
+    routes: tuple[str, ...] = ()  # the static routes the router sends into it
+
+
+def swanctl(tunnels: list[TwinTunnel], header: str, updown: str) -> str:
+    connections = "".join(_connection(t, updown) for t in tunnels)
+    secrets = "".join(
+        f"    ike-{t.n} {{\n        id = {t.remote}\n        secret = {quoted(t.key)}\n    }}\n"
+        for t in tunnels
+    )
+    return header + "connections {\n" + connections + "}\nsecrets {\n" + secrets + "}\n"
+
+
+def _connection(t: TwinTunnel, updown: str) -> str:
+    local_id = f"\n            id = {quoted(t.local_id)}" if t.local_id else ""
+    return f"""\
+    {name(t.name)} {{
+        version = {t.version}
+        remote_addrs = {t.remote}
+        proposals = {t.proposals}
+        rekey_time = {t.rekey_time}s
+        dpd_delay = {t.dpd_delay}s
+        aggressive = {"yes" if t.aggressive else "no"}
+        local {{
+            auth = psk{local_id}
+        }}
+        remote {{
+            auth = psk
+            id = {t.remote}
+        }}
+        children {{
+            {name(t.child)} {{
+                local_ts = {t.local_ts}
+                remote_ts = {t.remote_ts}
+                esp_proposals = {t.esp_proposals}
+                rekey_time = {t.child_rekey_time}s
+                start_action = {t.start_action}
+                dpd_action = {t.dpd_action}
+                if_id_in = {t.n}
+                if_id_out = {t.n}
+                updown = {updown}
+            }}
+        }}
+    }}
+"""
+
+
+def updown(tunnels: list[TwinTunnel], vendor: str, device: str) -> str:
+    """The script making each tunnel's interface (``<device><n>``) as it comes up."""
+    lines = [
+        "tunnel " + " ".join(shlex.quote(w) for w in (str(t.n), t.address, *t.routes))
+        for t in tunnels
+    ]
+    return f"""#!/bin/sh
+# vpnlab: the {vendor} twin's tunnel interfaces, as the {vendor} has one per tunnel:
+# an XFRM interface with the tunnel interface's address, and the static routes the
+# {vendor} sends into it. One line per tunnel: if_id, address, routes.
+tunnel() {{
+    case "$1" in "$PLUTO_IF_ID_OUT") ;; *) return ;; esac
+    n="$1"; device="{device}$1"; address="$2"; shift 2
+    case "$PLUTO_VERB" in
+        up-client)
+            ip link add "$device" type xfrm dev eth0 if_id "$PLUTO_IF_ID_OUT" 2>/dev/null
+            [ "$address" = "-" ] || ip address replace "$address" dev "$device"
+            ip link set "$device" up
+            for route in "$@"; do ip route replace "$route" dev "$device" metric "$n"; done
+            ;;
+        down-client)
+            ip link del "$device" 2>/dev/null
+            ;;
+    esac
+}}
+{chr(10).join(lines)}
+"""
+
+
+def quoted(value: str) -> str:
+    """A value as swanctl reads a quoted string (its own words, nothing more)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def name(value: str) -> str:
+    """A router's name for something as a swanctl section name (letters, digits, -, _)."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in value) or "tunnel"
