@@ -212,7 +212,10 @@ def cmd_init(args) -> int:
 
 
 def _cgw_arguments(p: argparse.ArgumentParser, config: str = "--cgw-config") -> None:
-    what = "a customer's ipsec.conf or swanctl.conf, or a directory standing for their /etc"
+    what = (
+        "the customer gateway's configuration: ipsec.conf or swanctl.conf (strongSwan, "
+        "Libreswan), a directory standing for their /etc, or a router's (FortiGate, Cisco IOS)"
+    )
     p.add_argument(config, type=Path, metavar="PATH", help=what, required=config != "--cgw-config")
     p.add_argument(
         "--cgw-secrets", type=Path, metavar="FILE", help="the secrets beside a configuration file"
@@ -240,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    help_ = "write a lab that matches a customer's strongSwan configuration"
+    help_ = "write a lab that matches a customer gateway's configuration"
     p = sub.add_parser("init", help=help_, description=help_)
     _cgw_arguments(p, "--from-cgw-config")
     p.add_argument("-o", "--output", type=Path, help="the lab file to write (default: stdout)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from driver.analysis.cgw_rules import lint_config
+from driver.analysis.cisco_ios_rules import lint_cisco_ios
 from driver.analysis.findings import Finding
 from driver.analysis.fortigate_rules import lint_fortigate
 from driver.analysis.libreswan_rules import lint_libreswan
@@ -17,7 +18,12 @@ from driver.cgw.dialects import ROUTERS
 from driver.cgw.libreswan.install import release
 from driver.lab.model import Lab
 
-LINTERS = {"strongswan": lint_config, "libreswan": lint_libreswan, "fortigate": lint_fortigate}
+LINTERS = {
+    "strongswan": lint_config,
+    "libreswan": lint_libreswan,
+    "fortigate": lint_fortigate,
+    "cisco-ios": lint_cisco_ios,
+}
 DAEMON_RULES = {
     "conf-implementation": "which implementation the files were read as, and why",
     "conf-other-daemon": "the files are written for another implementation than --cgw-daemon",
@@ -38,7 +44,7 @@ def lint_customer(
                 "conf-implementation",
                 "info",
                 str(config),
-                f"read as {_release(chosen)}'s: "
+                f"read as {_release(chosen)}: "
                 + ("--cgw-daemon says so" if daemon else _signs(found)),
                 "--cgw-daemon strongswan reads it as strongSwan's",
             )
@@ -47,11 +53,12 @@ def lint_customer(
 
 
 def _release(implementation: str) -> str:
-    """The implementation and the release whose rules judged the files."""
+    """Whose files they were read as: the implementation and the release whose rules
+    judged them."""
     if implementation in ROUTERS:
         dialect = ROUTERS[implementation]
-        return f"{dialect.title} ({dialect.release} defaults)"
-    return f"{IMPLEMENTATIONS[implementation]} {release()}"
+        return f"a {dialect.title}'s ({dialect.release} defaults)"
+    return f"{IMPLEMENTATIONS[implementation]} {release()}'s"
 
 
 def _other(found: Detection, daemon: str, config: Path) -> Finding:

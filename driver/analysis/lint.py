@@ -13,6 +13,7 @@ from pathlib import Path
 from driver.analysis.cgw_bgp_rules import BGP_RULES
 from driver.analysis.cgw_lint import DAEMON_RULES, lint_customer
 from driver.analysis.cgw_rules import CONF_RULES
+from driver.analysis.cisco_ios_rules import CISCO_IOS_RULES
 from driver.analysis.findings import SEVERITIES, Finding
 from driver.analysis.fortigate_rules import FORTIGATE_RULES
 from driver.analysis.lab_rules import LAB_RULES, lint_lab
@@ -28,6 +29,7 @@ RULES = {
     **CONF_RULES,
     **LIBRESWAN_RULES,
     **FORTIGATE_RULES,
+    **CISCO_IOS_RULES,
     **DAEMON_RULES,
     **BGP_RULES,
     **NET_RULES,

@@ -55,13 +55,16 @@ def swanctl(tunnels: list[TwinTunnel], header: str, updown: str) -> str:
 
 def _connection(t: TwinTunnel, updown: str) -> str:
     local_id = f"\n            id = {quoted(t.local_id)}" if t.local_id else ""
+    # IKEv1 has no IKE SA rekeying: strongSwan, like the routers, authenticates anew
+    lifetime = "reauth_time" if t.version == "1" else "rekey_time"
     return f"""\
     {name(t.name)} {{
         version = {t.version}
         remote_addrs = {t.remote}
         proposals = {t.proposals}
-        rekey_time = {t.rekey_time}s
+        {lifetime} = {t.rekey_time}s
         dpd_delay = {t.dpd_delay}s
+        keyingtries = 0
         aggressive = {"yes" if t.aggressive else "no"}
         local {{
             auth = psk{local_id}

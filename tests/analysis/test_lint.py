@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from driver.analysis.cgw_bgp_rules import BGP_RULES
 from driver.analysis.cgw_lint import DAEMON_RULES
 from driver.analysis.cgw_rules import lint_config
+from driver.analysis.cisco_ios_rules import CISCO_IOS_RULES
 from driver.analysis.fortigate_rules import FORTIGATE_RULES
 from driver.analysis.lab_rules import lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
@@ -263,6 +264,7 @@ def test_every_rule_is_documented_and_tested():
             "conf-sa-pairs",  # test_conns_per_subnet_are_one_tunnel_each_judged_...
             *LIBRESWAN_RULES,  # these four: tests/analysis/test_libreswan_rules.py
             *FORTIGATE_RULES,  # tests/analysis/test_fortigate_rules.py
+            *CISCO_IOS_RULES,  # tests/analysis/test_cisco_ios_rules.py
             *DAEMON_RULES,
         }
         | set(BGP_RULES)  # tests/analysis/test_cgw_bgp.py

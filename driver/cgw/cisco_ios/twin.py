@@ -1,0 +1,161 @@
+"""A Cisco IOS router's tunnel interfaces as strongSwan files that negotiate as IOS
+would: its twin.
+
+Each ``interface TunnelN`` with ``tunnel protection ipsec profile`` becomes a
+swanctl connection: IOS's ISAKMP policies (IKEv1) or IKEv2 proposals in
+strongSwan's words (``encryption aes 128 hash sha group 2`` is
+``aes128-sha1-modp1024``), the profile's transform sets with its PFS group, the
+lifetimes, DPD from the keepalive, and an XFRM interface with the tunnel's
+address and the static routes into it (driver/cgw/twin_swanctl.py). What the file
+leaves out is IOS's default (defaults.py).
+
+What the twin cannot be is said, not guessed (``Untranslatable``): an IKEv2 tunnel
+with no ``crypto ikev2 proposal`` (IOS's default proposal depends on the release),
+a key IOS printed encrypted (type 6 or 7), a crypto map (policy-based: its twin is
+to come), BGP (so far). What it never shows: IOS's own IKE stack and timers, IP
+SLA tracking, hardware crypto, fragmentation.
+"""
+
+from __future__ import annotations
+
+from driver.cgw.cisco_ios import defaults
+from driver.cgw.cisco_ios.conf import IosConf
+from driver.cgw.cisco_ios.proposals import (
+    ESP_CIPHERS,
+    ESP_HASHES,
+    HASHES,
+    IKEV1_CIPHERS,
+    IKEV2_CIPHERS,
+    pairs,
+    parts,
+)
+from driver.cgw.cisco_ios.tunnels import IosTunnel, ios_tunnels
+from driver.cgw.router import Twin, Untranslatable, refused
+from driver.cgw.twin_swanctl import GROUPS, SWANCTL, TwinTunnel, swanctl, updown
+from driver.core.addresses import is_ipv4
+
+UPDOWN = "/etc/swanctl/cisco-ios-twin-updown.sh"
+
+
+def twin(conf: IosConf, source: str) -> Twin:
+    tunnels = ios_tunnels(conf)
+    problems = [f"{where}: {what}" for where, what in conf.problems]
+    mapped = [t for t in tunnels if t.at.words[0] == "crypto"]
+    problems += [
+        f"{t.at.where}: {t.at.text} is a crypto map entry (policy-based): the twin runs tunnel "
+        "interfaces only so far (`vpnlab lint` judges it)"
+        for t in mapped
+    ]
+    tunnels = [t for t in tunnels if t not in mapped]
+    peers = {t.peer for t in tunnels}
+    if not mapped and (len(tunnels) != 2 or len(peers) != 2):
+        problems.append(
+            f"{source}: {len(tunnels)} protected tunnel interface(s) to {len(peers)} peer(s); "
+            "an AWS VPN connection is two tunnels, an interface Tunnel each"
+        )
+    for bgp in conf.all("router", "bgp"):
+        if bgp.all("neighbor"):
+            problems.append(
+                f"{bgp.where}: router bgp has neighbours: the twin does not run BGP yet "
+                "(`vpnlab lint` judges the rest)"
+            )
+    translated = []
+    for n, t in enumerate(tunnels, start=1):
+        try:
+            translated.append(_tunnel(t, n))
+        except Untranslatable as exc:
+            problems.append(str(exc))
+    if problems:
+        raise refused("Cisco IOS router", list(dict.fromkeys(problems)))
+    header = (
+        f"# vpnlab: the twin of the Cisco IOS router in {source}: strongSwan negotiating\n"
+        f"# as {defaults.RELEASE} would, from its tunnel interfaces and crypto commands.\n"
+    )
+    return Twin(
+        {
+            SWANCTL: swanctl(translated, header, UPDOWN),
+            UPDOWN: updown(translated, "Cisco IOS router", "Tunnel"),
+        },
+        (translated[0].remote, translated[1].remote),
+        {t.remote: t.key for t in translated},
+        {t.remote: t.start_action for t in translated},
+        frozenset({UPDOWN}),
+        sorted({d for t in tunnels for d in t.defaulted}),
+    )
+
+
+def _tunnel(t: IosTunnel, n: int) -> TwinTunnel:
+    problems = [f"{where}: {what}" for _, where, what in t.problems]
+    if not t.peer or not is_ipv4(t.peer):
+        problems.append(f"{t.at.where}: {t.name}'s tunnel destination {t.peer!r} is no address")
+    if t.key is None:
+        problems.append(
+            f"{t.key_where or t.at.where}: {t.name}'s key for {t.peer} is "
+            + ("encrypted by IOS (type 6 or 7)" if t.key_where else "not configured")
+            + ": give the twin the plain key (pre-shared-key address … key <key>)"
+        )
+    if not t.ike:
+        problems.append(
+            f"{t.at.where}: {t.name} has no IKE proposal to offer: "
+            + (
+                "no crypto ikev2 proposal (IOS's default one depends on the release)"
+                if t.version == "2"
+                else "no crypto isakmp policy with authentication pre-share"
+            )
+        )
+    if problems:
+        raise Untranslatable("\n  ".join(problems))
+    return TwinTunnel(
+        n,
+        t.name,
+        t.name,
+        t.version,
+        t.peer or "",
+        t.key.secret if t.key else "",
+        _listed(_ike(words, where, t.version) for words, where in t.ike),
+        _listed(_esp(words, where, t.pfs) for words, where in t.transforms),
+        t.ike_lifetime,
+        t.sa_lifetime,
+        t.dpd[0] if t.dpd else 0,
+        "start",  # a protected tunnel interface brings its SAs up as it comes up
+        "restart",
+        local_id=t.local_id,
+        address=t.address or "-",
+        routes=tuple(t.routes),
+    )
+
+
+def _listed(proposals) -> str:
+    """Proposals in order, each once (two ISAKMP policies may say the same)."""
+    return ", ".join(dict.fromkeys(proposals))
+
+
+def _ike(words: str, where: str, version: str) -> str:
+    found = parts(words)
+    ciphers = IKEV2_CIPHERS if version == "2" else IKEV1_CIPHERS
+    out = [_swan(w, ciphers, where) for w in pairs(found.get("encryption", []), ciphers)]
+    out += [_swan(w, HASHES, where) for w in found.get("hash", []) + found.get("integrity", [])]
+    out += ["prf" + _swan(w, HASHES, where) for w in found.get("prf", [])]
+    out += [_group(g, where) for g in found.get("group", [])]
+    return "-".join(out)
+
+
+def _esp(words: str, where: str, pfs: str | None) -> str:
+    table = ESP_CIPHERS | ESP_HASHES
+    out = [_swan(w, table, where) for w in pairs(parts(words).get("transforms", []), table)]
+    if pfs:
+        out.append(_group(pfs.removeprefix("group"), where))
+    return "-".join(out)
+
+
+def _swan(word: str, table: dict, where: str) -> str:
+    found = table.get(word, (None, None))[1]
+    if found is None:
+        raise Untranslatable(f"{where}: '{word}' has no twin in strongSwan")
+    return found
+
+
+def _group(group: str, where: str) -> str:
+    if not group.isdigit() or int(group) not in GROUPS:
+        raise Untranslatable(f"{where}: DH group {group} has no twin")
+    return GROUPS[int(group)]

@@ -1,0 +1,100 @@
+"""Lint of a Cisco IOS router's configuration: IOS's traps at their lines, the rules
+every implementation's tunnels answer to, and each fix in IOS's words."""
+
+from driver.analysis.cgw_lint import lint_customer
+from driver.lab.loader import load_lab
+from tests.cgw.cisco_ios.test_reading import FIXED, FLAT, IKEV2, SAMPLE
+
+LAB = load_lab(FIXED.parent / "lab.yml")
+
+
+def lint(tmp_path, text: str) -> dict[str, list]:
+    path = tmp_path / "router.cfg"
+    path.write_text(text)
+    return by_rule(lint_customer(LAB, path, None))
+
+
+def by_rule(findings) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for f in findings:
+        out.setdefault(f.rule, []).append(f)
+    return out
+
+
+def fixed(*changes: tuple[str, str]) -> str:
+    text = FIXED.read_text()
+    for old, new in changes:
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def test_the_fixed_sample_has_no_error():
+    found = by_rule(lint_customer(LAB, FIXED, None))
+    assert not [f for fs in found.values() for f in fs if f.severity == "error"]
+    assert "read as a Cisco IOS router's (IOS XE 17 defaults)" in (
+        found["conf-implementation"][0].message
+    )
+
+
+def test_awss_sample_routes_nothing_into_its_tunnels_and_holds_a_placeholder_key():
+    found = by_rule(lint_customer(LAB, SAMPLE, None))
+    [route] = found["conf-cisco-no-route"]
+    assert route.where.endswith(":113") and "Tunnel1 and Tunnel2" in route.message
+    assert route.hint == (
+        "ip route 10.0.0.0 255.255.0.0 Tunnel1; ip route 10.0.0.0 255.255.0.0 Tunnel2"
+    )
+    assert [f.where.rsplit(":", 1)[1] for f in found["conf-psk-mismatch"]] == ["40", "169"]
+    assert "crypto keyring" in found["conf-psk-mismatch"][0].hint  # IOS's words
+
+
+def test_a_value_left_to_ioss_default_is_named_at_its_policy(tmp_path):
+    found = lint(tmp_path, fixed(("  group 2\n", "")))
+    [p200, p201] = found["conf-cisco-default"]
+    assert "crypto isakmp policy 200 sets no group: IOS takes its default (group 1)" in (
+        p200.message
+    )
+    assert p200.hint == "group 14 under crypto isakmp policy 200" and p201.severity == "error"
+    assert "conf-no-common-ike" in found
+
+
+def test_no_pfs_and_a_pfs_group_aws_refuses(tmp_path):
+    found = lint(tmp_path, fixed(("  set pfs group2\n", "")))
+    assert "quick mode fails at once" in found["conf-cisco-pfs"][0].message
+    found = lint(tmp_path, fixed(("set pfs group2", "set pfs group1")))
+    assert "set pfs group1 is none of the DH groups" in found["conf-cisco-pfs"][0].message
+
+
+def test_undefined_gre_and_inside_address_at_their_lines(tmp_path):
+    found = lint(
+        tmp_path,
+        fixed(
+            ("set transform-set ipsec-prop-vpn-1a2b3c4d-0", "set transform-set ipsec-typo"),
+            (
+                "  tunnel mode ipsec ipv4\n  tunnel protection ipsec profile ipsec-vpn-1a2b3c4d-1",
+                "  tunnel mode gre ip\n  tunnel protection ipsec profile ipsec-vpn-1a2b3c4d-1",
+            ),
+            ("ip address 169.254.249.22", "ip address 169.254.249.21"),
+        ),  # fmt: skip
+    )
+    [undefined] = found["conf-cisco-undefined"]
+    assert "transform set 'ipsec-typo' is never defined" in undefined.message
+    [gre] = found["conf-cisco-gre"]
+    assert "Tunnel2 is 'tunnel mode gre ip'" in gre.message and gre.hint == "tunnel mode ipsec ipv4"
+    [inside] = found["conf-cisco-inside"]
+    assert inside.hint == "ip address 169.254.249.22 255.255.255.252"
+
+
+def test_a_crypto_map_with_two_acl_entries_is_two_sa_pairs_and_applied_nowhere(tmp_path):
+    found = lint(tmp_path, FLAT.replace("crypto map CMAP\n", ""))
+    assert "2 SA pairs on one tunnel" in found["conf-sa-pairs"][0].message
+    assert "one access-list entry per crypto map" in found["conf-sa-pairs"][0].hint
+    assert "applied to no interface" in found["conf-cisco-unapplied"][0].message
+
+
+def test_ikev2_profile_with_certificates_and_an_encrypted_key(tmp_path):
+    text = IKEV2.replace(" authentication local pre-share", " authentication local rsa-sig")
+    text = text.replace("pre-shared-key fixture_psk", "pre-shared-key 6 fixture_psk")
+    found = lint(tmp_path, text)
+    assert "authentication local rsa-sig" in found["conf-cisco-auth"][0].message
+    assert "encrypted by IOS" in found["conf-cisco-encrypted-key"][0].message

@@ -1,0 +1,82 @@
+"""A Cisco IOS router's twin: strongSwan files that negotiate as IOS would, and the
+refusal, naming the line, of what the twin cannot be faithful to."""
+
+import pytest
+
+from driver.cgw.cisco_ios.conf import parse
+from driver.cgw.cisco_ios.twin import UPDOWN, twin
+from driver.cgw.router import Untranslatable
+from driver.cgw.twin_swanctl import SWANCTL
+from tests.cgw.cisco_ios.test_reading import FIXED, FLAT, IKEV2
+
+
+def test_the_twin_offers_what_ios_offers_and_reauthenticates_as_ikev1_does():
+    made = twin(parse(FIXED.read_text(), "c"), "c")
+    swanctl = made.files[SWANCTL]
+    # two ISAKMP policies that say the same are one proposal
+    assert "proposals = aes128-sha1-modp1024\n" in swanctl
+    assert "esp_proposals = aes128-sha1-modp1024\n" in swanctl  # set pfs group2
+    assert "version = 1" in swanctl and "reauth_time = 28800s" in swanctl
+    assert "rekey_time = 3600s" in swanctl  # the profile's SA lifetime
+    assert "dpd_delay = 10s" in swanctl and "keyingtries = 0" in swanctl
+    assert swanctl.count("start_action = start") == 2
+    assert made.addresses == ("198.51.100.1", "198.51.100.2")
+    updown = made.files[UPDOWN]
+    assert "tunnel 1 169.254.249.18/30 10.0.0.0/16" in updown
+    assert 'device="Tunnel$1"' in updown
+
+
+def test_ios_defaults_reach_the_twin_group_1_and_no_pfs():
+    text = FIXED.read_text().replace("  group 2\n", "").replace("  set pfs group2\n", "")
+    made = twin(parse(text, "d"), "d")
+    assert "proposals = aes128-sha1-modp768\n" in made.files[SWANCTL]
+    assert "esp_proposals = aes128-sha1\n" in made.files[SWANCTL]
+    assert "isakmp policy 200: group 1" in made.defaulted
+
+
+def test_ikev2_with_its_proposal_becomes_one_strongswan_proposal_per_ios_proposal():
+    second = IKEV2.replace("Tunnel1", "Tunnel2").replace("198.51.100.1", "198.51.100.2")
+    for old, new in (("AWS-1", "AWS-2"), ("P1", "P2"), ("AWS-KEYS", "AWS-KEYS2"),
+                     ("249.18 ", "249.22 "), ("tunnel1_", "tunnel2_")):  # fmt: skip
+        second = second.replace(old, new)
+    text = IKEV2 + second
+    made = twin(parse(text, "v2"), "v2")
+    swanctl = made.files[SWANCTL]
+    assert "proposals = aes256-aes256gcm16-sha256-modp2048-ecp256\n" in swanctl
+    assert "esp_proposals = aes256gcm16-modp2048\n" in swanctl
+    assert "version = 2" in swanctl and 'id = "203.0.113.10"' in swanctl
+    assert "rekey_time = 28800s" in swanctl and "dpd_delay = 10s" in swanctl
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        (FLAT, "is a crypto map entry"),
+        (
+            FIXED.read_text().replace(
+                "key fixture_psk_tunnel1_0123456789abcdef", "key 7 0822455D0A16544541"
+            ),
+            "encrypted by IOS",
+        ),
+        (
+            FIXED.read_text() + "router bgp 65000\n neighbor 169.254.249.17 remote-as 64512\n",
+            "does not run BGP",
+        ),
+        (IKEV2.replace(" proposal AWS\n", " match fvrf any\n"), "no crypto ikev2 proposal"),
+        (
+            FIXED.read_text().replace("esp-aes 128 esp-sha-hmac", "esp-aes 128 esp-md5-hmac", 1),
+            None,
+        ),  # md5 has a twin: AWS refuses it in the negotiation, as it would
+        (
+            FIXED.read_text().replace("esp-aes 128 esp-sha-hmac", "esp-null esp-sha-hmac", 1),
+            "'esp-null' has no twin",
+        ),
+    ],  # fmt: skip
+)
+def test_what_the_twin_cannot_be_is_refused_with_its_line(text, said):
+    if said is None:
+        twin(parse(text, "x"), "x")
+        return
+    with pytest.raises(Untranslatable, match=said) as refused:
+        twin(parse(text, "x"), "x")
+    assert "nothing was started" in str(refused.value)
