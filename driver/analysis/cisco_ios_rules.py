@@ -34,6 +34,7 @@ CISCO_IOS_RULES = {
     "conf-cisco-default": "an ISAKMP policy leaving a value to an IOS default AWS refuses",
     "conf-cisco-pfs": "no set pfs, or a PFS group AWS does not accept",
     "conf-cisco-encrypted-key": "a key IOS printed encrypted (type 6 or 7): not comparable",
+    "conf-cisco-asa": "a Cisco ASA's configuration: vpnlab reads IOS and IOS XE (ASA to come)",
 }
 # The shared rules' words for what IOS calls otherwise.
 WORDS = {
@@ -72,6 +73,10 @@ def lint_cisco_ios(lab: Lab, config: Path, secrets: Path | None) -> list[Finding
         return [Finding("conf-files", "error", str(config), str(exc), "see `vpnlab lint --help`")]
     tunnels = ios_tunnels(conf)
     out = [
+        Finding("conf-cisco-asa", "error", where, what, "judge it on the ASA itself for now")
+        for where, what in conf.problems
+    ]
+    out += [
         Finding(rule, "error", where, what, _fix(rule))
         for t in tunnels
         for rule, where, what in t.problems

@@ -98,3 +98,15 @@ def test_ikev2_profile_with_certificates_and_an_encrypted_key(tmp_path):
     found = lint(tmp_path, text)
     assert "authentication local rsa-sig" in found["conf-cisco-auth"][0].message
     assert "encrypted by IOS" in found["conf-cisco-encrypted-key"][0].message
+
+
+def test_a_cisco_asas_file_is_named_not_judged_as_ioss(tmp_path):
+    asa = (  # the shape of AWS's Cisco ASA example (doc_source/Cisco_ASA.md)
+        "crypto ikev1 enable outside\n"
+        "crypto ikev1 policy 201\n encryption aes\n authentication pre-share\n group 2\n"
+        "tunnel-group 198.51.100.1 type ipsec-l2l\n"
+        "crypto map amzn_vpn_map 1 match address acl-amzn\n"
+    )
+    found = lint(tmp_path, asa)
+    [said] = found["conf-cisco-asa"]
+    assert said.where.endswith(":1") and "Cisco ASA's" in said.message

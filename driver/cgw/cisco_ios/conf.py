@@ -58,6 +58,9 @@ GLOBAL_ONLY = (
     "ip name-server", "ip http", "ip ssh",
 )  # fmt: skip
 
+# Commands only Cisco ASA has (ASA's VPN command reference): an ASA's file is no IOS's.
+ASA_ONLY = frozenset(["tunnel-group", "group-policy", "crypto ikev1"])
+
 
 @dataclass
 class Command:
@@ -123,6 +126,19 @@ def parse(text: str, source: str) -> IosConf:
             if open_:
                 open_.pop()
             continue
+        if (
+            not open_
+            and not conf.problems
+            and (words[0] in ASA_ONLY or " ".join(words[:2]) in ASA_ONLY)
+        ):
+            conf.problems.append(
+                (
+                    f"{source}:{number}",
+                    f"'{stripped}' is Cisco ASA's (tunnel-group, crypto ikev1/ikev2 "
+                    "policy): vpnlab reads IOS and IOS XE configurations; ASA's dialect is "
+                    "to come, and reading it as IOS would judge the wrong commands",
+                )
+            )
         indented = raw[:1].isspace()
         while open_ and not (indented or _has(open_[-1][1], words)):
             open_.pop()  # a command the submode lacks: IOS runs it in the mode above

@@ -16,6 +16,7 @@ profile or transform set named but never defined) is a problem, with its line.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from dataclasses import dataclass, field
 
@@ -263,18 +264,22 @@ def _crypto_maps(conf: IosConf) -> list[IosTunnel]:
             )
             out.append(base)
         for n, (local, remote, at) in enumerate(entries, start=1):
-            t = IosTunnel(**{**base.__dict__, "name": f"{name}#{n}" if len(entries) > 1 else name})
-            t.local_ts, t.remote_ts = local, remote
-            t.wheres = {**base.wheres, "local_ts": at.where, "remote_ts": at.where}
-            out.append(t)
+            out.append(
+                dataclasses.replace(
+                    base,
+                    name=f"{name}#{n}" if len(entries) > 1 else name,
+                    local_ts=local,
+                    remote_ts=remote,
+                    wheres=base.wheres | {"local_ts": at.where, "remote_ts": at.where},
+                )
+            )
     return out
 
 
 def _acl(conf: IosConf, name: str) -> list[tuple[str, str, Command]]:
     """An access list's ``permit ip SRC DST`` entries as (local, remote) networks."""
-    lines = [c for c in conf.all("access-list", name)]
     named = conf.named("ip", "access-list", "extended").get(name)
-    words = [(c.words[2:], c) for c in lines]
+    words = [(c.words[2:], c) for c in conf.all("access-list", name)]
     if named is not None:
         words += [(c.words[1:] if c.words[0].isdigit() else c.words, c) for c in named.children]
     out = []
