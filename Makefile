@@ -31,7 +31,7 @@ hcl: setup                 ## write LAB as formatted HCL into hcl.out/
 test: setup                ## ruff, then the whole test suite (root tests need root)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest
 
 test-fast: setup           ## everything but Terraform and the root/namespace tests
 	$(BIN)/python -m pytest -m 'not terraform and not root'

@@ -13,16 +13,6 @@ from driver.lab.model import Lab
 SEED = PROJECT / "labs" / "seed.yml"
 
 
-def pytest_collection_modifyitems(config, items):
-    """Two streams for two cores (``make test``: pytest-xdist, ``--dist loadgroup``):
-    the guest's tests, which keep qemu busy, beside all the others, which mostly wait
-    on daemons, timers and Terraform. Each stream runs its tests one after the other,
-    as a plain run does, so no two labs or namespaces of the host ever overlap."""
-    for item in items:
-        group = "guest" if item.get_closest_marker("guest") else "host"
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(scope="session")
 def seed_lab() -> Lab:
     return load_lab(SEED)
