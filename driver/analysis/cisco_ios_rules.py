@@ -12,9 +12,8 @@ import ipaddress
 from pathlib import Path
 
 from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
-from driver.analysis.cgw_rules import tunnel_findings
-from driver.analysis.cgw_secrets import secret_findings
 from driver.analysis.findings import Finding
+from driver.analysis.router_rules import shared_findings
 from driver.cgw.cisco_ios import defaults, files
 from driver.cgw.cisco_ios.conf import IosConf
 from driver.cgw.cisco_ios.proposals import in_aws_names
@@ -82,16 +81,10 @@ def lint_cisco_ios(lab: Lab, config: Path, secrets: Path | None) -> list[Finding
         for rule, where, what in t.problems
     ]
     records = [record(t) for t in tunnels]
-    by_name = dict(zip((r.name for r in records), tunnels, strict=True))
-
-    def proposals(t, lab_, i, options):
-        return _proposal_findings(by_name[t.name], lab_, i, options)
-
-    shared = tunnel_findings(lab, records, str(config), "Cisco IOS router", proposals)
-    shared += secret_findings(lab, records, secrets_of(tunnels))
-    # route-based is how IOS does it (a tunnel interface): what a Linux kernel needs
-    # for it is no finding on the router
-    out += [_in_ios_words(f) for f in shared if f.rule != "conf-route-based"]
+    out += shared_findings(
+        lab, config, "Cisco IOS router", tunnels, records, secrets_of(tunnels),
+        _proposal_findings, WORDS, HINTS,
+    )  # fmt: skip
     out += _defaults(conf)
     out += _encrypted_keys(tunnels)
     interfaces = [t for t in tunnels if t.at.words[0] == "interface"]
@@ -108,13 +101,6 @@ def _fix(rule: str) -> str:
         "conf-cisco-auth": "authentication local pre-share and authentication remote pre-share",
         "conf-cisco-unapplied": "crypto map <name> under the outside interface",
     }.get(rule, "")
-
-
-def _in_ios_words(finding: Finding) -> Finding:
-    message = finding.message
-    for theirs, ours in WORDS.items():
-        message = message.replace(theirs, ours)
-    return dataclasses.replace(finding, message=message, hint=HINTS.get(finding.rule, finding.hint))
 
 
 def _proposal_findings(t: IosTunnel, lab: Lab, i: int, options: TunnelOptions) -> list[Finding]:

@@ -10,9 +10,8 @@ import dataclasses
 from pathlib import Path
 
 from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
-from driver.analysis.cgw_rules import tunnel_findings
-from driver.analysis.cgw_secrets import secret_findings
 from driver.analysis.findings import Finding
+from driver.analysis.router_rules import shared_findings
 from driver.cgw.folder import CustomerConfigError
 from driver.cgw.fortigate import defaults, files
 from driver.cgw.fortigate.proposals import in_aws_names
@@ -90,25 +89,12 @@ def lint_fortigate(lab: Lab, config: Path, secrets: Path | None) -> list[Finding
     ]
     tunnels = forti_tunnels(conf)
     records = [tunnel_record(t) for t in tunnels]
-    by_name = dict(zip((r.name for r in records), tunnels, strict=True))
-
-    def proposals(t, lab_, i, options):
-        return _proposal_findings(by_name[t.name], lab_, i, options)
-
-    shared = tunnel_findings(lab, records, str(config), "FortiGate", proposals)
-    shared += secret_findings(lab, records, secrets_of(tunnels))
-    # route-based is a FortiGate's way (a phase1-interface is a tunnel interface): what
-    # a Linux kernel needs for it is no finding on the FortiGate
-    out += [_in_fortios_words(f) for f in shared if f.rule != "conf-route-based"]
+    out += shared_findings(
+        lab, config, "FortiGate", tunnels, records, secrets_of(tunnels),
+        _proposal_findings, WORDS, HINTS,
+    )  # fmt: skip
     out += _defaults(tunnels)
     return out
-
-
-def _in_fortios_words(finding: Finding) -> Finding:
-    message = finding.message
-    for theirs, ours in WORDS.items():
-        message = message.replace(theirs, ours)
-    return dataclasses.replace(finding, message=message, hint=HINTS.get(finding.rule, finding.hint))
 
 
 def _proposal_findings(t: FortiTunnel, lab: Lab, i: int, options: TunnelOptions) -> list[Finding]:

@@ -7,7 +7,11 @@ once, the same for every vendor."""
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+from driver.cgw.router import Twin, Untranslatable, refused
 
 SWANCTL = "/etc/swanctl/swanctl.conf"
 # IKE's Diffie-Hellman group numbers (IANA) as strongSwan names them
@@ -42,6 +46,42 @@ class TwinTunnel:
     remote_ts: str = "0.0.0.0/0"
     address: str = "-"  # the tunnel interface's address/prefix, "-" for none
     routes: tuple[str, ...] = ()  # the static routes the router sends into it
+
+
+T = TypeVar("T")
+
+
+def twin(
+    vendor: str,
+    tunnels: Sequence[T],
+    translate: Callable[[T, int], TwinTunnel],
+    problems: list[str],
+    header: str,
+    updown_path: str,
+    device: str,
+) -> Twin:
+    """Each tunnel translated (numbered from 1), or, with ``problems`` the vendor found
+    first, every reason the twin cannot be faithful, at once and each once. A vendor's
+    tunnel notes in ``defaulted`` the platform defaults its translation relied on."""
+    translated = []
+    for n, t in enumerate(tunnels, start=1):
+        try:
+            translated.append(translate(t, n))
+        except Untranslatable as exc:
+            problems.append(str(exc))
+    if problems:
+        raise refused(vendor, list(dict.fromkeys(problems)))
+    return Twin(
+        {
+            SWANCTL: swanctl(translated, header, updown_path),
+            updown_path: updown(translated, vendor, device),
+        },
+        (translated[0].remote, translated[1].remote),
+        {t.remote: t.key for t in translated},
+        {t.remote: t.start_action for t in translated},
+        frozenset({updown_path}),
+        sorted({d for t in tunnels for d in t.defaulted}),
+    )
 
 
 def swanctl(tunnels: list[TwinTunnel], header: str, updown: str) -> str:

@@ -30,8 +30,9 @@ from driver.cgw.cisco_ios.proposals import (
     parts,
 )
 from driver.cgw.cisco_ios.tunnels import IosTunnel, ios_tunnels
-from driver.cgw.router import Twin, Untranslatable, refused
-from driver.cgw.twin_swanctl import GROUPS, SWANCTL, TwinTunnel, swanctl, updown
+from driver.cgw.router import Twin, Untranslatable
+from driver.cgw.twin_swanctl import GROUPS, TwinTunnel
+from driver.cgw.twin_swanctl import twin as twin_of
 from driver.core.addresses import is_ipv4
 
 UPDOWN = "/etc/swanctl/cisco-ios-twin-updown.sh"
@@ -59,29 +60,11 @@ def twin(conf: IosConf, source: str) -> Twin:
                 f"{bgp.where}: router bgp has neighbours: the twin does not run BGP yet "
                 "(`vpnlab lint` judges the rest)"
             )
-    translated = []
-    for n, t in enumerate(tunnels, start=1):
-        try:
-            translated.append(_tunnel(t, n))
-        except Untranslatable as exc:
-            problems.append(str(exc))
-    if problems:
-        raise refused("Cisco IOS router", list(dict.fromkeys(problems)))
     header = (
         f"# vpnlab: the twin of the Cisco IOS router in {source}: strongSwan negotiating\n"
         f"# as {defaults.RELEASE} would, from its tunnel interfaces and crypto commands.\n"
     )
-    return Twin(
-        {
-            SWANCTL: swanctl(translated, header, UPDOWN),
-            UPDOWN: updown(translated, "Cisco IOS router", "Tunnel"),
-        },
-        (translated[0].remote, translated[1].remote),
-        {t.remote: t.key for t in translated},
-        {t.remote: t.start_action for t in translated},
-        frozenset({UPDOWN}),
-        sorted({d for t in tunnels for d in t.defaulted}),
-    )
+    return twin_of("Cisco IOS router", tunnels, _tunnel, problems, header, UPDOWN, "Tunnel")
 
 
 def _tunnel(t: IosTunnel, n: int) -> TwinTunnel:

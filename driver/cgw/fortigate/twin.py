@@ -23,7 +23,8 @@ from driver.cgw.fortigate.conf import FortiConf
 from driver.cgw.fortigate.defaults import DEFAULT_RELEASE
 from driver.cgw.fortigate.tunnels import FortiTunnel, forti_tunnels, inside_cidr, subnet
 from driver.cgw.router import Twin, Untranslatable, refused
-from driver.cgw.twin_swanctl import GROUPS, SWANCTL, TwinTunnel, swanctl, updown
+from driver.cgw.twin_swanctl import GROUPS, SWANCTL, TwinTunnel
+from driver.cgw.twin_swanctl import twin as twin_of
 from driver.core.addresses import is_ipv4
 
 UPDOWN = "/etc/swanctl/fortigate-twin-updown.sh"
@@ -53,29 +54,15 @@ def twin(conf: FortiConf, source: str) -> Twin:
         )
     if problems:
         raise refused("FortiGate", problems)
-    translated = []
-    for n, t in enumerate(tunnels, start=1):
-        try:
-            translated.append(_tunnel(conf, t, n))
-        except Untranslatable as exc:
-            problems.append(str(exc))
-    if problems:
-        raise refused("FortiGate", problems)
     header = (
         f"# vpnlab: the twin of the FortiGate in {source}: strongSwan negotiating as\n"
         f"# FortiOS {DEFAULT_RELEASE} would, from its phase1/phase2-interface entries.\n"
     )
-    return Twin(
-        {
-            SWANCTL: swanctl(translated, header, UPDOWN),
-            UPDOWN: updown(translated, "FortiGate", "fgt"),
-        },
-        (translated[0].remote, translated[1].remote),
-        {t.remote: t.key for t in translated},
-        {t.remote: t.start_action for t in translated},
-        frozenset({UPDOWN}),
-        sorted({d for t in tunnels for d in t.defaulted}),
-    )
+
+    def translate(t: FortiTunnel, n: int) -> TwinTunnel:
+        return _tunnel(conf, t, n)
+
+    return twin_of("FortiGate", tunnels, translate, problems, header, UPDOWN, "fgt")
 
 
 def _tunnel(conf: FortiConf, t: FortiTunnel, n: int) -> TwinTunnel:
