@@ -69,6 +69,37 @@ def bgp_findings(lab: Lab, customer: ServerFolder) -> list[Finding]:
     return out
 
 
+def router_findings(lab: Lab, config: bgp_conf.BgpConfig | None, source: str) -> list[Finding]:
+    """A router's BGP (its ``router bgp``, read into the same record) against the lab:
+    the same rules as an FRR file's but for its daemons file, which a router has not."""
+    if config is None:
+        if lab.vpn.routing != "bgp":
+            return []
+        return [
+            Finding(
+                "bgp-config-missing",
+                "error",
+                source,
+                f"the lab routes by BGP, but {source} has no router bgp: without a BGP "
+                "session AWS's VgwTelemetry reads DOWN even with IPsec up",
+                f"router bgp {lab.vpn.customer_gateway_asn} with a neighbour per tunnel "
+                "(AWS's inside .1 addresses)",
+            )
+        ]
+    if lab.vpn.routing != "bgp":
+        return [
+            Finding(
+                "bgp-static-lab",
+                "warning",
+                f"{source}:{config.asn_line}",
+                "the router runs BGP, but the lab's VPN connection uses static routes: AWS "
+                "does not speak BGP on it (a connection is static or dynamic)",
+                "set vpn.routing: bgp in the lab, or drop the router's router bgp",
+            )
+        ]
+    return _session_findings(lab, config) + _prefix_findings(lab, config)
+
+
 def _daemons(customer: ServerFolder, suite: str) -> list[Finding]:
     daemons = customer.files.get(bgp_conf.DAEMONS_FILE)
     if suite != "frr" or daemons is None:
@@ -226,6 +257,8 @@ def _prefix_findings(lab: Lab, config: bgp_conf.BgpConfig) -> list[Finding]:
             )
         )
     for prefix, line in config.networks:
+        if prefix.prefixlen == 0:
+            continue  # a default route (AWS's samples announce one): all but the VPC
         if prefix.subnet_of(lab.aws.vpc_cidr) or lab.aws.vpc_cidr.subnet_of(prefix):
             out.append(
                 Finding(

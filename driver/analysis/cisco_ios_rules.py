@@ -11,10 +11,12 @@ import dataclasses
 import ipaddress
 from pathlib import Path
 
+from driver.analysis.cgw_bgp_rules import router_findings
 from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
 from driver.analysis.findings import Finding
 from driver.analysis.router_rules import shared_findings
 from driver.cgw.cisco_ios import defaults, files
+from driver.cgw.cisco_ios.bgp import ios_bgp
 from driver.cgw.cisco_ios.conf import IosConf
 from driver.cgw.cisco_ios.proposals import in_aws_names
 from driver.cgw.cisco_ios.tunnels import IosTunnel, ios_tunnels, record, secrets_of
@@ -85,6 +87,7 @@ def lint_cisco_ios(lab: Lab, config: Path, secrets: Path | None) -> list[Finding
         lab, config, "Cisco IOS router", tunnels, records, secrets_of(tunnels),
         _proposal_findings, WORDS, HINTS,
     )  # fmt: skip
+    out += router_findings(lab, ios_bgp(conf), str(config))
     out += _defaults(conf)
     out += _encrypted_keys(tunnels)
     interfaces = [t for t in tunnels if t.at.words[0] == "interface"]

@@ -54,6 +54,7 @@ class Customer:
     refused: list[str]  # why a conn was not loaded, in the implementation's words
     inside_cidrs: tuple[str, ...] | None = None  # the tunnels' /30s, where the files say
     defaulted: list[str] = field(default_factory=list)  # a router's defaults it relies on
+    bgp: bgp_conf.BgpConfig | None = None  # a router's BGP (else read from its files)
 
     def proposals(self, t: ConfiguredTunnel, ike: bool) -> dict[str, list]:
         if self.implementation in ROUTERS:
@@ -87,6 +88,7 @@ def read_customer(config: Path, secrets: Path | None, daemon: str | None) -> Cus
             read.problems,
             read.inside_cidrs,
             read.defaulted,
+            read.bgp,
         )
     if found_in == "libreswan":
         found = libreswan_files.load(config, secrets)
@@ -134,7 +136,7 @@ def lab_text(
     public, private = _two_subnets(onprem_vpc, server)
     aws_private = _subnets(aws_vpc)[1 if aws_vpc.prefixlen < 28 else 0]
     lab_name = name or _lab_name(config)
-    bgp = bgp_conf.read(customer.files, customer.labels)
+    bgp = customer.bgp or bgp_conf.read(customer.files, customer.labels)
     lines = [
         f"# Written by `vpnlab init --from-cgw-config {config}`: the AWS side as AWS",
         "# creates it by default, except where the customer's configuration says",

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from driver.cgw.frr.conf import BgpConfig
 from driver.cgw.record import ConfiguredTunnel
 from driver.cgw.settings import Secret
 from driver.core.errors import VpnlabError
@@ -35,6 +36,7 @@ class RouterConfig:
     problems: list[str]  # "file:line: what" the router would not load as written
     inside_cidrs: tuple[str, ...] | None  # each tunnel's /30, where the file says
     defaulted: list[str] = field(default_factory=list)  # platform defaults relied on
+    bgp: BgpConfig | None = None  # its BGP, read into FRR's record
 
 
 @dataclass

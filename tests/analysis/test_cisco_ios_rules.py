@@ -110,3 +110,14 @@ def test_a_cisco_asas_file_is_named_not_judged_as_ioss(tmp_path):
     found = lint(tmp_path, asa)
     [said] = found["conf-cisco-asa"]
     assert said.where.endswith(":1") and "Cisco ASA's" in said.message
+
+
+def test_awss_bgp_sample_peers_with_the_asn_vgws_had_before_2018(tmp_path):
+    sample = FIXED.parent.parent / "cisco-ios-bgp-sample"
+    found = by_rule(lint_customer(load_lab(sample / "lab.yml"), sample / "cisco-ios.cfg", None))
+    assert [f.where.rsplit(":", 1)[1] for f in found["bgp-remote-as"]] == ["84", "166"]
+    assert found["bgp-remote-as"][0].hint == "neighbor 169.254.255.1 remote-as 64512"
+    assert "conf-cisco-no-route" not in found  # BGP routes into the tunnels
+    static = lint(tmp_path, FIXED.read_text() + "router bgp 65000\n neighbor 169.254.249.17 "
+                  "remote-as 64512\n")  # fmt: skip
+    assert "bgp-static-lab" in static

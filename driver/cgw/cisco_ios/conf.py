@@ -96,6 +96,8 @@ class Command:
 class IosConf:
     commands: list[Command]
     problems: list[tuple[str, str]] = field(default_factory=list)  # (where, what)
+    text: str = ""  # as read (its router bgp is read by FRR's reader: one grammar)
+    source: str = ""
 
     def all(self, *prefix: str) -> list[Command]:
         """The global commands that begin with these words."""
@@ -112,7 +114,7 @@ class IosConf:
 
 
 def parse(text: str, source: str) -> IosConf:
-    conf = IosConf([])
+    conf = IosConf([], text=text, source=source)
     open_: list[tuple[Command, frozenset[str]]] = []  # the submodes entered, innermost last
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()

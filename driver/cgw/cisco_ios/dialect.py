@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from driver.cgw.cisco_ios import files
+from driver.cgw.cisco_ios.bgp import ios_bgp
 from driver.cgw.cisco_ios.defaults import RELEASE
 from driver.cgw.cisco_ios.proposals import in_aws_names
 from driver.cgw.cisco_ios.tunnels import ios_tunnels, record, secrets_of
@@ -26,6 +27,7 @@ def read(config: Path, secrets: Path | None = None) -> RouterConfig:
         problems,
         tuple(_network(a) for a in inside) if len(inside) == len(tunnels) == 2 else None,
         sorted({d for t in tunnels for d in t.defaulted}),
+        ios_bgp(conf),
     )
 
 

@@ -12,13 +12,15 @@ leaves out is IOS's default (defaults.py).
 What the twin cannot be is said, not guessed (``Untranslatable``): an IKEv2 tunnel
 with no ``crypto ikev2 proposal`` (IOS's default proposal depends on the release),
 a key IOS printed encrypted (type 6 or 7), a crypto map (policy-based: its twin is
-to come), BGP (so far). What it never shows: IOS's own IKE stack and timers, IP
+to come), BGP it cannot translate (twin_frr.py). Its ``router bgp`` runs as FRR. What
+it never shows: IOS's own IKE stack and timers, IP
 SLA tracking, hardware crypto, fragmentation.
 """
 
 from __future__ import annotations
 
 from driver.cgw.cisco_ios import defaults
+from driver.cgw.cisco_ios.bgp import ios_bgp
 from driver.cgw.cisco_ios.conf import IosConf
 from driver.cgw.cisco_ios.proposals import (
     ESP_CIPHERS,
@@ -31,6 +33,7 @@ from driver.cgw.cisco_ios.proposals import (
 )
 from driver.cgw.cisco_ios.tunnels import IosTunnel, ios_tunnels
 from driver.cgw.router import Twin, Untranslatable
+from driver.cgw.twin_frr import frr_files
 from driver.cgw.twin_swanctl import GROUPS, TwinTunnel
 from driver.cgw.twin_swanctl import twin as twin_of
 from driver.core.addresses import is_ipv4
@@ -54,17 +57,20 @@ def twin(conf: IosConf, source: str) -> Twin:
             f"{source}: {len(tunnels)} protected tunnel interface(s) to {len(peers)} peer(s); "
             "an AWS VPN connection is two tunnels, an interface Tunnel each"
         )
-    for bgp in conf.all("router", "bgp"):
-        if bgp.all("neighbor"):
-            problems.append(
-                f"{bgp.where}: router bgp has neighbours: the twin does not run BGP yet "
-                "(`vpnlab lint` judges the rest)"
-            )
+    routing: dict[str, str] = {}
+    bgp = ios_bgp(conf)
+    if bgp is not None:
+        try:
+            routing = frr_files(bgp, "Cisco IOS router")
+        except Untranslatable as exc:
+            problems.append(str(exc))
     header = (
         f"# vpnlab: the twin of the Cisco IOS router in {source}: strongSwan negotiating\n"
         f"# as {defaults.RELEASE} would, from its tunnel interfaces and crypto commands.\n"
     )
-    return twin_of("Cisco IOS router", tunnels, _tunnel, problems, header, UPDOWN, "Tunnel")
+    made = twin_of("Cisco IOS router", tunnels, _tunnel, problems, header, UPDOWN, "Tunnel")
+    made.files |= routing
+    return made
 
 
 def _tunnel(t: IosTunnel, n: int) -> TwinTunnel:

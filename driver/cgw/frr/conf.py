@@ -96,6 +96,7 @@ class Neighbor:
     shutdown: bool = False
     activated: bool | None = None  # None: as `bgp default ipv4-unicast` says
     local_as: str | None = None
+    default_originate: bool = False  # it sends the peer a default route
 
 
 @dataclass
@@ -119,8 +120,8 @@ class BgpConfig:
         """RFC 8212 as FRR applies it: eBGP routes need an in/out policy."""
         if self.policy_switch is not None:
             return self.policy_switch
-        if self.suite == "quagga" or self.profile == "datacenter":
-            return False
+        if self.suite != "frr" or self.profile == "datacenter":
+            return False  # Quagga, and the routers whose router bgp this reads, ask for none
         return self.version is None or self.version >= POLICY_VERSION
 
     def effective(self, address: str) -> Neighbor:
@@ -207,6 +208,8 @@ def _neighbor(config: BgpConfig, name: str, rest: list[str], number: int, negate
         peer.local_as = rest[1]
     elif verb == "shutdown":
         peer.shutdown = True
+    elif verb == "default-originate":
+        peer.default_originate = True
     elif verb == "timers" and len(rest) >= 3 and rest[1].isdigit():
         peer.timers = (int(rest[1]), int(rest[2]))
     elif verb in ("route-map", "prefix-list", "distribute-list", "filter-list") and len(rest) > 2:
@@ -217,8 +220,11 @@ def _neighbor(config: BgpConfig, name: str, rest: list[str], number: int, negate
 
 
 def _network(words: list[str]) -> ipaddress.IPv4Network | None:
-    """``network P/LEN``, Quagga's ``network A mask M``, or a classful ``network A``."""
+    """``network P/LEN``, Quagga's ``network A mask M``, or a classful ``network A``
+    (``network 0.0.0.0``: the default route, as Cisco's and AWS's samples use it)."""
     try:
+        if words[1:] == ["0.0.0.0"]:
+            return ipaddress.IPv4Network("0.0.0.0/0")
         if "/" in words[1]:
             return ipaddress.IPv4Network(words[1], strict=False)
         if len(words) >= 4 and words[2] == "mask":

@@ -59,8 +59,9 @@ def test_ikev2_with_its_proposal_becomes_one_strongswan_proposal_per_ios_proposa
             "encrypted by IOS",
         ),
         (
-            FIXED.read_text() + "router bgp 65000\n neighbor 169.254.249.17 remote-as 64512\n",
-            "does not run BGP",
+            FIXED.read_text() + "router bgp 65000\n neighbor 169.254.249.17 remote-as 64512\n"
+            " redistribute static\n",
+            "the twin's routing table is not the router's",
         ),
         (IKEV2.replace(" proposal AWS\n", " match fvrf any\n"), "no crypto ikev2 proposal"),
         (
@@ -80,3 +81,28 @@ def test_what_the_twin_cannot_be_is_refused_with_its_line(text, said):
     with pytest.raises(Untranslatable, match=said) as refused:
         twin(parse(text, "x"), "x")
     assert "nothing was started" in str(refused.value)
+
+
+BGP = FIXED.parent.parent / "cisco-ios-bgp" / "cisco-ios.cfg"
+
+
+def test_router_bgp_runs_as_frr_with_ioss_timers_and_both_blocks_merged():
+    made = twin(parse(BGP.read_text(), "b"), "b")
+    frr = made.files["/etc/frr/frr.conf"]
+    assert "router bgp 65000" in frr and "no bgp ebgp-requires-policy" in frr
+    for peer in ("169.254.255.1", "169.254.255.5"):  # one neighbour per router bgp block
+        assert f"neighbor {peer} remote-as 64512" in frr
+        assert f"neighbor {peer} timers 10 30" in frr  # IOS's keepalive, hold
+        assert f"neighbor {peer} default-originate" in frr
+    assert frr.count("network 0.0.0.0/0") == 1  # IOS's network 0.0.0.0: the default route
+    assert "bgpd=yes" in made.files["/etc/frr/daemons"]
+    assert "tunnel 1 169.254.255.2/30\n" in made.files[UPDOWN]  # no static route: BGP routes
+
+
+def test_routing_policy_the_twin_cannot_translate_is_refused():
+    text = BGP.read_text().replace(
+        "neighbor 169.254.255.1 soft-reconfiguration inbound",
+        "neighbor 169.254.255.1 route-map AWS-IN in",
+    )
+    with pytest.raises(Untranslatable, match="does not translate routing policy"):
+        twin(parse(text, "p"), "p")
