@@ -9,11 +9,13 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from driver.analysis.cgw_bgp_rules import router_findings
 from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
 from driver.analysis.findings import Finding
-from driver.analysis.router_rules import shared_findings
+from driver.analysis.router_rules import in_words, shared_findings
 from driver.cgw.folder import CustomerConfigError
 from driver.cgw.fortigate import defaults, files
+from driver.cgw.fortigate.bgp import forti_bgp
 from driver.cgw.fortigate.proposals import in_aws_names
 from driver.cgw.fortigate.tunnels import (
     PHASE1_TABLE,
@@ -58,6 +60,20 @@ HINTS = {
 }
 
 
+# The BGP rules' fixes (cgw_bgp_rules.py), in FortiOS's words.
+BGP_HINTS = {
+    "bgp-remote-as": "set remote-as <the VGW's ASN> in config router bgp > config neighbor > "
+    "edit <AWS's inside address>",
+    "bgp-local-as": "set as <the customer gateway's ASN> in config router bgp",
+    "bgp-neighbors": "config router bgp > config neighbor > edit <AWS's inside address, the "
+    ".1 of each tunnel's /30> > set remote-as <the VGW's ASN>",
+    "bgp-timers": "set keep-alive-timer 10 and set holdtime-timer 30 in the neighbor",
+    "bgp-config-missing": "config router bgp: set as <the customer gateway's ASN> and a "
+    "neighbor per tunnel",
+    "bgp-shutdown": "unset shutdown in the neighbor",
+}
+
+
 def lint_fortigate(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
     try:
         customer = files.load(config, secrets)
@@ -93,6 +109,8 @@ def lint_fortigate(lab: Lab, config: Path, secrets: Path | None) -> list[Finding
         lab, config, "FortiGate", tunnels, records, secrets_of(tunnels),
         _proposal_findings, WORDS, HINTS,
     )  # fmt: skip
+    bgp = router_findings(lab, forti_bgp(conf, str(config)), str(config))
+    out += [in_words(f, {}, BGP_HINTS) for f in bgp]
     out += _defaults(tunnels)
     return out
 

@@ -122,3 +122,19 @@ def test_init_writes_a_lab_from_a_fortigate_with_the_defaults_it_relies_on():
     assert lab.tunnels[0].preshared_key == "fixture_psk_tunnel1_0123456789abcdef"
     assert "# FortiOS 7.4's defaults for what the file leaves out: phase1 mode main" in text
     assert next_command(FIXED.parent / "lab.yml", FIXED, None, None).startswith("sudo vpnlab check")
+
+
+def test_config_router_bgp_is_judged_by_the_bgp_rules_with_fixes_in_fortios_words(tmp_path):
+    text = FIXED.read_text().replace(
+        "\nconfig router static\n",
+        "\nconfig router bgp\n set as 65000\n config neighbor\n  edit 169.254.255.1\n"
+        "   set remote-as 7224\n  next\n  edit 169.254.255.5\n   set remote-as 64512\n"
+        "  next\n end\nend\nconfig router static\n",
+    )
+    found = by_rule(lint(tmp_path, text))
+    assert "bgp-static-lab" in found  # this lab is static: AWS speaks no BGP on it
+    bgp_lab = load_lab(FIXED.parents[1] / "cisco-ios-bgp" / "lab.yml")  # BGP, 169.254.255.x
+    path = tmp_path / "bgp.conf"
+    path.write_text(text)
+    [remote] = by_rule(lint_customer(bgp_lab, path, None))["bgp-remote-as"]
+    assert "remote-as 7224" in remote.message and "config neighbor" in remote.hint

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from driver.cgw.fortigate import files
+from driver.cgw.fortigate.bgp import forti_bgp
 from driver.cgw.fortigate.defaults import DEFAULT_RELEASE
 from driver.cgw.fortigate.proposals import of_record
 from driver.cgw.fortigate.tunnels import forti_tunnels, inside_cidr, record, secrets_of
@@ -23,6 +24,7 @@ def read(config: Path, secrets: Path | None = None) -> RouterConfig:
         [f"{where}: {what}" for where, what in conf.problems],
         inside if len(inside) == len(tunnels) == 2 else None,
         sorted({d for t in tunnels for d in t.defaulted}),
+        forti_bgp(conf, str(config)),
     )
 
 

@@ -12,17 +12,19 @@ routes FortiOS sends into it (``config router static`` … ``set device``).
 What the twin cannot be is said, not guessed (``Untranslatable``): a word FortiOS has
 that strongSwan has not, a tunnel without its remote gateway or key. What it never
 shows: FortiOS's own IKE stack (its bugs, its retransmission timers, hardware
-offload, fragmentation), policies (``config firewall policy``), BGP (so far).
+offload, fragmentation), policies (``config firewall policy``). Its BGP runs as FRR (twin_frr.py).
 """
 
 from __future__ import annotations
 
 import ipaddress
 
+from driver.cgw.fortigate.bgp import forti_bgp
 from driver.cgw.fortigate.conf import FortiConf
 from driver.cgw.fortigate.defaults import DEFAULT_RELEASE
 from driver.cgw.fortigate.tunnels import FortiTunnel, forti_tunnels, inside_cidr, subnet
 from driver.cgw.router import Twin, Untranslatable, refused
+from driver.cgw.twin_frr import frr_files
 from driver.cgw.twin_swanctl import GROUPS, SWANCTL, TwinTunnel
 from driver.cgw.twin_swanctl import twin as twin_of
 from driver.core.addresses import is_ipv4
@@ -47,11 +49,13 @@ def twin(conf: FortiConf, source: str) -> Twin:
             f"{source}: {len(tunnels)} phase 2 tunnel(s) to {len(set(gateways))} remote "
             "gateway(s); an AWS VPN connection is two tunnels, one phase 1 and one phase 2 each"
         )
-    if any(conf.entries("router bgp/neighbor")):
-        problems.append(
-            f"{source}: config router bgp has neighbours: the twin does not run BGP yet "
-            "(`vpnlab lint` judges the rest)"
-        )
+    routing: dict[str, str] = {}
+    bgp = forti_bgp(conf, source)
+    if bgp is not None:
+        try:
+            routing = frr_files(bgp, "FortiGate")
+        except Untranslatable as exc:
+            problems.append(str(exc))
     if problems:
         raise refused("FortiGate", problems)
     header = (
@@ -62,7 +66,9 @@ def twin(conf: FortiConf, source: str) -> Twin:
     def translate(t: FortiTunnel, n: int) -> TwinTunnel:
         return _tunnel(conf, t, n)
 
-    return twin_of("FortiGate", tunnels, translate, problems, header, UPDOWN, "fgt")
+    made = twin_of("FortiGate", tunnels, translate, problems, header, UPDOWN, "fgt")
+    made.files |= routing
+    return made
 
 
 def _tunnel(conf: FortiConf, t: FortiTunnel, n: int) -> TwinTunnel:

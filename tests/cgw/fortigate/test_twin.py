@@ -72,9 +72,10 @@ def test_phase_2_without_pfs_offers_no_group_and_waits_for_traffic_without_auto_
             (
                 "\nconfig router static\n",
                 "\nconfig router bgp\n config neighbor\n  edit 169.254.255.1\n"
-                "   set remote-as 64512\n  next\n end\nend\nconfig router static\n",
+                "   set remote-as 64512\n   set route-map-in AWS-IN\n  next\n end\nend\n"
+                "config router static\n",
             ),
-            "does not run BGP",
+            "does not translate routing policy",
         ),
     ],  # fmt: skip
 )
@@ -109,3 +110,19 @@ def test_charon_loads_the_twin_as_written(tmp_path):
     finally:
         charon.stop()
         ns.delete()
+
+
+def test_config_router_bgp_runs_as_frr_with_fortioss_words_translated():
+    text = FIXED.read_text().replace(
+        "\nconfig router static\n",
+        "\nconfig router bgp\n set as 65000\n config neighbor\n  edit 169.254.255.1\n"
+        "   set remote-as 64512\n   set capability-default-originate enable\n"
+        "   set keep-alive-timer 10\n   set holdtime-timer 30\n  next\n end\n"
+        " config network\n  edit 1\n   set prefix 192.168.0.0 255.255.0.0\n  next\n end\n"
+        "end\nconfig router static\n",
+    )
+    frr = twin(parse(text, "fg"), "fg").files["/etc/frr/frr.conf"]
+    assert "router bgp 65000" in frr and "neighbor 169.254.255.1 remote-as 64512" in frr
+    assert "neighbor 169.254.255.1 timers 10 30" in frr
+    assert "neighbor 169.254.255.1 default-originate" in frr
+    assert "network 192.168.0.0/16" in frr
