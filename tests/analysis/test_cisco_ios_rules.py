@@ -121,3 +121,22 @@ def test_awss_bgp_sample_peers_with_the_asn_vgws_had_before_2018(tmp_path):
     static = lint(tmp_path, FIXED.read_text() + "router bgp 65000\n neighbor 169.254.249.17 "
                   "remote-as 64512\n")  # fmt: skip
     assert "bgp-static-lab" in static
+
+
+def test_init_writes_a_lab_from_a_cisco_router_its_bgp_and_inside_addresses_included():
+    from driver.analysis.lab_from_cgw import lab_text
+    from driver.lab.loader import parse_lab
+
+    bgp = FIXED.parent.parent / "cisco-ios-bgp" / "cisco-ios.cfg"
+    lab = parse_lab(lab_text(bgp), "init")
+    assert (lab.vpn.routing, lab.vpn.customer_gateway_asn, lab.vpn.amazon_side_asn) == (
+        "bgp", 65000, 64512,
+    )  # fmt: skip
+    assert [str(t.inside_cidr) for t in lab.tunnels] == ["169.254.255.0/30", "169.254.255.4/30"]
+    assert list(lab.vpn.tunnel_options.ike_versions) == ["ikev1"]
+    static = parse_lab(lab_text(FIXED), "init")
+    assert static.vpn.routing == "static"
+    assert [str(t.inside_cidr) for t in static.tunnels] == [
+        "169.254.249.16/30",
+        "169.254.249.20/30",
+    ]
