@@ -46,6 +46,7 @@ class TwinTunnel:
     remote_ts: str = "0.0.0.0/0"
     address: str = "-"  # the tunnel interface's address/prefix, "-" for none
     routes: tuple[str, ...] = ()  # the static routes the router sends into it
+    interface: bool = True  # route-based (a tunnel interface); else policy-based
 
 
 T = TypeVar("T")
@@ -69,17 +70,24 @@ def twin(
             translated.append(translate(t, n))
         except Untranslatable as exc:
             problems.append(str(exc))
+    peers = list(dict.fromkeys(t.remote for t in translated))
+    if not problems and len(peers) != 2:
+        problems.append(
+            f"{len(peers)} peer(s) ({', '.join(peers) or 'none'}): an AWS VPN connection is "
+            "two tunnels, one to each of its two outside addresses"
+        )
     if problems:
         raise refused(vendor, list(dict.fromkeys(problems)))
+    files = {SWANCTL: swanctl(translated, header, updown_path)}
+    if any(t.interface for t in translated):
+        files[updown_path] = updown([t for t in translated if t.interface], vendor, device)
+    first = {t.remote: t for t in reversed(translated)}  # each peer's first tunnel
     return Twin(
-        {
-            SWANCTL: swanctl(translated, header, updown_path),
-            updown_path: updown(translated, vendor, device),
-        },
-        (translated[0].remote, translated[1].remote),
-        {t.remote: t.key for t in translated},
-        {t.remote: t.start_action for t in translated},
-        frozenset({updown_path}),
+        files,
+        (peers[0], peers[1]),
+        {peer: first[peer].key for peer in peers},
+        {peer: first[peer].start_action for peer in peers},
+        frozenset(p for p in files if p == updown_path),
         sorted({d for t in tunnels for d in t.defaulted}),
     )
 
@@ -120,14 +128,21 @@ def _connection(t: TwinTunnel, updown: str) -> str:
                 esp_proposals = {t.esp_proposals}
                 rekey_time = {t.child_rekey_time}s
                 start_action = {t.start_action}
-                dpd_action = {t.dpd_action}
-                if_id_in = {t.n}
-                if_id_out = {t.n}
-                updown = {updown}
+                dpd_action = {t.dpd_action}{_interface(t, updown)}
             }}
         }}
     }}
 """
+
+
+def _interface(t: TwinTunnel, updown: str) -> str:
+    """A route-based tunnel's SAs belong to its XFRM interface, which updown makes."""
+    if not t.interface:
+        return ""
+    return (
+        f"\n                if_id_in = {t.n}\n                if_id_out = {t.n}"
+        f"\n                updown = {updown}"
+    )
 
 
 def updown(tunnels: list[TwinTunnel], vendor: str, device: str) -> str:

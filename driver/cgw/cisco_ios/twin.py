@@ -1,8 +1,9 @@
 """A Cisco IOS router's tunnel interfaces as strongSwan files that negotiate as IOS
 would: its twin.
 
-Each ``interface TunnelN`` with ``tunnel protection ipsec profile`` becomes a
-swanctl connection: IOS's ISAKMP policies (IKEv1) or IKEv2 proposals in
+Each ``interface TunnelN`` with ``tunnel protection ipsec profile``, and each
+crypto map entry's access-list entry (policy-based: its selectors, started by
+traffic), becomes a swanctl connection: IOS's ISAKMP policies (IKEv1) or IKEv2 proposals in
 strongSwan's words (``encryption aes 128 hash sha group 2`` is
 ``aes128-sha1-modp1024``), the profile's transform sets with its PFS group, the
 lifetimes, DPD from the keepalive, and an XFRM interface with the tunnel's
@@ -11,9 +12,8 @@ leaves out is IOS's default (defaults.py).
 
 What the twin cannot be is said, not guessed (``Untranslatable``): an IKEv2 tunnel
 with no ``crypto ikev2 proposal`` (IOS's default proposal depends on the release),
-a key IOS printed encrypted (type 6 or 7), a crypto map (policy-based: its twin is
-to come), BGP it cannot translate (twin_frr.py). Its ``router bgp`` runs as FRR. What
-it never shows: IOS's own IKE stack and timers, IP
+a key IOS printed encrypted (type 6 or 7), BGP it cannot translate (twin_frr.py); its
+``router bgp`` runs as FRR. What it never shows: IOS's own IKE stack and timers, IP
 SLA tracking, hardware crypto, fragmentation.
 """
 
@@ -44,19 +44,6 @@ UPDOWN = "/etc/swanctl/cisco-ios-twin-updown.sh"
 def twin(conf: IosConf, source: str) -> Twin:
     tunnels = ios_tunnels(conf)
     problems = [f"{where}: {what}" for where, what in conf.problems]
-    mapped = [t for t in tunnels if t.at.words[0] == "crypto"]
-    problems += [
-        f"{t.at.where}: {t.at.text} is a crypto map entry (policy-based): the twin runs tunnel "
-        "interfaces only so far (`vpnlab lint` judges it)"
-        for t in mapped
-    ]
-    tunnels = [t for t in tunnels if t not in mapped]
-    peers = {t.peer for t in tunnels}
-    if not mapped and (len(tunnels) != 2 or len(peers) != 2):
-        problems.append(
-            f"{source}: {len(tunnels)} protected tunnel interface(s) to {len(peers)} peer(s); "
-            "an AWS VPN connection is two tunnels, an interface Tunnel each"
-        )
     routing: dict[str, str] = {}
     bgp = ios_bgp(conf)
     if bgp is not None:
@@ -94,6 +81,7 @@ def _tunnel(t: IosTunnel, n: int) -> TwinTunnel:
         )
     if problems:
         raise Untranslatable("\n  ".join(problems))
+    mapped = t.at.words[0] == "crypto"  # a crypto map entry: policy-based
     return TwinTunnel(
         n,
         t.name,
@@ -106,11 +94,16 @@ def _tunnel(t: IosTunnel, n: int) -> TwinTunnel:
         t.ike_lifetime,
         t.sa_lifetime,
         t.dpd[0] if t.dpd else 0,
-        "start",  # a protected tunnel interface brings its SAs up as it comes up
-        "restart",
+        # a protected tunnel interface brings its SAs up as it comes up; a crypto map
+        # when traffic matches its access list
+        "trap" if mapped else "start",
+        "trap" if mapped else "restart",
         local_id=t.local_id,
+        local_ts=t.local_ts or "0.0.0.0/0",
+        remote_ts=t.remote_ts or "0.0.0.0/0",
         address=t.address or "-",
         routes=tuple(t.routes),
+        interface=not mapped,
     )
 
 

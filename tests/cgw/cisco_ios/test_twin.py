@@ -51,7 +51,7 @@ def test_ikev2_with_its_proposal_becomes_one_strongswan_proposal_per_ios_proposa
 @pytest.mark.parametrize(
     "text, said",
     [
-        (FLAT, "is a crypto map entry"),
+        (FLAT, r"1 peer\(s\) \(198.51.100.1\)"),
         (
             FIXED.read_text().replace(
                 "key fixture_psk_tunnel1_0123456789abcdef", "key 7 0822455D0A16544541"
@@ -106,3 +106,27 @@ def test_routing_policy_the_twin_cannot_translate_is_refused():
     )
     with pytest.raises(Untranslatable, match="does not translate routing policy"):
         twin(parse(text, "p"), "p")
+
+
+# A crypto map for both of AWS's tunnels, one access-list entry each (policy-based: the
+# shape of the crypto map configurations people post, FLAT above).
+MAPPED = (
+    FLAT.replace("access-list 100 permit ip 172.16.0.0 0.0.15.255 10.0.0.0 0.0.255.255\n", "")
+    .replace("crypto isakmp key abcdefgh12345678 address 198.51.100.1\n",
+             "crypto isakmp key abcdefgh12345678 address 198.51.100.1\n"
+             "crypto isakmp key ijklmnop12345678 address 198.51.100.2\n")
+    .replace("interface GigabitEthernet0/0\n",
+             "crypto map CMAP 20 ipsec-isakmp\nset transform-set TSET\nset peer 198.51.100.2\n"
+             "set pfs group14\nmatch address 100\ninterface GigabitEthernet0/0\n")
+)  # fmt: skip
+
+
+def test_a_crypto_map_runs_policy_based_started_by_traffic():
+    made = twin(parse(MAPPED, "m"), "m")
+    swanctl = made.files[SWANCTL]
+    assert made.addresses == ("198.51.100.1", "198.51.100.2")
+    assert swanctl.count("local_ts = 192.168.0.0/16") == 2
+    assert swanctl.count("remote_ts = 10.0.0.0/16") == 2
+    assert swanctl.count("start_action = trap") == 2 and "if_id" not in swanctl
+    assert UPDOWN not in made.files and not made.executables
+    assert "esp_proposals = aes256-sha256-modp2048" in swanctl
