@@ -40,6 +40,10 @@ CISCO_IOS_RULES = {
 # The shared rules' words for what IOS calls otherwise.
 WORDS = {
     "dpdaction is trap": "a crypto map negotiates on traffic only",
+    "a Linux kernel keeps one policy for them, bound to one tunnel, and drops what AWS "
+    "sends over the other (XfrmInTmplMismatch)": "IOS sends by the first map entry that "
+    "matches (the lower sequence number) only: the other entry's tunnel comes up only if "
+    "AWS starts it, and carries nothing from the router",
 }
 # The shared rules' fixes, in IOS's words.
 HINTS = {
@@ -59,6 +63,8 @@ HINTS = {
     "connection's key> in the crypto keyring",
     "conf-secret-missing": "pre-shared-key address <tunnel outside IP> key <the VPN "
     "connection's key> in the crypto keyring the ISAKMP profile names",
+    "conf-identical-selectors": "a tunnel interface per AWS tunnel (tunnel mode ipsec ipv4, "
+    "tunnel protection ipsec profile), as AWS's Cisco example configures it",
     "conf-sa-pairs": "one access-list entry per crypto map (its networks covering the VPN "
     "connection's CIDRs), or a tunnel interface",
 }
