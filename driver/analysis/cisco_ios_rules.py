@@ -19,7 +19,8 @@ from driver.cgw.cisco_ios import defaults, files
 from driver.cgw.cisco_ios.bgp import ios_bgp
 from driver.cgw.cisco_ios.conf import IosConf
 from driver.cgw.cisco_ios.proposals import in_aws_names
-from driver.cgw.cisco_ios.tunnels import IosTunnel, ios_tunnels, record, secrets_of
+from driver.cgw.cisco_ios.tunnel import IosTunnel
+from driver.cgw.cisco_ios.tunnels import ios_tunnels, record, secrets_of
 from driver.cgw.folder import CustomerConfigError
 from driver.cgw.record import tunnel_numbers
 from driver.core.errors import VpnlabError

@@ -7,14 +7,10 @@ crypto ikev2 profile, policy, proposal, keyring)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from driver.cgw.cisco_ios import defaults
 from driver.cgw.cisco_ios.conf import Command, IosConf
+from driver.cgw.cisco_ios.tunnel import IosTunnel
 from driver.cgw.settings import Secret
-
-if TYPE_CHECKING:
-    from driver.cgw.cisco_ios.tunnels import IosTunnel
 
 
 def ikev2(conf: IosConf, t: IosTunnel, name: str, at: Command | None) -> None:

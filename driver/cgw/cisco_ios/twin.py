@@ -31,7 +31,8 @@ from driver.cgw.cisco_ios.proposals import (
     pairs,
     parts,
 )
-from driver.cgw.cisco_ios.tunnels import IosTunnel, ios_tunnels
+from driver.cgw.cisco_ios.tunnel import IosTunnel
+from driver.cgw.cisco_ios.tunnels import ios_tunnels
 from driver.cgw.router import Twin, Untranslatable
 from driver.cgw.twin_frr import frr_files
 from driver.cgw.twin_swanctl import GROUPS, TwinTunnel
