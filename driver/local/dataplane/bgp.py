@@ -12,6 +12,7 @@ tried before its tunnel exists retries on its connect timer.
 from __future__ import annotations
 
 from driver.cgw.frr import conf as bgp_conf
+from driver.lab import topology
 from driver.lab.model import Lab
 from driver.local.dataplane import vgw_bgp
 from driver.local.dataplane.charon import Charon
@@ -55,7 +56,9 @@ def _text(content: str | bytes) -> str:
     return content.decode(errors="replace") if isinstance(content, bytes) else content
 
 
-def start(lab: Lab, charons: dict[str, Charon], vgw_ns: Namespace) -> dict[str, Frr]:
+def start(
+    lab: Lab, charons: dict[str, Charon], vgw_ns: Namespace, plan: topology.AddressPlan
+) -> dict[str, Frr]:
     """FRR on the VGW and, where the customer gateway has a configuration for it,
     on the server; the VGW's traffic from the VPC then follows what BGP learned."""
     if not runs_bgp(lab):
@@ -70,7 +73,7 @@ def start(lab: Lab, charons: dict[str, Charon], vgw_ns: Namespace) -> dict[str, 
     except BaseException:
         stop(started)
         raise
-    vgw_bgp.route_from_vpc_by_bgp(vgw_ns)
+    vgw_bgp.route_from_vpc_by_bgp(vgw_ns, plan)
     return started
 
 

@@ -220,7 +220,7 @@ class DataPlane:
             self.ns["inet"].exec("iptables", "-D", *hold)
         server.wait_ready()
         server.load()
-        self.frr = bgp.start(self.lab, self.charons, vgw_ns)
+        self.frr = bgp.start(self.lab, self.charons, vgw_ns, self.plan)
         self._server_setup_finished()
 
     def vgw_endpoint(self, tunnel: str) -> IkeDaemon:

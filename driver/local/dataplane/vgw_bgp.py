@@ -39,13 +39,26 @@ def frr_conf(lab: Lab) -> str:
     )
 
 
-def route_from_vpc_by_bgp(ns: Namespace) -> None:
-    """Traffic from the VPC takes the routes BGP learned (main table, where zebra
-    puts them) before the tunnels' table, whose default is unreachable; the main
-    table's own default route (to the internet, for IKE) is not one of them."""
+OUTSIDE_TABLE = 32  # the endpoints' own traffic (IKE, ESP) to the internet
+
+
+def route_from_vpc_by_bgp(ns: Namespace, plan: topology.AddressPlan) -> None:
+    """Traffic from the VPC takes the routes BGP learned (main table, where zebra puts
+    them) before the tunnels' table, whose default is unreachable, a default route
+    included: AWS's own samples have the customer gateway announce 0.0.0.0/0, and AWS
+    routes the VPC's traffic by it. So the endpoints' route to the internet (their IKE
+    and ESP) leaves the main table for one of their own, looked up by their addresses,
+    as AWS keeps its endpoints' underlay apart from what its gateway carries."""
+    uplink = plan.vgw_uplinks[0]
+    ns.ip("route", "add", "default", "via", uplink, "dev", "wan", "onlink",
+          "table", str(OUTSIDE_TABLE))  # fmt: skip
+    for address in plan.tunnel_addresses:
+        ns.ip("rule", "add", "pref", str(PREFERENCE - 1), "from", address,
+              "lookup", str(OUTSIDE_TABLE))  # fmt: skip
+    ns.ip("route", "del", "default", "via", uplink)
     ns.ip(
         "rule", "add", "pref", str(PREFERENCE + INTO_TUNNELS_TABLE - 1),
-        "iif", "vpc", "lookup", "main", "suppress_prefixlength", "0",
+        "iif", "vpc", "lookup", "main",
     )  # fmt: skip
 
 
