@@ -2,7 +2,8 @@
 
 A bounded wait on the gateway's bgpd, polled through vtysh, that ends early
 where BGP itself has ended the session for good (the VGW's 100-prefix limit:
-FRR, as AWS, does not restart it).
+FRR, as AWS, does not restart it) or refused it for its configuration (an OPEN
+message error: the peer AS, the hold time; every retry meets the same answer).
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ def probe(
                 "closed the session; announce fewer, e.g. one summary route"
             )
         elapsed = time.monotonic() - started
+        if neighbor.get("bgpState") != "Established" and _refused(neighbor):
+            said = _aws_says(lab, _log_key(neighbor), peer)
+            state = vgw_bgp.session_state(neighbor)
+            return False, f"{said}{state} with {peer} after {elapsed:.0f} s{_why(neighbor)}"
         if elapsed > timeout and over:
             return False, _aws_says(lab, "bgp-prefix-limit", peer) + (
                 f"{vgw_bgp.accepted(neighbor)} prefixes accepted, more than the VGW's "
@@ -116,3 +121,9 @@ def _log_key(neighbor: dict) -> str:
 def _aws_says(lab: Lab | None, key: str, peer: str) -> str:
     """AWS's BGP log line first, for the VGW's side (``lab`` given), as for IKE."""
     return f"{aws_tunnel_log.bgp_quoted(key, peer)}; " if lab is not None else ""
+
+
+def _refused(neighbor: dict) -> bool:
+    """An OPEN refused for what is configured (RFC 4271 6.2): no retry changes it."""
+    reason = neighbor.get("lastNotificationReason") or neighbor.get("lastResetDueTo") or ""
+    return reason.startswith("OPEN Message Error")
