@@ -19,6 +19,8 @@ SLA tracking, hardware crypto, fragmentation.
 
 from __future__ import annotations
 
+import dataclasses
+
 from driver.cgw.cisco_ios import defaults
 from driver.cgw.cisco_ios.bgp import ios_bgp
 from driver.cgw.cisco_ios.conf import IosConf
@@ -56,9 +58,31 @@ def twin(conf: IosConf, source: str) -> Twin:
         f"# vpnlab: the twin of the Cisco IOS router in {source}: strongSwan negotiating\n"
         f"# as {defaults.RELEASE} would, from its tunnel interfaces and crypto commands.\n"
     )
-    made = twin_of("Cisco IOS router", tunnels, _tunnel, problems, header, UPDOWN, "Tunnel")
+    shadowed = _shadowed(tunnels)
+
+    def translate(t: IosTunnel, n: int) -> TwinTunnel:
+        made = _tunnel(t, n)
+        # IOS sends by the first map entry that matches (the lowest sequence number); a
+        # later one with the same selectors only answers when its peer starts
+        return dataclasses.replace(made, start_action="none") if t.name in shadowed else made
+
+    made = twin_of("Cisco IOS router", tunnels, translate, problems, header, UPDOWN, "Tunnel")
     made.files |= routing
     return made
+
+
+def _shadowed(tunnels: list[IosTunnel]) -> set[str]:
+    """Crypto map entries whose selectors an entry of a lower sequence number matches."""
+    mapped = [t for t in tunnels if t.at.words[0] == "crypto"]
+    mapped.sort(key=lambda t: (t.at.words[2], int(t.at.words[3])))
+    seen: set[tuple] = set()
+    out = set()
+    for t in mapped:
+        selectors = (t.local_ts, t.remote_ts)
+        if selectors in seen:
+            out.add(t.name)
+        seen.add(selectors)
+    return out
 
 
 def _tunnel(t: IosTunnel, n: int) -> TwinTunnel:

@@ -127,6 +127,9 @@ def test_a_crypto_map_runs_policy_based_started_by_traffic():
     assert made.addresses == ("198.51.100.1", "198.51.100.2")
     assert swanctl.count("local_ts = 192.168.0.0/16") == 2
     assert swanctl.count("remote_ts = 10.0.0.0/16") == 2
-    assert swanctl.count("start_action = trap") == 2 and "if_id" not in swanctl
+    assert "if_id" not in swanctl
+    # IOS sends by the first matching entry: the second, with the same access list,
+    # only answers when AWS starts its tunnel
+    assert swanctl.count("start_action = trap") == 1 and swanctl.count("start_action = none") == 1
     assert UPDOWN not in made.files and not made.executables
     assert "esp_proposals = aes256-sha256-modp2048" in swanctl
