@@ -138,13 +138,23 @@ def _listed(proposals) -> str:
 
 
 def _ike(words: str, where: str, version: str) -> str:
+    """One IOS proposal as strongSwan's: AEAD ciphers (GCM) apart from the others, as
+    strongSwan keeps them (an AEAD proposal has a PRF and no integrity; IOS takes the
+    PRF from ``prf``, else from the integrity algorithm)."""
     found = parts(words)
     ciphers = IKEV2_CIPHERS if version == "2" else IKEV1_CIPHERS
-    out = [_swan(w, ciphers, where) for w in pairs(found.get("encryption", []), ciphers)]
-    out += [_swan(w, HASHES, where) for w in found.get("hash", []) + found.get("integrity", [])]
-    out += ["prf" + _swan(w, HASHES, where) for w in found.get("prf", [])]
-    out += [_group(g, where) for g in found.get("group", [])]
-    return "-".join(out)
+    names = [_swan(w, ciphers, where) for w in pairs(found.get("encryption", []), ciphers)]
+    hashes = [_swan(w, HASHES, where) for w in found.get("hash", []) + found.get("integrity", [])]
+    prfs = ["prf" + _swan(w, HASHES, where) for w in found.get("prf", [])]
+    groups = [_group(g, where) for g in found.get("group", [])]
+    classic = [n for n in names if "gcm" not in n]
+    aead = [n for n in names if "gcm" in n]
+    out = []
+    if classic:
+        out.append("-".join(classic + hashes + prfs + groups))
+    if aead:
+        out.append("-".join(aead + (prfs or ["prf" + h for h in hashes]) + groups))
+    return ", ".join(out)
 
 
 def _esp(words: str, where: str, pfs: str | None) -> str:

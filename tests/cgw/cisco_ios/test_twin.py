@@ -1,13 +1,27 @@
 """A Cisco IOS router's twin: strongSwan files that negotiate as IOS would, and the
 refusal, naming the line, of what the twin cannot be faithful to."""
 
+import secrets
+
 import pytest
 
 from driver.cgw.cisco_ios.conf import parse
 from driver.cgw.cisco_ios.twin import UPDOWN, twin
 from driver.cgw.router import Untranslatable
 from driver.cgw.twin_swanctl import SWANCTL
+from driver.local.dataplane.charon import Charon
+from driver.local.dataplane.netns import Namespace
 from tests.cgw.cisco_ios.test_reading import FIXED, FLAT, IKEV2
+from tests.conftest import requires_root
+
+
+def two_ikev2_tunnels() -> str:
+    """IKEV2's tunnel and a second one like it, to AWS's other outside address."""
+    second = IKEV2.replace("Tunnel1", "Tunnel2").replace("198.51.100.1", "198.51.100.2")
+    for old, new in (("AWS-1", "AWS-2"), ("P1", "P2"), ("AWS-KEYS", "AWS-KEYS2"),
+                     ("249.18 ", "249.22 "), ("tunnel1_", "tunnel2_")):  # fmt: skip
+        second = second.replace(old, new)
+    return IKEV2 + second
 
 
 def test_the_twin_offers_what_ios_offers_and_reauthenticates_as_ikev1_does():
@@ -35,14 +49,14 @@ def test_ios_defaults_reach_the_twin_group_1_and_no_pfs():
 
 
 def test_ikev2_with_its_proposal_becomes_one_strongswan_proposal_per_ios_proposal():
-    second = IKEV2.replace("Tunnel1", "Tunnel2").replace("198.51.100.1", "198.51.100.2")
-    for old, new in (("AWS-1", "AWS-2"), ("P1", "P2"), ("AWS-KEYS", "AWS-KEYS2"),
-                     ("249.18 ", "249.22 "), ("tunnel1_", "tunnel2_")):  # fmt: skip
-        second = second.replace(old, new)
-    text = IKEV2 + second
+    text = two_ikev2_tunnels()
     made = twin(parse(text, "v2"), "v2")
     swanctl = made.files[SWANCTL]
-    assert "proposals = aes256-aes256gcm16-sha256-modp2048-ecp256\n" in swanctl
+    # GCM apart, with the integrity algorithm as its PRF: strongSwan's rule for AEAD
+    assert (
+        "proposals = aes256-sha256-modp2048-ecp256, aes256gcm16-prfsha256-modp2048-ecp256\n"
+        in swanctl
+    )
     assert "esp_proposals = aes256gcm16-modp2048\n" in swanctl
     assert "version = 2" in swanctl and 'id = "203.0.113.10"' in swanctl
     assert "rekey_time = 28800s" in swanctl and "dpd_delay = 10s" in swanctl
@@ -133,3 +147,25 @@ def test_a_crypto_map_runs_policy_based_started_by_traffic():
     assert swanctl.count("start_action = trap") == 1 and swanctl.count("start_action = none") == 1
     assert UPDOWN not in made.files and not made.executables
     assert "esp_proposals = aes256-sha256-modp2048" in swanctl
+
+
+@pytest.mark.root
+@requires_root()
+@pytest.mark.parametrize("text", ["fixed", "ikev2", "mapped"])
+def test_charon_loads_the_twin_as_written(tmp_path, text):
+    """strongSwan's own parser and charon are the judges of the twin's files: IKEv1
+    and IKEv2 tunnel interfaces, and a policy-based crypto map."""
+    config = {"fixed": FIXED.read_text(), "ikev2": two_ikev2_tunnels(), "mapped": MAPPED}[text]
+    made = twin(parse(config, "c"), "c")
+    ns = Namespace(f"t{secrets.token_hex(3)}", "server").create()
+    charon = Charon(ns, tmp_path / ns.name, dict(made.files), "swanctl", made.executables)
+    try:
+        charon.start()
+        with charon.session() as session:
+            conns = {k.decode() if isinstance(k, bytes) else k
+                     for item in session.list_conns() for k in item}  # fmt: skip
+        assert len(conns) == 2
+        assert charon.refused() == []
+    finally:
+        charon.stop()
+        ns.delete()

@@ -92,6 +92,7 @@ def test_awss_sample_as_pasted_is_no_twin_the_problems_say_why():
 
 
 @pytest.mark.root
+@pytest.mark.root
 @requires_root()
 def test_charon_loads_the_twin_as_written(tmp_path):
     """strongSwan's own parser and charon are the judges of the twin's files."""
