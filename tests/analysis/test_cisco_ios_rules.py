@@ -140,3 +140,11 @@ def test_init_writes_a_lab_from_a_cisco_router_its_bgp_and_inside_addresses_incl
         "169.254.249.16/30",
         "169.254.249.20/30",
     ]
+
+
+def test_a_tunnel_interface_without_tunnel_mode_is_ioss_default_gre(tmp_path):
+    found = lint(tmp_path, fixed(("  tunnel mode ipsec ipv4\n", "")))
+    assert [f.message.split(":")[0] for f in found["conf-cisco-gre"]] == [
+        "Tunnel1 sets no tunnel mode, so IOS takes its default, GRE (tunnel mode gre ip)",
+        "Tunnel2 sets no tunnel mode, so IOS takes its default, GRE (tunnel mode gre ip)",
+    ]

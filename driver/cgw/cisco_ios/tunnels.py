@@ -51,14 +51,18 @@ def _interfaces(conf: IosConf) -> list[IosTunnel]:
             "1",
         )
         t.wheres["protection"] = protection.where
-        mode = interface.after("tunnel", "mode") or ["gre", "ip"]
+        written = interface.after("tunnel", "mode")
+        mode = written or ["gre", "ip"]  # IOS's default for a tunnel interface
         if mode[:2] != ["ipsec", "ipv4"]:
+            said = f"is 'tunnel mode {' '.join(mode)}'" if written else (
+                "sets no tunnel mode, so IOS takes its default, GRE (tunnel mode gre ip)"
+            )  # fmt: skip
             t.problems.append(
                 (
                     "conf-cisco-gre",
                     interface.where,
-                    f"{t.name} is 'tunnel mode {' '.join(mode)}' (GRE over IPsec): AWS's "
-                    "tunnels carry IP in IPsec, no GRE; set 'tunnel mode ipsec ipv4'",
+                    f"{t.name} {said}: GRE over IPsec, and AWS's tunnels carry IP in "
+                    "IPsec, no GRE; set 'tunnel mode ipsec ipv4'",
                 )
             )
         address = interface.after("ip", "address")
