@@ -1,8 +1,8 @@
-"""A router's twin written out: one swanctl connection per tunnel, and an updown
-script that makes the router's tunnel interface (an XFRM interface with its
-address) and its static routes into it. Each dialect's twin.py translates its
-vendor's words into a ``TwinTunnel``; what strongSwan then reads is written here
-once, the same for every vendor."""
+"""A router's twin written out: one swanctl connection per tunnel and, for its
+route-based tunnels, an updown script that makes the router's tunnel interface (an
+XFRM interface with its address) and its static routes into it. Each dialect's
+twin.py translates its vendor's words into a ``TwinTunnel``; what strongSwan then
+reads is written here once, the same for every vendor."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ class TwinTunnel:
     rekey_time: str  # IKE SA lifetime, seconds
     child_rekey_time: str
     dpd_delay: int  # seconds; 0: the router sends no DPD
-    start_action: str  # start (brings itself up) | trap (on traffic)
-    dpd_action: str  # restart | clear
+    start_action: str  # start (brings itself up) | trap (on traffic) | none (answers)
+    dpd_action: str  # restart | clear | trap
     local_id: str | None = None
     aggressive: bool = False
     local_ts: str = "0.0.0.0/0"
