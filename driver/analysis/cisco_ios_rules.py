@@ -57,7 +57,8 @@ HINTS = {
     "crypto map's access list (or a tunnel interface: any any)",
     "conf-leftid": "identity local address <the customer gateway's public address> in the "
     "crypto ikev2 profile",
-    "conf-mtu": "ip tcp adjust-mss 1379 and ip mtu 1419 on each interface Tunnel",
+    "conf-mtu": "ip mtu 1422 and ip tcp adjust-mss 1382 on each interface Tunnel (AES-CBC "
+    "with NAT-T, as said; AWS's example sets ip tcp adjust-mss 1387)",
     "conf-weak-proposal": "crypto isakmp policy: encryption aes 256, hash sha256, group 14; "
     "transform set esp-aes 256 esp-sha256-hmac; set pfs group14",
     "conf-psk-mismatch": "pre-shared-key address <tunnel outside IP> key <the VPN "
