@@ -1,7 +1,8 @@
 """``vpnlab init --from-cgw-config``: a lab that matches the other company's
 configuration, so ``vpnlab check LAB --cgw-config PATH`` runs right away. The
-files are read as their implementation reads them: strongSwan's or Libreswan's
-(driver/cgw/detect.py, or ``--cgw-daemon``), into the same tunnel records.
+files are read as their implementation reads them: strongSwan's, Libreswan's or a
+router's (driver/cgw/detect.py and dialects.py, or ``--cgw-daemon``), into the same
+tunnel records.
 
 AWS's default tunnel options (driver/lab/model.py's defaults are AWS's), except
 where the configuration constrains them: its proposals, IKE version, lifetimes
@@ -45,7 +46,7 @@ INSIDE_CIDRS = ("169.254.10.0/30", "169.254.11.0/30")
 class Customer:
     """A customer's configuration as its implementation reads it."""
 
-    implementation: str  # strongswan | libreswan
+    implementation: str  # strongswan | libreswan | a router dialect (dialects.py)
     tunnels: list[ConfiguredTunnel]
     secrets: list[Secret]
     files: dict[str, Path]  # server path -> their file
