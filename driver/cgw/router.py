@@ -62,6 +62,9 @@ class Dialect:
     twin: Callable[[Path], Twin]  # raises Untranslatable, saying what and where
     tunnel_interface: str  # what in its files makes a tunnel an interface (route-based)
     pfs_fix: str  # how to turn phase 2 PFS on, in the vendor's words
+    # the check's diagnoses (by their entry in AWS's tunnel log, driver/checks/
+    # diagnosis.py) and their fix in the vendor's words
+    fixes: dict[str, str] = field(default_factory=dict)
 
 
 def refused(title: str, problems: list[str]) -> Untranslatable:

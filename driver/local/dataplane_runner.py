@@ -7,6 +7,7 @@ charon logs already say why it cannot succeed.
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import time
 from collections.abc import Callable
@@ -55,8 +56,10 @@ class DataPlaneRunner(ExpectationRunner):
         return current
 
     def diagnoses(self) -> list[Diagnosis]:
+        """What the logs say went wrong, each fix in the customer's configuration's
+        words where it has its own (a router's twin: FortiOS's, IOS's)."""
         vpn = self.dp.lab.vpn
-        return diagnose(
+        found = diagnose(
             self.dp.vgw_log(),
             self.dp.charons["server"].log(),
             str(vpn.local_network_cidr),
@@ -64,6 +67,8 @@ class DataPlaneRunner(ExpectationRunner):
             self.dp.plan.tunnel_addresses,
             self.dp.plan.public_ip,
         )
+        fixes = self.dp.cgw.fixes
+        return [dataclasses.replace(d, hint=fixes[d.log]) if d.log in fixes else d for d in found]
 
     def _tunnel(self, e: Expectation, timeout: float) -> tuple[bool, str]:
         started = time.monotonic()

@@ -59,4 +59,16 @@ DIALECT = Dialect(
     twin_of,
     "interface Tunnel with tunnel protection (a tunnel interface)",
     "set pfs group14 in the crypto ipsec profile",
+    {
+        "psk": "pre-shared-key address <tunnel outside IP> key <the VPN connection's key> "
+        "in the crypto keyring",
+        "selectors": "permit ip <on-prem network> <wildcard> <VPC network> <wildcard> in the "
+        "crypto map's access list (a tunnel interface: 0.0.0.0/0 both ways)",
+        "phase1-proposal": "a crypto isakmp policy (IKEv2: a crypto ikev2 proposal) with "
+        "what the tunnel options allow",
+        "phase2-proposal": "a crypto ipsec transform-set and set pfs with what the tunnel "
+        "options allow",
+        "ike-version": "an isakmp-profile (IKEv1) or ikev2-profile (IKEv2) the tunnel allows, "
+        "in the crypto ipsec profile",
+    },
 )

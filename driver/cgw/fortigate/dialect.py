@@ -43,4 +43,15 @@ DIALECT = Dialect(
     twin_of,
     "phase1-interface (a tunnel interface)",
     "set pfs enable and set dhgrp 14 in the phase2-interface",
+    {
+        "psk": "set psksecret in the phase1-interface to the VPN connection's key",
+        "selectors": "set src-subnet and dst-subnet in the phase2-interface to the VPN "
+        "connection's CIDRs (or leave both 0.0.0.0 0.0.0.0, route-based)",
+        "phase1-proposal": "set proposal and dhgrp in the phase1-interface to what the "
+        "tunnel options allow",
+        "phase2-proposal": "set proposal, pfs enable and dhgrp in the phase2-interface to "
+        "what the tunnel options allow",
+        "ike-version": "set ike-version in the phase1-interface to one the tunnel allows",
+        "aggressive-mode": "set mode main in the phase1-interface",
+    },
 )

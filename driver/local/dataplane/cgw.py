@@ -63,6 +63,8 @@ class CustomerGateway:
     # how to add PFS in the customer's own syntax (the lifecycle's fix when AWS's rekey
     # finds none)
     pfs_fix: str = "esp=aes256-sha256-modp2048! (swanctl: esp_proposals = aes256-sha256-modp2048)"
+    # a diagnosis's fix in its configuration's words, by its AWS log entry (a router's)
+    fixes: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def rendered(lab: Lab, psks: tuple[str, str], charon: CharonOptions) -> CustomerGateway:
@@ -192,6 +194,7 @@ def router(lab: Lab, config: Path, charon: CharonOptions, dialect: Dialect) -> C
         interfaces="xfrm",
         start_actions=twin.start_actions,
         pfs_fix=dialect.pfs_fix,
+        fixes=dialect.fixes,
     )
 
 
