@@ -67,7 +67,7 @@ class DataPlaneRunner(ExpectationRunner):
             self.dp.plan.tunnel_addresses,
             self.dp.plan.public_ip,
         )
-        fixes = self.dp.cgw.fixes
+        fixes = self.dp.cgw.fixes if self.dp.cgw else {}  # none: the local target's
         return [dataclasses.replace(d, hint=fixes[d.log]) if d.log in fixes else d for d in found]
 
     def _tunnel(self, e: Expectation, timeout: float) -> tuple[bool, str]:
