@@ -128,28 +128,28 @@ def parse(text: str, source: str) -> IosConf:
             if open_:
                 open_.pop()
             continue
-        if (
-            not open_
-            and not conf.problems
-            and (words[0] in ASA_ONLY or " ".join(words[:2]) in ASA_ONLY)
-        ):
-            conf.problems.append(
-                (
-                    f"{source}:{number}",
-                    f"'{stripped}' is Cisco ASA's (tunnel-group, crypto ikev1/ikev2 "
-                    "policy): vpnlab reads IOS and IOS XE configurations; ASA's dialect is "
-                    "to come, and reading it as IOS would judge the wrong commands",
-                )
-            )
         indented = raw[:1].isspace()
         while open_ and not (indented or _has(open_[-1][1], words)):
             open_.pop()  # a command the submode lacks: IOS runs it in the mode above
+        if not open_ and not conf.problems and _asa(words):
+            conf.problems.append(
+                (
+                    f"{source}:{number}",
+                    f"'{stripped}' is Cisco ASA's (tunnel-group, group-policy, crypto "
+                    "ikev1): vpnlab reads IOS and IOS XE configurations; ASA's dialect is "
+                    "to come, and reading it as IOS would judge the wrong commands",
+                )
+            )
         command = Command(words, number, source)
         (open_[-1][0].children if open_ else conf.commands).append(command)
         submode = _submode(stripped, nested=bool(open_))
         if submode is not None:
             open_.append((command, submode))
     return conf
+
+
+def _asa(words: list[str]) -> bool:
+    return words[0] in ASA_ONLY or " ".join(words[:2]) in ASA_ONLY
 
 
 def _has(submode: frozenset[str], words: list[str]) -> bool:
