@@ -28,10 +28,10 @@ synth: setup               ## synthesize LAB's Terraform JSON into cdktf.out/
 hcl: setup                 ## write LAB as formatted HCL into hcl.out/
 	$(BIN)/vpnlab hcl $(LAB) -o hcl.out
 
-test: setup                ## ruff, then the whole suite: the guest's tests beside the rest (root tests need root)
+test: setup                ## ruff, then the whole test suite (root tests need root)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@scripts/test-in-two-streams.sh $(BIN)/python
+	$(BIN)/python -m pytest
 
 test-fast: setup           ## everything but Terraform and the root/namespace tests
 	$(BIN)/python -m pytest -m 'not terraform and not root'
