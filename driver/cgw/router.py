@@ -17,10 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from driver.cgw.folder import MAX_BYTES, CustomerConfigError
 from driver.cgw.frr.conf import BgpConfig
 from driver.cgw.record import ConfiguredTunnel
 from driver.cgw.settings import Secret
 from driver.core.errors import VpnlabError
+from driver.core.input_files import read_text
 
 
 class Untranslatable(VpnlabError):
@@ -65,6 +67,21 @@ class Dialect:
     # the check's diagnoses (by their entry in AWS's tunnel log, driver/checks/
     # diagnosis.py) and their fix in the vendor's words
     fixes: dict[str, str] = field(default_factory=dict)
+
+
+def router_file(config: Path, secrets: Path | None, what: str, keys: str) -> str:
+    """A router's configuration as the other company sends it: one file (a backup,
+    ``show`` output, pasted lines), its keys in it (``keys``: where), read within
+    vpnlab's input bounds."""
+    if secrets is not None:
+        raise CustomerConfigError(
+            f"{config} is a {what}: its keys are in it ({keys}); drop --cgw-secrets"
+        )
+    if config.is_dir():
+        raise CustomerConfigError(
+            f"{config} is a directory: pass the router's configuration file itself"
+        )
+    return read_text(config, MAX_BYTES, what)
 
 
 def refused(title: str, problems: list[str]) -> Untranslatable:

@@ -7,18 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from driver.cgw.cisco_ios.conf import IosConf, parse
-from driver.cgw.folder import MAX_BYTES, CustomerConfigError
-from driver.core.input_files import read_text
+from driver.cgw.router import router_file
 
 
 def load(config: Path, secrets: Path | None = None) -> IosConf:
-    if secrets is not None:
-        raise CustomerConfigError(
-            f"{config} is a Cisco IOS configuration: its keys are in it (pre-shared-key); "
-            "drop --cgw-secrets"
-        )
-    if config.is_dir():
-        raise CustomerConfigError(
-            f"{config} is a directory: pass the router's configuration file itself"
-        )
-    return parse(read_text(config, MAX_BYTES, "Cisco IOS configuration"), str(config))
+    text = router_file(config, secrets, "Cisco IOS configuration", "pre-shared-key")
+    return parse(text, str(config))

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from driver.cgw.folder import MAX_BYTES, CustomerConfigError
 from driver.cgw.fortigate.conf import FortiConf, parse
-from driver.core.input_files import read_text
+from driver.cgw.router import router_file
 
 
 @dataclass
@@ -18,14 +17,5 @@ class FortiGateConfig:
 
 
 def load(config: Path, secrets: Path | None = None) -> FortiGateConfig:
-    if secrets is not None:
-        raise CustomerConfigError(
-            f"{config} is a FortiGate's configuration: its keys are in it (psksecret); "
-            "drop --cgw-secrets"
-        )
-    if config.is_dir():
-        raise CustomerConfigError(
-            f"{config} is a directory: pass the FortiGate's configuration file itself"
-        )
-    text = read_text(config, MAX_BYTES, "FortiGate configuration")
+    text = router_file(config, secrets, "FortiGate's configuration", "psksecret")
     return FortiGateConfig(str(config), parse(text, str(config)))
