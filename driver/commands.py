@@ -1,0 +1,205 @@
+"""What each ``vpnlab`` command does (driver/cli.py parses the command line)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from driver.core.errors import VpnlabError
+
+
+def cmd_synth(args) -> int:
+    from driver.synth.synthesis import synth
+
+    started = time.monotonic()
+    stack = synth(args.lab, args.outdir)
+    print(f"synthesized {args.lab} -> {stack / 'cdk.tf.json'} ({time.monotonic() - started:.1f} s)")
+    return 0
+
+
+def cmd_hcl(args) -> int:
+    from driver.synth.synthesis import OUTPUT_MARKER, export_hcl
+
+    target = export_hcl(args.lab, args.output)
+    files = sorted((target / OUTPUT_MARKER).read_text().split())
+    print(f"wrote HCL for {args.lab} to {target}/: " + ", ".join(files))
+    return 0
+
+
+def cmd_check(args) -> int:
+    import os
+
+    from driver.core.state import LabState
+    from driver.lab.loader import load_lab
+
+    lab = load_lab(args.lab)
+    if not args.cgw_config and not args.cleanup:
+        _refuse_lint_errors(args, "checked")
+    if os.geteuid() != 0:
+        raise VpnlabError("vpnlab check needs root for network namespaces: run it with sudo")
+    with LabState(lab.name).lock("check"):  # the lab's one lock: apply, verify, destroy too
+        return _check_locked(args, lab)
+
+
+def _check_locked(args, lab) -> int:
+    from driver.local.check_command import kept_help, run_check
+    from driver.local.dataplane.ownership import cleanup
+    from driver.local.guest_check import check_in_guest
+    from driver.local.placement import for_check
+
+    if args.cleanup:
+        removed = cleanup(lab.name)
+        print("removed: " + ("; ".join(removed) if removed else "nothing (lab was not running)"))
+        return 0
+    if args.cgw_secrets and not args.cgw_config:
+        raise VpnlabError("--cgw-secrets goes with --cgw-config")
+    out = sys.stderr if args.json else sys.stdout
+    placement = for_check(args, lab)
+    if placement.where == "vm":
+        if args.keep:
+            raise VpnlabError("--keep: a guest stops with its check; --dataplane host keeps a lab")
+        return check_in_guest(args, lab, placement, out)
+    report = run_check(
+        lab,
+        cgw_config=args.cgw_config,
+        cgw_secrets=args.cgw_secrets,
+        keep=args.keep,
+        failover=args.failover,
+        replace_endpoint=args.replace_endpoint,
+        lifecycle=not args.no_lifecycle,
+        lint=not args.skip_lint,
+        progress=_progress(out),
+        dataplane=placement.reason,
+        cgw_daemon=args.cgw_daemon,
+    )
+    print(report.to_json() if args.json else "\n" + report.table())
+    if args.keep:
+        print(kept_help(lab, args.lab), file=out)
+    return 0 if report.passed else 1
+
+
+def _target_lab(args):
+    """The lab, checked for what its target needs (root for the local data plane)."""
+    import os
+
+    from driver.lab.loader import load_lab
+
+    lab = load_lab(args.lab)
+    if args.target == "local" and os.geteuid() != 0:
+        raise VpnlabError(
+            f"vpnlab {args.command} (local target) needs root for the data "
+            "plane's network namespaces: run it with sudo"
+        )
+    return lab
+
+
+def _progress(out=sys.stdout):
+    """Progress lines as they happen, also through a pipe (tee, CI, a test)."""
+
+    def progress(message: str) -> None:
+        print(message, file=out, flush=True)
+
+    return progress
+
+
+def _refuse_lint_errors(args, what: str) -> None:
+    """The lab's lint errors stop ``what``, offline and first (a check of a customer's
+    files shows all findings as rows instead: driver/local/lint_rows.py)."""
+    from driver.analysis.findings import report
+    from driver.analysis.lint import lint
+
+    errors = [] if args.skip_lint else [f for f in lint(args.lab) if f.severity == "error"]
+    if errors:
+        print(report(errors, as_json=False), file=sys.stderr)
+        raise VpnlabError(
+            f"lint found errors: nothing was {what} (--skip-lint to {args.command} anyway)"
+        )
+
+
+def cmd_apply(args) -> int:
+    from driver.aws.target import AwsTarget
+    from driver.local import target as local_target
+
+    _refuse_lint_errors(args, "applied")
+    lab = _target_lab(args)
+    if args.target == "aws":
+        AwsTarget(lab, progress=_progress()).apply(
+            args.lab, yes=args.yes, state_bucket=args.state_bucket
+        )
+    else:
+        local_target.apply(args.lab, lab, progress=_progress())
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from driver.aws.target import AwsTarget
+    from driver.local import target as local_target
+
+    lab = _target_lab(args)
+    progress = _progress(sys.stderr if args.json else sys.stdout)
+    if args.target == "aws":
+        report = AwsTarget(lab, progress=progress).verify(args.timeout)
+    else:
+        report = local_target.verify(lab, progress=progress, timeout=args.timeout)
+    print(report.to_json() if args.json else "\n" + report.table())
+    return 0 if report.passed else 1
+
+
+def cmd_destroy(args) -> int:
+    from driver.aws.target import AwsTarget
+    from driver.local import target as local_target
+
+    lab = _target_lab(args)
+    if args.target == "aws":
+        leaks = AwsTarget(lab, progress=_progress()).destroy(force_cleanup=args.force_cleanup)
+    else:
+        leaks = local_target.destroy(lab, progress=_progress())
+    return 1 if leaks else 0
+
+
+def cmd_status(args) -> int:
+    from driver.lab.loader import load_lab
+    from driver.local.status import status
+
+    print(status(load_lab(args.lab)))
+    return 0
+
+
+def cmd_lint(args) -> int:
+    from driver.analysis.findings import report
+    from driver.analysis.lint import lint
+
+    if args.cgw_secrets and not args.cgw_config:
+        raise VpnlabError("--cgw-secrets goes with --cgw-config")
+    findings = lint(args.lab, args.cgw_config, args.cgw_secrets, args.terraform, args.cgw_daemon)
+    print(report(findings, args.json))
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def cmd_diagram(args) -> int:
+    from driver.lab.loader import load_lab
+    from driver.local.status import deployed_tunnels
+    from driver.render.diagram import render
+
+    lab = load_lab(args.lab)
+    tunnels = deployed_tunnels(lab)
+    output = render(lab, args.output or Path("docs") / f"{lab.name}.svg", tunnels)
+    state = "with the deployed tunnels' state" if tunnels else "(not deployed: no tunnel state)"
+    print(f"wrote {output} {state}")
+    return 0
+
+
+def cmd_init(args) -> int:
+    from driver.analysis.lab_from_cgw import lab_text, next_command
+
+    text = lab_text(args.from_cgw_config, args.cgw_secrets, daemon=args.cgw_daemon)
+    if args.output is None:
+        print(text, end="")
+    elif args.output.exists():
+        raise VpnlabError(f"{args.output} exists: vpnlab init writes only a new file")
+    else:
+        args.output.write_text(text)
+        said = next_command(args.output, args.from_cgw_config, args.cgw_secrets, args.cgw_daemon)
+        print(f"wrote {args.output}; now: {said}")
+    return 0
