@@ -81,7 +81,8 @@ def _aws(proposal: str, ike: bool) -> dict[str, set]:
         out[kind if aws else "other"].add(aws or word)
 
     if ike:
-        ciphers = IKEV2_CIPHERS if "integrity" in found else IKEV1_CIPHERS
+        # IKEv2's proposals have integrity, or only a PRF with GCM; IKEv1's a hash
+        ciphers = IKEV2_CIPHERS if "integrity" in found or "prf" in found else IKEV1_CIPHERS
         for word in pairs(found.get("encryption", []), ciphers):
             add("enc", word, ciphers)
         for word in found.get("hash", []) + found.get("integrity", []):
