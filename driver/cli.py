@@ -17,6 +17,7 @@ from driver.commands import (
     cmd_hcl,
     cmd_init,
     cmd_lint,
+    cmd_sheet,
     cmd_status,
     cmd_synth,
     cmd_verify,
@@ -137,6 +138,30 @@ def build_parser() -> argparse.ArgumentParser:
                 action="store_true",
                 help="aws: delete what Terraform left that carries the lab's tag",
             )
+    p = lab_command(
+        "sheet", cmd_sheet, "write the parameter sheet for the other company's customer gateway"
+    )
+    p.add_argument(
+        "--target",
+        choices=("local", "aws"),
+        help="the VPN connection as the applied target holds it (default: the lab's plan)",
+    )
+    p.add_argument("--lang", choices=("en", "ja"), default="en", help="the sheet's language")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="the sheet as Markdown, or an Excel workbook when FILE ends in .xlsx (default: "
+        "Markdown on stdout)",
+    )
+    p.add_argument(
+        "--keys-file",
+        type=Path,
+        metavar="FILE",
+        help="also write the pre-shared keys to this new file, readable only by you "
+        "(the sheet never holds them)",
+    )
     lab_command("status", cmd_status, "what of the lab is up: emulator, resources, data plane")
     p = lab_command("diagram", cmd_diagram, "draw the lab (SVG or PNG) with Graphviz")
     p.add_argument(

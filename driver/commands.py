@@ -203,3 +203,44 @@ def cmd_init(args) -> int:
         said = next_command(args.output, args.from_cgw_config, args.cgw_secrets, args.cgw_daemon)
         print(f"wrote {args.output}; now: {said}")
     return 0
+
+
+def cmd_sheet(args) -> int:
+    from driver.handoff.delivery import keys_file, write_sheet
+    from driver.lab.loader import load_lab
+
+    lab = load_lab(args.lab)
+    connection = _connection(args, lab)
+    if args.keys_file:
+        keys_file(connection, args.keys_file, lab.name)
+    written = write_sheet(connection, lab.name, args.lang, args.output)
+    if args.output:
+        said = f"wrote {written}"
+        if args.keys_file:
+            said += f" and the keys to {args.keys_file} (only you can read it)"
+        print(said, file=sys.stderr)
+    else:
+        print(written, end="")
+    return 0
+
+
+def _connection(args, lab):
+    """The VPN connection the sheet describes: the lab's plan, or as a target holds it."""
+    from driver.handoff import connection
+
+    if args.target is None:
+        return connection.from_lab(lab, args.lab)
+    if args.target == "aws":
+        from driver.aws.target import AwsTarget
+
+        return connection.from_api(lab, AwsTarget(lab).client("ec2"), "aws")
+    from driver.core.state import LabState
+    from driver.local.target import clients, running_emulator
+
+    emulator = running_emulator(LabState(lab.name), progress=lambda message: None)
+    if emulator is None:
+        raise VpnlabError(
+            f"lab '{lab.name}' is not applied on the local target (no emulator running): "
+            f"`sudo vpnlab apply {args.lab}` first, or leave out --target"
+        )
+    return connection.from_api(lab, clients(lab, emulator)[0], "local")

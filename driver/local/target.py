@@ -68,7 +68,7 @@ class Phases:
             self.seconds[name] = round(time.monotonic() - started, 2)
 
 
-def _clients(lab: Lab, emulator: Emulator):
+def clients(lab: Lab, emulator: Emulator):
     session = emulator.session(lab.region)
     return (
         session.client("ec2", endpoint_url=emulator.url),
@@ -190,7 +190,7 @@ def vgw_tunnels(lab: Lab, api_options: list[dict], addresses: list[str]) -> tupl
 
 def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict) -> DataPlane:
     """The data plane from what was applied (see module docstring); replaces a running one."""
-    ec2, ssm = _clients(lab, emulator)
+    ec2, ssm = clients(lab, emulator)
     connection = ec2.describe_vpn_connections(VpnConnectionIds=[outputs["vpn_connection_id"]])[
         "VpnConnections"
     ][0]
@@ -313,7 +313,7 @@ def _verify_applied(lab, state, emulator, record, progress, timeout) -> Report:
         customer_gateway="the VPN server instance's user data",
         esp=kernel.probe().describe(),
     )
-    ec2, _ = _clients(lab, emulator)
+    ec2, _ = clients(lab, emulator)
     outputs = terraform_of(lab, state).outputs()
     report.checks.append(
         wait_for_telemetry(

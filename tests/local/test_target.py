@@ -279,6 +279,39 @@ def test_the_data_plane_routes_by_what_ec2_holds(applied):
     # The network ACL stays: it denies ICMP only (the next test needs IKE alone).
 
 
+def test_the_sheet_of_the_applied_lab_has_what_ec2_holds_and_its_keys_apart(
+    applied, tmp_path, capsys
+):
+    """``vpnlab sheet --target local``: AWS's outside addresses and the customer
+    gateway's as the emulator assigned them; the keys only in the owner's file."""
+    from driver.cli import main
+    from tests.handoff.sheet_reading import markdown_tables, row
+
+    path, lab, state, _ = applied
+    emulator = local_target.running_emulator(state)
+    ec2 = emulator.session(lab.region).client("ec2", endpoint_url=emulator.url)
+    (connection,) = ec2.describe_vpn_connections()["VpnConnections"]
+    options = {o["TunnelInsideCidr"]: o for o in connection["Options"]["TunnelOptions"]}
+    tunnels = [options[str(t.inside_cidr)] for t in lab.tunnels]
+    (gateway,) = ec2.describe_customer_gateways()["CustomerGateways"]
+
+    keys = tmp_path / "keys"
+    assert main(["sheet", str(path), "--target", "local", "--keys-file", str(keys)]) == 0
+    text = capsys.readouterr().out
+    tables = markdown_tables(text)
+    outside = row(tables, "Endpoints and behaviour", "AWS outside IP address")[:2]
+    assert outside == [t["OutsideIpAddress"] for t in tunnels]
+    cgw = row(tables, "Endpoints and behaviour", "Your outside IP address (customer gateway)")
+    assert cgw[0] == gateway["IpAddress"]
+    assert connection["VpnConnectionId"] in text
+    written = [line.split() for line in keys.read_text().splitlines() if line[0] != "#"]
+    assert written == [
+        [f"tunnel{n}", t["OutsideIpAddress"], t["PreSharedKey"]] for n, t in enumerate(tunnels, 1)
+    ]
+    assert oct(keys.stat().st_mode & 0o777) == "0o600"
+    assert not any(t["PreSharedKey"] in text for t in tunnels)
+
+
 def test_a_key_in_ssm_that_is_not_awss_is_named_by_verify(applied):
     _, lab, state, _ = applied
     emulator = local_target.running_emulator(state)

@@ -1,0 +1,93 @@
+"""The VPN connection a parameter sheet describes: planned from the lab (before
+anything exists) or as AWS holds it once applied (``DescribeVpnConnections``,
+``DescribeCustomerGateways``, ``DescribeVpnGateways``, from the emulator or AWS).
+
+Both end as the same ``Connection``, so the sheet cannot tell one from the other
+except by what is not known yet (AWS's outside addresses before the apply)."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from driver.core.errors import VpnlabError
+from driver.lab.model import LAB_TAG, Lab, Net, Tunnel
+from driver.local.shared.tunnel_record import tunnel_of
+
+
+@dataclass(frozen=True)
+class Connection:
+    origin: str  # where the values come from, said in the sheet's heading
+    tunnels: tuple[Tunnel, ...]  # AWS's view of each tunnel; keys kept for --keys-file only
+    outside_addresses: tuple[str | None, ...]  # None: AWS assigns it at creation
+    customer_gateway_ip: str | None  # None: the lab does not know it yet
+    static_routes_only: bool
+    static_routes: tuple[Net, ...]
+    local_network_cidr: Net  # the customer's side (AWS's "local IPv4 network CIDR")
+    remote_network_cidr: Net  # the AWS side
+    customer_gateway_asn: int
+    amazon_side_asn: int
+    aws_networks: tuple[Net, ...]  # what the VGW advertises over BGP: the VPC's CIDR
+    advertised_prefix_limit: int = 100
+
+    @property
+    def keys(self) -> tuple[str | None, ...]:
+        return tuple(t.preshared_key for t in self.tunnels)
+
+
+def from_lab(lab: Lab, lab_path) -> Connection:
+    """The connection the lab plans: its tunnel options, AWS's defaults for the rest."""
+    vpn = lab.vpn
+    public_ip = lab.onprem.vpn_server.public_ip
+    return Connection(
+        origin=f"lab {lab_path} (planned: nothing applied yet)",
+        tunnels=vpn.tunnels,
+        outside_addresses=(None,) * len(vpn.tunnels),
+        customer_gateway_ip=str(public_ip) if public_ip else None,
+        static_routes_only=vpn.routing == "static",
+        static_routes=vpn.static_routes,
+        local_network_cidr=vpn.local_network_cidr,
+        remote_network_cidr=vpn.remote_network_cidr,
+        customer_gateway_asn=vpn.customer_gateway_asn,
+        amazon_side_asn=vpn.amazon_side_asn,
+        aws_networks=(lab.aws.vpc_cidr,),
+    )
+
+
+def from_api(lab: Lab, ec2, where: str) -> Connection:
+    """The lab's VPN connection as the EC2 API (``ec2``: the emulator's or AWS's)
+    describes it, found by the lab's tag; tunnels in the lab's order (by inside CIDR)."""
+    tag = [{"Name": f"tag:{LAB_TAG}", "Values": [lab.name]}]
+    live = [
+        c
+        for c in ec2.describe_vpn_connections(Filters=tag)["VpnConnections"]
+        if c["State"] not in ("deleting", "deleted")
+    ]
+    if not live:
+        raise VpnlabError(
+            f"lab '{lab.name}' has no VPN connection on the {where} target: `vpnlab apply` "
+            f"it first, or leave out --target for the sheet the lab plans"
+        )
+    connection = live[0]
+    options = connection["Options"]
+    by_inside = {o["TunnelInsideCidr"]: o for o in options["TunnelOptions"]}
+    ordered = [by_inside.pop(str(t.inside_cidr), None) for t in lab.tunnels]
+    ordered = [o for o in ordered if o] + list(by_inside.values())
+    gateway = ec2.describe_customer_gateways(CustomerGatewayIds=[connection["CustomerGatewayId"]])[
+        "CustomerGateways"
+    ][0]
+    vgw = ec2.describe_vpn_gateways(VpnGatewayIds=[connection["VpnGatewayId"]])["VpnGateways"][0]
+    routes = [r["DestinationCidrBlock"] for r in connection.get("Routes", [])]
+    return Connection(
+        origin=f"VPN connection {connection['VpnConnectionId']} as the {where} target holds it",
+        tunnels=tuple(tunnel_of(o) for o in ordered),
+        outside_addresses=tuple(o["OutsideIpAddress"] for o in ordered),
+        customer_gateway_ip=gateway["IpAddress"],
+        static_routes_only=bool(options.get("StaticRoutesOnly")),
+        static_routes=tuple(ipaddress.ip_network(r) for r in routes),
+        local_network_cidr=ipaddress.ip_network(options.get("LocalIpv4NetworkCidr", "0.0.0.0/0")),
+        remote_network_cidr=ipaddress.ip_network(options.get("RemoteIpv4NetworkCidr", "0.0.0.0/0")),
+        customer_gateway_asn=int(gateway.get("BgpAsn") or 65000),
+        amazon_side_asn=int(vgw.get("AmazonSideAsn") or 64512),
+        aws_networks=(lab.aws.vpc_cidr,),
+    )
