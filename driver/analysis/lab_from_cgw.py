@@ -129,13 +129,15 @@ def lab_text(
     first = tunnels[0]
     local = _network(first.local_ts, DEFAULT_ONPREM_VPC)
     remote = _network(first.remote_ts, DEFAULT_AWS_VPC)
-    onprem_vpc = _holding(local, DEFAULT_ONPREM_VPC, subnets=2)
+    onprem_vpc = vpc_holding(local, DEFAULT_ONPREM_VPC, subnets=2)
     aws_vpc = (
-        _holding(remote, DEFAULT_AWS_VPC, subnets=1) if remote.prefixlen >= 16 else DEFAULT_AWS_VPC
+        vpc_holding(remote, DEFAULT_AWS_VPC, subnets=1)
+        if remote.prefixlen >= 16
+        else DEFAULT_AWS_VPC
     )
     server = _address(first.left)
-    public, private = _two_subnets(onprem_vpc, server)
-    aws_private = _subnets(aws_vpc)[1 if aws_vpc.prefixlen < 28 else 0]
+    public, private = two_subnets(onprem_vpc, server)
+    aws_private = subnets_of(aws_vpc)[1 if aws_vpc.prefixlen < 28 else 0]
     lab_name = name or _lab_name(config)
     bgp = customer.bgp or bgp_conf.read(customer.files, customer.labels)
     lines = [
@@ -297,7 +299,7 @@ def _network(ts: str | None, default: ipaddress.IPv4Network) -> ipaddress.IPv4Ne
         return default
 
 
-def _holding(selector, default, subnets: int):
+def vpc_holding(selector, default, subnets: int):
     """A VPC for a side whose selector is ``selector``: the selector itself when it can
     be one and hold ``subnets`` subnets (/28 at least), else the /24 around it; the
     default for 0.0.0.0/0."""
@@ -308,13 +310,13 @@ def _holding(selector, default, subnets: int):
     return selector
 
 
-def _subnets(vpc: ipaddress.IPv4Network) -> list:
+def subnets_of(vpc: ipaddress.IPv4Network) -> list:
     return list(vpc.subnets(new_prefix=min(max(vpc.prefixlen + 1, 24), 28)))
 
 
-def _two_subnets(vpc: ipaddress.IPv4Network, holding=None) -> tuple:
+def two_subnets(vpc: ipaddress.IPv4Network, holding=None) -> tuple:
     """Two subnets of ``vpc``, the first holding the address ``holding`` if given."""
-    subnets = _subnets(vpc)
+    subnets = subnets_of(vpc)
     first = next((n for n in subnets if holding in n), subnets[0]) if holding else subnets[0]
     return first, next(n for n in subnets if n != first)
 
