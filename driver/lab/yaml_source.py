@@ -115,7 +115,9 @@ def parse(text: str) -> Document:
         ) from None
     except (YAMLError, RecursionError) as exc:
         raise SourceError(Problem("", f"not valid YAML: {exc}", "fix the YAML syntax")) from None
-    except ValueError as exc:  # ruamel.yaml resolves '._' as a float, then float() refuses it
+    except (ValueError, IndexError) as exc:
+        # ruamel.yaml resolves '._' as a float and '-_' as an int, then float() refuses
+        # the one and its int constructor indexes past the end of the other
         raise SourceError(
             Problem(
                 "",

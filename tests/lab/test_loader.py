@@ -267,6 +267,13 @@ def test_a_value_ruamel_takes_for_a_number_but_cannot_convert_is_a_problem():
         parse_lab("._: null\n", "lab.yml")
 
 
+def test_a_sign_and_an_underscore_are_a_problem_not_a_crash():
+    """'-_' matches ruamel.yaml's int pattern, and its int constructor indexes past
+    the end of what is left (found by the property test in test_loader_bounds.py)."""
+    with pytest.raises(LabError, match=r"not valid YAML: a value that reads as a number is none"):
+        parse_lab("name: -_\n", "lab.yml")
+
+
 def _alias_bomb() -> str:
     """Nine levels of ten aliases each: 10^9 values once expanded."""
     text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
