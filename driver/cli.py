@@ -27,12 +27,12 @@ from driver.core.interrupts import Interrupted, end_like_ctrl_c
 from driver.core.paths import DEFAULT_LAB, HCL_ROOT, SYNTH_ROOT
 
 
-def _cgw_arguments(p: argparse.ArgumentParser, config: str = "--cgw-config") -> None:
+def _cgw_arguments(p: argparse.ArgumentParser, config: str = "--cgw-config", group=None) -> None:
     what = (
         "the customer gateway's configuration: ipsec.conf or swanctl.conf (strongSwan, "
         "Libreswan), a directory standing for their /etc, or a router's (FortiGate, Cisco IOS)"
     )
-    p.add_argument(config, type=Path, metavar="PATH", help=what, required=config != "--cgw-config")
+    (group or p).add_argument(config, type=Path, metavar="PATH", help=what)
     p.add_argument(
         "--cgw-secrets", type=Path, metavar="FILE", help="the secrets beside a configuration file"
     )
@@ -59,9 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    help_ = "write a lab that matches a customer gateway's configuration"
+    help_ = "write a lab that matches a customer gateway's configuration or their answers"
     p = sub.add_parser("init", help=help_, description=help_)
-    _cgw_arguments(p, "--from-cgw-config")
+    source = p.add_mutually_exclusive_group(required=True)
+    _cgw_arguments(p, "--from-cgw-config", source)
+    source.add_argument(
+        "--from-answers",
+        type=Path,
+        metavar="FILE",
+        help="the questionnaire the other company filled in (vpnlab sheet --questionnaire): "
+        "its YAML or workbook",
+    )
     p.add_argument("-o", "--output", type=Path, help="the lab file to write (default: stdout)")
     p.set_defaults(handler=cmd_init)
     p = lab_command("synth", cmd_synth, "synthesize the lab's Terraform JSON")
@@ -93,6 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the namespaces on this host's kernel or in the guest kernel (default: the "
         "host when its kernel can run the configuration)",
     )
+    p.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="also write the verdict for the other company (Markdown): what was tested, "
+        "each failing item with its fix in their configuration's terms, no keys",
+    )
+    p.add_argument("--lang", choices=("en", "ja"), default="en", help="the report's language")
     p.add_argument("--in-guest", metavar="REASON", help=argparse.SUPPRESS)
     for name, handler, help_ in (
         ("apply", cmd_apply, "build the lab: Terraform applied to the target, data plane up"),
@@ -154,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="the sheet as Markdown, or an Excel workbook when FILE ends in .xlsx (default: "
         "Markdown on stdout)",
+    )
+    p.add_argument(
+        "--questionnaire",
+        action="store_true",
+        help="write instead what to ask the other company before designing (YAML, or a "
+        "workbook with -o FILE.xlsx); filled in, `vpnlab init --from-answers` reads it",
     )
     p.add_argument(
         "--keys-file",

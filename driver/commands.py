@@ -59,7 +59,7 @@ def _check_locked(args, lab) -> int:
     if placement.where == "vm":
         if args.keep:
             raise VpnlabError("--keep: a guest stops with its check; --dataplane host keeps a lab")
-        return check_in_guest(args, lab, placement, out)
+        return check_in_guest(args, lab, placement, out, _report_writer(args, lab))
     report = run_check(
         lab,
         cgw_config=args.cgw_config,
@@ -74,9 +74,31 @@ def _check_locked(args, lab) -> int:
         cgw_daemon=args.cgw_daemon,
     )
     print(report.to_json() if args.json else "\n" + report.table())
+    if args.report:
+        _report_writer(args, lab)(report)
     if args.keep:
         print(kept_help(lab, args.lab), file=out)
     return 0 if report.passed else 1
+
+
+def _report_writer(args, lab):
+    """What writes the report for the other company (--report), once the check's
+    report exists; None without --report."""
+    if not args.report:
+        return None
+
+    def write(report) -> None:
+        from driver.handoff.report import Customer, write_report
+
+        customer = (
+            Customer(args.cgw_config, args.cgw_secrets, args.cgw_daemon)
+            if args.cgw_config
+            else None
+        )
+        written = write_report(args.report, report, lab, args.lab, customer, args.lang)
+        print(f"wrote the report for the other company to {written}", file=sys.stderr)
+
+    return write
 
 
 def _target_lab(args):
@@ -193,6 +215,8 @@ def cmd_diagram(args) -> int:
 def cmd_init(args) -> int:
     from driver.analysis.lab_from_cgw import lab_text, next_command
 
+    if args.from_answers:
+        return _init_from_answers(args)
     text = lab_text(args.from_cgw_config, args.cgw_secrets, daemon=args.cgw_daemon)
     if args.output is None:
         print(text, end="")
@@ -205,10 +229,37 @@ def cmd_init(args) -> int:
     return 0
 
 
+def _init_from_answers(args) -> int:
+    """The lab their answers call for; where they and AWS cannot meet, said as lint says
+    it (errors refuse the lab, all at once; warnings go with it)."""
+    from driver.analysis.findings import report
+    from driver.handoff.answers import read_answers
+    from driver.handoff.answers_lab import default_name, plan
+
+    if args.cgw_secrets or args.cgw_daemon:
+        raise VpnlabError("--cgw-secrets and --cgw-daemon go with --from-cgw-config")
+    if args.output is not None and args.output.exists():
+        raise VpnlabError(f"{args.output} exists: vpnlab init writes only a new file")
+    named = default_name(args.output or args.from_answers)
+    planned = plan(read_answers(args.from_answers), str(args.from_answers), named)
+    if planned.findings:
+        print(report(planned.findings, as_json=False), file=sys.stderr)
+    if not planned.lab:
+        raise VpnlabError(f"{args.from_answers}: their answers and AWS cannot meet: no lab written")
+    if args.output is None:
+        print(planned.lab, end="")
+    else:
+        args.output.write_text(planned.lab)
+        print(f"wrote {args.output}; now: sudo vpnlab check {args.output}")
+    return 0
+
+
 def cmd_sheet(args) -> int:
     from driver.handoff.delivery import keys_file, write_sheet
     from driver.lab.loader import load_lab
 
+    if args.questionnaire:
+        return _questionnaire(args)
     lab = load_lab(args.lab)
     connection = _connection(args, lab)
     if args.keys_file:
@@ -244,3 +295,19 @@ def _connection(args, lab):
             f"`sudo vpnlab apply {args.lab}` first, or leave out --target"
         )
     return connection.from_api(lab, clients(lab, emulator)[0], "local")
+
+
+def _questionnaire(args) -> int:
+    from driver.handoff.questionnaire import questionnaire_workbook, questionnaire_yaml
+
+    if args.keys_file or args.target:
+        raise VpnlabError("--questionnaire is the blank questions: no --target, no --keys-file")
+    if args.output is None:
+        print(questionnaire_yaml(args.lang), end="")
+    elif args.output.suffix == ".xlsx":
+        questionnaire_workbook(args.lang, args.output)
+    else:
+        args.output.write_text(questionnaire_yaml(args.lang))
+    if args.output:
+        print(f"wrote {args.output}; filled in: vpnlab init --from-answers FILE", file=sys.stderr)
+    return 0

@@ -44,9 +44,16 @@ ALLOWED = {
         "driver.checks",
     },
     "modules": {"driver.lab", "driver.render", "driver.synth"},
-    # the documents for the other company: the lab, its customer gateway's dialects'
-    # words, and AWS's record of a tunnel (driver/local/shared/tunnel_record.py)
-    "driver.handoff": {"driver.lab", "driver.cgw", "driver.analysis", "driver.local"},
+    # the documents for the other company: the lab, their dialects' words and lint,
+    # the lab's proposals, a check's report, AWS's record of a tunnel (local/shared/)
+    "driver.handoff": {
+        "driver.lab",
+        "driver.cgw",
+        "driver.analysis",
+        "driver.render",
+        "driver.checks",
+        "driver.local",
+    },
 }
 
 

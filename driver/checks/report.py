@@ -26,6 +26,17 @@ class Report:
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
 
+    @classmethod
+    def from_json(cls, text: str) -> Report | None:
+        """A report ``to_json`` wrote (a guest's check), or None for another document
+        (a refusal's ``{"passed": false, "error": …}``)."""
+        data = json.loads(text)
+        if not isinstance(data, dict) or "checks" not in data:
+            return None
+        data["checks"] = [CheckResult(**c) for c in data["checks"]]
+        data["tunnels"] = [TunnelReport(**t) for t in data.get("tunnels", [])]
+        return cls(**data)
+
     def table(self) -> str:
         rows = [("check", "result", "seconds", "detail")]
         rows += [(c.name, c.verdict, f"{c.seconds:.2f}", c.detail) for c in self.checks]

@@ -177,6 +177,58 @@ WORDS: dict[str, tuple[str, str]] = {
     "v.udp4500": ("UDP 4500 (IKE and ESP behind NAT)", "UDP 4500（NAT 越えの IKE と ESP）"),
     "v.esp_proto": ("IP protocol 50 (ESP)", "IP プロトコル 50（ESP）"),
     "v.both_ways": ("both ways", "双方向"),
+    # the report for the other company (vpnlab check --report)
+    "report.title": (
+        "vpnlab check: your VPN configuration against AWS Site-to-Site VPN",
+        "vpnlab check 結果報告: お客様の VPN 設定と AWS Site-to-Site VPN の接続検証",
+    ),
+    "report.verdict": ("Verdict", "判定"),
+    "report.passed": ("PASSED", "合格"),
+    "report.failed": ("FAILED", "不合格"),
+    "report.tested": ("What was tested", "検証したもの"),
+    "report.rendered": ("the lab's own VPN server", "ラボ自身の VPN サーバー"),
+    "report.against": (
+        "against vpnlab's emulation of AWS's two tunnel endpoints (the lab's tunnel options)",
+        "vpnlab が再現した AWS の 2 つのトンネルエンドポイント（ラボのトンネルオプション）と接続",
+    ),
+    "report.dataplane": ("Where it ran", "実行環境"),
+    "report.items": (
+        "What failed or is at risk, and the fix",
+        "不合格・リスクのある項目と修正方法",
+    ),
+    "report.fix": ("fix", "修正"),
+    "report.nothing": ("Nothing: every check passed.", "ありません（すべての検証に合格）。"),
+    "report.diff": ("The changes to your files", "お客様のファイルへの変更"),
+    "report.diff_how": (
+        "A unified diff of your own files (apply with `git apply` or `patch -p1`); the "
+        "values are AWS's tunnel options for this connection.",
+        "お客様のファイルに対する unified diff です"
+        "（`git apply` または `patch -p1` で適用できます）。"
+        "値はこの接続の AWS のトンネルオプションです。",
+    ),
+    "report.untested": ("What was not tested", "検証していないもの"),
+    "report.untested_aws": (
+        "AWS itself: its endpoints were emulated (their proposals, lifetimes, rekeys, DPD "
+        "and one SA pair per tunnel, as AWS documents them), not reached.",
+        "AWS そのもの: エンドポイントは再現したもの（AWS の文書どおりのプロポーザル、"
+        "ライフタイム、リキー、DPD、トンネルごとに SA ペア 1 つ）で、実際には接続していません。",
+    ),
+    "report.untested_path": (
+        "The internet path: NAT devices and firewalls between your device and AWS.",
+        "インターネット経路: お客様の機器と AWS の間にある NAT 機器やファイアウォール。",
+    ),
+    "report.untested_auth": (
+        "Certificate authentication, IPv6 inside the tunnels, Transit Gateway; time beyond "
+        "the compressed lifetimes of the check.",
+        "証明書認証、トンネル内の IPv6、Transit Gateway。検証で短縮したライフタイムを超える時間。",
+    ),
+    "report.untested_twin": (
+        "Your device's own software: your configuration ran as its twin, strongSwan "
+        "configured from your file line by line.",
+        "お客様の機器のソフトウェアそのもの: 設定は、そのファイルから 1 行ずつ変換した "
+        "strongSwan（ツイン）として実行しました。",
+    ),
+    "report.evidence": ("Evidence: the check's rows", "証跡: 検証結果の一覧"),
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from driver.checks.report import Report
 from driver.lab.model import Lab
 from driver.local.guest.vm import Guest
 from driver.local.placement import Placement
@@ -32,10 +33,20 @@ def guest_command(args, reason: str) -> list[str]:
     return command
 
 
-def check_in_guest(args, lab: Lab, placement: Placement, console: TextIO) -> int:
+def check_in_guest(args, lab: Lab, placement: Placement, console: TextIO, on_report=None) -> int:
+    """The check in the guest; ``on_report`` is given its report (read from the
+    guest's JSON, which the guest then prints as the table it would have)."""
     print(f"starting the {placement.reason}", file=console, flush=True)
     guest = Guest(placement.guest, f"vpnlab-{lab.name}")
-    [result] = guest.run([guest_command(args, placement.reason)], console)
+    command = guest_command(args, placement.reason)
+    if on_report is not None and "--json" not in command:
+        command.append("--json")
+    [result] = guest.run([command], console)
+    report = Report.from_json(result.stdout) if result.stdout.strip().startswith("{") else None
+    if on_report is not None and report is not None:
+        on_report(report)
+        if not args.json:
+            print("\n" + report.table())
     if args.json:  # the console went to stderr; the report alone to stdout
         print(result.stdout, end="")
     leaks = guest.leaks()  # the lab's own leak check ran inside the guest
