@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -208,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
 # daemon vpnlab started failed: a Fault), 2 refused (bad input, nothing was changed),
 # 128 + N ended by signal N.
 PASSED, FAILED, REFUSED = 0, 1, 2
+BROKEN_PIPE = 128 + signal.SIGPIPE  # 141, as the shell reports a writer SIGPIPE ended
 
 
 def error_document(exc: BaseException) -> str:
@@ -253,6 +256,12 @@ def main(argv: list[str] | None = None) -> int:
             print(error_document(interrupted))
         print(f"vpnlab: interrupted ({interrupted.args[0]})", file=sys.stderr)
         return interrupted.exit_code
+    except BrokenPipeError:
+        # The reader went away (`vpnlab … | head`): what was running has torn down on
+        # the way here; end as a writer killed by SIGPIPE does, without a traceback.
+        # stdout points at /dev/null so Python's own flush at exit cannot raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The command line: every option reaches its command; apply's lint gate."""
 
+import os
 import subprocess
 import sys
 
@@ -115,3 +116,21 @@ def test_init_reads_a_libreswan_customer_as_libreswan_does(tmp_path, capsys):
         "fixture_psk_tunnel2_0123456789abcdef",
     ]
     assert f"sudo vpnlab check {lab} --cgw-config {config}" in capsys.readouterr().out
+
+
+def test_a_reader_that_went_away_ends_vpnlab_quietly():
+    """`vpnlab … | head`: the pipe's reader is gone before vpnlab writes (its read end
+    closed before the start), so the first write fails; no traceback, exit 141."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "driver.cli", "sheet", "labs/seed.yml"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=PROJECT,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 141 and done.stderr == ""
