@@ -82,11 +82,12 @@ STRONGSWAN = Vocabulary(
     ike_prf=dict(aws_rules.PRF),
 )
 
-# Libreswan's algparse (its own proposal parser) is the reference: Libreswan 5 has
-# no RFC 5114 groups (22-24) and refuses MODP1024 (group 2) for IKE and ESP's PFS.
+# Libreswan's algparse (its own proposal parser; the 4.10 vpnlab runs, driver/cgw/
+# libreswan/install.py) is the reference: it has no RFC 5114 groups (22-24) and
+# refuses MODP1024 (group 2) for IKE and for ESP's PFS.
 LIBRESWAN = Vocabulary(
     title="Libreswan",
-    source="Libreswan ipsec.conf(5), ike= and esp=; checked with its algparse",
+    source="Libreswan ipsec.conf(5), ike= and esp=; checked with Libreswan 4.10's algparse",
     ike_encryption=_ciphers("aes128", "aes256", "aes_gcm128", "aes_gcm256"),
     ike_integrity=_hashes("sha1", "sha2_256", "sha2_384", "sha2_512"),
     esp_encryption=_ciphers("aes128", "aes256", "aes_gcm128", "aes_gcm256"),
