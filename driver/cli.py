@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="vpnlab",
         description="Prove an AWS Site-to-Site VPN design before connecting it for real.",
     )
+    parser.add_argument(
+        "--version",
+        action=_Version,
+        help="print vpnlab's version and its engines' (strongSwan, FRR, Libreswan, "
+        "Terraform, qemu, the guest kernel) on this machine, then exit",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def lab_command(name: str, handler, help_: str) -> argparse.ArgumentParser:
@@ -225,6 +231,19 @@ def error_document(exc: BaseException) -> str:
     elif isinstance(exc, Interrupted):
         error = {"message": f"interrupted ({exc.args[0]})", "signal": exc.args[0]}
     return json.dumps({"passed": False, "error": error}, indent=2)
+
+
+class _Version(argparse.Action):
+    """--version: asked of each engine when given (argparse's own prints a constant)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from driver.engines import version_text
+
+        print(version_text())
+        parser.exit()
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,8 +1,10 @@
 """The command line: every option reaches its command; apply's lint gate."""
 
 import os
+import re
 import subprocess
 import sys
+from importlib import metadata
 
 import pytest
 
@@ -134,3 +136,20 @@ def test_a_reader_that_went_away_ends_vpnlab_quietly():
     finally:
         os.close(write)
     assert done.returncode == 141 and done.stderr == ""
+
+
+def test_version_names_vpnlab_and_each_engine_as_it_answers():
+    done = subprocess.run(
+        [sys.executable, "-m", "driver.cli", "--version"], capture_output=True, text=True
+    )
+    rows = dict(
+        line.split(None, 1)
+        for line in done.stdout.replace("guest kernel", "guest-kernel").splitlines()
+    )
+    assert done.returncode == 0 and list(rows) == [
+        "vpnlab", "strongSwan", "FRR", "Libreswan", "Terraform", "qemu", "guest-kernel"
+    ]  # fmt: skip
+    assert rows["vpnlab"].strip() == metadata.version("vpnlab")
+    # `make setup` installs every engine: each answers with its release
+    for engine in ("strongSwan", "FRR", "Libreswan", "Terraform", "qemu"):
+        assert re.match(r"\d+\.\d+", rows[engine].strip()), (engine, rows[engine])
