@@ -8,6 +8,9 @@ from dataclasses import asdict, dataclass, field
 
 from driver.checks.runner import CheckResult, TunnelReport
 
+# The JSON document's shape: raised when a key changes meaning or goes away.
+SCHEMA = "vpnlab.report/1"
+
 
 @dataclass
 class Report:
@@ -24,7 +27,13 @@ class Report:
     diagnostics: str = ""  # what was fetched from the VPN server when a wait failed
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2)
+        """The report as one versioned document; each row carries its status as the
+        table shows it (PASS, WARN, SKIP, FAIL): ``passed`` alone is true for all but
+        FAIL."""
+        document = {"schema": SCHEMA, **asdict(self)}
+        for row, check in zip(document["checks"], self.checks, strict=True):
+            row["status"] = check.verdict
+        return json.dumps(document, indent=2)
 
     @classmethod
     def from_json(cls, text: str) -> Report | None:
@@ -33,7 +42,10 @@ class Report:
         data = json.loads(text)
         if not isinstance(data, dict) or "checks" not in data:
             return None
-        data["checks"] = [CheckResult(**c) for c in data["checks"]]
+        data.pop("schema", None)
+        data["checks"] = [
+            CheckResult(**{k: v for k, v in c.items() if k != "status"}) for c in data["checks"]
+        ]
         data["tunnels"] = [TunnelReport(**t) for t in data.get("tunnels", [])]
         return cls(**data)
 

@@ -252,7 +252,12 @@ def test_cli_json_output_and_exit_status():
     report = json.loads(proc.stdout)
     assert report["passed"] is True
     assert {c["name"] for c in report["checks"]} >= {"vgw: tunnel Tunnel1"}
-    assert set(report["checks"][0]) >= {"name", "passed", "seconds", "detail"}
+    assert set(report["checks"][0]) >= {"name", "passed", "seconds", "detail", "status"}
+    assert report["schema"] == "vpnlab.report/1"
+    # each row's status is the table's: a WARN row is passed and says WARN
+    statuses = {c["status"] for c in report["checks"]}
+    assert statuses <= {"PASS", "WARN", "SKIP", "FAIL"} and "WARN" in statuses
+    assert all(c["passed"] for c in report["checks"] if c["status"] in ("WARN", "SKIP"))
     assert len(report["tunnels"]) == 2 and report["failover_seconds"] is None
     assert "building lab seed" in proc.stderr  # progress goes to stderr with --json
 
