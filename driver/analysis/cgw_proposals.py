@@ -91,6 +91,17 @@ def proposal_findings(
                 "add esp=, e.g. esp=aes256-sha256-modp2048!",
             )
         )
+    if t.settings is None and t.esp == "default":
+        out.append(
+            Finding(
+                "conf-no-pfs",
+                "warning",
+                where,
+                f"{t.name}: no esp_proposals: strongSwan's default ESP proposals name no DH "
+                "group; the first CHILD_SA comes up, but AWS requires PFS when it rekeys",
+                "add esp_proposals to the child, e.g. esp_proposals = aes256-sha256-modp2048",
+            )
+        )
     for kind, text, phase, ike in (
         ("IKE", t.ike, options.phase1, True),
         ("ESP", t.esp, options.phase2, False),

@@ -115,6 +115,21 @@ def test_each_config_rule_is_silent_where_strongswan_and_aws_agree(good_config, 
     assert rule not in rules(lint_variant(good_config, old, new))
 
 
+def test_a_swanctl_child_without_esp_proposals_has_no_pfs(tmp_path):
+    """strongSwan's default ESP proposals name no DH group: the child's first SA comes
+    up, AWS's rekey with PFS does not (as ipsec.conf without esp=)."""
+    lab = seed_in_style("swanctl")
+    files = strongswan_files(lab, EXAMPLE)
+    conf = tmp_path / "swanctl" / "swanctl.conf"
+    conf.parent.mkdir()
+    text = files["/etc/swanctl/swanctl.conf"]
+    conf.write_text(text.replace("                esp_proposals = aes256-sha256-modp2048\n", ""))
+    found = [f for f in lint_config(lab, tmp_path, None) if f.rule == "conf-no-pfs"]
+    assert len(found) == 2 and "no esp_proposals" in found[0].message
+    conf.write_text(text)
+    assert "conf-no-pfs" not in rules(lint_config(lab, tmp_path, None))
+
+
 def test_an_updown_script_given_but_not_executable(good_config):
     lab, conf, secrets = good_config
     etc = conf.parent / "etc"
