@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import ipaddress
+import re
 import zipfile
 from pathlib import Path
 from typing import Annotated, Literal
@@ -32,6 +33,16 @@ def _yes_no(value):
     return value
 
 
+def _text(value):
+    """Free text as people type it (a model 4331 or a version 17.3 is text too); no
+    control character: an answer never becomes a line of its own in the lab file."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and re.search(r"[\x00-\x1f\x7f]", value):
+        raise ValueError("a control character (a line break, a tab) is not an answer")
+    return value
+
+
 def _blank_is_none(value):
     return None if value in ("", None) else value
 
@@ -46,6 +57,7 @@ def _listed(value):
 
 
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+Text = Annotated[str, BeforeValidator(_text)]
 Words = Annotated[list[str], BeforeValidator(_listed)]
 Numbers = Annotated[list[int], BeforeValidator(_listed)]
 Networks = Annotated[list[ipaddress.IPv4Network], BeforeValidator(_listed)]
@@ -58,13 +70,13 @@ class _Section(BaseModel):
 
 
 class Connection(_Section):
-    name: str = ""
+    name: Text = ""
 
 
 class Device(_Section):
-    vendor: str = ""
-    model: str = ""
-    software_version: str = ""
+    vendor: Text = ""
+    model: Text = ""
+    software_version: Text = ""
 
 
 class Address(_Section):
@@ -107,7 +119,7 @@ class Answers(_Section):
 
 def read_answers(path: Path) -> Answers:
     """The answers in ``path`` (.xlsx: the questionnaire's workbook; else its YAML)."""
-    if path.suffix == ".xlsx":
+    if path.suffix.lower() == ".xlsx":
         data, where = _from_workbook(path)
     else:
         data, where = _from_yaml(path)
@@ -134,10 +146,13 @@ def _said(error: dict) -> str:
 
 def _from_yaml(path: Path):
     try:
-        document = yaml_source.parse(yaml_source.decode(read_bytes(path, MAX_BYTES, "answers")))
+        document = yaml_source.parse(
+            yaml_source.decode(read_bytes(path, MAX_BYTES, "answers file"))
+        )
     except yaml_source.SourceError as exc:
         problem = exc.problem
-        raise VpnlabError(f"{path}:{problem.line or 1}: {problem.message}") from None
+        said = problem.message.replace("lab file", "answers file")
+        raise VpnlabError(f"{path}:{problem.line or 1}: {said}") from None
 
     def where(key: str) -> str:
         return str(document.lines.get(key, 1))
@@ -146,23 +161,25 @@ def _from_yaml(path: Path):
 
 
 def _from_workbook(path: Path):
-    """{section: {name: answer}} from the rows whose first cell is a question's key."""
+    """{section: {name: answer}} from the rows whose first cell is a question's key
+    (the title and the instructions above them are not answers)."""
     raw = io.BytesIO(read_bytes(path, MAX_BYTES, "answers workbook"))
+    keys = {q.key for q in QUESTIONS}
+    data: dict[str, dict] = {}
+    rows: dict[str, int] = {}
     try:
         unpacked = sum(member.file_size for member in zipfile.ZipFile(raw).infolist())
         if unpacked > MAX_UNPACKED:
             raise VpnlabError(f"{path} unpacks to {unpacked} bytes: is this the questionnaire?")
-        sheet = load_workbook(raw, read_only=True).worksheets[0]
+        sheet = load_workbook(raw).worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            key = row[0] if row else None
+            if key in keys and len(row) > 2:
+                section, _, name = key.partition(".")
+                data.setdefault(section, {})[name] = "" if row[2] is None else row[2]
+                rows[key] = number
     except VpnlabError:
         raise
     except Exception as exc:  # zipfile's and openpyxl's errors for what is no workbook vary
         raise VpnlabError(f"{path}: not a workbook vpnlab can read ({exc})") from None
-    data: dict[str, dict] = {}
-    rows: dict[str, int] = {}
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        key = row[0] if row else None
-        if isinstance(key, str) and "." in key and len(row) > 2:
-            section, _, name = key.partition(".")
-            data.setdefault(section, {})[name] = "" if row[2] is None else row[2]
-            rows[key] = number
     return data, lambda key: f"row {rows.get(key, '?')}"

@@ -23,9 +23,10 @@ from driver.lab.loader import parse_lab
 AWS_VPCS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/16", "172.31.0.0/16", "10.100.0.0/16"))
 # how people name their device -> the sheet's vocabulary
 VENDORS = {
-    "strongswan": "strongSwan", "libreswan": "Libreswan", "cisco": "Cisco IOS", "ios": "Cisco IOS",
-    "forti": "FortiOS", "palo alto": "PAN-OS", "pan-os": "PAN-OS", "juniper": "Junos",
-    "junos": "Junos", "srx": "Junos", "yamaha": "Yamaha RTX", "rtx": "Yamaha RTX",
+    "strongswan": "strongSwan", "libreswan": "Libreswan", "cisco": "Cisco IOS",
+    "ios": "Cisco IOS", "fortigate": "FortiOS", "fortios": "FortiOS", "fortinet": "FortiOS",
+    "palo alto": "PAN-OS", "pan-os": "PAN-OS", "juniper": "Junos", "junos": "Junos",
+    "srx": "Junos", "yamaha": "Yamaha RTX", "rtx": "Yamaha RTX",
 }  # fmt: skip
 
 
@@ -43,8 +44,12 @@ def default_name(path: Path) -> str:
 
 
 def vocabulary_of(vendor: str) -> Vocabulary | None:
-    named = vendor.lower()
-    title = next((t for word, t in VENDORS.items() if word in named), None)
+    """The sheet's words for the device they named (whole words: "Cisco ASA" is not
+    IOS, whose words the ASA does not share), or None."""
+    named = f" {re.sub(r'[^a-z0-9-]+', ' ', vendor.lower())} "
+    if " asa " in named:
+        return None
+    title = next((t for word, t in VENDORS.items() if f" {word} " in named), None)
     return next((v for v in VOCABULARIES if v.title == title), None)
 
 
@@ -61,6 +66,7 @@ class _Findings(list):
 def plan(answers: Answers, source: str, default_name: str) -> Plan:
     found = _Findings(source)
     p, routing, address = answers.proposals, answers.routing, answers.address
+    versions = tuple(p.ike_versions) or aws_rules.IKE_VERSIONS  # none answered: either
     phases = {
         "phase1": _phase(found, p, 1, aws_rules.PHASE1_DH_GROUPS),
         "phase2": _phase(found, p, 2, aws_rules.PHASE2_DH_GROUPS),
@@ -70,7 +76,7 @@ def plan(answers: Answers, source: str, default_name: str) -> Plan:
     if device:
         _device(found, device, phases)
     startup = "add" if answers.tunnels.can_initiate else "start"
-    if startup == "start" and "ikev2" not in p.ike_versions:
+    if startup == "start" and "ikev2" not in versions:
         found.add(
             "error",
             "tunnels.can_initiate",
@@ -115,6 +121,14 @@ def plan(answers: Answers, source: str, default_name: str) -> Plan:
             "lowercase letters, digits and '-', starting with a letter, at most 20",
         )
     networks = routing.networks
+    if networks and _aws_vpc(networks) is None:
+        found.add(
+            "error",
+            "routing.networks",
+            f"{', '.join(map(str, networks))} leave no room "
+            f"for the AWS side's VPC (tried {', '.join(map(str, AWS_VPCS))})",
+            "answer the networks that must reach AWS, not a default route",
+        )
     if not networks:
         found.add(
             "error",
@@ -134,7 +148,7 @@ def plan(answers: Answers, source: str, default_name: str) -> Plan:
         )
     if any(f.severity == "error" for f in found):
         return Plan("", list(found))
-    return Plan(_lab(answers, phases, startup, source, default_name), list(found))
+    return Plan(_lab(answers, phases, startup, versions, source, default_name), list(found))
 
 
 def _phase(found, p, n: int, groups: frozenset) -> dict:
@@ -233,6 +247,14 @@ def _bgp(found, answers: Answers) -> None:
         )
     elif asn in aws_rules.RESERVED_CUSTOMER_ASNS:
         found.add("error", "routing.asn", f"AWS reserves ASN {asn}", "answer another ASN")
+    elif asn == aws_rules.AMAZON_SIDE_ASN_DEFAULT:
+        found.add(
+            "error",
+            "routing.asn",
+            f"ASN {asn} is the AWS side's (its default): "
+            "the session would be iBGP, which AWS does not run",
+            "answer another private ASN (64513-65534)",
+        )
     if len(answers.routing.networks) > aws_rules.MAX_ADVERTISED_PREFIXES:
         found.add(
             "error",
@@ -242,9 +264,16 @@ def _bgp(found, answers: Answers) -> None:
         )
 
 
-def _lab(answers: Answers, phases: dict, startup: str, source: str, default_name: str) -> str:
+def _aws_vpc(networks) -> ipaddress.IPv4Network | None:
+    """A VPC for the AWS side apart from all their networks."""
+    return next((v for v in AWS_VPCS if not any(v.overlaps(n) for n in networks)), None)
+
+
+def _lab(
+    answers: Answers, phases: dict, startup: str, versions: tuple, source: str, default_name: str
+) -> str:
     networks = answers.routing.networks
-    aws_vpc = next(v for v in AWS_VPCS if not any(v.overlaps(n) for n in networks))
+    aws_vpc = _aws_vpc(networks)
     onprem_vpc = vpc_holding(networks[0], DEFAULT_ONPREM_VPC, subnets=2)
     public, private = two_subnets(onprem_vpc)
     route = answers.tunnels.kind == "route"
@@ -285,7 +314,7 @@ def _lab(answers: Answers, phases: dict, startup: str, source: str, default_name
         f"  local_network_cidr: {'0.0.0.0/0' if route else networks[0]}",
         f"  remote_network_cidr: {'0.0.0.0/0' if route else aws_vpc}",
         "  tunnel_options:",
-        f"    ike_versions: [{', '.join(answers.proposals.ike_versions)}]   # proposals",
+        f"    ike_versions: [{', '.join(versions)}]   # proposals.ike_versions",
         *_phase_lines(phases),
         f"    startup_action: {startup}   # tunnels.can_initiate",
         "  tunnels:",

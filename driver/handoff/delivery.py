@@ -19,7 +19,7 @@ def write_sheet(connection: Connection, lab_name: str, lang: str, output: Path |
     document = sheet(connection, lab_name, lang)
     if output is None:
         return markdown(document)
-    if output.suffix == ".xlsx":
+    if output.suffix.lower() == ".xlsx":
         return str(workbook(document, output))
     output.write_text(markdown(document))
     return str(output)

@@ -10,6 +10,7 @@ word is written."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,12 +79,16 @@ def report_markdown(
         lines.append(f"   - {s('report.fix')}: {f.hint}")
     if not items and not found:
         lines.append(s("report.nothing"))
-    edits = fixes.edits(read, lab) if read else []
-    if edits:
+    found_fixes = fixes.edits(read, lab) if read else fixes.Fixes()
+    if found_fixes.edits:
+        base = customer.config if customer.config.is_dir() else customer.config.parent
+        diff = fixes.applied(read, found_fixes, base)
         lines += ["", f"## {s('report.diff')}", "", s("report.diff_how"), ""]
-        lines += [f"- {why}" for why in dict.fromkeys(e.why for e in edits)]
-        lines += ["", "```diff"]
-        lines += [fixes.applied(read, edits).rstrip("\n"), "```"]
+        lines += [f"- {why}" for why in dict.fromkeys(e.why for e in found_fixes.edits)]
+        lines += ["", "```diff", diff.rstrip("\n"), "```"] if diff else []
+    if found_fixes.unwritten:
+        lines += ["", s("report.unwritten"), ""]
+        lines += [f"- {said}" for said in found_fixes.unwritten]
     lines += ["", f"## {s('report.untested')}", ""]
     untested = [*NOT_TESTED, *(["report.untested_twin"] if _twin(report) else [])]
     lines += [f"- {s(key)}" for key in untested]
@@ -106,7 +111,19 @@ def _keys(lab: Lab, read) -> set[str]:
     return {k for k in keys if len(k) >= 4}  # a one-letter "key" would blank the text
 
 
+# A secret's value where a file writes one (their diff's context lines may show it):
+# swanctl's ``secret = …``, ipsec.secrets' ``: PSK "…"`` (and EAP, XAUTH, PIN …),
+# a router's pre-shared key; blanked whatever the value, known to vpnlab or not.
+_SECRETS = (
+    re.compile(r"(?im)^([+ -]?\s*(?:secret|psk|pin|password|passphrase)\s*=\s*)(\S.*)$"),
+    re.compile(r'(?i)(:\s*(?:PSK|EAP|XAUTH|PIN|NTLM|P12|RSA|ECDSA|BLISS)\s+)("[^"]*"|\S+)'),
+    re.compile(r"(?i)(\b(?:pre-shared-key|psksecret|shared-secret)\s+(?:\S+\s+)*?)(\S+)$", re.M),
+)
+
+
 def _redacted(text: str, keys: set[str]) -> str:
     for key in sorted(keys, key=len, reverse=True):
         text = text.replace(key, "<pre-shared key>")
+    for pattern in _SECRETS:
+        text = pattern.sub(lambda m: m.group(1) + "<secret>", text)
     return text

@@ -189,7 +189,7 @@ def _routing(c: Connection, s) -> tuple[Row, ...]:
         ),
         Row(
             s("row.prefix_limit"),
-            _each(c, lambda *_: s("v.prefix_limit", n=c.advertised_prefix_limit, more=101)),
+            _each(c, lambda *_: s("v.prefix_limit", n=c.advertised_prefix_limit)),
             QUOTAS,
         ),
         Row(s("row.advertised"), _each(c, lambda *_: aws_networks), "VPC CIDR"),

@@ -187,7 +187,7 @@ JUNOS = Vocabulary(
     ike_integrity=_hashes("sha1", "sha-256", "sha-384", "sha-512?"),
     esp_encryption=_ciphers("aes-128-cbc", "aes-256-cbc", "aes-128-gcm?", "aes-256-gcm"),
     esp_integrity=_hashes(
-        "hmac-sha1-96", "hmac-sha-256-128", "hmac-sha-384-192?", "hmac-sha-512-256?"
+        "hmac-sha1-96", "hmac-sha-256-128", "hmac-sha-384?", "hmac-sha-512?"
     ),
     ike_groups={
         2: "group2", 5: "group5", 14: "group14", 15: "group15?", 16: "group16?", 17: None,

@@ -70,10 +70,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "row.inside_aws": ("Inside address, AWS side", "トンネル内部アドレス（AWS 側）"),
     "row.inside_cgw": ("Inside address, your side", "トンネル内部アドレス（お客様側）"),
     "row.routing": ("Routing", "ルーティング方式"),
-    "row.static": (
-        "Your networks AWS routes into the VPN",
-        "AWS が VPN へルーティングするお客様側ネットワーク",
-    ),
     "row.aws_networks": (
         "AWS networks to route into the tunnels",
         "トンネルへルーティングする AWS 側ネットワーク",
@@ -119,8 +115,6 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "v.dpd_restart": ("starts IKE again itself", "AWS から IKE を再開始"),
     "v.dpd_none": ("does nothing", "何もしない"),
-    "v.version_ikev1": ("IKEv1", "IKEv1"),
-    "v.version_ikev2": ("IKEv2", "IKEv2"),
     "v.mode": (
         "IKEv1: main mode (not aggressive); pre-shared key",
         "IKEv1 の場合はメインモード（アグレッシブモード不可）、事前共有鍵",
@@ -138,20 +132,18 @@ WORDS: dict[str, tuple[str, str]] = {
         "AWS はトンネルごとに SA ペアを 1 つだけ保持します"
         "（セレクターは 1 組。ルートベースなら両側 0.0.0.0/0）",
     ),
-    "v.inside_aws": ("{address}/{prefix}", "{address}/{prefix}"),
     "v.static": ("static: {cidrs}", "スタティック: {cidrs}"),
     "v.bgp": (
         "dynamic (BGP), one eBGP session per tunnel",
         "ダイナミック（BGP）、トンネルごとに eBGP セッション 1 本",
     ),
-    "v.static_routes": ("static", "スタティック"),
     "v.timers": (
         "keepalive {keepalive} s, hold time {hold} s",
         "キープアライブ {keepalive} 秒、ホールドタイム {hold} 秒",
     ),
     "v.prefix_limit": (
-        "at most {n}; AWS closes the session at the {more}th",
-        "最大 {n} 経路（{more} 経路目でセッションを切断）",
+        "at most {n}; AWS closes the session when you advertise more",
+        "最大 {n} 経路（超えると AWS がセッションを切断）",
     ),
     "v.mtu": ("at most {n} bytes", "最大 {n} バイト"),
     "v.mss": ("at most {n} bytes (clamp it)", "最大 {n} バイト（MSS クランプを設定）"),
@@ -200,11 +192,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "report.nothing": ("Nothing: every check passed.", "ありません（すべての検証に合格）。"),
     "report.diff": ("The changes to your files", "お客様のファイルへの変更"),
     "report.diff_how": (
-        "A unified diff of your own files (apply with `git apply` or `patch -p1`); the "
-        "values are AWS's tunnel options for this connection.",
-        "お客様のファイルに対する unified diff です"
-        "（`git apply` または `patch -p1` で適用できます）。"
+        "A unified diff of your own files, named from the folder that holds your "
+        "configuration (there: `git apply` or `patch -p1`); the values are AWS's tunnel "
+        "options for this connection.",
+        "お客様のファイルに対する unified diff です。パスは設定を置いたフォルダーからの相対"
+        "パスです（そこで `git apply` または `patch -p1` で適用できます）。"
         "値はこの接続の AWS のトンネルオプションです。",
+    ),
+    "report.unwritten": (
+        "Not in the diff (edit these by hand):",
+        "diff に含めていないもの（手作業で修正してください）:",
     ),
     "report.untested": ("What was not tested", "検証していないもの"),
     "report.untested_aws": (

@@ -14,7 +14,7 @@ from driver.handoff.document import Sheet
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WRAP = Alignment(wrap_text=True, vertical="top")
-WIDTHS = (34, 40, 40, 34, 34, 30, 30, 30, 30)  # columns A.. in characters
+WIDTHS = (34, 40, 40, 34, 34, 30, 30, 30, 30, 30)  # columns A.. in characters
 
 
 def workbook(document: Sheet, path: Path) -> Path:

@@ -69,9 +69,10 @@ def test_the_seeds_answers_make_the_seeds_lab(lang, tmp_path, capsys):
     assert f"sudo vpnlab check {path}" in said.out
 
 
-def test_the_workbook_filled_in_makes_the_same_lab(tmp_path, capsys):
+@pytest.mark.parametrize("lang", ("en", "ja"))
+def test_the_workbook_filled_in_makes_the_same_lab(tmp_path, capsys, lang):
     blank = tmp_path / "questions.xlsx"
-    assert main(["sheet", "--questionnaire", "--lang", "ja", "-o", str(blank)]) == 0
+    assert main(["sheet", "--questionnaire", "--lang", lang, "-o", str(blank)]) == 0
     book = load_workbook(blank)
     sheet = book.worksheets[0]
     keys = {row[0].value: row[2] for row in sheet.iter_rows() if row[0].value}
@@ -162,3 +163,41 @@ def test_the_lab_from_the_seeds_answers_passes_its_check(tmp_path, capsys):
     code, path, said = init(filled_yaml(tmp_path), tmp_path, capsys)
     assert code == 0, said.err
     assert main(["check", str(path)]) == 0, capsys.readouterr().out
+
+
+def test_free_text_is_text_and_never_a_line_of_the_lab(tmp_path, capsys):
+    """A model number is text (4331); a line break in an answer is refused, so an
+    answer cannot add a key to the lab file it becomes."""
+    answers = filled_yaml(tmp_path, **{"device.model": "4331", "device.software_version": "17.3"})
+    code, path, said = init(answers, tmp_path, capsys)
+    assert code == 0, said.err
+    assert "# Their device: strongSwan 4331 17.3" in path.read_text()
+    path.unlink()
+    injected = filled_yaml(tmp_path, **{"device.vendor": '"cisco\\ntags:\\n  Injected: yes"'})
+    code, path, said = init(injected, tmp_path, capsys)
+    assert code == 2 and not path.exists()
+    assert "device.vendor" in said.err and "control character" in said.err
+
+
+def test_answers_that_leave_aws_no_room_or_no_session_are_refused(tmp_path, capsys):
+    answers = filled_yaml(
+        tmp_path,
+        **{
+            "routing.networks": "[10.0.0.0/8, 172.16.0.0/12]",
+            "routing.bgp": "yes",
+            "tunnels.kind": "route",
+            "routing.asn": "64512",
+        },
+    )
+    code, path, said = init(answers, tmp_path, capsys)
+    assert code == 2 and not path.exists()
+    assert "leave no room for the AWS side's VPC" in said.err
+    assert "ASN 64512 is the AWS side's" in said.err
+
+
+def test_no_ike_version_answered_is_either(tmp_path, capsys):
+    code, path, said = init(
+        filled_yaml(tmp_path, **{"proposals.ike_versions": "[]"}), tmp_path, capsys
+    )
+    assert code == 0, said.err
+    assert load_lab(path).vpn.tunnel_options.ike_versions == ("ikev1", "ikev2")

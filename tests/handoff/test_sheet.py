@@ -139,9 +139,10 @@ def test_a_lab_without_keys_has_none_to_hand_over(tmp_path, capsys):
     assert "AWS generates them" in said and "--target" in said and not keys.exists()
 
 
-def test_the_local_target_must_be_applied_first(capsys):
-    lab = PROJECT / "labs/seed-swanctl.yml"
-    assert main(["sheet", str(lab), "--target", "local"]) == 2
+def test_the_local_target_must_be_applied_first(tmp_path, capsys):
+    path = tmp_path / "never.yml"
+    path.write_text(lab_with(("name", "never-applied")))  # no state of it on any machine
+    assert main(["sheet", str(path), "--target", "local"]) == 2
     assert "vpnlab apply" in capsys.readouterr().err
 
 
@@ -150,3 +151,31 @@ def test_the_documented_sheets_are_what_vpnlab_writes(lang, monkeypatch, capsys)
     monkeypatch.chdir(PROJECT)
     written = sheet_text(capsys, "labs/seed.yml", "--lang", lang)
     assert written == (PROJECT / "docs" / "handoff" / f"seed-sheet.{lang}.md").read_text()
+
+
+def test_tunnels_with_their_own_options_get_their_own_values_and_device_tables(tmp_path, capsys):
+    """Tunnel 2 overrides AWS's startup action, DPD timeout and PFS group: its column
+    says so, and each tunnel gets its own table of device words."""
+    path = tmp_path / "two.yml"
+    path.write_text(
+        lab_with(
+            ("name", "two"),
+            ("vpn.tunnels[1].startup_action", "start"),
+            ("vpn.tunnels[1].dpd_timeout", 40),
+            ("vpn.tunnels[1].phase2", {"dh_groups": [19], "encryption": ["AES256-GCM-16"]}),
+        )
+    )
+    tables = markdown_tables(sheet_text(capsys, str(path)))
+    endpoints = "Endpoints and behaviour"
+    first, second = row(tables, endpoints, "Who starts IKE")[:2]
+    assert "StartupAction add" in first and "AWS starts IKEv2" in second
+    assert [c.split()[0] for c in row(tables, endpoints, "DPD timeout")[:2]] == ["30", "40"]
+    pfs = row(tables, "IPsec (phase 2)", "PFS (Diffie-Hellman groups)")
+    assert pfs[:2] == ["required: 14 (modp2048)", "required: 19 (ecp256)"]
+    assert row(tables, "IPsec (phase 2)", "Encryption")[:2] == ["AES256", "AES256-GCM-16"]
+    one, two = (f"The proposals as your device names them (tunnel {n})" for n in (1, 2))
+    assert row(tables, two, "IPsec (phase 2): PFS (Diffie-Hellman groups)")[:4] == [
+        "19", "ecp256", "dh19", "set pfs group19"
+    ]  # fmt: skip
+    assert row(tables, two, "IPsec (phase 2): Integrity")[1] == "— (GCM)"
+    assert row(tables, one, "IPsec (phase 2): Encryption")[5] == "aes-256-cbc"  # PAN-OS
