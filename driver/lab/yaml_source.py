@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -21,6 +21,10 @@ from driver.core.errors import Problem
 MAX_BYTES = 1_000_000  # a lab file is a page or two; this is far past any real one
 MAX_VALUES = 10_000  # values after aliases are expanded (the seed has ~100)
 MAX_DEPTH = 32  # nesting (the model's is 5)
+# YAML's own tags (!!str …) say what plain YAML says; any other (!foo, !!python/…)
+# asks for an object a lab file never holds.
+CORE = "tag:yaml.org,2002:"
+CORE_TAGS = frozenset({"str", "int", "float", "bool", "null", "seq", "map"})
 
 
 class SourceError(Exception):
@@ -164,6 +168,20 @@ class _Walker:
                     self.lines.get(top),
                 )
             )
+        tag = getattr(getattr(node, "tag", None), "value", None)
+        if tag and tag.removeprefix(CORE) not in CORE_TAGS:
+            top = path.split(".")[0].split("[")[0]
+            raise SourceError(
+                Problem(
+                    path,
+                    f"{_shown(tag)} is a YAML tag: a lab file holds plain values, not tagged "
+                    "objects",
+                    "remove the tag (and quote the value if it is a string)",
+                    self.lines.get(path, self.lines.get(top)),
+                )
+            )
+        if isinstance(node, TaggedScalar):  # !!str 5 and its kind: the value as written
+            return str(node.value)
         if isinstance(node, CommentedMap):
             out = {}
             for key, value in node.items():
@@ -182,6 +200,11 @@ class _Walker:
                 out.append(self.plain(value, child, depth + 1))
             return out
         return _scalar(node)
+
+
+def _shown(tag: str) -> str:
+    """A tag as it was written: ``!!python/…`` rather than its long form."""
+    return "!!" + tag.removeprefix(CORE) if tag.startswith(CORE) else tag
 
 
 def _scalar(value):

@@ -274,6 +274,33 @@ def test_a_sign_and_an_underscore_are_a_problem_not_a_crash():
         parse_lab("name: -_\n", "lab.yml")
 
 
+@pytest.mark.parametrize(
+    "text,tag",
+    [
+        ("name: !foo bar\n", "!foo"),
+        ("name: seed\nvpn: !!python/object/apply:os.system [id]\n", "!!python/object/apply"),
+    ],
+)
+def test_a_tagged_value_is_a_problem_not_a_crash(text, tag):
+    """A tag asks YAML for an object (ruamel leaves it unconstructed, a node a lab file
+    never holds): refused with its line, as another company's file may carry one."""
+    with pytest.raises(LabError, match=r"is a YAML tag") as caught:
+        parse_lab(text, "lab.yml")
+    assert tag in str(caught.value)
+
+
+def test_yamls_own_str_tag_is_the_string_it_says():
+    assert "name: must be" not in _problems_text("name: !!str seed\n")
+
+
+def _problems_text(text: str) -> str:
+    try:
+        parse_lab(text, "lab.yml")
+    except LabError as exc:
+        return str(exc)
+    return ""
+
+
 def _alias_bomb() -> str:
     """Nine levels of ten aliases each: 10^9 values once expanded."""
     text = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
