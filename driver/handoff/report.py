@@ -115,7 +115,7 @@ def _keys(lab: Lab, read) -> set[str]:
 # swanctl's ``secret = …``, ipsec.secrets' ``: PSK "…"`` (and EAP, XAUTH, PIN …),
 # a router's pre-shared key; blanked whatever the value, known to vpnlab or not.
 _SECRETS = (
-    re.compile(r"(?im)^([+ -]?\s*(?:secret|psk|pin|password|passphrase)\s*=\s*)(\S.*)$"),
+    re.compile(r"(?i)(\b(?:secret|psk|pin|password|passphrase)\s*=\s*)([^\s}#]+)"),
     re.compile(r'(?i)(:\s*(?:PSK|EAP|XAUTH|PIN|NTLM|P12|RSA|ECDSA|BLISS)\s+)("[^"]*"|\S+)'),
     re.compile(r"(?i)(\b(?:pre-shared-key|psksecret|shared-secret)\s+(?:\S+\s+)*?)(\S+)$", re.M),
 )

@@ -26,3 +26,32 @@ def test_a_key_quoted_in_a_row_is_replaced(tmp_path):
     for lang in ("en", "ja"):
         text = report_markdown(report, load_lab(SEED), SEED, Customer(BLOG, secrets, None), lang)
         assert KEY not in text and "<pre-shared key>" in text
+
+
+SWANCTL = """\
+connections {
+    aws1 {
+        remote_addrs = 198.51.100.1
+        local { auth = psk }
+        remote { auth = psk }
+        children { t1 { local_ts = 192.168.0.0/16
+                        remote_ts = 10.0.0.0/16 } }
+        proposals = aes256-sha256-modp1024
+    }
+}
+secrets { eap-carol { secret = Eap.password_SuperSecret99 }
+    ike-1 { id = 198.51.100.1
+            secret = Their.secret_0123456789abcdefg } }
+"""
+
+
+def test_a_secret_near_an_edited_line_is_blanked_in_the_diff(tmp_path):
+    """Any secret = value the diff's context shows, known to vpnlab or not (an EAP
+    password here), is blanked."""
+    (tmp_path / "swanctl").mkdir()
+    (tmp_path / "swanctl" / "swanctl.conf").write_text(SWANCTL)
+    report = Report("seed", False, [], customer_gateway="swanctl")
+    text = report_markdown(report, load_lab(SEED), SEED, Customer(tmp_path, None, None), "en")
+    assert "+        proposals = aes256-sha256-modp2048" in text
+    assert "SuperSecret99" not in text and "0123456789abcdefg" not in text
+    assert "secrets { eap-carol { secret = <secret> }" in text  # the diff's context
