@@ -68,6 +68,13 @@ def from_api(lab: Lab, ec2, where: str) -> Connection:
             f"lab '{lab.name}' has no VPN connection on the {where} target: `vpnlab apply` "
             f"it first, or leave out --target for the sheet the lab plans"
         )
+    if len(live) > 1:
+        ids = ", ".join(c["VpnConnectionId"] for c in live)
+        raise VpnlabError(
+            f"{len(live)} VPN connections carry lab '{lab.name}''s tag on the {where} "
+            f"target ({ids}): which one the other company connects to is not for vpnlab "
+            "to guess; remove the others (vpnlab destroy --force-cleanup)"
+        )
     connection = live[0]
     options = connection["Options"]
     by_inside = {o["TunnelInsideCidr"]: o for o in options["TunnelOptions"]}

@@ -105,19 +105,24 @@ def tunnel_of(o: dict) -> Tunnel:
             lifetime=int(o.get(f"Phase{n}LifetimeSeconds") or lifetime),
         )
 
+    def number(key: str, default: int) -> int:
+        """The record's value, AWS's default only where it holds none (a fuzz of 0 is 0)."""
+        value = o.get(key)
+        return default if value is None else int(value)
+
     options = TunnelOptions(
         ike_versions=listed("IkeVersions", aws_rules.IKE_VERSIONS),
         phase1=phase(1, aws_rules.PHASE1_DH_GROUPS, 28800),
         phase2=phase(2, aws_rules.PHASE2_DH_GROUPS, 3600),
-        rekey_margin=int(o.get("RekeyMarginTimeSeconds") or 270),
-        rekey_fuzz=int(o.get("RekeyFuzzPercentage") or 100),
-        replay_window=int(o.get("ReplayWindowSize") or 1024),
-        dpd_timeout=int(o.get("DpdTimeoutSeconds") or 30),
+        rekey_margin=number("RekeyMarginTimeSeconds", 270),
+        rekey_fuzz=number("RekeyFuzzPercentage", 100),
+        replay_window=number("ReplayWindowSize", 1024),
+        dpd_timeout=number("DpdTimeoutSeconds", 30),
         dpd_action=o.get("DpdTimeoutAction") or "clear",
         startup_action=o.get("StartupAction") or "add",
     )
     return Tunnel(
         inside_cidr=ipaddress.ip_network(o["TunnelInsideCidr"]),
-        preshared_key=o["PreSharedKey"],
+        preshared_key=o.get("PreSharedKey"),  # none where AWS keeps it in Secrets Manager
         options=options,
     )

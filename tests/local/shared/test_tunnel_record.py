@@ -44,3 +44,12 @@ def test_what_a_request_leaves_out_is_awss_default():
         ),
     )
     assert options == TunnelOptions()  # and the lab's defaults are AWS's
+
+
+def test_a_zero_in_the_record_is_zero_not_awss_default():
+    """RekeyFuzzPercentage 0 (rekey exactly at the margin) is a value AWS holds, not an
+    absent one; a record without PreSharedKey (the key in Secrets Manager) has none."""
+    option = {"TunnelInsideCidr": "169.254.10.0/30", "RekeyFuzzPercentage": 0}
+    tunnel = tunnel_record.tunnel_of(option)
+    assert tunnel.options.rekey_fuzz == 0 and tunnel.options.rekey_margin == 270
+    assert tunnel.preshared_key is None
