@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write the verdict for the other company (Markdown): what was tested, "
         "each failing item with its fix in their configuration's terms, no keys",
     )
-    p.add_argument("--lang", choices=("en", "ja"), default="en", help="the report's language")
+    p.add_argument("--lang", choices=("en", "ja"), help="the report's language (default: en)")
     p.add_argument("--in-guest", metavar="REASON", help=argparse.SUPPRESS)
     for name, handler, help_ in (
         ("apply", cmd_apply, "build the lab: Terraform applied to the target, data plane up"),

@@ -34,6 +34,7 @@ def cmd_check(args) -> int:
     from driver.lab.loader import load_lab
 
     lab = load_lab(args.lab)
+    _refuse_report_arguments(args)
     if not args.cgw_config and not args.cleanup:
         _refuse_lint_errors(args, "checked")
     if os.geteuid() != 0:
@@ -81,6 +82,18 @@ def _check_locked(args, lab) -> int:
     return 0 if report.passed else 1
 
 
+def _refuse_report_arguments(args) -> None:
+    """--report's file can be written, and --lang goes with it (before any check runs)."""
+    from driver.core.output_files import refuse_unwritable
+
+    if args.lang and not args.report:
+        raise VpnlabError("--lang is the report's language: it goes with --report FILE")
+    if args.report and args.cleanup:
+        raise VpnlabError("--cleanup checks nothing: no --report with it")
+    if args.report:
+        refuse_unwritable(args.report, "report")
+
+
 def _report_writer(args, lab):
     """What writes the report for the other company (--report), once the check's
     report exists; None without --report."""
@@ -95,7 +108,7 @@ def _report_writer(args, lab):
             if args.cgw_config
             else None
         )
-        written = write_report(args.report, report, lab, args.lab, customer, args.lang)
+        written = write_report(args.report, report, lab, args.lab, customer, args.lang or "en")
         print(f"wrote the report for the other company to {written}", file=sys.stderr)
 
     return write
@@ -233,6 +246,7 @@ def _init_from_answers(args) -> int:
     """The lab their answers call for; where they and AWS cannot meet, said as lint says
     it (errors refuse the lab, all at once; warnings go with it)."""
     from driver.analysis.findings import report
+    from driver.core.output_files import refuse_unwritable, write_text
     from driver.handoff.answers import read_answers
     from driver.handoff.answers_lab import default_name, plan
 
@@ -240,6 +254,8 @@ def _init_from_answers(args) -> int:
         raise VpnlabError("--cgw-secrets and --cgw-daemon go with --from-cgw-config")
     if args.output is not None and args.output.exists():
         raise VpnlabError(f"{args.output} exists: vpnlab init writes only a new file")
+    if args.output is not None:
+        refuse_unwritable(args.output, "lab")
     named = default_name(args.output or args.from_answers)
     planned = plan(read_answers(args.from_answers), str(args.from_answers), named)
     if planned.findings:
@@ -249,22 +265,30 @@ def _init_from_answers(args) -> int:
     if args.output is None:
         print(planned.lab, end="")
     else:
-        args.output.write_text(planned.lab)
+        write_text(args.output, planned.lab, "lab")
         print(f"wrote {args.output}; now: sudo vpnlab check {args.output}")
     return 0
 
 
 def cmd_sheet(args) -> int:
-    from driver.handoff.delivery import keys_file, write_sheet
+    from driver.core.output_files import refuse_unwritable
+    from driver.handoff.delivery import keys_file, refuse_keys_file, write_sheet
     from driver.lab.loader import load_lab
 
     if args.questionnaire:
         return _questionnaire(args)
+    for path, what in ((args.output, "sheet"), (args.keys_file, "keys file")):
+        if path is not None:
+            refuse_unwritable(path, what)
+    if args.output and args.keys_file and args.output.resolve() == args.keys_file.resolve():
+        raise VpnlabError("-o and --keys-file name one file: the keys never go in the sheet")
     lab = load_lab(args.lab)
     connection = _connection(args, lab)
     if args.keys_file:
-        keys_file(connection, args.keys_file, lab.name)
+        refuse_keys_file(connection, args.keys_file, lab.name)
     written = write_sheet(connection, lab.name, args.lang, args.output)
+    if args.keys_file:
+        keys_file(connection, args.keys_file, lab.name)
     if args.output:
         said = f"wrote {written}"
         if args.keys_file:
@@ -298,16 +322,19 @@ def _connection(args, lab):
 
 
 def _questionnaire(args) -> int:
+    from driver.core.output_files import refuse_unwritable, write_text
     from driver.handoff.questionnaire import questionnaire_workbook, questionnaire_yaml
 
     if args.keys_file or args.target:
         raise VpnlabError("--questionnaire is the blank questions: no --target, no --keys-file")
+    if args.output is not None:
+        refuse_unwritable(args.output, "questionnaire")
     if args.output is None:
         print(questionnaire_yaml(args.lang), end="")
-    elif args.output.suffix == ".xlsx":
+    elif args.output.suffix.lower() == ".xlsx":
         questionnaire_workbook(args.lang, args.output)
     else:
-        args.output.write_text(questionnaire_yaml(args.lang))
+        write_text(args.output, questionnaire_yaml(args.lang), "questionnaire")
     if args.output:
         print(f"wrote {args.output}; filled in: vpnlab init --from-answers FILE", file=sys.stderr)
     return 0

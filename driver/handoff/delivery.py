@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from driver.core.errors import VpnlabError
+from driver.core.output_files import write_text
 from driver.handoff.connection import Connection
 from driver.handoff.markdown import markdown
 from driver.handoff.sheet import sheet
@@ -21,14 +22,11 @@ def write_sheet(connection: Connection, lab_name: str, lang: str, output: Path |
         return markdown(document)
     if output.suffix.lower() == ".xlsx":
         return str(workbook(document, output))
-    output.write_text(markdown(document))
-    return str(output)
+    return str(write_text(output, markdown(document), "sheet"))
 
 
-def keys_file(connection: Connection, path: Path, lab_name: str) -> Path:
-    """Each tunnel's key, one per line beside its AWS outside address, in a new file
-    created readable and writable by its owner only (0600 from the start: never a
-    moment when another user could open it)."""
+def refuse_keys_file(connection: Connection, path: Path, lab_name: str) -> None:
+    """VpnlabError (before anything is written) unless the keys can go to ``path``."""
     if any(key is None for key in connection.keys):
         raise VpnlabError(
             f"lab '{lab_name}' writes no keys: AWS generates them when the VPN connection is "
@@ -36,6 +34,13 @@ def keys_file(connection: Connection, path: Path, lab_name: str) -> Path:
         )
     if path.exists():
         raise VpnlabError(f"{path} exists: --keys-file writes only a new file (nothing written)")
+
+
+def keys_file(connection: Connection, path: Path, lab_name: str) -> Path:
+    """Each tunnel's key, one per line beside its AWS outside address, in a new file
+    created readable and writable by its owner only (0600 from the start: never a
+    moment when another user could open it)."""
+    refuse_keys_file(connection, path, lab_name)
     lines = [
         f"# pre-shared keys of lab {lab_name}: {connection.origin}",
         "# deliver separately from the parameter sheet; delete after use",

@@ -17,6 +17,7 @@ from pathlib import Path
 from driver.analysis.lab_from_cgw import read_customer
 from driver.analysis.lint import lint
 from driver.checks.report import Report
+from driver.core.output_files import write_text
 from driver.handoff import fixes
 from driver.handoff.words import say
 from driver.lab.model import Lab
@@ -36,8 +37,7 @@ class Customer:
 def write_report(
     path: Path, report: Report, lab: Lab, lab_path: Path, customer: Customer | None, lang: str
 ) -> Path:
-    path.write_text(report_markdown(report, lab, lab_path, customer, lang))
-    return path
+    return write_text(path, report_markdown(report, lab, lab_path, customer, lang), "report")
 
 
 def report_markdown(

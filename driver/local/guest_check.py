@@ -8,6 +8,7 @@ its report is the report. Its console is shown as it comes.
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import TextIO
 
@@ -47,6 +48,8 @@ def check_in_guest(args, lab: Lab, placement: Placement, console: TextIO, on_rep
         on_report(report)
         if not args.json:
             print("\n" + report.table())
+    elif on_report is not None and not args.json:  # the guest refused: its one document
+        print(f"vpnlab: {_said(result.stdout)}; the report was not written", file=sys.stderr)
     if args.json:  # the console went to stderr; the report alone to stdout
         print(result.stdout, end="")
     leaks = guest.leaks()  # the lab's own leak check ran inside the guest
@@ -54,3 +57,11 @@ def check_in_guest(args, lab: Lab, placement: Placement, console: TextIO, on_rep
         print(f"FAIL teardown leaves nothing: {'; '.join(leaks)}", file=console)
         return 1
     return result.returncode
+
+
+def _said(document: str) -> str:
+    """What a guest's JSON refusal says (``{"passed": false, "error": {"message"…}}``)."""
+    try:
+        return json.loads(document)["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        return "the guest's check gave no report"

@@ -179,3 +179,36 @@ def test_tunnels_with_their_own_options_get_their_own_values_and_device_tables(t
     ]  # fmt: skip
     assert row(tables, two, "IPsec (phase 2): Integrity")[1] == "— (GCM)"
     assert row(tables, one, "IPsec (phase 2): Encryption")[5] == "aes-256-cbc"  # PAN-OS
+
+
+@pytest.mark.parametrize(
+    "argv,said",
+    [
+        (["-o", "{tmp}/none/sheet.md"], "is no directory: cannot write the sheet"),
+        (["-o", "{tmp}/k", "--keys-file", "{tmp}/k"], "name one file"),
+        (["--keys-file", "{tmp}/none/keys"], "cannot write the keys file"),
+        (["--questionnaire", "-o", "{tmp}/none/q.yml"], "cannot write the questionnaire"),
+    ],
+)
+def test_a_file_that_cannot_be_written_is_refused_before_anything_is(
+    keyed_lab, tmp_path, capsys, argv, said
+):
+    argv = [word.replace("{tmp}", str(tmp_path)) for word in argv]
+    assert main(["sheet", str(keyed_lab), *argv]) == 2
+    assert said in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keyed.yml"]
+
+
+@pytest.mark.parametrize(
+    "argv,said",
+    [
+        (["--lang", "ja"], "it goes with --report FILE"),
+        (["--report", "{tmp}/none/r.md"], "cannot write the report"),
+        (["--report", "{tmp}/r.md", "--cleanup"], "no --report with it"),
+    ],
+)
+def test_checks_report_arguments_are_refused_before_the_check(tmp_path, capsys, argv, said):
+    """Before root is even asked for: nothing runs, nothing is written."""
+    argv = [word.replace("{tmp}", str(tmp_path)) for word in argv]
+    assert main(["check", str(PROJECT / "labs/seed.yml"), *argv]) == 2
+    assert said in capsys.readouterr().err and list(tmp_path.iterdir()) == []
