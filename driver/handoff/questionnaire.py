@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
+from driver.handoff.workbook import finished, header, titled
 from driver.lab import aws_rules
 
 
@@ -106,21 +106,13 @@ def questionnaire_workbook(lang: str, path: Path) -> Path:
     book = Workbook()
     sheet = book.active
     sheet.title = "questions" if lang == "en" else "質問"
-    sheet.append([TITLE[lang]])
-    sheet["A1"].font = Font(bold=True, size=14)
+    titled(sheet, TITLE[lang])
     sheet.append([HOW[lang]])
-    sheet.append(
-        ["key", "question" if lang == "en" else "質問", "answer" if lang == "en" else "回答"]
+    header(
+        sheet, ["key", "question" if lang == "en" else "質問", "answer" if lang == "en" else "回答"]
     )
-    for cell in sheet[3]:
-        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for q in QUESTIONS:
-        blank = q.blank.strip('"[]')
-        sheet.append([q.key, q.ja if lang == "ja" else q.en, blank])
-    for row in sheet.iter_rows():
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column, width in (("A", 30), ("B", 70), ("C", 30)):
-        sheet.column_dimensions[column].width = width
+        sheet.append([q.key, q.ja if lang == "ja" else q.en, q.blank.strip('"[]')])
+    finished(sheet, (30, 70, 30))
     book.save(path)
     return path

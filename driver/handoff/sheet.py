@@ -80,16 +80,16 @@ def _endpoints(c: Connection, s) -> tuple[Row, ...]:
     )
 
 
-def _versions(t) -> str:
-    return ", ".join(v.replace("ikev", "IKEv") for v in t.options.ike_versions)
-
-
 def _phase1(c: Connection, s) -> tuple[Row, ...]:
     def mode(_, t):
         return s("v.mode" if "ikev1" in t.options.ike_versions else "v.mode_v2")
 
     return (
-        Row(s("row.version"), _each(c, lambda _, t: _versions(t)), "IKEVersions"),
+        Row(
+            s("row.version"),
+            _each(c, lambda _, t: device_table.aws_words(t.options)["version"]),
+            "IKEVersions",
+        ),
         Row(s("row.mode"), _each(c, mode), "IKEVersions"),
         *_phase_rows(c, s, 1),
     )

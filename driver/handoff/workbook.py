@@ -21,8 +21,7 @@ def workbook(document: Sheet, path: Path) -> Path:
     book = Workbook()
     sheet = book.active
     sheet.title = "parameters" if document.lang == "en" else "パラメータ"
-    sheet.append([document.title])
-    sheet["A1"].font = Font(bold=True, size=14)
+    titled(sheet, document.title)
     for label, value in document.facts:
         sheet.append([label, value])
     sheet.append([document.intro])
@@ -30,17 +29,32 @@ def workbook(document: Sheet, path: Path) -> Path:
         sheet.append([])
         sheet.append([section.title])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=12)
-        sheet.append(list(section.header))
-        for cell in sheet[sheet.max_row]:
-            cell.font, cell.fill = BOLD, HEADER_FILL
+        header(sheet, section.header)
         for row in section.rows:
             sheet.append([row.label, *row.cells, row.source])
         if section.note:
             sheet.append([section.note])
+    finished(sheet, WIDTHS)
+    book.save(path)
+    return path
+
+
+def titled(sheet, title: str) -> None:
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+
+
+def header(sheet, cells) -> None:
+    """A table's header row, bold on a light fill."""
+    sheet.append(list(cells))
+    for cell in sheet[sheet.max_row]:
+        cell.font, cell.fill = BOLD, HEADER_FILL
+
+
+def finished(sheet, widths) -> None:
+    """Every cell wrapped at the top of its row; the columns as wide as ``widths``."""
     for row in sheet.iter_rows():
         for cell in row:
             cell.alignment = WRAP
-    for index, width in enumerate(WIDTHS, start=1):
+    for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[chr(ord("A") + index - 1)].width = width
-    book.save(path)
-    return path
