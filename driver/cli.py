@@ -209,6 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
         "Terraform JSON (e.g. cdktf.out/stacks/<lab>/cdk.tf.json)",
     )
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.add_argument(
+        "--sarif",
+        type=Path,
+        metavar="FILE",
+        help="also write the findings as SARIF 2.1.0, as code-scanning tools read them",
+    )
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too, not only errors")
     return parser
 
 

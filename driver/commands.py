@@ -203,13 +203,20 @@ def cmd_status(args) -> int:
 
 def cmd_lint(args) -> int:
     from driver.analysis.findings import report
-    from driver.analysis.lint import lint
+    from driver.analysis.lint import RULES, lint
+    from driver.analysis.sarif import sarif
+    from driver.core.output_files import refuse_unwritable, write_text
 
     if args.cgw_secrets and not args.cgw_config:
         raise VpnlabError("--cgw-secrets goes with --cgw-config")
+    if args.sarif:
+        refuse_unwritable(args.sarif, "SARIF file")
     findings = lint(args.lab, args.cgw_config, args.cgw_secrets, args.terraform, args.cgw_daemon)
     print(report(findings, args.json))
-    return 1 if any(f.severity == "error" for f in findings) else 0
+    if args.sarif:
+        write_text(args.sarif, sarif(findings, RULES), "SARIF file")
+    failing = ("error", "warning") if args.strict else ("error",)
+    return 1 if any(f.severity in failing for f in findings) else 0
 
 
 def cmd_diagram(args) -> int:
