@@ -42,6 +42,16 @@ def _cgw_arguments(p: argparse.ArgumentParser, config: str = "--cgw-config", gro
     p.add_argument("--cgw-daemon", choices=IMPLEMENTATIONS, help=daemon)
 
 
+def _ci_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--junit",
+        type=Path,
+        metavar="FILE",
+        help="also write the report as JUnit XML (a testcase per row), as CI systems show tests",
+    )
+    p.add_argument("--strict", action="store_true", help="exit 1 on a WARN row too")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="vpnlab",
@@ -117,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
         "each failing item with its fix in their configuration's terms, no keys",
     )
     p.add_argument("--lang", choices=("en", "ja"), help="the report's language (default: en)")
+    _ci_arguments(p)
     p.add_argument("--in-guest", metavar="REASON", help=argparse.SUPPRESS)
     for name, handler, help_ in (
         ("apply", cmd_apply, "build the lab: Terraform applied to the target, data plane up"),
@@ -132,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         if name == "verify":
             p.add_argument("--json", action="store_true", help="print the report as JSON")
+            _ci_arguments(p)
             p.add_argument(
                 "--timeout",
                 type=float,

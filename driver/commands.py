@@ -60,7 +60,7 @@ def _check_locked(args, lab) -> int:
     if placement.where == "vm":
         if args.keep:
             raise VpnlabError("--keep: a guest stops with its check; --dataplane host keeps a lab")
-        return check_in_guest(args, lab, placement, out, _report_writer(args, lab))
+        return check_in_guest(args, lab, placement, out, _outputs(args, lab))
     report = run_check(
         lab,
         cgw_config=args.cgw_config,
@@ -75,41 +75,54 @@ def _check_locked(args, lab) -> int:
         cgw_daemon=args.cgw_daemon,
     )
     print(report.to_json() if args.json else "\n" + report.table())
-    if args.report:
-        _report_writer(args, lab)(report)
+    if _outputs(args, lab):
+        _outputs(args, lab)(report)
     if args.keep:
         print(kept_help(lab, args.lab), file=out)
-    return 0 if report.passed else 1
+    return _exit_status(args, report)
+
+
+def _exit_status(args, report) -> int:
+    """0 passed, 1 failed; with --strict a WARN row fails too."""
+    warned = args.strict and any(c.warning for c in report.checks)
+    return 0 if report.passed and not warned else 1
 
 
 def _refuse_report_arguments(args) -> None:
-    """--report's file can be written, and --lang goes with it (before any check runs)."""
+    """--report's and --junit's files can be written, --lang goes with --report
+    (before any check runs)."""
     from driver.core.output_files import refuse_unwritable
 
     if args.lang and not args.report:
         raise VpnlabError("--lang is the report's language: it goes with --report FILE")
-    if args.report and args.cleanup:
-        raise VpnlabError("--cleanup checks nothing: no --report with it")
-    if args.report:
-        refuse_unwritable(args.report, "report")
+    if (args.report or args.junit) and args.cleanup:
+        raise VpnlabError("--cleanup checks nothing: no --report or --junit with it")
+    for path, what in ((args.report, "report"), (args.junit, "JUnit file")):
+        if path:
+            refuse_unwritable(path, what)
 
 
-def _report_writer(args, lab):
-    """What writes the report for the other company (--report), once the check's
-    report exists; None without --report."""
-    if not args.report:
+def _outputs(args, lab):
+    """What writes the files asked for (--report for the other company, --junit for
+    CI) once the check's report exists; None when none was."""
+    if not args.report and not args.junit:
         return None
 
     def write(report) -> None:
+        from driver.checks.junit import junit
+        from driver.core.output_files import write_text
         from driver.handoff.report import Customer, write_report
 
-        customer = (
-            Customer(args.cgw_config, args.cgw_secrets, args.cgw_daemon)
-            if args.cgw_config
-            else None
-        )
-        written = write_report(args.report, report, lab, args.lab, customer, args.lang or "en")
-        print(f"wrote the report for the other company to {written}", file=sys.stderr)
+        if args.junit:
+            write_text(args.junit, junit(report), "JUnit file")
+        if args.report:
+            customer = (
+                Customer(args.cgw_config, args.cgw_secrets, args.cgw_daemon)
+                if args.cgw_config
+                else None
+            )
+            written = write_report(args.report, report, lab, args.lab, customer, args.lang or "en")
+            print(f"wrote the report for the other company to {written}", file=sys.stderr)
 
     return write
 
@@ -171,6 +184,10 @@ def cmd_verify(args) -> int:
     from driver.aws.target import AwsTarget
     from driver.local import target as local_target
 
+    if args.junit:
+        from driver.core.output_files import refuse_unwritable
+
+        refuse_unwritable(args.junit, "JUnit file")
     lab = _target_lab(args)
     progress = _progress(sys.stderr if args.json else sys.stdout)
     if args.target == "aws":
@@ -178,7 +195,12 @@ def cmd_verify(args) -> int:
     else:
         report = local_target.verify(lab, progress=progress, timeout=args.timeout)
     print(report.to_json() if args.json else "\n" + report.table())
-    return 0 if report.passed else 1
+    if args.junit:
+        from driver.checks.junit import junit
+        from driver.core.output_files import write_text
+
+        write_text(args.junit, junit(report), "JUnit file")
+    return _exit_status(args, report)
 
 
 def cmd_destroy(args) -> int:

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import threading
+from xml.etree import ElementTree
 
 import pytest
 
@@ -260,6 +261,29 @@ def test_cli_json_output_and_exit_status():
     assert all(c["passed"] for c in report["checks"] if c["status"] in ("WARN", "SKIP"))
     assert len(report["tunnels"]) == 2 and report["failover_seconds"] is None
     assert "building lab seed" in proc.stderr  # progress goes to stderr with --json
+
+
+def test_junit_has_a_testcase_per_row_and_strict_fails_on_a_warning(tmp_path):
+    """One check of the seed (its pings WARN on userspace ESP): passed, so exit 0
+    would be; --strict makes it 1. The JUnit file: a testcase per row, as the table."""
+    junit = tmp_path / "check.xml"
+    proc = subprocess.run(
+        [sys.executable, "-m", "driver.cli", "check", "labs/seed.yml", "--json"]
+        + ["--junit", str(junit), "--strict"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+    )
+    report = json.loads(proc.stdout)
+    assert report["passed"] is True and proc.returncode == 1  # a WARN under --strict
+    (suite,) = ElementTree.parse(junit).getroot()
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == [c["name"] for c in report["checks"]]
+    assert suite.get("failures") == "0" and suite.get("tests") == str(len(cases))
+    skipped = [c.get("name") for c in cases if c.find("skipped") is not None]
+    assert skipped == [c["name"] for c in report["checks"] if c["status"] == "SKIP"]
+    warned = [c for c in cases if (c.findtext("system-out") or "").startswith("WARN")]
+    assert warned and len(warned) == sum(c["status"] == "WARN" for c in report["checks"])
 
 
 @pytest.mark.parametrize(

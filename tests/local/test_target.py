@@ -312,6 +312,19 @@ def test_the_sheet_of_the_applied_lab_has_what_ec2_holds_and_its_keys_apart(
     assert not any(t["PreSharedKey"] in text for t in tunnels)
 
 
+def test_verify_writes_its_rows_as_junit(applied, tmp_path, capsys):
+    from xml.etree import ElementTree
+
+    from driver.cli import main
+
+    path, _, _, _ = applied
+    junit = tmp_path / "verify.xml"
+    assert main(["verify", str(path), "--junit", str(junit)]) == 0
+    (suite,) = ElementTree.parse(junit).getroot()
+    names = [case.get("name") for case in suite.findall("testcase")]
+    assert names[0] == "VgwTelemetry: both tunnels UP" and suite.get("failures") == "0"
+
+
 def test_a_key_in_ssm_that_is_not_awss_is_named_by_verify(applied):
     _, lab, state, _ = applied
     emulator = local_target.running_emulator(state)
