@@ -17,7 +17,7 @@ from driver.local.shared.tunnel_record import tunnel_of
 
 @dataclass(frozen=True)
 class Connection:
-    origin: str  # where the values come from, said in the sheet's heading
+    origin: tuple[str, dict]  # where the values come from: a words key and its fields
     tunnels: tuple[Tunnel, ...]  # AWS's view of each tunnel; keys kept for --keys-file only
     outside_addresses: tuple[str | None, ...]  # None: AWS assigns it at creation
     customer_gateway_ip: str | None  # None: the lab does not know it yet
@@ -40,7 +40,7 @@ def from_lab(lab: Lab, lab_path) -> Connection:
     vpn = lab.vpn
     public_ip = lab.onprem.vpn_server.public_ip
     return Connection(
-        origin=f"lab {lab_path} (planned: nothing applied yet)",
+        origin=("v.origin_lab", {"path": lab_path}),
         tunnels=vpn.tunnels,
         outside_addresses=(None,) * len(vpn.tunnels),
         customer_gateway_ip=str(public_ip) if public_ip else None,
@@ -86,7 +86,7 @@ def from_api(lab: Lab, ec2, where: str) -> Connection:
     vgw = ec2.describe_vpn_gateways(VpnGatewayIds=[connection["VpnGatewayId"]])["VpnGateways"][0]
     routes = [r["DestinationCidrBlock"] for r in connection.get("Routes", [])]
     return Connection(
-        origin=f"VPN connection {connection['VpnConnectionId']} as the {where} target holds it",
+        origin=("v.origin_api", {"id": connection["VpnConnectionId"], "where": where}),
         tunnels=tuple(tunnel_of(o) for o in ordered),
         outside_addresses=tuple(o["OutsideIpAddress"] for o in ordered),
         customer_gateway_ip=gateway["IpAddress"],

@@ -11,6 +11,7 @@ from driver.core.output_files import write_text
 from driver.handoff.connection import Connection
 from driver.handoff.markdown import markdown
 from driver.handoff.sheet import sheet
+from driver.handoff.words import say
 from driver.handoff.workbook import workbook
 
 
@@ -41,8 +42,9 @@ def keys_file(connection: Connection, path: Path, lab_name: str) -> Path:
     created readable and writable by its owner only (0600 from the start: never a
     moment when another user could open it)."""
     refuse_keys_file(connection, path, lab_name)
+    key, fields = connection.origin
     lines = [
-        f"# pre-shared keys of lab {lab_name}: {connection.origin}",
+        f"# pre-shared keys of lab {lab_name}: {say('en', key, **fields)}",
         "# deliver separately from the parameter sheet; delete after use",
     ]
     for n, (key, address) in enumerate(

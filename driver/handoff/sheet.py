@@ -42,7 +42,10 @@ def sheet(connection: Connection, lab_name: str, lang: str = "en") -> Sheet:
     return Sheet(
         lang=lang,
         title=s("sheet.title"),
-        facts=((s("sheet.lab"), lab_name), (s("sheet.origin"), connection.origin)),
+        facts=(
+            (s("sheet.lab"), lab_name),
+            (s("sheet.origin"), s(connection.origin[0], **connection.origin[1])),
+        ),
         intro=s("sheet.intro"),
         sections=tuple(sections),
     )

@@ -14,6 +14,14 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "sheet.lab": ("Lab", "ラボ"),
     "sheet.origin": ("Values from", "値の出典"),
+    "v.origin_lab": (
+        "lab {path} (planned: nothing applied yet)",
+        "ラボ {path}（計画値: まだ何も作成していません）",
+    ),
+    "v.origin_api": (
+        "VPN connection {id} as the {where} target holds it",
+        "{where} ターゲットが保持する VPN 接続 {id} の値",
+    ),
     "sheet.intro": (
         "Configure these values on your VPN device, for each of the two tunnels. "
         "Each value names the AWS option it comes from.",

@@ -204,7 +204,7 @@ def test_a_file_that_cannot_be_written_is_refused_before_anything_is(
     [
         (["--lang", "ja"], "it goes with --report FILE"),
         (["--report", "{tmp}/none/r.md"], "cannot write the report"),
-        (["--report", "{tmp}/r.md", "--cleanup"], "no --report with it"),
+        (["--report", "{tmp}/r.md", "--cleanup"], "no --report or --junit with it"),
     ],
 )
 def test_checks_report_arguments_are_refused_before_the_check(tmp_path, capsys, argv, said):
