@@ -60,7 +60,18 @@ def _check_locked(args, lab) -> int:
     if placement.where == "vm":
         if args.keep:
             raise VpnlabError("--keep: a guest stops with its check; --dataplane host keeps a lab")
-        return check_in_guest(args, lab, placement, out, _outputs(args, lab))
+        outputs = _outputs(args, lab)
+        reports: list = []  # the guest's report, read back on the host (its JSON)
+
+        def on_report(report) -> None:
+            reports.append(report)
+            if outputs:
+                outputs(report)
+
+        wants = outputs or args.strict
+        code = check_in_guest(args, lab, placement, out, on_report if wants else None)
+        # --strict only turns a pass with WARN rows into 1; any failure stays what it is
+        return 1 if code == 0 and reports and _exit_status(args, reports[0]) else code
     report = run_check(
         lab,
         cgw_config=args.cgw_config,

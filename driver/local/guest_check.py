@@ -49,7 +49,7 @@ def check_in_guest(args, lab: Lab, placement: Placement, console: TextIO, on_rep
         if not args.json:
             print("\n" + report.table())
     elif on_report is not None and not args.json:  # the guest refused: its one document
-        print(f"vpnlab: {_said(result.stdout)}; the report was not written", file=sys.stderr)
+        print(f"vpnlab: {_said(result.stdout)}; no report was written", file=sys.stderr)
     if args.json:  # the console went to stderr; the report alone to stdout
         print(result.stdout, end="")
     leaks = guest.leaks()  # the lab's own leak check ran inside the guest
