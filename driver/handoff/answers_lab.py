@@ -83,35 +83,7 @@ def plan(answers: Answers, source: str, default_name: str) -> Plan:
             "your device cannot start IKE, and AWS starts IKEv2 only",
             "answer ikev2 in proposals.ike_versions, or let your device start",
         )
-    if startup == "start" and address.behind_nat:
-        found.add(
-            "warning",
-            "address.behind_nat",
-            "AWS starts IKE towards a device behind NAT",
-            "configure your device's identity (IDr): AWS requires it behind NAT",
-        )
-    if address.public_ip is None:
-        found.add(
-            "warning",
-            "address.public_ip",
-            "no public address: the lab's check uses "
-            "203.0.113.10, AWS's customer gateway needs yours",
-            "answer it before apply",
-        )
-    elif aws_rules.behind_nat(address.public_ip):
-        found.add(
-            "error",
-            "address.public_ip",
-            f"{address.public_ip} exists only behind NAT",
-            "answer the public address AWS sees: behind NAT, the NAT device's",
-        )
-    if not address.static:
-        found.add(
-            "warning",
-            "address.static",
-            "a customer gateway with a pre-shared key needs a static public address",
-            "a dynamic one needs certificate authentication, which vpnlab does not emulate",
-        )
+    _address(found, address, startup)
     name = answers.connection.name
     if name and not re.fullmatch(r"[a-z][a-z0-9-]{0,19}", name):
         found.add(
@@ -149,6 +121,39 @@ def plan(answers: Answers, source: str, default_name: str) -> Plan:
     if any(f.severity == "error" for f in found):
         return Plan("", list(found))
     return Plan(_lab(answers, phases, startup, versions, source, default_name), list(found))
+
+
+def _address(found, address, startup: str) -> None:
+    """Their public address as AWS's customer gateway needs it."""
+    if startup == "start" and address.behind_nat:
+        found.add(
+            "warning",
+            "address.behind_nat",
+            "AWS starts IKE towards a device behind NAT",
+            "configure your device's identity (IDr): AWS requires it behind NAT",
+        )
+    if address.public_ip is None:
+        found.add(
+            "warning",
+            "address.public_ip",
+            "no public address: the lab's check uses "
+            "203.0.113.10, AWS's customer gateway needs yours",
+            "answer it before apply",
+        )
+    elif aws_rules.behind_nat(address.public_ip):
+        found.add(
+            "error",
+            "address.public_ip",
+            f"{address.public_ip} exists only behind NAT",
+            "answer the public address AWS sees: behind NAT, the NAT device's",
+        )
+    if not address.static:
+        found.add(
+            "warning",
+            "address.static",
+            "a customer gateway with a pre-shared key needs a static public address",
+            "a dynamic one needs certificate authentication, which vpnlab does not emulate",
+        )
 
 
 def _phase(found, p, n: int, groups: frozenset) -> dict:
