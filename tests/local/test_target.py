@@ -177,6 +177,20 @@ def test_apply_then_plan_clean_then_apply_again_converges(applied):
     assert local_target.verify(lab, progress=lambda m: None).passed
 
 
+def test_verify_writes_its_rows_as_junit(applied, tmp_path, capsys):
+    """(Before the tests below change what EC2 holds: verify passes here.)"""
+    from xml.etree import ElementTree
+
+    from driver.cli import main
+
+    path, _, _, _ = applied
+    junit = tmp_path / "verify.xml"
+    assert main(["verify", str(path), "--junit", str(junit)]) == 0
+    (suite,) = ElementTree.parse(junit).getroot()
+    names = [case.get("name") for case in suite.findall("testcase")]
+    assert names[0] == "VgwTelemetry: both tunnels UP" and suite.get("failures") == "0"
+
+
 def test_check_and_its_cleanup_leave_an_applied_lab_as_it_was(applied, capsys):
     """The applied lab's namespaces are the target's: ``check`` and ``check --cleanup``
     refuse, name ``destroy``, and verify still passes after them."""
@@ -310,19 +324,6 @@ def test_the_sheet_of_the_applied_lab_has_what_ec2_holds_and_its_keys_apart(
     ]
     assert oct(keys.stat().st_mode & 0o777) == "0o600"
     assert not any(t["PreSharedKey"] in text for t in tunnels)
-
-
-def test_verify_writes_its_rows_as_junit(applied, tmp_path, capsys):
-    from xml.etree import ElementTree
-
-    from driver.cli import main
-
-    path, _, _, _ = applied
-    junit = tmp_path / "verify.xml"
-    assert main(["verify", str(path), "--junit", str(junit)]) == 0
-    (suite,) = ElementTree.parse(junit).getroot()
-    names = [case.get("name") for case in suite.findall("testcase")]
-    assert names[0] == "VgwTelemetry: both tunnels UP" and suite.get("failures") == "0"
 
 
 def test_a_key_in_ssm_that_is_not_awss_is_named_by_verify(applied):
