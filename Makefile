@@ -43,10 +43,10 @@ lint-code: setup           ## ruff over the project's Python
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: setup               ## warm synth time, cold `vpnlab check` time, the guest's boot and checks (root)
-	$(BIN)/python bench/synth.py $(LAB)
-	$(BIN)/python bench/check.py $(LAB)
-	$(BIN)/python bench/guest.py
+bench: setup               ## synth, check and guest times beside the recorded ones (root; RECORD=1 records)
+	$(BIN)/python bench/synth.py $(LAB) $(if $(RECORD),--record)
+	$(BIN)/python bench/check.py $(LAB) $(if $(RECORD),--record)
+	$(BIN)/python bench/guest.py $(if $(RECORD),--record)
 
 apply: setup               ## build LAB on TARGET (local: emulator + namespaces; root)
 	$(BIN)/vpnlab apply $(LAB) --target $(TARGET)
