@@ -245,7 +245,7 @@ def cmd_lint(args) -> int:
     if args.sarif:
         refuse_unwritable(args.sarif, "SARIF file")
     findings = lint(args.lab, args.cgw_config, args.cgw_secrets, args.terraform, args.cgw_daemon)
-    print(report(findings, args.json))
+    print(report(findings, args.json, args.strict))
     if args.sarif:
         write_text(args.sarif, sarif(findings, RULES), "SARIF file")
     failing = ("error", "warning") if args.strict else ("error",)

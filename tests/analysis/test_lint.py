@@ -295,7 +295,10 @@ def test_cli_exit_status_and_json():
         cwd=PROJECT,
     )
     assert ok.returncode == 0
-    assert {f["rule"] for f in json.loads(ok.stdout)} <= INHERENT
+    document = json.loads(ok.stdout)
+    assert document["schema"] == "vpnlab.lint/1" and document["passed"] is True
+    assert {f["rule"] for f in document["findings"]} <= INHERENT
+    assert document["counts"]["error"] == 0
     bad = subprocess.run(
         [
             sys.executable,

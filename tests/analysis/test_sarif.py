@@ -24,7 +24,7 @@ def test_the_findings_as_sarif_valid_by_the_schema_with_their_files_and_lines(
     out = tmp_path / "lint.sarif"
     argv = ["lint", BROKEN, "--cgw-config", BLOG, "--cgw-secrets", SECRETS, "--json"]
     assert main([*argv, "--sarif", str(out)]) == 1
-    findings = json.loads(capsys.readouterr().out)
+    findings = json.loads(capsys.readouterr().out)["findings"]
     document = json.loads(out.read_text())
     jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(document)
     (run,) = document["runs"]
