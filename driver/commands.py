@@ -46,7 +46,6 @@ def cmd_check(args) -> int:
 def _check_locked(args, lab) -> int:
     from driver.local.check_command import kept_help, run_check
     from driver.local.dataplane.ownership import cleanup
-    from driver.local.guest_check import check_in_guest
     from driver.local.placement import for_check
 
     if args.cleanup:
@@ -60,18 +59,7 @@ def _check_locked(args, lab) -> int:
     if placement.where == "vm":
         if args.keep:
             raise VpnlabError("--keep: a guest stops with its check; --dataplane host keeps a lab")
-        outputs = _outputs(args, lab)
-        reports: list = []  # the guest's report, read back on the host (its JSON)
-
-        def on_report(report) -> None:
-            reports.append(report)
-            if outputs:
-                outputs(report)
-
-        wants = outputs or args.strict
-        code = check_in_guest(args, lab, placement, out, on_report if wants else None)
-        # --strict only turns a pass with WARN rows into 1; any failure stays what it is
-        return 1 if code == 0 and reports and _exit_status(args, reports[0]) else code
+        return _in_guest(args, lab, placement, out)
     report = run_check(
         lab,
         cgw_config=args.cgw_config,
@@ -86,11 +74,31 @@ def _check_locked(args, lab) -> int:
         cgw_daemon=args.cgw_daemon,
     )
     print(report.to_json() if args.json else "\n" + report.table())
-    if _outputs(args, lab):
-        _outputs(args, lab)(report)
+    outputs = _outputs(args, lab)
+    if outputs:
+        outputs(report)
     if args.keep:
         print(kept_help(lab, args.lab), file=out)
     return _exit_status(args, report)
+
+
+def _in_guest(args, lab, placement, out) -> int:
+    """The check in the guest kernel; its report, read back on the host (its JSON), for
+    the files asked for and --strict."""
+    from driver.local.guest_check import check_in_guest
+
+    outputs = _outputs(args, lab)
+    reports: list = []
+
+    def on_report(report) -> None:
+        reports.append(report)
+        if outputs:
+            outputs(report)
+
+    wants = outputs or args.strict
+    code = check_in_guest(args, lab, placement, out, on_report if wants else None)
+    # --strict only turns a pass with WARN rows into 1; any failure stays what it is
+    return 1 if code == 0 and reports and _exit_status(args, reports[0]) else code
 
 
 def _exit_status(args, report) -> int:
