@@ -47,6 +47,7 @@ bench: setup               ## synth, check and guest times beside the recorded o
 	$(BIN)/python bench/synth.py $(LAB) $(if $(RECORD),--record)
 	$(BIN)/python bench/check.py $(LAB) $(if $(RECORD),--record)
 	$(BIN)/python bench/guest.py $(if $(RECORD),--record)
+	$(BIN)/python bench/guest_phases.py $(if $(RECORD),--record)
 
 apply: setup               ## build LAB on TARGET (local: emulator + namespaces; root)
 	$(BIN)/vpnlab apply $(LAB) --target $(TARGET)
