@@ -28,10 +28,15 @@ def write_sheet(connection: Connection, lab_name: str, lang: str, output: Path |
 
 def refuse_keys_file(connection: Connection, path: Path, lab_name: str) -> None:
     """VpnlabError (before anything is written) unless the keys can go to ``path``."""
-    if any(key is None for key in connection.keys):
+    if any(key is None for key in connection.keys) and connection.origin[0] == "v.origin_lab":
         raise VpnlabError(
             f"lab '{lab_name}' writes no keys: AWS generates them when the VPN connection is "
             "created; --target local|aws reads them from the applied connection"
+        )
+    if any(key is None for key in connection.keys):
+        raise VpnlabError(
+            "the VPN connection's record holds no key for a tunnel (AWS keeps it elsewhere, "
+            "e.g. in Secrets Manager): no keys file to write; nothing was written"
         )
     if path.exists():
         raise VpnlabError(f"{path} exists: --keys-file writes only a new file (nothing written)")
@@ -42,9 +47,9 @@ def keys_file(connection: Connection, path: Path, lab_name: str) -> Path:
     created readable and writable by its owner only (0600 from the start: never a
     moment when another user could open it)."""
     refuse_keys_file(connection, path, lab_name)
-    key, fields = connection.origin
+    origin, fields = connection.origin
     lines = [
-        f"# pre-shared keys of lab {lab_name}: {say('en', key, **fields)}",
+        f"# pre-shared keys of lab {lab_name}: {say('en', origin, **fields)}",
         "# deliver separately from the parameter sheet; delete after use",
     ]
     for n, (key, address) in enumerate(
