@@ -55,14 +55,18 @@ class GuestError(Fault):
     """The guest (qemu) ended before its commands did: a fault, not the input's."""
 
 
-def guest_folders() -> list[Path]:
-    """The shared folders of guests running now (or left by a killed vpnlab)."""
-    return sorted(Path(tempfile.gettempdir()).glob(GUEST_FOLDER_PREFIX + "*"))
+def guest_folders(name: str = "") -> list[Path]:
+    """The shared folders of guests running now (or left by a killed vpnlab): all, or
+    the guest ``name``'s."""
+    pattern = f"{GUEST_FOLDER_PREFIX}{name}.*" if name else f"{GUEST_FOLDER_PREFIX}*"
+    return sorted(Path(tempfile.gettempdir()).glob(pattern))
 
 
 class Guest:
-    def __init__(self, machine: GuestMachine, name: str):
-        self.machine, self.name = machine, name
+    def __init__(self, machine: GuestMachine, name: str, niceness: int = 0):
+        """``niceness``: the guest's qemu yields the host's cores to other work (a
+        test suite runs its guest beside its other tests)."""
+        self.machine, self.name, self.niceness = machine, name, niceness
         self.pid: int | None = None
         self.folder: Path | None = None
         self.keep_results: list[str] = []  # run_checks: the results its module writes
@@ -71,6 +75,7 @@ class Guest:
     def command(self, script: Path) -> list[str]:
         m = self.machine
         return [
+            *(["nice", "-n", str(self.niceness)] if self.niceness else []),
             m.vng,
             "--run", str(m.image),
             *([] if m.kvm else ["--disable-kvm"]),
@@ -94,7 +99,7 @@ class Guest:
     ) -> list[GuestResult]:
         """Boot, run ``commands`` one after the other (as root, in the project's
         folder), return each one's exit code and output; the guest is gone on return."""
-        self.folder = Path(tempfile.mkdtemp(prefix=GUEST_FOLDER_PREFIX))
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{GUEST_FOLDER_PREFIX}{self.name}."))
         try:
             script = self._script(commands)
             env = os.environ | {
@@ -214,9 +219,9 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def qemu_processes(name: str = "vpnlab-") -> list[int]:
-    """The guests' qemu processes running now (whose -name starts with ``name``)."""
-    pids, name_prefix = [], name.encode()
+def qemu_processes(name: str = "") -> list[int]:
+    """The guests' qemu processes running now: all vpnlab's, or the guest ``name``'s."""
+    pids = []
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
@@ -225,6 +230,7 @@ def qemu_processes(name: str = "vpnlab-") -> list[int]:
                 continue
             if argv and argv[0].endswith(b"qemu-system-x86_64") and b"-name" in argv:
                 guest = argv[argv.index(b"-name") + 1] if b"-name" in argv[:-1] else b""
-                if guest.startswith(name_prefix) and process_alive(int(entry.name)):
+                ours = guest == name.encode() if name else guest.startswith(b"vpnlab-")
+                if ours and process_alive(int(entry.name)):
                     pids.append(int(entry.name))
     return pids
