@@ -69,3 +69,33 @@ def one(synth: dict, type_: str, **match) -> dict:
 
 def requires_root(reason: str = "needs root and network namespaces"):
     return pytest.mark.skipif(os.geteuid() != 0, reason=reason)
+
+
+# --- the order of the session ----------------------------------------------------
+
+_HEAVIER = ("terraform", "root", "guest")  # each slower to set up than the one before
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected
+def pytest_collection_modifyitems(config, items) -> None:
+    """Fast tests first, so a failure shows in the first minute; then Terraform's,
+    root's, and the guest's last (its results come from a guest that has run beside
+    the others: tests/local/guest_batch.py). Whole modules move: a module's fixtures
+    are built once."""
+
+    def weight(item) -> int:
+        return max((n + 1 for n, m in enumerate(_HEAVIER) if item.get_closest_marker(m)), default=0)
+
+    by_module: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        by_module[module] = max(by_module.get(module, 0), weight(item))
+    items.sort(key=lambda item: by_module[item.nodeid.split("::")[0]])
+
+
+# The guest's batch: its start, its end and its results (after requires_root: it imports it).
+from tests.local.guest_batch import (  # noqa: E402, F401
+    guest_reports,
+    pytest_collection_finish,
+    pytest_sessionfinish,
+)

@@ -1,11 +1,12 @@
 """Route-based tunnels and kernel ESP in the guest kernel (qemu + virtme-ng).
 
 One guest boots for all the scenarios (``Guest.run_checks``: one boot, one
-Python process in it); each scenario is a real ``vpnlab check`` inside it, so
-these are the very checks a user runs, on Debian's stock kernel.
+Python process in it), beside the session's other tests from its start
+(tests/local/guest_batch.py: ``guest_reports``); each scenario is a real
+``vpnlab check`` inside it, so these are the very checks a user runs, on
+Debian's stock kernel.
 """
 
-import concurrent.futures
 import json
 import os
 import re
@@ -16,68 +17,12 @@ import time
 
 import pytest
 
-from driver.analysis.lab_from_cgw import lab_text
-from driver.local.guest.machine import GuestUnavailable, machine
-from driver.local.guest.vm import Guest, guest_folders, qemu_processes
+from driver.local.guest.vm import guest_folders, qemu_processes
 from tests.conftest import PROJECT, SEED, requires_root
-from tests.fixtures import cgw_fixture
-from tests.test_scenarios import IN_GUEST, guest_arguments, judge
+from tests.test_scenarios import IN_GUEST, judge
 
 pytestmark = [pytest.mark.root, pytest.mark.strongswan, pytest.mark.guest, requires_root()]
-
-ROUTE_BASED = PROJECT / "labs" / "route-based.yml"
-BGP = PROJECT / "labs" / "bgp.yml"
-# The inside CIDRs the customer's own updown scripts give their interfaces.
-INSIDE = {
-    "aws-sample-route-based": ("169.254.6.0/30", "169.254.7.0/30"),
-    "swanctl-xfrm-updown": ("169.254.10.0/30", "169.254.11.0/30"),
-}
-
-
-def customer_lab(tmp_path, fixture: str):
-    """The lab `vpnlab init --from-cgw-config` writes, as it is: the tunnels' inside
-    CIDRs are the ones the customer's scripts are given (AWS's VTI sample), or AWS's
-    defaults where the scripts name none."""
-    text = lab_text(cgw_fixture(fixture))
-    for inside in INSIDE[fixture]:
-        assert f"inside_cidr: {inside}" in text
-    path = tmp_path / f"{fixture}.yml"
-    path.write_text(text)
-    return path
-
-
-@pytest.fixture(scope="module")
-def guest_reports(tmp_path_factory):
-    """Each scenario's exit code and JSON report, from one guest."""
-    try:
-        guest = Guest(machine(), "vpnlab-tests")
-    except GuestUnavailable as exc:
-        pytest.fail(f"{exc}")  # `make setup` installs it: a missing guest is a defect
-    tmp = tmp_path_factory.mktemp("guest")
-    check = ["check", "--dataplane", "host", "--no-lifecycle", "--json", "--skip-lint"]
-    lifecycle = [word for word in check if word != "--no-lifecycle"]
-    scenarios = {
-        "aws-sample": [*lifecycle, str(customer_lab(tmp, "aws-sample-route-based")),
-                       "--cgw-config", str(cgw_fixture("aws-sample-route-based"))],
-        "swanctl-xfrm": [*check, str(customer_lab(tmp, "swanctl-xfrm-updown")),
-                         "--cgw-config", str(cgw_fixture("swanctl-xfrm-updown"))],
-        "route-based-lab": [*check, str(ROUTE_BASED)],
-        "seed": [*check, str(SEED)],
-        "bgp": [*check, str(BGP), "--failover"],
-    } | {folder.name: guest_arguments(folder) for folder in IN_GUEST}  # fmt: skip
-    # A second guest boots beside it (another lab's check would): each its own qemu
-    # and folder, both gone when they end.
-    beside = Guest(machine(), "vpnlab-tests-beside")
-    second = concurrent.futures.ThreadPoolExecutor(1).submit(
-        beside.run, [["sh", "-c", "ip netns add beside && uname -r"]]
-    )
-    results = guest.run_checks(list(scenarios.values()), sys.stderr)
-    [beside_result] = second.result(timeout=600)
-    assert beside_result.returncode == 0 and beside_result.stdout.strip() == beside.machine.kernel
-    assert not qemu_processes() and not guest_folders()  # the guests are gone with their results
-    host_namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True)
-    assert "beside" not in host_namespaces.stdout  # it lived in the guest's kernel
-    return {name: (r.returncode, r.stdout) for name, r in zip(scenarios, results, strict=True)}
+SEED_GUEST = "vpnlab-seed"  # the guest `vpnlab check labs/seed.yml --dataplane vm` boots
 
 
 def report(guest_reports, name: str) -> dict:
@@ -159,15 +104,15 @@ def test_a_killed_check_leaves_no_qemu_process(tmp_path):
     )
     try:
         deadline = time.monotonic() + 60
-        while not qemu_processes() and time.monotonic() < deadline:
+        while not qemu_processes(SEED_GUEST) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert qemu_processes(), "the guest never started"
+        assert qemu_processes(SEED_GUEST), "the guest never started"
         check.send_signal(signal.SIGTERM)
         assert check.wait(timeout=30) == 128 + signal.SIGTERM
     finally:
         if check.poll() is None:
             os.kill(check.pid, signal.SIGKILL)
-    assert not qemu_processes() and not guest_folders()
+    assert not qemu_processes(SEED_GUEST) and not guest_folders(SEED_GUEST)
 
 
 def test_a_guest_that_dies_mid_check_is_a_fault_in_one_line(tmp_path):
@@ -182,10 +127,10 @@ def test_a_guest_that_dies_mid_check_is_a_fault_in_one_line(tmp_path):
     )
     try:
         deadline = time.monotonic() + 60
-        while not qemu_processes() and time.monotonic() < deadline:
+        while not qemu_processes(SEED_GUEST) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert qemu_processes(), "the guest never started"
-        for pid in qemu_processes():
+        assert qemu_processes(SEED_GUEST), "the guest never started"
+        for pid in qemu_processes(SEED_GUEST):
             os.kill(pid, signal.SIGKILL)
         _, err = check.communicate(timeout=60)
     finally:
@@ -195,7 +140,7 @@ def test_a_guest_that_dies_mid_check_is_a_fault_in_one_line(tmp_path):
     faults = [line for line in err.splitlines() if line.startswith("vpnlab: fault:")]
     assert len(faults) == 1 and "the guest kernel's qemu ended" in faults[0], err
     assert "run the check again" in faults[0] and "Traceback" not in err
-    assert not qemu_processes() and not guest_folders()
+    assert not qemu_processes(SEED_GUEST) and not guest_folders(SEED_GUEST)
 
 
 def test_bgp_sessions_over_the_tunnels_route_both_ways_and_fail_over(guest_reports):

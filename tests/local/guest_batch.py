@@ -1,0 +1,162 @@
+"""The guest's scenarios run beside the host's tests, from the start of the session.
+
+Under software emulation the guest's checks take ~9 minutes of both cores, while
+the host's tests leave three quarters of the cores idle (they wait on Terraform,
+on AWS's timers, on daemons). So the one guest that runs every guest scenario
+(``Guest.run_checks``: one boot, one Python process) starts as soon as the tests
+are collected, at the lowest CPU priority (the host's tests keep their pace), and
+tests/local/test_guest.py, ordered last (tests/conftest.py), reads its results.
+
+Its console goes to a file; a failing guest test prints it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from driver.local.guest.machine import GuestUnavailable, machine
+from driver.local.guest.vm import Guest, guest_folders, qemu_processes
+from tests.conftest import PROJECT, SEED
+
+NICENESS = 19  # the lowest priority: it runs on what the host's tests leave idle
+TIMEOUT = 1800  # the watchdog: twice what it takes beside a busy suite
+ROUTE_BASED = PROJECT / "labs" / "route-based.yml"
+BGP = PROJECT / "labs" / "bgp.yml"
+# The inside CIDRs the customer's own updown scripts give their interfaces.
+INSIDE = {
+    "aws-sample-route-based": ("169.254.6.0/30", "169.254.7.0/30"),
+    "swanctl-xfrm-updown": ("169.254.10.0/30", "169.254.11.0/30"),
+}
+
+
+def customer_lab(folder: Path, fixture: str) -> Path:
+    """The lab `vpnlab init --from-cgw-config` writes, as it is: the tunnels' inside
+    CIDRs are the ones the customer's scripts are given (AWS's VTI sample), or AWS's
+    defaults where the scripts name none."""
+    from driver.analysis.lab_from_cgw import lab_text
+    from tests.fixtures import cgw_fixture
+
+    text = lab_text(cgw_fixture(fixture))
+    for inside in INSIDE[fixture]:
+        assert f"inside_cidr: {inside}" in text
+    path = folder / f"{fixture}.yml"
+    path.write_text(text)
+    return path
+
+
+def scenarios(folder: Path) -> dict[str, list[str]]:
+    """Each guest scenario's `vpnlab` arguments, by name."""
+    from tests.fixtures import cgw_fixture
+    from tests.test_scenarios import IN_GUEST, guest_arguments
+
+    check = ["check", "--dataplane", "host", "--no-lifecycle", "--json", "--skip-lint"]
+    lifecycle = [word for word in check if word != "--no-lifecycle"]
+    return {
+        "aws-sample": [*lifecycle, str(customer_lab(folder, "aws-sample-route-based")),
+                       "--cgw-config", str(cgw_fixture("aws-sample-route-based"))],
+        "swanctl-xfrm": [*check, str(customer_lab(folder, "swanctl-xfrm-updown")),
+                         "--cgw-config", str(cgw_fixture("swanctl-xfrm-updown"))],
+        "route-based-lab": [*check, str(ROUTE_BASED)],
+        "seed": [*check, str(SEED)],
+        "bgp": [*check, str(BGP), "--failover"],
+    } | {folder.name: guest_arguments(folder) for folder in IN_GUEST}  # fmt: skip
+
+
+class GuestBatch:
+    """The guest scenarios' run, in a thread of its own; ``reports`` waits for it."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="vpnlab-tests-guest-"))
+        self.console = self.folder / "console.log"
+        self.guests: list[Guest] = []
+        self._pool = concurrent.futures.ThreadPoolExecutor(1, "guest-batch")
+        self._future: concurrent.futures.Future | None = None
+        self._stopping = threading.Event()
+
+    def start(self) -> GuestBatch:
+        self._future = self._pool.submit(self._run)
+        return self
+
+    def reports(self) -> dict[str, tuple[int, str]]:
+        """Each scenario's exit code and standard output (raises what the run raised)."""
+        return self._future.result()
+
+    def console_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.console.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no console)"
+
+    def stop(self) -> None:
+        """Stop what still runs (a session ended early); nothing of it is left."""
+        self._stopping.set()
+        for guest in self.guests:
+            guest.stop()
+        self._pool.shutdown(wait=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _run(self) -> dict[str, tuple[int, str]]:
+        checks = scenarios(self.folder)
+        guest = Guest(machine(), "vpnlab-tests", NICENESS)
+        # A second guest boots beside it (another lab's check would): each its own
+        # qemu and folder, both gone when they end.
+        beside = Guest(machine(), "vpnlab-tests-beside", NICENESS)
+        self.guests = [guest, beside]
+        if self._stopping.is_set():
+            return {}
+        with open(self.console, "w") as console:
+            second = concurrent.futures.ThreadPoolExecutor(1).submit(
+                beside.run, [["sh", "-c", "ip netns add beside && uname -r"]]
+            )
+            results = guest.run_checks(list(checks.values()), console, TIMEOUT)
+            [beside_result] = second.result(timeout=TIMEOUT)
+        assert beside_result.returncode == 0
+        assert beside_result.stdout.strip() == beside.machine.kernel
+        # the guests are gone with their results
+        assert not qemu_processes("vpnlab-tests") and not qemu_processes("vpnlab-tests-beside")
+        assert not guest_folders("vpnlab-tests") and not guest_folders("vpnlab-tests-beside")
+        host_namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True)
+        assert "beside" not in host_namespaces.stdout  # it lived in the guest's kernel
+        return {name: (r.returncode, r.stdout) for name, r in zip(checks, results, strict=True)}
+
+
+# --- wired into the session by tests/conftest.py ----------------------------------
+
+BATCH = pytest.StashKey[GuestBatch]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the guest once the tests that read its results are known to run."""
+    if session.config.option.collectonly or os.geteuid() != 0:
+        return  # without root the guest tests are skipped
+    if any("guest_reports" in getattr(item, "fixturenames", ()) for item in session.items):
+        session.config.stash[BATCH] = GuestBatch().start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    batch = session.config.stash.get(BATCH, None)
+    if batch is not None:
+        batch.stop()
+
+
+@pytest.fixture(scope="session")
+def guest_reports(request) -> dict[str, tuple[int, str]]:
+    """Each guest scenario's exit code and JSON report, from the one guest."""
+    batch = request.config.stash.get(BATCH, None)
+    assert batch is not None, "the guest batch starts with the session of a root user"
+    try:
+        reports = batch.reports()
+    except GuestUnavailable as exc:
+        pytest.fail(f"{exc}")  # `make setup` installs it: a missing guest is a defect
+    finally:
+        print(batch.console_tail(lines=10_000), file=sys.stderr)
+    return reports
