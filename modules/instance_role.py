@@ -45,6 +45,9 @@ class InstanceRole(Construct):
             "role",
             name=naming.name(purpose),
             assume_role_policy=Fn.jsonencode(assume),
+            # An apply interrupted while an attachment was in flight leaves it unknown
+            # to the state: without this, destroy fails on IAM's DeleteConflict.
+            force_detach_policies=True,
             tags=naming.tags(purpose),
         )
         iam_role_policy_attachment.IamRolePolicyAttachment(

@@ -458,3 +458,37 @@ def test_a_bgp_lab_synthesizes_dynamic_routing_with_both_asns(tmp_path):
     (template,) = stack.glob("assets/vpn-server*/*/vpn-server.yaml.tftpl")  # the user data
     text = template.read_text()
     assert "router bgp 65000" in text and "neighbor 169.254.10.1 remote-as 64512" in text
+
+
+@pytest.mark.terraform
+def test_destroy_detaches_a_policy_an_interrupted_apply_left_out_of_the_state(
+    terraform_copy, synth_json, emulator, seed_lab
+):
+    """An apply interrupted while IAM attached a policy leaves the attachment out of
+    Terraform's state (seen under load: SIGTERM mid-apply, then destroy failed on
+    DeleteConflict for two minutes). The roles detach their policies before they go
+    (force_detach_policies), so destroy succeeds, on AWS as on the emulator."""
+    from driver.local.emulator.process import write_provider_override
+    from driver.synth.terraform import Terraform
+
+    [(name, role)] = [
+        (n, r)
+        for n, r in synth_json["resource"]["aws_iam_role"].items()
+        if r["name"].endswith("vpn-server")
+    ]
+    assert role["force_detach_policies"] is True
+    [attachment] = [
+        f"aws_iam_role_policy_attachment.{n}"
+        for n, a in synth_json["resource"]["aws_iam_role_policy_attachment"].items()
+        if a["role"] == f"${{aws_iam_role.{name}.name}}"
+    ]
+    write_provider_override(terraform_copy, emulator)
+    tf = Terraform(terraform_copy, env=emulator.environment())
+    tf.init()
+    tf.run("apply", "-auto-approve", "-refresh=false", f"-target={attachment}")
+    tf.run("state", "rm", attachment)  # as if the apply had stopped before saving it
+    iam = emulator.session(seed_lab.region).client("iam", endpoint_url=emulator.url)
+    assert iam.list_attached_role_policies(RoleName=role["name"])["AttachedPolicies"]
+    tf.run("destroy", "-auto-approve", "-refresh=false", f"-target=aws_iam_role.{name}")
+    roles = [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    assert role["name"] not in roles
