@@ -78,6 +78,9 @@ class Guest:
             *(["nice", "-n", str(self.niceness)] if self.niceness else []),
             m.vng,
             "--run", str(m.image),
+            # 9p at once: as root, virtme-ng takes Debian 12's qemu virtiofsd (the C one,
+            # whose options differ), waits ~6 s for it to start, then falls back to 9p.
+            "--force-9p",
             *([] if m.kvm else ["--disable-kvm"]),
             "--cpus", str(CPUS),
             "--memory", MEMORY,
