@@ -8,6 +8,9 @@ reads them before and after, and says which moved, in words.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from driver.local.dataplane.netns import Namespace
 
 # The counters a ping over a tunnel can move, and what moving means.
@@ -29,9 +32,11 @@ MEANING = {
 
 def read(ns: Namespace) -> dict[str, int]:
     """The namespace's counters (empty where the kernel has no IPsec statistics)."""
-    done = ns.exec("cat", "/proc/net/xfrm_stat", check=False)
+    text = _through_a_process(ns)
+    if text is None:  # no process in it: enter it (a process more: ~0.1 s in the guest)
+        text = ns.exec("cat", "/proc/net/xfrm_stat", check=False).stdout
     counters = {}
-    for line in done.stdout.splitlines():
+    for line in text.splitlines():
         name, *value = line.split()
         if len(value) == 1 and value[0].isdigit():
             counters[name] = int(value[0])
@@ -50,3 +55,21 @@ def moved(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
 def explain(where: str, grew: dict[str, int]) -> list[str]:
     """One phrase per counter that moved at ``where`` (a node named for people)."""
     return [f"{where}'s kernel counted {n} × {name}: {MEANING[name]}" for name, n in grew.items()]
+
+
+def _through_a_process(ns: Namespace) -> str | None:
+    """/proc/PID/net is the namespace of process PID: a charon's there is its node's.
+    Read only if that process is still in the namespace afterwards (not a PID reused)."""
+    try:
+        namespace = os.stat(f"/run/netns/{ns.name}")
+    except OSError:
+        return None
+    for pid in ns.pids()[:1]:
+        try:
+            text = Path(f"/proc/{pid}/net/xfrm_stat").read_text()
+            still = os.stat(f"/proc/{pid}/ns/net")
+        except OSError:
+            return None
+        if (still.st_ino, still.st_dev) == (namespace.st_ino, namespace.st_dev):
+            return text
+    return None
