@@ -39,6 +39,9 @@ def pluto_psks(etc, work) -> list[list[str]]:
             f"{q(str(tool('pluto')))} --nofork --rundir {q(str(run))} --nssdir {q(str(nss))}"
             f" --logfile {q(str(run))}/pluto.log &",
             f"for i in $(seq 100); do [ -S {q(str(run))}/pluto.ctl ] && break; sleep 0.05; done",
+            # pluto loads its secrets after its socket is up: under load a --listpsks
+            # came first and listed none. A reread is served in order, before the list.
+            f"{whack} --rereadsecrets",
             f"{whack} --listpsks",
             f"{whack} --shutdown >/dev/null",
             "wait",
