@@ -64,8 +64,8 @@ def guest_folders(name: str = "") -> list[Path]:
 
 class Guest:
     def __init__(self, machine: GuestMachine, name: str, niceness: int = 0):
-        """``niceness``: the guest's qemu yields the host's cores to other work (a
-        test suite runs its guest beside its other tests)."""
+        """``niceness``: the guest's qemu's CPU priority against other work (``nice``;
+        below 0 needs root): a test suite runs its guest beside its other tests."""
         self.machine, self.name, self.niceness = machine, name, niceness
         self.pid: int | None = None
         self.folder: Path | None = None
