@@ -31,10 +31,10 @@ synth: setup               ## synthesize LAB's Terraform JSON into cdktf.out/
 hcl: setup                 ## write LAB as formatted HCL into hcl.out/
 	$(BIN)/vpnlab hcl $(LAB) -o hcl.out
 
-test: setup                ## ruff, then the whole test suite (root tests need root)
+test: setup                ## ruff, then the whole test suite (root tests need root; Terraform's applies in a second stream)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m tests.streams
 
 test-fast: setup           ## everything but Terraform and the root/namespace tests
 	$(BIN)/python -m pytest -m 'not terraform and not root'

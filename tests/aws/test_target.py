@@ -20,7 +20,7 @@ from driver.local.dataplane.netns import Namespace
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 
-pytestmark = pytest.mark.terraform
+pytestmark = [pytest.mark.terraform, pytest.mark.applies]
 
 
 def as_the_account(emulator, monkeypatch: pytest.MonkeyPatch):

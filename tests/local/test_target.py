@@ -20,7 +20,13 @@ from driver.local.shared.node_access import lab_namespaces as existing
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 
-pytestmark = [pytest.mark.root, pytest.mark.terraform, pytest.mark.strongswan, requires_root()]
+pytestmark = [
+    pytest.mark.root,
+    pytest.mark.terraform,
+    pytest.mark.strongswan,
+    pytest.mark.applies,
+    requires_root(),
+]
 
 
 def lab_file(tmp_path, name: str):

@@ -17,7 +17,13 @@ from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 from tests.local.test_faults import kill
 
-pytestmark = [pytest.mark.root, pytest.mark.terraform, pytest.mark.strongswan, requires_root()]
+pytestmark = [
+    pytest.mark.root,
+    pytest.mark.terraform,
+    pytest.mark.strongswan,
+    pytest.mark.applies,
+    requires_root(),
+]
 
 
 def _fault_lines(capsys) -> list[str]:
