@@ -11,6 +11,7 @@ its output follows the first's. The exit status is the first failing stream's.
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import tempfile
@@ -24,14 +25,16 @@ def main(options: list[str]) -> int:
         applies = subprocess.Popen(
             [*pytest, "-m", "applies"], stdout=output, stderr=subprocess.STDOUT, text=True
         )
-        try:
-            rest = subprocess.run([*pytest, "-m", "not applies"]).returncode
-        finally:
-            applied = applies.wait()  # on Ctrl-C too: it got the signal and cleans up
+        rest = subprocess.Popen([*pytest, "-m", "not applies"])
+        streams = (rest, applies)
+        # Ctrl-C reaches both from the terminal and each tears down what it started:
+        # this process only waits (set after they start: an ignored signal is inherited).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, lambda signum, frame: [s.terminate() for s in streams])
+        codes = [stream.wait() for stream in streams]
         output.seek(0)
         print("\n---- the tests that apply labs (pytest -m applies), beside the above ----")
         sys.stdout.write(output.read())
-    codes = [rest, applied]
     failed = [code for code in codes if code not in (0, NO_TESTS)]
     return failed[0] if failed else (NO_TESTS if codes == [NO_TESTS] * 2 else 0)
 
