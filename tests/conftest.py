@@ -71,6 +71,12 @@ def requires_root(reason: str = "needs root and network namespaces"):
     return pytest.mark.skipif(os.geteuid() != 0, reason=reason)
 
 
+def applying_labs_locally() -> list:
+    """The marks of a module that applies labs to the local target."""
+    marks = [pytest.mark.root, pytest.mark.terraform, pytest.mark.strongswan]
+    return [*marks, pytest.mark.applies, requires_root()]
+
+
 # --- the order of the session ----------------------------------------------------
 
 _HEAVIER = ("terraform", "root", "guest")  # each slower to set up than the one before

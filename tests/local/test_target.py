@@ -17,16 +17,10 @@ from driver.lab.loader import load_lab
 from driver.local import target as local_target
 from driver.local.emulator.process import Emulator
 from driver.local.shared.node_access import lab_namespaces as existing
-from tests.conftest import requires_root
+from tests.conftest import applying_labs_locally
 from tests.lab.test_loader import lab_with
 
-pytestmark = [
-    pytest.mark.root,
-    pytest.mark.terraform,
-    pytest.mark.strongswan,
-    pytest.mark.applies,
-    requires_root(),
-]
+pytestmark = applying_labs_locally()
 
 
 def lab_file(tmp_path, name: str):

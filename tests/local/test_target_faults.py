@@ -5,25 +5,17 @@ died and what to do next, exit 1; destroy still leaves nothing (root)."""
 import os
 import signal
 
-import pytest
-
 from driver.cli import main
 from driver.core.state import LabState
 from driver.lab.loader import load_lab
 from driver.local import target as local_target
 from driver.local.dataplane.charon import Charon
 from driver.local.shared.node_access import lab_namespaces
-from tests.conftest import requires_root
+from tests.conftest import applying_labs_locally
 from tests.lab.test_loader import lab_with
 from tests.local.test_faults import kill
 
-pytestmark = [
-    pytest.mark.root,
-    pytest.mark.terraform,
-    pytest.mark.strongswan,
-    pytest.mark.applies,
-    requires_root(),
-]
+pytestmark = applying_labs_locally()
 
 
 def _fault_lines(capsys) -> list[str]:
