@@ -12,6 +12,7 @@ kernel for what this host cannot run) is decided one level up
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import dataclasses
 import os
@@ -156,14 +157,18 @@ class DataPlane:
                 filters.install_acl(self.ns[router], interface, acl)
 
     def drops(self) -> dict[tuple[str, str], int]:
-        """Packets each filter dropped so far, by (node, iptables chain)."""
+        """Packets each filter dropped so far, by (node, iptables chain). The nodes are
+        read side by side: an iptables process each, ~0.2 s in the guest, before every
+        ping."""
         nodes = {*self.view.groups, *(filters.SUBNET_INTERFACES[s][0] for s in self.view.acls)}
-        return {
-            (node, chain): count
-            for node in sorted(nodes | {"firewall"})
-            if node in self.ns
-            for chain, count in filters.drops(self.ns[node]).items()
-        }
+        nodes = [node for node in sorted(nodes | {"firewall"}) if node in self.ns]
+        with concurrent.futures.ThreadPoolExecutor(max(len(nodes), 1)) as pool:
+            counted = pool.map(lambda node: filters.drops(self.ns[node]), nodes)
+            return {
+                (node, chain): count
+                for node, counts in zip(nodes, counted, strict=True)
+                for chain, count in counts.items()
+            }
 
     def _tunnel_route(self) -> tuple[str, ...] | None:
         """How the VGW hands a packet to a tunnel: the endpoints' updown scripts route
