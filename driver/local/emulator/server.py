@@ -5,6 +5,7 @@ extensions (what a VPN lab needs that moto does not do), one module per AWS API:
 * route_propagation.py — VGW route propagation and propagated routes;
 * gateway_associations.py — the VGW's gateway route table in DescribeRouteTables;
 * addresses.py — Elastic IPs, private addresses, root volume sizes;
+* instance_profiles.py — IAM's RemoveRoleFromInstanceProfile (a role not in it);
 * network_insights.py — Reachability Analyzer's paths and analyses;
 * ssm_commands.py — SSM Run Command in the lab's namespaces;
 * replay.py — an SDK retry of a call that landed gets that call's answer;
@@ -26,6 +27,7 @@ from driver.local.emulator import (
     addresses,
     auth,
     gateway_associations,
+    instance_profiles,
     network_insights,
     replay,
     route_propagation,
@@ -40,6 +42,7 @@ EXTENSIONS = (
     gateway_associations,
     network_insights,
     addresses,
+    instance_profiles,
 )
 
 
