@@ -51,6 +51,9 @@ class Twin:
     start_actions: dict[str, str]  # tunnel address -> start | trap
     executables: frozenset[str]  # the twin's scripts (its updown)
     defaulted: list[str] = field(default_factory=list)  # platform defaults it relied on
+    # commands run in the gateway's namespace before its daemon starts: the tunnel
+    # interfaces a router keeps up whether or not their SAs are (twin_swanctl.py)
+    prepare: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,10 @@ class TwinTunnel:
     address: str = "-"  # the tunnel interface's address/prefix, "-" for none
     routes: tuple[str, ...] = ()  # the static routes the router sends into it
     interface: bool = True  # route-based (a tunnel interface); else policy-based
+    # the interface and its routes are there whether or not its SAs are, as a router
+    # whose tunnel interface stays up keeps them (traffic routed into it starts the
+    # tunnel: start_action trap); else they come and go with the SAs
+    persistent: bool = False
 
 
 T = TypeVar("T")
@@ -81,6 +85,7 @@ def twin(
     files = {SWANCTL: swanctl(translated, header, updown_path)}
     if any(t.interface for t in translated):
         files[updown_path] = updown([t for t in translated if t.interface], vendor, device)
+    kept = [t for t in translated if t.interface and t.persistent]
     first = {t.remote: t for t in reversed(translated)}  # each peer's first tunnel
     return Twin(
         files,
@@ -89,7 +94,20 @@ def twin(
         {peer: first[peer].start_action for peer in peers},
         frozenset(p for p in files if p == updown_path),
         sorted({d for t in tunnels for d in t.defaulted}),
+        tuple(command for t in kept for command in interface_commands(t, device)),
     )
+
+
+def interface_commands(t: TwinTunnel, device: str) -> list[tuple[str, ...]]:
+    """A persistent tunnel's interface and routes, made before its daemon starts (the
+    same the updown script makes when its SAs come up)."""
+    name = f"{device}{t.n}"
+    out = [("ip", "link", "add", name, "type", "xfrm", "dev", "eth0", "if_id", str(t.n))]
+    if t.address != "-":
+        out.append(("ip", "address", "replace", t.address, "dev", name))
+    out.append(("ip", "link", "set", name, "up"))
+    out += [("ip", "route", "replace", r, "dev", name, "metric", str(t.n)) for r in t.routes]
+    return out
 
 
 def swanctl(tunnels: list[TwinTunnel], header: str, updown: str) -> str:
@@ -151,10 +169,13 @@ def updown(tunnels: list[TwinTunnel], vendor: str, device: str) -> str:
         "tunnel " + " ".join(shlex.quote(w) for w in (str(t.n), t.address, *t.routes))
         for t in tunnels
     ]
+    kept = " ".join(str(t.n) for t in tunnels if t.persistent)
     return f"""#!/bin/sh
 # vpnlab: the {vendor} twin's tunnel interfaces, as the {vendor} has one per tunnel:
 # an XFRM interface with the tunnel interface's address, and the static routes the
-# {vendor} sends into it. One line per tunnel: if_id, address, routes.
+# {vendor} sends into it. One line per tunnel: if_id, address, routes. The tunnels
+# in PERSISTENT keep theirs when their SAs go, as the {vendor}'s do.
+PERSISTENT=" {kept} "
 tunnel() {{
     case "$1" in "$PLUTO_IF_ID_OUT") ;; *) return ;; esac
     n="$1"; device="{device}$1"; address="$2"; shift 2
@@ -166,7 +187,7 @@ tunnel() {{
             for route in "$@"; do ip route replace "$route" dev "$device" metric "$n"; done
             ;;
         down-client)
-            ip link del "$device" 2>/dev/null
+            case "$PERSISTENT" in *" $n "*) ;; *) ip link del "$device" 2>/dev/null ;; esac
             ;;
     esac
 }}

@@ -65,6 +65,9 @@ class CustomerGateway:
     pfs_fix: str = "esp=aes256-sha256-modp2048! (swanctl: esp_proposals = aes256-sha256-modp2048)"
     # a diagnosis's fix in its configuration's words, by its AWS log entry (a router's)
     fixes: dict[str, str] = dataclasses.field(default_factory=dict)
+    # vpnlab's commands (never the customer's) made in its namespace before its daemon
+    # starts: a router twin's tunnel interfaces that outlive their SAs
+    prepare: tuple[tuple[str, ...], ...] = ()
 
 
 def rendered(lab: Lab, psks: tuple[str, str], charon: CharonOptions) -> CustomerGateway:
@@ -195,6 +198,7 @@ def router(lab: Lab, config: Path, charon: CharonOptions, dialect: Dialect) -> C
         start_actions=twin.start_actions,
         pfs_fix=dialect.pfs_fix,
         fixes=dialect.fixes,
+        prepare=twin.prepare,
     )
 
 

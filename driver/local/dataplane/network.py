@@ -216,6 +216,8 @@ class DataPlane:
         # false verdict.
         endpoints.launch(aws, libipsec)
         hold = ["FORWARD", "-p", "udp", "-m", "multiport", "--dports", "500,4500", "-j", "DROP"]
+        for command in self.cgw.prepare:
+            self.ns["server"].exec(*command)
         self.ns["inet"].exec("iptables", "-I", *hold)
         try:
             server.launch()
