@@ -27,6 +27,7 @@ from driver.local.shared.node_access import sa_up
 
 POLL = 0.05
 SETTLE = 0.3  # a definitive log verdict is trusted after this long
+TRAP_SETTLE = 5.0  # after the traffic that starts a trap-based tunnel: no IKE SA, none started
 
 
 class DataPlaneRunner(ExpectationRunner):
@@ -67,15 +68,22 @@ class DataPlaneRunner(ExpectationRunner):
             self.dp.plan.tunnel_addresses,
             self.dp.plan.public_ip,
         )
+        return [self._worded(d) for d in found]
+
+    def _worded(self, found: Diagnosis) -> Diagnosis:
+        """A diagnosis with its fix in the customer's configuration's words, if it has them."""
         fixes = self.dp.cgw.fixes if self.dp.cgw else {}  # none: the local target's
-        return [dataclasses.replace(d, hint=fixes[d.log]) if d.log in fixes else d for d in found]
+        return dataclasses.replace(found, hint=fixes[found.log]) if found.log in fixes else found
 
     def _tunnel(self, e: Expectation, timeout: float) -> tuple[bool, str]:
         started = time.monotonic()
         deadline = started + timeout
         announced = False
         initiators.start_on_traffic(self.dp, e.argument, self.progress)
-        nobody = initiators.never_initiated(self.dp, e.argument, traffic_sent=False)
+        nobody = initiators.never_initiated(self.dp, e.argument)
+        nobody = self._worded(nobody) if nobody else None
+        # a trap's traffic was sent: its IKE_SA_INIT reaches AWS in well under TRAP_SETTLE
+        trap = initiators.customer_start(self.dp, e.argument) == "trap"
         while True:
             self.dp.assert_daemons_running()  # a dead daemon is a fault, not a slow tunnel
             sa = self.sas(e.node).get(e.argument)
@@ -94,7 +102,9 @@ class DataPlaneRunner(ExpectationRunner):
             final = [d for d in reasons if is_final(d, server_log, e.argument)]
             if final and elapsed > SETTLE:
                 return False, "; ".join(d.text() for d in final)
-            if nobody and not reasons and elapsed > SETTLE:
+            # (a trap's IKE under way is no silence)
+            silent = not reasons and not (trap and sa)
+            if nobody and silent and elapsed > (TRAP_SETTLE if trap else SETTLE):
                 return False, nobody.text()
             if time.monotonic() > deadline:
                 state = f"{text(sa['state'])} without an installed CHILD_SA" if sa else "no IKE SA"
@@ -131,7 +141,7 @@ class DataPlaneRunner(ExpectationRunner):
         if reasons:
             return "; ".join(d.text() for d in reasons)
         if waiting := initiators.never_initiated(self.dp, tunnel):
-            return waiting.text()
+            return self._worded(waiting).text()
         logs = {"vgw": self.dp.vgw_log(), "server": self.dp.charons["server"].log()}
         said = [
             f"{node}: {line.strip()}"

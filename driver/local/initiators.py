@@ -12,8 +12,9 @@ WAITS = {
     "none": "waits for the peer (auto=add, start_action = none)",
     "add": "waits for the peer (auto=add, start_action = none)",
     "trap": "waits for traffic that matches its policy (auto=route, start_action = trap): "
-    "the check sent it, and none started this tunnel (a kernel keeps one trap policy "
-    "for tunnels with the same selectors)",
+    "the check sent it, and none started this tunnel (policy-based: a kernel keeps one "
+    "trap policy for tunnels with the same selectors; route-based: the gateway routes the "
+    "traffic into its other tunnel)",
 }
 
 
