@@ -13,6 +13,7 @@ from driver.analysis.cisco_ios_rules import lint_cisco_ios
 from driver.analysis.findings import Finding
 from driver.analysis.fortigate_rules import lint_fortigate
 from driver.analysis.libreswan_rules import lint_libreswan
+from driver.analysis.panos_rules import lint_panos
 from driver.cgw.detect import IMPLEMENTATIONS, Detection, detect
 from driver.cgw.dialects import ROUTERS
 from driver.cgw.libreswan.install import release
@@ -23,6 +24,7 @@ LINTERS = {
     "libreswan": lint_libreswan,
     "fortigate": lint_fortigate,
     "cisco-ios": lint_cisco_ios,
+    "panos": lint_panos,
 }
 DAEMON_RULES = {
     "conf-implementation": "which implementation the files were read as, and why",

@@ -18,6 +18,7 @@ from driver.analysis.findings import SEVERITIES, Finding
 from driver.analysis.fortigate_rules import FORTIGATE_RULES
 from driver.analysis.lab_rules import LAB_RULES, lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
+from driver.analysis.panos_rules import PANOS_RULES
 from driver.analysis.terraform_rules import NET_RULES, lint_terraform
 from driver.core import input_files
 from driver.core.errors import LabError, VpnlabError
@@ -30,6 +31,7 @@ RULES = {
     **LIBRESWAN_RULES,
     **FORTIGATE_RULES,
     **CISCO_IOS_RULES,
+    **PANOS_RULES,
     **DAEMON_RULES,
     **BGP_RULES,
     **NET_RULES,

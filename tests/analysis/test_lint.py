@@ -17,6 +17,7 @@ from driver.analysis.fortigate_rules import FORTIGATE_RULES
 from driver.analysis.lab_rules import lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.lint import RULES, lint
+from driver.analysis.panos_rules import PANOS_RULES
 from driver.core.paths import PROJECT
 from driver.lab import aws_rules
 from driver.lab.loader import parse_lab
@@ -280,6 +281,7 @@ def test_every_rule_is_documented_and_tested():
             *LIBRESWAN_RULES,  # these four: tests/analysis/test_libreswan_rules.py
             *FORTIGATE_RULES,  # tests/analysis/test_fortigate_rules.py
             *CISCO_IOS_RULES,  # tests/analysis/test_cisco_ios_rules.py
+            *PANOS_RULES,  # tests/analysis/test_panos_rules.py
             *DAEMON_RULES,
         }
         | set(BGP_RULES)  # tests/analysis/test_cgw_bgp.py
