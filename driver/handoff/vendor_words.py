@@ -3,10 +3,11 @@ uses: what the parameter sheet's "as your device names it" table prints.
 
 One ``Vocabulary`` per device; ``None`` marks an option AWS offers that the device
 cannot set (the sheet says so instead of inventing a word). strongSwan's words are
-the ones the lab renders (driver/lab/aws_rules.py); IOS's and FortiOS's are the
-readers' tables read backwards (driver/cgw/cisco_ios/proposals.py,
-driver/cgw/fortigate/proposals.py), so the sheet and lint speak one language.
-PAN-OS's, Junos's and Yamaha RTX's are cited where they are written; the tests
+the ones the lab renders (driver/lab/aws_rules.py); IOS's, FortiOS's and PAN-OS's
+are the readers' tables read backwards (driver/cgw/cisco_ios/proposals.py,
+driver/cgw/fortigate/proposals.py, driver/cgw/panos/proposals.py), so the sheet
+and lint speak one language. Junos's and Yamaha RTX's are cited where they are
+written; the tests
 hold each against its device's reader, Libreswan's ``algparse`` or AWS's own
 sample configuration for that device (tests/handoff/)."""
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 
 from driver.cgw.cisco_ios import proposals as ios
 from driver.cgw.fortigate import proposals as fortios
+from driver.cgw.panos import proposals as panos
 from driver.lab import aws_rules
 
 GROUPS = tuple(sorted(aws_rules.PHASE2_DH_GROUPS))
@@ -161,10 +163,10 @@ PAN_OS_SOURCE = (
 PAN_OS = Vocabulary(
     title="PAN-OS",
     source=PAN_OS_SOURCE,
-    ike_encryption=_ciphers("aes-128-cbc", "aes-256-cbc", "aes-128-gcm", "aes-256-gcm"),
-    ike_integrity=_hashes("sha1", "sha256", "sha384", "sha512"),
-    esp_encryption=_ciphers("aes-128-cbc", "aes-256-cbc", "aes-128-gcm", "aes-256-gcm"),
-    esp_integrity=_hashes("sha1", "sha256", "sha384", "sha512"),
+    ike_encryption=_inverse(panos.CIPHERS, aws_rules.ENCRYPTION),
+    ike_integrity=_inverse(panos.HASHES, aws_rules.INTEGRITY),
+    esp_encryption=_inverse(panos.CIPHERS, aws_rules.ENCRYPTION),
+    esp_integrity=_inverse(panos.HASHES, aws_rules.INTEGRITY),
     ike_groups=_numbered("group{}", missing=frozenset({17, 18, 22, 23, 24})),
     pfs_groups=_numbered("group{}", missing=frozenset({17, 18, 22, 23, 24})),
     versions={
