@@ -21,6 +21,18 @@ FRR_CONF = "/etc/frr/frr.conf"
 FRR_DAEMONS = "/etc/frr/daemons"
 
 
+def routing(bgp: BgpConfig | None, vendor: str, problems: list[str]) -> dict[str, str]:
+    """The twin's FRR files for the router's BGP (none without BGP); what cannot be
+    translated is added to ``problems``, so the twin says every reason at once."""
+    if bgp is None:
+        return {}
+    try:
+        return frr_files(bgp, vendor)
+    except Untranslatable as exc:
+        problems.append(str(exc))
+        return {}
+
+
 def frr_files(bgp: BgpConfig, vendor: str) -> dict[str, str]:
     problems = _untranslatable(bgp)
     if problems:

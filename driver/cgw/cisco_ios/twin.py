@@ -36,7 +36,7 @@ from driver.cgw.cisco_ios.proposals import (
 from driver.cgw.cisco_ios.tunnel import IosTunnel
 from driver.cgw.cisco_ios.tunnels import ios_tunnels
 from driver.cgw.router import Twin, Untranslatable
-from driver.cgw.twin_frr import frr_files
+from driver.cgw.twin_frr import routing
 from driver.cgw.twin_swanctl import GROUPS, TwinTunnel
 from driver.cgw.twin_swanctl import twin as twin_of
 from driver.core.addresses import is_ipv4
@@ -47,13 +47,7 @@ UPDOWN = "/etc/swanctl/cisco-ios-twin-updown.sh"
 def twin(conf: IosConf, source: str) -> Twin:
     tunnels = ios_tunnels(conf)
     problems = [f"{where}: {what}" for where, what in conf.problems]
-    routing: dict[str, str] = {}
-    bgp = ios_bgp(conf)
-    if bgp is not None:
-        try:
-            routing = frr_files(bgp, "Cisco IOS router")
-        except Untranslatable as exc:
-            problems.append(str(exc))
+    bgp_files = routing(ios_bgp(conf), "Cisco IOS router", problems)
     header = (
         f"# vpnlab: the twin of the Cisco IOS router in {source}: strongSwan negotiating\n"
         f"# as {defaults.RELEASE} would, from its tunnel interfaces and crypto commands.\n"
@@ -67,7 +61,7 @@ def twin(conf: IosConf, source: str) -> Twin:
         return dataclasses.replace(made, start_action="none") if t.name in shadowed else made
 
     made = twin_of("Cisco IOS router", tunnels, translate, problems, header, UPDOWN, "Tunnel")
-    made.files |= routing
+    made.files |= bgp_files
     return made
 
 

@@ -47,7 +47,7 @@ from driver.cgw.panos.tunnels import (
     unit_address,
 )
 from driver.cgw.router import Twin, Untranslatable
-from driver.cgw.twin_frr import frr_files
+from driver.cgw.twin_frr import routing
 from driver.cgw.twin_swanctl import GROUPS, TwinTunnel
 from driver.cgw.twin_swanctl import twin as twin_of
 from driver.core.addresses import is_ipv4
@@ -67,19 +67,13 @@ def twin(conf: PanConf, source: str) -> Twin:
                 "negotiates an SA pair for each in one IKE SA, and AWS allows one per tunnel "
                 "(lint: conf-sa-pairs)"
             )
-    routing: dict[str, str] = {}
-    bgp = pan_bgp(conf, source)
-    if bgp is not None:
-        try:
-            routing = frr_files(bgp, "Palo Alto firewall")
-        except Untranslatable as exc:
-            problems.append(str(exc))
+    bgp_files = routing(pan_bgp(conf, source), "Palo Alto firewall", problems)
     header = (
         f"# vpnlab: the twin of the Palo Alto firewall in {source}: strongSwan negotiating\n"
         f"# as {RELEASE} would, from its IKE gateways, crypto profiles and IPsec tunnels.\n"
     )
     made = twin_of("Palo Alto firewall", unique, _tunnel, problems, header, UPDOWN, "tunnel.")
-    made.files |= routing
+    made.files |= bgp_files
     return made
 
 
