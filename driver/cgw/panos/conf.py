@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from driver.cgw.panos import grammar
+from driver.cgw.tree import Node, merge, named
 
 ANCHOR = "network"
 SECTIONS = frozenset({"ike", "tunnel", "interface", "virtual-router", "logical-router"})
@@ -40,59 +41,6 @@ MAX_DEPTH = 64  # PAN-OS's network configuration nests ~12 deep
 _SET = re.compile(r"^\s*(\S+@\S+[#>]\s*)?(set|edit|delete)\s", re.MULTILINE)
 _TOKEN = re.compile(r'"[^"]*"|[{};\[\]]|[^\s{};\[\]"]+')
 _PROMPT = re.compile(r"^[\w.-]+@[\w.()-]+[#>]\s*")  # admin@PA-VM# (as copied from a session)
-
-
-@dataclass
-class Node:
-    name: str
-    line: int
-    source: str
-    children: dict[str, Node] = field(default_factory=dict)
-
-    @property
-    def where(self) -> str:
-        return f"{self.source}:{self.line}"
-
-    def at(self, *path: str) -> Node | None:
-        node: Node | None = self
-        for word in path:
-            node = node.children.get(word) if node else None
-        return node
-
-    def entries(self, *path: str) -> list[Node]:
-        """The entries (children) under ``path``, in the order written."""
-        node = self.at(*path)
-        return list(node.children.values()) if node else []
-
-    def values(self, *path: str) -> list[str]:
-        """The leaves under ``path``: a list's members, or the one value."""
-        return [n.name for n in self.entries(*path) if not n.children]
-
-    def value(self, *path: str) -> str | None:
-        """The value under ``path`` (the last one set)."""
-        found = self.values(*path)
-        return found[-1] if found else None
-
-    def where_of(self, *path: str) -> str:
-        """Where ``path``'s value was written, else its nearest ancestor that was."""
-        node, where = self, self.where
-        for word in path:
-            node = node.children.get(word)
-            if node is None:
-                break
-            where = node.where
-        if node is not None and node.children:
-            where = list(node.children.values())[-1].where
-        return where
-
-    def add(self, name: str, line: int, source: str) -> Node:
-        child = self.children.get(name)
-        if child is None:
-            child = self.children[name] = Node(name, line, source)
-        elif not child.children:  # a value set again is the latest: last in order
-            self.children[name] = self.children.pop(name)
-            child.line = line
-        return child
 
 
 @dataclass
@@ -336,8 +284,8 @@ def _parse_xml(text: str, source: str) -> PanConf:
 def _networks_of(conf: PanConf, root: Node) -> PanConf:
     """The network configuration and the address objects of a whole tree."""
     for network in _networks(root):
-        _merge(conf.network, network)
-    for objects in _named(root, "address"):
+        merge(conf.network, network)
+    for objects in named(root, "address"):
         for entry in objects.children.values():
             if entry.value("ip-netmask"):
                 conf.addresses[entry.name] = entry.at("ip-netmask")
@@ -348,22 +296,5 @@ def _networks(root: Node) -> list[Node]:
     """Every ``network`` element holding a section vpnlab reads (a firewall has one;
     a Panorama export one per template); a fragment that starts inside it (``ike {``)
     is its own."""
-    found = [n for n in _named(root, ANCHOR) if SECTIONS & set(n.children)]
+    found = [n for n in named(root, ANCHOR) if SECTIONS & set(n.children)]
     return found or ([root] if SECTIONS & set(root.children) else [])
-
-
-def _named(root: Node, name: str) -> list[Node]:
-    found, todo = [], [root]
-    while todo:
-        node = todo.pop()
-        if node.name == name and node.children:
-            found.append(node)
-        else:
-            todo.extend(reversed(list(node.children.values())))
-    return found
-
-
-def _merge(into: Node, other: Node) -> None:
-    for child in other.children.values():
-        merged = into.add(child.name, child.line, child.source)
-        _merge(merged, child)

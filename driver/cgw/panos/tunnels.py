@@ -12,10 +12,11 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from driver.cgw.panos import defaults
-from driver.cgw.panos.conf import Node, PanConf, resolve
+from driver.cgw.panos.conf import PanConf, resolve
 from driver.cgw.panos.proposals import record_text
 from driver.cgw.record import ConfiguredTunnel
 from driver.cgw.settings import Secret
+from driver.cgw.tree import Node
 
 GATEWAYS = ("ike", "gateway")
 TUNNELS = ("tunnel", "ipsec")
