@@ -1,10 +1,20 @@
 """A configuration as a tree of named nodes, each with the file and line it was
 written at: the shape of a router's hierarchical configuration (PAN-OS's XML and
-brace forms, its set commands), whatever form it was read from."""
+brace forms, its set commands), whatever form it was read from.
+
+The brace form (``name {`` opens a node, ``}`` closes it, ``key value;`` and
+``key [ v1 v2 ];`` set values, ``#`` comments a line) is read here once: PAN-OS's
+``show config running`` prints it by default, and Junos's hierarchical
+configuration is the same grammar.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+MAX_DEPTH = 64  # a router's configuration nests ~12 deep: deeper is no configuration
+_TOKEN = re.compile(r'"[^"]*"|[{};\[\]]|[^\s{};\[\]"]+')
 
 
 @dataclass
@@ -60,18 +70,80 @@ class Node:
         return child
 
 
-def named(root: Node, name: str) -> list[Node]:
+def named(root: Node, name: str, skip: frozenset[str] = frozenset()) -> list[Node]:
+    """Every node called ``name`` (with children), not looking inside ``skip``."""
     found, todo = [], [root]
     while todo:
         node = todo.pop()
         if node.name == name and node.children:
             found.append(node)
-        else:
+        elif node.name not in skip:
             todo.extend(reversed(list(node.children.values())))
     return found
 
 
 def merge(into: Node, other: Node) -> None:
-    for child in other.children.values():
-        merged = into.add(child.name, child.line, child.source)
-        merge(merged, child)
+    todo = [(into, other)]
+    while todo:
+        target, source = todo.pop()
+        for child in source.children.values():
+            todo.append((target.add(child.name, child.line, child.source), child))
+
+
+def parse_braces(text: str, source: str) -> tuple[Node, list[tuple[str, str]]]:
+    """The brace form as a tree, and what its reader would not load ("file:line", what)."""
+    root = Node("", 0, source)
+    stack, words, listed, problems = [root], [], None, []
+    quoted = False  # inside a quoted value that spans lines
+    for number, line in enumerate(text.splitlines(), start=1):
+        if quoted:
+            if '"' not in line:
+                continue
+            line, quoted = line[line.index('"') + 1 :], False
+        if line.lstrip().startswith("#"):
+            continue
+        if line.count('"') % 2:  # a quoted value going on past the line
+            line, quoted = line[: line.rindex('"')], True
+        for token in _TOKEN.findall(line):
+            if token == "{" and words:
+                if len(stack) + len(words) > MAX_DEPTH:
+                    problems.append((f"{source}:{number}", f"nested deeper than {MAX_DEPTH}"))
+                    return root, problems
+                node = stack[-1]
+                for word in words:
+                    node = node.add(word, number, source)
+                stack.append(node)
+                words = []
+            elif token == "}" and len(stack) > 1:
+                stack.pop()
+            elif token == "[":
+                listed = []
+            elif token == "]" and listed is not None:
+                words, listed = words + ["["] + listed, None
+            elif token == ";":
+                if len(stack) + len(words) > MAX_DEPTH:
+                    problems.append((f"{source}:{number}", f"nested deeper than {MAX_DEPTH}"))
+                    return root, problems
+                _statement(stack[-1], words, number, source)
+                words = []
+            elif listed is not None:
+                listed.append(token.strip('"'))
+            elif token not in "{}":
+                words.append(token.strip('"'))
+    if len(stack) > 1:
+        problems.append(
+            (f"{source}:{stack[-1].line}", f"'{stack[-1].name} {{' is never closed with '}}'")
+        )
+    return root, problems
+
+
+def _statement(node: Node, words: list[str], number: int, source: str) -> None:
+    """``key value;``, ``key [ a b ];`` or ``name;`` under ``node``."""
+    if "[" in words:
+        path, values = words[: words.index("[")], words[words.index("[") + 1 :]
+    else:
+        path, values = words[:-1], words[-1:]
+    for word in path:
+        node = node.add(word, number, source)
+    for value in values:
+        node.add(value, number, source)

@@ -24,9 +24,12 @@ KEEPALIVE, HOLD = 30, 90
 
 
 def pan_bgp(conf: PanConf, source: str) -> BgpConfig | None:
+    """The BGP of the virtual router that runs it (``enable yes``: exports carry
+    ``enable no`` for every router that does not)."""
     routers = [
-        r for r in conf.network.entries("virtual-router") if r.at("protocol", "bgp") is not None
-    ]
+        r for r in conf.network.entries("virtual-router")
+        if r.value("protocol", "bgp", "enable") == "yes"
+    ]  # fmt: skip
     if not routers:
         return None
     bgp = routers[0].at("protocol", "bgp")
@@ -42,12 +45,12 @@ def pan_bgp(conf: PanConf, source: str) -> BgpConfig | None:
             if not address:
                 continue
             neighbor = Neighbor(address, peer.line, remote_as=peer.value("peer-as"))
-            keepalive = peer.value("connection-options", "keep-alive-interval")
-            hold = peer.value("connection-options", "hold-time")
-            if keepalive or hold:
-                neighbor.timers = (int(keepalive or KEEPALIVE), int(hold or HOLD))
-            else:
-                neighbor.timers = (KEEPALIVE, HOLD)
+            keepalive = peer.value("connection-options", "keep-alive-interval") or ""
+            hold = peer.value("connection-options", "hold-time") or ""
+            neighbor.timers = (
+                int(keepalive) if keepalive.isdigit() else KEEPALIVE,
+                int(hold) if hold.isdigit() else HOLD,
+            )  # a value that is no number (a Panorama variable) is PAN-OS's default
             neighbor.shutdown = "no" in (peer.value("enable"), group.value("enable"))
             neighbor.policy_out, neighbor.policy_in = exports, imports
             config.neighbors[address] = neighbor

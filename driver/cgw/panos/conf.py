@@ -1,28 +1,30 @@
-"""A Palo Alto firewall's configuration in either form PAN-OS prints it, read into
-one tree of the XML's shape, each node with its file and line.
+"""A Palo Alto firewall's configuration in any form PAN-OS prints it or people paste
+it, read into one tree of the XML's shape (driver/cgw/tree.py), each node with its
+file and line.
 
-- **XML** (``show config running``, a saved ``running-config.xml``, Panorama's
-  export): every element is a node named by its tag, an ``<entry name="X">`` by X,
-  a ``<member>`` and an element's text by the text (a leaf). A document type or
-  an entity declaration is refused: PAN-OS writes none, and they are how an XML
-  file makes its reader expand or fetch what is not in it.
-- **braces** (``show config running`` in the CLI's default format): ``name {``
-  opens a node, ``}`` closes it, ``key value;`` and ``key [ v1 v2 ];`` set values.
+- **XML** (a saved ``running-config.xml``, Panorama's export, or ``show config
+  running`` after ``set cli config-output-format xml``): xml_form.py.
+- **braces** (``show config running`` in the CLI's default output format):
+  driver/cgw/tree.py.
 - **set commands** (``set cli config-output-format set``, then ``show``; or the
-  lines people paste): ``set <path words> <value>`` or ``… <key> [ v1 v2 ]``; a
-  quoted word is one word; ``delete <path>`` removes it. The path words are the
-  XML's element and entry names, so both forms make the same tree: ``set network
-  ike gateway GW protocol version ikev2`` is ``network/ike/gateway/entry
-  [@name='GW']/protocol/version`` with the text ``ikev2``.
+  lines people paste, configure mode's ``edit … / set … / top`` included):
+  ``set <path words> <value>`` or ``… <key> [ v1 v2 ]``; a quoted word is one word;
+  ``delete <path>`` removes it; ``edit <path>`` makes the commands after it relative
+  to it until ``top`` (``up`` goes one level up). The path words are the XML's
+  element and entry names, so every form makes the same tree: ``set network ike
+  gateway GW protocol version ikev2`` is ``network/ike/gateway/entry[@name='GW']/
+  protocol/version`` with the text ``ikev2``. One command may set several values,
+  which PAN-OS's schema splits (grammar.py).
 
 Only the ``network`` configuration is kept (IKE, tunnels, interfaces, virtual
 routers), with the address objects it may name (``address NAME ip-netmask X``,
-shared or a vsys's), wherever it sits: a firewall's ``config/devices/entry/network``, a
-Panorama template's ``… config devices localhost.localdomain network …``. A value
-set twice is the last one; a list (``member``) set again grows, as PAN-OS's CLI
-grows it (PaloAltoNetworks/pan-os-codegen: the XPaths of specs/network/ike-gateway,
-tunnel/ipsec, interface/tunnel; PAN-OS CLI Quick Start, "Use the CLI": set,
-delete, and the set output format).
+shared or a vsys's), wherever it sits: a firewall's ``config/devices/entry/network``,
+a Panorama template's ``… config devices localhost.localdomain network …`` (a vsys's
+``import network`` lists only name what it uses). A value set twice is the last
+one; a list (``member``) set again grows, as PAN-OS's CLI grows it
+(PaloAltoNetworks/pan-os-codegen: the XPaths of specs/network/ike-gateway,
+tunnels/ipsec, interface/tunnel; PAN-OS CLI Quick Start, "Use the CLI": set, delete,
+edit, up, top, and the set output format).
 """
 
 from __future__ import annotations
@@ -30,33 +32,39 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
-from xml.parsers import expat
 
 from driver.cgw.panos import grammar
-from driver.cgw.tree import Node, merge, named
+from driver.cgw.panos.xml_form import parse_xml
+from driver.cgw.tree import MAX_DEPTH, Node, merge, named, parse_braces
 
 ANCHOR = "network"
 SECTIONS = frozenset({"ike", "tunnel", "interface", "virtual-router", "logical-router"})
-MAX_DEPTH = 64  # PAN-OS's network configuration nests ~12 deep
 _SET = re.compile(r"^\s*(\S+@\S+[#>]\s*)?(set|edit|delete)\s", re.MULTILINE)
-_TOKEN = re.compile(r'"[^"]*"|[{};\[\]]|[^\s{};\[\]"]+')
+_XML = re.compile(r"^\s*<[?!A-Za-z]", re.MULTILINE)
 _PROMPT = re.compile(r"^[\w.-]+@[\w.()-]+[#>]\s*")  # admin@PA-VM# (as copied from a session)
+_BRACKETS = re.compile(r"(\[|\])")
 
 
 @dataclass
 class PanConf:
     network: Node
-    form: str  # "xml" | "set"
+    form: str  # "xml" | "braces" | "set"
     addresses: dict[str, Node] = field(default_factory=dict)  # object -> its ip-netmask
     problems: list[tuple[str, str]] = field(default_factory=list)  # (where, what)
 
 
 def parse(text: str, source: str) -> PanConf:
-    if text.lstrip().startswith("<"):
-        return _parse_xml(text, source)
+    text = text.removeprefix("\ufeff")
+    xml = _XML.search(text)
+    if xml and not _SET.search(text[: xml.start()]):
+        # what came before it (a prompt, a `show` command) keeps its lines, as blanks,
+        # and so does its XML declaration (which is only allowed first)
+        body = re.sub(r"^\s*<\?xml[^>]*\?>", "", text[xml.start() :])
+        body = "\n" * text.count("\n", 0, len(text) - len(body)) + body
+        return _networks_of(PanConf(Node(ANCHOR, 0, source), "xml"), *parse_xml(body, source))
     if _SET.search(text) or "{" not in text:
         return _parse_set(text, source)
-    return _parse_braces(text, source)
+    return _networks_of(PanConf(Node(ANCHOR, 0, source), "braces"), *parse_braces(text, source))
 
 
 def _parse_set(text: str, source: str) -> PanConf:
@@ -64,18 +72,22 @@ def _parse_set(text: str, source: str) -> PanConf:
     conf = PanConf(root.add(ANCHOR, 0, source), "set")
     context: list[str] = []  # where ``edit`` went (configure mode)
     edited, lost = 0, False  # the line of the last edit; a command refused since
+    templates: dict[tuple[str, ...], str] = {}  # the words before `network`: where first
     for number, raw in enumerate(text.splitlines(), start=1):
         line = _PROMPT.sub("", raw.strip(), count=1)
-        verb = line.split()[0] if line.split() else ""
+        plain = line.split()
+        verb = plain[0] if plain else ""
         if verb in ("top", "exit", "quit"):
             context, lost = [], False
         elif verb == "up":
-            context = context[:-1]
+            context = _up(context)
         if verb not in ("set", "delete", "edit") or lost:
             continue  # show, commit, configure, remarks: nothing the configuration keeps
+        if not context and ANCHOR not in plain and "address" not in plain:
+            continue  # another part of the configuration (a banner may span lines)
         where = f"{source}:{number}"
         try:
-            words = shlex.split(line, posix=True)[1:]
+            words = _BRACKETS.sub(r" \1 ", " ".join(shlex.split(line, posix=True)[1:])).split()
         except ValueError:
             conf.problems.append((where, "a quote is never closed: PAN-OS refuses the command"))
             continue
@@ -85,11 +97,16 @@ def _parse_set(text: str, source: str) -> PanConf:
             conf.problems.append((where, _lost(verb, words, context, edited)))
             lost = True  # PAN-OS refuses it, and the commands that lean on it
             continue
-        path = context + words if context else _network_path(words)
-        if path is None or not path[1:]:
+        found = (context, ()) if context else _network_path(words, bare=verb == "edit")
+        if found is None:
             continue  # not the network configuration
-        if words.count("[") != words.count("]"):
+        path = context + words if context else found[0]
+        templates.setdefault(found[1], where)
+        if not _balanced(words):
             conf.problems.append((where, "a '[' list is not closed with ']'"))
+            continue
+        if len(path) > MAX_DEPTH:
+            conf.problems.append((where, f"nested deeper than {MAX_DEPTH}"))
             continue
         if verb == "edit":
             context, edited = path, number
@@ -98,9 +115,25 @@ def _parse_set(text: str, source: str) -> PanConf:
             if parent is not None:
                 parent.children.pop(path[-1], None)
         else:
-            for at, values, kind in _assignments(path):
+            for at, values, kind in grammar.assignments(path):
                 _apply(root, at, values, kind, number, source)
+    if len(templates) > 1:
+        conf.problems.append(_several(templates))
     return conf
+
+
+def _up(context: list[str]) -> list[str]:
+    """One level up: an entry's name goes with the word that lists it."""
+    return context[:-2] if grammar.ends_in_entry(context) else context[:-1]
+
+
+def _balanced(words: list[str]) -> bool:
+    depth = 0
+    for word in words:
+        depth += {"[": 1, "]": -1}.get(word, 0)
+        if depth not in (0, 1):
+            return False
+    return depth == 0
 
 
 def _lost(verb: str, words: list[str], context: list[str], edited: int) -> str:
@@ -112,42 +145,13 @@ def _lost(verb: str, words: list[str], context: list[str], edited: int) -> str:
     )
 
 
-def _assignments(words: list[str]) -> list[tuple[list[str], list[str], str | None]]:
-    """A set command's words (from the root: ``network …``) as the values it sets,
-    each (its path, its values, LEAF | LIST | None for a node alone), by the schema."""
-    out: list[tuple[list[str], list[str], str | None]] = []
-    path: list[str] = []
-    schema: object = {ANCHOR: grammar.NETWORK}
-    i = 0
-    while i < len(words):
-        word = words[i]
-        if isinstance(schema, grammar.Entries):
-            path, schema, i = path + [word], schema.schema, i + 1
-            continue
-        kind = schema.get(word) if isinstance(schema, dict) else None
-        if kind in (grammar.LEAF, grammar.LIST):
-            values, i = _values(words, i + 1)
-            out.append((path + [word], values, kind))
-            continue
-        if kind is None or kind is grammar.GENERIC:  # not modelled: a path, then its value
-            rest = words[i:]
-            if "[" in rest:
-                out.append((path + rest[: rest.index("[")], rest[rest.index("[") + 1 : -1],
-                            grammar.LIST))  # fmt: skip
-            elif len(rest) > 1:
-                out.append((path + rest[:-1], rest[-1:], grammar.LEAF))
-            else:
-                out.append((path + rest, [], None))
-            return out
-        path, schema, i = path + [word], kind, i + 1
-    return out or [(path, [], None)]
-
-
-def _values(words: list[str], i: int) -> tuple[list[str], int]:
-    if i < len(words) and words[i] == "[":
-        end = words.index("]", i)
-        return words[i + 1 : end], end + 1
-    return words[i : i + 1], i + 1
+def _several(templates: dict[tuple[str, ...], str]) -> tuple[str, str]:
+    named_ = "; ".join(f"'{' '.join(t) or '(the firewall)'}' at {w}" for t, w in templates.items())
+    return (
+        list(templates.values())[1],
+        f"network configuration of {len(templates)} templates or devices ({named_}): "
+        "vpnlab reads one firewall's; pass the one that faces AWS",
+    )
 
 
 def _apply(root: Node, path: list[str], values: list[str], kind, number: int, source: str):
@@ -157,6 +161,11 @@ def _apply(root: Node, path: list[str], values: list[str], kind, number: int, so
     if kind == grammar.LEAF:  # one value: the one set last
         for name in [n for n, child in node.children.items() if not child.children]:
             del node.children[name]
+    parent = root.at(*path[:-2]) if len(path) > 1 else None
+    if parent is not None and path[-2] in grammar.CHOICES:  # lifetime hours: not seconds too
+        chosen = parent.children[path[-2]]
+        for name in [n for n in chosen.children if n != path[-1]]:
+            del chosen.children[name]
     for value in values:
         node.add(value, number, source)
 
@@ -179,122 +188,34 @@ def resolve(conf: PanConf, value: str | None) -> str | None:
     return found.value() if found is not None else value
 
 
-def _network_path(words: list[str]) -> list[str] | None:
-    """The words from ``network`` on, when they name a section vpnlab reads (after a
-    Panorama template's or a vsys's words)."""
-    for i, word in enumerate(words[:-1]):
-        if word == ANCHOR and words[i + 1] in SECTIONS:
-            return words[i:]
+def _network_path(words: list[str], bare: bool) -> tuple[list[str], tuple[str, ...]] | None:
+    """The words from ``network`` on when they name a section vpnlab reads (``edit
+    network`` alone too), and the words before it (a Panorama template's, a vsys's);
+    a vsys's ``import network …`` only lists what it uses."""
+    for i, word in enumerate(words):
+        if word != ANCHOR or (i and words[i - 1] == "import"):
+            continue
+        if words[i + 1 : i + 2] and words[i + 1] in SECTIONS or (bare and i == len(words) - 1):
+            return words[i:], tuple(words[:i])
     return None
 
 
-def _parse_braces(text: str, source: str) -> PanConf:
-    conf = PanConf(Node(ANCHOR, 0, source), "braces")
-    root = Node("", 0, source)
-    stack, words, listed = [root], [], None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip().startswith("#"):
-            continue
-        for token in _TOKEN.findall(line):
-            if token == "{" and words:
-                node = stack[-1]
-                for word in words:
-                    node = node.add(word, number, source)
-                stack.append(node)
-                words = []
-            elif token == "}" and len(stack) > 1:
-                stack.pop()
-            elif token == "[":
-                listed = []
-            elif token == "]" and listed is not None:
-                words, listed = words + ["["] + listed, None
-            elif token == ";":
-                _statement(stack[-1], words, number, source)
-                words = []
-            elif listed is not None:
-                listed.append(token.strip('"'))
-            elif token not in "{}":
-                words.append(token.strip('"'))
-            if len(stack) > MAX_DEPTH:
-                conf.problems.append((f"{source}:{number}", f"nested deeper than {MAX_DEPTH}"))
-                return conf
-    if len(stack) > 1:
-        conf.problems.append(
-            (f"{source}:{stack[-1].line}", f"'{stack[-1].name} {{' is never closed with '}}'")
-        )
-    return _networks_of(conf, root)
-
-
-def _statement(node: Node, words: list[str], number: int, source: str) -> None:
-    """``key value;``, ``key [ a b ];`` or ``name;`` under ``node``."""
-    if "[" in words:
-        path, values = words[: words.index("[")], words[words.index("[") + 1 :]
-    else:
-        path, values = words[:-1], words[-1:]
-    for word in path:
-        node = node.add(word, number, source)
-    for value in values:
-        node.add(value, number, source)
-
-
-def _parse_xml(text: str, source: str) -> PanConf:
-    conf = PanConf(Node(ANCHOR, 0, source), "xml")
-    root = Node("", 0, source)
-    stack: list[tuple[Node, str, list[str], bool]] = [(root, "", [], False)]
-    parser = expat.ParserCreate()
-
-    def refuse(*_args) -> None:
-        raise ValueError("a document type or entity declaration (PAN-OS writes none)")
-
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        if len(stack) > MAX_DEPTH:
-            raise ValueError(f"elements nested deeper than {MAX_DEPTH}")
-        parent = stack[-1][0]
-        stack[-1] = stack[-1][:3] + (True,)  # the parent has elements: its text is layout
-        line = parser.CurrentLineNumber
-        if tag == "member":
-            stack.append((parent, tag, [], False))  # named by its text, at its end
-            return
-        name = attrs.get("name", tag) if tag == "entry" else tag
-        stack.append((parent.add(name, line, source), tag, [], False))
-
-    def characters(data: str) -> None:
-        stack[-1][2].append(data)
-
-    def end(_tag: str) -> None:
-        node, tag, chunks, has_elements = stack.pop()
-        value = "".join(chunks).strip()
-        if value and not has_elements:
-            node.add(value, parser.CurrentLineNumber, source)
-
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = characters
-    try:
-        parser.Parse(text, True)
-    except (expat.ExpatError, ValueError) as exc:
-        line = getattr(exc, "lineno", parser.CurrentLineNumber)
-        conf.problems.append((f"{source}:{line}", f"not XML PAN-OS would load: {exc}"))
-        return conf
-    return _networks_of(conf, root)
-
-
-def _networks_of(conf: PanConf, root: Node) -> PanConf:
+def _networks_of(conf: PanConf, root: Node, problems: list[tuple[str, str]]) -> PanConf:
     """The network configuration and the address objects of a whole tree."""
-    for network in _networks(root):
+    conf.problems += problems
+    found = named(root, ANCHOR, skip=frozenset({"import"}))
+    networks = [n for n in found if SECTIONS & set(n.children)]
+    if not networks and SECTIONS & set(root.children):
+        networks = [root]  # a fragment that starts inside it (``ike {``)
+    if len(networks) > 1:
+        conf.problems.append(
+            (networks[1].where, f"network configuration of {len(networks)} templates or "
+             "devices: vpnlab reads one firewall's; pass the one that faces AWS")
+        )  # fmt: skip
+    for network in networks:
         merge(conf.network, network)
     for objects in named(root, "address"):
         for entry in objects.children.values():
             if entry.value("ip-netmask"):
                 conf.addresses[entry.name] = entry.at("ip-netmask")
     return conf
-
-
-def _networks(root: Node) -> list[Node]:
-    """Every ``network`` element holding a section vpnlab reads (a firewall has one;
-    a Panorama export one per template); a fragment that starts inside it (``ike {``)
-    is its own."""
-    found = [n for n in named(root, ANCHOR) if SECTIONS & set(n.children)]
-    return found or ([root] if SECTIONS & set(root.children) else [])

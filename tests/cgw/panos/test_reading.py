@@ -154,6 +154,11 @@ def test_every_combination_of_a_profile_is_judged_by_aws_names():
         (GW + 'authentication pre-shared-key key "open\n', "a quote is never closed"),
         (GW + "protocol ikev2 dh-group [ group14\n", "'[' list is not closed"),
         ("ike {\n crypto-profiles {\n", "is never closed with '}'"),
+        (
+            "set network ike crypto-profiles ike-crypto-profiles p hash ] encryption [\n",
+            "'[' list is not closed",
+        ),
+        ("network {\n ike {\n" + " x" * 3000 + " v;\n }\n}\n", "nested deeper than 64"),
     ],  # fmt: skip
 )
 def test_what_pan_os_would_not_load_is_a_problem_with_its_line(text, said):
@@ -164,3 +169,62 @@ def test_what_pan_os_would_not_load_is_a_problem_with_its_line(text, said):
 @pytest.mark.parametrize("path", [SAMPLE, FIXED, XML, CLOUDFLARE, FACTORY])
 def test_each_form_is_detected_as_pan_os_by_its_content(path):
     assert detect(path).implementation == "panos"
+
+
+def test_what_real_files_carry_reads_as_pan_os_reads_it():
+    bgp = "set network virtual-router default protocol bgp "
+    text = (
+        "\ufeffadmin@PA-VM> configure\n"
+        "edit network\n"
+        "set ike gateway gw1 peer-address ip 198.51.100.1\n"
+        "set tunnel ipsec t1 auto-key ike-gateway [ gw1 ]\n"
+        "set tunnel ipsec t1 auto-key proxy-id p protocol any local 10.1.0.0/16 "
+        "remote 10.0.0.0/16\n"
+        "set ike crypto-profiles ike-crypto-profiles p lifetime seconds 3600\n"
+        "set ike crypto-profiles ike-crypto-profiles p lifetime hours 8\n"
+        "set ike crypto-profiles ike-crypto-profiles p hash [sha256 sha1]\n"
+        "top\n"
+        "set vsys vsys1 import network virtual-router [ default ]\n"
+        f"{bgp}peer-group g peer p connection-options keep-alive-interval $ka\n"
+        'set deviceconfig system login-banner "one\nline two"\n'
+    )
+    conf = parse(text, "f")
+    assert conf.problems == []
+    [tunnel] = pan_tunnels(conf)
+    assert tunnel.gateway_name == "gw1" and tunnel.peer == "198.51.100.1"
+    assert (tunnel.proxy.value("local"), tunnel.proxy.value("remote")) == (
+        "10.1.0.0/16", "10.0.0.0/16",
+    )  # fmt: skip
+    profile = conf.network.at("ike", "crypto-profiles", "ike-crypto-profiles", "p")
+    assert list(profile.at("lifetime").children) == ["hours"]  # a choice: the last one
+    assert profile.values("hash") == ["sha256", "sha1"]
+    assert list(conf.network.entries("virtual-router")) == [
+        conf.network.at("virtual-router", "default")
+    ]
+
+
+def test_an_xml_export_after_a_prompt_and_a_panorama_with_two_templates():
+    xml = XML.read_text()
+    conf = parse("admin@PA-VM> show config running\n" + xml, "f")
+    assert conf.form == "xml" and len(pan_tunnels(conf)) == 2
+    two = (
+        "set template A config devices localhost.localdomain network ike gateway g "
+        "peer-address ip 198.51.100.1\n"
+        "set template B config devices localhost.localdomain network ike gateway g "
+        "peer-address ip 198.51.100.9\n"
+    )
+    [(where, what)] = parse(two, "f").problems
+    assert where == "f:2" and "2 templates or devices" in what
+
+
+def test_bgp_left_off_is_no_bgp_and_timers_that_are_no_numbers_are_defaults():
+    from driver.cgw.panos.bgp import pan_bgp
+
+    bgp = "set network virtual-router default protocol bgp "
+    assert pan_bgp(parse(f"{bgp}enable no\n", "f"), "f") is None
+    text = (
+        f"{bgp}enable yes local-as 65000\n{bgp}peer-group g peer p peer-address ip "
+        "169.254.255.1 connection-options hold-time $hold\n"
+    )
+    [peer] = pan_bgp(parse(text, "f"), "f").neighbors.values()
+    assert peer.timers == (30, 90)
