@@ -51,6 +51,9 @@ class TwinTunnel:
     # whose tunnel interface stays up keeps them (traffic routed into it starts the
     # tunnel: start_action trap); else they come and go with the SAs
     persistent: bool = False
+    metric: int = 0  # its static routes' metric; 0: the tunnel's number (Tunnel1 first)
+    remote_id: str | None = None  # the identity it expects of AWS; None: AWS's address
+    dpd_timeout: int = 0  # IKEv1: seconds without an answer before the peer is dead
 
 
 T = TypeVar("T")
@@ -106,7 +109,8 @@ def interface_commands(t: TwinTunnel, device: str) -> list[tuple[str, ...]]:
     if t.address != "-":
         out.append(("ip", "address", "replace", t.address, "dev", name))
     out.append(("ip", "link", "set", name, "up"))
-    out += [("ip", "route", "replace", r, "dev", name, "metric", str(t.n)) for r in t.routes]
+    metric = str(t.metric or t.n)
+    out += [("ip", "route", "replace", r, "dev", name, "metric", metric) for r in t.routes]
     return out
 
 
@@ -129,7 +133,7 @@ def _connection(t: TwinTunnel, updown: str) -> str:
         remote_addrs = {t.remote}
         proposals = {t.proposals}
         {lifetime} = {t.rekey_time}s
-        dpd_delay = {t.dpd_delay}s
+        dpd_delay = {t.dpd_delay}s{_dpd_timeout(t)}
         keyingtries = 0
         aggressive = {"yes" if t.aggressive else "no"}
         local {{
@@ -137,7 +141,7 @@ def _connection(t: TwinTunnel, updown: str) -> str:
         }}
         remote {{
             auth = psk
-            id = {t.remote}
+            id = {quoted(t.remote_id) if t.remote_id else t.remote}
         }}
         children {{
             {name(t.child)} {{
@@ -151,6 +155,14 @@ def _connection(t: TwinTunnel, updown: str) -> str:
         }}
     }}
 """
+
+
+def _dpd_timeout(t: TwinTunnel) -> str:
+    """IKEv1's DPD gives up after dpd_timeout (strongSwan's default 150 s), IKEv2's
+    after its retransmissions: only IKEv1 takes the router's count."""
+    if t.version != "1" or not t.dpd_timeout:
+        return ""
+    return f"\n        dpd_timeout = {t.dpd_timeout}s"
 
 
 def _interface(t: TwinTunnel, updown: str) -> str:
@@ -170,12 +182,14 @@ def updown(tunnels: list[TwinTunnel], vendor: str, device: str) -> str:
         for t in tunnels
     ]
     kept = " ".join(str(t.n) for t in tunnels if t.persistent)
+    metrics = "".join(f"{t.n}) echo {t.metric} ;; " for t in tunnels if t.metric)
     return f"""#!/bin/sh
 # vpnlab: the {vendor} twin's tunnel interfaces, as the {vendor} has one per tunnel:
 # an XFRM interface with the tunnel interface's address, and the static routes the
 # {vendor} sends into it. One line per tunnel: if_id, address, routes. The tunnels
 # in PERSISTENT keep theirs when their SAs go, as the {vendor}'s do.
 PERSISTENT=" {kept} "
+metric() {{ case "$1" in {metrics}*) echo "$1" ;; esac; }}
 tunnel() {{
     case "$1" in "$PLUTO_IF_ID_OUT") ;; *) return ;; esac
     n="$1"; device="{device}$1"; address="$2"; shift 2
@@ -184,7 +198,9 @@ tunnel() {{
             ip link add "$device" type xfrm dev eth0 if_id "$PLUTO_IF_ID_OUT" 2>/dev/null
             [ "$address" = "-" ] || ip address replace "$address" dev "$device"
             ip link set "$device" up
-            for route in "$@"; do ip route replace "$route" dev "$device" metric "$n"; done
+            for route in "$@"; do
+                ip route replace "$route" dev "$device" metric "$(metric "$n")"
+            done
             ;;
         down-client)
             case "$PERSISTENT" in *" $n "*) ;; *) ip link del "$device" 2>/dev/null ;; esac

@@ -38,6 +38,7 @@ class Profile:
     where: str  # where it is defined ("factory" for one the file does not hold)
     ah: bool = False  # an IPsec profile with AH, not ESP
     hash_word: str = "hash"  # PAN-OS's word for its hashes (IPsec: esp authentication)
+    defaulted: tuple[str, ...] = ()  # what the file's profile leaves to PAN-OS's default
 
 
 @dataclass
@@ -95,7 +96,10 @@ class PanTunnel:
         return self._noted(profile(self.conf, IPSEC_PROFILES, name, ike=False))
 
     def _noted(self, found: Profile | None) -> Profile | None:
-        """A profile the file does not hold is the factory's: said, with what it offers."""
+        """A profile the file does not hold is the factory's: said, with what it offers;
+        and so is what the file's own profile leaves to PAN-OS's default."""
+        if found is not None:
+            self.defaulted += found.defaulted
         if found is not None and found.where == "factory":
             self.defaulted.append(
                 f"crypto profile {found.name} (the factory's: encryption "
@@ -130,8 +134,8 @@ class PanTunnel:
 
 
 def pan_tunnels(conf: PanConf) -> list[PanTunnel]:
-    """Each IPsec tunnel (auto-key), once per proxy-ID it has; a tunnel that is
-    disabled is none PAN-OS brings up."""
+    """Each IPsec tunnel (auto-key), once per proxy-ID it has; a tunnel or gateway
+    that is disabled is none PAN-OS brings up."""
     gateways = {g.name: g for g in conf.network.entries(*GATEWAYS)}
     out = []
     for node in conf.network.entries(*TUNNELS):
@@ -139,6 +143,8 @@ def pan_tunnels(conf: PanConf) -> list[PanTunnel]:
             continue
         names = [g.name for g in node.entries("auto-key", "ike-gateway")]
         name = names[0] if names else ""
+        if name in gateways and gateways[name].value("disabled") == "yes":
+            continue  # its gateway is disabled: PAN-OS negotiates nothing for it
         proxies = node.entries("auto-key", "proxy-id") or [None]
         out += [PanTunnel(node.name, node, name, gateways.get(name), conf, p) for p in proxies]
     return out
@@ -155,16 +161,21 @@ def profile(conf: PanConf, table: tuple[str, ...], name: str, ike: bool) -> Prof
         return Profile(name, *factory, "factory", hash_word=word)
     own = defaults.IKE_PROFILE if ike else defaults.IPSEC_PROFILE
     esp = () if ike else ("esp",)
-    groups = node.values("dh-group") or [own[("dh-group",)]]
+    left_out = tuple(
+        f"crypto profile {name} {key} {own[(key, *unit)]}{' hours' if unit else ''}"
+        for key, *unit in own
+        if (lifetime(node) is None if key == "lifetime" else not node.values(key))
+    )
     return Profile(
         name,
         node.values(*esp, "encryption"),
         node.values("hash") if ike else node.values("esp", "authentication"),
-        groups,
+        node.values("dh-group") or [own[("dh-group",)]],
         lifetime(node) or defaults.SECONDS["hours"] * int(own[("lifetime", "hours")]),
         node.where,
         ah=not ike and node.at("ah") is not None,
         hash_word="hash" if ike else "authentication",
+        defaulted=left_out,
     )
 
 
@@ -192,7 +203,7 @@ def record(t: PanTunnel) -> ConfiguredTunnel:
         t.node.source,
         None,
         t.peer,
-        t.gateway.value("local-id", "id") if t.gateway else None,
+        local_identity(t),
         _network(local),
         _network(remote),
         record_text(ike.encryption, ike.hashes, ike.groups, True) if ike else None,
@@ -253,16 +264,53 @@ def inside_cidr(conf: PanConf, unit: str | None) -> str | None:
         return None
 
 
-def static_routes(conf: PanConf, unit: str | None) -> list[tuple[str, str]]:
-    """(destination, where) of each static route into the tunnel interface, in any
-    virtual router."""
+@dataclass(frozen=True)
+class Route:
+    destination: str
+    metric: int  # PAN-OS's default for a static route is 10
+    where: str
+
+
+def static_routes(conf: PanConf, unit: str | None) -> list[Route]:
+    """Each static route into the tunnel interface, in any virtual router: named by
+    its interface, or by a next hop in the interface's subnet (PAN-OS resolves it
+    through the connected route)."""
+    subnet = inside_cidr(conf, unit)
     out = []
     for router in conf.network.entries("virtual-router"):
         for route in router.entries("routing-table", "ip", "static-route"):
-            if unit and route.value("interface") == unit:
-                destination = resolve(conf, route.value("destination")) or ""
-                out.append((destination, route.where_of("destination")))
+            interface = route.value("interface")
+            hop = resolve(conf, route.value("nexthop", "ip-address"))
+            if not unit or interface not in (unit, None) or not (interface or _in(hop, subnet)):
+                continue
+            metric = route.value("metric") or "10"
+            out.append(
+                Route(
+                    resolve(conf, route.value("destination")) or "",
+                    int(metric) if metric.isdigit() else 10,
+                    route.where_of("destination"),
+                )
+            )
     return out
+
+
+def _in(address: str | None, subnet: str | None) -> bool:
+    try:
+        return bool(address and subnet) and (
+            ipaddress.IPv4Address(address) in ipaddress.IPv4Network(subnet)
+        )
+    except ValueError:
+        return False
+
+
+def local_identity(t: PanTunnel) -> str | None:
+    """What the gateway presents: its local-id, else its local address (PAN-OS
+    identifies itself by the address of its interface)."""
+    if t.gateway is None:
+        return None
+    return t.gateway.value("local-id", "id") or _address(
+        resolve(t.conf, t.gateway.value("local-address", "ip"))
+    )
 
 
 def secrets_of(tunnels: list[PanTunnel]) -> list[Secret]:

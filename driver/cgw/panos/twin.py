@@ -35,6 +35,7 @@ from driver.cgw.panos.proposals import (
     HASHES,
     NO_HASH,
     NO_PFS,
+    OLD_NAMES,
     canonical,
     group_number,
 )
@@ -42,6 +43,7 @@ from driver.cgw.panos.tunnels import (
     ENCRYPTED,
     PanTunnel,
     Profile,
+    local_identity,
     pan_tunnels,
     static_routes,
     unit_address,
@@ -67,6 +69,7 @@ def twin(conf: PanConf, source: str) -> Twin:
                 "negotiates an SA pair for each in one IKE SA, and AWS allows one per tunnel "
                 "(lint: conf-sa-pairs)"
             )
+    problems += _routing_untranslatable(conf)
     bgp_files = routing(pan_bgp(conf, source), "Palo Alto firewall", problems)
     header = (
         f"# vpnlab: the twin of the Palo Alto firewall in {source}: strongSwan negotiating\n"
@@ -98,8 +101,19 @@ def _tunnel(t: PanTunnel, n: int) -> TwinTunnel:
             f"{peer or 'not an IP address'} (the twin needs AWS's tunnel address)"
         )
     ike, esp = t.ike_profile(), t.ipsec_profile()
+    if t.version == "ikev1" and ike and any(canonical(c) in AEAD for c in ike.encryption):
+        raise Untranslatable(
+            f"{ike.where}: IKE crypto profile {ike.name} offers GCM to an IKEv1 gateway "
+            f"({t.gateway_name}): IKEv1 has no GCM for its IKE SA"
+        )
     address, where = unit_address(t.conf, t.interface)
-    routes = tuple(r for r, _ in static_routes(t.conf, t.interface))
+    routes = static_routes(t.conf, t.interface)
+    metrics = {r.metric for r in routes}
+    if len(metrics) > 1:
+        raise Untranslatable(
+            f"{routes[0].where}: the static routes into {t.interface} have metrics "
+            f"{sorted(metrics)}: the twin gives a tunnel's routes one metric"
+        )
     start = t.start_action()
     return TwinTunnel(
         n,
@@ -115,17 +129,67 @@ def _tunnel(t: PanTunnel, n: int) -> TwinTunnel:
         t.dpd(),
         start,
         "restart" if start == "start" else ("trap" if start == "trap" else "clear"),
-        local_id=t.gateway.value("local-id", "id"),
+        local_id=_identity(t, "local-id") or local_identity(t),
+        remote_id=_identity(t, "peer-id"),
+        dpd_timeout=t.dpd() * _retries(t),
         aggressive=t.version == "ikev1"
         and t.gw("protocol", "ikev1", "exchange-mode") == "aggressive",
         local_ts=_selector(t, "local"),
         remote_ts=_selector(t, "remote"),
         address=_interface(t, address, where),
-        routes=tuple(_route(t, r) for r in routes),
+        routes=tuple(_route(t, r.destination) for r in routes),
+        metric=metrics.pop() if metrics else 0,
         # a tunnel interface stays up, its static routes with it, unless tunnel
         # monitoring takes it down (Palo Alto KB kA10g000000ClgcCAC)
         persistent=start != "start",
     )
+
+
+def _identity(t: PanTunnel, which: str) -> str | None:
+    """A local-id or peer-id as strongSwan writes it; a type it has no twin for is
+    refused (keyid, dn)."""
+    value, kind = t.gateway.value(which, "id"), t.gateway.value(which, "type") or "ipaddr"
+    if value is None:
+        return None
+    if kind not in ("ipaddr", "fqdn", "ufqdn"):
+        raise Untranslatable(
+            f"{t.where_gw(which, 'type')}: gateway {t.gateway_name}'s {which} is of type "
+            f"{kind}: not translated (ipaddr, fqdn and ufqdn are)"
+        )
+    return value
+
+
+def _retries(t: PanTunnel) -> int:
+    """IKEv1's DPD retries before PAN-OS declares the peer dead (its default, 5)."""
+    found = t.gw("protocol", "ikev1", "dpd", "retry") if t.version == "ikev1" else "0"
+    return int(found) if found.isdigit() else 0
+
+
+def _routing_untranslatable(conf: PanConf) -> list[str]:
+    """The routing the twin does not model: ECMP over the tunnels, the Advanced
+    Routing engine's logical routers, two tunnels with the same route and metric."""
+    out = [
+        f"{router.where_of('ecmp', 'enable')}: virtual router {router.name} spreads traffic "
+        "over equal routes (ecmp enable yes): the twin prefers one tunnel; not translated"
+        for router in conf.network.entries("virtual-router")
+        if router.value("ecmp", "enable") == "yes"
+    ]
+    if conf.network.at("logical-router") is not None:
+        out.append(
+            f"{conf.network.at('logical-router').where}: logical-router (Advanced Routing): "
+            "its routes and BGP are not read yet; the twin would route nothing"
+        )
+    seen: dict[tuple[str, int], str] = {}
+    for t in pan_tunnels(conf):
+        for r in static_routes(conf, t.interface):
+            other = seen.setdefault((r.destination, r.metric), t.interface or "")
+            if other != t.interface:
+                out.append(
+                    f"{r.where}: {r.destination} is routed into {other} and {t.interface} "
+                    f"with the same metric ({r.metric}): which PAN-OS installs is not "
+                    "modelled; give the backup tunnel's route a higher metric"
+                )
+    return list(dict.fromkeys(out))
 
 
 def _ike(t: PanTunnel, ike: Profile | None) -> list[str]:
@@ -177,6 +241,11 @@ def _words(p: Profile) -> tuple[list[str], list[str]]:
     ciphers, hashes = [canonical(c) for c in p.encryption], p.hashes
     if not ciphers:
         raise Untranslatable(f"{p.where}: crypto profile {p.name} has no encryption")
+    for old in set(p.encryption) & set(OLD_NAMES):
+        raise Untranslatable(
+            f"{p.where}: crypto profile {p.name}: {old} is PAN-OS 6's name; {RELEASE} takes "
+            f"{OLD_NAMES[old]} only (lint: conf-panos-old-name)"
+        )
     for word in ciphers + [h for h in hashes if h not in NO_HASH]:
         if word not in CIPHERS and word not in HASHES:
             raise Untranslatable(f"{p.where}: {word} (crypto profile {p.name}) has no twin")

@@ -4,6 +4,7 @@ the line, of what the twin cannot be faithful to."""
 
 import re
 import secrets
+import subprocess
 
 import pytest
 
@@ -53,7 +54,7 @@ def test_without_tunnel_monitoring_a_tunnel_starts_on_traffic_into_an_interface_
         ("ip", "link", "add", "tunnel.1", "type", "xfrm", "dev", "eth0", "if_id", "1"),
         ("ip", "address", "replace", "169.254.255.2/30", "dev", "tunnel.1"),
         ("ip", "link", "set", "tunnel.1", "up"),
-        ("ip", "route", "replace", "10.0.0.0/16", "dev", "tunnel.1", "metric", "1"),
+        ("ip", "route", "replace", "10.0.0.0/16", "dev", "tunnel.1", "metric", "10"),
     )
     assert "dpd_action = trap" in made.files[SWANCTL]
 
@@ -140,11 +141,43 @@ def test_a_passive_gateway_never_starts_and_the_factory_profile_is_used_when_nam
             ),
             "has 2 proxy-IDs",
         ),
+        (
+            ("aws-ike encryption aes-256-cbc", "aws-ike encryption aes256"),
+            "aes256 is PAN-OS 6's name",
+        ),
+        (
+            (
+                "set network ike gateway ike-vpn-0 protocol version ikev2",
+                "set network ike gateway ike-vpn-0 protocol version ikev1\nset network ike gateway "
+                "ike-vpn-0 protocol ikev1 ike-crypto-profile aws-ike",
+            ),
+            "offers GCM to an IKEv1",
+        ),
+        (
+            ("interface tunnel.2 metric 20", "interface tunnel.2 metric 10"),
+            "with the same metric (10)",
+        ),
+        (
+            (
+                "set network virtual-router default interface",
+                "set network virtual-router default ecmp enable yes\nset network virtual-router "
+                "default interface",
+            ),
+            "ecmp enable yes",
+        ),
+        (
+            (
+                "ike-vpn-0 peer-address ip 198.51.100.1",
+                "ike-vpn-0 peer-address ip 198.51.100.1\n"
+                "set network ike gateway ike-vpn-0 local-id type keyid id 0a0b",
+            ),
+            "of type keyid",
+        ),
     ],  # fmt: skip
 )
 def test_what_the_twin_cannot_be_is_refused_with_its_line(change, said):
     text = fixed(change)
-    if "non-auth" in said:
+    if "non-auth" in said or "GCM to an IKEv1" in said:
         text = text.replace("aws-ike encryption aes-256-cbc", "aws-ike encryption aes-256-gcm")
     with pytest.raises(Untranslatable, match=re.escape(said)) as refused:
         twin(parse(text, "pa"), "pa")
@@ -197,3 +230,35 @@ def test_charon_loads_the_twin_as_written(tmp_path):
     finally:
         charon.stop()
         ns.delete()
+
+
+def test_pan_oss_route_metrics_peer_id_and_ikev1_dpd_count_go_into_the_twin():
+    text = fixed(
+        ("set network ike gateway ike-vpn-1 protocol version ikev2",
+         "set network ike gateway ike-vpn-1 protocol version ikev1\n"
+         "set network ike gateway ike-vpn-1 protocol ikev1 ike-crypto-profile aws-ike dpd "
+         "enable yes interval 10 retry 3\n"
+         "set network ike gateway ike-vpn-1 peer-id type ipaddr id 198.51.100.9"),
+    )  # fmt: skip
+    made = twin(parse(text, "pa"), "pa")
+    swanctl = made.files[SWANCTL]
+    assert "dpd_timeout = 30s" in swanctl and swanctl.count("dpd_timeout") == 1  # IKEv1's
+    assert 'id = "198.51.100.9"' in swanctl  # the peer-id it expects: AWS presents its IP
+    assert 'id = "203.0.113.10"' in swanctl  # its local address is what it presents
+    assert 'metric() { case "$1" in 1) echo 10 ;; 2) echo 20 ;; ' in made.files[UPDOWN]
+
+
+def test_the_updown_script_keeps_a_persistent_interface_and_drops_the_others(tmp_path):
+    """The script as charon runs it, with an `ip` that writes down what it is asked."""
+    made = twin(parse(fixed((MONITOR_1, "")), "pa"), "pa")  # tunnel 1 persistent
+    script = tmp_path / "updown.sh"
+    script.write_text(made.files[UPDOWN])
+    (tmp_path / "ip").write_text(f'#!/bin/sh\necho "$@" >> {tmp_path}/calls\n')
+    (tmp_path / "ip").chmod(0o755)
+    for n, verb in ((1, "down-client"), (2, "down-client"), (2, "up-client")):
+        env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "PLUTO_VERB": verb, "PLUTO_IF_ID_OUT": str(n)}
+        subprocess.run(["sh", str(script)], env=env, check=True)
+    calls = (tmp_path / "calls").read_text().splitlines()
+    assert "link del tunnel.1" not in calls  # persistent: PAN-OS keeps it up
+    assert calls[0] == "link del tunnel.2"
+    assert "route replace 10.0.0.0/16 dev tunnel.2 metric 20" in calls
