@@ -16,6 +16,7 @@ from pathlib import Path
 from driver.analysis.cgw_bgp_rules import router_findings
 from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
 from driver.analysis.findings import Finding
+from driver.analysis.panos_words import BGP_HINTS, HINTS, MONITOR, WORDS
 from driver.analysis.router_rules import in_words, shared_findings
 from driver.cgw.folder import CustomerConfigError
 from driver.cgw.panos import files
@@ -26,6 +27,7 @@ from driver.cgw.panos.tunnels import (
     ENCRYPTED,
     UNITS,
     PanTunnel,
+    local_identity,
     pan_tunnels,
     record,
     secrets_of,
@@ -34,6 +36,7 @@ from driver.cgw.panos.tunnels import (
 )
 from driver.cgw.record import tunnel_numbers
 from driver.core.errors import VpnlabError
+from driver.lab.aws_rules import text_behind_nat
 from driver.lab.model import Lab, TunnelOptions
 
 PANOS_RULES = {
@@ -42,58 +45,13 @@ PANOS_RULES = {
     "conf-panos-undefined": "an IKE gateway or crypto profile named but never defined",
     "conf-panos-profile": "a crypto profile without encryption or hash (no default exists)",
     "conf-panos-old-name": "an algorithm by its name before PAN-OS 7.0 (aes128)",
+    "conf-panos-nat-t": "a gateway on a private address with NAT traversal off",
     "conf-panos-pfs": "an IPsec crypto profile with no-pfs, or a group AWS does not rekey with",
     "conf-panos-unit": "a tunnel interface without its address, or outside the inside CIDR",
     "conf-panos-no-route": "nothing routed into the tunnel interfaces (no static route, no BGP)",
     "conf-panos-on-traffic": "a tunnel PAN-OS starts only on traffic routed into it, and AWS "
     "waits too",
     "conf-panos-encrypted-key": "a key PAN-OS printed encrypted (-AQ==…): not comparable",
-}
-# The shared rules' words for what PAN-OS calls otherwise.
-WORDS = {
-    "(start_action = none)": "(passive-mode yes: responder only)",
-    "dpdaction is trap": "without tunnel monitoring PAN-OS starts it again only on traffic",
-    "dpdaction is hold": "passive mode: PAN-OS never starts it again",
-}
-_MONITOR = (
-    "set network tunnel ipsec <tunnel> tunnel-monitor enable yes, destination-ip <AWS's "
-    "inside address of the tunnel>"
-)
-# The shared rules' fixes, in PAN-OS's words.
-HINTS = {
-    "conf-tunnel-count": "configure both tunnels: an IKE gateway (peer-address ip <the "
-    "tunnel's outside IP>) and a network tunnel ipsec naming it, for each",
-    "conf-no-initiator": "set network ike gateway <gateway> protocol-common passive-mode no, "
-    f"and {_MONITOR}",
-    "conf-dpdaction": _MONITOR,
-    "conf-right": "set network ike gateway <gateway> peer-address ip <the tunnel's outside IP>",
-    "conf-selectors": "remove the tunnel's proxy-id (PAN-OS proposes 0.0.0.0/0, as AWS's "
-    "route-based tunnels do), or set its local and remote to the VPN connection's CIDRs",
-    "conf-leftid": "set network ike gateway <gateway> local-id type ipaddr id <the customer "
-    "gateway's public address>, or leave local-id out",
-    "conf-mtu": "set network interface tunnel units <tunnel.N> mtu 1427, and TCP MSS "
-    "adjustment on the outside interface (adjust-tcp-mss enable yes)",
-    "conf-weak-proposal": "encryption aes-256-cbc, hash sha256, dh-group group14 in the IKE "
-    "crypto profile; esp encryption aes-256-cbc, authentication sha256, dh-group group14 in "
-    "the IPsec crypto profile",
-    "conf-psk-mismatch": "set network ike gateway <gateway> authentication pre-shared-key key "
-    "<the VPN connection's key>",
-    "conf-secret-missing": "set network ike gateway <gateway> authentication pre-shared-key "
-    "key <the VPN connection's key>",
-    "conf-sa-pairs": "one proxy-id per tunnel (its local and remote covering the VPN "
-    "connection's CIDRs), or none (0.0.0.0/0, route-based)",
-}
-# The BGP rules' fixes (cgw_bgp_rules.py), in PAN-OS's words.
-_BGP = "set network virtual-router <VR> protocol bgp"
-BGP_HINTS = {
-    "bgp-remote-as": f"{_BGP} peer-group <group> peer <peer> peer-as <the VGW's ASN>",
-    "bgp-local-as": f"{_BGP} local-as <the customer gateway's ASN>",
-    "bgp-neighbors": f"{_BGP} peer-group <group> peer <peer> peer-address ip <AWS's inside "
-    "address, the .1 of each tunnel's /30>, local-address interface <tunnel.N>",
-    "bgp-timers": f"{_BGP} peer-group <group> peer <peer> connection-options "
-    "keep-alive-interval 10 hold-time 30",
-    "bgp-config-missing": f"{_BGP} enable yes, local-as <ASN> and a peer per tunnel",
-    "bgp-shutdown": f"{_BGP} peer-group <group> peer <peer> enable yes",
 }
 
 
@@ -130,7 +88,32 @@ def lint_panos(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
     out += _units(lab, conf, units, [first[t.name] for t in units], bgp is not None)
     out += _routes(lab, conf, units, bgp is not None, str(config))
     out += _on_traffic(lab, known, numbers, bgp is not None)
+    out += _nat_t(known)
     return out
+
+
+def _nat_t(tunnels: list[PanTunnel]) -> list[Finding]:
+    """PAN-OS leaves NAT traversal off: behind NAT, its ESP is not in UDP 4500, and a
+    NAT that translates only TCP and UDP drops it (AWS: "If not behind NAT, we
+    recommend disabling NAT-T"; behind one, enable it)."""
+    out = {}
+    for t in tunnels:
+        local = local_identity(t) if t.gateway.value("local-id", "id") is None else None
+        if t.gw("protocol-common", "nat-traversal", "enable") == "yes" or not (
+            local and text_behind_nat(local)
+        ):
+            continue
+        out[t.gateway_name] = Finding(
+            "conf-panos-nat-t",
+            "warning",
+            t.where_gw("protocol-common"),
+            f"gateway {t.gateway_name}: its local address {local} is private, so it sits "
+            "behind NAT, and NAT traversal is off (PAN-OS's default): its ESP is not carried "
+            "in UDP 4500, which a NAT that translates only TCP and UDP drops (the twin, "
+            "strongSwan, always detects NAT: it does not show this)",
+            f"set network ike gateway {t.gateway_name} protocol-common nat-traversal enable yes",
+        )
+    return list(out.values())
 
 
 def _undefined(tunnels: list[PanTunnel]) -> list[Finding]:
@@ -191,6 +174,17 @@ def _proposal_findings(t: PanTunnel, lab: Lab, i: int, options: TunnelOptions) -
         missing = [w for w, v in (("encryption", profile.encryption),
                                   ("hash" if kind == "IKE" else "esp authentication",
                                    profile.hashes)) if not v]  # fmt: skip
+        if profile.ah:
+            out.append(
+                Finding(
+                    "conf-panos-profile",
+                    "error",
+                    where,
+                    f"{label} uses AH: AWS's tunnels carry ESP only",
+                    f"set esp encryption and esp authentication in the {label} (and delete its ah)",
+                )  # fmt: skip
+            )
+            continue
         if missing:
             out.append(
                 Finding(
@@ -224,7 +218,11 @@ def _pfs(t: PanTunnel, options: TunnelOptions) -> list[Finding]:
     where = profile.where if profile.where != "factory" else t.where_tun("auto-key")
     group = profile.groups[-1] if profile.groups else NO_PFS
     if group == NO_PFS:
-        said = "dh-group no-pfs: the first SA comes up, but AWS requires PFS when it rekeys"
+        said = (
+            "dh-group no-pfs: AWS requires PFS in phase 2, so it refuses the first quick mode"
+            if t.version == "ikev1"
+            else "dh-group no-pfs: the first SA comes up, but AWS requires PFS when it rekeys"
+        )
     elif group_number(group) not in options.phase2.dh_groups:
         said = (f"dh-group {group} is none of the groups AWS rekeys phase 2 with "
                 f"({', '.join(map(str, options.phase2.dh_groups))})")  # fmt: skip
@@ -250,11 +248,11 @@ def _old_names(tunnels: list[PanTunnel]) -> list[Finding]:
                 if word in OLD_NAMES:
                     out[(profile.where, word)] = Finding(
                         "conf-panos-old-name",
-                        "warning",
+                        "error",
                         profile.where,
                         f"crypto profile {profile.name}: {word} is the name PAN-OS used before "
                         f"7.0 (AWS's sample for PAN-OS 4.1 writes it); PAN-OS 7.0 and later "
-                        f"call it {OLD_NAMES[word]} and refuse {word}",
+                        f"call it {OLD_NAMES[word]}, and their schema has no {word}",
                         f"encryption {OLD_NAMES[word]}",
                     )
     return list(out.values())
@@ -327,6 +325,8 @@ def _routes(
 ) -> list[Finding]:
     if not tunnels or bgp or any(static_routes(conf, t.interface) for t in tunnels):
         return []
+    if conf.network.at("logical-router") is not None:
+        return []  # Advanced Routing's logical routers are not read: nothing to say
     vpc = lab.aws.vpc_cidr
     return [
         Finding(
@@ -362,6 +362,6 @@ def _on_traffic(lab: Lab, tunnels: list[PanTunnel], numbers: list[int], bgp: boo
                 f"routed into {t.interface}, and the tunnel's startup action is add (AWS waits "
                 "too): a tunnel the routes prefer less gets none while the other is up, so it "
                 "stays down, AWS reports it DOWN, and failover waits for IKE",
-                _MONITOR + ", or the tunnel's startup_action: start (AWS initiates; IKEv2)",
+                MONITOR + ", or the tunnel's startup_action: start (AWS initiates; IKEv2)",
             )
     return list(out.values())

@@ -42,8 +42,10 @@ def test_awss_sample_as_pasted_names_its_traps_in_pan_oss_words():
         "crypto profile ipsec-vpn-44a8938f-0",
         "crypto profile ipsec-vpn-44a8938f-1",
     }
-    units = " / ".join(f.message for f in found["conf-panos-unit"])
-    assert "ip is set on 'interface tunnel' itself" in units and "tunnel.1 has no address" in units
+    [unit] = found["conf-panos-unit"]
+    assert "ip is set on 'interface tunnel' itself" in unit.message
+    # its BGP block was never read (no 'top'), so nothing is routed into the tunnels
+    assert "nothing is routed into tunnel.1 and tunnel.2" in found["conf-panos-no-route"][0].message
     [key, *_] = found["conf-secret-missing"]
     assert key.hint.startswith("set network ike gateway <gateway> authentication pre-shared-key")
 
@@ -131,3 +133,45 @@ def test_keys_pan_os_printed_encrypted_are_said_not_compared():
         "gateway CF_Magic_WAN_IKE_01", "gateway CF_Magic_WAN_IKE_02",
     ]  # fmt: skip
     assert "conf-psk-mismatch" not in found
+
+
+def test_a_private_local_address_without_nat_traversal_is_said(tmp_path):
+    text = FIXED.read_text().replace("ip 203.0.113.10/24", "ip 192.168.0.10/24")
+    found = by_rule(lint(tmp_path, text))
+    assert [f.message.split(":")[0] for f in found["conf-panos-nat-t"]] == [
+        "gateway ike-vpn-0", "gateway ike-vpn-1",
+    ]  # fmt: skip
+    assert found["conf-panos-nat-t"][0].hint.endswith("nat-traversal enable yes")
+    # and where it presents its public address, no identity warning
+    assert "conf-leftid" not in by_rule(lint_customer(LAB, FIXED, None))
+
+
+def test_an_ah_profile_is_said_to_be_no_esp_and_ikev1_without_pfs_fails_at_once(tmp_path):
+    ipsec = "set network ike crypto-profiles ipsec-crypto-profiles aws-ipsec "
+    text = FIXED.read_text().replace(f"{ipsec}esp authentication sha256",
+                                     f"{ipsec}ah authentication sha256")  # fmt: skip
+    [ah, *_] = by_rule(lint(tmp_path, text))["conf-panos-profile"]
+    assert "uses AH: AWS's tunnels carry ESP only" in ah.message
+    text = (
+        FIXED.read_text()
+        .replace("aws-ipsec dh-group group14", "aws-ipsec dh-group no-pfs")
+        .replace("protocol version ikev2", "protocol version ikev1")
+    )
+    [pfs, *_] = by_rule(lint(tmp_path, text))["conf-panos-pfs"]
+    assert "refuses the first quick mode" in pfs.message
+
+
+def test_a_next_hop_route_disabled_gateway_and_bgp_left_off_read_as_pan_os_does(tmp_path):
+    route = "set network virtual-router default routing-table ip static-route aws-"
+    text = (
+        FIXED.read_text()
+        .replace(f"{route}1 destination 10.0.0.0/16 interface tunnel.1 metric 10",
+                 f"{route}1 destination 10.0.0.0/16 nexthop ip-address 169.254.255.1")
+        .replace(f"{route}2 destination 10.0.0.0/16 interface tunnel.2 metric 20",
+                 f"{route}2 destination 10.0.0.0/16 nexthop ip-address 169.254.255.5 metric 20")
+    ) + "set network virtual-router default protocol bgp enable no\n"  # fmt: skip
+    found = by_rule(lint(tmp_path, text))
+    assert "conf-panos-no-route" not in found and "bgp-static-lab" not in found
+    disabled = text + "set network ike gateway ike-vpn-1 disabled yes\n"
+    [count] = by_rule(lint(tmp_path, disabled))["conf-tunnel-count"]
+    assert "1 tunnel(s) Palo Alto firewall would load" in count.message
