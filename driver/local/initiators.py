@@ -13,8 +13,8 @@ WAITS = {
     "add": "waits for the peer (auto=add, start_action = none)",
     "trap": "waits for traffic that matches its policy (auto=route, start_action = trap): "
     "the check sent it, and none started this tunnel (policy-based: a kernel keeps one "
-    "trap policy for tunnels with the same selectors; route-based: the gateway routes the "
-    "traffic into its other tunnel)",
+    "trap policy for tunnels with the same selectors; a router's tunnel interface: its "
+    "routes send the traffic into its other tunnel)",
 }
 
 
@@ -26,12 +26,12 @@ def customer_start(dp: DataPlane, tunnel: str) -> str:
     return dp.cgw.start_actions.get(dp.plan.tunnel_addresses[n - 1], "start")
 
 
-def never_initiated(dp: DataPlane, tunnel: str, traffic_sent: bool = True) -> Diagnosis | None:
-    """A diagnosis for a tunnel nobody tried, if the configurations say why.
-    ``traffic_sent=False``: not yet for a trap, whose traffic is still to come."""
+def never_initiated(dp: DataPlane, tunnel: str) -> Diagnosis | None:
+    """A diagnosis for a tunnel nobody tried, if the configurations say why (a trap's:
+    once the traffic that would start it was sent, start_on_traffic)."""
     n = int(tunnel.removeprefix("Tunnel"))
     action = customer_start(dp, tunnel)
-    if n > len(dp.lab.tunnels) or action not in WAITS or (action == "trap" and not traffic_sent):
+    if n > len(dp.lab.tunnels) or action not in WAITS:
         return None
     if dp.lab.tunnels[n - 1].options.startup_action != "add":
         return None
