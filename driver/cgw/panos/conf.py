@@ -33,6 +33,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from driver.cgw import schema
 from driver.cgw.panos import grammar
 from driver.cgw.panos.xml_form import parse_xml
 from driver.cgw.tree import MAX_DEPTH, Node, merge, named, parse_braces
@@ -115,7 +116,7 @@ def _parse_set(text: str, source: str) -> PanConf:
             if parent is not None:
                 parent.children.pop(path[-1], None)
         else:
-            for at, values, kind in grammar.assignments(path):
+            for at, values, kind in schema.assignments(path, grammar.ROOT):
                 _apply(root, at, values, kind, number, source)
     if len(templates) > 1:
         conf.problems.append(_several(templates))
@@ -124,7 +125,7 @@ def _parse_set(text: str, source: str) -> PanConf:
 
 def _up(context: list[str]) -> list[str]:
     """One level up: an entry's name goes with the word that lists it."""
-    return context[:-2] if grammar.ends_in_entry(context) else context[:-1]
+    return context[:-2] if schema.ends_in_entry(context, grammar.ROOT) else context[:-1]
 
 
 def _balanced(words: list[str]) -> bool:
@@ -158,7 +159,7 @@ def _apply(root: Node, path: list[str], values: list[str], kind, number: int, so
     node = root
     for word in path:
         node = node.add(word, number, source)
-    if kind == grammar.LEAF:  # one value: the one set last
+    if kind == schema.LEAF:  # one value: the one set last
         for name in [n for n, child in node.children.items() if not child.children]:
             del node.children[name]
     parent = root.at(*path[:-2]) if len(path) > 1 else None
