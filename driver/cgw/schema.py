@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from driver.cgw.tree import Node
+
 
 @dataclass(frozen=True)
 class Entries:
@@ -93,3 +95,24 @@ def ends_in_entry(path: list[str], root: dict) -> bool:
         else:
             return False
     return False
+
+
+def apply(
+    root: Node, path: list[str], values: list[str], kind, at: tuple[int, str], choices=frozenset()
+) -> None:
+    """One assignment into the tree, at (line, file): a value replaces the one set
+    before, a list grows; under a choice (``choices``: lifetime) the other keys go."""
+    number, source = at
+    node = root
+    for word in path:
+        node = node.add(word, number, source)
+    if kind == LEAF:  # one value: the one set last
+        for name in [n for n, child in node.children.items() if not child.children]:
+            del node.children[name]
+    parent = root.at(*path[:-2]) if len(path) > 1 else None
+    if parent is not None and path[-2] in choices:  # lifetime hours: not seconds too
+        chosen = parent.children[path[-2]]
+        for name in [n for n in chosen.children if n != path[-1]]:
+            del chosen.children[name]
+    for value in values:
+        node.add(value, number, source)

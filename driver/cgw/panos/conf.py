@@ -117,7 +117,7 @@ def _parse_set(text: str, source: str) -> PanConf:
                 parent.children.pop(path[-1], None)
         else:
             for at, values, kind in schema.assignments(path, grammar.ROOT):
-                _apply(root, at, values, kind, number, source)
+                schema.apply(root, at, values, kind, (number, source), grammar.CHOICES)
     if len(templates) > 1:
         conf.problems.append(_several(templates))
     return conf
@@ -153,22 +153,6 @@ def _several(templates: dict[tuple[str, ...], str]) -> tuple[str, str]:
         f"network configuration of {len(templates)} templates or devices ({named_}): "
         "vpnlab reads one firewall's; pass the one that faces AWS",
     )
-
-
-def _apply(root: Node, path: list[str], values: list[str], kind, number: int, source: str):
-    node = root
-    for word in path:
-        node = node.add(word, number, source)
-    if kind == schema.LEAF:  # one value: the one set last
-        for name in [n for n, child in node.children.items() if not child.children]:
-            del node.children[name]
-    parent = root.at(*path[:-2]) if len(path) > 1 else None
-    if parent is not None and path[-2] in grammar.CHOICES:  # lifetime hours: not seconds too
-        chosen = parent.children[path[-2]]
-        for name in [n for n in chosen.children if n != path[-1]]:
-            del chosen.children[name]
-    for value in values:
-        node.add(value, number, source)
 
 
 def _address(conf: PanConf, words: list[str], number: int, source: str) -> bool:
