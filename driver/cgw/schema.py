@@ -116,3 +116,13 @@ def apply(
             del chosen.children[name]
     for value in values:
         node.add(value, number, source)
+
+
+def balanced(words: list[str]) -> bool:
+    """Each ``[`` closed by a ``]`` after it, none nested."""
+    depth = 0
+    for word in words:
+        depth += {"[": 1, "]": -1}.get(word, 0)
+        if depth not in (0, 1):
+            return False
+    return depth == 0

@@ -90,30 +90,44 @@ def merge(into: Node, other: Node) -> None:
             todo.append((target.add(child.name, child.line, child.source), child))
 
 
-def parse_braces(text: str, source: str) -> tuple[Node, list[tuple[str, str]]]:
-    """The brace form as a tree, and what its reader would not load ("file:line", what)."""
+def parse_braces(
+    text: str, source: str, inactive: str | None = None
+) -> tuple[Node, list[tuple[str, str]]]:
+    """The brace form as a tree, and what its reader would not load ("file:line",
+    what). ``inactive``: the word that marks a statement or block as not in effect
+    (Junos's ``inactive:``), left out of the tree; a ``# …`` after a statement and a
+    ``/* … */`` are comments (Junos prints both)."""
     root = Node("", 0, source)
     stack, words, listed, problems = [root], [], None, []
-    quoted = False  # inside a quoted value that spans lines
+    quoted = commented = False  # inside a quoted value, or a /* */ comment, spanning lines
+    skip = False  # the statement being read is inactive
     for number, line in enumerate(text.splitlines(), start=1):
         if quoted:
             if '"' not in line:
                 continue
             line, quoted = line[line.index('"') + 1 :], False
+        line, commented = _without_comments(line, commented)
         if line.lstrip().startswith("#"):
             continue
         if line.count('"') % 2:  # a quoted value going on past the line
             line, quoted = line[: line.rindex('"')], True
         for token in _TOKEN.findall(line):
+            if token.startswith("#"):
+                break  # `## SECRET-DATA` and the like: a comment to the end of the line
+            if inactive and token == inactive:
+                skip = True
+                continue
+            if token in ("replace:", "protect:"):
+                continue
             if token == "{" and words:
                 if len(stack) + len(words) > MAX_DEPTH:
                     problems.append((f"{source}:{number}", f"nested deeper than {MAX_DEPTH}"))
                     return root, problems
-                node = stack[-1]
+                node = stack[-1] if not skip else Node("", number, source)  # not in effect
                 for word in words:
                     node = node.add(word, number, source)
                 stack.append(node)
-                words = []
+                words, skip = [], False
             elif token == "}" and len(stack) > 1:
                 stack.pop()
             elif token == "[":
@@ -124,8 +138,9 @@ def parse_braces(text: str, source: str) -> tuple[Node, list[tuple[str, str]]]:
                 if len(stack) + len(words) > MAX_DEPTH:
                     problems.append((f"{source}:{number}", f"nested deeper than {MAX_DEPTH}"))
                     return root, problems
-                _statement(stack[-1], words, number, source)
-                words = []
+                if not skip:
+                    _statement(stack[-1], words, number, source)
+                words, skip = [], False
             elif listed is not None:
                 listed.append(token.strip('"'))
             elif token not in "{}":
@@ -135,6 +150,22 @@ def parse_braces(text: str, source: str) -> tuple[Node, list[tuple[str, str]]]:
             (f"{source}:{stack[-1].line}", f"'{stack[-1].name} {{' is never closed with '}}'")
         )
     return root, problems
+
+
+def _without_comments(line: str, commented: bool) -> tuple[str, bool]:
+    """The line without its ``/* … */`` parts; whether a comment goes on past it."""
+    out = ""
+    while line:
+        if commented:
+            end = line.find("*/")
+            if end < 0:
+                return out, True
+            line, commented = line[end + 2 :], False
+        start = line.find("/*")
+        if start < 0:
+            return out + line, False
+        out, line, commented = out + line[:start], line[start + 2 :], True
+    return out, commented
 
 
 def _statement(node: Node, words: list[str], number: int, source: str) -> None:

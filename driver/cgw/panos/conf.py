@@ -103,7 +103,7 @@ def _parse_set(text: str, source: str) -> PanConf:
             continue  # not the network configuration
         path = context + words if context else found[0]
         templates.setdefault(found[1], where)
-        if not _balanced(words):
+        if not schema.balanced(words):
             conf.problems.append((where, "a '[' list is not closed with ']'"))
             continue
         if len(path) > MAX_DEPTH:
@@ -126,15 +126,6 @@ def _parse_set(text: str, source: str) -> PanConf:
 def _up(context: list[str]) -> list[str]:
     """One level up: an entry's name goes with the word that lists it."""
     return context[:-2] if schema.ends_in_entry(context, grammar.ROOT) else context[:-1]
-
-
-def _balanced(words: list[str]) -> bool:
-    depth = 0
-    for word in words:
-        depth += {"[": 1, "]": -1}.get(word, 0)
-        if depth not in (0, 1):
-            return False
-    return depth == 0
 
 
 def _lost(verb: str, words: list[str], context: list[str], edited: int) -> str:
