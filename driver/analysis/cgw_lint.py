@@ -12,6 +12,7 @@ from driver.analysis.cgw_rules import lint_config
 from driver.analysis.cisco_ios_rules import lint_cisco_ios
 from driver.analysis.findings import Finding
 from driver.analysis.fortigate_rules import lint_fortigate
+from driver.analysis.junos_rules import lint_junos
 from driver.analysis.libreswan_rules import lint_libreswan
 from driver.analysis.panos_rules import lint_panos
 from driver.cgw.detect import IMPLEMENTATIONS, Detection, detect
@@ -25,6 +26,7 @@ LINTERS = {
     "fortigate": lint_fortigate,
     "cisco-ios": lint_cisco_ios,
     "panos": lint_panos,
+    "junos": lint_junos,
 }
 DAEMON_RULES = {
     "conf-implementation": "which implementation the files were read as, and why",

@@ -16,6 +16,7 @@ from driver.analysis.cgw_rules import CONF_RULES
 from driver.analysis.cisco_ios_rules import CISCO_IOS_RULES
 from driver.analysis.findings import SEVERITIES, Finding
 from driver.analysis.fortigate_rules import FORTIGATE_RULES
+from driver.analysis.junos_rules import JUNOS_RULES
 from driver.analysis.lab_rules import LAB_RULES, lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.panos_rules import PANOS_RULES
@@ -32,6 +33,7 @@ RULES = {
     **FORTIGATE_RULES,
     **CISCO_IOS_RULES,
     **PANOS_RULES,
+    **JUNOS_RULES,
     **DAEMON_RULES,
     **BGP_RULES,
     **NET_RULES,

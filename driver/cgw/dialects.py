@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from driver.cgw.cisco_ios.dialect import DIALECT as CISCO_IOS
 from driver.cgw.fortigate.dialect import DIALECT as FORTIGATE
+from driver.cgw.junos.dialect import DIALECT as JUNOS
 from driver.cgw.panos.dialect import DIALECT as PANOS
 from driver.cgw.router import Dialect
 
-ROUTERS: dict[str, Dialect] = {d.name: d for d in (FORTIGATE, CISCO_IOS, PANOS)}
+ROUTERS: dict[str, Dialect] = {d.name: d for d in (FORTIGATE, CISCO_IOS, PANOS, JUNOS)}

@@ -14,6 +14,7 @@ from driver.analysis.cgw_lint import DAEMON_RULES
 from driver.analysis.cgw_rules import lint_config
 from driver.analysis.cisco_ios_rules import CISCO_IOS_RULES
 from driver.analysis.fortigate_rules import FORTIGATE_RULES
+from driver.analysis.junos_rules import JUNOS_RULES
 from driver.analysis.lab_rules import lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.lint import RULES, lint
@@ -282,6 +283,7 @@ def test_every_rule_is_documented_and_tested():
             *FORTIGATE_RULES,  # tests/analysis/test_fortigate_rules.py
             *CISCO_IOS_RULES,  # tests/analysis/test_cisco_ios_rules.py
             *PANOS_RULES,  # tests/analysis/test_panos_rules.py
+            *JUNOS_RULES,  # tests/analysis/test_junos_rules.py
             *DAEMON_RULES,
         }
         | set(BGP_RULES)  # tests/analysis/test_cgw_bgp.py
