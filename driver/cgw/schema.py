@@ -64,7 +64,10 @@ def assignments(words: list[str], root: dict) -> list[tuple[list[str], list[str]
         else:
             levels.append((path + [word], kind))
             i += 1
-    return out or [(levels[-1][0], [], None)]
+    deepest = levels[-1][0]  # a container the command ends in (dead-peer-detection) is set
+    if not any(path[: len(deepest)] == deepest for path, _, _ in out):
+        out.append((deepest, [], None))
+    return out
 
 
 def _values(words: list[str], i: int) -> tuple[list[str], int]:
@@ -116,6 +119,19 @@ def apply(
             del chosen.children[name]
     for value in values:
         node.add(value, number, source)
+
+
+def words_of(tokens: list[str]) -> list[str]:
+    """A command's words as the shell split them, with ``[`` and ``]`` apart even where
+    they touch a word (``[sha256``, ``sha1]``, as some tools print lists); a quoted
+    word keeps its spaces."""
+    out = []
+    for token in tokens:
+        head = token.startswith("[") and token != "["
+        tail = token.endswith("]") and token != "]" and token != "[]"
+        core = token[1 if head else 0 : -1 if tail else None]
+        out += ["["] * head + ([core] if core else []) + ["]"] * tail
+    return out
 
 
 def balanced(words: list[str]) -> bool:

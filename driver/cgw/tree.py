@@ -91,12 +91,12 @@ def merge(into: Node, other: Node) -> None:
 
 
 def parse_braces(
-    text: str, source: str, inactive: str | None = None
+    text: str, source: str, inactive: str | None = None, comments: bool = False
 ) -> tuple[Node, list[tuple[str, str]]]:
     """The brace form as a tree, and what its reader would not load ("file:line",
     what). ``inactive``: the word that marks a statement or block as not in effect
-    (Junos's ``inactive:``), left out of the tree; a ``# …`` after a statement and a
-    ``/* … */`` are comments (Junos prints both)."""
+    (Junos's ``inactive:``), left out of the tree; ``comments``: a ``# …`` after a
+    statement and a ``/* … */`` outside quotes are comments (Junos prints both)."""
     root = Node("", 0, source)
     stack, words, listed, problems = [root], [], None, []
     quoted = commented = False  # inside a quoted value, or a /* */ comment, spanning lines
@@ -106,13 +106,14 @@ def parse_braces(
             if '"' not in line:
                 continue
             line, quoted = line[line.index('"') + 1 :], False
-        line, commented = _without_comments(line, commented)
+        if comments:
+            line, commented = _without_comments(line, commented)
         if line.lstrip().startswith("#"):
             continue
         if line.count('"') % 2:  # a quoted value going on past the line
             line, quoted = line[: line.rindex('"')], True
         for token in _TOKEN.findall(line):
-            if token.startswith("#"):
+            if comments and token.startswith("#"):
                 break  # `## SECRET-DATA` and the like: a comment to the end of the line
             if inactive and token == inactive:
                 skip = True
@@ -153,19 +154,23 @@ def parse_braces(
 
 
 def _without_comments(line: str, commented: bool) -> tuple[str, bool]:
-    """The line without its ``/* … */`` parts; whether a comment goes on past it."""
-    out = ""
-    while line:
+    """The line without its ``/* … */`` parts outside quotes; whether a comment goes
+    on past it."""
+    out, quoted, i = [], False, 0
+    while i < len(line):
+        pair = line[i : i + 2]
         if commented:
-            end = line.find("*/")
-            if end < 0:
-                return out, True
-            line, commented = line[end + 2 :], False
-        start = line.find("/*")
-        if start < 0:
-            return out + line, False
-        out, line, commented = out + line[:start], line[start + 2 :], True
-    return out, commented
+            if pair == "*/":
+                commented, i = False, i + 2
+                continue
+        elif pair == "/*" and not quoted:
+            commented, i = True, i + 2
+            continue
+        else:
+            quoted ^= line[i] == '"'
+            out.append(line[i])
+        i += 1
+    return "".join(out), commented
 
 
 def _statement(node: Node, words: list[str], number: int, source: str) -> None:

@@ -43,7 +43,6 @@ SECTIONS = frozenset({"ike", "tunnel", "interface", "virtual-router", "logical-r
 _SET = re.compile(r"^\s*(\S+@\S+[#>]\s*)?(set|edit|delete)\s", re.MULTILINE)
 _XML = re.compile(r"^\s*<[?!A-Za-z]", re.MULTILINE)
 _PROMPT = re.compile(r"^[\w.-]+@[\w.()-]+[#>]\s*")  # admin@PA-VM# (as copied from a session)
-_BRACKETS = re.compile(r"(\[|\])")
 
 
 @dataclass
@@ -88,7 +87,7 @@ def _parse_set(text: str, source: str) -> PanConf:
             continue  # another part of the configuration (a banner may span lines)
         where = f"{source}:{number}"
         try:
-            words = _BRACKETS.sub(r" \1 ", " ".join(shlex.split(line, posix=True)[1:])).split()
+            words = schema.words_of(shlex.split(line, posix=True)[1:])
         except ValueError:
             conf.problems.append((where, "a quote is never closed: PAN-OS refuses the command"))
             continue
