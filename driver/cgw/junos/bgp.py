@@ -3,8 +3,8 @@
 ``neighbor A``; ``routing-options autonomous-system``) read into the record FRR's
 files are read into (driver/cgw/frr/conf.py), each value with its line.
 
-Junos's local AS is ``routing-options autonomous-system``, or the ``local-as`` every
-neighbour names (AWS's sample writes it so). Hold time left out is Junos's 90 s, and
+The AS Junos presents is the ``local-as`` every neighbour names (AWS's sample writes
+it so), else ``routing-options autonomous-system``. Hold time left out is Junos's 90 s, and
 the keepalive a third of the hold time (Juniper, hold-time (Protocols BGP)). An
 ``export`` or ``import`` policy is routing policy (the twin refuses it); without an
 export policy Junos announces only what it learned over BGP, so the twin announces
@@ -41,8 +41,8 @@ def junos_bgp(conf: JunosConf, source: str) -> BgpConfig | None:
     asn = conf.root.value("routing-options", "autonomous-system")
     line = conf.root.at("routing-options", "autonomous-system")
     line = line.line if line is not None else 0
-    if asn is None and len(local_ases) == 1 and config.neighbors:
-        asn = local_ases.pop()  # every neighbour names the same local AS
+    if len(local_ases) == 1 and None not in local_ases and config.neighbors:
+        asn = local_ases.pop()  # every neighbour presents this AS, whatever the router's
         line = next(iter(config.neighbors.values())).line
     if asn and asn.isdigit():
         config.asn, config.asn_line = int(asn), line

@@ -33,9 +33,9 @@ from driver.cgw.tree import MAX_DEPTH, Node, parse_braces
 
 _SET = re.compile(r"^\s*(\S+@\S+[#>%]\s*)?(set|edit|delete|deactivate)\s", re.MULTILINE)
 _PROMPT = re.compile(r"^[\w.-]+@[\w.()-]+[#>%]\s*")  # user@srx# (as copied from a session)
-_BRACKETS = re.compile(r"(\[|\])")
 _UNIT = re.compile(r"^(st0|[a-z]+-\d+/\d+/\d+|lo0|irb|ae\d+)\.(\d+)$")
 SECTIONS = ("security", "interfaces", "routing-options", "protocols")
+READ = (*SECTIONS, "groups", "apply-groups", "routing-instances")  # what set lines keep
 
 
 @dataclass
@@ -47,19 +47,30 @@ class JunosConf:
 
 def parse(text: str, source: str) -> JunosConf:
     text = text.removeprefix("\ufeff")
-    if _SET.search(text) or "{" not in text:
+    if _first_is_command(text) or "{" not in text:
         conf = _parse_set(text, source)
     else:
-        root, problems = parse_braces(text, source, inactive="inactive:")
+        root, problems = parse_braces(text, source, inactive="inactive:", comments=True)
         conf = JunosConf(_units(root), "hierarchical", problems)
-    groups = conf.root.at("apply-groups") or _applied(conf.root)
+    groups = _groups_that_matter(conf.root)
     if groups is not None:
         conf.problems.append(
-            (groups.where, "apply-groups: configuration groups are not expanded here; give "
-             "vpnlab `show configuration | display inheritance | no-more` (or `| display "
-             "set`), the configuration in effect")
+            (groups.where, f"apply-groups: group {groups.name} sets what vpnlab reads "
+             "(security, interfaces, routing), and configuration groups are not expanded "
+             "here; give vpnlab `show configuration | display inheritance | display set`, "
+             "the configuration in effect")
         )  # fmt: skip
     return conf
+
+
+def _first_is_command(text: str) -> bool:
+    """Set commands, decided by the first line that is no comment: a comment further
+    down that reads like a command does not make a hierarchical file one."""
+    for line in text.splitlines():
+        stripped = _PROMPT.sub("", line.strip(), count=1)
+        if stripped and not stripped.startswith(("#", "/*", "*", "[edit")):
+            return bool(_SET.match(stripped)) or stripped.split()[0] in ("top", "up", "exit")
+    return False
 
 
 def _parse_set(text: str, source: str) -> JunosConf:
@@ -70,19 +81,24 @@ def _parse_set(text: str, source: str) -> JunosConf:
         line = _PROMPT.sub("", raw.strip(), count=1)
         plain = line.split()
         verb = plain[0] if plain else ""
+        if line.startswith("[edit") and line.endswith("]"):  # the CLI's banner: where it is
+            context, previous = _unit_words(line[1:-1].split()[1:]), []
+            continue
         if verb == "top":
             context, previous = [], []
         elif verb == "up":
-            context = context[: -(int(plain[1]) if plain[1:2] and plain[1].isdigit() else 1)]
+            for _ in range(int(plain[1]) if plain[1:2] and plain[1].isdigit() else 1):
+                ends = schema.ends_in_entry(context, grammar.ROOT)
+                context = context[:-2] if ends else context[:-1]
         elif verb in ("exit", "quit"):
             context = previous.pop() if previous else []
         if verb not in ("set", "delete", "deactivate", "edit"):
             continue  # show, commit, [edit …] banners, # remarks: nothing saved
-        if not context and (len(plain) < 2 or plain[1] not in SECTIONS):
+        if not context and (len(plain) < 2 or plain[1] not in READ):
             continue  # another part of the configuration (system, a banner …)
         where = f"{source}:{number}"
         try:
-            words = _BRACKETS.sub(r" \1 ", " ".join(shlex.split(line, posix=True)[1:])).split()
+            words = schema.words_of(shlex.split(line, posix=True)[1:])
         except ValueError:
             conf.problems.append((where, "a quote is never closed: Junos refuses the command"))
             continue
@@ -126,12 +142,17 @@ def _units(root: Node) -> Node:
     return root
 
 
-def _applied(root: Node) -> Node | None:
-    """An ``apply-groups`` anywhere in the sections vpnlab reads."""
+def _groups_that_matter(root: Node) -> Node | None:
+    """A configuration group that is applied and sets a section vpnlab reads (AWS's
+    vSRX images apply one that touches only system and fxp0: no matter)."""
+    applied = set(root.values("apply-groups"))
     todo = [root.at(s) for s in SECTIONS if root.at(s)]
     while todo:
         node = todo.pop()
-        if "apply-groups" in node.children:
-            return node.children["apply-groups"]
+        applied |= set(node.values("apply-groups"))
         todo.extend(node.children.values())
+    for name in applied:
+        group = root.at("groups", name)
+        if group is not None and set(group.children) & set(SECTIONS):
+            return group
     return None

@@ -43,7 +43,8 @@ DIALECT = Dialect(
     re.compile(
         r"^\s*(\S+@\S+[#>%]\s*)?(set|edit)\s+security\s+(ike|ipsec)\s+"
         r"(proposal|policy|gateway|vpn)\b"
-        r"|^\s*(ike|ipsec)\s*\{\s*$"
+        r"|^\s*\[edit security (ike|ipsec)\b"
+        r"|^\s*bind-interface\s+st0\.\d+;"
     ),
     read,
     lambda text: of_record(text),

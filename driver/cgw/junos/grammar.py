@@ -16,7 +16,8 @@ from __future__ import annotations
 from driver.cgw.schema import FLAG, GENERIC, LEAF, LIST, Entries
 
 _IDENTITY = {
-    "inet": LEAF, "hostname": LEAF, "user-at-hostname": LEAF, "distinguished-name": GENERIC,
+    "inet": LEAF, "hostname": LEAF, "user-at-hostname": LEAF, "key-id": LEAF,
+    "distinguished-name": GENERIC,
 }  # fmt: skip
 IKE = {
     "proposal": Entries(
@@ -113,7 +114,13 @@ ROOT = {
     "routing-options": {
         "static": {
             "route": Entries(
-                {"next-hop": LIST, "metric": LEAF, "preference": LEAF, "discard": FLAG}
+                {
+                    "next-hop": LIST,
+                    "qualified-next-hop": Entries({"preference": LEAF, "metric": LEAF}),
+                    "metric": LEAF,
+                    "preference": LEAF,
+                    "discard": FLAG,
+                }
             )
         },
         "autonomous-system": LEAF,

@@ -135,15 +135,20 @@ class JunosTunnel:
         found = policy.value("pre-shared-key", "ascii-text") if policy else None
         return found, policy.where_of("pre-shared-key") if policy else self.vpn.where
 
+    def identity(self, which: str) -> tuple[str | None, str | None]:
+        """A local-identity or remote-identity: (its kind, its value), (None, None) when
+        the gateway has none (Junos then presents its local address, and expects the
+        peer's)."""
+        node = self.gateway.at(which) if self.gateway else None
+        for kind, child in node.children.items() if node else []:
+            return kind, child.value() or child.name
+        return None, None
+
     def local_identity(self) -> str | None:
-        gateway = self.gateway
-        if gateway is None:
-            return None
-        return (
-            gateway.value("local-identity", "inet")
-            or gateway.value("local-identity", "hostname")
-            or gateway.value("local-address")
-        )
+        kind, value = self.identity("local-identity")
+        if kind is not None:
+            return value
+        return self.gateway.value("local-address") if self.gateway else None
 
 
 def junos_tunnels(conf: JunosConf) -> list[JunosTunnel]:
@@ -157,7 +162,7 @@ def junos_tunnels(conf: JunosConf) -> list[JunosTunnel]:
 def record(t: JunosTunnel) -> ConfiguredTunnel:
     version = {"v1-only": "1", "v2-only": "2"}.get(t.version, "0")
     start = t.start_action()
-    mode = t.value(t.ike_policy, defaults.IKE_POLICY, "ike policy", "mode")
+    mode = t.value(t.ike_policy, defaults.IKE_POLICY, f"ike policy {_name(t.ike_policy)}", "mode")
     local, remote = _selectors(t)
     pfs = t.pfs()
     return ConfiguredTunnel(
@@ -188,6 +193,10 @@ def record(t: JunosTunnel) -> ConfiguredTunnel:
             "version": t.gateway.where_of("version") if t.gateway else t.vpn.where,
         },
     )
+
+
+def _name(node: Node | None) -> str:
+    return node.name if node is not None else "?"
 
 
 def _selectors(t: JunosTunnel) -> tuple[str | None, str | None]:
@@ -228,31 +237,6 @@ def inside_cidr(conf: JunosConf, name: str | None) -> str | None:
         return str(ipaddress.IPv4Interface(address).network) if address else None
     except ValueError:
         return None
-
-
-@dataclass(frozen=True)
-class Route:
-    destination: str
-    metric: int  # its next hop's place (Junos installs the first one)
-    where: str
-
-
-def static_routes(conf: JunosConf, name: str | None) -> list[Route]:
-    """Each static route whose next hop is the st0 unit, or an address in its subnet."""
-    subnet = inside_cidr(conf, name)
-    out = []
-    for route in conf.root.entries("routing-options", "static", "route"):
-        for place, hop in enumerate(route.values("next-hop"), start=1):
-            if hop == name or _in(hop, subnet):
-                out.append(Route(route.name, place, route.where))
-    return out
-
-
-def _in(address: str, subnet: str | None) -> bool:
-    try:
-        return bool(subnet) and ipaddress.IPv4Address(address) in ipaddress.IPv4Network(subnet)
-    except ValueError:
-        return False
 
 
 def secrets_of(tunnels: list[JunosTunnel]) -> list[Secret]:

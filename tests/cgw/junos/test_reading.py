@@ -10,7 +10,8 @@ from driver.cgw.dialects import ROUTERS
 from driver.cgw.junos.bgp import junos_bgp
 from driver.cgw.junos.conf import parse
 from driver.cgw.junos.proposals import of_record
-from driver.cgw.junos.tunnels import junos_tunnels, record, static_routes
+from driver.cgw.junos.routes import static_routes
+from driver.cgw.junos.tunnels import junos_tunnels, record
 from driver.core.paths import PROJECT
 
 SCENARIOS = PROJECT / "tests" / "scenarios"
@@ -41,18 +42,24 @@ def test_st0_dot_unit_is_st0_unit_and_several_statements_share_one_set_line():
     conf = parse(
         "set interfaces st0.1 family inet address 169.254.255.2/30\n"
         "set security ike gateway g dead-peer-detection interval 10 threshold 3\n"
-        "set routing-options static route 10.0.0.0/16 next-hop [ st0.2 st0.1 ]\n",
+        "set routing-options static route 10.0.0.0/16 next-hop st0.1\n"
+        "set routing-options static route 10.0.0.0/16 qualified-next-hop st0.2 preference 6\n"
+        'set security ike policy p pre-shared-key ascii-text "a key"\n'
+        "set security ike gateway g dead-peer-detection\n",
         "f",
     )
     assert conf.root.at("interfaces", "st0", "unit", "1", "family", "inet", "address")
     dpd = conf.root.at("security", "ike", "gateway", "g", "dead-peer-detection")
     assert (dpd.value("interval"), dpd.value("threshold")) == ("10", "3")
-    assert [(r.destination, r.metric) for r in static_routes(conf, "st0.1")] == [
-        ("10.0.0.0/16", 2)
-    ]  # the second next hop: Junos installs the first
+    assert [(r.destination, r.metric) for r in static_routes(conf, "st0.2")] == [
+        ("10.0.0.0/16", 6)
+    ]  # the backup: its own preference over the static route's 5
+    assert conf.root.value("security", "ike", "policy", "p", "pre-shared-key", "ascii-text") == (
+        "a key"
+    )
 
 
-def test_what_the_file_leaves_out_is_juness_default_and_said():
+def test_what_the_file_leaves_out_is_junos_default_and_said():
     text = (
         "set security ike gateway g address 198.51.100.1\n"
         "set security ike gateway g ike-policy p\n"
@@ -95,7 +102,10 @@ def test_gcm_proposals_take_their_prf_and_unknown_words_are_no_aws_name():
         ('set security ike policy p pre-shared-key ascii-text "open\n', "a quote is never closed"),
         ("set security ike policy p proposals ] a [\n", "'[' list is not closed"),
         ("security {\n ike {\n", "is never closed with '}'"),
-        ("security {\n apply-groups aws;\n}\n", "configuration groups are not expanded"),
+        (
+            "groups {\n aws {\n  interfaces {\n  }\n }\n}\napply-groups aws;\n",
+            "configuration groups are not expanded",
+        ),
     ],
 )
 def test_what_junos_would_not_load_is_a_problem_with_its_line(text, said):
@@ -106,3 +116,33 @@ def test_what_junos_would_not_load_is_a_problem_with_its_line(text, said):
 @pytest.mark.parametrize("path", [SAMPLE, FIXED, HIERARCHICAL, VSRX])
 def test_each_form_is_detected_as_junos_by_its_content(path):
     assert detect(path).implementation == "junos"
+
+
+def test_a_bare_statement_ends_a_set_line_and_banners_and_up_move_as_junos_does():
+    text = (
+        "[edit security ike]\n"
+        "user@srx# set gateway g address 198.51.100.1\n"
+        "user@srx# set gateway g dead-peer-detection\n"
+        "top\n"
+        "edit security ike gateway h\n"
+        "up\n"
+        "set gateway k address 198.51.100.2\n"
+        "top\n"
+        "deactivate security ike gateway g address\n"
+    )
+    conf = parse(text, "f")
+    gateways = conf.root.at("security", "ike", "gateway")
+    assert gateways.at("g", "dead-peer-detection") is not None  # a bare container is set
+    assert gateways.at("g", "address") is None  # deactivated
+    assert gateways.value("k", "address") == "198.51.100.2"  # `up` from an entry: its list
+
+
+def test_comments_only_outside_quotes_and_a_comment_that_reads_like_a_command():
+    text = (
+        "/* set security ike gateway x address 1.2.3.4 */\n"
+        'security {\n ike {\n  gateway g {\n   description "a /* b";\n'
+        "   address 198.51.100.1; ## note\n  }\n }\n}\n"
+    )
+    conf = parse(text, "f")
+    assert conf.form == "hierarchical" and conf.problems == []
+    assert conf.root.value("security", "ike", "gateway", "g", "address") == "198.51.100.1"
