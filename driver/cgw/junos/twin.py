@@ -10,7 +10,10 @@ proxy-identity as selectors (0.0.0.0/0 without one), and how it starts: at once
 (``establish-tunnels immediately``, or ``vpn-monitor``, whose pings are traffic), on
 traffic routed into its st0 unit (``on-traffic``, Junos's default: the unit is there
 before its SAs and stays after them), never (``responder-only``). The st0 unit is an
-XFRM interface with its address and the static routes whose next hop it is.
+XFRM interface with its address and the static routes whose next hop it is, by their
+preference. That the unit is there before its SAs with on-traffic (so traffic routed
+into it starts the VPN), and that vpn-monitor's pings start a VPN, are assumptions no
+Juniper text in vpnlab's sources states: the fidelity table says so.
 
 What the twin cannot be is said, not guessed (``Untranslatable``): a policy-based
 VPN (no bind-interface), a proposal-set or a proposal without its algorithms, a key
@@ -28,12 +31,12 @@ from driver.cgw.junos import defaults
 from driver.cgw.junos.bgp import junos_bgp
 from driver.cgw.junos.conf import JunosConf
 from driver.cgw.junos.proposals import CIPHERS, GCM_PRF, HASHES, group_number
+from driver.cgw.junos.routes import static_routes
 from driver.cgw.junos.tunnels import (
     ENCRYPTED,
     JunosTunnel,
     Proposal,
     junos_tunnels,
-    static_routes,
     unit_address,
 )
 from driver.cgw.router import Twin, Untranslatable
@@ -55,6 +58,7 @@ def twin(conf: JunosConf, source: str) -> Twin:
         if t.selector is not None
     ]
     unique = list({t.name: t for t in tunnels}.values())
+    problems += _routing_untranslatable(conf, unique)
     bgp_files = routing(junos_bgp(conf, source), "Juniper SRX", problems)
     header = (
         f"# vpnlab: the twin of the Juniper SRX in {source}: strongSwan negotiating as\n"
@@ -90,6 +94,13 @@ def _tunnel(t: JunosTunnel, n: int) -> TwinTunnel:
             f"{t.gateway.where}: gateway {t.gateway_name}'s address is "
             f"{peer or 'not set'} (the twin needs AWS's tunnel address)"
         )
+    for p in t.proposals(ike=True):
+        method = p.node.value("authentication-method") if p.node else None
+        if method not in (None, "pre-shared-keys"):
+            raise Untranslatable(
+                f"{p.node.where_of('authentication-method')}: proposal {p.name} "
+                f"authenticates with {method}: AWS's tunnels use pre-shared keys"
+            )
     version = {"v1-only": "1", "v2-only": "2"}.get(t.version)
     if version is None:
         raise Untranslatable(f"{t.gateway.where_of('version')}: version {t.version}: unknown")
@@ -98,7 +109,14 @@ def _tunnel(t: JunosTunnel, n: int) -> TwinTunnel:
     routes = static_routes(t.conf, t.interface)
     start = t.start_action()
     interval, threshold = t.dpd()
-    mode = t.value(t.ike_policy, defaults.IKE_POLICY, "ike policy", "mode")
+    mode = t.value(t.ike_policy, defaults.IKE_POLICY, f"ike policy {t.ike_policy.name}", "mode")
+    if version == "1" and any(
+        (p.node.value("encryption-algorithm") or "").endswith("-gcm") for p in t.proposals(True)
+    ):
+        raise Untranslatable(
+            f"{t.ike_policy.where_of('proposals')}: ike policy {t.ike_policy.name} offers GCM "
+            f"to an IKEv1 gateway ({t.gateway_name}): IKEv1 has no GCM for its IKE SA"
+        )
     return TwinTunnel(
         n,
         t.name,
@@ -113,7 +131,8 @@ def _tunnel(t: JunosTunnel, n: int) -> TwinTunnel:
         interval,
         start,
         "restart" if start == "start" else ("trap" if start == "trap" else "clear"),
-        local_id=t.local_identity(),
+        local_id=_identity(t, "local-identity") or t.local_identity(),
+        remote_id=_identity(t, "remote-identity"),
         aggressive=version == "1" and mode == "aggressive",
         local_ts=_proxy(t, "local"),
         remote_ts=_proxy(t, "remote"),
@@ -123,6 +142,41 @@ def _tunnel(t: JunosTunnel, n: int) -> TwinTunnel:
         metric=min((r.metric for r in routes), default=0),
         dpd_timeout=interval * threshold,
     )
+
+
+def _identity(t: JunosTunnel, which: str) -> str | None:
+    """A local- or remote-identity as strongSwan writes it; distinguished-name and
+    key-id are not translated."""
+    kind, value = t.identity(which)
+    if kind in (None, "inet", "hostname", "user-at-hostname"):
+        return value
+    raise Untranslatable(
+        f"{t.gateway.where_of(which)}: gateway {t.gateway_name}'s {which} is a {kind}: not "
+        "translated (inet, hostname and user-at-hostname are)"
+    )
+
+
+def _routing_untranslatable(conf: JunosConf, tunnels: list[JunosTunnel]) -> list[str]:
+    """The routing the twin does not model: routing instances, and one destination
+    routed into two st0 units with one preference (Junos's own choice of next hop)."""
+    out = []
+    instances = conf.root.at("routing-instances")
+    if instances is not None:
+        out.append(
+            f"{instances.where}: routing-instances: their routes, st0 units and BGP are not "
+            "read yet; the twin would route nothing"
+        )
+    seen: dict[tuple[str, int], str] = {}
+    for t in tunnels:
+        for r in static_routes(conf, t.interface):
+            other = seen.setdefault((r.destination, r.metric), t.interface or "")
+            if other != t.interface:
+                out.append(
+                    f"{r.where}: {r.destination} has {other} and {t.interface} as next hops of "
+                    f"one preference ({r.metric}): which one Junos uses is not modelled; make "
+                    "the backup a qualified-next-hop with preference 6"
+                )
+    return list(dict.fromkeys(out))
 
 
 def _defined(t: JunosTunnel, ike: bool) -> list[Proposal]:

@@ -35,7 +35,7 @@ def test_the_twin_offers_what_the_srx_offers_and_starts_as_it_does():
     assert "version = 2" in swanctl and 'id = "203.0.113.10"' in swanctl
     assert made.addresses == ("198.51.100.1", "198.51.100.2")
     assert "tunnel 2 169.254.255.6/30 10.0.0.0/16" in made.files[UPDOWN]
-    assert 'metric() { case "$1" in 1) echo 1 ;; 2) echo 2 ;; ' in made.files[UPDOWN]
+    assert 'metric() { case "$1" in 1) echo 5 ;; 2) echo 6 ;; ' in made.files[UPDOWN]
 
 
 def test_on_traffic_keeps_the_st0_unit_up_and_ikev1_takes_its_dpd_threshold():
@@ -106,6 +106,29 @@ def test_no_pfs_offers_no_group_and_gcm_takes_its_prf():
             "has traffic selectors",
         ),
         (("gw-vpn-1 address 198.51.100.1", "gw-vpn-1 address aws.example"), "the twin needs AWS's"),
+        (
+            ("qualified-next-hop st0.2 preference 6", "next-hop st0.2"),
+            "next hops of one preference",
+        ),
+        (
+            (
+                "ike-prop-vpn-1 authentication-method pre-shared-keys",
+                "ike-prop-vpn-1 authentication-method rsa-signatures",
+            ),
+            "authenticates with rsa-signatures",
+        ),
+        (
+            ("gw-vpn-1 local-identity inet 203.0.113.10", "gw-vpn-1 local-identity key-id abc"),
+            "local-identity is a key-id",
+        ),
+        (
+            (
+                "set routing-options static",
+                "set routing-instances vr1 instance-type virtual-router\n"
+                "set routing-options static",
+            ),
+            "routing-instances",
+        ),
     ],  # fmt: skip
 )
 def test_what_the_twin_cannot_be_is_refused_with_its_line(change, said):
@@ -144,3 +167,9 @@ def test_charon_loads_the_twin_as_written(tmp_path):
     finally:
         charon.stop()
         ns.delete()
+
+
+def test_a_remote_identity_is_what_the_twin_expects_of_aws():
+    extra = "set security ike gateway gw-vpn-1 remote-identity hostname aws.example"
+    text = fixed(("gw-vpn-1 version v2-only", f"gw-vpn-1 version v2-only\n{extra}"))
+    assert 'id = "aws.example"' in twin(parse(text, "srx"), "srx").files[SWANCTL]
