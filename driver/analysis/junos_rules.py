@@ -16,12 +16,13 @@ from driver.analysis.cgw_bgp_rules import router_findings
 from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
 from driver.analysis.findings import Finding
 from driver.analysis.junos_words import BGP_HINTS, HINTS, IMMEDIATELY, WORDS
-from driver.analysis.router_rules import in_words, shared_findings
+from driver.analysis.router_rules import apart_from, in_words, shared_findings
 from driver.cgw.folder import CustomerConfigError
 from driver.cgw.junos import files
 from driver.cgw.junos.bgp import junos_bgp
 from driver.cgw.junos.conf import JunosConf
 from driver.cgw.junos.proposals import group_number, of_record
+from driver.cgw.junos.routes import static_routes
 from driver.cgw.junos.tunnels import (
     ENCRYPTED,
     IKE,
@@ -30,7 +31,6 @@ from driver.cgw.junos.tunnels import (
     junos_tunnels,
     record,
     secrets_of,
-    static_routes,
     unit_address,
 )
 from driver.cgw.record import tunnel_numbers
@@ -80,7 +80,11 @@ def lint_junos(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
         WORDS,
         HINTS,
     )
+    encrypted = {t.label for t in known if (t.key()[0] or "").startswith(ENCRYPTED)}
+    out = apart_from(out, "conf-secret-missing", encrypted)
     bgp = junos_bgp(conf, str(config))
+    if bgp is not None:  # bgpd's packets into each st0 unit start a VPN on traffic again
+        out = apart_from(out, "conf-dpdaction", {t.label for t in known})
     out += [in_words(f, {}, BGP_HINTS) for f in router_findings(lab, bgp, str(config))]
     out += _encrypted_keys(known)
     out += [
@@ -100,7 +104,8 @@ def lint_junos(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
     out += _units(lab, conf, units, [first[t.name] for t in units], bgp is not None)
     out += _routes(lab, conf, units, bgp is not None)
     out += _on_traffic(lab, known, numbers, bgp is not None)
-    return out
+    # a policy two VPNs share is one finding at its line, not one per VPN
+    return list({(f.rule, f.where, f.message.split(": ", 1)[-1]): f for f in out}.values())
 
 
 def _undefined(conf: JunosConf, tunnels: list[JunosTunnel]) -> list[Finding]:
@@ -156,6 +161,19 @@ def _proposal_findings(t: JunosTunnel, lab: Lab, i: int, options: TunnelOptions)
         if policy is None:
             continue  # _undefined says so
         where = policy.where_of("proposals")
+        if policy.value("proposal-set"):
+            out.append(
+                Finding(
+                    "conf-junos-proposal",
+                    "warning",
+                    policy.where_of("proposal-set"),
+                    f"{policy.name}: proposal-set {policy.value('proposal-set')}: Juniper's "
+                    "table of what the set offers is not in vpnlab's sources, so its proposals "
+                    "(and PFS) are not judged, and the twin refuses it",
+                    "name the proposals (security ike/ipsec proposal …) the VPN allows",
+                )
+            )
+            continue
         defined = [p for p in t.proposals(ike) if p.node is not None]
         incomplete = [p for p in defined if not p.node.value("encryption-algorithm")]
         if not defined or incomplete:
@@ -192,7 +210,7 @@ def _proposal_findings(t: JunosTunnel, lab: Lab, i: int, options: TunnelOptions)
 def _pfs(t: JunosTunnel, options: TunnelOptions) -> list[Finding]:
     """AWS requires PFS in phase 2, in its phase 2 DH groups; Junos has none unless set."""
     policy = t.ipsec_policy
-    if policy is None:
+    if policy is None or policy.value("proposal-set"):
         return []
     group = t.pfs()
     if group is None:
@@ -275,6 +293,7 @@ def _units(
                     where,
                     f"{t.interface}: address {address} is not the customer gateway's "
                     f"inside address of Tunnel{n + 1} ({expected}, in {network})",
+                    f"delete interfaces {t.interface} family inet address {address}; "
                     f"set interfaces {t.interface} family inet address {expected}",
                 )
             )

@@ -18,7 +18,8 @@ HINTS = {
     "conf-no-initiator": IMMEDIATELY,
     "conf-dpdaction": f"{IMMEDIATELY}, and set security ike gateway <gateway> "
     "dead-peer-detection interval 10 threshold 3",
-    "conf-right": "set security ike gateway <gateway> address <the tunnel's outside IP>",
+    "conf-right": "delete security ike gateway <gateway> address; set security ike gateway "
+    "<gateway> address <the tunnel's outside IP>",
     "conf-selectors": "delete the vpn's traffic-selector and proxy-identity (route-based: "
     "0.0.0.0/0), or set them to the VPN connection's CIDRs",
     "conf-leftid": "set security ike gateway <gateway> local-identity inet <the customer "

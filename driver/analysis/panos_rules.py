@@ -17,7 +17,7 @@ from driver.analysis.cgw_bgp_rules import router_findings
 from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
 from driver.analysis.findings import Finding
 from driver.analysis.panos_words import BGP_HINTS, HINTS, MONITOR, WORDS
-from driver.analysis.router_rules import in_words, shared_findings
+from driver.analysis.router_rules import apart_from, in_words, shared_findings
 from driver.cgw.folder import CustomerConfigError
 from driver.cgw.panos import files
 from driver.cgw.panos.bgp import pan_bgp
@@ -78,7 +78,14 @@ def lint_panos(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
         lab, config, "Palo Alto firewall", known, records, secrets_of(known),
         _proposal_findings, WORDS, HINTS,
     )  # fmt: skip
+    encrypted = {
+        t.label for t in known
+        if (t.gateway.value("authentication", "pre-shared-key", "key") or "").startswith(ENCRYPTED)
+    }  # fmt: skip
+    out = apart_from(out, "conf-secret-missing", encrypted)
     bgp = pan_bgp(conf, str(config))
+    if bgp is not None:  # bgpd's packets into each tunnel interface start it again
+        out = apart_from(out, "conf-dpdaction", {t.label for t in known})
     out += [in_words(f, {}, BGP_HINTS) for f in router_findings(lab, bgp, str(config))]
     out += _old_names(known)
     out += _encrypted_keys(known)

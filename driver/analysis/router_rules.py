@@ -45,3 +45,10 @@ def in_words(finding: Finding, words: dict[str, str], hints: dict[str, str]) -> 
     for theirs, ours in words.items():
         message = message.replace(theirs, ours)
     return dataclasses.replace(finding, message=message, hint=hints.get(finding.rule, finding.hint))
+
+
+def apart_from(findings: list[Finding], rule: str, names: set[str]) -> list[Finding]:
+    """``findings`` without ``rule``'s about the tunnels named (``name: …``): a key the
+    router printed encrypted is said once, as such, not also as a missing key; a tunnel
+    BGP's own packets restart is not one that stays down."""
+    return [f for f in findings if not (f.rule == rule and f.message.split(":")[0] in names)]
