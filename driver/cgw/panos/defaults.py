@@ -14,7 +14,10 @@ config/parser/base/paloalto_panos/panos_full_sent.txt; a GUI export).
 
 A yes/no the file leaves out is no: the schema gives none of them a default and
 PAN-OS's own exports write ``no`` for every box left unticked (NAT-T, passive mode,
-tunnel monitoring), so DPD a file never enables is off too. A profile's own
+tunnel monitoring), so DPD a file never enables is off too (for IKEv2's liveness
+check the sources disagree: the 11.0 administrator's guide says "enabled by default",
+a 7.0 knowledge-base article "not enabled by default"; vpnlab takes the file's word,
+and off where it says nothing). A profile's own
 ``encryption`` and ``hash`` have no default at all: left out, lint says so and the
 twin refuses rather than guess.
 """
