@@ -41,6 +41,27 @@ class RouterConfig:
     bgp: BgpConfig | None = None  # its BGP, read into FRR's record
 
 
+def router_config(
+    records: list[ConfiguredTunnel],
+    secrets: list[Secret],
+    problems: list[tuple[str, str]],
+    inside: list[str | None],
+    defaulted: list[str],
+    bgp: BgpConfig | None,
+) -> RouterConfig:
+    """A dialect's reading as RouterConfig: ``inside`` is each tunnel interface's /30
+    (None where it has no address), kept only when both of AWS's tunnels have one."""
+    found = tuple(c for c in inside if c)
+    return RouterConfig(
+        records,
+        secrets,
+        [f"{where}: {what}" for where, what in problems],
+        found if len(found) == len(inside) == 2 else None,
+        sorted(set(defaulted)),
+        bgp,
+    )
+
+
 @dataclass
 class Twin:
     """strongSwan files that negotiate as the router would."""

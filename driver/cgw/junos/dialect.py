@@ -11,7 +11,7 @@ from driver.cgw.junos.defaults import RELEASE
 from driver.cgw.junos.proposals import of_record
 from driver.cgw.junos.tunnels import inside_cidr, junos_tunnels, record, secrets_of
 from driver.cgw.junos.twin import twin
-from driver.cgw.router import Dialect, RouterConfig, Twin
+from driver.cgw.router import Dialect, RouterConfig, Twin, router_config
 
 
 def read(config: Path, secrets: Path | None = None) -> RouterConfig:
@@ -19,13 +19,12 @@ def read(config: Path, secrets: Path | None = None) -> RouterConfig:
     tunnels = junos_tunnels(conf)
     made = [record(t) for t in tunnels]  # before the inside CIDRs: the defaults each relied on
     units = list(dict.fromkeys(t.interface for t in tunnels))
-    inside = tuple(c for unit in units if (c := inside_cidr(conf, unit)))
-    return RouterConfig(
+    return router_config(
         made,
         secrets_of(tunnels),
-        [f"{where}: {what}" for where, what in conf.problems],
-        inside if len(inside) == len(units) == 2 else None,
-        sorted({d for t in tunnels for d in t.defaulted}),
+        conf.problems,
+        [inside_cidr(conf, unit) for unit in units],
+        [d for t in tunnels for d in t.defaulted],
         junos_bgp(conf, str(config)),
     )
 

@@ -11,7 +11,7 @@ from driver.cgw.panos.defaults import RELEASE
 from driver.cgw.panos.proposals import of_record
 from driver.cgw.panos.tunnels import inside_cidr, pan_tunnels, records, secrets_of
 from driver.cgw.panos.twin import twin
-from driver.cgw.router import Dialect, RouterConfig, Twin
+from driver.cgw.router import Dialect, RouterConfig, Twin, router_config
 
 
 def read(config: Path, secrets: Path | None = None) -> RouterConfig:
@@ -19,13 +19,12 @@ def read(config: Path, secrets: Path | None = None) -> RouterConfig:
     tunnels = pan_tunnels(conf)
     made = records(tunnels)  # before the inside CIDRs: the defaults each relied on
     units = list(dict.fromkeys(t.interface for t in tunnels))
-    inside = tuple(c for unit in units if (c := inside_cidr(conf, unit)))
-    return RouterConfig(
+    return router_config(
         made,
         secrets_of(tunnels),
-        [f"{where}: {what}" for where, what in conf.problems],
-        inside if len(inside) == len(units) == 2 else None,
-        sorted({d for t in tunnels for d in t.defaulted}),
+        conf.problems,
+        [inside_cidr(conf, unit) for unit in units],
+        [d for t in tunnels for d in t.defaulted],
         pan_bgp(conf, str(config)),
     )
 
