@@ -35,6 +35,7 @@ from driver.cgw.junos.tunnels import (
 )
 from driver.cgw.record import tunnel_numbers
 from driver.core.errors import VpnlabError
+from driver.lab.aws_rules import text_behind_nat
 from driver.lab.model import Lab, TunnelOptions
 
 JUNOS_RULES = {
@@ -47,6 +48,7 @@ JUNOS_RULES = {
     "conf-junos-no-route": "nothing routed into the st0 units (no static route, no BGP)",
     "conf-junos-on-traffic": "a VPN Junos starts only on traffic, where AWS waits too",
     "conf-junos-encrypted-key": "a key Junos printed encrypted ($9$…): not comparable",
+    "conf-junos-nat-t": "a gateway on a private address with no-nat-traversal",
 }
 
 
@@ -104,6 +106,7 @@ def lint_junos(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
     out += _units(lab, conf, units, [first[t.name] for t in units], bgp is not None)
     out += _routes(lab, conf, units, bgp is not None)
     out += _on_traffic(lab, known, numbers, bgp is not None)
+    out += _nat_t(known)
     # a policy two VPNs share is one finding at its line, not one per VPN
     return list({(f.rule, f.where, f.message.split(": ", 1)[-1]): f for f in out}.values())
 
@@ -338,4 +341,26 @@ def _on_traffic(lab: Lab, tunnels: list[JunosTunnel], numbers: list[int], bgp: b
                 "the other is up, so it stays down and AWS reports it DOWN",
                 f"{IMMEDIATELY.replace('<vpn>', t.name)} (or vpn-monitor, whose pings start it)",
             )
+    return list(out.values())
+
+
+def _nat_t(tunnels: list[JunosTunnel]) -> list[Finding]:
+    """``no-nat-traversal`` (AWS's own sample sets it) on a gateway whose local address
+    is private, so behind NAT: its ESP is not carried in UDP 4500 (AWS: "If not behind
+    NAT, we recommend disabling NAT-T")."""
+    out = {}
+    for t in tunnels:
+        local = t.gateway.value("local-address")
+        if t.gateway.at("no-nat-traversal") is None or not (local and text_behind_nat(local)):
+            continue
+        out[t.gateway_name] = Finding(
+            "conf-junos-nat-t",
+            "warning",
+            t.gateway.where_of("no-nat-traversal"),
+            f"gateway {t.gateway_name}: its local address {local} is private, so it sits behind "
+            "NAT, and no-nat-traversal keeps its ESP out of UDP 4500, which a NAT that translates "
+            "only TCP and UDP drops (the twin, strongSwan, always detects NAT: it does not show "
+            "this)",
+            f"delete security ike gateway {t.gateway_name} no-nat-traversal",
+        )
     return list(out.values())

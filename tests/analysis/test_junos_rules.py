@@ -94,3 +94,14 @@ def test_a_proposal_without_its_algorithm_and_an_encrypted_key(tmp_path):
     groups.write_text("groups {\n g {\n  security {\n   ike {\n   }\n  }\n }\n}\napply-groups g;\n")
     [said] = by_rule(lint_customer(LAB, groups, None, "junos"))["conf-junos-syntax"]
     assert "configuration groups are not expanded" in said.message
+
+
+def test_no_nat_traversal_on_a_private_local_address_is_said(tmp_path):
+    text = FIXED.read_text() + (
+        "set security ike gateway gw-vpn-1 local-address 192.168.0.10\n"
+        "set security ike gateway gw-vpn-1 no-nat-traversal\n"
+        "set security ike gateway gw-vpn-2 no-nat-traversal\n"  # no local address: unknown
+    )
+    [said] = by_rule(lint(tmp_path, text))["conf-junos-nat-t"]
+    assert said.message.startswith("gateway gw-vpn-1: its local address 192.168.0.10")
+    assert said.hint == "delete security ike gateway gw-vpn-1 no-nat-traversal"
