@@ -14,7 +14,7 @@ from pathlib import Path
 from driver.analysis.cgw_bgp_rules import router_findings
 from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
 from driver.analysis.findings import Finding
-from driver.analysis.router_rules import shared_findings
+from driver.analysis.router_rules import misplaced_inside, shared_findings
 from driver.cgw.cisco_ios import defaults, files
 from driver.cgw.cisco_ios.bgp import ios_bgp
 from driver.cgw.cisco_ios.conf import IosConf
@@ -241,9 +241,9 @@ def _inside(lab: Lab, interfaces: list[IosTunnel], numbers: list[int]) -> list[F
     for n, t in zip(numbers, interfaces, strict=False):
         if not t.address or n >= len(lab.tunnels) or not lab.tunnels[n].inside_cidr:
             continue
-        inside = ipaddress.IPv4Network(str(lab.tunnels[n].inside_cidr))
-        expected = ipaddress.IPv4Interface(f"{list(inside.hosts())[1]}/{inside.prefixlen}")
-        if ipaddress.IPv4Interface(t.address) != expected:
+        inside = lab.tunnels[n].inside_cidr
+        expected = misplaced_inside(t.address, inside)
+        if expected is not None:
             out.append(
                 Finding(
                     "conf-cisco-inside",

@@ -9,14 +9,18 @@ implementation's tunnels answer to, with their fixes in Junos's words."""
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 from pathlib import Path
 
 from driver.analysis.cgw_bgp_rules import router_findings
 from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
 from driver.analysis.findings import Finding
 from driver.analysis.junos_words import BGP_HINTS, HINTS, IMMEDIATELY, WORDS
-from driver.analysis.router_rules import apart_from, in_words, shared_findings
+from driver.analysis.router_rules import (
+    apart_from,
+    in_words,
+    misplaced_inside,
+    shared_findings,
+)
 from driver.cgw.folder import CustomerConfigError
 from driver.cgw.junos import files
 from driver.cgw.junos.bgp import junos_bgp
@@ -282,20 +286,15 @@ def _units(
             continue
         if not inside:
             continue
-        network = ipaddress.IPv4Network(str(inside))
-        expected = ipaddress.IPv4Interface(f"{list(network.hosts())[1]}/{network.prefixlen}")
-        try:
-            wrong = ipaddress.IPv4Interface(address) != expected
-        except ValueError:
-            wrong = True
-        if wrong:
+        expected = misplaced_inside(address, inside)
+        if expected is not None:
             out.append(
                 Finding(
                     "conf-junos-unit",
                     "error",
                     where,
                     f"{t.interface}: address {address} is not the customer gateway's "
-                    f"inside address of Tunnel{n + 1} ({expected}, in {network})",
+                    f"inside address of Tunnel{n + 1} ({expected}, in {inside})",
                     f"delete interfaces {t.interface} family inet address {address}; "
                     f"set interfaces {t.interface} family inet address {expected}",
                 )

@@ -10,14 +10,18 @@ to, with their fixes in PAN-OS's words."""
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 from pathlib import Path
 
 from driver.analysis.cgw_bgp_rules import router_findings
 from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
 from driver.analysis.findings import Finding
 from driver.analysis.panos_words import BGP_HINTS, HINTS, MONITOR, WORDS
-from driver.analysis.router_rules import apart_from, in_words, shared_findings
+from driver.analysis.router_rules import (
+    apart_from,
+    in_words,
+    misplaced_inside,
+    shared_findings,
+)
 from driver.cgw.folder import CustomerConfigError
 from driver.cgw.panos import files
 from driver.cgw.panos.bgp import pan_bgp
@@ -311,17 +315,12 @@ def _units(
                     )  # fmt: skip
                 )
             continue
-        network = ipaddress.IPv4Network(str(inside))
-        expected = ipaddress.IPv4Interface(f"{list(network.hosts())[1]}/{network.prefixlen}")
-        try:
-            wrong = ipaddress.IPv4Interface(address) != expected
-        except ValueError:
-            wrong = True
-        if wrong:
+        expected = misplaced_inside(address, inside)
+        if expected is not None:
             out.append(
                 Finding("conf-panos-unit", "error", where,
                         f"{t.interface}: ip {address} is not the customer gateway's inside "
-                        f"address of Tunnel{n + 1} ({expected}, in {network})",
+                        f"address of Tunnel{n + 1} ({expected}, in {inside})",
                         f"set network interface tunnel units {t.interface} ip {expected}")
             )  # fmt: skip
     return out

@@ -6,6 +6,7 @@ proposal rule and its vocabulary."""
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,3 +53,14 @@ def apart_from(findings: list[Finding], rule: str, names: set[str]) -> list[Find
     router printed encrypted is said once, as such, not also as a missing key; a tunnel
     BGP's own packets restart is not one that stays down."""
     return [f for f in findings if not (f.rule == rule and f.message.split(":")[0] in names)]
+
+
+def misplaced_inside(address: str, inside_cidr) -> ipaddress.IPv4Interface | None:
+    """The customer gateway's inside address of a tunnel's CIDR (its second host: AWS
+    holds the first), when ``address`` is not it; None when it is."""
+    inside = ipaddress.IPv4Network(str(inside_cidr))
+    expected = ipaddress.IPv4Interface(f"{list(inside.hosts())[1]}/{inside.prefixlen}")
+    try:
+        return None if ipaddress.IPv4Interface(address) == expected else expected
+    except ValueError:
+        return expected

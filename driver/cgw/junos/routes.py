@@ -7,11 +7,11 @@ is its own choice (the twin refuses that rather than guess)."""
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
 from driver.cgw.junos.conf import JunosConf
 from driver.cgw.junos.tunnels import inside_cidr
+from driver.core.addresses import in_network
 
 STATIC_PREFERENCE = 5
 
@@ -35,17 +35,10 @@ def static_routes(conf: JunosConf, name: str | None) -> list[Route]:
             for q in route.entries("qualified-next-hop")
         ]
         for hop, preference in hops:
-            if hop == name or _in(hop, subnet):
+            if hop == name or in_network(hop, subnet):
                 out.append(Route(route.name, preference, route.where))
     return out
 
 
 def _number(value: str | None, default: int) -> int:
     return int(value) if value and value.isdigit() else default
-
-
-def _in(address: str, subnet: str | None) -> bool:
-    try:
-        return bool(subnet) and ipaddress.IPv4Address(address) in ipaddress.IPv4Network(subnet)
-    except ValueError:
-        return False

@@ -15,6 +15,7 @@ from driver.cgw.junos.conf import JunosConf
 from driver.cgw.record import ConfiguredTunnel
 from driver.cgw.settings import Secret
 from driver.cgw.tree import Node
+from driver.core.addresses import network_text
 
 IKE, IPSEC = ("security", "ike"), ("security", "ipsec")
 ENCRYPTED = "$9$"  # how Junos prints a key it stores
@@ -201,20 +202,13 @@ def _name(node: Node | None) -> str:
 
 def _selectors(t: JunosTunnel) -> tuple[str | None, str | None]:
     if t.selector is not None:
-        return _network(t.selector.value("local-ip")), _network(t.selector.value("remote-ip"))
+        return network_text(t.selector.value("local-ip")), network_text(
+            t.selector.value("remote-ip")
+        )
     proxy = t.vpn.at("ike", "proxy-identity")
     if proxy is not None:
-        return _network(proxy.value("local")), _network(proxy.value("remote"))
+        return network_text(proxy.value("local")), network_text(proxy.value("remote"))
     return None, None
-
-
-def _network(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        return str(ipaddress.IPv4Network(value, strict=False))
-    except ValueError:
-        return value
 
 
 def unit(conf: JunosConf, name: str | None) -> Node | None:

@@ -17,6 +17,7 @@ from driver.cgw.panos.proposals import record_text
 from driver.cgw.record import ConfiguredTunnel
 from driver.cgw.settings import Secret
 from driver.cgw.tree import Node
+from driver.core.addresses import in_network, network_text
 
 GATEWAYS = ("ike", "gateway")
 TUNNELS = ("tunnel", "ipsec")
@@ -204,8 +205,8 @@ def record(t: PanTunnel) -> ConfiguredTunnel:
         None,
         t.peer,
         local_identity(t),
-        _network(local),
-        _network(remote),
+        network_text(local),
+        network_text(remote),
         record_text(ike.encryption, ike.hashes, ike.groups, True) if ike else None,
         record_text(esp.encryption, esp.hashes, esp.groups, False) if esp else None,
         {},
@@ -236,15 +237,6 @@ def record(t: PanTunnel) -> ConfiguredTunnel:
 def _address(value: str | None) -> str | None:
     """``203.0.113.10/24`` (an interface address) as ``203.0.113.10``."""
     return value.split("/")[0] if value else value
-
-
-def _network(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        return str(ipaddress.IPv4Network(value, strict=False))
-    except ValueError:
-        return value
 
 
 def unit_address(conf: PanConf, unit: str | None) -> tuple[str | None, str]:
@@ -281,7 +273,11 @@ def static_routes(conf: PanConf, unit: str | None) -> list[Route]:
         for route in router.entries("routing-table", "ip", "static-route"):
             interface = route.value("interface")
             hop = resolve(conf, route.value("nexthop", "ip-address"))
-            if not unit or interface not in (unit, None) or not (interface or _in(hop, subnet)):
+            if (
+                not unit
+                or interface not in (unit, None)
+                or not (interface or in_network(hop, subnet))
+            ):
                 continue
             metric = route.value("metric") or "10"
             out.append(
@@ -292,15 +288,6 @@ def static_routes(conf: PanConf, unit: str | None) -> list[Route]:
                 )
             )
     return out
-
-
-def _in(address: str | None, subnet: str | None) -> bool:
-    try:
-        return bool(address and subnet) and (
-            ipaddress.IPv4Address(address) in ipaddress.IPv4Network(subnet)
-        )
-    except ValueError:
-        return False
 
 
 def local_identity(t: PanTunnel) -> str | None:
