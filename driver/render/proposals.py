@@ -70,6 +70,26 @@ def esp_proposal_list(options: TunnelOptions) -> list[str]:
     return out
 
 
+def ikev1_proposal_list(options: TunnelOptions, ike: bool) -> list[str]:
+    """Every combination the options allow, one proposal each, in their order: what
+    an IKEv1 initiator must send to offer them all. IKEv1 carries one algorithm of
+    each kind per transform, and charon, initiating IKEv1, sends only the first of
+    each kind of each proposal (and, for PFS, the IKE SA's group): a combined
+    proposal would offer AES128 with SHA1 alone. IKE's combinations take one DH group
+    each (main mode's transform carries it); ESP's keep every group (quick mode's KE
+    is one group, chosen by charon)."""
+    phase = options.phase1 if ike else options.phase2
+    classic, aead = _split(phase)
+    groups = _groups(phase)
+    combos = [
+        [aws_rules.ENCRYPTION[e], aws_rules.INTEGRITY[i]] for e in classic for i in phase.integrity
+    ]
+    if not ike:  # IKEv1 has no AEAD for its IKE SA
+        combos += [[aws_rules.ENCRYPTION[e]] for e in aead]
+        return ["-".join([*combo, *groups]) for combo in combos]
+    return ["-".join([*combo, group]) for combo in combos for group in groups]
+
+
 def ike_proposals(options: TunnelOptions) -> str:
     return ",".join(ike_proposal_list(options))
 

@@ -77,3 +77,24 @@ def test_a_lab_asking_for_what_aws_does_not_offer_never_reaches_rendering():
     ):
         with pytest.raises(LabError):
             parse_lab(lab_with(change))
+
+
+def test_ikev1_initiators_offer_each_combination_as_a_proposal_of_its_own():
+    """charon, initiating IKEv1, sends each proposal's first algorithm of each kind
+    only: the emulated VGW's IKEv1 proposals are every combination, one each, in the
+    options' order (IKE: one DH group each; ESP: every group, quick mode's KE is one)."""
+    opts = _options(("AES128", "AES256", "AES128-GCM-16"), ("SHA1", "SHA2-256"), (2, 14), (2, 14))
+    ike = proposals.ikev1_proposal_list(opts, ike=True)
+    esp = proposals.ikev1_proposal_list(opts, ike=False)
+    assert ike[:3] == ["aes128-sha1-modp1024", "aes128-sha1-modp2048", "aes128-sha256-modp1024"]
+    assert len(ike) == 2 * 2 * 2 and not any("gcm" in p for p in ike)  # IKEv1 has no AEAD IKE SA
+    assert esp == [
+        "aes128-sha1-modp1024-modp2048", "aes128-sha256-modp1024-modp2048",
+        "aes256-sha1-modp1024-modp2048", "aes256-sha256-modp1024-modp2048",
+        "aes128gcm16-modp1024-modp2048",
+    ]  # fmt: skip
+    # every combination the combined proposals allow, and nothing else
+    combined = {
+        tuple(sorted(p.split("-"))) for p in proposals.ike_proposal_list(opts)[:1]
+    }  # the classic one
+    assert all(set(p.split("-")) <= set(next(iter(combined))) for p in ike)

@@ -27,6 +27,7 @@ from driver.lab.model import Lab, Phase
 from driver.lab.nodes import VGW_ENDPOINTS
 from driver.local.dataplane.kernel import KernelFeatures
 from driver.local.dataplane.netns import Namespace
+from driver.render import proposals
 from driver.render.cloud_init import ServerValues, tunnel_context
 from driver.render.settings_string import quoted
 
@@ -170,6 +171,10 @@ def swanctl_conf(
     t["replay_window"] = tunnel.options.replay_window
     t["dpd_action"] = DPD_ACTION[tunnel.options.dpd_action]
     t["start_action"] = "start" if tunnel.options.startup_action == "start" else "none"
+    if "ikev1" in tunnel.options.ike_versions:  # its rekeys and reauthentications offer all
+        options = in_awss_order(lab).tunnels[n - 1].options
+        for sa, ike in (("ike", True), ("esp", False)):
+            t[f"{sa}_proposals"] = ",".join(proposals.ikev1_proposal_list(options, ike))
     margin, fuzz = tunnel.options.rekey_margin, tunnel.options.rekey_fuzz
     for sa, phase in (("ike", tunnel.options.phase1), ("child", tunnel.options.phase2)):
         t[f"{sa}_rekey"], t[f"{sa}_rand"] = rekey_window(phase.lifetime, margin, fuzz)
