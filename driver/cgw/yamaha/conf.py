@@ -1,0 +1,208 @@
+"""A Yamaha RTX's configuration as ``show config`` prints it (or a saved
+``config.txt``, or the lines people paste), read into its commands, each with its
+file and line and the ``tunnel select`` it was written under.
+
+RTX commands are flat: ``tunnel select N`` makes the tunnel-scoped commands after
+it (``ipsec tunnel``, ``ip tunnel address``, ``tunnel encapsulation``) belong to
+tunnel N until the next ``tunnel select`` (``none``: back to the whole router) or
+``pp select``; every other command is the router's, whatever its indentation
+(``show config`` indents a tunnel's commands and its SA policy, AWS's sample does
+not). ``ipsec ike …`` and ``ipsec sa policy`` are keyed by the security gateway's
+number written after their keyword; a command written again replaces the earlier
+one, as on the router. A line starting with ``#`` is a comment (``show config``'s
+header says the model and firmware: kept, the report names them). A console prompt
+copied with a command (``tunnel1# ipsec tunnel 1``) is left out.
+(Yamaha, RTX command reference: "How to read the command reference", "tunnel
+select", "ipsec ike …".)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# The IKE commands with a security gateway's number: their keyword's words (the
+# number follows them). Longest first, so ``duration ipsec-sa`` wins over nothing.
+GATEWAY_COMMANDS = tuple(
+    sorted(
+        (
+            ("ipsec", "ike", "encryption"),
+            ("ipsec", "ike", "hash"),
+            ("ipsec", "ike", "group"),
+            ("ipsec", "ike", "version"),
+            ("ipsec", "ike", "pfs"),
+            ("ipsec", "ike", "duration", "isakmp-sa"),
+            ("ipsec", "ike", "duration", "ipsec-sa"),
+            ("ipsec", "ike", "duration", "ike-sa"),
+            ("ipsec", "ike", "duration", "child-sa"),
+            ("ipsec", "ike", "keepalive", "use"),
+            ("ipsec", "ike", "keepalive", "log"),
+            ("ipsec", "ike", "local", "address"),
+            ("ipsec", "ike", "remote", "address"),
+            ("ipsec", "ike", "local", "name"),
+            ("ipsec", "ike", "remote", "name"),
+            ("ipsec", "ike", "local", "id"),
+            ("ipsec", "ike", "remote", "id"),
+            ("ipsec", "ike", "pre-shared-key"),
+            ("ipsec", "ike", "nat-traversal"),
+            ("ipsec", "ike", "proposal-limitation"),
+            ("ipsec", "ike", "always-on"),
+            ("ipsec", "ike", "negotiate-strictly"),
+            ("ipsec", "ike", "payload", "type"),
+            ("ipsec", "auto", "refresh"),
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+# Commands of the tunnel selected (``tunnel select N``).
+TUNNEL_COMMANDS = (
+    ("ipsec", "tunnel"),
+    ("ip", "tunnel", "address"),
+    ("ip", "tunnel", "remote", "address"),
+    ("ip", "tunnel", "tcp", "mss", "limit"),
+    ("ip", "tunnel", "mtu"),
+    ("tunnel", "encapsulation"),
+    ("description",),
+)
+_PROMPT = re.compile(r"^(\[[^\]]*\]\s*)?(tunnel|pp)\d+[#>]\s*")  # tunnel1# (a session's)
+_HEADER = re.compile(r"^#\s*(RT\w+|NVR\w+|vRX\w*)\s+(Rev\.[\d.]+)")  # # RTX1210 Rev.14.01.38
+
+
+@dataclass(frozen=True)
+class Command:
+    words: tuple[str, ...]  # as written
+    line: int
+    source: str
+    tunnel: str | None  # the tunnel selected when it was written
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}"
+
+    def after(self, prefix: tuple[str, ...]) -> tuple[str, ...]:
+        return self.words[len(prefix) :]
+
+
+@dataclass
+class YamahaConf:
+    source: str
+    # tunnel number -> (its command's prefix -> the command), and where it was selected
+    tunnels: dict[str, dict[tuple[str, ...], Command]] = field(default_factory=dict)
+    selected: dict[str, Command] = field(default_factory=dict)
+    # (security gateway, keyword) -> the command; keyword as GATEWAY_COMMANDS
+    gateways: dict[tuple[str, tuple[str, ...]], Command] = field(default_factory=dict)
+    policies: dict[str, Command] = field(default_factory=dict)  # ipsec sa policy P
+    commands: list[Command] = field(default_factory=list)  # the router's other commands
+    enabled: dict[str, Command] = field(default_factory=dict)  # tunnel enable N
+    model: str | None = None  # "RTX1210 Rev.14.01.38", from show config's header
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (where, what)
+
+    def gateway(self, number: str, *keyword: str) -> Command | None:
+        return self.gateways.get((number, keyword))
+
+    def gateway_values(self, number: str, *keyword: str) -> tuple[str, ...] | None:
+        """What follows the gateway's number in its ``ipsec ike <keyword>``, or None
+        when the command is not written."""
+        found = self.gateway(number, *keyword)
+        return found.words[len(keyword) + 3 :] if found else None
+
+    def starting(self, *prefix: str) -> list[Command]:
+        """The router's commands (not a tunnel's, not IKE's) beginning with ``prefix``."""
+        return [c for c in self.commands if c.words[: len(prefix)] == prefix]
+
+    def gateway_numbers(self) -> list[str]:
+        return list(dict.fromkeys(number for number, _ in self.gateways))
+
+
+def parse(text: str, source: str) -> YamahaConf:
+    conf = YamahaConf(source)
+    tunnel: str | None = None
+    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("#"):
+            header = _HEADER.match(line)
+            if header and conf.model is None:
+                conf.model = f"{header[1]} {header[2]}"
+            continue
+        words = tuple(_PROMPT.sub("", line, count=1).split())
+        if not words:
+            continue
+        command = Command(words, number, source, tunnel)
+        if words[:2] == ("tunnel", "select"):
+            tunnel = _selected(conf, command)
+        elif words[:1] == ("pp",) and words[1:2] == ("select",):
+            tunnel = None
+        elif words[:2] in (("tunnel", "enable"), ("tunnel", "disable")):
+            _enable(conf, command, tunnel)
+        elif words[:3] == ("ipsec", "sa", "policy"):
+            _policy(conf, command)
+        elif (prefix := _known(words, GATEWAY_COMMANDS)) is not None:
+            _gateway(conf, command, prefix)
+        elif (prefix := _known(words, TUNNEL_COMMANDS)) is not None:
+            if tunnel is None:
+                conf.problems.append(
+                    (command.where, f"'{' '.join(prefix)}' outside any 'tunnel select': the "
+                     "RTX refuses it (it is a tunnel's command)")
+                )  # fmt: skip
+            else:
+                if prefix == ("ipsec", "tunnel") and not (words[2:3] and words[2].isdigit()):
+                    prefix = words[:3]  # ipsec tunnel outer df-bit …: not the SA policy
+                conf.tunnels[tunnel][prefix] = command
+        else:
+            conf.commands.append(command)
+    return conf
+
+
+def _known(words: tuple[str, ...], table) -> tuple[str, ...] | None:
+    return next((p for p in table if words[: len(p)] == p), None)
+
+
+def _selected(conf: YamahaConf, command: Command) -> str | None:
+    target = command.words[2] if len(command.words) > 2 else ""
+    if target == "none":
+        return None
+    if not target.isdigit():
+        conf.problems.append((command.where, f"tunnel select {target or '?'}: no tunnel number"))
+        return None
+    conf.tunnels.setdefault(target, {})
+    conf.selected.setdefault(target, command)
+    return target
+
+
+def _enable(conf: YamahaConf, command: Command, tunnel: str | None) -> None:
+    """``tunnel enable N`` (or, under ``tunnel select N``, ``tunnel enable`` alone)."""
+    target = command.words[2] if len(command.words) > 2 else tunnel
+    if target is None:
+        conf.problems.append((command.where, f"'{' '.join(command.words)}': which tunnel?"))
+    elif command.words[1] == "enable":
+        conf.enabled[target] = command
+    else:
+        conf.enabled.pop(target, None)
+
+
+def _policy(conf: YamahaConf, command: Command) -> None:
+    """``ipsec sa policy P G esp ENC [AUTH] [option=value …]``."""
+    words = command.words
+    if len(words) < 6 or not words[3].isdigit() or not words[4].isdigit():
+        conf.problems.append(
+            (command.where, "ipsec sa policy needs a policy number, a security gateway "
+             "number, esp or ah, and an algorithm")
+        )  # fmt: skip
+        return
+    conf.policies[words[3]] = command
+
+
+def _gateway(conf: YamahaConf, command: Command, prefix: tuple[str, ...]) -> None:
+    keyword = prefix[2:] if prefix[1] == "ike" else prefix[1:]  # ipsec auto refresh [G]
+    rest = command.after(prefix)
+    if prefix == ("ipsec", "auto", "refresh"):
+        gateway = rest[0] if len(rest) > 1 else ""  # "" : the router's own switch
+        conf.gateways[(gateway, keyword)] = command
+        return
+    if not rest or not rest[0].isdigit():
+        conf.problems.append(
+            (command.where, f"'{' '.join(prefix)}' needs the security gateway's number")
+        )
+        return
+    conf.gateways[(rest[0], keyword)] = command
