@@ -21,6 +21,7 @@ from driver.analysis.lab_rules import LAB_RULES, lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.panos_rules import PANOS_RULES
 from driver.analysis.terraform_rules import NET_RULES, lint_terraform
+from driver.analysis.yamaha_rules import YAMAHA_RULES
 from driver.core import input_files
 from driver.core.errors import LabError, VpnlabError
 from driver.lab import yaml_source
@@ -34,6 +35,7 @@ RULES = {
     **CISCO_IOS_RULES,
     **PANOS_RULES,
     **JUNOS_RULES,
+    **YAMAHA_RULES,
     **DAEMON_RULES,
     **BGP_RULES,
     **NET_RULES,
