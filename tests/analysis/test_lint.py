@@ -19,6 +19,7 @@ from driver.analysis.lab_rules import lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.lint import RULES, lint
 from driver.analysis.panos_rules import PANOS_RULES
+from driver.analysis.yamaha_rules import YAMAHA_RULES
 from driver.core.paths import PROJECT
 from driver.lab import aws_rules
 from driver.lab.loader import parse_lab
@@ -284,6 +285,7 @@ def test_every_rule_is_documented_and_tested():
             *CISCO_IOS_RULES,  # tests/analysis/test_cisco_ios_rules.py
             *PANOS_RULES,  # tests/analysis/test_panos_rules.py
             *JUNOS_RULES,  # tests/analysis/test_junos_rules.py
+            *YAMAHA_RULES,  # tests/analysis/test_yamaha_rules.py
             *DAEMON_RULES,
         }
         | set(BGP_RULES)  # tests/analysis/test_cgw_bgp.py

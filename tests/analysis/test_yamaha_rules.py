@@ -97,3 +97,15 @@ def test_bgp_importing_for_an_as_no_neighbour_has_announces_nothing(tmp_path):
         found["conf-yamaha-bgp-import"][0].message
     )
     assert found["conf-yamaha-bgp-import"][0].hint.startswith("bgp import 64512 static filter 1")
+
+
+def test_a_command_outside_its_tunnel_and_ikev2_offering_all_are_said(tmp_path):
+    text = "ip tunnel address 169.254.255.2/30\n" + shown(
+        ("  ipsec ike duration ipsec-sa 1 3600", "  ipsec ike version 1 2"),
+    )
+    found = by_rule(lint(tmp_path, text))
+    assert "outside any 'tunnel select'" in found["conf-yamaha-syntax"][0].message
+    assert found["conf-yamaha-syntax"][0].where.endswith(":1")
+    (limited,) = found["conf-yamaha-proposal-limitation"]
+    assert "3DES, DES, MD5 and modp768 among them" in limited.message
+    assert limited.hint == "ipsec ike proposal-limitation 1 on, to offer only what is configured"

@@ -40,8 +40,14 @@ def test_awss_sample_and_show_config_read_into_one_record_each_tunnel():
     assert [s.secret for s in sample.secrets] == ["plain-text-password1", "plain-text-password2"]
     assert sample.bgp.asn == 65000 and sample.bgp.neighbors["169.254.255.5"].timers == (10, 30)
     shown = dialect.read(SHOW_CONFIG).tunnels[0]
+    assert (shown.ike, shown.esp) == ("aes-cbc sha256 modp2048", "aes-cbc sha256-hmac modp2048")
     # IKEv1 with two groups: the first for phase 1, the second for PFS
-    assert (shown.ike, shown.esp) == ("aes-cbc sha256 modp2048", "aes-cbc sha256-hmac modp1024")
+    two = SHOW_CONFIG.read_text().replace("group 1 modp2048", "group 1 modp2048 modp1024")
+    t = yamaha_tunnels(parse(two, "f"))[0]
+    assert (t.ike_words(), t.esp_words()) == (
+        "aes-cbc sha256 modp2048",
+        "aes-cbc sha256-hmac modp1024",
+    )
     assert (shown.local_ts, shown.remote_ts) == ("0.0.0.0/0", "0.0.0.0/0")
 
 
