@@ -74,7 +74,7 @@ def plan(answers: Answers, source: str, default_name: str) -> Plan:
     _lifetimes(found, p)
     device = vocabulary_of(answers.device.vendor)
     if device:
-        _device(found, device, phases)
+        _device(found, device, phases, versions)
     startup = "add" if answers.tunnels.can_initiate else "start"
     if startup == "start" and "ikev2" not in versions:
         found.add(
@@ -206,7 +206,7 @@ def _lifetimes(found, p) -> None:
         )
 
 
-def _device(found, device: Vocabulary, phases: dict) -> None:
+def _device(found, device: Vocabulary, phases: dict, versions: tuple) -> None:
     """What the named device cannot set, or is not known to, of what was chosen."""
     for n, tables in (
         (1, (device.ike_encryption, device.ike_integrity, device.ike_groups)),
@@ -222,14 +222,18 @@ def _device(found, device: Vocabulary, phases: dict) -> None:
                     f"{device.title} cannot set {', '.join(cannot)} ({device.source})",
                     "check the device's release, or answer what it can set",
                 )
-    if device.title == "Yamaha RTX" and not set(phases["phase1"]["dh_groups"]) & set(
-        phases["phase2"]["dh_groups"]
+    # an RTX's IKEv2 PFS is its phase 1 group (IKEv1 can name a second: §15.24)
+    if (
+        device.title == "Yamaha RTX"
+        and "ikev1" not in versions
+        and not set(phases["phase1"]["dh_groups"]) & set(phases["phase2"]["dh_groups"])
     ):
         found.add(
             "warning",
             "proposals.phase2_pfs_groups",
-            "Yamaha RTX's PFS uses its phase 1 group, which phase 2's groups do not include",
-            "answer a common group",
+            "Yamaha RTX's PFS under IKEv2 uses its phase 1 group, which phase 2's groups do not "
+            "include",
+            "answer a common group, or IKEv1 (ipsec ike group <gw> <phase 1's> <phase 2's>)",
         )
 
 

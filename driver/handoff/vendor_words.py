@@ -205,8 +205,10 @@ JUNOS = Vocabulary(
     esp_lifetime="lifetime-seconds {seconds}",
 )  # fmt: skip
 
-# Yamaha RTX has no PFS group of its own: `ipsec ike pfs <gw> on` uses the group
-# `ipsec ike group` sets for phase 1 (AWS's Yamaha sample), hence "on + <group>".
+# Yamaha RTX has no PFS command of its own: `ipsec ike pfs <gw> on` uses a group of
+# `ipsec ike group <gw>`: its second in IKEv1 (the first is phase 1's; one group
+# serves both), its first in IKEv2 (Yamaha command reference §15.24), hence
+# "on + <group>".
 _YAMAHA_GROUPS = {2: "modp1024", 5: "modp1536", 14: "modp2048"}
 YAMAHA_RTX = Vocabulary(
     title="Yamaha RTX",

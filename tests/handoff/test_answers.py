@@ -141,6 +141,26 @@ def test_a_device_that_cannot_set_what_aws_and_they_agreed_is_named(tmp_path, ca
     assert "Libreswan cannot set 2" in said.err
 
 
+@pytest.mark.parametrize("versions,warned", (("[ikev2]", True), ("[ikev1]", False)))
+def test_an_rtxs_pfs_group_is_its_phase_1_group_under_ikev2_only(
+    versions, warned, tmp_path, capsys
+):
+    """ipsec ike group's second group is IKEv1's PFS group; IKEv2 uses its first
+    (Yamaha command reference §15.24)."""
+    answers = filled_yaml(
+        tmp_path,
+        **{
+            "device.vendor": "Yamaha RTX",
+            "tunnels.kind": "route",
+            "proposals.ike_versions": versions,
+            "proposals.phase2_pfs_groups": "[2]",
+        },
+    )
+    code, _, said = init(answers, tmp_path, capsys)
+    assert code == 0, said.err
+    assert ("PFS under IKEv2 uses its phase 1 group" in said.err) == warned
+
+
 def test_an_answer_that_is_not_one_is_refused_with_its_line(tmp_path, capsys):
     answers = filled_yaml(tmp_path, **{"routing.networks": "[192.168.0.0/33]"})
     path = Path(answers)
