@@ -91,3 +91,40 @@ def test_ikev1_tunnels_probe_at_awss_interval_and_time_out_by_dpd_timeout():
     swanctl = swanctl_files(lab)
     assert re.findall(r"dpd_delay = (\d+)s", swanctl) == ["10", "10"]
     assert re.findall(r"dpd_timeout = (\d+)s", swanctl) == ["30", "60"]
+
+
+@pytest.mark.parametrize(
+    ("versions", "ike_expanded"), [(["ikev1", "ikev2"], False), (["ikev1"], True)]
+)
+def test_awss_ikev1_proposals_are_each_combination_where_it_initiates_them(versions, ike_expanded):
+    """charon initiating IKEv1 sends a proposal's first algorithm of each kind only: the
+    VGW's quick-mode rekeys offer each ESP combination the options allow, and, where it
+    speaks IKEv1 only, its reauthentications each IKE combination; where IKEv2 shares
+    the connection, its IKE proposals stay whole (AES-GCM's among them)."""
+    options = "vpn.tunnel_options"
+    phase = {"encryption": ["AES128", "AES256", "AES128-GCM-16"], "integrity": ["SHA1", "SHA2-256"],
+             "dh_groups": [2, 14]}  # fmt: skip
+    lab = parse_lab(
+        lab_with(
+            (f"{options}.ike_versions", versions),
+            *((f"{options}.phase{n}.{key}", value) for n in (1, 2) for key, value in phase.items()),
+        )
+    )
+    swanctl, _ = rendered(lab, 1)
+    (ike,) = re.findall(r"^\s+proposals = (\S+)$", swanctl, re.MULTILINE)
+    (esp,) = re.findall(r"esp_proposals = (\S+)$", swanctl, re.MULTILINE)
+    assert esp.split(",") == [
+        "aes128-sha1-modp1024-modp2048", "aes128-sha256-modp1024-modp2048",
+        "aes256-sha1-modp1024-modp2048", "aes256-sha256-modp1024-modp2048",
+        "aes128gcm16-modp1024-modp2048",
+    ]  # fmt: skip
+    if ike_expanded:  # one DH group each: main mode's transform carries one
+        assert ike.split(",")[:3] == [
+            "aes128-sha1-modp1024", "aes128-sha1-modp2048", "aes128-sha256-modp1024",
+        ]  # fmt: skip
+        assert len(ike.split(",")) == 2 * 2 * 2 and "gcm" not in ike
+    else:
+        assert ike.split(",") == [
+            "aes128-aes256-sha1-sha256-modp1024-modp2048",
+            "aes128gcm16-prfsha1-prfsha256-modp1024-modp2048",
+        ]
