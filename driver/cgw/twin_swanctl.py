@@ -115,6 +115,9 @@ def interface_commands(t: TwinTunnel, device: str) -> list[tuple[str, ...]]:
 
 
 def swanctl(tunnels: list[TwinTunnel], header: str, updown: str) -> str:
+    # the header names the customer's file: a line break in its name stays a comment
+    header = "".join(f"{line if line.startswith('#') else '# ' + line}\n"
+                     for line in header.splitlines())  # fmt: skip
     connections = "".join(_connection(t, updown) for t in tunnels)
     secrets = "".join(
         f"    ike-{t.n} {{\n        id = {t.remote}\n        secret = {quoted(t.key)}\n    }}\n"
