@@ -36,14 +36,13 @@ YAMAHA_RULES = {
     "conf-yamaha-pfs": "ipsec ike pfs off (the RTX's default), or a group AWS refuses",
     "conf-yamaha-phase2-id": "IKEv1 without ipsec ike local id / remote id: no phase 2 IDs",
     "conf-yamaha-keepalive": "a keepalive AWS does not answer, or none (no DPD)",
-    "conf-yamaha-lifetime": "an SA lifetime beyond AWS's (the RTX's default is 28800 s)",
+    "conf-yamaha-lifetime": "an SA lifetime beyond the tunnel's (the RTX's default: 28800 s)",
     "conf-yamaha-proposal-limitation": "IKEv2 without proposal-limitation: it offers all",
     "conf-yamaha-tunnel-address": "ip tunnel address missing, or outside the inside CIDR",
     "conf-yamaha-no-route": "nothing routed into the tunnels (no ip route, no BGP)",
     "conf-yamaha-nat-t": "a private local address with nat-traversal off (the default)",
     "conf-yamaha-bgp-import": "BGP announces nothing to AWS: no bgp import for its AS",
 }
-PHASE2_LIFETIME, PHASE1_LIFETIME = 3600, 28800  # AWS's maximum tunnel options
 
 
 def lint_yamaha(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
@@ -66,10 +65,11 @@ def lint_yamaha(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
     bgp = yamaha_bgp(conf, str(config))
     out += [in_words(f, {}, BGP_HINTS) for f in router_findings(lab, bgp, str(config))]
     out += _bgp_import(conf, bgp)
-    if all(t.command("ip", "tunnel", "tcp", "mss", "limit") for t in tunnels):
+    if tunnels and all(t.command("ip", "tunnel", "tcp", "mss", "limit") for t in tunnels):
         out = [f for f in out if f.rule != "conf-mtu"]  # the RTX clamps MSS itself
     numbers = tunnel_numbers(records)
-    out += _phase2_ids(tunnels) + _keepalive(tunnels) + _lifetimes(tunnels) + _limitation(tunnels)
+    out += _phase2_ids(tunnels) + _keepalive(tunnels) + _limitation(tunnels)
+    out += _lifetimes(lab, tunnels, numbers)
     out += _addresses(lab, tunnels, numbers, bgp is not None)
     out += _routes(lab, conf, tunnels, bgp is not None)
     out += _nat_t(tunnels)
@@ -145,7 +145,13 @@ def _pfs(t: YamahaTunnel, options: TunnelOptions) -> list[Finding]:
             f" group), none of the groups AWS rekeys phase 2 with "
             f"({', '.join(map(str, options.phase2.dh_groups))})"
         )
-        fix = f"ipsec ike group {t.gateway} modp2048"
+        allowed = [w for w, g in GROUPS.items() if g in options.phase2.dh_groups]
+        phase1 = t.groups()[0]
+        fix = (
+            f"ipsec ike group {t.gateway} " + (f"{phase1} " if t.version == "1" else "")
+            + (allowed[-1] if allowed else "<a group the RTX has and AWS allows: none of "
+               "modp768-modp2048 is in the tunnel's phase 2 groups>")
+        )  # fmt: skip
     else:
         return []
     return [Finding("conf-yamaha-pfs", "error", t.where("pfs"), f"{t.label}: {said}", fix)]
@@ -193,23 +199,26 @@ def _keepalive(tunnels: list[YamahaTunnel]) -> list[Finding]:
     return out
 
 
-def _lifetimes(tunnels: list[YamahaTunnel]) -> list[Finding]:
+def _lifetimes(lab: Lab, tunnels: list[YamahaTunnel], numbers: list[int]) -> list[Finding]:
+    """An SA lifetime beyond the tunnel's (its options', at most AWS's maximum): as
+    IKEv1's initiator the RTX proposes its own (28,800 s for both unless set)."""
     out = []
-    for t in tunnels:
-        for ike, limit, name in ((True, PHASE1_LIFETIME, "isakmp-sa"),
-                                 (False, PHASE2_LIFETIME, "ipsec-sa")):  # fmt: skip
-            seconds = t.lifetime(ike)
-            if seconds > limit:
+    for n, t in zip(numbers, tunnels, strict=True):
+        options = lab.tunnels[n].options if n < len(lab.tunnels) else lab.vpn.tunnel_options
+        for ike, phase, name in ((True, options.phase1, "isakmp-sa"),
+                                 (False, options.phase2, "ipsec-sa")):  # fmt: skip
+            seconds, where = t.lifetime(ike)
+            if seconds > phase.lifetime:
                 out.append(
                     Finding(
                         "conf-yamaha-lifetime",
                         "warning",
-                        t.where("duration", name),
-                        f"{t.label}: the {name} lifetime is {seconds} s, beyond AWS's maximum "
-                        f"of {limit} s"
+                        where,
+                        f"{t.label}: the {name} lifetime is {seconds} s, beyond the tunnel's "
+                        f"{phase.lifetime} s"
                         + (" (the RTX proposes it as IKEv1's initiator)" if t.version == "1"
                            else " (IKEv2 negotiates none: AWS rekeys first)"),
-                        f"ipsec ike duration {name} {t.gateway} {limit}",
+                        f"ipsec ike duration {name} {t.gateway} {phase.lifetime}",
                     )
                 )  # fmt: skip
     return out

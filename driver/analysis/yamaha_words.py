@@ -38,8 +38,8 @@ _BGP = "bgp neighbor <id> <the VGW's ASN> <AWS's inside address>"
 BGP_HINTS = {
     "bgp-remote-as": _BGP,
     "bgp-local-as": "bgp autonomous-system <the customer gateway's ASN>",
-    "bgp-neighbors": f"{_BGP} hold-time=30 local-address=<its inside address> (the .1 of each "
-    "tunnel's /30)",
+    "bgp-neighbors": f"{_BGP} hold-time=30 local-address=<the RTX's inside address> per tunnel "
+    "(AWS's is the .1 of each tunnel's /30, the RTX's the .2)",
     "bgp-timers": f"{_BGP} hold-time=30",
     "bgp-config-missing": "bgp use on, bgp autonomous-system <ASN>, a bgp neighbor per tunnel, "
     "and bgp import <the VGW's ASN> static filter 1 with bgp import filter 1 equal <your "

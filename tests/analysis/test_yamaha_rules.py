@@ -109,3 +109,11 @@ def test_a_command_outside_its_tunnel_and_ikev2_offering_all_are_said(tmp_path):
     (limited,) = found["conf-yamaha-proposal-limitation"]
     assert "3DES, DES, MD5 and modp768 among them" in limited.message
     assert limited.hint == "ipsec ike proposal-limitation 1 on, to offer only what is configured"
+
+
+def test_an_ah_sa_policy_offers_nothing_aws_carries(tmp_path):
+    text = shown(
+        ("ipsec sa policy 201 1 esp aes-cbc sha256-hmac", "ipsec sa policy 201 1 ah sha-hmac")
+    )
+    found = by_rule(lint(tmp_path, text))
+    assert "no ESP proposal in 'ah sha-hmac'" in found["conf-no-common-esp"][0].message

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ipaddress
 
 from driver.cgw.frr.conf import BgpConfig, Neighbor
-from driver.cgw.yamaha.conf import YamahaConf
+from driver.cgw.yamaha.conf import YamahaConf, number
 from driver.cgw.yamaha.defaults import BGP_HOLD
 
 
@@ -28,8 +28,8 @@ def yamaha_bgp(conf: YamahaConf, source: str) -> BgpConfig | None:
         return None
     config = BgpConfig(source, "yamaha")
     asn = conf.starting("bgp", "autonomous-system")
-    if asn and asn[-1].words[-1].isdigit():
-        config.asn, config.asn_line = int(asn[-1].words[-1]), asn[-1].line
+    if asn and number(asn[-1].words[-1]) is not None:
+        config.asn, config.asn_line = number(asn[-1].words[-1]), asn[-1].line
     exports = bool(conf.starting("bgp", "export"))
     for command in conf.starting("bgp", "neighbor"):
         words = command.words
@@ -38,8 +38,10 @@ def yamaha_bgp(conf: YamahaConf, source: str) -> BgpConfig | None:
         options = dict(w.split("=", 1) for w in words[5:] if "=" in w)
         neighbor = Neighbor(words[4], command.line, remote_as=words[3])
         hold = options.get("hold-time", str(BGP_HOLD))
-        if hold.isdigit():
-            neighbor.timers = (int(hold) // 3, int(hold))
+        if hold == "off":
+            neighbor.timers = (0, 0)  # no keepalives, no hold timer
+        elif number(hold) is not None:
+            neighbor.timers = (number(hold) // 3, number(hold))
         neighbor.policy_in = exports
         config.neighbors[words[4]] = neighbor
     filters = {}
@@ -49,23 +51,23 @@ def yamaha_bgp(conf: YamahaConf, source: str) -> BgpConfig | None:
     peers = {n.remote_as for n in config.neighbors.values()}
     for command in conf.starting("bgp", "import"):
         words = command.words
-        if words[2] == "filter" or words[2] not in peers:
+        if len(words) < 3 or words[2] == "filter" or words[2] not in peers:
             continue  # a filter, or what is announced to an AS no neighbour has
-        numbers = words[words.index("filter") + 1 :] if "filter" in words else []
+        chosen = words[words.index("filter") + 1 :] if "filter" in words else []
         if len(words) < 4 or words[3] != "static":
             config.redistributes.append((" ".join(words[2:]), command.line))
             continue
-        for number in numbers:
-            _filtered(config, filters.get(number), command.line)
+        for name in chosen:
+            _filtered(config, filters.get(name))
     return config
 
 
-def _filtered(config: BgpConfig, command, line: int) -> None:
+def _filtered(config: BgpConfig, command) -> None:
     """An import filter's networks: ``equal NET`` is announced as a network."""
     if command is None:
         return
     words = list(command.words[4:])
-    if words[:1] == ["reject"] or words[:1] != ["equal"]:
+    if words[:1] != ["equal"]:  # reject, include, refines: a policy of its own
         config.redistributes.append((" ".join(command.words[1:]), command.line))
         return
     for word in words[1:]:

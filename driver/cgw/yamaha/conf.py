@@ -1,6 +1,6 @@
 """A Yamaha RTX's configuration as ``show config`` prints it (or a saved
 ``config.txt``, or the lines people paste), read into its commands, each with its
-file and line and the ``tunnel select`` it was written under.
+file and line, a tunnel's under the ``tunnel select`` it was written after.
 
 RTX commands are flat: ``tunnel select N`` makes the tunnel-scoped commands after
 it (``ipsec tunnel``, ``ip tunnel address``, ``tunnel encapsulation``) belong to
@@ -9,9 +9,12 @@ tunnel N until the next ``tunnel select`` (``none``: back to the whole router) o
 (``show config`` indents a tunnel's commands and its SA policy, AWS's sample does
 not). ``ipsec ike …`` and ``ipsec sa policy`` are keyed by the security gateway's
 number written after their keyword; a command written again replaces the earlier
-one, as on the router. A line starting with ``#`` is a comment (``show config``'s
-header says the model and firmware: kept, the report names them). A console prompt
-copied with a command (``tunnel1# ipsec tunnel 1``) is left out.
+one, as on the router, and ``no <command>`` removes it (the initial value holds
+again). A line starting with ``#`` is a comment (so the administrator's prompt ``# ``
+copied with a command makes it one: give vpnlab ``show config``); a prompt that names
+where it is (``tunnel1# ``, ``[RTX1210] # ``) is left out. ``tunnel template`` copies
+commands into other tunnels that ``show config`` does not print: said, as the
+configuration in effect is ``show config tunnel N expand``'s.
 (Yamaha, RTX command reference: "How to read the command reference", "tunnel
 select", "ipsec ike …".)
 """
@@ -22,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 # The IKE commands with a security gateway's number: their keyword's words (the
-# number follows them). Longest first, so ``duration ipsec-sa`` wins over nothing.
+# number follows them), the longest first.
 GATEWAY_COMMANDS = tuple(
     sorted(
         (
@@ -63,10 +66,15 @@ TUNNEL_COMMANDS = (
     ("ip", "tunnel", "tcp", "mss", "limit"),
     ("ip", "tunnel", "mtu"),
     ("tunnel", "encapsulation"),
-    ("description",),
 )
-_PROMPT = re.compile(r"^(\[[^\]]*\]\s*)?(tunnel|pp)\d+[#>]\s*")  # tunnel1# (a session's)
-_HEADER = re.compile(r"^#\s*(RT\w+|NVR\w+|vRX\w*)\s+(Rev\.[\d.]+)")  # # RTX1210 Rev.14.01.38
+# a session's prompt: tunnel1# , pp1> , [RTX1210] # (after the router's name)
+_PROMPT = re.compile(r"^(\[[^\]]*\]\s*((tunnel|pp)\d+)?|(tunnel|pp)\d+)[#>]\s*")
+_NUMBER = re.compile(r"[0-9]+")
+
+
+def number(word: str | None) -> int | None:
+    """A decimal number as the RTX reads one (ASCII digits only), else None."""
+    return int(word) if word and _NUMBER.fullmatch(word) else None
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,6 @@ class Command:
     words: tuple[str, ...]  # as written
     line: int
     source: str
-    tunnel: str | None  # the tunnel selected when it was written
 
     @property
     def where(self) -> str:
@@ -95,7 +102,6 @@ class YamahaConf:
     policies: dict[str, Command] = field(default_factory=dict)  # ipsec sa policy P
     commands: list[Command] = field(default_factory=list)  # the router's other commands
     enabled: dict[str, Command] = field(default_factory=dict)  # tunnel enable N
-    model: str | None = None  # "RTX1210 Rev.14.01.38", from show config's header
     problems: list[tuple[str, str]] = field(default_factory=list)  # (where, what)
 
     def gateway(self, number: str, *keyword: str) -> Command | None:
@@ -111,25 +117,26 @@ class YamahaConf:
         """The router's commands (not a tunnel's, not IKE's) beginning with ``prefix``."""
         return [c for c in self.commands if c.words[: len(prefix)] == prefix]
 
-    def gateway_numbers(self) -> list[str]:
-        return list(dict.fromkeys(number for number, _ in self.gateways))
-
 
 def parse(text: str, source: str) -> YamahaConf:
     conf = YamahaConf(source)
     tunnel: str | None = None
-    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+    for line_number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
         line = raw.strip()
         if line.startswith("#"):
-            header = _HEADER.match(line)
-            if header and conf.model is None:
-                conf.model = f"{header[1]} {header[2]}"
             continue
         words = tuple(_PROMPT.sub("", line, count=1).split())
         if not words:
             continue
-        command = Command(words, number, source, tunnel)
-        if words[:2] == ("tunnel", "select"):
+        command = Command(words, line_number, source)
+        if words[0] == "no":
+            _remove(conf, words[1:], tunnel)
+        elif words[:2] == ("tunnel", "template"):
+            conf.problems.append(
+                (command.where, "tunnel template copies this tunnel's commands into others that "
+                 "show config does not print: give vpnlab `show config tunnel N expand` of each")
+            )  # fmt: skip
+        elif words[:2] == ("tunnel", "select"):
             tunnel = _selected(conf, command)
         elif words[:1] == ("pp",) and words[1:2] == ("select",):
             tunnel = None
@@ -146,12 +153,33 @@ def parse(text: str, source: str) -> YamahaConf:
                      "RTX refuses it (it is a tunnel's command)")
                 )  # fmt: skip
             else:
-                if prefix == ("ipsec", "tunnel") and not (words[2:3] and words[2].isdigit()):
+                if (
+                    prefix == ("ipsec", "tunnel")
+                    and number(words[2] if words[2:] else None) is None
+                ):
                     prefix = words[:3]  # ipsec tunnel outer df-bit …: not the SA policy
                 conf.tunnels[tunnel][prefix] = command
         else:
             conf.commands.append(command)
     return conf
+
+
+def _remove(conf: YamahaConf, words: tuple[str, ...], tunnel: str | None) -> None:
+    """``no <command> …``: the command is gone, its initial value holds again."""
+    if words[:3] == ("ipsec", "sa", "policy") and len(words) > 3:
+        conf.policies.pop(words[3], None)
+    elif (prefix := _known(words, GATEWAY_COMMANDS)) is not None:
+        keyword = prefix[2:] if prefix[1] == "ike" else prefix[1:]
+        rest = words[len(prefix) :]
+        gateway = rest[0] if rest else ""  # no ipsec auto refresh: the router's own
+        conf.gateways.pop((gateway, keyword), None)
+    elif (prefix := _known(words, TUNNEL_COMMANDS)) is not None:
+        if tunnel is not None:
+            conf.tunnels[tunnel].pop(prefix, None)
+    elif words[:2] == ("tunnel", "enable"):
+        conf.enabled.pop(words[2] if len(words) > 2 else tunnel or "", None)
+    else:
+        conf.commands = [c for c in conf.commands if c.words[: len(words)] != words]
 
 
 def _known(words: tuple[str, ...], table) -> tuple[str, ...] | None:
@@ -162,7 +190,7 @@ def _selected(conf: YamahaConf, command: Command) -> str | None:
     target = command.words[2] if len(command.words) > 2 else ""
     if target == "none":
         return None
-    if not target.isdigit():
+    if number(target) is None:
         conf.problems.append((command.where, f"tunnel select {target or '?'}: no tunnel number"))
         return None
     conf.tunnels.setdefault(target, {})
@@ -184,7 +212,7 @@ def _enable(conf: YamahaConf, command: Command, tunnel: str | None) -> None:
 def _policy(conf: YamahaConf, command: Command) -> None:
     """``ipsec sa policy P G esp ENC [AUTH] [option=value …]``."""
     words = command.words
-    if len(words) < 6 or not words[3].isdigit() or not words[4].isdigit():
+    if len(words) < 6 or number(words[3]) is None or number(words[4]) is None:
         conf.problems.append(
             (command.where, "ipsec sa policy needs a policy number, a security gateway "
              "number, esp or ah, and an algorithm")
@@ -200,7 +228,7 @@ def _gateway(conf: YamahaConf, command: Command, prefix: tuple[str, ...]) -> Non
         gateway = rest[0] if len(rest) > 1 else ""  # "" : the router's own switch
         conf.gateways[(gateway, keyword)] = command
         return
-    if not rest or not rest[0].isdigit():
+    if not rest or number(rest[0]) is None:
         conf.problems.append(
             (command.where, f"'{' '.join(prefix)}' needs the security gateway's number")
         )

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from driver.cgw.record import ConfiguredTunnel
 from driver.cgw.settings import Secret
 from driver.cgw.yamaha import defaults
-from driver.cgw.yamaha.conf import Command, YamahaConf
+from driver.cgw.yamaha.conf import Command, YamahaConf, number
 from driver.cgw.yamaha.proposals import CIPHERS, HASHES
+from driver.core.addresses import is_ipv4
 
 
 @dataclass
@@ -116,6 +117,8 @@ class YamahaTunnel:
         return cipher or defaults.ESP_CIPHER, hashed
 
     def esp_words(self) -> str:
+        if self.policy is not None and self.policy.words[5] != "esp":
+            return " ".join(self.policy.words[5:])  # AH: no ESP proposal AWS knows
         pfs = self.pfs_group()
         if not self.limited:
             words = [",".join(defaults.IKEV2_CIPHERS), ",".join(defaults.IKEV2_ESP_HASHES)]
@@ -123,14 +126,18 @@ class YamahaTunnel:
             words = [w for w in self.esp_algorithms() if w]
         return " ".join(words + ([pfs] if pfs else []))
 
-    def lifetime(self, ike: bool) -> int:
+    def lifetime(self, ike: bool) -> tuple[int, str]:
+        """An SA's lifetime (``duration isakmp-sa``/``ike-sa``, ``ipsec-sa``/``child-sa``)
+        and where it is written."""
         names = ("isakmp-sa", "ike-sa") if ike else ("ipsec-sa", "child-sa")
         written = [self.conf.gateway(self.gateway or "", "duration", n) for n in names]
         found = max((c for c in written if c), key=lambda c: c.line, default=None)
-        value = found.words[5] if found and len(found.words) > 5 else ""
-        if value.isdigit():
-            return int(value)
-        return int(self.setting("duration", names[0]))
+        seconds = number(found.words[5] if found and len(found.words) > 5 else None)
+        if seconds is not None:
+            return seconds, found.where
+        fallback = defaults.GATEWAY[("duration", names[0])]  # none written, or no number
+        self.defaulted.append(f"ipsec ike duration {names[0]} {self.gateway} {fallback}")
+        return int(fallback), found.where if found else self.where("duration", names[0])
 
     def keepalive(self) -> tuple[str, int, int]:
         """What the RTX sends to learn its peer is alive (§15.20): ("none", 0, 0),
@@ -140,14 +147,12 @@ class YamahaTunnel:
         words = list(self.given("keepalive", "use") or ())
         switch = words[0] if words else self.setting("keepalive", "use")
         own = "heartbeat" if self.version == "1" else "rfc4306"
-        method = words[1] if len(words) > 1 and not words[1].isdigit() else own
+        method = words[1] if len(words) > 1 and number(words[1]) is None else own
         if method not in ("heartbeat", "icmp-echo", "dpd", "rfc4306"):
             method = own
         if (method, self.version) in (("dpd", "2"), ("rfc4306", "1")):
             method = own
-        numbers = [int(w) for w in words[1:] if w.isdigit()]
-        if method == "icmp-echo":
-            numbers = numbers[-2:] if len(numbers) > 2 else []
+        numbers = [n for n in map(number, words[1:]) if n is not None][:2]  # [upwait] after
         interval, count = (numbers + list(defaults.KEEPALIVE)[len(numbers) :])[:2]
         if switch == "off" or (switch == "auto" and method in ("heartbeat", "rfc4306")):
             return "none", 0, 0
@@ -160,13 +165,23 @@ class YamahaTunnel:
 
     @property
     def local(self) -> str | None:
+        """Its own address, where written as one (``vrrp …`` and ``ipcp pp N`` name an
+        interface's, which the file does not hold)."""
         found = self.given("local", "address")
-        return found[0] if found else None
+        return found[0] if found and is_ipv4(found[0]) else None
 
     def name(self, side: str) -> tuple[str, str] | None:
         """``ipsec ike local|remote name G NAME [TYPE]``: (name, type)."""
         found = self.given(side, "name")
         return (found[0], found[1] if len(found) > 1 else "") if found else None
+
+    def identity_of(self, side: str) -> str | None:
+        """A name as strongSwan writes an identity of its type (key-id: ``keyid:``;
+        ipv4-addr, fqdn and user-fqdn: strongSwan tells them apart by their form)."""
+        named = self.name(side)
+        if named is None:
+            return None
+        return f"keyid:{named[0]}" if named[1] in ("key-id", "tel-key") else named[0]
 
     @property
     def aggressive(self) -> bool:
@@ -176,8 +191,7 @@ class YamahaTunnel:
 
     def identity(self) -> str | None:
         """What it presents: its local name, else (main mode) its local address."""
-        named = self.name("local")
-        return named[0] if named else self.local
+        return self.identity_of("local") or self.local
 
     def phase2_ids(self) -> tuple[str | None, str | None]:
         """IKEv1's quick mode IDs: the policy's ``local-id=``/``remote-id=`` over
@@ -193,14 +207,19 @@ class YamahaTunnel:
         return out[0], out[1]
 
     def key(self) -> tuple[str | None, str]:
-        """The pre-shared key (``text KEY`` or ``0x…``) and where it is written."""
+        """The pre-shared key as text (``text KEY``; ``0x…``: the bytes it spells) and
+        where it is written; None where there is none, or only a mask (``*****``)."""
         words = self.given("pre-shared-key")
         where = self.where("pre-shared-key")
         if not words:
             return None, where
         if words[0] == "text":
-            return " ".join(words[1:]) or None, where
-        return words[0], where
+            text = " ".join(words[1:])
+            if len(text) > 1 and text[0] == text[-1] == '"':
+                text = text[1:-1]
+        else:
+            text = _hex_text(words[0])
+        return (None if not text or set(text) == {"*"} else text), where
 
     def start_action(self) -> str:
         """start: the RTX starts key exchanges (``ipsec auto refresh on``, not off for
@@ -232,8 +251,8 @@ def yamaha_tunnels(conf: YamahaConf, enabled_only: bool = True) -> list[YamahaTu
     """The IPsec tunnels (``ipsec tunnel P`` under ``tunnel select N``, IPsec
     encapsulation), enabled ones only unless told."""
     out = []
-    for number in conf.tunnels:
-        t = YamahaTunnel(number, conf)
+    for selected in conf.tunnels:
+        t = YamahaTunnel(selected, conf)
         ipsec = t.command("ipsec", "tunnel") and t.encapsulation == "ipsec"
         if ipsec and (t.enabled or not enabled_only):
             out.append(t)
@@ -280,21 +299,20 @@ def inside_cidr(t: YamahaTunnel) -> str | None:
 
 
 def secrets_of(tunnels: list[YamahaTunnel]) -> list[Secret]:
-    """Each gateway's key for its peer; a ``0x…`` key as the text it encodes."""
+    """Each gateway's key for its peer, as text."""
     out, seen = [], set()
     for t in tunnels:
         key, where = t.key()
         if key and t.gateway not in seen:
             seen.add(t.gateway)
-            out.append(Secret([t.remote or ""], "PSK", _text(key), int(where.rsplit(":", 1)[1]),
+            out.append(Secret([t.remote or ""], "PSK", key, int(where.rsplit(":", 1)[1]),
                               t.conf.source))  # fmt: skip
     return out
 
 
-def _text(key: str) -> str:
-    if key.lower().startswith("0x"):
-        try:
-            return bytes.fromhex(key[2:]).decode("ascii")
-        except ValueError:
-            return key
-    return key
+def _hex_text(key: str) -> str | None:
+    """``0x4142…``, the key's bytes: as text (AWS's keys are ASCII), else None."""
+    try:
+        return bytes.fromhex(key[2:]).decode("ascii") if key.lower().startswith("0x") else None
+    except ValueError:
+        return None

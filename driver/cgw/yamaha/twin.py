@@ -4,26 +4,29 @@ Each enabled ``tunnel select N`` with an SA policy becomes a swanctl connection
 with its gateway's IKE version (1 unless ``ipsec ike version G 2``), its one IKE
 proposal (``ipsec ike encryption``, ``hash``, ``group``) and the SA policy's ESP
 cipher and integrity, with the PFS group when ``ipsec ike pfs G on`` (IKEv1: the
-second group of ``ipsec ike group``, else its only one); under IKEv2 without
-``proposal-limitation on``, everything the RTX supports that AWS could choose
-(AES-256/128, SHA-256/SHA-1, modp2048/1536/1024: 3DES, DES, MD5 and modp768 are
-left out, as AWS refuses them anyway). Lifetimes, DPD (``keepalive use G on dpd``
-under IKEv1, RFC 4306 checks under IKEv2), its identity (its local name, else its
-local address), aggressive mode (a local name, IKEv1), quick mode's IDs, and how
-it starts: with ``ipsec auto refresh on`` it starts at once and again after a
-failure; without, it only answers. The tunnel interface is an XFRM interface with
-``ip tunnel address`` and the ``ip route … gateway tunnel N`` routes; ``hide``
-routes come and go with the tunnel, others stay.
+second group of ``ipsec ike group``, else its only one; IKEv2: its first); under
+IKEv2 without ``proposal-limitation on``, everything the RTX supports that AWS could
+choose (AES-256/128, SHA-256/SHA-1, modp2048/1536/1024: 3DES, DES, MD5 and modp768
+are left out, as AWS refuses them anyway). Answering, the RTX follows the peer's PFS
+in any group it supports (§15.30): the twin's ESP proposal lists those groups and
+none after its own. It rekeys at 75% of a lifetime (§15.48.1). DPD (``keepalive use
+G on dpd`` under IKEv1, RFC 4306 checks under IKEv2), its identity (its local name,
+key-id as such, else its local address), aggressive mode (a local name, IKEv1),
+quick mode's IDs, and how it starts: with ``ipsec auto refresh on`` it starts at once
+and again after a failure; without, it only answers. The tunnel interface is an XFRM
+interface with ``ip tunnel address`` and the ``ip route … gateway tunnel N`` routes;
+``hide`` routes come and go with the tunnel, others stay.
 
 What the twin cannot be is said, not guessed (``Untranslatable``): IKEv1 without
 phase 2 IDs (the RTX then sends none; what AWS makes of that is not documented),
 Yamaha's own heartbeat keepalive and ICMP echo keepalive, AH, ESP without an
-integrity algorithm, a route's filter or keepalive, BGP's include filters and
-export filters. Round robin over several gateways of one route is run as the
-first gateway preferred (the header says so). What it never shows: the RTX's own
-IKE stack, its acceptance of any algorithm it supports when it answers IKEv1
-(negotiate-strictly off), NAT traversal's switch (strongSwan always detects NAT),
-df-bit, TCP MSS clamping. Its BGP runs as FRR (twin_frr.py).
+integrity algorithm, no key (or a masked one), a route's filter, keepalive or weight,
+one tunnel's routes with ``hide`` and without, BGP's include filters and export
+filters. Round robin over several gateways of one route is run as the first gateway
+preferred (the header says so). What it never shows: the RTX's own IKE stack, its
+acceptance, answering IKEv1, of any cipher or hash it supports (negotiate-strictly
+off: the twin accepts its configured ones), NAT traversal's switch (strongSwan
+always detects NAT), df-bit, TCP MSS clamping. Its BGP runs as FRR (twin_frr.py).
 """
 
 from __future__ import annotations
@@ -47,7 +50,9 @@ UPDOWN = "/etc/swanctl/yamaha-twin-updown.sh"
 # IKEv2 without proposal-limitation: what AWS could choose of what the RTX offers
 IKEV2_IKE = "aes256-aes128-sha256-sha1-modp2048-modp1536-modp1024"
 IKEV2_ESP = "aes256-aes128-sha256-sha1"
-IKEV2_ESP_GROUPS = ("modp2048", "modp1536", "modp1024")
+# the PFS groups it answers, and none (modpnone: no PFS, where the peer uses none)
+ANSWERED = ("modp2048", "modp1536", "modp1024", "modpnone")
+REKEY_PERCENT = 75  # it rekeys at 75% of an SA's lifetime (§15.48.1's rekey)
 
 
 def twin(conf: YamahaConf, source: str) -> Twin:
@@ -76,7 +81,10 @@ def _tunnel(t: YamahaTunnel, n: int) -> TwinTunnel:
         raise Untranslatable(f"{t.policy.where}: SA policy {t.policy_id} is AH: AWS carries ESP")
     key, where = t.key()
     if not key:
-        raise Untranslatable(f"{where}: {t.label}: no ipsec ike pre-shared-key {t.gateway}")
+        raise Untranslatable(
+            f"{where}: {t.label}: no pre-shared key (ipsec ike pre-shared-key {t.gateway} text "
+            "<key>; a masked one, *****, is none): give the twin the key"
+        )
     remote = t.remote or ""
     if not is_ipv4(remote):
         raise Untranslatable(
@@ -104,24 +112,28 @@ def _tunnel(t: YamahaTunnel, n: int) -> TwinTunnel:
         )
     start = t.start_action()
     routes = static_routes(t.conf, t.number)
+    if len({r.hide for r in routes}) > 1:
+        raise Untranslatable(
+            f"{routes[0].where}: {t.label}: routes into it with hide and without: the twin "
+            "keeps a tunnel's routes all while it is down, or none; not translated"
+        )
     address = t.address
-    named = t.name("remote")
     return TwinTunnel(
         n,
         t.label,
         f"policy-{t.policy_id}",
         version,
         remote,
-        key,
+        _secret(key),
         _ike(t),
         _esp(t),
-        str(t.lifetime(ike=True)),
-        str(t.lifetime(ike=False)),
+        _rekey(t.lifetime(ike=True)[0]),
+        _rekey(t.lifetime(ike=False)[0]),
         interval,
         start,
         "restart" if start == "start" else "clear",
         local_id=t.identity(),
-        remote_id=named[0] if named and version == "2" else None,
+        remote_id=t.identity_of("remote") if version == "2" else None,
         aggressive=t.aggressive,
         local_ts=_network(local_ts, t.policy.where),
         remote_ts=_network(remote_ts, t.policy.where),
@@ -151,16 +163,30 @@ def _esp(t: YamahaTunnel) -> str:
     pfs = t.pfs_group()
     if pfs is not None and pfs not in NUMBERS:
         raise Untranslatable(f"{t.where('group')}: {t.label}: group {pfs} has no twin")
-    group = [GROUPS[NUMBERS[pfs]]] if pfs else []
+    # It proposes its PFS group (or none); answering, it follows the peer's PFS in any
+    # group it supports (§15.30, negotiate-strictly off): those follow, for charon's
+    # choice as a responder, never first, so its own proposal is what it starts with.
+    own = GROUPS[NUMBERS[pfs]] if pfs else "modpnone"
+    groups = "-".join([own, *(g for g in ANSWERED if g != own)])
     if not t.limited:
-        return IKEV2_ESP + "".join(f"-{g}" for g in group)
+        return f"{IKEV2_ESP}-{groups}"
     cipher, hashed = t.esp_algorithms()
     if hashed is None:
         raise Untranslatable(
             f"{t.policy.where}: SA policy {t.policy_id}: esp {cipher} with no integrity "
             "algorithm (sha-hmac, sha256-hmac): AWS refuses ESP without one"
         )
-    return "-".join([CIPHERS[cipher][1], HASHES[hashed][1], *group])
+    return "-".join([CIPHERS[cipher][1], HASHES[hashed][1], groups])
+
+
+def _rekey(lifetime: int) -> str:
+    return str(lifetime * REKEY_PERCENT // 100)
+
+
+def _secret(key: str) -> str:
+    """The key as swanctl reads it: a text key that would read as hex or base64
+    (``0x…``, ``0s…``) written as the hex of its bytes."""
+    return "0x" + key.encode().hex() if key.startswith(("0x", "0s")) else key
 
 
 def _routes_untranslatable(conf: YamahaConf) -> list[str]:

@@ -67,7 +67,7 @@ def test_what_the_file_leaves_out_is_the_rtxs_initial_value_and_said():
     assert (made.ike, made.esp, made.version) == ("3des-cbc sha modp1024", "aes-cbc", "1")
     assert made.start_action == "none"  # no ipsec auto refresh on: it only answers
     assert t.keepalive() == ("none", 0, 0)  # auto: heartbeat, answered only
-    assert t.lifetime(ike=False) == 28800
+    assert t.lifetime(ike=False)[0] == 28800
     said = {"ipsec auto refresh off", "ipsec ike pfs 7 off", "ipsec sa policy 1 esp aes-cbc"}
     assert said <= set(t.defaulted)
 
@@ -93,7 +93,7 @@ def test_ikev2_without_proposal_limitation_offers_all_it_supports():
     assert made.ike.startswith("aes256-cbc,aes-cbc,3des-cbc,des-cbc sha256,sha,md5 ")
     assert t.keepalive() == ("rfc4306", 10, 6)  # dpd under IKEv2 is RFC 4306's check
     assert t.name("local") == ("<router", "LAN-side")  # the author's placeholder, as written
-    assert t.key() == ("*************", t.where("pre-shared-key"))
+    assert t.key() == (None, t.where("pre-shared-key"))  # the author's mask is no key
 
 
 def test_routes_into_tunnels_keep_their_gateways_order_and_hide():
@@ -117,3 +117,33 @@ def test_ocis_template_reads_with_its_phase_2_ids():
     tunnels = yamaha_tunnels(parse(OCI.read_text(), "oci"))
     assert [t.phase2_ids() for t in tunnels] == [("0.0.0.0/0", "0.0.0.0/0")] * 2
     assert [t.keepalive() for t in tunnels] == [("dpd", 5, 4)] * 2
+
+
+def test_a_pasted_session_no_commands_and_a_pppoe_description_read_as_the_router_does():
+    text = (
+        "[RTX1210] # pp select 1\n"
+        " description pp ISP\n"
+        "pp1# pp enable 1\n"
+        + SHOW_CONFIG.read_text()
+        + "no ipsec ike pfs 1\n"
+        + "[RTX1210] # no ipsec auto refresh\n"
+    )
+    conf = parse(text, "f")
+    assert conf.problems == []  # a pp's description is no tunnel command out of place
+    first, second = yamaha_tunnels(conf)
+    assert (first.pfs_group(), second.pfs_group()) == (None, "modp2048")
+    assert first.start_action() == "none"  # `no ipsec auto refresh`: off again
+
+
+def test_malformed_lines_are_problems_or_ignored_never_a_crash():
+    text = SHOW_CONFIG.read_text() + (
+        "ipsec ike duration ipsec-sa 1 ²\nbgp use on\nbgp autonomous-system ²\n"
+        "bgp import\nbgp neighbor 1\nipsec sa policy 9\nipsec ike pfs\ntunnel select x\n"
+        "ipsec ike local address 2 ipcp pp 1\ntunnel template 2\n"
+    )
+    conf = parse(text, "f")
+    assert len(conf.problems) == 4  # sa policy, ike pfs, tunnel select x, tunnel template
+    first, second = yamaha_tunnels(conf)
+    assert first.lifetime(ike=False)[0] == 28800  # "²" is no number: the initial value
+    assert second.local is None and second.identity() is None  # an interface's address
+    assert yamaha_bgp(conf, "f").asn is None

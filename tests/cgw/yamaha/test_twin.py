@@ -22,7 +22,10 @@ def shown(*changes: tuple[str, str]) -> str:
 def test_the_twin_offers_what_the_rtx_offers_and_starts_as_it_does():
     made = twin(parse(SHOW_CONFIG.read_text(), "rtx"), "rtx")
     swanctl = made.files[SWANCTL]
-    assert swanctl.count("proposals = aes128-sha256-modp2048") == 4  # IKE and ESP, twice
+    assert swanctl.count("    proposals = aes128-sha256-modp2048\n") == 2
+    # its PFS group first; answering, any group it has, or none, as the peer's PFS
+    assert swanctl.count("esp_proposals = aes128-sha256-modp2048-modp1536-modp1024-modpnone") == 2
+    assert swanctl.count("reauth_time = 21600s") == 2  # it rekeys at 75% of 28,800 s
     assert swanctl.count("version = 1") == 2 and swanctl.count("dpd_timeout = 30s") == 2
     assert swanctl.count("start_action = start") == 2 and 'id = "203.0.113.10"' in swanctl
     assert made.addresses == ("198.51.100.1", "198.51.100.2")
@@ -96,5 +99,33 @@ def test_its_bgp_runs_as_frr_with_the_rtxs_hold_time_and_imports():
 
 
 def test_the_azure_configuration_is_refused_for_its_placeholders_not_guessed():
-    with pytest.raises(Untranslatable, match="the peer is not set"):
+    with pytest.raises(Untranslatable, match=r"a masked one, \*\*\*\*\*, is none"):
         twin(parse(AZURE.read_text(), "azure"), "azure")
+
+
+def test_pfs_off_proposes_none_and_answers_the_peers_and_keys_are_kept_as_bytes():
+    text = shown(
+        ("  ipsec ike pfs 1 on\n", ""),
+        ("text fixture_psk_tunnel1_0123456789abcdef", "text 0xfixture"),
+        ("text fixture_psk_tunnel2_0123456789abcdef", "0x6669787475726532"),  # "fixture2"
+    )
+    made = twin(parse(text, "rtx"), "rtx")
+    swanctl = made.files[SWANCTL]
+    assert "esp_proposals = aes128-sha256-modpnone-modp2048-modp1536-modp1024\n" in swanctl
+    # a text key that would read as hex is written as its bytes; a hex key as the RTX's
+    assert 'secret = "0x' + b"0xfixture".hex() + '"' in swanctl
+    assert 'secret = "fixture2"' in swanctl
+
+
+def test_one_tunnels_routes_with_hide_and_without_are_refused():
+    text = shown() + "ip route 192.0.2.0/24 gateway tunnel 1\n"
+    with pytest.raises(Untranslatable, match="routes into it with hide and without"):
+        twin(parse(text, "rtx"), "rtx")
+
+
+def test_a_file_name_with_a_line_break_stays_in_the_twins_comments():
+    source = "rtx\nconnections { evil { remote_addrs = 192.0.2.1 } }"
+    swanctl = twin(parse(SHOW_CONFIG.read_text(), source), source).files[SWANCTL]
+    header = swanctl[: swanctl.index("connections {\n")]
+    assert all(line.startswith("#") for line in header.splitlines())
+    assert "evil" not in swanctl.replace(header, "")
