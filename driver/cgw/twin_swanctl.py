@@ -11,7 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from driver.cgw.frr.conf import BgpConfig
 from driver.cgw.router import Twin, Untranslatable, refused
+from driver.cgw.twin_frr import routing
 
 SWANCTL = "/etc/swanctl/swanctl.conf"
 # IKE's Diffie-Hellman group numbers (IANA) as strongSwan names them
@@ -67,10 +69,13 @@ def twin(
     header: str,
     updown_path: str,
     device: str,
+    bgp: BgpConfig | None = None,
 ) -> Twin:
-    """Each tunnel translated (numbered from 1), or, with ``problems`` the vendor found
-    first, every reason the twin cannot be faithful, at once and each once. A vendor's
-    tunnel notes in ``defaulted`` the platform defaults its translation relied on."""
+    """Each tunnel translated (numbered from 1), and the router's BGP as FRR's files
+    (twin_frr.py), or, with ``problems`` the vendor found first, every reason the twin
+    cannot be faithful, at once and each once. A vendor's tunnel notes in
+    ``defaulted`` the platform defaults its translation relied on."""
+    bgp_files = routing(bgp, vendor, problems)
     translated = []
     for n, t in enumerate(tunnels, start=1):
         try:
@@ -85,7 +90,7 @@ def twin(
         )
     if problems:
         raise refused(vendor, list(dict.fromkeys(problems)))
-    files = {SWANCTL: swanctl(translated, header, updown_path)}
+    files = {SWANCTL: swanctl(translated, header, updown_path)} | bgp_files
     if any(t.interface for t in translated):
         files[updown_path] = updown([t for t in translated if t.interface], vendor, device)
     kept = [t for t in translated if t.interface and t.persistent]

@@ -36,7 +36,6 @@ from driver.cgw.cisco_ios.proposals import (
 from driver.cgw.cisco_ios.tunnel import IosTunnel
 from driver.cgw.cisco_ios.tunnels import ios_tunnels
 from driver.cgw.router import Twin, Untranslatable
-from driver.cgw.twin_frr import routing
 from driver.cgw.twin_swanctl import GROUPS, TwinTunnel
 from driver.cgw.twin_swanctl import twin as twin_of
 from driver.core.addresses import is_ipv4
@@ -47,7 +46,6 @@ UPDOWN = "/etc/swanctl/cisco-ios-twin-updown.sh"
 def twin(conf: IosConf, source: str) -> Twin:
     tunnels = ios_tunnels(conf)
     problems = [f"{where}: {what}" for where, what in conf.problems]
-    bgp_files = routing(ios_bgp(conf), "Cisco IOS router", problems)
     header = (
         f"# vpnlab: the twin of the Cisco IOS router in {source}: strongSwan negotiating\n"
         f"# as {defaults.RELEASE} would, from its tunnel interfaces and crypto commands.\n"
@@ -60,9 +58,9 @@ def twin(conf: IosConf, source: str) -> Twin:
         # later one with the same selectors only answers when its peer starts
         return dataclasses.replace(made, start_action="none") if t.name in shadowed else made
 
-    made = twin_of("Cisco IOS router", tunnels, translate, problems, header, UPDOWN, "Tunnel")
-    made.files |= bgp_files
-    return made
+    return twin_of(
+        "Cisco IOS router", tunnels, translate, problems, header, UPDOWN, "Tunnel", ios_bgp(conf)
+    )
 
 
 def _shadowed(tunnels: list[IosTunnel]) -> set[str]:

@@ -24,7 +24,6 @@ from driver.cgw.fortigate.conf import FortiConf
 from driver.cgw.fortigate.defaults import DEFAULT_RELEASE
 from driver.cgw.fortigate.tunnels import FortiTunnel, forti_tunnels, inside_cidr, subnet
 from driver.cgw.router import Twin, Untranslatable, refused
-from driver.cgw.twin_frr import routing
 from driver.cgw.twin_swanctl import GROUPS, SWANCTL, TwinTunnel
 from driver.cgw.twin_swanctl import twin as twin_of
 from driver.core.addresses import is_ipv4
@@ -49,7 +48,6 @@ def twin(conf: FortiConf, source: str) -> Twin:
             f"{source}: {len(tunnels)} phase 2 tunnel(s) to {len(set(gateways))} remote "
             "gateway(s); an AWS VPN connection is two tunnels, one phase 1 and one phase 2 each"
         )
-    bgp_files = routing(forti_bgp(conf, source), "FortiGate", problems)
     if problems:
         raise refused("FortiGate", problems)
     header = (
@@ -60,9 +58,8 @@ def twin(conf: FortiConf, source: str) -> Twin:
     def translate(t: FortiTunnel, n: int) -> TwinTunnel:
         return _tunnel(conf, t, n)
 
-    made = twin_of("FortiGate", tunnels, translate, problems, header, UPDOWN, "fgt")
-    made.files |= bgp_files
-    return made
+    bgp = forti_bgp(conf, source)
+    return twin_of("FortiGate", tunnels, translate, problems, header, UPDOWN, "fgt", bgp)
 
 
 def _tunnel(conf: FortiConf, t: FortiTunnel, n: int) -> TwinTunnel:

@@ -40,7 +40,6 @@ from driver.cgw.junos.tunnels import (
     unit_address,
 )
 from driver.cgw.router import Twin, Untranslatable
-from driver.cgw.twin_frr import routing
 from driver.cgw.twin_swanctl import GROUPS, TwinTunnel
 from driver.cgw.twin_swanctl import twin as twin_of
 from driver.core.addresses import is_ipv4
@@ -59,15 +58,12 @@ def twin(conf: JunosConf, source: str) -> Twin:
     ]
     unique = list({t.name: t for t in tunnels}.values())
     problems += _routing_untranslatable(conf, unique)
-    bgp_files = routing(junos_bgp(conf, source), "Juniper SRX", problems)
     header = (
         f"# vpnlab: the twin of the Juniper SRX in {source}: strongSwan negotiating as\n"
         f"# {defaults.RELEASE} would, from its IKE gateways, policies and IPsec VPNs.\n"
     )
-    made = twin_of("Juniper SRX", unique, _tunnel, list(dict.fromkeys(problems)), header,
-                   UPDOWN, "st0.")  # fmt: skip
-    made.files |= bgp_files
-    return made
+    return twin_of("Juniper SRX", unique, _tunnel, problems, header, UPDOWN, "st0.",
+                   junos_bgp(conf, source))  # fmt: skip
 
 
 def _tunnel(t: JunosTunnel, n: int) -> TwinTunnel:

@@ -49,7 +49,6 @@ from driver.cgw.panos.tunnels import (
     unit_address,
 )
 from driver.cgw.router import Twin, Untranslatable
-from driver.cgw.twin_frr import routing
 from driver.cgw.twin_swanctl import GROUPS, TwinTunnel
 from driver.cgw.twin_swanctl import twin as twin_of
 from driver.core.addresses import is_ipv4
@@ -70,14 +69,12 @@ def twin(conf: PanConf, source: str) -> Twin:
                 "(lint: conf-sa-pairs)"
             )
     problems += _routing_untranslatable(conf)
-    bgp_files = routing(pan_bgp(conf, source), "Palo Alto firewall", problems)
     header = (
         f"# vpnlab: the twin of the Palo Alto firewall in {source}: strongSwan negotiating\n"
         f"# as {RELEASE} would, from its IKE gateways, crypto profiles and IPsec tunnels.\n"
     )
-    made = twin_of("Palo Alto firewall", unique, _tunnel, problems, header, UPDOWN, "tunnel.")
-    made.files |= bgp_files
-    return made
+    return twin_of("Palo Alto firewall", unique, _tunnel, problems, header, UPDOWN, "tunnel.",
+                   pan_bgp(conf, source))  # fmt: skip
 
 
 def _tunnel(t: PanTunnel, n: int) -> TwinTunnel:

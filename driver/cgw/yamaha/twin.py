@@ -34,7 +34,6 @@ from __future__ import annotations
 import ipaddress
 
 from driver.cgw.router import Twin, Untranslatable
-from driver.cgw.twin_frr import routing
 from driver.cgw.twin_swanctl import GROUPS, TwinTunnel
 from driver.cgw.twin_swanctl import twin as twin_of
 from driver.cgw.yamaha import defaults
@@ -59,16 +58,13 @@ def twin(conf: YamahaConf, source: str) -> Twin:
     tunnels = yamaha_tunnels(conf)
     problems = [f"{where}: {what}" for where, what in conf.problems]
     problems += _routes_untranslatable(conf)
-    bgp_files = routing(yamaha_bgp(conf, source), "Yamaha RTX", problems)
     header = (
         f"# vpnlab: the twin of the Yamaha RTX in {source}: strongSwan negotiating as\n"
         f"# an {defaults.RELEASE} would, from its tunnels, SA policies and ipsec ike commands.\n"
         + _round_robin(conf)
     )
-    made = twin_of("Yamaha RTX", tunnels, _tunnel, list(dict.fromkeys(problems)), header,
-                   UPDOWN, "tunnel")  # fmt: skip
-    made.files |= bgp_files
-    return made
+    return twin_of("Yamaha RTX", tunnels, _tunnel, problems, header, UPDOWN, "tunnel",
+                   yamaha_bgp(conf, source))  # fmt: skip
 
 
 def _tunnel(t: YamahaTunnel, n: int) -> TwinTunnel:
