@@ -9,7 +9,10 @@ IKEv2 without ``proposal-limitation on``, everything the RTX supports that AWS c
 choose (AES-256/128, SHA-256/SHA-1, modp2048/1536/1024: 3DES, DES, MD5 and modp768
 are left out, as AWS refuses them anyway). Answering, the RTX follows the peer's PFS
 in any group it supports (§15.30): the twin's ESP proposal lists those groups and
-none after its own. It rekeys at 75% of a lifetime (§15.48.1). DPD (``keepalive use
+none after its own (charon, starting a quick mode, takes the IKE SA's group when it
+is among them: an RTX whose PFS group is not its IKE group is run with its IKE group
+in its own rekeys, and lint's conf-yamaha-pfs judges the group it would send). It
+rekeys at 75% of a lifetime (§15.48.1). DPD (``keepalive use
 G on dpd`` under IKEv1, RFC 4306 checks under IKEv2), its identity (its local name,
 key-id as such, else its local address), aggressive mode (a local name, IKEv1),
 quick mode's IDs, and how it starts: with ``ipsec auto refresh on`` it starts at once
