@@ -12,7 +12,8 @@ number written after their keyword; a command written again replaces the earlier
 one, as on the router, and ``no <command>`` removes it (the initial value holds
 again). A line starting with ``#`` is a comment (so the administrator's prompt ``# ``
 copied with a command makes it one: give vpnlab ``show config``); a prompt that names
-where it is (``tunnel1# ``, ``[RTX1210] # ``) is left out. ``tunnel template`` copies
+where it is (``tunnel1# ``, ``[RTX1210] # ``) is left out, a tunnel's prompt making
+the command that tunnel's. ``tunnel template`` copies
 commands into other tunnels that ``show config`` does not print: said, as the
 configuration in effect is ``show config tunnel N expand``'s.
 (Yamaha, RTX command reference: "How to read the command reference", "tunnel
@@ -67,8 +68,9 @@ TUNNEL_COMMANDS = (
     ("ip", "tunnel", "mtu"),
     ("tunnel", "encapsulation"),
 )
-# a session's prompt: tunnel1# , pp1> , [RTX1210] # (after the router's name)
-_PROMPT = re.compile(r"^(\[[^\]]*\]\s*((tunnel|pp)\d+)?|(tunnel|pp)\d+)[#>]\s*")
+# a session's prompt: tunnel1# , pp1> , [RTX1210] # (after the router's name); where
+# it names a tunnel, the command is that tunnel's
+_PROMPT = re.compile(r"^(\[[^\]]*\]\s*)?(?P<at>(tunnel|pp)(?P<n>\d+))?[#>]\s*")
 _NUMBER = re.compile(r"[0-9]+")
 
 
@@ -125,10 +127,16 @@ def parse(text: str, source: str) -> YamahaConf:
         line = raw.strip()
         if line.startswith("#"):
             continue
-        words = tuple(_PROMPT.sub("", line, count=1).split())
+        prompt = _PROMPT.match(line)
+        words = tuple(line[prompt.end() if prompt else 0 :].split())
         if not words:
             continue
         command = Command(words, line_number, source)
+        if prompt and prompt["at"]:  # tunnel1# …: selected, whatever was before
+            tunnel = prompt["n"] if prompt["at"].startswith("tunnel") else None
+            if tunnel is not None and tunnel not in conf.tunnels:
+                conf.tunnels[tunnel] = {}
+                conf.selected[tunnel] = command
         if words[0] == "no":
             _remove(conf, words[1:], tunnel)
         elif words[:2] == ("tunnel", "template"):

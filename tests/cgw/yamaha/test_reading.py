@@ -147,3 +147,19 @@ def test_malformed_lines_are_problems_or_ignored_never_a_crash():
     assert first.lifetime(ike=False)[0] == 28800  # "²" is no number: the initial value
     assert second.local is None and second.identity() is None  # an interface's address
     assert yamaha_bgp(conf, "f").asn is None
+
+
+def test_a_tunnels_prompt_makes_a_pasted_command_that_tunnels():
+    """Under the administrator's prompt `# tunnel select 1` reads as a comment; the
+    `tunnel1# ` prompt of the lines after it says which tunnel they belong to."""
+    text = "\n".join(
+        ["# tunnel select 1"]
+        + [
+            f"tunnel1# {line.strip()}" if line.startswith(" ") else line
+            for line in SHOW_CONFIG.read_text().split("tunnel select 2")[0].splitlines()[20:]
+        ]
+    )
+    conf = parse(text, "f")
+    assert conf.problems == []
+    (t,) = yamaha_tunnels(conf)
+    assert (t.number, t.policy_id, t.address.words[3]) == ("1", "201", "169.254.255.2/30")
