@@ -4,6 +4,7 @@ every implementation's tunnels answer to, and each fix in IOS's words."""
 from driver.analysis.cgw_lint import lint_customer
 from driver.lab.loader import load_lab
 from tests.cgw.cisco_ios.test_reading import FIXED, FLAT, IKEV2, SAMPLE
+from tests.cgw.router_files import by_rule, edited
 
 LAB = load_lab(FIXED.parent / "lab.yml")
 
@@ -14,19 +15,8 @@ def lint(tmp_path, text: str) -> dict[str, list]:
     return by_rule(lint_customer(LAB, path, None))
 
 
-def by_rule(findings) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for f in findings:
-        out.setdefault(f.rule, []).append(f)
-    return out
-
-
 def fixed(*changes: tuple[str, str]) -> str:
-    text = FIXED.read_text()
-    for old, new in changes:
-        assert old in text
-        text = text.replace(old, new)
-    return text
+    return edited(FIXED, *changes)
 
 
 def test_the_fixed_sample_has_no_error():

@@ -4,6 +4,7 @@ every implementation's tunnels answer to, and each fix in FortiOS's words."""
 from driver.analysis.cgw_lint import lint_customer
 from driver.lab.loader import load_lab, parse_lab
 from tests.cgw.fortigate.test_reading import FIXED, SAMPLE
+from tests.cgw.router_files import by_rule
 
 LAB = load_lab(FIXED.parent / "lab.yml")
 
@@ -12,13 +13,6 @@ def lint(tmp_path, text: str):
     path = tmp_path / "fortigate.conf"
     path.write_text(text)
     return lint_customer(LAB, path, None)
-
-
-def by_rule(findings) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for f in findings:
-        out.setdefault(f.rule, []).append(f)
-    return out
 
 
 def test_the_fixed_sample_has_no_error_and_no_release_dependent_default():

@@ -4,6 +4,7 @@ rules every implementation's tunnels answer to, and each fix in PAN-OS's words."
 from driver.analysis.cgw_lint import lint_customer
 from driver.lab.loader import load_lab
 from tests.cgw.panos.test_reading import CLOUDFLARE, FIXED, SAMPLE, XML
+from tests.cgw.router_files import by_rule, errors
 
 LAB = load_lab(FIXED.parent / "lab.yml")
 MONITOR = "tunnel-monitor enable yes destination-ip"
@@ -13,17 +14,6 @@ def lint(tmp_path, text: str):
     path = tmp_path / "panos.conf"
     path.write_text(text)
     return lint_customer(LAB, path, None)
-
-
-def by_rule(findings) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for f in findings:
-        out.setdefault(f.rule, []).append(f)
-    return out
-
-
-def errors(findings) -> list:
-    return [f for f in findings if f.severity == "error"]
 
 
 def test_the_fixed_firewall_has_no_error_in_either_form():

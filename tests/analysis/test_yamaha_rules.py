@@ -3,6 +3,7 @@ every implementation's tunnels answer to, and each fix in the RTX's words."""
 
 from driver.analysis.cgw_lint import lint_customer
 from driver.lab.loader import load_lab
+from tests.cgw.router_files import by_rule, edited
 from tests.cgw.yamaha.test_reading import SAMPLE, SHOW_CONFIG
 
 LAB = load_lab(SHOW_CONFIG.parent / "lab.yml")
@@ -14,19 +15,8 @@ def lint(tmp_path, text: str, lab=LAB):
     return lint_customer(lab, path, None)
 
 
-def by_rule(findings) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for f in findings:
-        out.setdefault(f.rule, []).append(f)
-    return out
-
-
 def shown(*changes: tuple[str, str]) -> str:
-    text = SHOW_CONFIG.read_text()
-    for old, new in changes:
-        assert old in text, old
-        text = text.replace(old, new)
-    return text
+    return edited(SHOW_CONFIG, *changes)
 
 
 def test_the_show_config_the_twin_runs_has_no_error_and_no_mss_finding():

@@ -14,17 +14,14 @@ from driver.cgw.twin_swanctl import SWANCTL
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.netns import Namespace
 from tests.cgw.junos.test_reading import FIXED, HIERARCHICAL, SAMPLE
+from tests.cgw.router_files import edited
 from tests.conftest import requires_root
 
 IMMEDIATELY = "set security ipsec vpn vpn-1 establish-tunnels immediately\n"
 
 
 def fixed(*changes: tuple[str, str]) -> str:
-    text = FIXED.read_text()
-    for old, new in changes:
-        assert old in text, old
-        text = text.replace(old, new)
-    return text
+    return edited(FIXED, *changes)
 
 
 def test_the_twin_offers_what_the_srx_offers_and_starts_as_it_does():

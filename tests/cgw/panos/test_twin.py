@@ -16,6 +16,7 @@ from driver.cgw.twin_swanctl import SWANCTL
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.netns import Namespace
 from tests.cgw.panos.test_reading import FIXED, SAMPLE, XML
+from tests.cgw.router_files import edited
 from tests.conftest import requires_root
 
 PROFILES = "set network ike crypto-profiles "
@@ -26,11 +27,7 @@ MONITOR_1 = (
 
 
 def fixed(*changes: tuple[str, str]) -> str:
-    text = FIXED.read_text()
-    for old, new in changes:
-        assert old in text, old
-        text = text.replace(old, new)
-    return text
+    return edited(FIXED, *changes)
 
 
 def test_the_twin_offers_what_the_firewall_offers_and_starts_as_it_does():

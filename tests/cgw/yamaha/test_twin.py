@@ -8,15 +8,12 @@ from driver.cgw.twin_frr import FRR_CONF
 from driver.cgw.twin_swanctl import SWANCTL
 from driver.cgw.yamaha.conf import parse
 from driver.cgw.yamaha.twin import UPDOWN, twin
+from tests.cgw.router_files import edited
 from tests.cgw.yamaha.test_reading import AZURE, SAMPLE, SHOW_CONFIG
 
 
 def shown(*changes: tuple[str, str]) -> str:
-    text = SHOW_CONFIG.read_text()
-    for old, new in changes:
-        assert old in text, old
-        text = text.replace(old, new)
-    return text
+    return edited(SHOW_CONFIG, *changes)
 
 
 def test_the_twin_offers_what_the_rtx_offers_and_starts_as_it_does():
