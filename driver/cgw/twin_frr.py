@@ -2,14 +2,15 @@
 (twin_swanctl.py).
 
 The dialect reads the router's ``router bgp`` into the record FRR's own files are
-read into (driver/cgw/frr/conf.py's BgpConfig: the ASN, each neighbour's remote
-AS, timers, activation, shutdown and default-originate, the networks); this
-writes it as FRR's configuration. Routers ask for no policy on eBGP, so the twin
-says ``no bgp ebgp-requires-policy`` (FRR's RFC 8212 default would otherwise
-route nothing); ``network`` keeps FRR's import check, as IOS advertises only a
-prefix in its routing table. What the twin cannot be faithful to is refused:
-route maps and prefix lists (a policy language of their own), redistribution
-(the twin's routing table is not the router's), peer groups, local-as.
+read into (driver/cgw/frr/conf.py's BgpConfig: the ASN, each neighbour's remote AS,
+timers, activation, shutdown and default-originate, the networks); this writes it as
+FRR's configuration. Routers ask for no policy on eBGP, so the twin says ``no bgp
+ebgp-requires-policy`` (FRR's RFC 8212 default would otherwise route nothing);
+``network`` keeps FRR's import check, as IOS advertises only a prefix in its routing
+table, unless the router's record says it has none (VyOS). What the twin cannot be
+faithful to is refused: route maps and prefix lists (a policy language of their
+own), redistribution (the twin's routing table is not the router's), peer groups,
+local-as.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def frr_files(bgp: BgpConfig, vendor: str) -> dict[str, str]:
         f" ! the {vendor} asks for no policy on eBGP; FRR would otherwise route nothing",
         " no bgp ebgp-requires-policy",
     ]
+    if not bgp.import_check:
+        lines.append(" no bgp network import-check")
     if bgp.timers:
         lines.append(f" timers bgp {bgp.timers[0]} {bgp.timers[1]}")
     for address, peer in bgp.neighbors.items():

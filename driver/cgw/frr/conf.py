@@ -114,6 +114,9 @@ class BgpConfig:
     groups: dict[str, Neighbor] = field(default_factory=dict)
     networks: list[tuple[ipaddress.IPv4Network, int]] = field(default_factory=list)
     redistributes: list[tuple[str, int]] = field(default_factory=list)
+    # `bgp network import-check`: a network is announced only while it is routed (FRR's
+    # default; VyOS writes `no bgp network import-check` unless told)
+    import_check: bool = True
 
     @property
     def requires_policy(self) -> bool:
