@@ -21,6 +21,7 @@ from driver.analysis.lab_rules import LAB_RULES, lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.panos_rules import PANOS_RULES
 from driver.analysis.terraform_rules import NET_RULES, lint_terraform
+from driver.analysis.vyos_rules import VYOS_RULES
 from driver.analysis.yamaha_rules import YAMAHA_RULES
 from driver.core import input_files
 from driver.core.errors import LabError, VpnlabError
@@ -36,6 +37,7 @@ RULES = {
     **PANOS_RULES,
     **JUNOS_RULES,
     **YAMAHA_RULES,
+    **VYOS_RULES,
     **DAEMON_RULES,
     **BGP_RULES,
     **NET_RULES,

@@ -1,0 +1,1 @@
+"""VyOS and EdgeOS: ``set vpn ipsec …``, config.boot and config.gateway.json."""
