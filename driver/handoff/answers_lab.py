@@ -26,7 +26,8 @@ VENDORS = {
     "strongswan": "strongSwan", "libreswan": "Libreswan", "cisco": "Cisco IOS",
     "ios": "Cisco IOS", "fortigate": "FortiOS", "fortios": "FortiOS", "fortinet": "FortiOS",
     "palo alto": "PAN-OS", "pan-os": "PAN-OS", "juniper": "Junos", "junos": "Junos",
-    "srx": "Junos", "yamaha": "Yamaha RTX", "rtx": "Yamaha RTX",
+    "srx": "Junos", "yamaha": "Yamaha RTX", "rtx": "Yamaha RTX", "vyos": "VyOS",
+    "edgeos": "VyOS", "edgerouter": "VyOS", "vyatta": "VyOS",
 }  # fmt: skip
 
 

@@ -228,4 +228,26 @@ YAMAHA_RTX = Vocabulary(
     esp_lifetime="ipsec ike duration ipsec-sa <gw> {seconds}",
 )  # fmt: skip
 
-VOCABULARIES = (STRONGSWAN, LIBRESWAN, CISCO_IOS, FORTIOS, PAN_OS, JUNOS, YAMAHA_RTX)
+# VyOS writes strongSwan's keywords itself (vyos-1x template.py get_esp_ike_cipher), so
+# its words are strongSwan's, checked against vyos-1x's own constraints
+# (interface-definitions/include/vpn-ipsec-encryption.xml.i, -hash.xml.i; dh-group
+# 1-32): one proposal per group entry, `pfs dh-groupN` for PFS, no key-exchange for both.
+_IKE = "set vpn ipsec ike-group <group>"
+VYOS = Vocabulary(
+    title="VyOS",
+    source="VyOS documentation, IPsec site-to-site; vyos-1x vpn_ipsec.xml.in and "
+    "template.py (sagitta @ c3f68865); AWS's Vyatta sample",
+    ike_encryption=_ciphers("aes128", "aes256", "aes128gcm128", "aes256gcm128"),
+    ike_integrity=_hashes("sha1", "sha256", "sha384", "sha512"),
+    esp_encryption=_ciphers("aes128", "aes256", "aes128gcm128", "aes256gcm128"),
+    esp_integrity=_hashes("sha1", "sha256", "sha384", "sha512"),
+    ike_groups=_numbered("dh-group {}"),
+    pfs_groups=_numbered("pfs dh-group{}"),
+    versions={"ikev1": f"{_IKE} key-exchange ikev1", "ikev2": f"{_IKE} key-exchange ikev2",
+              "both": f"no key-exchange under {_IKE} (IKEv2 first)"},
+    ike_lifetime=_IKE + " lifetime {seconds}",
+    esp_lifetime="set vpn ipsec esp-group <group> lifetime {seconds}",
+    ike_prf=dict(aws_rules.PRF),
+)  # fmt: skip
+
+VOCABULARIES = (STRONGSWAN, LIBRESWAN, CISCO_IOS, FORTIOS, PAN_OS, JUNOS, YAMAHA_RTX, VYOS)

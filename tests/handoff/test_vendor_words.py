@@ -145,3 +145,34 @@ def test_the_sheet_speaks_the_words_of_a_published_configuration(folder):
             fragment = fragment.replace("<gw>", str(spec.get("gateway")))
             # a whole word: not inside another (FortiOS's aes128-sha1 holds two words)
             assert re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", config), (row, fragment)
+
+
+def test_vyoss_words_read_back_through_its_reader_as_awss_names():
+    """Each of the sheet's VyOS words, written as a proposal of a VyOS configuration,
+    is the AWS option it stands for once vpnlab's VyOS reader has read it."""
+    from driver.cgw.dialects import ROUTERS
+    from driver.cgw.vyos.conf import parse
+    from driver.cgw.vyos.tunnels import vyos_tunnels
+
+    v, vyos = words.VYOS, ROUTERS["vyos"]
+    for enc in aws_rules.ENCRYPTION:
+        for integ in aws_rules.INTEGRITY:
+            for group in aws_rules.PHASE2_DH_GROUPS:
+                pfs = v.pfs_groups[group].removeprefix("pfs ")
+                text = f"""\
+set vpn ipsec ike-group G proposal 1 encryption {v.ike_encryption[enc]}
+set vpn ipsec ike-group G proposal 1 hash {v.ike_integrity[integ]}
+set vpn ipsec ike-group G proposal 1 {v.ike_groups[group]}
+set vpn ipsec esp-group E proposal 1 encryption {v.esp_encryption[enc]}
+set vpn ipsec esp-group E proposal 1 hash {v.esp_integrity[integ]}
+set vpn ipsec esp-group E pfs {pfs}
+set vpn ipsec site-to-site peer 198.51.100.1 ike-group G
+set vpn ipsec site-to-site peer 198.51.100.1 vti esp-group E
+set vpn ipsec site-to-site peer 198.51.100.1 vti bind vti0
+"""
+                (tunnel,) = vyos_tunnels(parse(text, "vyos"))
+                for made in (tunnel.ike_words(), tunnel.esp_words()):
+                    (parsed,) = vyos.proposals(made)
+                    assert (parsed["enc"], parsed["integ"], parsed["dh"]) == (
+                        {enc}, {integ}, {group}
+                    ), made  # fmt: skip
