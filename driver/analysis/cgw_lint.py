@@ -52,7 +52,7 @@ def lint_customer(
                 "conf-implementation",
                 "info",
                 str(config),
-                f"read as {_release(chosen)}: "
+                f"read as {_release(chosen, config)}: "
                 + ("--cgw-daemon says so" if daemon else _signs(found)),
                 "--cgw-daemon strongswan reads it as strongSwan's",
             )
@@ -60,12 +60,12 @@ def lint_customer(
     return out
 
 
-def _release(implementation: str) -> str:
+def _release(implementation: str, config: Path) -> str:
     """Whose files they were read as: the implementation and the release whose rules
     judged them."""
     if implementation in ROUTERS:
         dialect = ROUTERS[implementation]
-        return f"a {dialect.title}'s ({dialect.release} defaults)"
+        return f"a {dialect.title}'s ({dialect.release_for(config)} defaults)"
     return f"{IMPLEMENTATIONS[implementation]} {release()}'s"
 
 

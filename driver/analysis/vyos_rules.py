@@ -18,14 +18,13 @@ from driver.analysis.router_rules import in_words, misplaced_inside, shared_find
 from driver.analysis.vyos_words import BGP_HINTS, HINTS, WORDS
 from driver.cgw.folder import CustomerConfigError
 from driver.cgw.record import tunnel_numbers
-from driver.cgw.router import Untranslatable
 from driver.cgw.vyos import defaults, files
 from driver.cgw.vyos.bgp import bgp_node, vyatta_syntax, vyos_bgp
 from driver.cgw.vyos.conf import VyosConf
 from driver.cgw.vyos.proposals import of_record
 from driver.cgw.vyos.routes import static_routes
 from driver.cgw.vyos.tunnels import VyosTunnel, inside_cidr, record, secrets_of, vyos_tunnels
-from driver.cgw.vyos.twin import refusal
+from driver.cgw.vyos.twin import reasons
 from driver.core.errors import VpnlabError
 from driver.lab.model import Lab, TunnelOptions
 
@@ -76,26 +75,23 @@ def lint_vyos(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
 
 
 def _undefined(tunnels: list[VyosTunnel]) -> list[Finding]:
-    out = []
-    for t in tunnels:
-        try:
-            refusal(t)
-        except Untranslatable as exc:
-            where, _, what = str(exc).partition(": ")
-            if "not defined" in what or "no pre-shared key" in what:
-                out.append(Finding("conf-vyos-undefined", "error", where, what,
-                                   _define(what)))  # fmt: skip
-    return out
+    """What a peer names that nothing defines: VyOS refuses the commit (a missing key
+    is the shared conf-secret-missing)."""
+    return [
+        Finding("conf-vyos-undefined", "error", r.where, r.what, _define(r.what))
+        for t in tunnels
+        for r in reasons(t)
+        if r.kind == "undefined"
+    ]
 
 
 def _define(what: str) -> str:
-    if "ike-group" in what:
-        return "set vpn ipsec ike-group <group> proposal 1 … and the peer's ike-group <group>"
-    if "esp-group" in what:
-        return f"{_ESP} <group> proposal 1 … and the peer's vti esp-group <group>"
     if "vti bind" in what:
         return "set interfaces vti vtiN address <the tunnel's inside address>/30"
-    return HINTS["conf-secret-missing"]
+    if "ike-group" in what:
+        return ("set vpn ipsec ike-group <group> proposal 1 encryption aes128; … hash sha256; "
+                "… dh-group 14")  # fmt: skip
+    return f"{_ESP} <group> proposal 1 encryption aes128; … hash sha256"
 
 
 def _proposal_findings(t: VyosTunnel, lab: Lab, i: int, options: TunnelOptions):
@@ -148,15 +144,15 @@ def _key_exchange(lab: Lab, tunnels: list[VyosTunnel], numbers: list[int]) -> li
             out.append(Finding(
                 "conf-vyos-key-exchange", "error", where,
                 f"{t.label}: no key-exchange: {t.platform} starts IKEv2 and never IKEv1, "
-                "which is all the tunnel allows: only AWS's own IKEv1 attempts bring it up",
-                fix,
+                "which is all the tunnel allows: only AWS's own IKEv1 attempts bring it up"
+                + _guessed(t), fix,
             ))  # fmt: skip
         elif version == "0":
             out.append(Finding(
                 "conf-vyos-key-exchange", "info", where,
                 f"{t.label}: no key-exchange: {t.platform} starts IKEv2 and answers "
-                "either version (AWS's Vyatta sample means IKEv1, but never says so)",
-                fix + " (say which)",
+                "either version (AWS's Vyatta sample means IKEv1, but never says so)"
+                + _guessed(t), fix + " (say which)",
             ))  # fmt: skip
         elif version not in allowed:
             out.append(Finding(
@@ -167,12 +163,29 @@ def _key_exchange(lab: Lab, tunnels: list[VyosTunnel], numbers: list[int]) -> li
     return out
 
 
+def _guessed(t: VyosTunnel) -> str:
+    """Set commands in 1.3's syntax are VyOS 1.3's or EdgeOS's, which starts IKEv1."""
+    if t.platform != defaults.VYOS_13 or t.conf.form != "set":
+        return ""
+    return (" (set commands in this syntax may be EdgeOS's, which starts IKEv1: from an "
+            "EdgeRouter, give `show configuration`, whose footer says so)")  # fmt: skip
+
+
 def _lifetimes(lab: Lab, tunnels: list[VyosTunnel], numbers: list[int]) -> list[Finding]:
     out = []
     for n, t in zip(numbers, tunnels, strict=True):
         options = lab.tunnels[n].options if n < len(lab.tunnels) else lab.vpn.tunnel_options
         for ike, phase, group in ((True, options.phase1, t.ike), (False, options.phase2, t.esp)):
             seconds = t.lifetime(ike)
+            if not ike and t.platform == defaults.VYOS_14 and seconds < defaults.CHILD_REKEY:
+                out.append(Finding(
+                    "conf-vyos-lifetime", "warning", t.where("lifetime", group=group),
+                    f"{t.label}: esp-group {group.name} lifetime is {seconds} s: VyOS 1.4 "
+                    "writes it as strongSwan's life_time and no rekey_time, so its strongSwan "
+                    f"(5.9) rekeys at {defaults.CHILD_REKEY} s, after the SA expired; AWS's own "
+                    "rekeys keep the tunnel up only while AWS rekeys first",
+                    f"set vpn ipsec esp-group {group.name} lifetime {defaults.CHILD_REKEY}",
+                ))  # fmt: skip
             if seconds > phase.lifetime:
                 kind = "ike-group" if ike else "esp-group"
                 out.append(Finding(

@@ -6,6 +6,12 @@ from __future__ import annotations
 
 _IKE = "set vpn ipsec ike-group <group>"
 _PEER = "set vpn ipsec site-to-site peer <peer>"
+_ESP = "set vpn ipsec esp-group <group>"
+_KEY = (
+    "1.4: set vpn ipsec authentication psk <name> id <the tunnel's outside IP>; set vpn ipsec "
+    "authentication psk <name> secret <the VPN connection's key>. 1.3, EdgeOS: "
+    f"{_PEER} authentication pre-shared-secret <the VPN connection's key>"
+)
 # The shared rules' words for what VyOS calls otherwise.
 WORDS = {
     "(start_action = none)": "(connection-type none)",
@@ -29,17 +35,16 @@ HINTS = {
     "and remote prefix with the VPN connection's CIDRs",
     "conf-leftid": f"{_PEER} authentication local-id <the customer gateway's public address> "
     "(1.3: authentication id)",
-    "conf-mtu": "set interfaces vti vtiN mtu 1436 and set interfaces vti vtiN ip adjust-mss 1379",
-    "conf-weak-proposal": f"{_IKE} proposal 1 encryption aes256, hash sha256 and dh-group 14; "
-    "set vpn ipsec esp-group <group> proposal 1 encryption aes256 and hash sha256",
-    "conf-ike-proposal": f"{_IKE} proposal 1 encryption aes128, hash sha256 and dh-group 14 "
+    "conf-mtu": "set interfaces vti vtiN mtu 1436; set interfaces vti vtiN ip adjust-mss 1379",
+    "conf-weak-proposal": f"{_IKE} proposal 1 encryption aes256; {_IKE} proposal 1 hash sha256; "
+    f"{_IKE} proposal 1 dh-group 14; {_ESP} proposal 1 encryption aes256; {_ESP} proposal 1 "
+    "hash sha256",
+    "conf-ike-proposal": f"{_IKE} proposal 1 encryption aes128; {_IKE} proposal 1 hash sha256; "
+    f"{_IKE} proposal 1 dh-group 14 (what the tunnel options allow)",
+    "conf-esp-proposal": f"{_ESP} proposal 1 encryption aes128; {_ESP} proposal 1 hash sha256 "
     "(what the tunnel options allow)",
-    "conf-esp-proposal": "set vpn ipsec esp-group <group> proposal 1 encryption aes128 and hash "
-    "sha256 (what the tunnel options allow)",
-    "conf-psk-mismatch": f"{_PEER} authentication pre-shared-secret <the VPN connection's key> "
-    "(1.4: vpn ipsec authentication psk <name> secret)",
-    "conf-secret-missing": f"{_PEER} authentication pre-shared-secret <the VPN connection's "
-    "key> (1.4: vpn ipsec authentication psk <name> id <the peer's address> secret <key>)",
+    "conf-psk-mismatch": _KEY,
+    "conf-secret-missing": _KEY,
     "conf-sa-pairs": "one site-to-site peer per AWS tunnel with vti bind, or one tunnel N with "
     "the VPN connection's CIDRs",
 }
@@ -50,8 +55,9 @@ BGP_HINTS = {
     "bgp <ASN>)",
     "bgp-neighbors": f"{_BGP}, one per tunnel (AWS's is the .1 of each tunnel's /30, VyOS's the "
     ".2)",
-    "bgp-timers": "set protocols bgp neighbor <AWS's inside address> timers holdtime 30 and "
-    "timers keepalive 10",
+    "bgp-timers": "set protocols bgp neighbor <AWS's inside address> timers holdtime 30; set "
+    "protocols bgp neighbor <AWS's inside address> timers keepalive 10 (1.3, EdgeOS: protocols "
+    "bgp <ASN> neighbor …)",
     "bgp-config-missing": "set protocols bgp system-as <ASN>, a neighbor per tunnel, and "
     "address-family ipv4-unicast network <your network>",
 }

@@ -91,6 +91,18 @@ class Dialect:
     # the check's diagnoses (by their entry in AWS's tunnel log, driver/checks/
     # diagnosis.py) and their fix in the vendor's words
     fixes: dict[str, str] = field(default_factory=dict)
+    # the release a file's own syntax says it is for (VyOS 1.4, 1.3, EdgeOS), where
+    # one dialect reads several
+    release_of: Callable[[Path], str] | None = None
+
+    def release_for(self, config: Path) -> str:
+        """The release whose defaults judge ``config``."""
+        if self.release_of is None:
+            return self.release
+        try:
+            return self.release_of(config)
+        except VpnlabError:  # unreadable: the read itself says why
+            return self.release
 
 
 def router_file(config: Path, secrets: Path | None, what: str, keys: str) -> str:

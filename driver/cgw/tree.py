@@ -107,7 +107,7 @@ def parse_braces(
                 continue
             line, quoted = line[line.index('"') + 1 :], False
         if comments:
-            line, commented = _without_comments(line, commented)
+            line, commented = without_comments(line, commented)
         if line.lstrip().startswith("#"):
             continue
         if line.count('"') % 2:  # a quoted value going on past the line
@@ -153,7 +153,7 @@ def parse_braces(
     return root, problems
 
 
-def _without_comments(line: str, commented: bool) -> tuple[str, bool]:
+def without_comments(line: str, commented: bool) -> tuple[str, bool]:
     """The line without its ``/* … */`` parts outside quotes; whether a comment goes
     on past it."""
     out, quoted, i = [], False, 0

@@ -57,6 +57,8 @@ class TwinTunnel:
     metric: int = 0  # its static routes' metric; 0: the tunnel's number (Tunnel1 first)
     remote_id: str | None = None  # the identity it expects of AWS; None: AWS's address
     dpd_timeout: int = 0  # IKEv1: seconds without an answer before the peer is dead
+    reauth: bool = False  # its IKE SA is authenticated anew, not rekeyed (IKEv1 always is)
+    close_action: str = "none"  # what it does when the peer deletes the SAs
 
 
 T = TypeVar("T")
@@ -135,7 +137,7 @@ def swanctl(tunnels: list[TwinTunnel], header: str, updown: str) -> str:
 def _connection(t: TwinTunnel, updown: str) -> str:
     local_id = f"\n            id = {quoted(t.local_id)}" if t.local_id else ""
     # IKEv1 has no IKE SA rekeying: strongSwan, like the routers, authenticates anew
-    lifetime = "reauth_time" if t.version == "1" else "rekey_time"
+    lifetime = "reauth_time" if t.version == "1" or t.reauth else "rekey_time"
     return f"""\
     {name(t.name)} {{
         version = {t.version}
@@ -159,11 +161,15 @@ def _connection(t: TwinTunnel, updown: str) -> str:
                 esp_proposals = {t.esp_proposals}
                 rekey_time = {t.child_rekey_time}s
                 start_action = {t.start_action}
-                dpd_action = {t.dpd_action}{_interface(t, updown)}
+                dpd_action = {t.dpd_action}{_close(t)}{_interface(t, updown)}
             }}
         }}
     }}
 """
+
+
+def _close(t: TwinTunnel) -> str:
+    return "" if t.close_action == "none" else f"\n                close_action = {t.close_action}"
 
 
 def _dpd_timeout(t: TwinTunnel) -> str:

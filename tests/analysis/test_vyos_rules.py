@@ -40,6 +40,7 @@ def test_awss_vyatta_sample_names_its_traps_in_vyoss_words():
         "set protocols bgp 65000 address-family ipv4-unicast network 0.0.0.0/0"
     )
     assert "starts IKEv2" in found["conf-vyos-key-exchange"][0].message
+    assert "may be EdgeOS's, which starts IKEv1" in found["conf-vyos-key-exchange"][0].message
     assert found["conf-vyos-key-exchange"][0].severity == "info"  # AWS allows both
 
 
@@ -62,6 +63,9 @@ def test_pfs_lifetimes_and_a_misplaced_vti_address_are_named_at_their_lines(tmp_
     assert found["conf-vyos-pfs"][0].hint == "set vpn ipsec esp-group AWS pfs dh-group14"
     assert "pfs disable" in found["conf-vyos-pfs"][0].message
     assert found["conf-vyos-lifetime"][0].hint == "set vpn ipsec esp-group AWS lifetime 3600"
+    shorter = by_rule(lint(tmp_path, edited(TWIN, ("esp-group AWS lifetime '3600'",
+                                                    "esp-group AWS lifetime '1800'"))))  # fmt: skip
+    assert "after the SA expired" in shorter["conf-vyos-lifetime"][0].message
     address = found["conf-vyos-vti-address"][0]
     assert address.hint == "set interfaces vti vti0 address 169.254.255.2/30"
     assert address.where.endswith(":12")
@@ -75,9 +79,12 @@ def test_undefined_groups_and_keys_are_errors_with_the_command_to_define_them(tm
          "'fixture_psk_tunnel2_0123456789abcdef'\n", ""),
     )  # fmt: skip
     found = by_rule(lint(tmp_path, text))
-    undefined = sorted(f.message for f in found["conf-vyos-undefined"])
-    assert "ike-group IKE is not defined" in undefined[0]
-    assert "no pre-shared key" in undefined[1]
+    (undefined,) = found["conf-vyos-undefined"]
+    assert "ike-group IKE is not defined" in undefined.message
+    assert undefined.hint.startswith("set vpn ipsec ike-group <group> proposal 1 encryption")
+    # a missing key is said once, by the rule every implementation answers to
+    (missing,) = found["conf-secret-missing"]
+    assert missing.hint.startswith("1.4: set vpn ipsec authentication psk <name> id")
 
 
 def test_a_static_lab_with_nothing_routed_into_the_vtis(tmp_path):

@@ -8,11 +8,12 @@ policy, and a network is announced whether or not it is routed.
 Both syntaxes: VyOS 1.4's ``protocols bgp system-as N`` with ``neighbor A …``, and
 1.3's (and EdgeOS's) ``protocols bgp N neighbor A …``. A neighbour's ``remote-as``,
 ``timers holdtime``/``keepalive`` (the router's ``timers`` under it; FRR's 180/60
-left out), ``shutdown``, its ``route-map``/``prefix-list``/``filter-list`` import or
-export (``address-family ipv4-unicast …`` in 1.2 and later, directly under the
-neighbour before) as routing policy; ``network`` (under ``address-family
-ipv4-unicast`` or, in EdgeOS and VyOS ≤ 1.1, directly under the AS) as FRR's
-``network``; ``redistribute`` as redistribution."""
+left out; both or neither, as VyOS writes them), ``shutdown``, its
+``route-map``/``prefix-list``/``filter-list`` import or export (``address-family
+ipv4-unicast …`` in 1.2 and later, directly under the neighbour before) as routing
+policy; ``network`` (under ``address-family ipv4-unicast`` or, in EdgeOS and VyOS ≤
+1.1, directly under the AS) as FRR's ``network``; ``redistribute`` as
+redistribution."""
 
 from __future__ import annotations
 
@@ -70,14 +71,12 @@ def vyos_bgp(conf: VyosConf, source: str) -> BgpConfig | None:
 
 
 def _timers(node: Node | None, fallback: tuple[int, int]) -> tuple[int, int]:
-    """(keepalive, hold) under ``node``, else the fallback's."""
-    if node is None:
-        return fallback
-    keepalive, hold = node.value("keepalive"), node.value("holdtime")
-    return (
-        int(keepalive) if keepalive and keepalive.isdigit() else fallback[0],
-        int(hold) if hold and hold.isdigit() else fallback[1],
-    )
+    """(keepalive, hold) under ``node``: VyOS writes FRR's ``timers`` only when both
+    are set (bgpd.frr.j2), else the fallback's hold."""
+    keepalive, hold = (node.value("keepalive"), node.value("holdtime")) if node else (None, None)
+    if keepalive and hold and keepalive.isdigit() and hold.isdigit():
+        return int(keepalive), int(hold)
+    return fallback
 
 
 def _imports(node: Node | None) -> bool:

@@ -29,15 +29,27 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
-from driver.cgw.tree import MAX_DEPTH, Node
+from driver.cgw.tree import MAX_DEPTH, Node, without_comments
 from driver.cgw.vyos.defaults import EDGEOS, VYOS_13, VYOS_14
 
 SECTIONS = ("vpn", "interfaces", "protocols", "policy")
 _PROMPT = re.compile(r"^[\w.-]+@[\w.()-]+[#$:]\s*(~?\s*[#$]\s*)?")  # vyos@vyos# , ubnt@usg:~$
 _COMMAND = re.compile(r"^(set|delete|edit|top|commit|save|exit|configure)\b")
-_BRACE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\S+')
+_BRACE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[^\s"]+')
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 VALUELESS = "''"  # config.gateway.json's value of a leaf that takes none
+# The leaves vpnlab reads that take one value (VyOS's interface definitions: no
+# <multi/>): a `set` writing one again replaces it.
+SINGLE_VALUED = frozenset(
+    (
+        "lifetime", "encryption", "hash", "dh-group", "prf", "key-exchange", "mode", "pfs",
+        "bind", "esp-group", "ike-group", "default-esp-group", "local-address",
+        "pre-shared-secret", "secret", "secret-type", "connection-type", "local-id",
+        "remote-id", "action", "interval", "timeout", "remote-as", "holdtime", "keepalive",
+        "system-as", "description", "mtu", "distance", "close-action", "ikev2-reauth",
+        "compression", "protocol", "port",
+    )
+)  # fmt: skip
 
 
 @dataclass
@@ -99,7 +111,7 @@ def _parse_set(text: str, source: str) -> VyosConf:
             continue  # show, commit, edit, comments: nothing saved
         where = f"{source}:{number}"
         try:
-            words = shlex.split(line, comments=False, posix=True)[1:]
+            words = shlex.split(line, comments=True, posix=True)[1:]
         except ValueError:
             conf.problems.append((where, "a quote is never closed: VyOS refuses the command"))
             continue
@@ -114,9 +126,23 @@ def _parse_set(text: str, source: str) -> VyosConf:
                 parent.children.pop(words[-1], None)
             continue
         node = conf.root
-        for word in words:
+        for word in words[:-1]:
             node = node.add(word, number, source)
+        if _single_valued(words) and all(not c.children for c in node.children.values()):
+            node.children.clear()  # a value set again replaces the one before, as on VyOS
+        node.add(words[-1], number, source)
     return conf
+
+
+def _single_valued(words: list[str]) -> bool:
+    """A leaf that takes one value (the rest, such as an address, a psk's id, 1.4's
+    prefix, take several; so does every tag node): set again, it is replaced."""
+    if len(words) < 2:
+        return False
+    key = words[-2]
+    if key == "id":
+        return len(words) > 2 and words[-3] == "authentication"  # a psk's ids are several
+    return key in SINGLE_VALUED
 
 
 def _parse_braces(text: str, source: str) -> VyosConf:
@@ -124,9 +150,15 @@ def _parse_braces(text: str, source: str) -> VyosConf:
     conf, stack = VyosConf(root, "config.boot"), [root]
     commented = False
     for number, raw in enumerate(text.splitlines(), start=1):
-        line, commented = _without_comments(raw, commented)
-        tokens = [t[1:-1] if t.startswith('"') else t for t in _BRACE_TOKEN.findall(line)]
-        if not tokens or tokens[0].startswith("//"):
+        line, commented = without_comments(raw, commented)
+        if line.lstrip().startswith("//"):
+            continue  # the footer: // vyos-config-version …
+        found = _BRACE_TOKEN.findall(line)
+        if any(t.startswith('"') and (len(t) < 2 or not t.endswith('"')) for t in found):
+            conf.problems.append((f"{source}:{number}", "a quote is never closed"))
+            continue
+        tokens = [_unquoted(t) for t in found]
+        if not tokens:
             continue
         if tokens == ["}"]:
             if len(stack) > 1:
@@ -150,37 +182,27 @@ def _parse_braces(text: str, source: str) -> VyosConf:
     return conf
 
 
-def _without_comments(line: str, commented: bool) -> tuple[str, bool]:
-    """The line without its ``/* … */`` parts; whether a comment goes on past it."""
-    out = ""
-    while line:
-        if commented:
-            end = line.find("*/")
-            if end < 0:
-                return out, True
-            line, commented = line[end + 2 :], False
-        else:
-            start = line.find("/*")
-            if start < 0:
-                return out + line, False
-            out, line, commented = out + line[:start], line[start + 2 :], True
-    return out, commented
+def _unquoted(token: str) -> str:
+    """A config.boot value as VyOS reads it: quotes off, ``\\"`` and ``\\\\`` unescaped."""
+    if not token.startswith('"'):
+        return token
+    return re.sub(r"\\(.)", r"\1", token[1:-1])
 
 
 def _parse_json(text: str, source: str) -> VyosConf:
     conf = VyosConf(Node("", 0, source), "json")
     try:
         json.loads(text)
+        _json_object(conf.root, _json_tokens(text), 0, source, 0)
     except json.JSONDecodeError as exc:
         conf.problems.append(
             (f"{source}:{exc.lineno}", f"not JSON ({exc.msg}, column {exc.colno})")
         )
         return conf
-    tokens = _json_tokens(text)
-    try:
-        _json_object(conf.root, tokens, 0, source, 0)
-    except RecursionError:  # pragma: no cover - json.loads refuses what nests this deep
+    except RecursionError:  # json.loads' own limit, or MAX_DEPTH
         conf.problems.append((f"{source}:1", f"nested deeper than {MAX_DEPTH}"))
+        conf.root.children.clear()
+        return conf
     _keep_sections(conf.root)
     return conf
 

@@ -64,4 +64,5 @@ DIALECT = Dialect(
         "never-initiated": "set vpn ipsec site-to-site peer <peer> connection-type initiate, or "
         "the tunnel's startup_action: start (AWS initiates; IKEv2)",
     },
+    lambda config: files.load(config).platform,
 )

@@ -42,14 +42,20 @@ class VyosTunnel:
         return self.conf.platform
 
     def _default(self, path: str, value: str) -> str:
-        self.defaulted.append(f"{path} {value} ({self.platform})")
+        said = f"{path} {value} ({self.platform})"
+        if said not in self.defaulted:  # each once, however often it is read
+            self.defaulted.append(said)
         return value
 
     # -- the peer --
     @property
     def remote(self) -> str | None:
-        given = self.peer.value("remote-address")
-        name = given or self.peer.name
+        """AWS's address: 1.4's remote-address (none: %any, peer.j2), 1.3's and EdgeOS's
+        peer name."""
+        if self.platform == defaults.VYOS_14:
+            name = self.peer.value("remote-address") or "any"
+        else:
+            name = self.peer.name
         return None if name in ("any", "0.0.0.0") or name.startswith("@") else name
 
     @property
@@ -212,10 +218,13 @@ class VyosTunnel:
         own = auth.value("pre-shared-secret") if auth is not None else None
         if own:
             return own, self.peer.where_of("authentication", "pre-shared-secret")
-        for psk in self.conf.root.entries("vpn", "ipsec", "authentication", "psk"):
-            ids = set(psk.values("id"))
-            if ids & {self.remote, self.identity_of_peer(), self.peer.name} - {None}:
-                return _secret(psk), psk.where_of("secret")
+        # 1.4: strongSwan takes the psk whose ids hold the peer's identity, else one
+        # holding its own (swanctl.conf.j2 writes each id of the psk)
+        psks = self.conf.root.entries("vpn", "ipsec", "authentication", "psk")
+        for ids in ({self.remote, self.identity_of_peer()}, {self.local, self.identity()}):
+            for psk in psks:
+                if set(psk.values("id")) & (ids - {None}):
+                    return _secret(psk), psk.where_of("secret")
         return None, self.peer.where
 
     # -- the tunnel interface --
@@ -238,7 +247,20 @@ class VyosTunnel:
         if self.child is None:
             return "0.0.0.0/0"  # peer.j2: a vti's selectors
         found = self.child.values(side, "prefix")
-        return ",".join(found) if found else None
+        if self.platform != defaults.VYOS_14:
+            found = found[-1:]  # one prefix before 1.4
+        # `any`: 1.4's peer.j2 writes both families, 1.3's vpn-config.pl IPv4's
+        whole = "0.0.0.0/0,::/0" if self.platform == defaults.VYOS_14 else "0.0.0.0/0"
+        return ",".join(whole if p == "any" else p for p in found) if found else None
+
+    def selector_narrowing(self) -> list[str]:
+        """A tunnel's protocol and ports, which narrow its selectors (peer.j2)."""
+        if self.child is None:
+            return []
+        found = [f"protocol {self.child.value('protocol')}"] if self.child.at("protocol") else []
+        found += [f"{side} port {self.child.value(side, 'port')}" for side in ("local", "remote")
+                  if self.child.at(side, "port") is not None]  # fmt: skip
+        return found
 
 
 def _secret(psk: Node) -> str | None:
@@ -257,9 +279,9 @@ def vyos_tunnels(conf: VyosConf) -> list[VyosTunnel]:
     for peer in conf.root.entries("vpn", "ipsec", "site-to-site", "peer"):
         if peer.at("disable") is not None:
             continue
-        tunnels = [t for t in peer.entries("tunnel") if t.at("disable") is None]
-        if tunnels:
-            out += [VyosTunnel(conf, peer, t) for t in tunnels]
+        if peer.at("tunnel") is not None:  # tunnels, even all disabled, are the SA pairs
+            out += [VyosTunnel(conf, peer, t) for t in peer.entries("tunnel")
+                    if t.at("disable") is None]  # fmt: skip
         elif peer.at("vti") is not None:
             out.append(VyosTunnel(conf, peer, None))
     return out

@@ -8,7 +8,9 @@ from ``vpn-config.pl``, in swanctl's words):
   (``aes128-sha1-modp1024``) and its esp-group's, each with the PFS group;
 - lifetimes: VyOS 1.4 rekeys the IKE SA at the ike-group's lifetime and leaves the
   child's rekey at strongSwan's hour (``life_time`` only); 1.3 and EdgeOS rekey both
-  ``rekeymargin`` (540 s, or half the shorter lifetime) before they end;
+  ``rekeymargin`` (540 s, or half the shorter lifetime) before they end, and
+  reauthenticate the IKE SA (ipsec.conf's ``reauth=yes``, which they leave);
+- the ike-group's ``close-action`` (1.3's ``hold`` is swanctl's ``trap``);
 - DPD only with a ``dead-peer-detection`` node (its interval, timeout and action:
   1.3's ``hold`` is swanctl's ``trap``);
 - ``connection-type`` initiate (or none given) starts the tunnel at once and after
@@ -24,16 +26,18 @@ from ``vpn-config.pl``, in swanctl's words):
 What the twin cannot be is said, not guessed (``Untranslatable``): Vyatta's BGP
 syntax in a file that does not say it is EdgeOS's (VyOS 1.2 and later refuse it,
 EdgeOS keeps it), a group, key or vti that is not defined, a peer that is not an
-IPv4 address, certificates or RSA keys, transport mode, BGP the twin's FRR cannot
-run as written (twin_frr.py). What it never shows: VyOS's own build of strongSwan
-and its kernel, IPComp (``compression``), forced UDP encapsulation, MOBIKE, ECMP
-over static routes of one distance (the twin prefers the first tunnel),
-``adjust-mss``.
+IPv4 address, certificates or RSA keys, transport mode, selectors narrowed by
+protocol or port, a 1.4 esp-group lifetime under an hour (strongSwan 5.9 would let
+the SA expire before its default rekey), BGP the twin's FRR cannot run as written
+(twin_frr.py). What it never shows: VyOS's own build of strongSwan and its kernel,
+IPComp (``compression``), forced UDP encapsulation, MOBIKE, ECMP over static routes
+of one distance (the twin prefers the first tunnel), ``adjust-mss``.
 """
 
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 
 from driver.cgw.router import Twin, Untranslatable
 from driver.cgw.twin_swanctl import TwinTunnel
@@ -68,7 +72,9 @@ def twin(conf: VyosConf, source: str) -> Twin:
 
 
 def _tunnel(t: VyosTunnel, n: int) -> TwinTunnel:
-    refusal(t)
+    found = reasons(t)
+    if found:
+        raise Untranslatable("\n  ".join(f"{r.where}: {r.what}" for r in found))
     key, _ = t.key()
     version = t.version
     dpd = t.dpd()
@@ -100,50 +106,78 @@ def _tunnel(t: VyosTunnel, n: int) -> TwinTunnel:
         address=_address(address, where) if vti else "-",
         routes=tuple(_networks(r.destination, t) for r in routes),
         interface=vti,
+        # a distance of its own orders the tunnels; VyOS's default (1 on both: FRR's
+        # ECMP) is run as the first tunnel preferred (0: the tunnel's number)
         metric=min(distances) if len(distances) == 1 and distances != {1} else 0,
         dpd_timeout=dpd[1] if dpd and version == "1" else 0,
+        # 1.3 and EdgeOS write ipsec.conf without reauth=no: IKEv2 SAs are reauthenticated
+        reauth=t.platform != defaults.VYOS_14,
+        close_action=_close_action(t),
     )
 
 
-def refusal(t: VyosTunnel) -> None:
+def _close_action(t: VyosTunnel) -> str:
+    """The ike-group's close-action: 1.4 writes it as is (none, trap, start), 1.3's
+    ipsec.conf closeaction (none, clear, hold, restart) in swanctl's words."""
+    given = t.ike.value("close-action") if t.ike else None
+    return {"hold": "trap", "restart": "start"}.get(given or "none", given or "none")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a tunnel cannot run as written: ``undefined`` (VyOS refuses the commit:
+    lint says so too) or ``untranslatable`` (VyOS runs it; the twin cannot)."""
+
+    kind: str
+    where: str
+    what: str
+
+
+def reasons(t: VyosTunnel) -> list[Reason]:
     """What VyOS would refuse to commit, or the twin cannot run, for this tunnel."""
-    where = t.peer.where
+    where, out = t.peer.where, []
+
+    def add(kind: str, at: str, what: str) -> None:
+        out.append(Reason(kind, at, f"{t.label}: {what}"))
+
     if t.ike is None:
-        raise Untranslatable(
-            f"{where}: {t.label}: ike-group {t.ike_group_name or '(none)'} is not defined "
-            "(VyOS refuses the commit)"
-        )
+        add("undefined", where, f"ike-group {t.ike_group_name or '(none)'} is not defined "
+            "(VyOS refuses the commit)")  # fmt: skip
     if t.esp is None:
-        raise Untranslatable(
-            f"{where}: {t.label}: esp-group {t.esp_group_name or '(none)'} is not defined "
-            "(VyOS refuses the commit)"
-        )
+        add("undefined", where, f"esp-group {t.esp_group_name or '(none)'} is not defined "
+            "(VyOS refuses the commit)")  # fmt: skip
+    if t.vti is not None and t.interface is None:
+        add("undefined", t.where("vti", "bind"), f"vti bind {t.vti}, but interfaces vti "
+            f"{t.vti} is not defined (VyOS refuses the commit)")  # fmt: skip
     mode = t.peer.value("authentication", "mode") or "pre-shared-secret"
     if mode != "pre-shared-secret":
-        raise Untranslatable(
-            f"{t.where('authentication', 'mode')}: {t.label}: authentication mode {mode}: AWS's "
-            "tunnels authenticate with pre-shared keys"
-        )
-    if t.key()[0] is None:
-        raise Untranslatable(
-            f"{where}: {t.label}: no pre-shared key (authentication pre-shared-secret, or in "
-            "1.4 vpn ipsec authentication psk <name> id <the peer's address> secret <key>)"
+        add("untranslatable", t.where("authentication", "mode"), f"authentication mode "
+            f"{mode}: AWS's tunnels authenticate with pre-shared keys")  # fmt: skip
+    elif t.key()[0] is None:
+        add(
+            "untranslatable",
+            where,
+            "no pre-shared key (1.3: authentication pre-shared-secret; "
+            "1.4: vpn ipsec authentication psk <name> id <the peer's address> secret <key>)",
         )
     if not is_ipv4(t.remote or ""):
-        raise Untranslatable(
-            f"{where}: {t.label}: the peer is {t.remote or 'any'} (the twin needs AWS's tunnel "
-            "address)"
-        )
-    if (t.esp.value("mode") or "tunnel") != "tunnel":
-        raise Untranslatable(
-            f"{t.where('mode', group=t.esp)}: esp-group {t.esp.name} mode "
-            f"{t.esp.value('mode')}: AWS's tunnels are tunnel mode"
-        )
-    if t.vti is not None and t.interface is None:
-        raise Untranslatable(
-            f"{t.where('vti', 'bind')}: {t.label}: vti bind {t.vti}, but interfaces vti "
-            f"{t.vti} is not defined (VyOS refuses the commit)"
-        )
+        add("untranslatable", where, f"the peer is {t.remote or 'any'} (the twin needs AWS's "
+            "tunnel address)")  # fmt: skip
+    if t.esp is not None and (t.esp.value("mode") or "tunnel") != "tunnel":
+        add("untranslatable", t.where("mode", group=t.esp), f"esp-group {t.esp.name} mode "
+            f"{t.esp.value('mode')}: AWS's tunnels are tunnel mode")  # fmt: skip
+    narrowing = t.selector_narrowing()
+    if narrowing:
+        add("untranslatable", t.where(), f"{', '.join(narrowing)}: selectors narrowed to a "
+            "protocol or port are not translated")  # fmt: skip
+    if t.esp is not None and t.platform == defaults.VYOS_14:
+        lifetime = t.lifetime(ike=False)
+        if lifetime < defaults.CHILD_REKEY:
+            add("untranslatable", t.where("lifetime", group=t.esp), f"esp-group {t.esp.name} "
+                f"lifetime {lifetime}: VyOS 1.4 writes it as life_time with no rekey_time, so "
+                f"its strongSwan (5.9) would rekey at {defaults.CHILD_REKEY} s, after the SA "
+                "expired; not run")  # fmt: skip
+    return out
 
 
 def _rekeys(t: VyosTunnel) -> tuple[int, int]:

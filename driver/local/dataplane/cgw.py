@@ -191,8 +191,10 @@ def router(lab: Lab, config: Path, charon: CharonOptions, dialect: Dialect) -> C
         topology.customer_gateway_ip(lab),
         twin.addresses,
         twin.psks,
-        f"{config} (as a twin of a {dialect.title}: strongSwan with {dialect.release}'s "
-        "defaults" + (f": {', '.join(twin.defaulted)}" if twin.defaulted else "") + ")",
+        f"{config} (as a twin of a {dialect.title}: strongSwan with "
+        f"{dialect.release_for(config)}'s defaults"
+        + (f": {', '.join(twin.defaulted)}" if twin.defaulted else "")
+        + ")",
         twin.executables,
         interfaces="xfrm",
         start_actions=twin.start_actions,

@@ -90,7 +90,7 @@ def test_a_usg_config_gateway_json_is_the_same_tree_with_its_lines():
     assert [t.remote for t in tunnels] == ["198.51.100.1", "198.51.100.2"]
     assert tunnels[0].key() == ("fixture_psk_tunnel1_0123456789abcdef", "usg:162")
     assert tunnels[0].address() == ("169.254.255.2/30", "usg:7")
-    assert "//" not in conf.root.children  # only vpn, interfaces, protocols and policy
+    assert set(conf.root.children) <= {"vpn", "interfaces", "protocols", "policy"}
 
 
 SET = """\
@@ -143,9 +143,9 @@ def _shape(node) -> dict:
 def test_set_commands_config_boot_and_json_make_one_tree():
     trees = [parse(text, "f").root for text in (SET, BOOT, json.dumps(JSON, indent=2))]
     shapes = [_shape(t) for t in trees]
-    # a leaf set again keeps its latest value last, which is the one read
-    assert list(shapes[0]["vpn"]["ipsec"]["ike-group"]["AWS"]["lifetime"]) == ["3600", "28800"]
-    del shapes[0]["vpn"]["ipsec"]["ike-group"]["AWS"]["lifetime"]["3600"]
+    # a single-valued leaf set again replaces the value (lifetime), a multi-valued one
+    # (address) keeps each
+    assert shapes[0]["vpn"]["ipsec"]["ike-group"]["AWS"]["lifetime"] == {"28800": {}}
     assert shapes[0] == shapes[1] == shapes[2]
     assert "system" not in shapes[0]  # never read, never kept
     assert [t.value("vpn", "ipsec", "ike-group", "AWS", "lifetime") for t in trees] == ["28800"] * 3
@@ -168,10 +168,84 @@ def test_what_vyos_would_not_load_is_a_problem_with_its_line(text, said):
 def test_delete_removes_what_an_earlier_set_wrote():
     conf = parse(SET + "delete interfaces vti vti0 address '2001:db8::2/126'\n", "f")
     assert conf.root.values("interfaces", "vti", "vti0", "address") == ["169.254.255.2/30"]
+    # the value a set replaced does not come back
+    conf = parse(SET + "delete vpn ipsec ike-group AWS lifetime '28800'\n", "f")
+    assert conf.root.value("vpn", "ipsec", "ike-group", "AWS", "lifetime") is None
+
+
+def test_comments_and_quotes_are_read_as_vyos_reads_them():
+    conf = parse("set vpn ipsec ike-group AWS lifetime 3600 # an hour\n", "f")
+    assert conf.root.value("vpn", "ipsec", "ike-group", "AWS", "lifetime") == "3600"
+    boot = parse(
+        "vpn {\n  ipsec {\n    site-to-site {\n      peer 198.51.100.1 {\n"
+        '        authentication {\n          pre-shared-secret "a/*b \\"c\\""\n        }\n'
+        "        ike-group AWS\n      }\n    }\n  }\n}\n",
+        "f",
+    )
+    peer = boot.root.at("vpn", "ipsec", "site-to-site", "peer", "198.51.100.1")
+    assert peer.value("authentication", "pre-shared-secret") == 'a/*b "c"'
+    assert peer.value("ike-group") == "AWS" and boot.problems == []
+    unclosed = parse('vpn {\n  ipsec {\n    ike-group AWS {\n      lifetime "3600\n', "f")
+    assert any("quote is never closed" in what for _, what in unclosed.problems)
+    assert unclosed.root.value("vpn", "ipsec", "ike-group", "AWS", "lifetime") is None
+
+
+def test_json_nested_beyond_reason_is_a_problem_not_a_crash():
+    for depth in (70, 3000):
+        conf = parse('{"vpn": ' + '{"a": ' * depth + '"x"' + "}" * (depth + 1), "f")
+        assert any("nested deeper" in what for _, what in conf.problems), depth
+
+
+def test_14s_psk_is_found_by_either_sides_identity_and_each_peer_gets_its_own():
+    text = AZURE.read_text().replace(
+        "set vpn ipsec authentication psk azure id '203.0.113.2'\n"
+        "set vpn ipsec authentication psk azure id '203.0.113.3'\n",
+        "",
+    ) + (
+        "set vpn ipsec authentication psk second id '203.0.113.3'\n"
+        "set vpn ipsec authentication psk second secret 'another'\n"
+    )
+    first, second = vyos_tunnels(parse(text, "f"))
+    assert first.key()[0] == "ch00s3-4-s3cur3-psk"  # by its own address, 198.51.100.3
+    assert second.key()[0] == "another"  # by the peer's: it comes first
+
+
+def test_a_14_peer_without_remote_address_answers_anyone_and_disabled_tunnels_are_none():
+    text = VYOS14.read_text().replace(
+        "set vpn ipsec site-to-site peer AWS remote-address '52.194.154.6'\n", ""
+    )
+    tunnels = vyos_tunnels(parse(text, "f"))
+    assert tunnels[0].remote is None and tunnels[0].start_action() == "none"
+    text += (
+        "set vpn ipsec site-to-site peer AWS tunnel 1 disable\n"
+        "set vpn ipsec site-to-site peer AWS tunnel 1 local prefix any\n"
+    )
+    assert [t.label for t in vyos_tunnels(parse(text, "f"))] == ["peer AWS_backup"]
+
+
+def test_any_prefix_is_each_platforms_whole_space():
+    tail = (
+        "set vpn ipsec site-to-site peer {p} tunnel 1 local prefix any\n"
+        "set vpn ipsec site-to-site peer {p} tunnel 1 remote prefix 10.0.0.0/16\n"
+    )
+    (v14,) = [t for t in vyos_tunnels(parse(VYOS14.read_text() + tail.format(p="AWS"), "f"))
+              if t.child is not None]  # fmt: skip
+    assert v14.prefixes("local") == "0.0.0.0/0,::/0"
+    (v13,) = [
+        t
+        for t in vyos_tunnels(parse(SAMPLE.read_text() + tail.format(p="3.115.150.60"), "f"))
+        if t.child is not None
+    ]
+    assert v13.prefixes("local") == "0.0.0.0/0"
 
 
 def test_malformed_lines_never_crash_the_reader():
-    lines = SAMPLE.read_text().splitlines() + BOOT.splitlines()
+    lines = SAMPLE.read_text().splitlines() + BOOT.splitlines() + USG.read_text().splitlines()
     for i in range(len(lines)):
-        for text in ("\n".join(lines[:i]), "\n".join(lines[i:]), lines[i] + " {", "{" + lines[i]):
-            parse(text, "f")
+        for text in (
+            "\n".join(lines[:i]), "\n".join(lines[i:]), lines[i] + " {", "{" + lines[i],
+            lines[i] + ' "', lines[i] + " /*", "{" + "\n".join(lines[i:]),
+        ):  # fmt: skip
+            conf = parse(text, "f")
+            assert isinstance(conf.problems, list)
+            vyos_tunnels(conf)  # and what was read, however little, reads into tunnels

@@ -47,8 +47,8 @@ def test_awss_sample_as_13_rekeys_before_its_margin_and_accepts_the_peers_addres
               "ipv4-unicast network")  # fmt: skip
     swanctl = made(text).files[SWANCTL]
     assert swanctl.count("version = 0") == 2  # no key-exchange: IKEv2 first
-    # 1.3: rekeymargin 540 s before each lifetime ends
-    assert swanctl.count("rekey_time = 28260s") == 2 and swanctl.count("rekey_time = 3060s") == 2
+    # 1.3: rekeymargin 540 s before each lifetime ends; its IKEv2 SAs reauthenticated
+    assert swanctl.count("reauth_time = 28260s") == 2 and swanctl.count("rekey_time = 3060s") == 2
     assert "%any" not in swanctl  # 1.3: rightid is the peer's address
 
 
@@ -68,8 +68,8 @@ def test_a_usgs_redistribution_of_connected_routes_is_refused_not_guessed():
 
 def test_dpd_is_sent_only_with_its_node_and_its_action_is_vyoss():
     clear = ("dead-peer-detection action 'restart'", "dead-peer-detection action 'clear'")
-    held = made(edited(TWIN, clear))
-    assert "dpd_action = clear" in held.files[SWANCTL]
+    cleared = made(edited(TWIN, clear))
+    assert "dpd_action = clear" in cleared.files[SWANCTL]
     none = made(
         edited(
             TWIN,
@@ -81,17 +81,17 @@ def test_dpd_is_sent_only_with_its_node_and_its_action_is_vyoss():
     assert none.files[SWANCTL].count("dpd_delay = 0s") == 2
 
 
-def test_respond_waits_for_traffic_and_a_lifetime_under_an_hour_rekeys_at_it():
+def test_respond_waits_for_traffic_and_close_action_is_the_ike_groups():
     text = edited(
         TWIN,
-        ("set vpn ipsec esp-group AWS lifetime '3600'", "set vpn ipsec esp-group AWS lifetime "
-                                                         "'1800'"),  # fmt: skip
         ("peer AWS_backup description", "peer AWS_backup connection-type 'respond'\n"
                                         "set vpn ipsec site-to-site peer AWS_backup description"),
+        ("ike-group AWS key-exchange 'ikev2'", "ike-group AWS key-exchange 'ikev2'\n"
+                                               "set vpn ipsec ike-group AWS close-action 'start'"),
     )  # fmt: skip
     out = made(text)
     assert out.start_actions == {"198.51.100.1": "start", "198.51.100.2": "trap"}
-    assert out.files[SWANCTL].count("rekey_time = 1800s") == 2
+    assert out.files[SWANCTL].count("close_action = start") == 2
 
 
 @pytest.mark.parametrize(
@@ -105,6 +105,8 @@ def test_respond_waits_for_traffic_and_a_lifetime_under_an_hour_rekeys_at_it():
         (("set vpn ipsec esp-group AWS mode 'tunnel'", "set vpn ipsec esp-group AWS mode "
           "'transport'"), "mode transport"),
         (("AWS remote-address '198.51.100.1'", "AWS remote-address 'any'"), "the peer is any"),
+        (("esp-group AWS lifetime '3600'", "esp-group AWS lifetime '1800'"),
+         "rekey at 3600 s, after the SA expired"),
     ],
 )  # fmt: skip
 def test_what_the_twin_cannot_be_is_refused_with_its_line(change, said):
@@ -124,6 +126,18 @@ def test_a_peer_without_a_key_is_refused_and_every_reason_is_said_at_once():
         made(text)
     assert "peer AWS: no pre-shared key" in str(caught.value)
     assert "vti9" in str(caught.value)
+
+
+def test_a_tunnel_narrowed_to_a_protocol_is_refused():
+    text = edited(
+        TWIN,
+        ("peer AWS vti bind 'vti0'\nset vpn ipsec site-to-site peer AWS vti esp-group 'AWS'",
+         "peer AWS tunnel 1 local prefix '192.168.0.0/16'\nset vpn ipsec site-to-site peer AWS "
+         "tunnel 1 remote prefix '10.0.0.0/16'\nset vpn ipsec site-to-site peer AWS tunnel 1 "
+         "esp-group 'AWS'\nset vpn ipsec site-to-site peer AWS tunnel 1 protocol 'tcp'"),
+    )  # fmt: skip
+    with pytest.raises(Untranslatable, match="protocol tcp: selectors narrowed"):
+        made(text)
 
 
 def test_policy_based_tunnels_carry_their_prefixes():
