@@ -48,6 +48,15 @@ def in_words(finding: Finding, words: dict[str, str], hints: dict[str, str]) -> 
     return dataclasses.replace(finding, message=message, hint=hints.get(finding.rule, finding.hint))
 
 
+def said_once(findings: list[Finding]) -> list[Finding]:
+    """Each finding once: one a group or phase 1 several tunnels share is said at its
+    line with the first tunnel's name, not once per tunnel."""
+    unique: dict[tuple, Finding] = {}
+    for f in findings:
+        unique.setdefault((f.rule, f.where, f.message.split(": ", 1)[-1]), f)
+    return list(unique.values())
+
+
 def apart_from(findings: list[Finding], rule: str, names: set[str]) -> list[Finding]:
     """``findings`` without ``rule``'s about the tunnels named (``name: …``): a key the
     router printed encrypted is said once, as such, not also as a missing key; a tunnel

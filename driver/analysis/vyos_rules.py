@@ -14,7 +14,7 @@ from pathlib import Path
 from driver.analysis.cgw_bgp_rules import router_findings
 from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
 from driver.analysis.findings import Finding
-from driver.analysis.router_rules import in_words, misplaced_inside, shared_findings
+from driver.analysis.router_rules import in_words, misplaced_inside, said_once, shared_findings
 from driver.analysis.vyos_words import BGP_HINTS, HINTS, WORDS
 from driver.cgw.folder import CustomerConfigError
 from driver.cgw.record import tunnel_numbers
@@ -67,11 +67,7 @@ def lint_vyos(lab: Lab, config: Path, secrets: Path | None) -> list[Finding]:
     out += _key_exchange(lab, usable, numbers) + _lifetimes(lab, usable, numbers)
     out += _addresses(lab, usable, numbers, bgp is not None)
     out += _routes(lab, conf, usable, bgp is not None)
-    # a group two peers share is one finding at its line, not one per peer
-    unique: dict[tuple, Finding] = {}
-    for f in out:
-        unique.setdefault((f.rule, f.where, f.message.split(": ", 1)[-1]), f)
-    return list(unique.values())
+    return said_once(out)
 
 
 def _undefined(tunnels: list[VyosTunnel]) -> list[Finding]:

@@ -6,6 +6,7 @@ reads is written here once, the same for every vendor."""
 
 from __future__ import annotations
 
+import ipaddress
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -234,3 +235,28 @@ def quoted(value: str) -> str:
 def name(value: str) -> str:
     """A router's name for something as a swanctl section name (letters, digits, -, _)."""
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in value) or "tunnel"
+
+
+def secret_text(key: str) -> str:
+    """A router's text key as swanctl reads it: one that would read as hex or base64
+    (``0x…``, ``0s…``) written as the hex of its bytes."""
+    return "0x" + key.encode().hex() if key.startswith(("0x", "0s")) else key
+
+
+def ipv4_network(value: str, where: str) -> str:
+    """A route's or selector's network as the twin writes it, or refused at ``where``."""
+    try:
+        return str(ipaddress.IPv4Network(value, strict=False))
+    except ValueError:
+        raise Untranslatable(f"{where}: {value!r} is no IPv4 network") from None
+
+
+def interface_address(address: str | None, where: str, what: str) -> str:
+    """A tunnel interface's address/prefix (``what``: the router's word for it) as the
+    twin writes it, "-" for none, or refused at ``where``."""
+    if not address:
+        return "-"
+    try:
+        return str(ipaddress.IPv4Interface(address))
+    except ValueError:
+        raise Untranslatable(f"{where}: {what} {address!r} is no address") from None

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from driver.analysis.cgw_lint import lint_customer
 from driver.lab.loader import load_lab
-from tests.cgw.router_files import by_rule, edited, errors
+from tests.cgw.router_files import by_rule, edited, errors, linted
 from tests.cgw.vyos.test_reading import SAMPLE
 
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
@@ -21,9 +21,7 @@ def lab_with(tmp_path, *changes: tuple[str, str]):
 
 
 def lint(tmp_path, text: str, lab=LAB):
-    path = tmp_path / "config.txt"
-    path.write_text(text)
-    return lint_customer(lab, path, None)
+    return linted(tmp_path, lab, text)
 
 
 def test_the_configuration_the_twin_runs_has_no_error():

@@ -1,7 +1,9 @@
-"""What the router dialects' tests share: a fixture with a few edits, and lint's
-findings by rule."""
+"""What the router dialects' tests share: a fixture with a few edits, lint of a
+text as the customer's file, and lint's findings by rule."""
 
 from pathlib import Path
+
+from driver.analysis.cgw_lint import lint_customer
 
 
 def edited(path: Path, *changes: tuple[str, str]) -> str:
@@ -22,3 +24,10 @@ def by_rule(findings) -> dict[str, list]:
 
 def errors(findings) -> list:
     return [f for f in findings if f.severity == "error"]
+
+
+def linted(tmp_path: Path, lab, text: str, name: str = "config.txt") -> list:
+    """Lint's findings for ``text`` as the customer's file ``name``."""
+    path = tmp_path / name
+    path.write_text(text)
+    return lint_customer(lab, path, None)

@@ -40,7 +40,7 @@ from driver.cgw.junos.tunnels import (
     unit_address,
 )
 from driver.cgw.router import Twin, Untranslatable
-from driver.cgw.twin_swanctl import GROUPS, TwinTunnel
+from driver.cgw.twin_swanctl import GROUPS, TwinTunnel, interface_address
 from driver.cgw.twin_swanctl import twin as twin_of
 from driver.core.addresses import is_ipv4
 
@@ -132,7 +132,7 @@ def _tunnel(t: JunosTunnel, n: int) -> TwinTunnel:
         aggressive=version == "1" and mode == "aggressive",
         local_ts=_proxy(t, "local"),
         remote_ts=_proxy(t, "remote"),
-        address=_address(address, at),
+        address=interface_address(address, at, "st0 address"),
         routes=tuple(_route(r.destination, r.where) for r in routes),
         persistent=start != "start",  # on traffic: the st0 unit is there before its SAs
         metric=min((r.metric for r in routes), default=0),
@@ -234,15 +234,6 @@ def _proxy(t: JunosTunnel, side: str) -> str:
     except ValueError:
         said = f"{t.vpn.where}: proxy-identity {side} {value!r} is no subnet"
         raise Untranslatable(said) from None
-
-
-def _address(address: str | None, where: str) -> str:
-    if not address:
-        return "-"
-    try:
-        return str(ipaddress.IPv4Interface(address))
-    except ValueError:
-        raise Untranslatable(f"{where}: st0 address {address!r} is no address") from None
 
 
 def _route(destination: str, where: str) -> str:

@@ -40,7 +40,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from driver.cgw.router import Twin, Untranslatable
-from driver.cgw.twin_swanctl import TwinTunnel
+from driver.cgw.twin_swanctl import TwinTunnel, interface_address, secret_text
 from driver.cgw.twin_swanctl import twin as twin_of
 from driver.cgw.vyos import defaults
 from driver.cgw.vyos.bgp import vyatta_syntax, vyos_bgp
@@ -90,7 +90,7 @@ def _tunnel(t: VyosTunnel, n: int) -> TwinTunnel:
         t.vti or f"tunnel-{t.child.name if t.child else n}",
         version,
         t.remote or "",
-        _secret(key or ""),
+        secret_text(key or ""),
         t.ike_words(),
         t.esp_words(),
         str(ike_rekey),
@@ -103,7 +103,7 @@ def _tunnel(t: VyosTunnel, n: int) -> TwinTunnel:
         aggressive=t.aggressive,
         local_ts=VTI_TS if vti else _networks(t.prefixes("local"), t),
         remote_ts=VTI_TS if vti else _networks(t.prefixes("remote"), t),
-        address=_address(address, where) if vti else "-",
+        address=interface_address(address, where, "vti address") if vti else "-",
         routes=tuple(_networks(r.destination, t) for r in routes),
         interface=vti,
         # a distance of its own orders the tunnels; VyOS's default (1 on both: FRR's
@@ -191,12 +191,6 @@ def _rekeys(t: VyosTunnel) -> tuple[int, int]:
     return ike - margin, esp - margin
 
 
-def _secret(key: str) -> str:
-    """The key as swanctl reads it: a text key that would read as hex or base64
-    (``0x…``, ``0s…``) written as the hex of its bytes."""
-    return "0x" + key.encode().hex() if key.startswith(("0x", "0s")) else key
-
-
 def _networks(value: str | None, t: VyosTunnel) -> str:
     if not value:
         raise Untranslatable(f"{t.where()}: {t.label}: no local and remote prefix")
@@ -204,12 +198,3 @@ def _networks(value: str | None, t: VyosTunnel) -> str:
         return ",".join(str(ipaddress.ip_network(v, strict=False)) for v in value.split(","))
     except ValueError:
         raise Untranslatable(f"{t.where()}: {t.label}: {value!r} is no network") from None
-
-
-def _address(address: str | None, where: str) -> str:
-    if not address:
-        return "-"
-    try:
-        return str(ipaddress.IPv4Interface(address))
-    except ValueError:
-        raise Untranslatable(f"{where}: vti address {address!r} is no address") from None

@@ -34,10 +34,14 @@ always detects NAT), df-bit, TCP MSS clamping. Its BGP runs as FRR (twin_frr.py)
 
 from __future__ import annotations
 
-import ipaddress
-
 from driver.cgw.router import Twin, Untranslatable
-from driver.cgw.twin_swanctl import GROUPS, TwinTunnel
+from driver.cgw.twin_swanctl import (
+    GROUPS,
+    TwinTunnel,
+    interface_address,
+    ipv4_network,
+    secret_text,
+)
 from driver.cgw.twin_swanctl import twin as twin_of
 from driver.cgw.yamaha import defaults
 from driver.cgw.yamaha.bgp import yamaha_bgp
@@ -123,7 +127,7 @@ def _tunnel(t: YamahaTunnel, n: int) -> TwinTunnel:
         f"policy-{t.policy_id}",
         version,
         remote,
-        _secret(key),
+        secret_text(key),
         _ike(t),
         _esp(t),
         _rekey(t.lifetime(ike=True)[0]),
@@ -134,13 +138,14 @@ def _tunnel(t: YamahaTunnel, n: int) -> TwinTunnel:
         local_id=t.identity(),
         remote_id=t.identity_of("remote") if version == "2" else None,
         aggressive=t.aggressive,
-        local_ts=_network(local_ts, t.policy.where),
-        remote_ts=_network(remote_ts, t.policy.where),
-        address=_address(
+        local_ts=ipv4_network(local_ts, t.policy.where),
+        remote_ts=ipv4_network(remote_ts, t.policy.where),
+        address=interface_address(
             address.words[3] if address and len(address.words) > 3 else None,
             address.where if address else t.selected.where,
-        ),  # fmt: skip
-        routes=tuple(_network(r.destination, r.where) for r in routes),
+            "ip tunnel address",
+        ),
+        routes=tuple(ipv4_network(r.destination, r.where) for r in routes),
         persistent=any(not r.hide for r in routes),
         metric=min((r.order + 1 for r in routes), default=0),
         dpd_timeout=interval * count if version == "1" else 0,
@@ -182,12 +187,6 @@ def _rekey(lifetime: int) -> str:
     return str(lifetime * REKEY_PERCENT // 100)
 
 
-def _secret(key: str) -> str:
-    """The key as swanctl reads it: a text key that would read as hex or base64
-    (``0x…``, ``0s…``) written as the hex of its bytes."""
-    return "0x" + key.encode().hex() if key.startswith(("0x", "0s")) else key
-
-
 def _routes_untranslatable(conf: YamahaConf) -> list[str]:
     return [
         f"{r.where}: ip route {r.destination} gateway tunnel {r.tunnel}: "
@@ -205,19 +204,3 @@ def _round_robin(conf: YamahaConf) -> str:
         f"# uses in turn (round robin); the twin sends into tunnel {r.tunnel} while it is up.\n"
         for r in shared
     )
-
-
-def _network(value: str, where: str) -> str:
-    try:
-        return str(ipaddress.IPv4Network(value, strict=False))
-    except ValueError:
-        raise Untranslatable(f"{where}: {value!r} is no IPv4 network") from None
-
-
-def _address(address: str | None, where: str) -> str:
-    if not address:
-        return "-"
-    try:
-        return str(ipaddress.IPv4Interface(address))
-    except ValueError:
-        raise Untranslatable(f"{where}: ip tunnel address {address!r} is no address") from None
