@@ -15,6 +15,7 @@ from driver.analysis.fortigate_rules import lint_fortigate
 from driver.analysis.junos_rules import lint_junos
 from driver.analysis.libreswan_rules import lint_libreswan
 from driver.analysis.panos_rules import lint_panos
+from driver.analysis.pfsense_rules import lint_pfsense
 from driver.analysis.vyos_rules import lint_vyos
 from driver.analysis.yamaha_rules import lint_yamaha
 from driver.cgw.detect import IMPLEMENTATIONS, Detection, detect
@@ -31,6 +32,7 @@ LINTERS = {
     "junos": lint_junos,
     "yamaha": lint_yamaha,
     "vyos": lint_vyos,
+    "pfsense": lint_pfsense,
 }
 DAEMON_RULES = {
     "conf-implementation": "which implementation the files were read as, and why",

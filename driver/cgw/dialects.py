@@ -7,10 +7,11 @@ from driver.cgw.cisco_ios.dialect import DIALECT as CISCO_IOS
 from driver.cgw.fortigate.dialect import DIALECT as FORTIGATE
 from driver.cgw.junos.dialect import DIALECT as JUNOS
 from driver.cgw.panos.dialect import DIALECT as PANOS
+from driver.cgw.pfsense.dialect import DIALECT as PFSENSE
 from driver.cgw.router import Dialect
 from driver.cgw.vyos.dialect import DIALECT as VYOS
 from driver.cgw.yamaha.dialect import DIALECT as YAMAHA
 
 ROUTERS: dict[str, Dialect] = {
-    d.name: d for d in (FORTIGATE, CISCO_IOS, PANOS, JUNOS, YAMAHA, VYOS)
+    d.name: d for d in (FORTIGATE, CISCO_IOS, PANOS, JUNOS, YAMAHA, VYOS, PFSENSE)
 }

@@ -19,6 +19,7 @@ from driver.analysis.lab_rules import lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.lint import RULES, lint
 from driver.analysis.panos_rules import PANOS_RULES
+from driver.analysis.pfsense_rules import PFSENSE_RULES
 from driver.analysis.vyos_rules import VYOS_RULES
 from driver.analysis.yamaha_rules import YAMAHA_RULES
 from driver.core.paths import PROJECT
@@ -288,6 +289,7 @@ def test_every_rule_is_documented_and_tested():
             *JUNOS_RULES,  # tests/analysis/test_junos_rules.py
             *YAMAHA_RULES,  # tests/analysis/test_yamaha_rules.py
             *VYOS_RULES,  # tests/analysis/test_vyos_rules.py
+            *PFSENSE_RULES,  # tests/analysis/test_pfsense_rules.py
             *DAEMON_RULES,
         }
         | set(BGP_RULES)  # tests/analysis/test_cgw_bgp.py

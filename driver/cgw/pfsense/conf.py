@@ -1,0 +1,114 @@
+"""A pfSense ``config.xml`` (Diagnostics > Backup & Restore, or ``/conf/config.xml``)
+as elements with their lines: ``<phase1>`` and ``<phase2>`` repeat, so each element
+keeps its children in order, a list, not a tree keyed by name. A document type or
+an entity declaration is refused: pfSense writes none, and they are how an XML file
+makes its reader expand or fetch what is not in it. OPNsense's ``<opnsense>`` is
+said, not read: its IPsec renders differently (legacy phase 1/phase 2, or the
+Connections model)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from xml.parsers import expat
+
+from driver.cgw.tree import MAX_DEPTH
+
+
+@dataclass
+class Element:
+    tag: str
+    line: int
+    source: str
+    text: str = ""
+    children: list[Element] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}"
+
+    def all(self, *path: str) -> list[Element]:
+        """Every element at ``path`` (the last tag may repeat)."""
+        found = [self]
+        for tag in path:
+            found = [c for f in found for c in f.children if c.tag == tag]
+        return found
+
+    def find(self, *path: str) -> Element | None:
+        found = self.all(*path)
+        return found[0] if found else None
+
+    def value(self, *path: str) -> str | None:
+        """The text at ``path``, None where the element is absent or empty."""
+        found = self.find(*path)
+        if found is None:
+            return None
+        return found.text.strip() or None
+
+    def has(self, *path: str) -> bool:
+        """Whether ``path`` is present: pfSense's flags (``<disabled/>``) are."""
+        return self.find(*path) is not None
+
+    def where_of(self, *path: str) -> str:
+        found = self.find(*path)
+        return (found or self).where
+
+
+@dataclass
+class PfConf:
+    root: Element
+    product: str  # "pfSense" | "OPNsense" | "" (not a config.xml)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (where, what)
+
+    @property
+    def source(self) -> str:
+        return self.root.source
+
+
+def parse(text: str, source: str) -> PfConf:
+    root = Element("", 0, source)
+    stack = [root]
+    parser = expat.ParserCreate()
+
+    def refuse(*_args) -> None:
+        raise ValueError("a document type or entity declaration (pfSense writes none)")
+
+    def start(tag: str, _attrs: dict[str, str]) -> None:
+        if len(stack) > MAX_DEPTH:
+            raise ValueError(f"elements nested deeper than {MAX_DEPTH}")
+        element = Element(tag, parser.CurrentLineNumber, source)
+        stack[-1].children.append(element)
+        stack.append(element)
+
+    def characters(data: str) -> None:
+        stack[-1].text += data
+
+    def end(_tag: str) -> None:
+        stack.pop()
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    try:
+        parser.Parse(text, True)
+    except (expat.ExpatError, ValueError) as exc:
+        line = getattr(exc, "lineno", parser.CurrentLineNumber)
+        return PfConf(root, "", [(f"{source}:{line}", f"not XML pfSense would load: {exc}")])
+    top = root.children[0] if root.children else Element("", 1, source)
+    if top.tag == "opnsense":
+        return PfConf(
+            top,
+            "OPNsense",
+            [
+                (
+                    top.where,
+                    "an OPNsense config.xml: vpnlab reads "
+                    "pfSense's (OPNsense's IPsec renders differently)",
+                )
+            ],
+        )
+    if top.tag != "pfsense":
+        return PfConf(top, "", [(top.where, f"<{top.tag}> is no pfSense config.xml "
+                                 "(whose root is <pfsense>)")])  # fmt: skip
+    return PfConf(top, "pfSense")

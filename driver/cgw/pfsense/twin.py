@@ -1,0 +1,124 @@
+"""A pfSense router's IPsec as strongSwan files that negotiate as it would: its twin.
+pfSense runs strongSwan itself, so the twin writes what ``ipsec_setup_tunnels``
+(``src/etc/inc/ipsec.inc``, RELENG_2_7_2) writes: a connection per phase 1 with
+its version, proposals in order, renewal (IKEv2 and auto rekey, IKEv1
+reauthenticates, at 90% of the lifetime), DPD and its action, identities and
+aggressive mode; a child per SA pair with the phase 2s' selectors (a VTI's with
+``0.0.0.0/0,::/0`` added), ESP proposals with the PFS group, 90% rekeys, the start
+action (``trap`` unless told; a VTI starts) and the phase 1's close action. A VTI
+is an XFRM interface with the phase 2's local address (/30) and the static routes
+whose gateway is on it, there whether or not its SAs are (pfSense's ``ipsecN``
+interface is).
+
+What the twin cannot be is said, not guessed (``Untranslatable``): a peer by host
+name, certificates, EAP or xauth, transport mode, IPv6 phase 2s, AH, a phase 1
+without a key or a proposal, several VTI phase 2s under one IKEv2 phase 1 (one
+interface with aliases), the FRR package's BGP (not read). What it never shows:
+pfSense's own strongSwan build and FreeBSD's IPsec stack (``if_ipsec``, reqid
+binding), forced UDP encapsulation, MOBIKE, firewall rules on the IPsec tab,
+gateway monitoring."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from driver.cgw.pfsense import defaults
+from driver.cgw.pfsense.conf import PfConf
+from driver.cgw.pfsense.routes import static_routes
+from driver.cgw.pfsense.tunnels import PfTunnel, pf_tunnels
+from driver.cgw.router import Twin, Untranslatable
+from driver.cgw.twin_swanctl import TwinTunnel, ipv4_network, secret_text
+from driver.cgw.twin_swanctl import twin as twin_of
+from driver.core.addresses import is_ipv4
+
+UPDOWN = "/etc/swanctl/pfsense-twin-updown.sh"
+CHILD_REKEY = 3600  # strongSwan's, where a phase 2 has no lifetime
+
+
+def twin(conf: PfConf, source: str) -> Twin:
+    problems = [f"{where}: {what}" for where, what in conf.problems]
+    packages = conf.root.find("installedpackages")
+    bgp = packages.find("frrbgp") if packages is not None else None
+    if bgp is not None:
+        problems.append(
+            f"{bgp.where}: the FRR package's BGP is configured, and vpnlab does not read it "
+            "yet: a twin without it would not route as the router does"
+        )
+    header = (
+        f"# vpnlab: the twin of the pfSense in {source}: strongSwan as {defaults.RELEASE}'s\n"
+        "# ipsec_setup_tunnels writes it, from its phase 1 and phase 2 entries.\n"
+    )
+    return twin_of("pfSense", pf_tunnels(conf), _tunnel, problems, header, UPDOWN, "ipsec")
+
+
+def _tunnel(t: PfTunnel, n: int) -> TwinTunnel:
+    reasons = _reasons(t)
+    if reasons:
+        raise Untranslatable("\n  ".join(reasons))
+    key, _ = t.key()
+    dpd = t.dpd()
+    version = t.version
+    local, remote = t.vti_addresses() or ("", "")
+    reqid = t.phase2s[0].value("reqid") or str(n)
+    return TwinTunnel(
+        n,
+        f"con{t.ikeid}",
+        f"con{t.ikeid}_{reqid}" if t.split else f"con{t.ikeid}",
+        version,
+        t.remote or "",
+        secret_text(key or ""),
+        t.ike_words(),
+        t.esp_words(),
+        str(t.ike_rekey()),
+        str(t.child_rekey() or CHILD_REKEY),
+        dpd[0] if dpd else 0,
+        t.start_action(),
+        t.dpd_action(),
+        # myaddress: pfSense writes its interface's address as its id, NAT or not
+        local_id=t.identity("my") or t.local,
+        remote_id=t.identity("peer"),
+        aggressive=t.aggressive,
+        local_ts=t.selectors("local") or "",
+        remote_ts=t.selectors("remote") or "",
+        address=str(ipaddress.IPv4Interface(f"{local}/30")) if t.vti else "-",
+        routes=tuple(ipv4_network(r.destination, r.where) for r in static_routes(t.conf, t)),
+        interface=t.vti,
+        persistent=t.vti,
+        dpd_timeout=dpd[0] * (dpd[1] + 1) if dpd and version == "1" else 0,
+        close_action=t.phase1.value("closeaction") or "none",
+    )
+
+
+def _reasons(t: PfTunnel) -> list[str]:
+    where, label = t.phase1.where, t.label
+    out = []
+    method = t.phase1.value("authentication_method") or "pre_shared_key"
+    if method != "pre_shared_key":
+        out.append(f"{t.phase1.where_of('authentication_method')}: {label}: authentication "
+                   f"{method}: AWS's tunnels authenticate with pre-shared keys")  # fmt: skip
+    elif not t.key()[0]:
+        out.append(f"{where}: {label}: no pre-shared key (<pre-shared-key>)")
+    if not is_ipv4(t.remote or ""):
+        out.append(f"{t.phase1.where_of('remote-gateway')}: {label}: the remote gateway is "
+                   f"{t.remote or 'not set'} (the twin needs AWS's tunnel address)")  # fmt: skip
+    if not t.ike_words():
+        out.append(f"{where}: {label}: no phase 1 proposal pfSense would write")
+    for p2 in t.phase2s:
+        mode = p2.value("mode") or "tunnel"
+        if mode not in ("tunnel", "vti"):
+            out.append(f"{p2.where_of('mode')}: phase 2 {p2.value('reqid')}: mode {mode}: "
+                       "not translated (AWS's tunnels are IPv4 tunnel mode)")  # fmt: skip
+        if (p2.value("protocol") or "esp") != "esp":
+            out.append(f"{p2.where_of('protocol')}: phase 2 {p2.value('reqid')}: "
+                       f"{p2.value('protocol')}: AWS carries ESP")  # fmt: skip
+    if t.selectors("local") is None or t.selectors("remote") is None:
+        out.append(f"{where}: {label}: a phase 2's local or remote network has no address "
+                   "vpnlab can read (an interface with no static address?)")  # fmt: skip
+    vtis = [p for p in t.phase2s if p.value("mode") == "vti"]
+    if len(vtis) > 1:
+        out.append(f"{vtis[1].where}: {label}: several VTI phase 2s under one IKEv2 phase 1 "
+                   "(one interface with aliases): not translated")  # fmt: skip
+    if vtis and t.vti_addresses() is None:
+        out.append(f"{vtis[0].where}: {label}: a VTI phase 2 without its local and remote "
+                   "addresses")  # fmt: skip
+    return out
