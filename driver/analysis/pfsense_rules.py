@@ -19,7 +19,14 @@ from driver.cgw.pfsense import files
 from driver.cgw.pfsense.conf import PfConf
 from driver.cgw.pfsense.proposals import of_record
 from driver.cgw.pfsense.routes import static_routes
-from driver.cgw.pfsense.tunnels import PfTunnel, pf_tunnels, phase1s, record, secrets_of
+from driver.cgw.pfsense.tunnels import (
+    PfTunnel,
+    frr_package,
+    pf_tunnels,
+    phase1s,
+    record,
+    secrets_of,
+)
 from driver.cgw.record import tunnel_numbers
 from driver.core.errors import VpnlabError
 from driver.lab.model import Lab, TunnelOptions
@@ -99,20 +106,25 @@ def _proposal_findings(t: PfTunnel, lab: Lab, i: int, options: TunnelOptions):
 
 
 def _pfs(t: PfTunnel, options: TunnelOptions) -> list[Finding]:
-    """AWS requires PFS in phase 2, in its phase 2 DH groups."""
+    """AWS requires PFS in phase 2, in its phase 2 DH groups: each phase 2 says its own."""
     allowed = sorted(options.phase2.dh_groups)
-    group = t.pfs_group()
-    if group is None:
-        said = "PFS key group is off: AWS requires PFS in phase 2, so it refuses the rekeys"
-    elif not group.isdigit() or int(group) not in allowed:
-        said = (f"PFS key group {group} is none of the groups AWS rekeys phase 2 with "
-                f"({', '.join(map(str, allowed))})")  # fmt: skip
-    else:
-        return []
     best = 14 if 14 in allowed else allowed[-1]
-    return [Finding("conf-pfsense-pfs", "error", t.phase2s[0].where_of("pfsgroup"),
-                    f"{t.label}: {said}",
-                    f"{P2}: PFS key group {best} (<pfsgroup>{best}</pfsgroup>)")]  # fmt: skip
+    refused = "its first quick mode" if t.version == "1" else "its rekeys"
+    out = []
+    for p2 in t.phase2s:
+        group = p2.value("pfsgroup")
+        if not group or group == "0":
+            said = f"PFS key group is off: AWS requires PFS in phase 2, so it refuses {refused}"
+        elif not group.isdigit() or int(group) not in allowed:
+            said = (f"PFS key group {group} is none of the groups AWS rekeys phase 2 with "
+                    f"({', '.join(map(str, allowed))})")  # fmt: skip
+        else:
+            continue
+        fix = f"{P2}: PFS key group {best} (<pfsgroup>{best}</pfsgroup>)"
+        label = f"{t.label}: phase 2 {p2.value('reqid') or '?'}"
+        out.append(Finding("conf-pfsense-pfs", "error", p2.where_of("pfsgroup"),
+                           f"{label}: {said}", fix))  # fmt: skip
+    return out
 
 
 def _lifetimes(lab: Lab, tunnels: list[PfTunnel], numbers: list[int]) -> list[Finding]:
@@ -160,13 +172,13 @@ def _routes(lab: Lab, conf: PfConf, tunnels: list[PfTunnel]) -> list[Finding]:
         f"nothing is routed into {' and '.join(t.ifname for t in vtis)}: no static route's "
         "gateway is on a VTI, so the tunnels come up and carry nothing",
         f"System > Routing > Static Routes: {lab.aws.vpc_cidr} via the gateway of "
-        f"{vtis[0].ifname}'s interface (assign it under Interfaces > Assignments first)",
+        f"{vtis[0].ifname}'s interface (<DESCR>_VTIV4, once Interfaces > Assignments has "
+        f"{vtis[0].ifname} assigned and enabled)",
     )]  # fmt: skip
 
 
 def _frr(conf: PfConf) -> list[Finding]:
-    packages = conf.root.find("installedpackages")
-    bgp = packages.find("frrbgp") if packages is not None else None
+    bgp = frr_package(conf)
     if bgp is None:
         return []
     return [Finding(

@@ -13,6 +13,7 @@ WORDS = {
     "dpdaction is none": "Dead Peer Detection is off",
     "dpdaction is hold": "DPD's action is trap (pfSense's in tunnel mode)",
     "dpdaction is clear": "DPD's action is clear",
+    "keyingtries is 1": "pfSense writes no keyingtries (strongSwan's default: one try)",
 }
 _KEY = f"{P1}: Pre-Shared Key <the VPN connection's key> (<pre-shared-key>)"
 # The shared rules' fixes, in pfSense's words.
@@ -21,9 +22,10 @@ HINTS = {
     "Gateway), each with its own phase 2",
     "conf-no-initiator": f"{P1}: Child SA Start Action Initiate at start (<startaction>start"
     "</startaction>), or a Routed VTI phase 2 (it starts by itself)",
-    "conf-dpdaction": f"{P1}: Dead Peer Detection on (Delay 10, Max failures 5); a Routed VTI "
-    "phase 2 restarts on it",
-    "conf-keyingtries": f"{P1}: Child SA Start Action Initiate at start",
+    "conf-dpdaction": f"{P1}: Close Action Restart/Reconnect (<closeaction>start</closeaction>), "
+    "with Dead Peer Detection on (Delay 10, Max failures 5)",
+    "conf-keyingtries": f"{P2}: Keep Alive (<keepalive>enabled</keepalive>: pfSense starts a "
+    "tunnel it finds down again)",
     "conf-right": f"{P1}: Remote Gateway <the tunnel's outside IP> (<remote-gateway>)",
     "conf-selectors": f"{P2}: Mode Routed (VTI) with the tunnel's inside addresses, or Tunnel "
     "IPv4 with the VPN connection's CIDRs as Local and Remote Network",

@@ -60,6 +60,8 @@ class TwinTunnel:
     dpd_timeout: int = 0  # IKEv1: seconds without an answer before the peer is dead
     reauth: bool = False  # its IKE SA is authenticated anew, not rekeyed (IKEv1 always is)
     close_action: str = "none"  # what it does when the peer deletes the SAs
+    keyingtries: int = 0  # 0: it tries again for ever
+    reauth_time: str = "0"  # IKEv2: a reauthentication beside its rekeys (0: none)
 
 
 T = TypeVar("T")
@@ -144,9 +146,9 @@ def _connection(t: TwinTunnel, updown: str) -> str:
         version = {t.version}
         remote_addrs = {t.remote}
         proposals = {t.proposals}
-        {lifetime} = {t.rekey_time}s
+        {lifetime} = {t.rekey_time}s{_reauth(t, lifetime)}
         dpd_delay = {t.dpd_delay}s{_dpd_timeout(t)}
-        keyingtries = 0
+        keyingtries = {t.keyingtries}
         aggressive = {"yes" if t.aggressive else "no"}
         local {{
             auth = psk{local_id}
@@ -167,6 +169,12 @@ def _connection(t: TwinTunnel, updown: str) -> str:
         }}
     }}
 """
+
+
+def _reauth(t: TwinTunnel, lifetime: str) -> str:
+    if lifetime == "reauth_time" or t.reauth_time == "0":
+        return ""
+    return f"\n        reauth_time = {t.reauth_time}s"
 
 
 def _close(t: TwinTunnel) -> str:

@@ -64,8 +64,14 @@ class PfConf:
         return self.root.source
 
 
+ENCRYPTED = "---- BEGIN config.xml ----"  # an encrypted backup's first line
+
+
 def parse(text: str, source: str) -> PfConf:
     root = Element("", 0, source)
+    if text.lstrip().startswith(ENCRYPTED):
+        return PfConf(root, "", [(f"{source}:1", "an encrypted backup: give vpnlab the backup "
+                                  "made without 'Encrypt this configuration file'")])  # fmt: skip
     stack = [root]
     parser = expat.ParserCreate()
 
@@ -95,20 +101,30 @@ def parse(text: str, source: str) -> PfConf:
     except (expat.ExpatError, ValueError) as exc:
         line = getattr(exc, "lineno", parser.CurrentLineNumber)
         return PfConf(root, "", [(f"{source}:{line}", f"not XML pfSense would load: {exc}")])
-    top = root.children[0] if root.children else Element("", 1, source)
-    if top.tag == "opnsense":
+    return _what_it_is(root.children[0] if root.children else Element("", 1, source))
+
+
+def _what_it_is(top: Element) -> PfConf:
+    """pfSense's whole configuration, or what else the file is, said."""
+    said = {
+        "opnsense": "an OPNsense config.xml: vpnlab reads pfSense's (OPNsense's IPsec renders "
+        "differently)",
+        **{area: f"a backup of one area (<{area}>): give vpnlab the whole config.xml (Backup "
+           "area: All)" for area in ("ipsec", "interfaces", "staticroutes", "gateways")},
+    }  # fmt: skip
+    if top.tag in said:
         return PfConf(
-            top,
-            "OPNsense",
-            [
-                (
-                    top.where,
-                    "an OPNsense config.xml: vpnlab reads "
-                    "pfSense's (OPNsense's IPsec renders differently)",
-                )
-            ],
+            top, "OPNsense" if top.tag == "opnsense" else "", [(top.where, said[top.tag])]
         )
     if top.tag != "pfsense":
-        return PfConf(top, "", [(top.where, f"<{top.tag}> is no pfSense config.xml "
-                                 "(whose root is <pfsense>)")])  # fmt: skip
-    return PfConf(top, "pfSense")
+        return PfConf(top, "", [(top.where, f"<{top.tag}> is no pfSense config.xml (whose root "
+                                 "is <pfsense>)")])  # fmt: skip
+    conf = PfConf(top, "pfSense")
+    conf.problems += [
+        (p.where, f"phase 1 {p.value('ikeid')} has its algorithms in the form before pfSense "
+         "2.4.4 (<encryption-algorithm> directly under <phase1>), which only pfSense's upgrade "
+         "reads: restore the file on a current pfSense and back it up again")
+        for p in top.all("ipsec", "phase1")
+        if p.find("encryption-algorithm") is not None and p.find("encryption") is None
+    ]  # fmt: skip
+    return conf

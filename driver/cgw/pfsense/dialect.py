@@ -38,7 +38,10 @@ DIALECT = Dialect(
     "pfSense",
     RELEASE,
     # a config.xml's root or IPsec entries: no other dialect writes <pfsense> or <phase1>
-    re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?<pfsense>|^\s*<(phase1|remote-gateway|ikeid)>"),
+    re.compile(
+        r"^\s*(<\?xml[^>]*\?>\s*)?<pfsense>|^\s*<(phase1|remote-gateway|ikeid)>"
+        r"|^---- BEGIN config\.xml ----"
+    ),
     read,
     of_record,
     twin_of,

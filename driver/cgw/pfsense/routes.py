@@ -1,8 +1,9 @@
 """The static routes pfSense sends into a VTI: ``<staticroutes><route>`` (not
-disabled) whose ``<gateway>`` names a ``<gateways><gateway_item>`` on the VTI's
-assigned interface (``<interfaces><optN><if>ipsecN``), or whose gateway address is
-the VTI's far end. A gateway item's ``dynamic`` address on a VTI is its far end
-(``interface_ipsec_vti_configure`` writes it as the interface's router)."""
+disabled) whose ``<gateway>`` is a gateway on the VTI's assigned, enabled interface
+(``<interfaces><optN><if>ipsecN``). Such an interface has a gateway pfSense makes
+itself, named after the interface (``<DESCR>_VTIV4``, ``return_gateways_array`` in
+gwlb.inc) with the VTI's far end as its address; a ``<gateway_item>`` on it, or whose
+address is the far end, is one too, and a disabled one is none (gwlb.inc, RELENG_2_7_2)."""
 
 from __future__ import annotations
 
@@ -20,16 +21,18 @@ class Route:
 
 def static_routes(conf: PfConf, t: PfTunnel) -> list[Route]:
     far = t.vti_addresses()
-    if far is None:
-        return []
     interfaces = conf.root.find("interfaces")
-    assigned = interfaces.children if interfaces is not None else []
-    friendly = {i.tag for i in assigned if i.value("if") == t.ifname}  # opt1 …
-    gateways = {
-        g.value("name"): g
-        for g in conf.root.all("gateways", "gateway_item")
-        if g.value("interface") in friendly or g.value("gateway") == far[1]
-    }
+    if far is None or interfaces is None:
+        return []
+    assigned = [i for i in interfaces.children if i.value("if") == t.ifname and i.has("enable")]
+    friendly = {i.tag for i in assigned}  # opt1 …
+    gateways = {f"{(i.value('descr') or i.tag).upper()}_VTIV4" for i in assigned}
+    for item in conf.root.all("gateways", "gateway_item"):
+        name = item.value("name")
+        if item.has("disabled"):
+            gateways.discard(name)
+        elif item.value("interface") in friendly or item.value("gateway") == far[1]:
+            gateways.add(name)
     return [
         Route(r.value("network") or "", r.where)
         for r in conf.root.all("staticroutes", "route")

@@ -99,7 +99,8 @@ class PfTunnel:
             options = p2.all("encryption-algorithm-option")
             aead = [o for o in options if "gcm" in (o.value("name") or "")[1:]]
             ordered = list(reversed(aead)) + [o for o in options if o not in aead]
-            hashes = [h.text.strip().removeprefix("hmac_") for h in p2.all("hash-algorithm-option")]
+            hashes = [h.text.strip().removeprefix("hmac_") for h in p2.all("hash-algorithm-option")
+                      if h.text.strip()]  # fmt: skip
             pfs = _group(p2.value("pfsgroup"))
             for option in ordered:
                 name = (option.value("name") or "") + (option.value("keylen") or "")
@@ -115,25 +116,35 @@ class PfTunnel:
         return group if group and group != "0" else None
 
     # -- lifetimes, DPD, actions --
-    def ike_rekey(self) -> int:
-        """When the IKE SA is renewed: rekeyed (IKEv2, auto), reauthenticated (IKEv1)."""
-        key = "reauth_time" if self.version == "1" else "rekey_time"
-        given = self.phase1.value(key)
-        if given is not None and given.isdigit():
-            return int(given)
-        lifetime = self.phase1.value("lifetime")
-        if lifetime and lifetime.isdigit() and int(lifetime) > 0:
-            return int(lifetime) * defaults.REKEY_PERCENT // 100
-        self.note(f"phase 1 {self.ikeid} lifetime (empty: rekey at {defaults.IKE_REKEY} s)")
-        return defaults.IKE_REKEY
+    def ike_renewal(self) -> tuple[int, int]:
+        """(rekey, reauthenticate) seconds for the IKE SA, 0: not written (pfSense's
+        ipsec_get_rekey_time and ipsec_get_reauth_time). Rekeying is IKEv2's (and
+        auto's); a reauthentication is derived from the lifetime only for a phase 1
+        that says ``ikev1``: one whose iketype is empty runs as IKEv1 and is never
+        reauthenticated by pfSense."""
+        lifetime = _number(self.phase1.value("lifetime"))
+        rekey = _number(self.phase1.value("rekey_time"))
+        if rekey is None:
+            rekey = lifetime * defaults.REKEY_PERCENT // 100 if lifetime else defaults.IKE_REKEY
+        reauth = _number(self.phase1.value("reauth_time"))
+        if reauth is None:
+            literal = self.phase1.value("iketype") == "ikev1"
+            reauth = lifetime * defaults.REKEY_PERCENT // 100 if lifetime and literal else 0
+            if not literal and self.version == "1":
+                self.note(f"phase 1 {self.ikeid} iketype (empty: IKEv1, never reauthenticated)")
+        return (0 if self.version == "1" else rekey), reauth
 
     def child_rekey(self) -> int | None:
-        """The last phase 2's lifetime's 90% (merged children take the last's), None:
-        strongSwan's default."""
-        lifetime = self.phase2s[-1].value("lifetime") if self.phase2s else None
-        if lifetime and lifetime.isdigit() and int(lifetime) > 0:
-            return int(lifetime) * defaults.REKEY_PERCENT // 100
-        return None
+        """The (last) phase 2's rekey: its rekey_time, else 90% of its lifetime; None
+        (no lifetime): strongSwan's default."""
+        if not self.phase2s:
+            return None
+        last = self.phase2s[-1]
+        lifetime = _number(last.value("lifetime"))
+        if not lifetime:
+            return None
+        given = _number(last.value("rekey_time"))
+        return given if given is not None else lifetime * defaults.REKEY_PERCENT // 100
 
     def lifetime(self, ike: bool) -> tuple[int | None, str]:
         """The lifetime written, and where."""
@@ -158,9 +169,10 @@ class PfTunnel:
         closing = self.phase1.value("closeaction")
         if self.dpd() is None:
             return "clear"
+        action = "trap"  # pfSense's while its start action is trap
         if closing:
-            return {"trap": "trap", "start": "restart"}.get(closing, "clear")
-        return "restart" if self.vti else "trap"  # trap, but a VTI cannot trap
+            action = {"trap": "trap", "start": "restart"}.get(closing, "clear")
+        return "restart" if self.vti and action == "trap" else action  # a VTI cannot trap
 
     # -- identities, selectors, key --
     def identity(self, side: str) -> str | None:
@@ -218,18 +230,34 @@ class PfTunnel:
 
     @property
     def ifname(self) -> str:
-        """``ipsec_get_ifname``: ipsec + its (first) phase 2's reqid."""
-        return f"ipsec{self.phase2s[0].value('reqid') if self.phase2s else ''}"
+        """``ipsec_get_ifname``: ipsec + the reqid of the phase 1's first phase 2 (IKEv2;
+        disabled ones count) or of its own (IKEv1, splitconn)."""
+        first = self.phase2s[0] if self.split else next(
+            (p for p in self.conf.root.all("ipsec", "phase2") if p.value("ikeid") == self.ikeid),
+            self.phase2s[0] if self.phase2s else None,
+        )  # fmt: skip
+        return f"ipsec{first.value('reqid') if first is not None else ''}"
 
 
 def _group(number: str | None) -> str:
-    if not number or number == "0":
+    """``ipsec_convert_to_modp``: a group it does not know is left out, as pfSense does."""
+    if not number or not number.isdigit() or int(number) not in GROUPS:
         return ""
-    return f"-{GROUPS.get(int(number), 'dh' + number)}" if number.isdigit() else f"-{number}"
+    return f"-{GROUPS[int(number)]}"
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None
 
 
 def phase1s(conf: PfConf) -> list[Element]:
     return conf.root.all("ipsec", "phase1")
+
+
+def frr_package(conf: PfConf) -> Element | None:
+    """The FRR package's BGP, if configured (not read: said by lint and the twin)."""
+    packages = conf.root.find("installedpackages")
+    return packages.find("frrbgp") if packages is not None else None
 
 
 def pf_tunnels(conf: PfConf) -> list[PfTunnel]:
@@ -237,8 +265,8 @@ def pf_tunnels(conf: PfConf) -> list[PfTunnel]:
     phase2s = conf.root.all("ipsec", "phase2")
     out = []
     for phase1 in phase1s(conf):
-        if phase1.has("disabled") or not phase1.all("encryption", "item"):
-            continue
+        if phase1.has("disabled") or phase1.has("mobile") or not phase1.all("encryption", "item"):
+            continue  # a mobile phase 1 is pfSense's remote-access server, not a tunnel
         ikeid = phase1.value("ikeid")
         children = [p for p in phase2s if p.value("ikeid") == ikeid and not p.has("disabled")]
         whole = PfTunnel(conf, phase1, children)
@@ -265,7 +293,7 @@ def record(t: PfTunnel) -> ConfiguredTunnel:
         t.esp_words(),
         {},
         {"trap": "hold"}.get(t.dpd_action(), t.dpd_action()) if dpd else "none",
-        "%forever",
+        "1",  # pfSense writes no keyingtries: strongSwan's default, one try
         [(t.phase2s[0].where_of("mode"), f"mode vti ({t.ifname})")] if t.vti else [],
         start_action=t.start_action(),
         left=t.local,

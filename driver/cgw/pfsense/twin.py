@@ -13,10 +13,12 @@ interface is).
 What the twin cannot be is said, not guessed (``Untranslatable``): a peer by host
 name, certificates, EAP or xauth, transport mode, IPv6 phase 2s, AH, a phase 1
 without a key or a proposal, several VTI phase 2s under one IKEv2 phase 1 (one
-interface with aliases), the FRR package's BGP (not read). What it never shows:
-pfSense's own strongSwan build and FreeBSD's IPsec stack (``if_ipsec``, reqid
-binding), forced UDP encapsulation, MOBIKE, firewall rules on the IPsec tab,
-gateway monitoring."""
+interface with aliases), several phase 2s under an IKEv1 (or splitconn) phase 1, a
+NAT/BINAT local network, key length "auto", the FRR package's BGP (not read). It
+tries once, as pfSense's strongSwan does (no keyingtries written). What it never
+shows: pfSense's own strongSwan build and FreeBSD's IPsec stack (``if_ipsec``, reqid
+binding), the phase 2 Keep Alive's periodic restarts, forced UDP encapsulation,
+MOBIKE, ``unique = replace``, firewall rules on the IPsec tab, gateway monitoring."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ import ipaddress
 from driver.cgw.pfsense import defaults
 from driver.cgw.pfsense.conf import PfConf
 from driver.cgw.pfsense.routes import static_routes
-from driver.cgw.pfsense.tunnels import PfTunnel, pf_tunnels
+from driver.cgw.pfsense.tunnels import PfTunnel, frr_package, pf_tunnels
 from driver.cgw.router import Twin, Untranslatable
 from driver.cgw.twin_swanctl import TwinTunnel, ipv4_network, secret_text
 from driver.cgw.twin_swanctl import twin as twin_of
@@ -37,18 +39,26 @@ CHILD_REKEY = 3600  # strongSwan's, where a phase 2 has no lifetime
 
 def twin(conf: PfConf, source: str) -> Twin:
     problems = [f"{where}: {what}" for where, what in conf.problems]
-    packages = conf.root.find("installedpackages")
-    bgp = packages.find("frrbgp") if packages is not None else None
+    bgp = frr_package(conf)
     if bgp is not None:
         problems.append(
             f"{bgp.where}: the FRR package's BGP is configured, and vpnlab does not read it "
             "yet: a twin without it would not route as the router does"
         )
+    tunnels = pf_tunnels(conf)
+    for ikeid in sorted({t.ikeid for t in tunnels if t.split}):
+        children = [t for t in tunnels if t.ikeid == ikeid]
+        if len(children) > 1:
+            problems.append(
+                f"{children[1].phase2s[0].where}: phase 1 {ikeid} has {len(children)} phase 2s "
+                "under IKEv1 (or splitconn): one IKE SA with a child each, which the twin's "
+                "connections (one child each) do not write; AWS holds one SA pair per tunnel"
+            )
     header = (
         f"# vpnlab: the twin of the pfSense in {source}: strongSwan as {defaults.RELEASE}'s\n"
         "# ipsec_setup_tunnels writes it, from its phase 1 and phase 2 entries.\n"
     )
-    return twin_of("pfSense", pf_tunnels(conf), _tunnel, problems, header, UPDOWN, "ipsec")
+    return twin_of("pfSense", tunnels, _tunnel, problems, header, UPDOWN, "ipsec")
 
 
 def _tunnel(t: PfTunnel, n: int) -> TwinTunnel:
@@ -58,6 +68,7 @@ def _tunnel(t: PfTunnel, n: int) -> TwinTunnel:
     key, _ = t.key()
     dpd = t.dpd()
     version = t.version
+    rekey, reauth = t.ike_renewal()
     local, remote = t.vti_addresses() or ("", "")
     reqid = t.phase2s[0].value("reqid") or str(n)
     return TwinTunnel(
@@ -69,7 +80,7 @@ def _tunnel(t: PfTunnel, n: int) -> TwinTunnel:
         secret_text(key or ""),
         t.ike_words(),
         t.esp_words(),
-        str(t.ike_rekey()),
+        str(reauth if version == "1" else rekey),
         str(t.child_rekey() or CHILD_REKEY),
         dpd[0] if dpd else 0,
         t.start_action(),
@@ -84,8 +95,11 @@ def _tunnel(t: PfTunnel, n: int) -> TwinTunnel:
         routes=tuple(ipv4_network(r.destination, r.where) for r in static_routes(t.conf, t)),
         interface=t.vti,
         persistent=t.vti,
-        dpd_timeout=dpd[0] * (dpd[1] + 1) if dpd and version == "1" else 0,
+        # written only for a phase 1 that says ikev1 (redmine #12184)
+        dpd_timeout=dpd[0] * (dpd[1] + 1) if dpd and t.phase1.value("iketype") == "ikev1" else 0,
         close_action=t.phase1.value("closeaction") or "none",
+        keyingtries=1,  # pfSense writes none: strongSwan's default
+        reauth_time=str(reauth) if version != "1" else "0",
     )
 
 
@@ -114,6 +128,14 @@ def _reasons(t: PfTunnel) -> list[str]:
     if t.selectors("local") is None or t.selectors("remote") is None:
         out.append(f"{where}: {label}: a phase 2's local or remote network has no address "
                    "vpnlab can read (an interface with no static address?)")  # fmt: skip
+    for p2 in t.phase2s:
+        if p2.find("natlocalid") is not None:
+            out.append(f"{p2.where_of('natlocalid')}: phase 2 {p2.value('reqid')}: a NAT/BINAT "
+                       "local network (pfSense negotiates it in the local one's place): not "
+                       "translated")  # fmt: skip
+        if any(o.value("keylen") == "auto" for o in p2.all("encryption-algorithm-option")):
+            out.append(f"{p2.where}: phase 2 {p2.value('reqid')}: key length auto (every "
+                       "length, longest first): not translated; choose one")  # fmt: skip
     vtis = [p for p in t.phase2s if p.value("mode") == "vti"]
     if len(vtis) > 1:
         out.append(f"{vtis[1].where}: {label}: several VTI phase 2s under one IKEv2 phase 1 "

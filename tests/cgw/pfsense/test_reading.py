@@ -34,13 +34,49 @@ def test_an_ikev2_phase_1s_phase_2s_are_one_child_with_every_selector():
     assert read.problems == []
 
 
-def test_ikev1_and_splitconn_make_a_child_per_phase_2():
-    text = edited(VTI, ("<iketype>ikev2</iketype>", "<iketype></iketype>"))
-    tunnels = pf_tunnels(parse(text, "f"))
+def test_an_empty_iketype_is_ikev1_that_pfsense_never_reauthenticates():
+    tunnels = pf_tunnels(parse(edited(VTI, ("<iketype>ikev2</iketype>", "<iketype></iketype>")),
+                               "f"))  # fmt: skip
     assert [t.version for t in tunnels] == ["1", "1"]
-    assert "phase 1 1 iketype (empty: IKEv1)" in tunnels[0].defaulted
-    assert tunnels[0].label == "phase 1 1 phase 2 1 (AWS tunnel 1)"
-    assert tunnels[0].ike_rekey() == 25920  # IKEv1 reauthenticates at 90% of 28800
+    assert tunnels[0].ike_renewal() == (0, 0)  # reauth derived only for a literal ikev1
+    assert "phase 1 1 iketype (empty: IKEv1, never reauthenticated)" in tunnels[0].defaulted
+    assert tunnels[0].label == "phase 1 1 phase 2 1 (AWS tunnel 1)"  # a child per phase 2
+    said = pf_tunnels(parse(edited(VTI, ("<iketype>ikev2</iketype>", "<iketype>ikev1</iketype>")),
+                            "f"))  # fmt: skip
+    assert said[0].ike_renewal() == (0, 25920)  # 90% of 28800
+
+
+def test_splitconn_makes_a_child_per_phase_2_and_rekey_times_are_pfsenses():
+    text = edited(
+        VTI,
+        ("<remote-gateway>198.51.100.1</remote-gateway>",
+         "<remote-gateway>198.51.100.1</remote-gateway>\n\t\t\t<splitconn></splitconn>"),
+        ("<reauth_time></reauth_time>", "<reauth_time>27000</reauth_time>"),
+        ("<lifetime>3600</lifetime>\n\t\t\t<rekey_time></rekey_time>",
+         "<lifetime>3600</lifetime>\n\t\t\t<rekey_time>1800</rekey_time>"),
+    )  # fmt: skip
+    first, second = pf_tunnels(parse(text, "f"))
+    assert first.split and not second.split
+    assert first.ike_renewal() == (25920, 27000)  # IKEv2: a reauthentication beside rekeys
+    assert first.child_rekey() == 1800  # its rekey_time, where it says one
+    assert pf_tunnels(parse(VTI.read_text(), "f"))[0].child_rekey() == 3240  # else 90%
+
+
+def test_mobile_clients_and_disabled_entries_bring_up_nothing():
+    mobile = (
+        "<phase1>\n<ikeid>3</ikeid>\n<iketype>ikev2</iketype>\n<mobile></mobile>\n"
+        "<authentication_method>eap-mschapv2</authentication_method>\n<encryption><item>"
+        "<encryption-algorithm><name>aes</name><keylen>256</keylen></encryption-algorithm>"
+        "<hash-algorithm>sha256</hash-algorithm><dhgroup>14</dhgroup></item></encryption>\n"
+        "</phase1>\n<phase2>\n<ikeid>3</ikeid>\n<mode>tunnel</mode>\n<reqid>3</reqid>\n"
+        "<localid><type>lan</type></localid>\n</phase2>\n</ipsec>"
+    )
+    disabled = ("<ikeid>2</ikeid>\n\t\t\t<iketype>",
+                "<ikeid>2</ikeid>\n\t\t\t<disabled></disabled>\n\t\t\t<iketype>")  # fmt: skip
+    text = edited(VTI, ("</ipsec>", mobile), disabled)
+    assert [t.ikeid for t in pf_tunnels(parse(text, "f"))] == ["1"]
+    read = PFSENSE.read(VTI, None)
+    assert [t.keyingtries for t in read.tunnels] == ["1", "1"]  # pfSense writes none
 
 
 def test_a_routed_vti_is_its_ipsec_interface_with_its_addresses_and_routes():
@@ -71,6 +107,13 @@ def test_disabled_entries_and_phase_1s_without_a_proposal_bring_up_nothing():
         ('<!DOCTYPE x [<!ENTITY a "b">]><pfsense/>', "document type"),
         ("<opnsense><ipsec/></opnsense>", "an OPNsense config.xml"),
         ("<config/>", "no pfSense config.xml"),
+        ("<ipsec><phase1/></ipsec>", "a backup of one area (<ipsec>)"),
+        ("---- BEGIN config.xml ----\nU2FsdGVk\n", "an encrypted backup"),
+        (
+            "<pfsense><ipsec><phase1><ikeid>1</ikeid><encryption-algorithm><name>aes</name>"
+            "</encryption-algorithm></phase1></ipsec></pfsense>",
+            "the form before pfSense 2.4.4",
+        ),
         ("<pfsense>" + "<a>" * 80 + "</a>" * 80 + "</pfsense>", "nested deeper"),
     ],
 )

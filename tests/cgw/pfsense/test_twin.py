@@ -7,7 +7,7 @@ from driver.cgw.pfsense.conf import parse
 from driver.cgw.pfsense.twin import UPDOWN, twin
 from driver.cgw.router import Untranslatable
 from driver.cgw.twin_swanctl import SWANCTL
-from tests.cgw.pfsense.test_reading import POLICY, VTI
+from tests.cgw.pfsense.test_reading import AGGREGATE, POLICY, VTI
 from tests.cgw.router_files import edited
 
 
@@ -39,6 +39,31 @@ def test_ikev1_reauthenticates_and_sends_dpd_with_its_timeout():
     assert swanctl.count("reauth_time = 25920s") == 2
     assert swanctl.count("dpd_timeout = 60s") == 2  # 10 s x (5 + 1)
     assert "con1_1 {" in swanctl  # a child per phase 2
+
+
+def test_an_empty_iketype_is_never_reauthenticated_and_sends_no_dpd_timeout():
+    swanctl = made(edited(VTI, ("<iketype>ikev2</iketype>", "<iketype></iketype>"))).files[SWANCTL]
+    assert swanctl.count("reauth_time = 0s") == 2 and "dpd_timeout" not in swanctl
+    assert swanctl.count("keyingtries = 1") == 2  # pfSense writes none: strongSwan's one try
+
+
+def test_static_routes_through_pfsenses_own_vti_gateway_and_not_a_disabled_one():
+    items = VTI.read_text()
+    start, end = (
+        items.index("\t\t<gateway_item>\n\t\t\t<interface>opt1"),
+        items.index("\t</gateways>"),
+    )
+    automatic = items[:start] + items[end:]  # no gateway_item: pfSense makes AWS_T1_VTIV4
+    assert "tunnel 1 169.254.255.2/30 10.0.0.0/16\n" in made(automatic).files[UPDOWN]
+    disabled = edited(VTI, ("<name>AWS_T1_VTIV4</name>",
+                            "<name>AWS_T1_VTIV4</name>\n\t\t\t<disabled></disabled>"))  # fmt: skip
+    assert "tunnel 1 169.254.255.2/30\n" in made(disabled).files[UPDOWN]
+
+
+def test_a_vtis_close_action_trap_is_a_dpd_restart():
+    text = edited(VTI, ("<closeaction></closeaction>", "<closeaction>trap</closeaction>"))
+    swanctl = made(text).files[SWANCTL]
+    assert swanctl.count("dpd_action = restart") == 2 and swanctl.count("close_action = trap") == 2
 
 
 def test_tunnel_mode_waits_for_traffic_and_a_close_action_is_kept():
@@ -82,3 +107,13 @@ def test_what_the_twin_cannot_be_is_refused_with_its_line(change, said):
 def test_policy_based_entries_to_one_peer_are_refused_as_not_awss_two_tunnels():
     with pytest.raises(Untranslatable, match="peer"):
         made(POLICY.read_text())
+
+
+def test_a_nat_local_network_and_several_ikev1_phase_2s_are_refused():
+    with pytest.raises(Untranslatable, match="a NAT/BINAT local network"):
+        made(AGGREGATE.read_text())
+    second = VTI.read_text().replace("<ikeid>2</ikeid>\n\t\t\t<uniqid>",
+                                     "<ikeid>1</ikeid>\n\t\t\t<uniqid>")  # fmt: skip
+    text = second.replace("<iketype>ikev2</iketype>", "<iketype>ikev1</iketype>")
+    with pytest.raises(Untranslatable, match="phase 1 1 has 2 phase 2s under IKEv1"):
+        made(text)
