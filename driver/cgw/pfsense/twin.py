@@ -22,14 +22,12 @@ MOBIKE, ``unique = replace``, firewall rules on the IPsec tab, gateway monitorin
 
 from __future__ import annotations
 
-import ipaddress
-
 from driver.cgw.pfsense import defaults
 from driver.cgw.pfsense.conf import PfConf
 from driver.cgw.pfsense.routes import static_routes
 from driver.cgw.pfsense.tunnels import PfTunnel, frr_package, pf_tunnels
 from driver.cgw.router import Twin, Untranslatable
-from driver.cgw.twin_swanctl import TwinTunnel, ipv4_network, secret_text
+from driver.cgw.twin_swanctl import TwinTunnel, interface_address, ipv4_network, secret_text
 from driver.cgw.twin_swanctl import twin as twin_of
 from driver.core.addresses import is_ipv4
 
@@ -91,7 +89,9 @@ def _tunnel(t: PfTunnel, n: int) -> TwinTunnel:
         aggressive=t.aggressive,
         local_ts=t.selectors("local") or "",
         remote_ts=t.selectors("remote") or "",
-        address=str(ipaddress.IPv4Interface(f"{local}/30")) if t.vti else "-",
+        address=interface_address(f"{local}/30", t.phase2s[0].where, "VTI local address")
+        if t.vti
+        else "-",
         routes=tuple(ipv4_network(r.destination, r.where) for r in static_routes(t.conf, t)),
         interface=t.vti,
         persistent=t.vti,
@@ -129,7 +129,8 @@ def _reasons(t: PfTunnel) -> list[str]:
         out.append(f"{where}: {label}: a phase 2's local or remote network has no address "
                    "vpnlab can read (an interface with no static address?)")  # fmt: skip
     for p2 in t.phase2s:
-        if p2.find("natlocalid") is not None:
+        nat = p2.find("natlocalid")
+        if nat is not None and nat.children:  # pfSense: !empty($ph2ent['natlocalid'])
             out.append(f"{p2.where_of('natlocalid')}: phase 2 {p2.value('reqid')}: a NAT/BINAT "
                        "local network (pfSense negotiates it in the local one's place): not "
                        "translated")  # fmt: skip

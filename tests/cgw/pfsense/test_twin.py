@@ -94,6 +94,8 @@ def test_tunnel_mode_waits_for_traffic_and_a_close_action_is_kept():
         (("<authentication_method>pre_shared_key</authentication_method>",
           "<authentication_method>cert</authentication_method>"), "authentication cert"),
         (("<mode>vti</mode>", "<mode>transport</mode>"), "mode transport"),
+        (("<address>169.254.255.2</address>", "<address>not-an-address</address>"),
+         "VTI local address 'not-an-address/30' is no address"),
         (("</staticroutes>", "</staticroutes>\n\t<installedpackages><frrbgp></frrbgp>"
           "</installedpackages>"), "the FRR package's BGP"),
     ],

@@ -4,14 +4,17 @@ smoketest config.boot, an EdgeRouter's config.boot, a UniFi Security Gateway's
 config.gateway.json (sources in each file's header) — read into tunnel records with
 their lines, and what the file leaves out said as the platform's default."""
 
+import contextlib
 import json
 from pathlib import Path
 
 import pytest
 
 from driver.cgw.dialects import ROUTERS
+from driver.cgw.router import Untranslatable
 from driver.cgw.vyos.conf import parse
 from driver.cgw.vyos.tunnels import vyos_tunnels
+from driver.cgw.vyos.twin import twin
 
 HERE = Path(__file__).parent
 SAMPLE = HERE / "aws-vyatta-sample.txt"
@@ -249,3 +252,5 @@ def test_malformed_lines_never_crash_the_reader():
             conf = parse(text, "f")
             assert isinstance(conf.problems, list)
             vyos_tunnels(conf)  # and what was read, however little, reads into tunnels
+            with contextlib.suppress(Untranslatable):  # refused, saying why: never a crash
+                twin(conf, "f")
