@@ -164,7 +164,8 @@ def _guessed(t: VyosTunnel) -> str:
     if t.platform != defaults.VYOS_13 or t.conf.form != "set":
         return ""
     return (" (set commands in this syntax may be EdgeOS's, which starts IKEv1: from an "
-            "EdgeRouter, give `show configuration`, whose footer says so)")  # fmt: skip
+            "EdgeRouter, give the whole `show configuration commands`, whose services say "
+            "so, or `show configuration`, whose footer does)")  # fmt: skip
 
 
 def _lifetimes(lab: Lab, tunnels: list[VyosTunnel], numbers: list[int]) -> list[Finding]:

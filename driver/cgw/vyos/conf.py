@@ -38,6 +38,16 @@ _COMMAND = re.compile(r"^(set|delete|edit|top|commit|save|exit|configure)\b")
 _BRACE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|[^\s"]+')
 _JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
 VALUELESS = "''"  # config.gateway.json's value of a leaf that takes none
+# What only EdgeOS has (VyOS has none of them): Ubiquiti's discovery and UNMS services,
+# its web UI (`service gui`; VyOS's is `service https`), its analytics and crash
+# reporters, its hardware offload — in set commands or as config.boot's nodes
+_EDGEOS = re.compile(
+    r"^\s*(\S+@\S+[#$]\s*)?(set\s+)?(service\s+)?(ubnt-discover|ubnt-discover-server|unms)\b"
+    r"|^\s*(\S+@\S+[#$]\s*)?set\s+(service\s+gui|system\s+(analytics-handler|crash-handler|"
+    r"offload))\b"
+    r"|^\s*(analytics-handler|crash-handler)\s*\{",
+    re.MULTILINE,
+)
 # The leaves vpnlab reads that take one value (VyOS's interface definitions: no
 # <multi/>): a `set` writing one again replaces it.
 SINGLE_VALUED = frozenset(
@@ -57,12 +67,14 @@ class VyosConf:
     root: Node
     form: str  # "set" | "config.boot" | "json"
     problems: list[tuple[str, str]] = field(default_factory=list)  # (where, what)
-    vyatta: bool = False  # a `vyatta-config-version` footer: EdgeOS (or VyOS <= 1.1)
+    # a `vyatta-config-version` footer, or a service only EdgeOS has: EdgeOS (or VyOS <= 1.1)
+    vyatta: bool = False
 
     @property
     def platform(self) -> str:
         """Whose defaults judge it (defaults.py): 1.4's syntax is 1.4's; a
-        config.gateway.json or a Vyatta footer is EdgeOS's; else 1.3's."""
+        config.gateway.json, a Vyatta footer or an EdgeOS-only service is EdgeOS's;
+        else 1.3's."""
         site = self.root.entries("vpn", "ipsec", "site-to-site", "peer")
         if (
             any(peer.at("remote-address") for peer in site)
@@ -81,7 +93,7 @@ def parse(text: str, source: str) -> VyosConf:
         conf = _parse_set(text, source)
     else:
         conf = _parse_braces(text, source)
-    conf.vyatta = "vyatta-config-version" in text
+    conf.vyatta = "vyatta-config-version" in text or bool(_EDGEOS.search(text))
     return conf
 
 

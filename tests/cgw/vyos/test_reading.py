@@ -79,6 +79,23 @@ def test_config_boot_with_a_vyatta_footer_reads_with_edgeos_defaults():
     assert tunnels[0].lifetime(ike=False) == 27000
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "set service ubnt-discover disable",  # Ubiquiti's discovery service
+        "set service unms disable",
+        "set service gui https-port 443",  # EdgeOS's web UI (VyOS's is service https)
+        "set system offload hwnat enable",
+        "ubnt@edgerouter# set system analytics-handler send-analytics-report false",
+    ],
+)
+def test_set_commands_with_a_service_only_edgeos_has_are_edgeoss(line):
+    conf = parse(SAMPLE.read_text() + line + "\n", "f")
+    assert conf.platform == "EdgeOS (or VyOS ≤ 1.2)"
+    assert [t.version for t in vyos_tunnels(conf)] == ["1", "1"]  # EdgeOS starts IKEv1
+    assert parse(SAMPLE.read_text(), "f").platform == "VyOS 1.3"
+
+
 def test_an_edgerouters_placeholders_read_without_a_guess():
     read = VYOS.read(EDGEROUTER, None)
     assert [t.version for t in read.tunnels] == ["1", "1"]  # key-exchange ikev1, as written
