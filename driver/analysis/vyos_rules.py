@@ -1,5 +1,5 @@
 """Lint of a VyOS (or EdgeOS) configuration against the VPN connection: VyOS's own
-traps first (a line it would not load, a group, key or vti named but not defined,
+traps first (a line it would not load, a group or vti named but not defined,
 no key-exchange — IKEv2 first — or one the tunnel refuses, PFS off or in a group
 AWS refuses, lifetimes beyond AWS's, a vti address outside the inside CIDR, nothing
 routed into the vtis, BGP in a syntax VyOS 1.2 and later refuse, BGP announcing
@@ -30,7 +30,7 @@ from driver.lab.model import Lab, TunnelOptions
 
 VYOS_RULES = {
     "conf-vyos-syntax": "a line VyOS would not load as written",
-    "conf-vyos-undefined": "an ike-group, esp-group, vti or key named but never defined",
+    "conf-vyos-undefined": "an ike-group, esp-group or vti a peer names but nothing defines",
     "conf-vyos-key-exchange": "no key-exchange (IKEv2 first), or a version the tunnel refuses",
     "conf-vyos-pfs": "esp-group pfs disable, or a PFS group AWS refuses",
     "conf-vyos-lifetime": "an SA lifetime beyond the tunnel's",
