@@ -1,17 +1,16 @@
 """A pfSense ``config.xml`` (Diagnostics > Backup & Restore, or ``/conf/config.xml``)
 as elements with their lines: ``<phase1>`` and ``<phase2>`` repeat, so each element
 keeps its children in order, a list, not a tree keyed by name. A document type or
-an entity declaration is refused: pfSense writes none, and they are how an XML file
-makes its reader expand or fetch what is not in it. OPNsense's ``<opnsense>`` is
+an entity declaration is refused (driver/cgw/xml_input.py). OPNsense's ``<opnsense>`` is
 said, not read: its IPsec renders differently (legacy phase 1/phase 2, or the
 Connections model)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from xml.parsers import expat
 
 from driver.cgw.tree import MAX_DEPTH
+from driver.cgw.xml_input import read_xml
 
 
 @dataclass
@@ -73,34 +72,20 @@ def parse(text: str, source: str) -> PfConf:
         return PfConf(root, "", [(f"{source}:1", "an encrypted backup: give vpnlab the backup "
                                   "made without 'Encrypt this configuration file'")])  # fmt: skip
     stack = [root]
-    parser = expat.ParserCreate()
 
-    def refuse(*_args) -> None:
-        raise ValueError("a document type or entity declaration (pfSense writes none)")
-
-    def start(tag: str, _attrs: dict[str, str]) -> None:
+    def start(tag: str, _attrs: dict[str, str], line: int) -> None:
         if len(stack) > MAX_DEPTH:
             raise ValueError(f"elements nested deeper than {MAX_DEPTH}")
-        element = Element(tag, parser.CurrentLineNumber, source)
+        element = Element(tag, line, source)
         stack[-1].children.append(element)
         stack.append(element)
 
     def characters(data: str) -> None:
         stack[-1].text += data
 
-    def end(_tag: str) -> None:
-        stack.pop()
-
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = characters
-    try:
-        parser.Parse(text, True)
-    except (expat.ExpatError, ValueError) as exc:
-        line = getattr(exc, "lineno", parser.CurrentLineNumber)
-        return PfConf(root, "", [(f"{source}:{line}", f"not XML pfSense would load: {exc}")])
+    refused = read_xml(text, "pfSense", start, lambda _line: stack.pop(), characters)
+    if refused:
+        return PfConf(root, "", [(f"{source}:{refused[0]}", refused[1])])
     return _what_it_is(root.children[0] if root.children else Element("", 1, source))
 
 

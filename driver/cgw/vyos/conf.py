@@ -70,19 +70,21 @@ class VyosConf:
     # a `vyatta-config-version` footer, or a service only EdgeOS has: EdgeOS (or VyOS <= 1.1)
     vyatta: bool = False
 
-    @property
-    def platform(self) -> str:
-        """Whose defaults judge it (defaults.py): 1.4's syntax is 1.4's; a
-        config.gateway.json, a Vyatta footer or an EdgeOS-only service is EdgeOS's;
-        else 1.3's."""
-        site = self.root.entries("vpn", "ipsec", "site-to-site", "peer")
-        if (
-            any(peer.at("remote-address") for peer in site)
-            or self.root.at("vpn", "ipsec", "authentication", "psk")
-            or self.root.at("protocols", "bgp", "system-as")
-        ):
-            return VYOS_14
-        return EDGEOS if self.form == "json" or self.vyatta else VYOS_13
+    platform: str = VYOS_13  # whose defaults judge it: set once read (platform_of)
+
+
+def platform_of(conf: VyosConf) -> str:
+    """Whose defaults judge it (defaults.py): 1.4's syntax is 1.4's; a
+    config.gateway.json, a Vyatta footer or an EdgeOS-only service is EdgeOS's; else
+    1.3's."""
+    site = conf.root.entries("vpn", "ipsec", "site-to-site", "peer")
+    if (
+        any(peer.at("remote-address") for peer in site)
+        or conf.root.at("vpn", "ipsec", "authentication", "psk")
+        or conf.root.at("protocols", "bgp", "system-as")
+    ):
+        return VYOS_14
+    return EDGEOS if conf.form == "json" or conf.vyatta else VYOS_13
 
 
 def parse(text: str, source: str) -> VyosConf:
@@ -94,6 +96,7 @@ def parse(text: str, source: str) -> VyosConf:
     else:
         conf = _parse_braces(text, source)
     conf.vyatta = "vyatta-config-version" in text or bool(_EDGEOS.search(text))
+    conf.platform = platform_of(conf)
     return conf
 
 
