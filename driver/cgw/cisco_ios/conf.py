@@ -21,6 +21,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+
+@dataclass(frozen=True)
+class Modes:
+    """A Cisco platform's command modes, as its command line follows them."""
+
+    submodes: dict[re.Pattern, frozenset[str]]  # the command entering one -> its commands
+    nested: tuple[str, ...]  # submodes entered only from within another ("peer …")
+    global_only: tuple[str, ...]  # global commands beginning as a submode's do ("ip route")
+    foreign: frozenset[str] = frozenset()  # commands of another platform: said, not read
+    foreign_why: str = ""
+
+
 # Submodes (the command that enters one) and the commands each has, as IOS 15 /
 # IOS XE 17 print them in ``show running-config`` (Cisco IOS Security Command
 # Reference); ``no <command>`` is one of them as well.
@@ -58,8 +70,16 @@ GLOBAL_ONLY = (
     "ip name-server", "ip http", "ip ssh",
 )  # fmt: skip
 
-# Commands only Cisco ASA has (ASA's VPN command reference): an ASA's file is no IOS's.
-ASA_ONLY = frozenset(["tunnel-group", "group-policy", "crypto ikev1"])
+IOS = Modes(
+    SUBMODES,
+    ("peer", "address-family"),
+    GLOBAL_ONLY,
+    # commands only Cisco ASA has (ASA's VPN command reference): an ASA's file is no IOS's
+    frozenset(["tunnel-group", "group-policy", "crypto ikev1"]),
+    "is Cisco ASA's (tunnel-group, group-policy, crypto ikev1): vpnlab reads it as an "
+    "ASA's configuration (--cgw-daemon cisco-asa); read as IOS it would be judged by the "
+    "wrong commands",
+)
 
 
 @dataclass
@@ -113,7 +133,7 @@ class IosConf:
         return out
 
 
-def parse(text: str, source: str) -> IosConf:
+def parse(text: str, source: str, modes: Modes = IOS) -> IosConf:
     conf = IosConf([], text=text, source=source)
     open_: list[tuple[Command, frozenset[str]]] = []  # the submodes entered, innermost last
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -129,39 +149,32 @@ def parse(text: str, source: str) -> IosConf:
                 open_.pop()
             continue
         indented = raw[:1].isspace()
-        while open_ and not (indented or _has(open_[-1][1], words)):
+        while open_ and not (indented or _has(open_[-1][1], words, modes)):
             open_.pop()  # a command the submode lacks: IOS runs it in the mode above
-        if not open_ and not conf.problems and _asa(words):
-            conf.problems.append(
-                (
-                    f"{source}:{number}",
-                    f"'{stripped}' is Cisco ASA's (tunnel-group, group-policy, crypto "
-                    "ikev1): vpnlab reads IOS and IOS XE configurations; ASA's dialect is "
-                    "to come, and reading it as IOS would judge the wrong commands",
-                )
-            )
+        if not open_ and not conf.problems and _foreign(words, modes):
+            conf.problems.append((f"{source}:{number}", f"'{stripped}' {modes.foreign_why}"))
         command = Command(words, number, source)
         (open_[-1][0].children if open_ else conf.commands).append(command)
-        submode = _submode(stripped, nested=bool(open_))
+        submode = _submode(stripped, nested=bool(open_), modes=modes)
         if submode is not None:
             open_.append((command, submode))
     return conf
 
 
-def _asa(words: list[str]) -> bool:
-    return words[0] in ASA_ONLY or " ".join(words[:2]) in ASA_ONLY
+def _foreign(words: list[str], modes: Modes) -> bool:
+    return words[0] in modes.foreign or " ".join(words[:2]) in modes.foreign
 
 
-def _has(submode: frozenset[str], words: list[str]) -> bool:
+def _has(submode: frozenset[str], words: list[str], modes: Modes) -> bool:
     words = words[1:] if words[0] == "no" and len(words) > 1 else words
-    if " ".join(words[:3]).startswith(GLOBAL_ONLY):
+    if " ".join(words[:3]).startswith(modes.global_only):
         return False
     return words[0] in submode or words[0].isdigit()  # "10 permit …": an ACL's entry
 
 
-def _submode(text: str, nested: bool) -> frozenset[str] | None:
-    for pattern, words in SUBMODES.items():
-        is_nested = pattern.pattern.startswith(("peer", "address-family"))
+def _submode(text: str, nested: bool, modes: Modes) -> frozenset[str] | None:
+    for pattern, words in modes.submodes.items():
+        is_nested = pattern.pattern.startswith(modes.nested)
         if is_nested == nested and pattern.match(text):
             return words
     return None
