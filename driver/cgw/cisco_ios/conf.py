@@ -162,7 +162,7 @@ def parse(text: str, source: str, modes: Modes = IOS) -> IosConf:
 
 
 def _foreign(words: list[str], modes: Modes) -> bool:
-    return words[0] in modes.foreign or " ".join(words[:2]) in modes.foreign
+    return any(" ".join(words[:n]) in modes.foreign for n in (1, 2, 3))
 
 
 def _has(submode: frozenset[str], words: list[str], modes: Modes) -> bool:

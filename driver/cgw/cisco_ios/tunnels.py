@@ -67,7 +67,7 @@ def _interfaces(conf: IosConf) -> list[IosTunnel]:
             )
         address = interface.after("ip", "address")
         if address and len(address) >= 2:
-            t.address = _prefix(address[0], address[1], host=True)
+            t.address = prefix(address[0], address[1], host=True)
         _profile(conf, t, named[0] if named else "", protection)
         if "isakmp-profile" in named[1:] or "ikev2-profile" in named[1:]:
             kind = "isakmp-profile" if "isakmp-profile" in named else "ikev2-profile"
@@ -234,17 +234,23 @@ def _crypto_maps(conf: IosConf) -> list[IosTunnel]:
                 undefined(entry.where, f"{name}: access list '{acl}' has no permit")
             )
             out.append(base)
-        for n, (local, remote, at) in enumerate(entries, start=1):
-            out.append(
-                dataclasses.replace(
-                    base,
-                    name=f"{name}#{n}" if len(entries) > 1 else name,
-                    local_ts=local,
-                    remote_ts=remote,
-                    wheres=base.wheres | {"local_ts": at.where, "remote_ts": at.where},
-                )
-            )
+        out += per_selector(base, entries)
     return out
+
+
+def per_selector(base: IosTunnel, selectors: list[tuple[str, str, Command]]) -> list[IosTunnel]:
+    """A crypto map entry as one tunnel per access-list entry (local, remote, its
+    command): Cisco negotiates an SA pair for each."""
+    return [
+        dataclasses.replace(
+            base,
+            name=f"{base.name}#{n}" if len(selectors) > 1 else base.name,
+            local_ts=local,
+            remote_ts=remote,
+            wheres=base.wheres | {"local_ts": at.where, "remote_ts": at.where},
+        )
+        for n, (local, remote, at) in enumerate(selectors, start=1)
+    ]
 
 
 def _acl(conf: IosConf, name: str) -> list[tuple[str, str, Command]]:
@@ -277,7 +283,7 @@ def _network(words: list[str]) -> tuple[str | None, list[str]]:
         try:
             inverse = ipaddress.IPv4Address(words[1])
             mask = ipaddress.IPv4Address(int(inverse) ^ 0xFFFFFFFF)
-            return _prefix(words[0], str(mask)), words[2:]
+            return prefix(words[0], str(mask)), words[2:]
         except ValueError:
             pass
     return None, words[1:]
@@ -298,7 +304,7 @@ def _routes(conf: IosConf, t: IosTunnel) -> list[str]:
                 into = ipaddress.IPv4Address(via) in inside
             except ValueError:
                 into = False
-        if into and (network := _prefix(words[0], words[1])):
+        if into and (network := prefix(words[0], words[1])):
             out.append(network)
     return out
 
@@ -352,7 +358,8 @@ def _number(words: list[str]) -> int:
     return int(words[0]) if words and words[0].isdigit() else 0
 
 
-def _prefix(address: str, mask: str, host: bool = False) -> str | None:
+def prefix(address: str, mask: str, host: bool = False) -> str | None:
+    """``A MASK`` as a network (``host``: as an interface's address/prefix)."""
     try:
         if host:
             return str(ipaddress.IPv4Interface(f"{address}/{mask}"))

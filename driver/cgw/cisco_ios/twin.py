@@ -20,6 +20,7 @@ SLA tracking, hardware crypto, fragmentation.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from driver.cgw.cisco_ios import defaults
 from driver.cgw.cisco_ios.bgp import ios_bgp
@@ -50,20 +51,20 @@ def twin(conf: IosConf, source: str) -> Twin:
         f"# vpnlab: the twin of the Cisco IOS router in {source}: strongSwan negotiating\n"
         f"# as {defaults.RELEASE} would, from its tunnel interfaces and crypto commands.\n"
     )
-    shadowed = _shadowed(tunnels)
+    answering = shadowed(tunnels)
 
     def translate(t: IosTunnel, n: int) -> TwinTunnel:
         made = _tunnel(t, n)
         # IOS sends by the first map entry that matches (the lowest sequence number); a
         # later one with the same selectors only answers when its peer starts
-        return dataclasses.replace(made, start_action="none") if t.name in shadowed else made
+        return dataclasses.replace(made, start_action="none") if t.name in answering else made
 
     return twin_of(
         "Cisco IOS router", tunnels, translate, problems, header, UPDOWN, "Tunnel", ios_bgp(conf)
     )
 
 
-def _shadowed(tunnels: list[IosTunnel]) -> set[str]:
+def shadowed(tunnels: list[IosTunnel]) -> set[str]:
     """Crypto map entries whose selectors an entry of a lower sequence number matches."""
     mapped = [t for t in tunnels if t.at.words[0] == "crypto"]
     mapped.sort(key=lambda t: (t.at.words[2], int(t.at.words[3])))
@@ -77,24 +78,41 @@ def _shadowed(tunnels: list[IosTunnel]) -> set[str]:
     return out
 
 
+# What a tunnel lacks, in IOS's words (cisco_tunnel's ``said``)
+IOS_SAID = {
+    "masked": "encrypted by IOS (type 6 or 7)",
+    "key": "pre-shared-key address … key <key>",
+    "no ikev2": "no crypto ikev2 proposal (IOS's default one depends on the release)",
+    "no ikev1": "no crypto isakmp policy with authentication pre-share",
+}
+
+
 def _tunnel(t: IosTunnel, n: int) -> TwinTunnel:
+    return cisco_tunnel(t, n, _ike, _esp, IOS_SAID)
+
+
+def cisco_tunnel(
+    t: IosTunnel,
+    n: int,
+    ike: Callable[[str, str, str], str],  # (proposal words, where, version) -> strongSwan's
+    esp: Callable[[str, str, str | None], str],  # (transform words, where, pfs)
+    said: dict[str, str],
+) -> TwinTunnel:
+    """A Cisco tunnel (IOS's or ASA's) as strongSwan is to negotiate it, or every
+    reason it cannot be, at once."""
     problems = [f"{where}: {what}" for _, where, what in t.problems]
     if not t.peer or not is_ipv4(t.peer):
         problems.append(f"{t.at.where}: {t.name}'s tunnel destination {t.peer!r} is no address")
     if t.key is None:
         problems.append(
             f"{t.key_where or t.at.where}: {t.name}'s key for {t.peer} is "
-            + ("encrypted by IOS (type 6 or 7)" if t.key_where else "not configured")
-            + ": give the twin the plain key (pre-shared-key address … key <key>)"
+            + (said["masked"] if t.key_where else "not configured")
+            + f": give the twin the plain key ({said['key']})"
         )
     if not t.ike:
         problems.append(
             f"{t.at.where}: {t.name} has no IKE proposal to offer: "
-            + (
-                "no crypto ikev2 proposal (IOS's default one depends on the release)"
-                if t.version == "2"
-                else "no crypto isakmp policy with authentication pre-share"
-            )
+            + (said["no ikev2"] if t.version == "2" else said["no ikev1"])
         )
     if problems:
         raise Untranslatable("\n  ".join(problems))
@@ -106,8 +124,8 @@ def _tunnel(t: IosTunnel, n: int) -> TwinTunnel:
         t.version,
         t.peer or "",
         t.key.secret if t.key else "",
-        _listed(_ike(words, where, t.version) for words, where in t.ike),
-        _listed(_esp(words, where, t.pfs) for words, where in t.transforms),
+        _listed(ike(words, where, t.version) for words, where in t.ike),
+        _listed(esp(words, where, t.pfs) for words, where in t.transforms),
         t.ike_lifetime,
         t.sa_lifetime,
         t.dpd[0] if t.dpd else 0,
