@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from driver.analysis.cgw_rules import lint_config
+from driver.analysis.cisco_asa_rules import lint_cisco_asa
 from driver.analysis.cisco_ios_rules import lint_cisco_ios
 from driver.analysis.findings import Finding
 from driver.analysis.fortigate_rules import lint_fortigate
@@ -27,6 +28,7 @@ LINTERS = {
     "strongswan": lint_config,
     "libreswan": lint_libreswan,
     "fortigate": lint_fortigate,
+    "cisco-asa": lint_cisco_asa,
     "cisco-ios": lint_cisco_ios,
     "panos": lint_panos,
     "junos": lint_junos,

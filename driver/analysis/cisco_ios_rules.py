@@ -36,7 +36,7 @@ CISCO_IOS_RULES = {
     "conf-cisco-default": "an ISAKMP policy leaving a value to an IOS default AWS refuses",
     "conf-cisco-pfs": "no set pfs, or a PFS group AWS does not accept",
     "conf-cisco-encrypted-key": "a key IOS printed encrypted (type 6 or 7): not comparable",
-    "conf-cisco-asa": "a Cisco ASA's configuration: vpnlab reads IOS and IOS XE (ASA to come)",
+    "conf-cisco-asa": "a Cisco ASA's command read as IOS's (--cgw-daemon cisco-ios)",
 }
 # The shared rules' words for what IOS calls otherwise.
 WORDS = {
@@ -82,7 +82,7 @@ def lint_cisco_ios(lab: Lab, config: Path, secrets: Path | None) -> list[Finding
         return [Finding("conf-files", "error", str(config), str(exc), "see `vpnlab lint --help`")]
     tunnels = ios_tunnels(conf)
     out = [
-        Finding("conf-cisco-asa", "error", where, what, "judge it on the ASA itself for now")
+        Finding("conf-cisco-asa", "error", where, what, "--cgw-daemon cisco-asa")
         for where, what in conf.problems
     ]
     out += [
@@ -174,17 +174,23 @@ def _defaults(conf: IosConf) -> list[Finding]:
 
 
 def _pfs(t: IosTunnel, options: TunnelOptions) -> list[Finding]:
-    """AWS negotiates phase 2 with PFS, in its phase 2 DH groups."""
+    return pfs_findings(t, options, "conf-cisco-pfs", "IOS")
+
+
+def pfs_findings(t: IosTunnel, options: TunnelOptions, rule: str, who: str) -> list[Finding]:
+    """AWS negotiates phase 2 with PFS, in its phase 2 DH groups (a Cisco tunnel's
+    ``set pfs``, IOS's or the ASA's: ``who``)."""
+    fix = "set pfs group14 in the crypto ipsec profile (or crypto map entry)"
     if t.pfs is None:
         return [
             Finding(
-                "conf-cisco-pfs",
+                rule,
                 "error",
                 t.where("pfs"),
-                f"{t.name}: no set pfs, so IOS offers phase 2 without PFS; AWS requires PFS "
+                f"{t.name}: no set pfs, so {who} offers phase 2 without PFS; AWS requires PFS "
                 + ("(IKEv1: its quick mode fails at once)" if t.version == "1" else
                    "(IKEv2: the first CHILD_SA rekey fails)"),
-                "set pfs group14 in the crypto ipsec profile (or crypto map entry)",
+                fix,
             )
         ]  # fmt: skip
     group = t.pfs.removeprefix("group")
@@ -192,12 +198,12 @@ def _pfs(t: IosTunnel, options: TunnelOptions) -> list[Finding]:
         return []
     return [
         Finding(
-            "conf-cisco-pfs",
+            rule,
             "error",
             t.where("pfs"),
             f"{t.name}: set pfs {t.pfs} is none of the DH groups AWS negotiates phase 2 with "
             f"({', '.join(map(str, options.phase2.dh_groups))})",
-            "set pfs group14 in the crypto ipsec profile",
+            fix,
         )
     ]
 
@@ -236,7 +242,14 @@ def _routes(lab: Lab, conf: IosConf, interfaces: list[IosTunnel], src: str) -> l
 
 
 def _inside(lab: Lab, interfaces: list[IosTunnel], numbers: list[int]) -> list[Finding]:
-    """AWS's inside CIDR per tunnel: the first host is AWS's, the second the customer's."""
+    return inside_findings(lab, interfaces, numbers, "conf-cisco-inside")
+
+
+def inside_findings(
+    lab: Lab, interfaces: list[IosTunnel], numbers: list[int], rule: str
+) -> list[Finding]:
+    """AWS's inside CIDR per tunnel: the first host is AWS's, the second the customer's
+    (a Cisco tunnel interface's ``ip address``, IOS's or the ASA's)."""
     out = []
     for n, t in zip(numbers, interfaces, strict=False):
         if not t.address or n >= len(lab.tunnels) or not lab.tunnels[n].inside_cidr:
@@ -246,7 +259,7 @@ def _inside(lab: Lab, interfaces: list[IosTunnel], numbers: list[int]) -> list[F
         if expected is not None:
             out.append(
                 Finding(
-                    "conf-cisco-inside",
+                    rule,
                     "error",
                     t.at.first("ip", "address").where,
                     f"{t.name}: ip address {t.address} is not the customer gateway's inside "

@@ -13,6 +13,7 @@ from pathlib import Path
 from driver.analysis.cgw_bgp_rules import BGP_RULES
 from driver.analysis.cgw_lint import DAEMON_RULES, lint_customer
 from driver.analysis.cgw_rules import CONF_RULES
+from driver.analysis.cisco_asa_rules import CISCO_ASA_RULES
 from driver.analysis.cisco_ios_rules import CISCO_IOS_RULES
 from driver.analysis.findings import SEVERITIES, Finding
 from driver.analysis.fortigate_rules import FORTIGATE_RULES
@@ -35,6 +36,7 @@ RULES = {
     **LIBRESWAN_RULES,
     **FORTIGATE_RULES,
     **CISCO_IOS_RULES,
+    **CISCO_ASA_RULES,
     **PANOS_RULES,
     **JUNOS_RULES,
     **YAMAHA_RULES,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from driver.cgw.cisco_asa.dialect import DIALECT as CISCO_ASA
 from driver.cgw.cisco_ios.dialect import DIALECT as CISCO_IOS
 from driver.cgw.fortigate.dialect import DIALECT as FORTIGATE
 from driver.cgw.junos.dialect import DIALECT as JUNOS
@@ -13,5 +14,7 @@ from driver.cgw.vyos.dialect import DIALECT as VYOS
 from driver.cgw.yamaha.dialect import DIALECT as YAMAHA
 
 ROUTERS: dict[str, Dialect] = {
-    d.name: d for d in (FORTIGATE, CISCO_IOS, PANOS, JUNOS, YAMAHA, VYOS, PFSENSE)
+    # an ASA's file has IOS's crypto map lines too: its tunnel groups decide first
+    d.name: d
+    for d in (FORTIGATE, CISCO_ASA, CISCO_IOS, PANOS, JUNOS, YAMAHA, VYOS, PFSENSE)
 }

@@ -90,7 +90,7 @@ def test_ikev2_profile_with_certificates_and_an_encrypted_key(tmp_path):
     assert "encrypted by IOS" in found["conf-cisco-encrypted-key"][0].message
 
 
-def test_a_cisco_asas_file_is_named_not_judged_as_ioss(tmp_path):
+def test_a_cisco_asas_file_is_read_as_an_asas_and_named_when_forced_to_ios(tmp_path):
     asa = (  # the shape of AWS's Cisco ASA example (doc_source/Cisco_ASA.md)
         "crypto ikev1 enable outside\n"
         "crypto ikev1 policy 201\n encryption aes\n authentication pre-share\n group 2\n"
@@ -98,8 +98,11 @@ def test_a_cisco_asas_file_is_named_not_judged_as_ioss(tmp_path):
         "crypto map amzn_vpn_map 1 match address acl-amzn\n"
     )
     found = lint(tmp_path, asa)
-    [said] = found["conf-cisco-asa"]
+    assert "read as a Cisco ASA's" in found["conf-implementation"][0].message
+    path = tmp_path / "router.cfg"
+    [said] = by_rule(lint_customer(LAB, path, None, "cisco-ios"))["conf-cisco-asa"]
     assert said.where.endswith(":1") and "Cisco ASA's" in said.message
+    assert said.hint == "--cgw-daemon cisco-asa"
 
 
 def test_awss_bgp_sample_peers_with_the_asn_vgws_had_before_2018(tmp_path):

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from driver.analysis.cgw_bgp_rules import BGP_RULES
 from driver.analysis.cgw_lint import DAEMON_RULES
 from driver.analysis.cgw_rules import lint_config
+from driver.analysis.cisco_asa_rules import CISCO_ASA_RULES
 from driver.analysis.cisco_ios_rules import CISCO_IOS_RULES
 from driver.analysis.fortigate_rules import FORTIGATE_RULES
 from driver.analysis.junos_rules import JUNOS_RULES
@@ -285,6 +286,7 @@ def test_every_rule_is_documented_and_tested():
             *LIBRESWAN_RULES,  # these four: tests/analysis/test_libreswan_rules.py
             *FORTIGATE_RULES,  # tests/analysis/test_fortigate_rules.py
             *CISCO_IOS_RULES,  # tests/analysis/test_cisco_ios_rules.py
+            *CISCO_ASA_RULES,  # tests/analysis/test_cisco_asa_rules.py, tests/scenarios
             *PANOS_RULES,  # tests/analysis/test_panos_rules.py
             *JUNOS_RULES,  # tests/analysis/test_junos_rules.py
             *YAMAHA_RULES,  # tests/analysis/test_yamaha_rules.py
