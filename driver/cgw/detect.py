@@ -74,8 +74,10 @@ def detect(config: Path, secrets: Path | None = None) -> Detection:
             continue
         for number, line in enumerate(text.splitlines(), start=1):
             for name, dialect in ROUTERS.items():
-                if dialect.sign.match(line):
-                    signs[name].append(f"{path}:{number} ({line.strip()})")
+                # the sign's own words, not the line: a line with a key
+                # (crypto isakmp key K …, ip ipsec identity add … secret=K) keeps it
+                if found := dialect.sign.match(line):
+                    signs[name].append(f"{path}:{number} ({found[0].strip()})")
             for implementation, sign in _signs(line):
                 signs[implementation].append(f"{path}:{number} ({sign})")
     for name in ROUTERS:  # a router's own syntax is decisive: ipsec.conf has none
