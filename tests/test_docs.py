@@ -152,3 +152,14 @@ def test_no_example_lab_holds_a_key():
     for lab in LABS:
         assert "preshared_key:" not in lab.read_text(), lab
     assert os.path.exists(PROJECT / "docs" / "seed.svg")
+
+
+def test_every_lint_rule_is_in_both_readmes():
+    """Each rule lint can report has its row in both READMEs' rule tables."""
+    from driver.analysis.lint import RULES
+
+    for readme in (PROJECT / "README.md", PROJECT / "README.ja.md"):
+        # a row's first cell names its rules ("| `lab-weak-dh` / `lab-weak-integrity` |")
+        cells = [line.split(" | ")[0] for line in readme.read_text().splitlines()
+                 if line.startswith("| `")]  # fmt: skip
+        assert [r for r in RULES if not any(f"`{r}`" in c for c in cells)] == [], readme.name

@@ -15,6 +15,7 @@ from driver.analysis.findings import Finding
 from driver.analysis.fortigate_rules import lint_fortigate
 from driver.analysis.junos_rules import lint_junos
 from driver.analysis.libreswan_rules import lint_libreswan
+from driver.analysis.mikrotik_rules import lint_mikrotik
 from driver.analysis.panos_rules import lint_panos
 from driver.analysis.pfsense_rules import lint_pfsense
 from driver.analysis.vyos_rules import lint_vyos
@@ -35,6 +36,7 @@ LINTERS = {
     "yamaha": lint_yamaha,
     "vyos": lint_vyos,
     "pfsense": lint_pfsense,
+    "mikrotik": lint_mikrotik,
 }
 DAEMON_RULES = {
     "conf-implementation": "which implementation the files were read as, and why",

@@ -20,6 +20,7 @@ from driver.analysis.fortigate_rules import FORTIGATE_RULES
 from driver.analysis.junos_rules import JUNOS_RULES
 from driver.analysis.lab_rules import LAB_RULES, lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
+from driver.analysis.mikrotik_rules import MIKROTIK_RULES
 from driver.analysis.panos_rules import PANOS_RULES
 from driver.analysis.pfsense_rules import PFSENSE_RULES
 from driver.analysis.terraform_rules import NET_RULES, lint_terraform
@@ -42,6 +43,7 @@ RULES = {
     **YAMAHA_RULES,
     **VYOS_RULES,
     **PFSENSE_RULES,
+    **MIKROTIK_RULES,
     **DAEMON_RULES,
     **BGP_RULES,
     **NET_RULES,

@@ -19,6 +19,7 @@ from driver.analysis.junos_rules import JUNOS_RULES
 from driver.analysis.lab_rules import lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.lint import RULES, lint
+from driver.analysis.mikrotik_rules import MIKROTIK_RULES
 from driver.analysis.panos_rules import PANOS_RULES
 from driver.analysis.pfsense_rules import PFSENSE_RULES
 from driver.analysis.vyos_rules import VYOS_RULES
@@ -292,6 +293,7 @@ def test_every_rule_is_documented_and_tested():
             *YAMAHA_RULES,  # tests/analysis/test_yamaha_rules.py
             *VYOS_RULES,  # tests/analysis/test_vyos_rules.py
             *PFSENSE_RULES,  # tests/analysis/test_pfsense_rules.py
+            *MIKROTIK_RULES,  # tests/analysis/test_mikrotik_rules.py, tests/cgw/mikrotik
             *DAEMON_RULES,
         }
         | set(BGP_RULES)  # tests/analysis/test_cgw_bgp.py

@@ -22,6 +22,8 @@ def test_the_signs_a_file_was_recognised_by_never_carry_its_keys(tmp_path):
     of lint's and the check's output."""
     ios = tmp_path / "router.cfg"
     ios.write_text("crypto isakmp key sEcReT_ios_key address 198.51.100.1\n")
-    for path in (ios,):
+    ros = tmp_path / "export.rsc"
+    ros.write_text("/ip ipsec peer add address=198.51.100.1 name=p secret=sEcReT_ros_key\n")
+    for path in (ios, ros):
         found = detect(path)
         assert found.signs and not any("sEcReT" in sign for sign in found.signs)
