@@ -1,9 +1,12 @@
 """What the router dialects' tests share: a fixture with a few edits, lint of a
 text as the customer's file, and lint's findings by rule."""
 
+import secrets
 from pathlib import Path
 
 from driver.analysis.cgw_lint import lint_customer
+from driver.local.dataplane.charon import Charon
+from driver.local.dataplane.netns import Namespace
 
 
 def edited(path: Path, *changes: tuple[str, str]) -> str:
@@ -31,3 +34,21 @@ def linted(tmp_path: Path, lab, text: str, name: str = "config.txt") -> list:
     path = tmp_path / name
     path.write_text(text)
     return lint_customer(lab, path, None)
+
+
+def charon_loads(tmp_path: Path, twin) -> set[str]:
+    """The connections a real charon loaded from a twin's files, in a namespace of its
+    own: strongSwan's own parser is the judge of what a twin writes. Fails on any
+    connection charon refused."""
+    ns = Namespace(f"t{secrets.token_hex(3)}", "server").create()
+    charon = Charon(ns, tmp_path / ns.name, dict(twin.files), "swanctl", twin.executables)
+    try:
+        charon.start()
+        with charon.session() as session:
+            conns = {k.decode() if isinstance(k, bytes) else k
+                     for item in session.list_conns() for k in item}  # fmt: skip
+        assert charon.refused() == []
+        return conns
+    finally:
+        charon.stop()
+        ns.delete()

@@ -1,17 +1,14 @@
 """A Cisco ASA's twin: strongSwan files that negotiate as the ASA would, and the
 refusal, naming the line, of what the twin cannot be faithful to."""
 
-import secrets
-
 import pytest
 
 from driver.cgw.cisco_asa.conf import parse_asa
 from driver.cgw.cisco_asa.twin import UPDOWN, twin
 from driver.cgw.router import Untranslatable
 from driver.cgw.twin_swanctl import SWANCTL
-from driver.local.dataplane.charon import Charon
-from driver.local.dataplane.netns import Namespace
 from tests.cgw.cisco_asa.test_reading import AZURE_MAP, CRYPTO_MAP, MINIMAL, VTI_STATIC
+from tests.cgw.router_files import charon_loads
 from tests.conftest import requires_root
 
 
@@ -90,15 +87,4 @@ def test_charon_loads_the_twin_as_written(tmp_path, text):
     """strongSwan's own parser and charon are the judges of the twin's files."""
     config = {"ikev1": VTI_STATIC.read_text(), "ikev2": two_tunnels()}[text]
     twin_ = made(config)
-    ns = Namespace(f"t{secrets.token_hex(3)}", "server").create()
-    charon = Charon(ns, tmp_path / ns.name, dict(twin_.files), "swanctl", twin_.executables)
-    try:
-        charon.start()
-        with charon.session() as session:
-            conns = {k.decode() if isinstance(k, bytes) else k
-                     for item in session.list_conns() for k in item}  # fmt: skip
-        assert len(conns) == 2
-        assert charon.refused() == []
-    finally:
-        charon.stop()
-        ns.delete()
+    assert len(charon_loads(tmp_path, twin_)) == 2

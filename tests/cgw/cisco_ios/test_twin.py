@@ -1,17 +1,14 @@
 """A Cisco IOS router's twin: strongSwan files that negotiate as IOS would, and the
 refusal, naming the line, of what the twin cannot be faithful to."""
 
-import secrets
-
 import pytest
 
 from driver.cgw.cisco_ios.conf import parse
 from driver.cgw.cisco_ios.twin import UPDOWN, twin
 from driver.cgw.router import Untranslatable
 from driver.cgw.twin_swanctl import SWANCTL
-from driver.local.dataplane.charon import Charon
-from driver.local.dataplane.netns import Namespace
 from tests.cgw.cisco_ios.test_reading import FIXED, FLAT, IKEV2
+from tests.cgw.router_files import charon_loads
 from tests.conftest import requires_root
 
 
@@ -157,15 +154,4 @@ def test_charon_loads_the_twin_as_written(tmp_path, text):
     and IKEv2 tunnel interfaces, and a policy-based crypto map."""
     config = {"fixed": FIXED.read_text(), "ikev2": two_ikev2_tunnels(), "mapped": MAPPED}[text]
     made = twin(parse(config, "c"), "c")
-    ns = Namespace(f"t{secrets.token_hex(3)}", "server").create()
-    charon = Charon(ns, tmp_path / ns.name, dict(made.files), "swanctl", made.executables)
-    try:
-        charon.start()
-        with charon.session() as session:
-            conns = {k.decode() if isinstance(k, bytes) else k
-                     for item in session.list_conns() for k in item}  # fmt: skip
-        assert len(conns) == 2
-        assert charon.refused() == []
-    finally:
-        charon.stop()
-        ns.delete()
+    assert len(charon_loads(tmp_path, made)) == 2

@@ -1,16 +1,13 @@
 """A FortiGate's twin: strongSwan files that negotiate as FortiOS would, and the
 refusal, naming the line, of what the twin cannot be faithful to."""
 
-import secrets
-
 import pytest
 
 from driver.cgw.fortigate.conf import parse
 from driver.cgw.fortigate.twin import SWANCTL, UPDOWN, twin
 from driver.cgw.router import Untranslatable
-from driver.local.dataplane.charon import Charon
-from driver.local.dataplane.netns import Namespace
 from tests.cgw.fortigate.test_reading import FIXED, SAMPLE
+from tests.cgw.router_files import charon_loads
 from tests.conftest import requires_root
 
 
@@ -97,20 +94,7 @@ def test_awss_sample_as_pasted_is_no_twin_the_problems_say_why():
 def test_charon_loads_the_twin_as_written(tmp_path):
     """strongSwan's own parser and charon are the judges of the twin's files."""
     made = twin(parse(FIXED.read_text(), "fg"), "fg")
-    ns = Namespace(f"t{secrets.token_hex(3)}", "server").create()
-    charon = Charon(ns, tmp_path / ns.name, dict(made.files), "swanctl", frozenset({UPDOWN}))
-    try:
-        charon.start()
-        with charon.session() as session:
-            conns = {k for item in session.list_conns() for k in item}
-        assert conns == {b"vpn-44a8938f-0", b"vpn-44a8938f-1"} or conns == {
-            "vpn-44a8938f-0",
-            "vpn-44a8938f-1",
-        }
-        assert charon.refused() == []
-    finally:
-        charon.stop()
-        ns.delete()
+    assert charon_loads(tmp_path, made) == {"vpn-44a8938f-0", "vpn-44a8938f-1"}
 
 
 def test_config_router_bgp_runs_as_frr_with_fortioss_words_translated():

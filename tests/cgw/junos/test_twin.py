@@ -2,7 +2,6 @@
 refusal, naming the line, of what the twin cannot be faithful to."""
 
 import re
-import secrets
 
 import pytest
 
@@ -11,10 +10,8 @@ from driver.cgw.junos.twin import UPDOWN, twin
 from driver.cgw.router import Untranslatable
 from driver.cgw.twin_frr import FRR_CONF
 from driver.cgw.twin_swanctl import SWANCTL
-from driver.local.dataplane.charon import Charon
-from driver.local.dataplane.netns import Namespace
 from tests.cgw.junos.test_reading import FIXED, HIERARCHICAL, SAMPLE
-from tests.cgw.router_files import edited
+from tests.cgw.router_files import charon_loads, edited
 from tests.conftest import requires_root
 
 IMMEDIATELY = "set security ipsec vpn vpn-1 establish-tunnels immediately\n"
@@ -153,17 +150,7 @@ def test_bgp_runs_as_frr_with_junoss_hold_time_and_an_export_policy_is_refused()
 def test_charon_loads_the_twin_as_written(tmp_path):
     """strongSwan's own parser and charon are the judges of the twin's files."""
     made = twin(parse(fixed((IMMEDIATELY, "")), "srx"), "srx")
-    ns = Namespace(f"t{secrets.token_hex(3)}", "server").create()
-    charon = Charon(ns, tmp_path / ns.name, dict(made.files), "swanctl", frozenset({UPDOWN}))
-    try:
-        charon.start()
-        with charon.session() as session:
-            conns = {k for item in session.list_conns() for k in item}
-        assert {str(c, "ascii") if isinstance(c, bytes) else c for c in conns} == {"vpn-1", "vpn-2"}
-        assert charon.refused() == []
-    finally:
-        charon.stop()
-        ns.delete()
+    assert charon_loads(tmp_path, made) == {"vpn-1", "vpn-2"}
 
 
 def test_a_remote_identity_is_what_the_twin_expects_of_aws():

@@ -1,16 +1,13 @@
 """A RouterOS router's twin: strongSwan files that negotiate as RouterOS would, and the
 refusal, naming the line, of what the twin cannot be faithful to."""
 
-import secrets
-
 import pytest
 
 from driver.cgw.mikrotik.twin import twin
 from driver.cgw.router import Untranslatable
 from driver.cgw.twin_swanctl import SWANCTL
-from driver.local.dataplane.charon import Charon
-from driver.local.dataplane.netns import Namespace
 from tests.cgw.mikrotik.test_reading import GENERATED, V7
+from tests.cgw.router_files import charon_loads
 from tests.conftest import requires_root
 
 # the generated script without its BGP, and both tunnels' VPC policies enabled: IKEv1
@@ -76,15 +73,4 @@ def test_what_the_twin_cannot_be_is_refused_with_its_line(tmp_path, text, said):
 def test_charon_loads_the_twin_as_written(tmp_path, which):
     """strongSwan's own parser and charon are the judges of the twin's files."""
     result = made(tmp_path, {"ikev2": V7.read_text(), "ikev1": STATIC_V1}[which])
-    ns = Namespace(f"t{secrets.token_hex(3)}", "server").create()
-    charon = Charon(ns, tmp_path / ns.name, dict(result.files), "swanctl", result.executables)
-    try:
-        charon.start()
-        with charon.session() as session:
-            conns = {k.decode() if isinstance(k, bytes) else k
-                     for item in session.list_conns() for k in item}  # fmt: skip
-        assert len(conns) == 2
-        assert charon.refused() == []
-    finally:
-        charon.stop()
-        ns.delete()
+    assert len(charon_loads(tmp_path, result)) == 2

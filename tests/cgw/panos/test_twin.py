@@ -3,7 +3,6 @@ tunnel interfaces it keeps up whether or not their SAs are, and the refusal, nam
 the line, of what the twin cannot be faithful to."""
 
 import re
-import secrets
 import subprocess
 
 import pytest
@@ -13,10 +12,8 @@ from driver.cgw.panos.twin import UPDOWN, twin
 from driver.cgw.router import Untranslatable
 from driver.cgw.twin_frr import FRR_CONF
 from driver.cgw.twin_swanctl import SWANCTL
-from driver.local.dataplane.charon import Charon
-from driver.local.dataplane.netns import Namespace
 from tests.cgw.panos.test_reading import FIXED, SAMPLE, XML
-from tests.cgw.router_files import edited
+from tests.cgw.router_files import charon_loads, edited
 from tests.conftest import requires_root
 
 PROFILES = "set network ike crypto-profiles "
@@ -213,20 +210,7 @@ def test_bgp_runs_as_frr_with_pan_oss_timers_and_redistributed_prefix():
 def test_charon_loads_the_twin_as_written(tmp_path):
     """strongSwan's own parser and charon are the judges of the twin's files."""
     made = twin(parse(fixed((MONITOR_1, "")), "pa"), "pa")
-    ns = Namespace(f"t{secrets.token_hex(3)}", "server").create()
-    charon = Charon(ns, tmp_path / ns.name, dict(made.files), "swanctl", frozenset({UPDOWN}))
-    try:
-        charon.start()
-        with charon.session() as session:
-            conns = {k for item in session.list_conns() for k in item}
-        assert {str(c, "ascii") if isinstance(c, bytes) else c for c in conns} == {
-            "ipsec-tunnel-1",
-            "ipsec-tunnel-2",
-        }
-        assert charon.refused() == []
-    finally:
-        charon.stop()
-        ns.delete()
+    assert charon_loads(tmp_path, made) == {"ipsec-tunnel-1", "ipsec-tunnel-2"}
 
 
 def test_pan_oss_route_metrics_peer_id_and_ikev1_dpd_count_go_into_the_twin():
