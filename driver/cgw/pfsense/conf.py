@@ -9,47 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from driver.cgw.tree import MAX_DEPTH
-from driver.cgw.xml_input import read_xml
-
-
-@dataclass
-class Element:
-    tag: str
-    line: int
-    source: str
-    text: str = ""
-    children: list[Element] = field(default_factory=list)
-
-    @property
-    def where(self) -> str:
-        return f"{self.source}:{self.line}"
-
-    def all(self, *path: str) -> list[Element]:
-        """Every element at ``path`` (the last tag may repeat)."""
-        found = [self]
-        for tag in path:
-            found = [c for f in found for c in f.children if c.tag == tag]
-        return found
-
-    def find(self, *path: str) -> Element | None:
-        found = self.all(*path)
-        return found[0] if found else None
-
-    def value(self, *path: str) -> str | None:
-        """The text at ``path``, None where the element is absent or empty."""
-        found = self.find(*path)
-        if found is None:
-            return None
-        return found.text.strip() or None
-
-    def has(self, *path: str) -> bool:
-        """Whether ``path`` is present: pfSense's flags (``<disabled/>``) are."""
-        return self.find(*path) is not None
-
-    def where_of(self, *path: str) -> str:
-        found = self.find(*path)
-        return (found or self).where
+from driver.cgw.xml_input import Element, read_elements
 
 
 @dataclass
@@ -71,19 +31,7 @@ def parse(text: str, source: str) -> PfConf:
     if text.lstrip().startswith(ENCRYPTED):
         return PfConf(root, "", [(f"{source}:1", "an encrypted backup: give vpnlab the backup "
                                   "made without 'Encrypt this configuration file'")])  # fmt: skip
-    stack = [root]
-
-    def start(tag: str, _attrs: dict[str, str], line: int) -> None:
-        if len(stack) > MAX_DEPTH:
-            raise ValueError(f"elements nested deeper than {MAX_DEPTH}")
-        element = Element(tag, line, source)
-        stack[-1].children.append(element)
-        stack.append(element)
-
-    def characters(data: str) -> None:
-        stack[-1].text += data
-
-    refused = read_xml(text, "pfSense", start, lambda _line: stack.pop(), characters)
+    refused = read_elements(text, "pfSense", root)
     if refused:
         return PfConf(root, "", [(f"{source}:{refused[0]}", refused[1])])
     return _what_it_is(root.children[0] if root.children else Element("", 1, source))

@@ -14,10 +14,11 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from driver.cgw.pfsense import defaults
-from driver.cgw.pfsense.conf import Element, PfConf
+from driver.cgw.pfsense.conf import PfConf
 from driver.cgw.record import ConfiguredTunnel
 from driver.cgw.settings import Secret
 from driver.cgw.twin_swanctl import GROUPS
+from driver.cgw.xml_input import Element
 from driver.core.addresses import is_ipv4
 
 
