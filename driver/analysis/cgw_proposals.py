@@ -109,6 +109,10 @@ def proposal_findings(
         if not text or text == "default":
             continue
         proposals, strict = parsed_proposals(text)
+        swanctl = t.settings is None
+        if swanctl:  # swanctl.conf takes the proposals as written; 'default' adds its own
+            strict = "default" not in [p.strip() for p in text.split(",")]
+            proposals = [p for p in proposals if p["other"] != {"default"}] or proposals
         accepted = [p for p in proposals if acceptable(p, phase, ike)]
         if not accepted and strict:
             out.append(no_common(kind, where, f"{t.name}: no {kind} proposal in '{text}'", phase))
@@ -118,16 +122,22 @@ def proposal_findings(
                     "conf-defaults-appended",
                     "info",
                     where,
-                    f"{t.name}: '{text}' has no trailing '!': strongSwan appends its "
-                    "default proposals, so what is negotiated may not be what is "
-                    "written"
+                    f"{t.name}: '{text}' "
+                    + (
+                        "names 'default': strongSwan adds its default proposals"
+                        if swanctl
+                        else "has no trailing '!': strongSwan appends its default proposals"
+                    )  # fmt: skip
+                    + ", so what is negotiated may not be what is written"
                     + (
                         ""
                         if accepted
                         else f" (none of the written {kind} proposals is "
                         "accepted; only the defaults would match)"
                     ),
-                    "end it with '!' once it matches the tunnel options",
+                    "drop 'default' once the others match the tunnel options"
+                    if swanctl
+                    else "end it with '!' once it matches the tunnel options",
                 )
             )
         out += weak_findings(t.name, kind, proposals, where)

@@ -137,6 +137,24 @@ def test_a_swanctl_child_without_esp_proposals_has_no_pfs(tmp_path):
     assert "conf-no-pfs" not in rules(lint_config(lab, tmp_path, None))
 
 
+def test_swanctl_proposals_are_taken_as_written_without_a_bang(tmp_path):
+    """swanctl.conf has no '!': it negotiates the proposals written and nothing else
+    unless they name 'default'. Proposals AWS refuses are an error, not a note that
+    strongSwan's defaults might rescue them."""
+    lab = seed_in_style("swanctl")
+    conf = tmp_path / "swanctl" / "swanctl.conf"
+    conf.parent.mkdir()
+    text = strongswan_files(lab, EXAMPLE)["/etc/swanctl/swanctl.conf"]
+    refused = text.replace("proposals = aes256-sha256-modp2048\n", "proposals = 3des-md5-modp768\n")
+    assert refused != text
+    conf.write_text(refused)
+    found = rules(lint_config(lab, tmp_path, None))
+    assert "conf-no-common-ike" in found and "conf-defaults-appended" not in found
+    conf.write_text(refused.replace("3des-md5-modp768\n", "3des-md5-modp768, default\n"))
+    [said] = [f for f in lint_config(lab, tmp_path, None) if f.rule == "conf-defaults-appended"][:1]
+    assert "names 'default'" in said.message and said.hint.startswith("drop 'default'")
+
+
 def test_an_updown_script_given_but_not_executable(good_config):
     lab, conf, secrets = good_config
     etc = conf.parent / "etc"
