@@ -16,6 +16,7 @@ from driver.analysis.fortigate_rules import lint_fortigate
 from driver.analysis.junos_rules import lint_junos
 from driver.analysis.libreswan_rules import lint_libreswan
 from driver.analysis.mikrotik_rules import lint_mikrotik
+from driver.analysis.opnsense_rules import lint_opnsense
 from driver.analysis.panos_rules import lint_panos
 from driver.analysis.pfsense_rules import lint_pfsense
 from driver.analysis.vyos_rules import lint_vyos
@@ -37,6 +38,7 @@ LINTERS = {
     "vyos": lint_vyos,
     "pfsense": lint_pfsense,
     "mikrotik": lint_mikrotik,
+    "opnsense": lint_opnsense,
 }
 DAEMON_RULES = {
     "conf-implementation": "which implementation the files were read as, and why",
@@ -71,7 +73,7 @@ def _release(implementation: str, config: Path) -> str:
     judged them."""
     if implementation in ROUTERS:
         dialect = ROUTERS[implementation]
-        return f"a {dialect.title}'s ({dialect.release_for(config)} defaults)"
+        return f"{dialect.a_title}'s ({dialect.release_for(config)} defaults)"
     return f"{IMPLEMENTATIONS[implementation]} {release()}'s"
 
 

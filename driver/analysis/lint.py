@@ -21,6 +21,7 @@ from driver.analysis.junos_rules import JUNOS_RULES
 from driver.analysis.lab_rules import LAB_RULES, lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.mikrotik_rules import MIKROTIK_RULES
+from driver.analysis.opnsense_rules import OPNSENSE_RULES
 from driver.analysis.panos_rules import PANOS_RULES
 from driver.analysis.pfsense_rules import PFSENSE_RULES
 from driver.analysis.terraform_rules import NET_RULES, lint_terraform
@@ -44,6 +45,7 @@ RULES = {
     **VYOS_RULES,
     **PFSENSE_RULES,
     **MIKROTIK_RULES,
+    **OPNSENSE_RULES,
     **DAEMON_RULES,
     **BGP_RULES,
     **NET_RULES,

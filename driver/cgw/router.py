@@ -95,6 +95,11 @@ class Dialect:
     # one dialect reads several
     release_of: Callable[[Path], str] | None = None
 
+    @property
+    def a_title(self) -> str:
+        """The title with its article, as a sentence says it ("an OPNsense")."""
+        return f"{'an' if self.title[:1] in 'AEIOU' else 'a'} {self.title}"
+
     def release_for(self, config: Path) -> str:
         """The release whose defaults judge ``config``."""
         if self.release_of is None:

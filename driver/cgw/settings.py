@@ -63,6 +63,16 @@ class Secret:
     source: str = ""
 
 
+def one_per_peer(keys) -> list[Secret]:
+    """The first key of each peer, from (peer, key or None) pairs: a router's tunnels
+    (a policy or child each) share their peer's key."""
+    out: dict[str | None, Secret] = {}
+    for peer, key in keys:
+        if key is not None:
+            out.setdefault(peer, key)
+    return list(out.values())
+
+
 def without_comment(line: str) -> str:
     """The line up to a ``#`` that is not inside double quotes."""
     quoted = False

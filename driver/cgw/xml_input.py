@@ -1,8 +1,8 @@
-"""A customer's XML file (PAN-OS's running-config.xml, pfSense's config.xml) read by
-expat as events, safely and in one place: a document type or an entity declaration
-is refused — neither vendor writes one, and they are how an XML file makes its
-reader expand or fetch what is not in it — and what expat or a handler refuses is
-returned with its line, never raised."""
+"""A customer's XML file (PAN-OS's running-config.xml, pfSense's and OPNsense's
+config.xml) read by expat as events, safely and in one place: a document type or an
+entity declaration is refused — none of them writes one, and they are how an XML
+file makes its reader expand or fetch what is not in it — and what expat or a
+handler refuses is returned with its line, never raised."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ class Element:
     source: str
     text: str = ""
     children: list[Element] = field(default_factory=list)
+    attrs: dict[str, str] = field(default_factory=dict)  # OPNsense's uuid="…"
 
     @property
     def where(self) -> str:
@@ -84,10 +85,10 @@ def read_elements(text: str, vendor: str, root: Element) -> tuple[int, str] | No
     when it was read whole, else (line, what) the vendor would not load."""
     stack = [root]
 
-    def start(tag: str, _attrs: dict[str, str], line: int) -> None:
+    def start(tag: str, attrs: dict[str, str], line: int) -> None:
         if len(stack) > MAX_DEPTH:
             raise ValueError(f"elements nested deeper than {MAX_DEPTH}")
-        element = Element(tag, line, root.source)
+        element = Element(tag, line, root.source, attrs=dict(attrs))
         stack[-1].children.append(element)
         stack.append(element)
 

@@ -20,6 +20,7 @@ from driver.analysis.lab_rules import lint_lab
 from driver.analysis.libreswan_rules import LIBRESWAN_RULES
 from driver.analysis.lint import RULES, lint
 from driver.analysis.mikrotik_rules import MIKROTIK_RULES
+from driver.analysis.opnsense_rules import OPNSENSE_RULES
 from driver.analysis.panos_rules import PANOS_RULES
 from driver.analysis.pfsense_rules import PFSENSE_RULES
 from driver.analysis.vyos_rules import VYOS_RULES
@@ -312,6 +313,7 @@ def test_every_rule_is_documented_and_tested():
             *VYOS_RULES,  # tests/analysis/test_vyos_rules.py
             *PFSENSE_RULES,  # tests/analysis/test_pfsense_rules.py
             *MIKROTIK_RULES,  # tests/analysis/test_mikrotik_rules.py, tests/cgw/mikrotik
+            *OPNSENSE_RULES,  # tests/analysis/test_opnsense_rules.py, tests/cgw/opnsense
             *DAEMON_RULES,
         }
         | set(BGP_RULES)  # tests/analysis/test_cgw_bgp.py

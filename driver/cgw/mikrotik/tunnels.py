@@ -20,7 +20,7 @@ from driver.cgw.mikrotik import defaults
 from driver.cgw.mikrotik.conf import Item, RosConf
 from driver.cgw.mikrotik.proposals import words
 from driver.cgw.record import ConfiguredTunnel
-from driver.cgw.settings import Secret
+from driver.cgw.settings import Secret, one_per_peer
 
 PROFILE_KEYS = ("enc-algorithm", "hash-algorithm", "dh-group")
 PROPOSAL_KEYS = ("enc-algorithms", "auth-algorithms", "pfs-group")
@@ -263,9 +263,4 @@ def undefined(where: str, what: str) -> tuple[str, str, str]:
 
 
 def secrets_of(tunnels: list[MtTunnel]) -> list[Secret]:
-    out, seen = [], set()
-    for t in tunnels:
-        if t.key is not None and t.remote not in seen:
-            seen.add(t.remote)
-            out.append(t.key)
-    return out
+    return one_per_peer((t.remote, t.key) for t in tunnels)

@@ -2,8 +2,7 @@
 as elements with their lines: ``<phase1>`` and ``<phase2>`` repeat, so each element
 keeps its children in order, a list, not a tree keyed by name. A document type or
 an entity declaration is refused (driver/cgw/xml_input.py). OPNsense's ``<opnsense>`` is
-said, not read: its IPsec renders differently (legacy phase 1/phase 2, or the
-Connections model)."""
+said, not read as pfSense's: its own dialect reads it (driver/cgw/opnsense/)."""
 
 from __future__ import annotations
 
@@ -40,8 +39,8 @@ def parse(text: str, source: str) -> PfConf:
 def _what_it_is(top: Element) -> PfConf:
     """pfSense's whole configuration, or what else the file is, said."""
     said = {
-        "opnsense": "an OPNsense config.xml: vpnlab reads pfSense's (OPNsense's IPsec renders "
-        "differently)",
+        "opnsense": "an OPNsense config.xml: read it as OPNsense's (--cgw-daemon opnsense); "
+        "its IPsec renders differently from pfSense's",
         **{area: f"a backup of one area (<{area}>): give vpnlab the whole config.xml (Backup "
            "area: All)" for area in ("ipsec", "interfaces", "staticroutes", "gateways")},
     }  # fmt: skip

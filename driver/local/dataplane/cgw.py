@@ -191,7 +191,7 @@ def router(lab: Lab, config: Path, charon: CharonOptions, dialect: Dialect) -> C
         topology.customer_gateway_ip(lab),
         twin.addresses,
         twin.psks,
-        f"{config} (as a twin of a {dialect.title}: strongSwan with "
+        f"{config} (as a twin of {dialect.a_title}: strongSwan with "
         f"{dialect.release_for(config)}'s defaults"
         + (f": {', '.join(twin.defaulted)}" if twin.defaulted else "")
         + ")",
