@@ -174,7 +174,7 @@ def _sla_targets(conf: IosConf) -> list[tuple[ipaddress.IPv4Address, str]]:
 def _clamped(conf: IosConf) -> bool:
     """``sysopt connection tcpmss N`` at or below AWS's MSS (1406; 1379 in AWS's example)."""
     said = [c.words[3] for c in conf.all("sysopt", "connection", "tcpmss") if len(c.words) > 3]
-    return any(w.isdigit() and 0 < int(w) <= 1406 for w in said)
+    return any(w.isdecimal() and 0 < int(w) <= 1406 for w in said)
 
 
 def _proposal_findings(t: IosTunnel, lab: Lab, i: int, options: TunnelOptions) -> list[Finding]:

@@ -194,7 +194,7 @@ def pfs_findings(t: IosTunnel, options: TunnelOptions, rule: str, who: str) -> l
             )
         ]  # fmt: skip
     group = t.pfs.removeprefix("group")
-    if group.isdigit() and int(group) in options.phase2.dh_groups:
+    if group.isdecimal() and int(group) in options.phase2.dh_groups:
         return []
     return [
         Finding(

@@ -163,7 +163,7 @@ def _pfs(t: FortiTunnel, options: TunnelOptions) -> list[Finding]:
                 "set pfs enable and a dhgrp the VPN connection allows in the phase2-interface",
             )
         ]
-    groups = {int(g) for g in t.value("phase2", "dhgrp").split() if g.isdigit()}
+    groups = {int(g) for g in t.value("phase2", "dhgrp").split() if g.isdecimal()}
     if groups & set(options.phase2.dh_groups):
         return []
     return [

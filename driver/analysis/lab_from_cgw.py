@@ -222,7 +222,7 @@ def _routing(config, tunnels, onprem_vpc, aws_vpc) -> list[str]:
     remote = next(
         (p.remote_as for a in config.neighbors if (p := config.effective(a)).remote_as), None
     )
-    if remote and remote.isdigit() and _within(int(remote), *aws_rules.AMAZON_SIDE_ASN):
+    if remote and remote.isdecimal() and _within(int(remote), *aws_rules.AMAZON_SIDE_ASN):
         lines.append(f"  amazon_side_asn: {remote}                # neighbours' remote-as, {src}")
     if config.asn is not None and _within(config.asn, aws_rules.BGP_ASN):
         where = f"{src}:{config.asn_line}"

@@ -90,4 +90,4 @@ def lint(
 def _position(where: str) -> tuple[str, int]:
     """("file", line) for sorting: numerically by line, not as text."""
     path, _, line = where.rpartition(":")
-    return (path, int(line)) if line.isdigit() else (where, 0)
+    return (path, int(line)) if line.isdecimal() else (where, 0)

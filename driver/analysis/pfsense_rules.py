@@ -115,7 +115,7 @@ def _pfs(t: PfTunnel, options: TunnelOptions) -> list[Finding]:
         group = p2.value("pfsgroup")
         if not group or group == "0":
             said = f"PFS key group is off: AWS requires PFS in phase 2, so it refuses {refused}"
-        elif not group.isdigit() or int(group) not in allowed:
+        elif not group.isdecimal() or int(group) not in allowed:
             said = (f"PFS key group {group} is none of the groups AWS rekeys phase 2 with "
                     f"({', '.join(map(str, allowed))})")  # fmt: skip
         else:

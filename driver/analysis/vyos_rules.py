@@ -118,7 +118,7 @@ def _pfs(t: VyosTunnel, options: TunnelOptions) -> list[Finding]:
     allowed = sorted(options.phase2.dh_groups)
     if group is None:
         said = "pfs disable: AWS requires PFS in phase 2, so it refuses the rekeys"
-    elif not group.isdigit() or int(group) not in allowed:
+    elif not group.isdecimal() or int(group) not in allowed:
         how = "pfs enable: the first IKE proposal's" if t.pfs == "enable" else f"pfs {t.pfs}"
         said = (f"PFS uses DH group {group} ({how}), none of the groups "
                 f"AWS rekeys phase 2 with ({', '.join(map(str, allowed))})")  # fmt: skip

@@ -92,7 +92,7 @@ def _untranslatable(bgp: BgpConfig) -> list[str]:
         if peer.group or peer.local_as:
             what = "a peer group" if peer.group else "local-as"
             problems.append(f"{where}: neighbor {address} uses {what}: not translated yet")
-        if not (peer.remote_as or "").isdigit():
+        if not (peer.remote_as or "").isdecimal():
             problems.append(f"{where}: neighbor {address} has no numeric remote-as")
     problems += [
         f"{src}:{line}: redistribute {what}: the twin's routing table is not the router's"

@@ -388,7 +388,7 @@ def _fresher(sa: dict, than: dict) -> bool:
         return (
             sa_up(candidate),
             text(candidate.get("state")) == "ESTABLISHED",
-            int(uniqueid) if uniqueid.isdigit() else 0,
+            int(uniqueid) if uniqueid.isdecimal() else 0,
         )
 
     return rank(sa) > rank(than)

@@ -75,7 +75,7 @@ def parse_asa(text: str, source: str) -> IosConf:
         for child in command.children:  # ' around an interface name, as AWS's examples write
             child.words = _unquoted(child.words)
         words = command.words
-        if words[:2] == ["crypto", "map"] and len(words) > 4 and words[3].isdigit():
+        if words[:2] == ["crypto", "map"] and len(words) > 4 and words[3].isdecimal():
             key = (words[2], words[3])
             if key not in entries:  # the entry is where its first line is
                 entries[key] = Command(words[:4], command.line, command.source)

@@ -87,8 +87,8 @@ def _aws(proposal: str, ike: bool) -> dict[str, set]:
             if word != NULL:
                 add("integ", word, ESP_HASHES)
         groups = [g.removeprefix("group") for g in found.get("pfs", [])]
-    out["dh"] = {int(g) for g in groups if g.isdigit()}
-    out["other"] |= {f"group {g}" for g in groups if not g.isdigit()}
+    out["dh"] = {int(g) for g in groups if g.isdecimal()}
+    out["other"] |= {f"group {g}" for g in groups if not g.isdecimal()}
     return out
 
 
@@ -117,7 +117,7 @@ def strongswan(proposal: str, ike: bool) -> str:
         groups = [g.removeprefix("group") for g in found.get("pfs", [])]
     dh = []
     for g in groups:
-        if not g.isdigit() or int(g) not in GROUPS:
+        if not g.isdecimal() or int(g) not in GROUPS:
             raise KeyError(f"group {g}")
         dh.append(GROUPS[int(g)])
     classic = [c for c in ciphers if "gcm" not in c]

@@ -169,7 +169,7 @@ def _has(submode: frozenset[str], words: list[str], modes: Modes) -> bool:
     words = words[1:] if words[0] == "no" and len(words) > 1 else words
     if " ".join(words[:3]).startswith(modes.global_only):
         return False
-    return words[0] in submode or words[0].isdigit()  # "10 permit …": an ACL's entry
+    return words[0] in submode or words[0].isdecimal()  # "10 permit …": an ACL's entry
 
 
 def _submode(text: str, nested: bool, modes: Modes) -> frozenset[str] | None:

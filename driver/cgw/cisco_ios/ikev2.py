@@ -28,7 +28,7 @@ def ikev2(conf: IosConf, t: IosTunnel, name: str, at: Command | None) -> None:
     if not lifetime:
         t.defaulted.append(f"ikev2 profile {name}: lifetime {defaults.IKEV2_LIFETIME}")
     dpd = profile.after("dpd")  # dpd <interval> <retry> [on-demand | periodic]
-    if dpd and dpd[0].isdigit():
+    if dpd and dpd[0].isdecimal():
         t.dpd = (int(dpd[0]), "periodic" if "periodic" in dpd else "on-demand")
         t.wheres["dpd"] = profile.first("dpd").where
     identity = profile.after("identity", "local")

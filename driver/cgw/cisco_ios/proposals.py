@@ -43,7 +43,7 @@ def pairs(words: list[str], table: dict) -> list[str]:
     """IOS's words with a key size joined to their cipher (``aes 256``, ``esp-gcm 256``)."""
     out: list[str] = []
     for word in words:
-        if word.isdigit() and out and f"{out[-1]} {word}" in table:
+        if word.isdecimal() and out and f"{out[-1]} {word}" in table:
             out[-1] = f"{out[-1]} {word}"
         else:
             out.append(word)
@@ -98,6 +98,6 @@ def _aws(proposal: str, ike: bool) -> dict[str, set]:
             else:
                 add("enc", word, ESP_CIPHERS)
         groups = [g.removeprefix("group") for g in found.get("pfs", [])]
-    out["dh"] = {int(g) for g in groups if g.isdigit()}
-    out["other"] |= {f"group {g}" for g in groups if not g.isdigit()}
+    out["dh"] = {int(g) for g in groups if g.isdecimal()}
+    out["other"] |= {f"group {g}" for g in groups if not g.isdecimal()}
     return out

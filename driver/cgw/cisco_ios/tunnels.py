@@ -213,7 +213,7 @@ def _crypto_maps(conf: IosConf) -> list[IosTunnel]:
     }
     out = []
     for entry in conf.all("crypto", "map"):
-        if len(entry.words) < 4 or not entry.words[3].isdigit() or "dynamic" in entry.words:
+        if len(entry.words) < 4 or not entry.words[3].isdecimal() or "dynamic" in entry.words:
             continue
         name = f"crypto map {entry.words[2]} {entry.words[3]}"
         peer = _word(entry.after("set", "peer"))
@@ -258,7 +258,7 @@ def _acl(conf: IosConf, name: str) -> list[tuple[str, str, Command]]:
     named = conf.named("ip", "access-list", "extended").get(name)
     words = [(c.words[2:], c) for c in conf.all("access-list", name)]
     if named is not None:
-        words += [(c.words[1:] if c.words[0].isdigit() else c.words, c) for c in named.children]
+        words += [(c.words[1:] if c.words[0].isdecimal() else c.words, c) for c in named.children]
     out = []
     for entry, at in words:
         if entry[:2] != ["permit", "ip"]:
@@ -355,7 +355,7 @@ def _word(words: list[str] | None) -> str | None:
 
 
 def _number(words: list[str]) -> int:
-    return int(words[0]) if words and words[0].isdigit() else 0
+    return int(words[0]) if words and words[0].isdecimal() else 0
 
 
 def prefix(address: str, mask: str, host: bool = False) -> str | None:

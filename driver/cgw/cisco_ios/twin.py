@@ -183,6 +183,6 @@ def _swan(word: str, table: dict, where: str) -> str:
 
 
 def _group(group: str, where: str) -> str:
-    if not group.isdigit() or int(group) not in GROUPS:
+    if not group.isdecimal() or int(group) not in GROUPS:
         raise Untranslatable(f"{where}: DH group {group} has no twin")
     return GROUPS[int(group)]

@@ -24,7 +24,7 @@ def forti_bgp(conf: FortiConf, source: str) -> BgpConfig | None:
         return None
     config = BgpConfig(source, "fortigate")
     asn = table.setting("as") if table else None
-    if asn is not None and asn.value.isdigit():
+    if asn is not None and asn.value.isdecimal():
         config.asn, config.asn_line = int(asn.value), asn.line
     for entry in neighbors:
         peer = Neighbor(entry.name.strip('"'), entry.line, remote_as=entry.get("remote-as"))

@@ -19,7 +19,7 @@ def in_aws_names(proposal: str, dhgrp: str, pfs: bool = True) -> list[dict[str, 
     """Each FortiOS proposal word, with the DH groups, in the kinds and names
     driver/analysis/cgw_proposals.acceptable reads; a word AWS has no name for is
     kept under ``other``."""
-    groups = {int(g) for g in dhgrp.split() if g.isdigit()} if pfs else set()
+    groups = {int(g) for g in dhgrp.split() if g.isdecimal()} if pfs else set()
     out = []
     for word in proposal.split():
         cipher, _, hashed = word.partition("-")

@@ -91,7 +91,7 @@ def _tunnel(conf: FortiConf, t: FortiTunnel, n: int) -> TwinTunnel:
         proposals(t, "phase2", pfs=t.value("phase2", "pfs") == "enable"),
         t.value("phase1", "keylife"),
         t.value("phase2", "keylifeseconds"),
-        int(interval) if dpd != "disable" and interval.isdigit() else 0,
+        int(interval) if dpd != "disable" and interval.isdecimal() else 0,
         "start" if auto else "trap",
         "restart" if auto else "clear",
         local_id=p1.get("localid"),
@@ -113,7 +113,7 @@ def proposals(t: FortiTunnel, phase: str, pfs: bool = True) -> str:
         )
     groups = []
     for g in t.value(phase, "dhgrp").split() if (pfs or phase == "phase1") else []:
-        if not g.isdigit() or int(g) not in GROUPS:
+        if not g.isdecimal() or int(g) not in GROUPS:
             raise Untranslatable(f"{t.where(phase, 'dhgrp')}: DH group {g} has no twin")
         groups.append(GROUPS[int(g)])
     out = []

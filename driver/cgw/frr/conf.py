@@ -152,7 +152,7 @@ def parse(text: str, source: str, suite: str) -> BgpConfig:
         words = line.split()
         if words[:2] == ["router", "bgp"]:
             in_bgp = len(words) == 3  # `router bgp N vrf X` is not the tunnels' instance
-            if in_bgp and words[2].isdigit():
+            if in_bgp and words[2].isdecimal():
                 config.asn, config.asn_line = int(words[2]), number
             continue
         if not raw[:1].isspace() and words[0] not in _BGP_COMMANDS:
@@ -213,7 +213,7 @@ def _neighbor(config: BgpConfig, name: str, rest: list[str], number: int, negate
         peer.shutdown = True
     elif verb == "default-originate":
         peer.default_originate = True
-    elif verb == "timers" and len(rest) >= 3 and rest[1].isdigit():
+    elif verb == "timers" and len(rest) >= 3 and rest[1].isdecimal():
         peer.timers = (int(rest[1]), int(rest[2]))
     elif verb in ("route-map", "prefix-list", "distribute-list", "filter-list") and len(rest) > 2:
         if rest[2] == "in":

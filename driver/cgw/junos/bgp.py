@@ -32,7 +32,7 @@ def junos_bgp(conf: JunosConf, source: str) -> BgpConfig | None:
 
             neighbor = Neighbor(peer.name, peer.line, remote_as=value("peer-as"))
             hold = value("hold-time") or str(BGP_HOLD)
-            if hold.isdigit():
+            if hold.isdecimal():
                 neighbor.timers = (int(hold) // 3, int(hold))
             neighbor.policy_out = bool(peer.values("export") or group.values("export"))
             neighbor.policy_in = bool(peer.values("import") or group.values("import"))
@@ -44,6 +44,6 @@ def junos_bgp(conf: JunosConf, source: str) -> BgpConfig | None:
     if len(local_ases) == 1 and None not in local_ases and config.neighbors:
         asn = local_ases.pop()  # every neighbour presents this AS, whatever the router's
         line = next(iter(config.neighbors.values())).line
-    if asn and asn.isdigit():
+    if asn and asn.isdecimal():
         config.asn, config.asn_line = int(asn), line
     return config

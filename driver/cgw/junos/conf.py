@@ -87,7 +87,7 @@ def _parse_set(text: str, source: str) -> JunosConf:
         if verb == "top":
             context, previous = [], []
         elif verb == "up":
-            for _ in range(int(plain[1]) if plain[1:2] and plain[1].isdigit() else 1):
+            for _ in range(int(plain[1]) if plain[1:2] and plain[1].isdecimal() else 1):
                 ends = schema.ends_in_entry(context, grammar.ROOT)
                 context = context[:-2] if ends else context[:-1]
         elif verb in ("exit", "quit"):

@@ -32,7 +32,7 @@ GCM_PRF = {"aes-128-gcm": "sha-256", "aes-192-gcm": "sha-384", "aes-256-gcm": "s
 
 def group_number(word: str | None) -> int | None:
     digits = (word or "").removeprefix("group")
-    return int(digits) if (word or "").startswith("group") and digits.isdigit() else None
+    return int(digits) if (word or "").startswith("group") and digits.isdecimal() else None
 
 
 def of_record(text: str, ike: bool | None = None) -> list[dict[str, set]]:

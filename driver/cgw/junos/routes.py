@@ -41,4 +41,4 @@ def static_routes(conf: JunosConf, name: str | None) -> list[Route]:
 
 
 def _number(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() else default
+    return int(value) if value and value.isdecimal() else default

@@ -126,8 +126,8 @@ class JunosTunnel:
         threshold = self.value(
             self.gateway, defaults.GATEWAY, what, "dead-peer-detection", "threshold"
         )
-        return (int(interval) if interval.isdigit() else 10), (
-            int(threshold) if threshold.isdigit() else 5
+        return (int(interval) if interval.isdecimal() else 10), (
+            int(threshold) if threshold.isdecimal() else 5
         )
 
     def key(self) -> tuple[str | None, str]:

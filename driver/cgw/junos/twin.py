@@ -222,7 +222,7 @@ def _proposal(p: Proposal, ike: bool, pfs: str | None = None) -> str:
 def _lifetime(proposals: list[Proposal], default: int) -> int:
     """The first proposal's lifetime (the one AWS's proposals meet first)."""
     found = proposals[0].node.value("lifetime-seconds") if proposals else None
-    return int(found) if found and found.isdigit() else default
+    return int(found) if found and found.isdecimal() else default
 
 
 def _proxy(t: JunosTunnel, side: str) -> str:

@@ -59,7 +59,7 @@ def mt_bgp(conf: RosConf) -> BgpConfig | None:
 
 def _asn(config: BgpConfig, item: Item | None) -> None:
     said = item.get("as") if item else None
-    if said and said.isdigit():
+    if said and said.isdecimal():
         config.asn, config.asn_line = int(said), item.line
 
 

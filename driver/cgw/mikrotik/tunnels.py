@@ -66,7 +66,7 @@ class MtTunnel:
         """(interval, maximum failures), None when the profile disables DPD."""
         interval = duration(self.profile.get("dpd-interval", ""))
         failures = self.profile.get("dpd-maximum-failures", "5")
-        return (interval, int(failures)) if interval and failures.isdigit() else None
+        return (interval, int(failures)) if interval and failures.isdecimal() else None
 
 
 def mt_tunnels(conf: RosConf) -> list[MtTunnel]:
@@ -219,7 +219,7 @@ def _network(value: str | None) -> str | None:
 
 def duration(text: str) -> int | None:
     """RouterOS's ``1d``, ``8h``, ``30m``, ``10s``, ``1d30m`` (or bare seconds) in seconds."""
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     parts = _DURATION.findall(text)
     if not parts or "".join(n + u for n, u in parts) != text:

@@ -35,7 +35,7 @@ def pan_bgp(conf: PanConf, source: str) -> BgpConfig | None:
     bgp = routers[0].at("protocol", "bgp")
     config = BgpConfig(source, "panos")
     asn = bgp.value("local-as")
-    if asn and asn.isdigit():
+    if asn and asn.isdecimal():
         config.asn, config.asn_line = int(asn), int(bgp.where_of("local-as").rsplit(":", 1)[1])
     exports = bgp.at("policy", "export") is not None
     imports = bgp.at("policy", "import") is not None
@@ -48,8 +48,8 @@ def pan_bgp(conf: PanConf, source: str) -> BgpConfig | None:
             keepalive = peer.value("connection-options", "keep-alive-interval") or ""
             hold = peer.value("connection-options", "hold-time") or ""
             neighbor.timers = (
-                int(keepalive) if keepalive.isdigit() else KEEPALIVE,
-                int(hold) if hold.isdigit() else HOLD,
+                int(keepalive) if keepalive.isdecimal() else KEEPALIVE,
+                int(hold) if hold.isdecimal() else HOLD,
             )  # a value that is no number (a Panorama variable) is PAN-OS's default
             neighbor.shutdown = "no" in (peer.value("enable"), group.value("enable"))
             neighbor.policy_out, neighbor.policy_in = exports, imports

@@ -46,7 +46,7 @@ def canonical(word: str) -> str:
 def group_number(word: str) -> int | None:
     """``group14`` -> 14; None for what is no group (``no-pfs``)."""
     digits = word.removeprefix("group")
-    return int(digits) if word.startswith("group") and digits.isdigit() else None
+    return int(digits) if word.startswith("group") and digits.isdecimal() else None
 
 
 def record_text(encryption: list[str], hashes: list[str], groups: list[str], ike: bool) -> str:

@@ -131,7 +131,7 @@ class PanTunnel:
         if self.gw("protocol", ike, "dpd", "enable") != "yes":
             return 0
         interval = self.gw("protocol", ike, "dpd", "interval")
-        return int(interval) if interval.isdigit() else 0
+        return int(interval) if interval.isdecimal() else 0
 
 
 def pan_tunnels(conf: PanConf) -> list[PanTunnel]:
@@ -183,7 +183,7 @@ def profile(conf: PanConf, table: tuple[str, ...], name: str, ike: bool) -> Prof
 def lifetime(node: Node) -> int | None:
     for unit, seconds in defaults.SECONDS.items():
         value = node.value("lifetime", unit)
-        if value and value.isdigit():
+        if value and value.isdecimal():
             return int(value) * seconds
     return None
 
@@ -283,7 +283,7 @@ def static_routes(conf: PanConf, unit: str | None) -> list[Route]:
             out.append(
                 Route(
                     resolve(conf, route.value("destination")) or "",
-                    int(metric) if metric.isdigit() else 10,
+                    int(metric) if metric.isdecimal() else 10,
                     route.where_of("destination"),
                 )
             )

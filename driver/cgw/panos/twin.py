@@ -159,7 +159,7 @@ def _identity(t: PanTunnel, which: str) -> str | None:
 def _retries(t: PanTunnel) -> int:
     """IKEv1's DPD retries before PAN-OS declares the peer dead (its default, 5)."""
     found = t.gw("protocol", "ikev1", "dpd", "retry") if t.version == "ikev1" else "0"
-    return int(found) if found.isdigit() else 0
+    return int(found) if found.isdecimal() else 0
 
 
 def _routing_untranslatable(conf: PanConf) -> list[str]:

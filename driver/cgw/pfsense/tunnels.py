@@ -151,11 +151,11 @@ class PfTunnel:
         """The lifetime written, and where."""
         element = self.phase1 if ike else (self.phase2s[-1] if self.phase2s else self.phase1)
         given = element.value("lifetime")
-        return (int(given) if given and given.isdigit() else None), element.where_of("lifetime")
+        return (int(given) if given and given.isdecimal() else None), element.where_of("lifetime")
 
     def dpd(self) -> tuple[int, int] | None:
         delay, maxfail = self.phase1.value("dpd_delay"), self.phase1.value("dpd_maxfail")
-        if not (delay and maxfail and delay.isdigit() and maxfail.isdigit()):
+        if not (delay and maxfail and delay.isdecimal() and maxfail.isdecimal()):
             return None
         return int(delay), int(maxfail)
 
@@ -242,13 +242,13 @@ class PfTunnel:
 
 def _group(number: str | None) -> str:
     """``ipsec_convert_to_modp``: a group it does not know is left out, as pfSense does."""
-    if not number or not number.isdigit() or int(number) not in GROUPS:
+    if not number or not number.isdecimal() or int(number) not in GROUPS:
         return ""
     return f"-{GROUPS[int(number)]}"
 
 
 def _number(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() else None
+    return int(value) if value is not None and value.isdecimal() else None
 
 
 def phase1s(conf: PfConf) -> list[Element]:

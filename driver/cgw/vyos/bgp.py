@@ -35,7 +35,7 @@ def bgp_node(conf: VyosConf) -> tuple[Node | None, str | None, Node | None]:
     if bgp.at("system-as") is not None:
         return bgp, bgp.value("system-as"), bgp.at("system-as")
     for name, node in bgp.children.items():
-        if name.isdigit() and node.children:  # 1.3: protocols bgp 65000 { … }
+        if name.isdecimal() and node.children:  # 1.3: protocols bgp 65000 { … }
             return node, name, node
     return bgp, None, None
 
@@ -46,7 +46,7 @@ def vyos_bgp(conf: VyosConf, source: str) -> BgpConfig | None:
         return None
     config = BgpConfig(source, "vyos")
     config.import_check = bgp.at("parameters", "network-import-check") is not None
-    if asn and asn.isdigit():
+    if asn and asn.isdecimal():
         config.asn, config.asn_line = int(asn), asn_node.line
     router = _timers(bgp.at("timers"), (BGP_HOLD // 3, BGP_HOLD))
     for peer in bgp.entries("neighbor"):
@@ -74,7 +74,7 @@ def _timers(node: Node | None, fallback: tuple[int, int]) -> tuple[int, int]:
     """(keepalive, hold) under ``node``: VyOS writes FRR's ``timers`` only when both
     are set (bgpd.frr.j2), else the fallback's hold."""
     keepalive, hold = (node.value("keepalive"), node.value("holdtime")) if node else (None, None)
-    if keepalive and hold and keepalive.isdigit() and hold.isdigit():
+    if keepalive and hold and keepalive.isdecimal() and hold.isdecimal():
         return int(keepalive), int(hold)
     return fallback
 

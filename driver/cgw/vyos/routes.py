@@ -42,5 +42,5 @@ def static_routes(conf: VyosConf, vti: str, subnet: str | None) -> list[Route]:
 
 def _route(route: Node, hop: Node) -> Route:
     distance = hop.value("distance") or route.value("distance")
-    return Route(route.name, int(distance) if distance and distance.isdigit() else DISTANCE,
+    return Route(route.name, int(distance) if distance and distance.isdecimal() else DISTANCE,
                  route.where)  # fmt: skip

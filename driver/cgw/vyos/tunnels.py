@@ -105,7 +105,7 @@ class VyosTunnel:
         entries = group.entries("proposal") if group else []
         if not entries and group is not None:
             self._default(f"{kind} {group.name} proposal 1", "(none: VyOS refuses the commit)")
-        return sorted(entries, key=lambda p: int(p.name) if p.name.isdigit() else 0)
+        return sorted(entries, key=lambda p: int(p.name) if p.name.isdecimal() else 0)
 
     def _algorithm(self, group: Node, proposal: Node, key: str, fallback: str, kind: str) -> str:
         found = proposal.value(key)
@@ -129,7 +129,7 @@ class VyosTunnel:
             if p.value("prf"):
                 words.append(p.value("prf"))
             group = self._algorithm(self.ike, p, "dh-group", defaults.DH_GROUP, "ike-group")
-            words.append(GROUPS.get(int(group), f"dh-group{group}") if group.isdigit() else group)
+            words.append(GROUPS.get(int(group), f"dh-group{group}") if group.isdecimal() else group)
             out.append("-".join(words))
         return ",".join(out)
 
@@ -159,7 +159,7 @@ class VyosTunnel:
         group = self.pfs_group()
         suffix = []
         if group is not None:
-            suffix = [GROUPS.get(int(group), f"dh-group{group}") if group.isdigit() else group]
+            suffix = [GROUPS.get(int(group), f"dh-group{group}") if group.isdecimal() else group]
         return ",".join(
             "-".join(self._cipher(self.esp, p, "esp-group") + suffix)
             for p in self._proposals(self.esp, "esp-group")
@@ -169,7 +169,7 @@ class VyosTunnel:
         group = self.ike if ike else self.esp
         fallback = defaults.IKE_LIFETIME if ike else defaults.ESP_LIFETIME
         found = group.value("lifetime") if group else None
-        if found and found.isdigit():
+        if found and found.isdecimal():
             return int(found)
         kind = "ike-group" if ike else "esp-group"
         self._default(f"{kind} {group.name if group else '?'} lifetime", str(fallback))
@@ -185,7 +185,7 @@ class VyosTunnel:
         for key, fallback in (*defaults.DPD.items(), ("action", self._dpd_action())):
             if not found[key]:
                 found[key] = self._default(f"dead-peer-detection {key}", fallback)
-        numbers = [int(v) if v.isdigit() else 0 for v in (found["interval"], found["timeout"])]
+        numbers = [int(v) if v.isdecimal() else 0 for v in (found["interval"], found["timeout"])]
         return numbers[0], numbers[1], found["action"]
 
     def _dpd_action(self) -> str:

@@ -95,7 +95,7 @@ def drops(ns: Namespace) -> dict[str, int]:
         words = line.split()
         if line.startswith("Chain "):
             chain = words[1]
-        elif len(words) > 2 and words[0].isdigit() and words[2] == "DROP":
+        elif len(words) > 2 and words[0].isdecimal() and words[2] == "DROP":
             counts[chain] = counts.get(chain, 0) + int(words[0])
     return counts
 

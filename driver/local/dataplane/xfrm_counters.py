@@ -38,7 +38,7 @@ def read(ns: Namespace) -> dict[str, int]:
     counters = {}
     for line in text.splitlines():
         name, *value = line.split()
-        if len(value) == 1 and value[0].isdigit():
+        if len(value) == 1 and value[0].isdecimal():
             counters[name] = int(value[0])
     return counters
 

@@ -44,7 +44,7 @@ class GuestMachine:
 
 
 def _version_key(version: str) -> list:
-    return [int(p) if p.isdigit() else p for p in re.split(r"[.-]", version)]
+    return [int(p) if p.isdecimal() else p for p in re.split(r"[.-]", version)]
 
 
 def find_kernel() -> tuple[str, Path] | None:

@@ -226,7 +226,7 @@ def qemu_processes(name: str = "") -> list[int]:
     """The guests' qemu processes running now: all vpnlab's, or the guest ``name``'s."""
     pids = []
     for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
+        if entry.name.isdecimal():
             try:
                 argv = Path(f"/proc/{entry.name}/cmdline").read_bytes().split(b"\0")
             except OSError:

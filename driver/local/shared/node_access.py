@@ -61,7 +61,7 @@ def namespace_pids(namespace: str) -> list[int]:
         return []
     pids = []
     for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
+        if entry.name.isdecimal():
             try:
                 st = os.stat(f"/proc/{entry.name}/ns/net")
             except OSError:  # gone meanwhile, or a kernel thread
