@@ -21,7 +21,8 @@ Sources, by value:
   lifetime``.
 - PFS: off unless ``set pfs`` (same guide, "Defining Crypto Maps"); ``set pfs``
   without a group: group 2 (IOS's rule; ASA's guide does not say otherwise, and
-  vpnlab marks the value as a default it relied on).
+  vpnlab marks the value as a default it relied on). Not confirmed for ASA 9.13 and
+  later, which dropped DH group 2: there the bare command's group is unknown.
 - DPD: on for a site-to-site tunnel group, ``isakmp keepalive threshold 10 retry 2``
   (the DefaultL2LGroup's ipsec-attributes, ``show running-config all``); the ASA
   sends one when it has received nothing for the threshold (Cisco ASA Command

@@ -70,15 +70,16 @@ def _interfaces(conf: IosConf) -> list[IosTunnel]:
                 )  # fmt: skip
             )
         else:
-            _ipsec(conf, t, profile)
+            _ipsec(conf, t, profile, t.local)
         t.routes = _routes(conf, nameif)
         out.append(t)
     return out
 
 
-def _ipsec(conf: IosConf, t: IosTunnel, block: Command) -> None:
+def _ipsec(conf: IosConf, t: IosTunnel, block: Command, interface: str | None) -> None:
     """A profile's or crypto map entry's transform sets or IKEv2 proposals, PFS and
-    SA lifetime, then the IKE side its version takes."""
+    SA lifetime, then the IKE side its version takes (on ``interface``: the VTI's
+    tunnel source, the interface the crypto map is applied to)."""
     v1 = block.first("set", "ikev1", "transform-set")
     v2 = block.first("set", "ikev2", "ipsec-proposal")
     chosen = v2 or v1
@@ -107,12 +108,12 @@ def _ipsec(conf: IosConf, t: IosTunnel, block: Command) -> None:
     t.wheres["pfs"] = pfs.where if pfs else block.where
     if pfs is not None:
         t.pfs = pfs.words[2] if len(pfs.words) > 2 else defaults.PFS_GROUP
-        if len(pfs.words) == 2:
-            t.defaulted.append(f"{block.text}: set pfs {defaults.PFS_GROUP}")
+        if len(pfs.words) == 2:  # IOS's rule: unconfirmed on 9.13+, which has no group 2
+            t.defaulted.append(f"{block.text}: set pfs {defaults.PFS_GROUP} (before 9.13)")
     else:
         t.defaulted.append(f"{block.text}: no PFS (set pfs absent)")
     t.sa_lifetime = _sa_lifetime(conf, t, block)
-    _ike(conf, t)
+    _ike(conf, t, interface)
 
 
 def _proposal(conf: IosConf, name: str, ikev2: bool) -> tuple[str, str] | None:
@@ -140,16 +141,19 @@ def _sa_lifetime(conf: IosConf, t: IosTunnel, block: Command) -> str:
     return defaults.IPSEC_SA_LIFETIME
 
 
-def _ike(conf: IosConf, t: IosTunnel) -> None:
+def _ike(conf: IosConf, t: IosTunnel, interface: str | None) -> None:
     version = "ikev2" if t.version == "2" else "ikev1"
-    enabled = [c for c in conf.all("crypto", version, "enable") if len(c.words) > 3]
-    if not enabled:
+    enabled = {c.words[3] for c in conf.all("crypto", version, "enable") if len(c.words) > 3}
+    if not enabled or (interface and interface not in enabled):
         t.problems.append(
             (
                 "conf-asa-ike-disabled",
                 t.at.where,
-                f"{t.name} is {version.upper()}, and no 'crypto {version} enable "
-                "<interface>' switches it on: the ASA neither sends nor answers it",
+                f"{t.name} is {version.upper()}, and {version.upper()} is not enabled on "
+                f"{interface or 'any interface'} ('crypto {version} enable "
+                f"{interface or '<interface>'}' is missing): the ASA neither sends nor "
+                "answers it"
+                + (f" (it is enabled on {', '.join(sorted(enabled))})" if enabled else ""),
             )
         )
     policies = sorted(conf.all("crypto", version, "policy"), key=lambda p: _number(p.words[3:]))
@@ -240,12 +244,17 @@ def _tunnel_group(conf: IosConf, t: IosTunnel, version: str) -> None:
                     "one it sends (local-authentication); AWS has one key, the same both ways",
                 )
             )
-    if entry is None:
-        return
+    if entry is None or not words:
+        return  # no key: said as not configured
     t.key_where = entry.where
-    key = words[-1] if words else ""
+    key = words[-1]
     if key and key != MASKED and not (len(words) > 1 and words[0] == "8"):
         t.key = Secret([t.peer or ""], "PSK", key, entry.line, entry.source)
+
+
+def _dynamic(entry: Command) -> bool:
+    """``crypto map M 65535 ipsec-isakmp dynamic D`` (ASDM's SYSTEM_DEFAULT_CRYPTO_MAP)."""
+    return any(c.words[:2] == ["ipsec-isakmp", "dynamic"] for c in entry.children)
 
 
 def _vpn_filter(conf: IosConf, t: IosTunnel) -> None:
@@ -285,11 +294,12 @@ def _vpn_filter(conf: IosConf, t: IosTunnel) -> None:
 
 
 def _crypto_maps(conf: IosConf) -> list[IosTunnel]:
-    applied = {c.words[2] for c in conf.all("crypto", "map") if c.words[3:4] == ["interface"]}
+    applied = {c.words[2]: c.words[4] for c in conf.all("crypto", "map")
+               if c.words[3:4] == ["interface"] and len(c.words) > 4}  # fmt: skip
     out = []
     for entry in conf.all("crypto", "map"):
-        if len(entry.words) != 4 or not entry.words[3].isdigit() or entry.first("set", "dynamic"):
-            continue
+        if len(entry.words) != 4 or not entry.words[3].isdecimal() or _dynamic(entry):
+            continue  # a dynamic map's entry answers peers it does not know: no AWS tunnel
         name = f"crypto map {entry.words[2]} {entry.words[3]}"
         peers = entry.after("set", "peer") or []
         base = IosTunnel(name, entry, _word(peers), None, "1")
@@ -310,7 +320,7 @@ def _crypto_maps(conf: IosConf) -> list[IosTunnel]:
                     f"{name} is applied to no interface: the ASA protects nothing with it",
                 )
             )
-        _ipsec(conf, base, entry)
+        _ipsec(conf, base, entry, applied.get(entry.words[2]))
         acl = _word(entry.after("match", "address")) or ""
         selectors = crypto_acl(conf, acl)
         if not selectors:
@@ -333,7 +343,9 @@ def _routes(conf: IosConf, nameif: str | None) -> list[str]:
     out = []
     for route in conf.all("route"):
         words = route.words[1:]
-        network = prefix(words[1], words[2]) if len(words) >= 3 else None
+        if len(words) < 3:
+            continue  # a route the ASA refuses as written
+        network = prefix(words[1], words[2])
         if nameif and words[0] == nameif and network:
             out.append(network)
     return out
@@ -349,4 +361,4 @@ def _word(words: list[str] | None) -> str | None:
 
 
 def _number(words: list[str]) -> int:
-    return int(words[0]) if words and words[0].isdigit() else 0
+    return int(words[0]) if words and words[0].isdecimal() else 0

@@ -120,7 +120,8 @@ route aws1 10.0.0.0 255.255.0.0 169.254.255.1 1
 
 def test_the_asas_defaults_fill_what_the_file_leaves_out():
     [t] = tunnels(MINIMAL)
-    assert t.pfs == "group2" and "crypto ipsec profile PROF: set pfs group2" in t.defaulted
+    assert t.pfs == "group2"
+    assert "crypto ipsec profile PROF: set pfs group2 (before 9.13)" in t.defaulted
     assert (t.ike_lifetime, t.sa_lifetime) == ("86400", "28800")
     assert "IPsec SA lifetime 28800 s" in t.defaulted
     assert t.routes == ["10.0.0.0/16"]  # a route names the VTI by its nameif
@@ -137,7 +138,7 @@ def test_the_asas_defaults_fill_what_the_file_leaves_out():
             "crypto ikev2 enable outside\n",
             "",
             "conf-asa-ike-disabled",
-            "no 'crypto ikev2 enable <interface>'",
+            "'crypto ikev2 enable outside' is missing",
         ),
         (" tunnel mode ipsec ipv4\n", "", "conf-asa-mode", "tunnel mode ipsec ipv4"),
         (
@@ -174,3 +175,25 @@ def test_ioss_commands_in_an_asas_file_and_an_asas_in_an_ioss_are_named():
     assert "is Cisco IOS's" in asa.problems[0][1] and asa.problems[0][0] == "a:1"
     ios = parse(MINIMAL, "i")
     assert ios.problems and "--cgw-daemon cisco-asa" in ios.problems[0][1]
+
+
+def test_a_dynamic_map_entry_is_no_tunnel_and_ike_must_be_on_the_maps_interface():
+    text = CRYPTO_MAP.read_text().replace(
+        "crypto map amzn_vpn_map interface outside_interface\n",
+        "crypto map amzn_vpn_map 65535 ipsec-isakmp dynamic SYSTEM_DEFAULT_CRYPTO_MAP\n"
+        "crypto map amzn_vpn_map interface inside\n",
+    )
+    [entry] = tunnels(text)  # ASDM's dynamic entry answers unknown peers: not AWS's
+    [said] = [w for r, _, w in entry.problems if r == "conf-asa-ike-disabled"]
+    assert "not enabled on inside" in said and "enabled on outside_interface" in said
+
+
+def test_odd_lines_are_read_without_a_traceback():
+    text = MINIMAL + "route\nroute aws1\ncrypto ikev1 policy \u00b2\n"
+    text += "crypto map M \u00b2 set peer x\n"
+    text = text.replace(
+        " ikev2 local-authentication pre-shared-key fixture_psk_tunnel1_0123456789abcdef",
+        " ikev2 local-authentication pre-shared-key",
+    )
+    [t] = tunnels(text)
+    assert t.key is None and t.key_where == ""  # no value: not configured, not masked
