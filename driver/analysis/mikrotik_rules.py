@@ -185,8 +185,9 @@ def _fasttrack(conf: RosConf) -> list[Finding]:
 def _nat(conf: RosConf, tunnels: list[MtTunnel]) -> list[Finding]:
     """A source NAT rule the tunnel's traffic meets before the policy: the rewritten
     source no longer matches the policy's src-address (srcnat runs before the IPsec
-    policy lookup). Exempt: ``ipsec-policy=out,none``, or an accept for the remote
-    network before it."""
+    policy lookup). Exempt: ``ipsec-policy=out,none``, a destination the rule leaves
+    out (``dst-address=!NET``, ``dst-address-list=!LIST``) or does not name, or an
+    accept for the remote network before it."""
     remotes = [ipaddress.ip_network(t.remote_ts, strict=False) for t in tunnels
                if t.remote_ts and _is_network(t.remote_ts)]  # fmt: skip
     exempt: list = []
@@ -194,22 +195,15 @@ def _nat(conf: RosConf, tunnels: list[MtTunnel]) -> list[Finding]:
     for rule in conf.menu("/ip firewall nat"):
         if rule.disabled or rule.get("chain") != "srcnat":
             continue
-        dst = rule.get("dst-address")
-        if rule.get("action") == "accept" and dst and _is_network(dst):
-            exempt.append(ipaddress.ip_network(dst, strict=False))
+        caught = [r for r in remotes if _matches(conf, rule, r)]
+        if rule.get("action") == "accept":
+            exempt += caught
             continue
         if rule.get("action") not in ("masquerade", "src-nat"):
             continue
         if rule.get("ipsec-policy") == "out,none":
             continue
-        if (
-            dst
-            and _is_network(dst)
-            and not any(ipaddress.ip_network(dst, strict=False).overlaps(r) for r in remotes)
-        ):
-            continue
-        caught = [r for r in remotes if not any(r.subnet_of(e) for e in exempt if
-                                                 e.version == r.version)]  # fmt: skip
+        caught = [r for r in caught if r not in exempt]
         if caught:
             out.append(
                 Finding(
@@ -224,6 +218,26 @@ def _nat(conf: RosConf, tunnels: list[MtTunnel]) -> list[Finding]:
                 )
             )
     return out
+
+
+def _matches(conf: RosConf, rule: Item, network) -> bool:
+    """Whether traffic to ``network`` meets ``rule`` by its destination: all of it when
+    the rule names none, what it names, what it leaves out (``!``) not."""
+    for key in ("dst-address", "dst-address-list"):
+        said = rule.get(key)
+        if not said:
+            continue
+        negated = said.startswith("!")
+        name = said.lstrip("!")
+        named = [name] if key == "dst-address" else [
+            e.get("address") or "" for e in conf.menu("/ip firewall address-list")
+            if e.get("list") == name and not e.disabled]  # fmt: skip
+        nets = [ipaddress.ip_network(n, strict=False) for n in named if _is_network(n)]
+        inside = any(n.version == network.version and network.subnet_of(n) for n in nets)
+        overlaps = any(n.version == network.version and network.overlaps(n) for n in nets)
+        if (negated and inside) or (not negated and not overlaps):
+            return False
+    return True
 
 
 def _is_network(value: str) -> bool:

@@ -60,3 +60,24 @@ def test_an_all_disabled_script_says_each_disabled_item(tmp_path):
     found = lint(tmp_path, PAYUNGSAK.read_text())
     assert len(found["conf-mikrotik-disabled"]) == 6  # two peers, four policies
     assert "conf-tunnel-count" in found
+
+
+def test_a_masquerade_that_leaves_the_vpc_out_is_no_finding(tmp_path):
+    masquerade = "ipsec-policy=out,none \\\n    out-interface-list=WAN"
+    text = V7.read_text()
+    assert masquerade in text
+    for said in ("dst-address=!10.0.0.0/16 out-interface-list=WAN",
+                 "dst-address-list=!aws out-interface-list=WAN\n"
+                 "/ip firewall address-list\nadd address=10.0.0.0/16 list=aws"):  # fmt: skip
+        assert "conf-mikrotik-nat" not in lint(tmp_path, text.replace(masquerade, said))
+    found = lint(tmp_path, text.replace(masquerade, "dst-address=10.0.0.0/8 out-interface=e1"))
+    assert "conf-mikrotik-nat" in found  # a masquerade towards the VPC itself
+
+
+def test_set_changes_the_item_the_export_made_and_comments_do_not_continue(tmp_path):
+    text = V7.read_text().replace("/ip ipsec peer\n", "# a path: C:\\\n/ip ipsec peer\n")
+    text += "/ip ipsec policy\nset [ find peer=aws-tunnel2 ] disabled=yes\n"
+    found = lint(tmp_path, text)
+    assert "conf-mikrotik-undefined" not in found  # the peers' menu line was not swallowed
+    assert "conf-mikrotik-disabled" in found  # tunnel 2's policy switched off by set
+    assert "conf-tunnel-count" in found

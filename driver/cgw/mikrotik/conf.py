@@ -20,6 +20,7 @@ and the other escapes; ``#`` begins a comment outside quotes; a verbose export's
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, field
 
 VERBS = ("add", "set", "remove", "print", "export", "enable", "disable")
@@ -56,7 +57,8 @@ class Item:
 
     @property
     def text(self) -> str:
-        said = " ".join(f"{k}={v}" for k, v in self.values.items())
+        """The command, its secret (an identity's, a peer's before 6.44) masked."""
+        said = " ".join(f"{k}={'*****' if k == 'secret' else v}" for k, v in self.values.items())
         return f"{self.path} {self.verb} {said}".strip()
 
 
@@ -106,10 +108,15 @@ def parse(text: str, source: str) -> RosConf:
         if verb not in ("add", "set"):
             continue
         rest = words[start + 1 :]
-        which = None
+        which, selector = None, None
         if verb == "set" and rest and (rest[0].startswith("[") or "=" not in rest[0]):
-            which, rest = _which(rest)
-        conf.items.append(Item(here, verb, which, _values(rest), number, source))
+            which, selector, rest = _which(rest)
+        values = _values(rest)
+        targets = [i for i in conf.menu(here) if _selects(selector, i)] if selector else []
+        for target in targets:  # set on an item the file made: its values change
+            target.values.update(values)
+        if not targets:
+            conf.items.append(Item(here, verb, which, values, number, source))
     return conf
 
 
@@ -119,6 +126,9 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     pending: list[str] = []
     first = 0
     for number, raw in enumerate(text.splitlines(), start=1):
+        if not pending and raw.lstrip().startswith("#"):
+            out.append((number, raw))  # a backslash does not continue a comment
+            continue
         if not pending:
             first = number
             pending.append(raw)
@@ -140,9 +150,18 @@ def _words(line: str, conf: RosConf, where: str) -> list[str]:
     words: list[str] = []
     word, quoted, bracket, i = "", False, 0, 0
     started = False
+    in_bracket_quote = False
     while i < len(line):
         c = line[i]
-        if quoted:
+        if bracket > 0:  # [ find name="a b" ]: kept as written, for _which to read
+            if c == '"' and line[i - 1] != "\\":
+                in_bracket_quote = not in_bracket_quote
+            elif c == "[" and not in_bracket_quote:
+                bracket += 1
+            elif c == "]" and not in_bracket_quote:
+                bracket -= 1
+            word += c
+        elif quoted:
             if c == "\\" and i + 1 < len(line):
                 nxt = line[i + 1]
                 word += _ESCAPES.get(nxt, nxt)
@@ -159,8 +178,8 @@ def _words(line: str, conf: RosConf, where: str) -> list[str]:
             word += c
             started = True
         elif c == "]":
-            bracket -= 1
-            word += c
+            conf.problems.append((where, "a ']' without its '[': RouterOS refuses the line"))
+            return []
         elif c == "#" and not started and not word and bracket == 0:
             break  # a comment
         elif c.isspace() and bracket == 0:
@@ -171,8 +190,10 @@ def _words(line: str, conf: RosConf, where: str) -> list[str]:
             word += c
             started = True
         i += 1
-    if quoted:
-        conf.problems.append((where, "a quoted value is never closed: RouterOS refuses the line"))
+    if quoted or bracket:
+        what = "a quoted value is never closed" if quoted else "a '[' is never closed"
+        conf.problems.append((where, f"{what}: RouterOS refuses the line"))
+        return []
     if started or word:
         words.append(word)
     return words
@@ -203,28 +224,39 @@ def _with_verb(words: list[str], parts: list[str]) -> str:
     return "/" + " ".join(parts[:-1])
 
 
-def _which(rest: list[str]) -> tuple[str, list[str]]:
+def _which(rest: list[str]) -> tuple[str, dict[str, str] | None, list[str]]:
+    """``set``'s item: ``[ find default=yes ]`` (a default item: "default"), ``[ find
+    k=v … ]`` or a name (a selector of items), or a number (``set 0``: none)."""
     first = rest[0]
     if first.startswith("["):
-        inner = first.strip("[] ").split()
-        found = [w.split("=", 1) for w in inner if "=" in w]
-        for key, value in found:
-            if key == "default" and value in ("yes", "true"):
-                return "default", rest[1:]
-            if key in ("name", "default-name"):
-                return value.strip('"'), rest[1:]
-        return first, rest[1:]
-    return first, rest[1:]
+        found = _find(first)
+        if found.get("default") in ("yes", "true"):
+            return "default", None, rest[1:]
+        name = found.get("name") or found.get("default-name")
+        return name or first, found or None, rest[1:]
+    if first.isdecimal() or first.startswith("*"):
+        return first, None, rest[1:]
+    return first, {"name": first}, rest[1:]
+
+
+def _find(expression: str) -> dict[str, str]:
+    """``[ find name="my peer" peer=x ]`` as {name: "my peer", peer: "x"}."""
+    try:
+        words = shlex.split(expression.strip("[] "))
+    except ValueError:
+        return {}
+    return dict(w.split("=", 1) for w in words if "=" in w)
+
+
+def _selects(selector: dict[str, str], item: Item) -> bool:
+    return all(item.get(k) == v for k, v in selector.items())
 
 
 def _switch(items: list[Item], which: str, off: bool) -> None:
     """``disable [ find peer="X" ]`` (or ``disable NAME``): the items it matches."""
-    wanted = dict(w.split("=", 1) for w in which.strip("[] ").split() if "=" in w)
-    wanted = {k: v.strip('"') for k, v in wanted.items()}
+    selector = _find(which) if which.startswith("[") else {"name": which}
     for item in items:
-        matches = all(item.get(k) == v for k, v in wanted.items()) if wanted else (
-            item.name == which)  # fmt: skip
-        if matches:
+        if selector and _selects(selector, item):
             item.values["disabled"] = "yes" if off else "no"
 
 
