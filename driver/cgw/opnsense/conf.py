@@ -52,7 +52,22 @@ def parse(text: str, source: str) -> OpnConf:
     return OpnConf(top)
 
 
-def flag(element: Element | None, tag: str, default: str) -> bool:
-    """A BooleanField: 1 on, 0 off, absent or empty its model's default."""
-    value = element.value(tag) if element is not None else None
-    return (value if value is not None else default) == "1"
+def field_value(element: Element, tag: str, default: str | None) -> str | None:
+    """A field as OPNsense writes it: absent, the model's default (a config.xml saved
+    before the field existed); present but empty, nothing (getConfig leaves it out, so
+    strongSwan's own default applies: None)."""
+    found = element.find(tag)
+    if found is None:
+        return default
+    return found.text.strip() or None
+
+
+def flag(element: Element | None, tag: str, default: str, empty: str = "0") -> bool:
+    """A BooleanField: 1 on, 0 off; absent, its model's default; present but empty,
+    ``empty`` (an item's ``<enabled/>`` is off: getConfig skips it)."""
+    if element is None:
+        return default == "1"
+    found = element.find(tag)
+    if found is None:
+        return default == "1"
+    return (found.text.strip() or empty) == "1"

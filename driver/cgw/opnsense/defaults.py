@@ -26,6 +26,21 @@ CHILD = {
     "rekey_time": "3600",
 }
 AUTH = "psk"  # a local's or remote's auth
+# strongSwan's (swanctl.conf(5)) where a field is present but empty, so OPNsense
+# writes nothing for it
+STRONGSWAN = {
+    "proposals": "default", "version": "0", "esp_proposals": "default", "start_action": "none",
+    "close_action": "none", "dpd_action": "clear", "mode": "tunnel", "rekey_time": "3600",
+}  # fmt: skip
+# what OPNsense's model accepts (Swanctl.xml's OptionFields and IntegerFields)
+OPTIONS = {
+    "version": {"0", "1", "2"},
+    "start_action": {"none", "trap|start", "route", "start", "trap"},
+    "close_action": {"none", "trap", "start"},
+    "dpd_action": {"clear", "trap", "start"},
+    "mode": {"tunnel", "transport", "pass", "drop"},
+}
+INTEGERS = ("rekey_time", "reauth_time", "over_time", "dpd_delay", "dpd_timeout", "keyingtries")
 # strongSwan's, for the fields OPNsense leaves out of swanctl.conf when empty
 IKE_REKEY_TIME = "14400"
 KEYINGTRIES = 1

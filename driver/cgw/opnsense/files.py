@@ -16,9 +16,8 @@ def load(config: Path, secrets: Path | None = None) -> OpnConf:
 
 def ipsec_enabled(conf: OpnConf) -> bool:
     """VPN > IPsec > Connections: Enable (``<ipsec><enable>``, which OPNsense checks
-    with isset: any value but an explicit 0)."""
-    found = conf.root.find("ipsec", "enable")
-    return found is not None and found.text.strip() != "0"
+    with isset, ipsec.inc: present is on, whatever it holds)."""
+    return conf.root.find("ipsec", "enable") is not None
 
 
 def legacy_phase1s(conf: OpnConf) -> list:

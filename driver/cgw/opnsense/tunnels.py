@@ -15,13 +15,19 @@ connection with no authentication round or no child) is a problem, with its line
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 
 from driver.cgw.opnsense import defaults
-from driver.cgw.opnsense.conf import OpnConf, flag
+from driver.cgw.opnsense.conf import OpnConf, field_value, flag
 from driver.cgw.record import ConfiguredTunnel
 from driver.cgw.settings import Secret, one_per_peer
 from driver.cgw.xml_input import Element
+from driver.core.addresses import is_ipv4
+
+# IPsecProposalField's values (opnsense/core @ f95e8151): strongSwan keywords joined by
+# '-', several separated by ','
+PROPOSALS = re.compile(r"[a-z0-9_]+(-[a-z0-9_]+)*(,[a-z0-9_]+(-[a-z0-9_]+)*)*")
 
 
 @dataclass
@@ -39,11 +45,13 @@ class OpnTunnel:
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # rule, where, what
 
     def ike(self, tag: str) -> str | None:
-        """The connection's field, else its model default (None: strongSwan's)."""
-        return self.connection.value(tag) or defaults.CONNECTION.get(tag)
+        """The connection's field as OPNsense writes it, else strongSwan's default
+        (None: strongSwan's own, unnamed here)."""
+        written = field_value(self.connection, tag, defaults.CONNECTION.get(tag))
+        return written or defaults.STRONGSWAN.get(tag)
 
     def sa(self, tag: str) -> str | None:
-        return self.child.value(tag) or defaults.CHILD.get(tag)
+        return field_value(self.child, tag, defaults.CHILD.get(tag)) or defaults.STRONGSWAN.get(tag)
 
     @property
     def remote_addrs(self) -> str | None:
@@ -125,11 +133,48 @@ def _by_connection(conf: OpnConf, items: str, item: str, connections: dict) -> d
 
 def _first(elements: list[Element] | None) -> Element | None:
     """The first authentication round (round 0): the one a pre-shared key is for."""
-    ordered = sorted(elements or [], key=lambda e: int(e.value("round") or "0"))
+    ordered = sorted(elements or [], key=lambda e: _number(e.value("round") or "0"))
     return ordered[0] if ordered else None
 
 
+def _number(text: str) -> int:
+    return int(text) if text.isdecimal() else 99  # OPNsense's model refuses the rest
+
+
+def _valid(t: OpnTunnel) -> None:
+    """Each value OPNsense's model would have refused (a hand-edited or hostile file):
+    said, never written into the twin's swanctl.conf."""
+    checks = [(t.connection, tag, defaults.OPTIONS.get(tag)) for tag in ("version",)]
+    checks += [(t.child, tag, defaults.OPTIONS[tag]) for tag in
+               ("start_action", "close_action", "dpd_action", "mode")]  # fmt: skip
+    for element, tag, allowed in checks:
+        value = element.value(tag)
+        if value is not None and value not in allowed:
+            _refused(t, element, tag, f"one of {', '.join(sorted(allowed))}")
+    for element, tags in ((t.connection, defaults.INTEGERS), (t.child, ("rekey_time", "reqid"))):
+        for tag in tags:
+            value = element.value(tag)
+            if value is not None and not (value.isascii() and value.isdecimal()):
+                _refused(t, element, tag, "a number of seconds" if "time" in tag else "a number")
+    for element, tag in ((t.connection, "proposals"), (t.child, "esp_proposals")):
+        value = element.value(tag)
+        if value is not None and not PROPOSALS.fullmatch(value):
+            _refused(t, element, tag, "proposals from its list (aes256-sha256-modp2048, …)")
+    remote = (t.remote_addrs or "").split(",")[0]
+    if not is_ipv4(remote):
+        said = f"{t.name}: Remote addresses {remote!r} is no IPv4 address: AWS's tunnels have one"
+        t.problems.append(("conf-opnsense-syntax", t.connection.where_of("remote_addrs"), said))
+
+
+def _refused(t: OpnTunnel, element: Element, tag: str, wanted: str) -> None:
+    t.problems.append(
+        ("conf-opnsense-syntax", element.where_of(tag),
+         f"{t.name}: {tag} {element.value(tag)!r} is not what OPNsense's model takes ({wanted})")
+    )  # fmt: skip
+
+
 def _check(t: OpnTunnel) -> None:
+    _valid(t)
     for side, element in (("local", t.local), ("remote", t.remote)):
         if element is None:
             t.problems.append(
@@ -153,7 +198,7 @@ def _check(t: OpnTunnel) -> None:
     if mode != "tunnel":
         said = f"{t.name}: child mode {mode}: AWS's tunnels carry networks in tunnel mode"
         t.problems.append(("conf-opnsense-mode", t.child.where_of("mode"), said))
-    policies = flag(t.child, "policies", defaults.CHILD["policies"])
+    policies = flag(t.child, "policies", defaults.CHILD["policies"], empty="1")
     reqid = t.child.value("reqid")
     if t.vti is None and not policies:
         t.problems.append(
@@ -195,9 +240,9 @@ def _key(conf: OpnConf, t: OpnTunnel) -> None:
 
 
 def _noted(t: OpnTunnel) -> None:
-    for tag, default in defaults.CHILD.items():
-        if t.child.value(tag) is None and tag in ("esp_proposals", "dpd_action", "start_action"):
-            t.defaulted.append(f"child {t.name}: {tag} {default}")
+    for tag in ("esp_proposals", "dpd_action", "start_action"):
+        if t.child.value(tag) is None:
+            t.defaulted.append(f"child {t.name}: {tag} {t.sa(tag)}")
     if t.connection.value("rekey_time") is None:
         t.defaulted.append(f"{t.name}: rekey_time {defaults.IKE_REKEY_TIME} s (strongSwan's)")
     if t.connection.value("keyingtries") is None:

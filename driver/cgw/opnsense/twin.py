@@ -58,7 +58,7 @@ def _tunnel(t: OpnTunnel, n: int) -> TwinTunnel:
     if start == "trap|start":
         problems.append(f"{t.child.where_of('start_action')}: {t.name}: start action Trap+start "
                         "is strongSwan 6's; the twin runs strongSwan 5.9")  # fmt: skip
-    if flag(t.connection, "encap", "0"):
+    if flag(t.connection, "encap", defaults.CONNECTION["encap"]):
         problems.append(f"{t.connection.where_of('encap')}: {t.name}: UDP encapsulation is "
                         "forced; the twin does not force it")  # fmt: skip
     if "/" in t.name:  # a connection with several children: several SA pairs to one peer

@@ -74,3 +74,46 @@ def test_charon_loads_the_twin_as_written(tmp_path):
         "aws-tunnel1",
         "aws-tunnel2",
     }
+
+
+@pytest.mark.parametrize(
+    "old, new, said",
+    [
+        (
+            "<proposals>aes256-sha256-modp2048</proposals>",
+            "<proposals>aes256-sha256-modp2048\n    }\n    evil {\n"
+            " remote_addrs = 10.9.9.9</proposals>",
+            "proposals",
+        ),
+        (
+            "<rekey_time>28800</rekey_time>",
+            "<rekey_time>28800s\n include /etc/passwd</rekey_time>",
+            "rekey_time",
+        ),
+        ("<dpd_delay>10</dpd_delay>", "<dpd_delay>x</dpd_delay>", "dpd_delay 'x'"),
+        ("<keyingtries>0</keyingtries>", "<keyingtries>\u00b2</keyingtries>", "keyingtries"),
+        (
+            "<remote_addrs>198.51.100.1</remote_addrs>",
+            "<remote_addrs>aws.example.com</remote_addrs>",
+            "'aws.example.com' is no IPv4 address",
+        ),
+        ("<dpd_action>start</dpd_action>", "<dpd_action>restart\n}</dpd_action>", "dpd_action"),
+    ],  # fmt: skip
+)
+def test_a_value_opnsenses_model_would_refuse_never_reaches_the_twin(tmp_path, old, new, said):
+    """A hand-edited (or hostile) config.xml: said at its line, nothing written."""
+    text = VTI.read_text()
+    assert old in text, old
+    with pytest.raises(Untranslatable, match="nothing was started") as refused:
+        made(tmp_path, text.replace(old, new, 1))
+    assert said in str(refused.value) and "config.xml:" in str(refused.value)
+
+
+def test_an_odd_round_or_an_enabled_flag_left_empty_reads_as_opnsense_writes_it(tmp_path):
+    text = VTI.read_text().replace("<round>0</round>", "<round>abc</round>", 1)
+    text = text.replace("<start_action>start</start_action>", "<start_action/>", 1)
+    swanctl = made(tmp_path, text).files[SWANCTL]
+    assert swanctl.count("start_action = none") == 1  # empty: strongSwan's own default
+    off = VTI.read_text().replace("<enabled>1</enabled>", "<enabled/>", 1)  # connection 1
+    with pytest.raises(Untranslatable, match=r"1 peer\(s\)"):
+        made(tmp_path, off)
