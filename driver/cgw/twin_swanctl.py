@@ -7,6 +7,7 @@ reads is written here once, the same for every vendor."""
 from __future__ import annotations
 
 import ipaddress
+import re
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -85,7 +86,7 @@ def twin(
     translated = []
     for n, t in enumerate(tunnels, start=1):
         try:
-            translated.append(translate(t, n))
+            translated.append(_unquoted_values_safe(translate(t, n)))
         except Untranslatable as exc:
             problems.append(str(exc))
     peers = list(dict.fromkeys(t.remote for t in translated))
@@ -110,6 +111,23 @@ def twin(
         sorted({d for t in tunnels for d in t.defaulted}),
         tuple(command for t in kept for command in interface_commands(t, device)),
     )
+
+
+# what the twin writes unquoted into swanctl.conf, each dialect's translation checked
+# once more here: a customer's file must not add lines of its own
+_TOKENS = re.compile(r"[A-Za-z0-9_.,/:|-]+( *, *[A-Za-z0-9_.,/:|-]+)*")
+_UNQUOTED = (
+    "version", "remote", "proposals", "esp_proposals", "rekey_time", "child_rekey_time",
+    "start_action", "dpd_action", "local_ts", "remote_ts", "close_action", "reauth_time",
+)  # fmt: skip
+
+
+def _unquoted_values_safe(t: TwinTunnel) -> TwinTunnel:
+    bad = [f"{key} {getattr(t, key)!r}" for key in _UNQUOTED
+           if not _TOKENS.fullmatch(str(getattr(t, key)))]  # fmt: skip
+    if bad:
+        raise Untranslatable(f"{t.name}: {', '.join(bad)}: not a value swanctl.conf takes")
+    return t
 
 
 def interface_commands(t: TwinTunnel, device: str) -> list[tuple[str, ...]]:

@@ -1,10 +1,15 @@
 """Every router dialect holds the whole interface (driver/cgw/router.py), and the
 check's fixes it gives in its vendor's words are for diagnoses that exist."""
 
+import dataclasses
+from types import SimpleNamespace
+
 import pytest
 
 from driver.cgw.detect import IMPLEMENTATIONS, RUNNABLE, detect
 from driver.cgw.dialects import ROUTERS
+from driver.cgw.router import Untranslatable
+from driver.cgw.twin_swanctl import TwinTunnel, twin
 from driver.checks.aws_tunnel_log import CATALOGUE
 
 
@@ -27,3 +32,23 @@ def test_the_signs_a_file_was_recognised_by_never_carry_its_keys(tmp_path):
     for path in (ios, ros):
         found = detect(path)
         assert found.signs and not any("sEcReT" in sign for sign in found.signs)
+
+
+def test_no_translation_writes_a_line_of_the_customers_own_into_swanctl_conf():
+    """Each dialect's translation is checked once more where swanctl.conf is written:
+    a value with a line break or a brace (a hostile or hand-edited file) is refused."""
+    proposal = "aes128-sha256-modp2048"
+    good = TwinTunnel(
+        1, "t1", "t1", "2", "198.51.100.1", "k", proposal, proposal, "28800", "3600", 10,
+        "start", "restart",
+    )  # fmt: skip
+    second = dataclasses.replace(good, n=2, remote="198.51.100.2")
+    evil = dataclasses.replace(good, proposals="aes128\n}\nevil {\n remote_addrs = 10.9.9.9")
+
+    def made(*tunnels):  # a dialect's tunnels, already translated
+        read = [SimpleNamespace(defaulted=[], made=t) for t in tunnels]
+        return twin("Router", read, lambda t, n: t.made, [], "# h\n", "/u", "x")
+
+    assert made(good, second).addresses == ("198.51.100.1", "198.51.100.2")
+    with pytest.raises(Untranslatable, match="not a value swanctl.conf takes"):
+        made(evil, second)
