@@ -28,7 +28,7 @@ from driver.cgw.dialects import ROUTERS
 from driver.cgw.frr import conf as bgp_conf
 from driver.cgw.libreswan import files as libreswan_files
 from driver.cgw.libreswan.tunnels import tunnels_of as libreswan_tunnels
-from driver.cgw.record import ConfiguredTunnel, interface_kind
+from driver.cgw.record import ConfiguredTunnel, interface_kind, tunnel_numbers
 from driver.cgw.settings import Secret
 from driver.cgw.strongswan import files as cgw_files
 from driver.cgw.strongswan.tunnels import tunnels_of
@@ -119,14 +119,19 @@ def lab_text(
 ) -> str:
     customer = read_customer(config, secrets, daemon)
     tunnels = customer.tunnels
-    if len(tunnels) != 2:
+    count = len(set(tunnel_numbers(tunnels)))  # SA pairs to one address are one tunnel
+    if len(tunnels) != 2 or count != 2:
         why = "; ".join(customer.refused)
         title = IMPLEMENTATIONS[customer.implementation]
         raise VpnlabError(
-            f"{config}: {title} would load {len(tunnels)} tunnel(s), an AWS VPN connection "
-            f"has two{': ' + why if why else ''}; `vpnlab lint` with any lab says more"
+            f"{config}: {title} would load {count} tunnel(s)"
+            + (f" ({len(tunnels)} SA pairs)" if len(tunnels) != count else "")
+            + f", an AWS VPN connection has two, one SA pair each{': ' + why if why else ''}; "
+            "`vpnlab lint` with any lab says more"
         )
-    first = tunnels[0]
+    # the networks come from a tunnel's selectors, not from a policy for the inside
+    # addresses (a policy-based router's BGP: 169.254.x.2/32 to 169.254.x.1/32)
+    first = next((t for t in tunnels if not _inside_pair(t)), tunnels[0])
     local = _network(first.local_ts, DEFAULT_ONPREM_VPC)
     remote = _network(first.remote_ts, DEFAULT_AWS_VPC)
     onprem_vpc = vpc_holding(local, DEFAULT_ONPREM_VPC, subnets=2)
@@ -288,6 +293,12 @@ def _vpn_server(t: ConfiguredTunnel, server, subnet) -> list[str]:
     if public is not None and public.is_global and str(public) != topology.DEFAULT_PUBLIC_IP:
         lines.append(f"    public_ip: {public}              # leftid, {t.origin('leftid')}")
     return ["  vpn_server:", *lines] if lines else []
+
+
+def _inside_pair(t: ConfiguredTunnel) -> bool:
+    inside = ipaddress.ip_network("169.254.0.0/16")
+    nets = [_network(ts, ipaddress.ip_network("0.0.0.0/0")) for ts in (t.local_ts, t.remote_ts)]
+    return all(n.version == 4 and n.subnet_of(inside) for n in nets)
 
 
 def _network(ts: str | None, default: ipaddress.IPv4Network) -> ipaddress.IPv4Network:

@@ -81,3 +81,16 @@ def test_set_changes_the_item_the_export_made_and_comments_do_not_continue(tmp_p
     assert "conf-mikrotik-undefined" not in found  # the peers' menu line was not swallowed
     assert "conf-mikrotik-disabled" in found  # tunnel 2's policy switched off by set
     assert "conf-tunnel-count" in found
+
+
+def test_init_refuses_two_sa_pairs_on_one_tunnel_as_one_tunnel():
+    """The generator's script holds two policies, both on tunnel 1: init does not take
+    the second for AWS's tunnel 2, nor the inside addresses' /32s for the networks."""
+    import pytest
+
+    from driver.analysis.lab_from_cgw import lab_text
+    from driver.core.errors import VpnlabError
+
+    with pytest.raises(VpnlabError, match=r"1 tunnel\(s\) \(2 SA pairs\)"):
+        lab_text(GENERATED)
+    assert "local_network_cidr: 192.168.0.0/16" in lab_text(V7)
