@@ -31,9 +31,10 @@ QUESTIONS = (
     Question("connection.name", "A short name for this connection (lowercase, digits, '-').",
              "この接続の短い名前（英小文字、数字、'-'）", '""'),
     Question("device.vendor", "Your VPN device's vendor or software (e.g. Cisco, FortiGate, "
-             "Palo Alto, Juniper, Yamaha, VyOS, pfSense, strongSwan, Libreswan).",
+             "Palo Alto, Juniper, Yamaha, MikroTik, VyOS, pfSense, OPNsense, strongSwan, "
+             "Libreswan).",
              "VPN 機器のベンダーまたはソフトウェア（例: Cisco、FortiGate、Palo Alto、Juniper、"
-             "Yamaha、VyOS、pfSense、strongSwan、Libreswan）", '""'),
+             "Yamaha、MikroTik、VyOS、pfSense、OPNsense、strongSwan、Libreswan）", '""'),
     Question("device.model", "Its model.", "機種", '""'),
     Question("device.software_version", "Its software version.", "ソフトウェアのバージョン", '""'),
     Question("address.public_ip", "The public IPv4 address AWS will see from your device "
