@@ -30,7 +30,7 @@ from driver.local.guest.vm import Guest, guest_folders, qemu_processes
 from tests.conftest import PROJECT, SEED
 
 NICENESS = -10  # ahead of the host's tests (root: the guest tests need it anyway)
-TIMEOUT = 1800  # the watchdog: twice what it takes beside a busy suite
+TIMEOUT = 2700  # the watchdog: well above what 22 guest scenarios take beside a busy suite
 ROUTE_BASED = PROJECT / "labs" / "route-based.yml"
 BGP = PROJECT / "labs" / "bgp.yml"
 # The inside CIDRs the customer's own updown scripts give their interfaces.

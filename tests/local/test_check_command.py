@@ -429,29 +429,6 @@ def test_dpd_action_none_keeps_sending_into_the_dead_tunnel():
     assert_clean(report, lab.name)
 
 
-def test_a_second_sa_pair_on_a_tunnel_is_refused_with_awss_rule(tmp_path):
-    """A policy-based device with a conn per subnet negotiates two CHILD_SAs on one
-    tunnel; AWS allows a single SA pair per tunnel."""
-    text = with_esp((VENDOR / "ipsec.conf").read_text())
-    tunnel1 = text.split("conn Tunnel2")[0].split("conn Tunnel1")[1]
-    second = "conn Tunnel1b" + tunnel1.replace(
-        "leftsubnet=192.168.1.0/16", "leftsubnet=192.168.1.0/24"
-    )
-    config = tmp_path / "ipsec.conf"
-    config.write_text(
-        text.replace("leftsubnet=192.168.1.0/16", "leftsubnet=192.168.0.0/24", 1) + second
-    )
-    lab = parse_lab(lab_with(("name", "twopairs")))
-    report = run_check(
-        lab, cgw_config=config, cgw_secrets=VENDOR / "ipsec.secrets", lifecycle=False
-    )
-    detail = failed(report)["vgw: Tunnel1 selectors"]
-    assert "2 SA pairs on one tunnel (10.0.0.0/16 === 192.168.0.0/24; " in detail
-    assert "10.0.0.0/16 === 192.168.1.0/24): AWS allows one per tunnel" in detail
-    assert "vgw: Tunnel2 selectors" not in failed(report)
-    assert_clean(report, lab.name)
-
-
 @pytest.mark.parametrize(
     ("leftsubnet", "local_cidr", "verdict", "said"),
     [
