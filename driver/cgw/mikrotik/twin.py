@@ -23,7 +23,6 @@ from pathlib import Path
 
 from driver.cgw.mikrotik import files
 from driver.cgw.mikrotik.bgp import mt_bgp
-from driver.cgw.mikrotik.conf import RosConf
 from driver.cgw.mikrotik.proposals import strongswan
 from driver.cgw.mikrotik.tunnels import MtTunnel, duration, mt_tunnels
 from driver.cgw.router import Twin, Untranslatable
@@ -43,8 +42,8 @@ def twin(config: Path) -> Twin:
     if bgp is not None:
         problems.append(
             f"{config}:{next(iter(bgp.neighbors.values())).line}: BGP over RouterOS's "
-            "policy-based tunnels: the twin runs the policies without it (not yet "
-            "translated); vpnlab lint judges it"
+            "policy-based tunnels (policies for the inside addresses) is not translated "
+            "yet, and the policies alone would not be the router; vpnlab lint judges it"
         )
     header = (
         f"# vpnlab: the twin of the MikroTik router in {config}: strongSwan negotiating\n"
@@ -53,7 +52,7 @@ def twin(config: Path) -> Twin:
     answering = _shadowed(tunnels)
 
     def translate(t: MtTunnel, n: int) -> TwinTunnel:
-        return _tunnel(conf, t, n, answering)
+        return _tunnel(t, n, answering)
 
     return twin_of(VENDOR, tunnels, translate, problems, header, UPDOWN, "ipsec")
 
@@ -68,7 +67,7 @@ def _shadowed(tunnels: list[MtTunnel]) -> set[str]:
     return out
 
 
-def _tunnel(conf: RosConf, t: MtTunnel, n: int, answering: set[str]) -> TwinTunnel:
+def _tunnel(t: MtTunnel, n: int, answering: set[str]) -> TwinTunnel:
     problems = [f"{where}: {what}" for _, where, what in t.problems]
     if not t.remote or not is_ipv4(t.remote):
         problems.append(f"{t.where('version')}: {t.name}'s peer address {t.remote!r} is no address")
