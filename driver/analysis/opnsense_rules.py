@@ -76,6 +76,8 @@ HINTS = {
     "OPNsense's 'default' is strongSwan's, without PFS",
 }
 FIXES = {
+    "conf-opnsense-syntax": f"set it in {_CONN} (the page keeps to the model's values), and "
+    "send the backup it saves",
     "conf-opnsense-orphan": f"{_CONN}: edit the connection, and add its Local and Remote "
     "Authentication (Pre-Shared Key)",
     "conf-opnsense-auth": "Authentication: Pre-Shared Key, with the key under VPN > IPsec > "
