@@ -13,8 +13,11 @@ import ipaddress
 from pathlib import Path
 
 from driver.analysis.cgw_bgp_rules import router_findings
-from driver.analysis.cgw_proposals import acceptable, no_common, weak_findings
-from driver.analysis.cisco_ios_rules import inside_findings, pfs_findings
+from driver.analysis.cisco_ios_rules import (
+    cisco_proposal_findings,
+    inside_findings,
+    pfs_findings,
+)
 from driver.analysis.findings import Finding
 from driver.analysis.router_rules import said_once, shared_findings
 from driver.cgw.cisco_asa.bgp import asa_bgp
@@ -180,28 +183,14 @@ def _clamped(conf: IosConf) -> bool:
 def _proposal_findings(t: IosTunnel, lab: Lab, i: int, options: TunnelOptions) -> list[Finding]:
     if i < len(lab.tunnels):
         options = lab.tunnels[i].options
-    out = []
-    for kind, text, where, aws in (
-        ("IKE", "; ".join(w for w, _ in t.ike), t.ike[0][1] if t.ike else "", options.phase1),
-        ("ESP", t.esp, t.where("transform-set"), options.phase2),
-    ):
-        if not text:
-            continue
-        parsed = in_aws_names(text, kind == "IKE")
-        if not any(acceptable(p, aws, kind == "IKE") for p in parsed):
-            fix = (
-                "a crypto ikev1 policy (IKEv2: crypto ikev2 policy) with what the VPN allows"
-                if kind == "IKE"
-                else "a transform set (IKEv2: ipsec-proposal) with what the VPN allows"
-            )
-            out.append(
-                no_common(kind, where, f"{t.name}: no {kind} proposal in '{text}'", aws, fix)
-            )
-        out += [
-            dataclasses.replace(f, hint=HINTS["conf-weak-proposal"])
-            for f in weak_findings(t.name, kind, parsed, where)
-        ]
-    return out + pfs_findings(t, options, "conf-asa-pfs", "the ASA")
+    fixes = (
+        "a crypto ikev1 policy (IKEv2: crypto ikev2 policy) with what the VPN allows",
+        "a transform set (IKEv2: ipsec-proposal) with what the VPN allows",
+    )
+    found = cisco_proposal_findings(t, options, in_aws_names, fixes, show_pfs=True)
+    found = [dataclasses.replace(f, hint=HINTS["conf-weak-proposal"])
+             if f.rule == "conf-weak-proposal" else f for f in found]  # fmt: skip
+    return found + pfs_findings(t, options, "conf-asa-pfs", "the ASA")
 
 
 def _masked_keys(tunnels: list[IosTunnel]) -> list[Finding]:

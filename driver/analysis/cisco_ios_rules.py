@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+from collections.abc import Callable
 from pathlib import Path
 
 from driver.analysis.cgw_bgp_rules import router_findings
@@ -117,22 +118,32 @@ def _fix(rule: str) -> str:
 def _proposal_findings(t: IosTunnel, lab: Lab, i: int, options: TunnelOptions) -> list[Finding]:
     if i < len(lab.tunnels):
         options = lab.tunnels[i].options
+    fixes = (
+        "crypto isakmp policy (or crypto ikev2 proposal) with what the VPN allows",
+        "a crypto ipsec transform-set with what the VPN allows",
+    )
+    found = cisco_proposal_findings(t, options, in_aws_names, fixes, show_pfs=False)
+    return found + _pfs(t, options)
+
+
+def cisco_proposal_findings(
+    t: IosTunnel,
+    options: TunnelOptions,
+    in_aws: Callable[[str, bool], list[dict[str, set]]],
+    fixes: tuple[str, str],  # IKE's, ESP's, in the platform's words
+    show_pfs: bool,  # the ESP proposals said with their PFS group (the ASA) or without (IOS)
+) -> list[Finding]:
+    """A Cisco tunnel's IKE and ESP proposals against the VPN's (IOS's or the ASA's
+    words, read by ``in_aws``): none AWS accepts, or weak ones."""
     out = []
-    for kind, offered, aws in (
-        ("IKE", t.ike, options.phase1),
-        ("ESP", [(words, where) for words, where in t.transforms], options.phase2),
-    ):
+    for kind, fix, aws in (("IKE", fixes[0], options.phase1), ("ESP", fixes[1], options.phase2)):
+        offered = t.ike if kind == "IKE" else t.transforms
         if not offered:
             continue
         where = offered[0][1] if kind == "IKE" else t.where("transform-set")
-        text = "; ".join(words for words, _ in offered)
-        parsed = in_aws_names(text if kind == "IKE" else t.esp, kind == "IKE")
+        text = t.esp if kind == "ESP" and show_pfs else "; ".join(w for w, _ in offered)
+        parsed = in_aws(text if kind == "IKE" else t.esp, kind == "IKE")
         if not any(acceptable(p, aws, kind == "IKE") for p in parsed):
-            fix = (
-                "crypto isakmp policy (or crypto ikev2 proposal) with what the VPN allows"
-                if kind == "IKE"
-                else "a crypto ipsec transform-set with what the VPN allows"
-            )
             out.append(
                 no_common(kind, where, f"{t.name}: no {kind} proposal in '{text}'", aws, fix)
             )
@@ -140,7 +151,6 @@ def _proposal_findings(t: IosTunnel, lab: Lab, i: int, options: TunnelOptions) -
             dataclasses.replace(f, hint=HINTS["conf-weak-proposal"])
             for f in weak_findings(t.name, kind, parsed, where)
         ]
-    out += _pfs(t, options)
     return out
 
 
