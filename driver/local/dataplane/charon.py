@@ -30,6 +30,10 @@ from driver.local.shared.node_access import VICI_SOCKET, ViciSession
 CHARON = "/usr/lib/ipsec/charon"
 STARTER = "/usr/lib/ipsec/starter"
 LOG_FILE = "/run/charon.log"  # as the node sees it (see CharonOptions.log_file)
+# A vici answer never takes this long (list-sas waits at most for an IKE SA another
+# thread has checked out: seconds under the guest's emulation): past it, the
+# charon is stuck, and the check says so rather than waiting with it.
+VICI_ANSWER_BOUND = 60.0
 # swanctl --load-all reads these (the package creates them): present, maybe empty.
 SWANCTL_DIRS = [
     "x509",
@@ -150,7 +154,7 @@ class Charon(NodeDaemon):
         raise self.fault(f"did not open its vici socket within {timeout:.0f} s")
 
     def _vici(self) -> ViciSession:
-        return ViciSession(self.run_dir / VICI_SOCKET)
+        return ViciSession(self.run_dir / VICI_SOCKET, timeout=VICI_ANSWER_BOUND)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[vici.Session]:
