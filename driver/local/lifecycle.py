@@ -70,9 +70,20 @@ def _step(runner, step: Step, tunnels: list[str]) -> CheckResult:
         why = _why(runner, tunnel, logs)
         outcome[tunnel] = (False, f"no new SA within {STEP_TIMEOUT:.0f} s: {why}")
     passed = all(ok for ok, _ in outcome.values())
-    detail = "; ".join(f"{t}: {outcome[t][1]}" for t in tunnels)
+    detail = per_tunnel({t: outcome[t][1] for t in tunnels})
     return CheckResult(
         f"lifecycle: {step.name}", passed, round(time.monotonic() - started, 2), detail
+    )
+
+
+def per_tunnel(details: dict[str, str]) -> str:
+    """Each tunnel's outcome, said once for the tunnels it is the same for: a failed
+    rekey's diagnosis runs to ~900 characters, and both tunnels often share it."""
+    tunnels_by_detail: dict[str, list[str]] = {}
+    for tunnel, detail in details.items():
+        tunnels_by_detail.setdefault(detail, []).append(tunnel)
+    return "; ".join(
+        f"{' and '.join(tunnels)}: {detail}" for detail, tunnels in tunnels_by_detail.items()
     )
 
 
