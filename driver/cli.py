@@ -28,11 +28,15 @@ from driver.core.errors import Fault, LabError, VpnlabError
 from driver.core.interrupts import Interrupted, end_like_ctrl_c
 from driver.core.paths import DEFAULT_LAB, HCL_ROOT, SYNTH_ROOT
 
+SERVERS = ("strongswan", "libreswan")  # configured by files; the rest are routers' exports
+
 
 def _cgw_arguments(p: argparse.ArgumentParser, config: str = "--cgw-config", group=None) -> None:
+    routers = [title for name, title in IMPLEMENTATIONS.items() if name not in SERVERS]
     what = (
         "the customer gateway's configuration: ipsec.conf or swanctl.conf (strongSwan, "
-        "Libreswan), a directory standing for their /etc, or a router's (FortiGate, Cisco IOS)"
+        "Libreswan), a directory standing for their /etc, or a router's as exported "
+        f"({', '.join(routers)})"
     )
     (group or p).add_argument(config, type=Path, metavar="PATH", help=what)
     p.add_argument(
@@ -50,6 +54,16 @@ def _ci_arguments(p: argparse.ArgumentParser) -> None:
         help="also write the report as JUnit XML (a testcase per row), as CI systems show tests",
     )
     p.add_argument("--strict", action="store_true", help="exit 1 on a WARN row too")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument(
+        "-q", "--quiet", action="store_true", help="print the verdict line alone (no progress)"
+    )
+    shown.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print every detail in full (a terminal folds long ones)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,7 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = lab_command("hcl", cmd_hcl, "write the lab as formatted HCL for teams without Python")
     p.add_argument("-o", "--output", type=Path, default=HCL_ROOT)
     p = lab_command(
-        "check", cmd_check, "prove the lab's VPN in local namespaces with real strongSwan (root)"
+        "check",
+        cmd_check,
+        "prove the lab's VPN in local namespaces: the emulated AWS endpoints against the "
+        "customer gateway's real daemon (strongSwan, Libreswan, a router's twin) (root)",
     )
     _cgw_arguments(p)
     for flag, help_ in (
@@ -210,7 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, help="FILE.svg or FILE.png (default: docs/<lab name>.svg)"
     )
     p = lab_command(
-        "lint", cmd_lint, "offline checks of the lab and of a customer's strongSwan configuration"
+        "lint",
+        cmd_lint,
+        "offline checks of the lab and of the customer gateway's configuration, in its "
+        "vendor's words",
     )
     _cgw_arguments(p)
     p.add_argument(
@@ -276,7 +296,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)  # --version and --help print here
+    except BrokenPipeError:
+        return _reader_gone()
     as_json = getattr(args, "json", False)
     end_like_ctrl_c()
     try:
@@ -295,11 +318,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vpnlab: interrupted ({interrupted.args[0]})", file=sys.stderr)
         return interrupted.exit_code
     except BrokenPipeError:
-        # The reader went away (`vpnlab … | head`): what was running has torn down on
-        # the way here; end as a writer killed by SIGPIPE does, without a traceback.
-        # stdout points at /dev/null so Python's own flush at exit cannot raise again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return BROKEN_PIPE
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """The reader went away (`vpnlab … | head`): what was running has torn down on the
+    way here; end as a writer killed by SIGPIPE does, without a traceback. stdout
+    points at /dev/null so Python's own flush at exit cannot raise again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return BROKEN_PIPE
 
 
 if __name__ == "__main__":

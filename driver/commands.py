@@ -54,26 +54,29 @@ def _check_locked(args, lab) -> int:
         return 0
     if args.cgw_secrets and not args.cgw_config:
         raise VpnlabError("--cgw-secrets goes with --cgw-config")
+    from driver.core.progress import progress_lines
+
     out = sys.stderr if args.json else sys.stdout
     placement = for_check(args, lab)
-    if placement.where == "vm":
-        if args.keep:
-            raise VpnlabError("--keep: a guest stops with its check; --dataplane host keeps a lab")
-        return _in_guest(args, lab, placement, out)
-    report = run_check(
-        lab,
-        cgw_config=args.cgw_config,
-        cgw_secrets=args.cgw_secrets,
-        keep=args.keep,
-        failover=args.failover,
-        replace_endpoint=args.replace_endpoint,
-        lifecycle=not args.no_lifecycle,
-        lint=not args.skip_lint,
-        progress=_progress(out),
-        dataplane=placement.reason,
-        cgw_daemon=args.cgw_daemon,
-    )
-    print(report.to_json() if args.json else "\n" + report.table())
+    if placement.where == "vm" and args.keep:
+        raise VpnlabError("--keep: a guest stops with its check; --dataplane host keeps a lab")
+    with progress_lines(out, quiet=args.quiet) as progress:
+        if placement.where == "vm":
+            return _in_guest(args, lab, placement, progress)
+        report = run_check(
+            lab,
+            cgw_config=args.cgw_config,
+            cgw_secrets=args.cgw_secrets,
+            keep=args.keep,
+            failover=args.failover,
+            replace_endpoint=args.replace_endpoint,
+            lifecycle=not args.no_lifecycle,
+            lint=not args.skip_lint,
+            progress=progress,
+            dataplane=placement.reason,
+            cgw_daemon=args.cgw_daemon,
+        )
+    _print_report(args, report)
     outputs = _outputs(args, lab)
     if outputs:
         outputs(report)
@@ -82,7 +85,18 @@ def _check_locked(args, lab) -> int:
     return _exit_status(args, report)
 
 
-def _in_guest(args, lab, placement, out) -> int:
+def _print_report(args, report) -> None:
+    """The report on standard output: its JSON, or fitted to the terminal (-q: the
+    verdict line alone; -v: every detail in full)."""
+    from driver.checks.terminal import print_report
+
+    if args.json:
+        print(report.to_json())
+    else:
+        print_report(report, sys.stdout, -1 if args.quiet else 1 if args.verbose else 0)
+
+
+def _in_guest(args, lab, placement, progress) -> int:
     """The check in the guest kernel; its report, read back on the host (its JSON), for
     the files asked for and --strict."""
     from driver.local.guest_check import check_in_guest
@@ -92,11 +106,12 @@ def _in_guest(args, lab, placement, out) -> int:
 
     def on_report(report) -> None:
         reports.append(report)
+        progress.close()  # the console's last words before the report
+        _print_report(args, report)
         if outputs:
             outputs(report)
 
-    wants = outputs or args.strict
-    code = check_in_guest(args, lab, placement, out, on_report if wants else None)
+    code = check_in_guest(args, lab, placement, progress, on_report)
     # --strict only turns a pass with WARN rows into 1; any failure stays what it is
     return 1 if code == 0 and reports and _exit_status(args, reports[0]) else code
 
@@ -161,15 +176,6 @@ def _target_lab(args):
     return lab
 
 
-def _progress(out=sys.stdout):
-    """Progress lines as they happen, also through a pipe (tee, CI, a test)."""
-
-    def progress(message: str) -> None:
-        print(message, file=out, flush=True)
-
-    return progress
-
-
 def _refuse_lint_errors(args, what: str) -> None:
     """The lab's lint errors stop ``what``, offline and first (a check of a customer's
     files shows all findings as rows instead: driver/local/lint_rows.py)."""
@@ -186,16 +192,18 @@ def _refuse_lint_errors(args, what: str) -> None:
 
 def cmd_apply(args) -> int:
     from driver.aws.target import AwsTarget
+    from driver.core.progress import progress_lines
     from driver.local import target as local_target
 
     _refuse_lint_errors(args, "applied")
     lab = _target_lab(args)
-    if args.target == "aws":
-        AwsTarget(lab, progress=_progress()).apply(
-            args.lab, yes=args.yes, state_bucket=args.state_bucket
-        )
-    else:
-        local_target.apply(args.lab, lab, progress=_progress())
+    with progress_lines(sys.stdout) as progress:
+        if args.target == "aws":
+            AwsTarget(lab, progress=progress).apply(
+                args.lab, yes=args.yes, state_bucket=args.state_bucket
+            )
+        else:
+            local_target.apply(args.lab, lab, progress=progress)
     return 0
 
 
@@ -207,13 +215,15 @@ def cmd_verify(args) -> int:
         from driver.core.output_files import refuse_unwritable
 
         refuse_unwritable(args.junit, "JUnit file")
+    from driver.core.progress import progress_lines
+
     lab = _target_lab(args)
-    progress = _progress(sys.stderr if args.json else sys.stdout)
-    if args.target == "aws":
-        report = AwsTarget(lab, progress=progress).verify(args.timeout)
-    else:
-        report = local_target.verify(lab, progress=progress, timeout=args.timeout)
-    print(report.to_json() if args.json else "\n" + report.table())
+    with progress_lines(sys.stderr if args.json else sys.stdout, args.quiet) as progress:
+        if args.target == "aws":
+            report = AwsTarget(lab, progress=progress).verify(args.timeout)
+        else:
+            report = local_target.verify(lab, progress=progress, timeout=args.timeout)
+    _print_report(args, report)
     if args.junit:
         from driver.checks.junit import junit
         from driver.core.output_files import write_text
@@ -224,13 +234,15 @@ def cmd_verify(args) -> int:
 
 def cmd_destroy(args) -> int:
     from driver.aws.target import AwsTarget
+    from driver.core.progress import progress_lines
     from driver.local import target as local_target
 
     lab = _target_lab(args)
-    if args.target == "aws":
-        leaks = AwsTarget(lab, progress=_progress()).destroy(force_cleanup=args.force_cleanup)
-    else:
-        leaks = local_target.destroy(lab, progress=_progress())
+    with progress_lines(sys.stdout) as progress:
+        if args.target == "aws":
+            leaks = AwsTarget(lab, progress=progress).destroy(force_cleanup=args.force_cleanup)
+        else:
+            leaks = local_target.destroy(lab, progress=progress)
     return 1 if leaks else 0
 
 

@@ -120,14 +120,16 @@ def test_init_reads_a_libreswan_customer_as_libreswan_does(tmp_path, capsys):
     assert f"sudo vpnlab check {lab} --cgw-config {config}" in capsys.readouterr().out
 
 
-def test_a_reader_that_went_away_ends_vpnlab_quietly():
+@pytest.mark.parametrize("command", [["sheet", "labs/seed.yml"], ["--version"]])
+def test_a_reader_that_went_away_ends_vpnlab_quietly(command):
     """`vpnlab … | head`: the pipe's reader is gone before vpnlab writes (its read end
-    closed before the start), so the first write fails; no traceback, exit 141."""
+    closed before the start), so the first write fails; no traceback, exit 141 (also
+    for what prints while the command line is read: --version)."""
     read, write = os.pipe()
     os.close(read)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "driver.cli", "sheet", "labs/seed.yml"],
+            [sys.executable, "-m", "driver.cli", *command],
             stdout=write,
             stderr=subprocess.PIPE,
             text=True,

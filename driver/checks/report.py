@@ -1,5 +1,6 @@
 """The report of a verify or a check: each expectation's result, the tunnels
-and what they carried, failover, leaks; as a table or as JSON."""
+and what they carried, failover, leaks; as JSON (driver/checks/terminal.py
+shows it as a table)."""
 
 from __future__ import annotations
 
@@ -49,35 +50,8 @@ class Report:
         data["tunnels"] = [TunnelReport(**t) for t in data.get("tunnels", [])]
         return cls(**data)
 
-    def table(self) -> str:
-        rows = [("check", "result", "seconds", "detail")]
-        rows += [(c.name, c.verdict, f"{c.seconds:.2f}", c.detail) for c in self.checks]
-        widths = [max(len(r[i]) for r in rows) for i in range(3)]
-        lines = ["  ".join(r[i].ljust(widths[i]) for i in range(3)) + "  " + r[3] for r in rows]
-        lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 6)
-        for t in self.tunnels:
-            carries = ", ".join(t.carries) or "no traffic"
-            lines.append(
-                f"{t.name} {t.address}: {t.state}/{t.child}, {t.packets_out} packets "
-                f"AWS -> on-prem, {t.packets_in} on-prem -> AWS ({carries})"
-            )
-        if self.diagnostics:
-            lines.append("from the VPN server (over SSM):\n" + self.diagnostics.rstrip())
-        if self.failover_seconds is not None:
-            lines.append(f"failover: {self.failover_seconds:.1f} s of loss")
-        if self.dataplane:
-            lines.append(f"data plane: {self.dataplane}")
-        lines.append(
-            f"{'PASSED' if self.passed else 'FAILED'}: lab {self.lab}, "
-            f"{sum(c.passed and not c.skipped for c in self.checks)}/"
-            f"{sum(not c.skipped for c in self.checks)} checks" + _counted(self.checks) + ", "
-            f"{self.seconds:.1f} s ({self.esp}; customer gateway: "
-            f"{self.customer_gateway})"
-        )
-        return "\n".join(lines)
 
-
-def _counted(checks: list[CheckResult]) -> str:
+def counted(checks: list[CheckResult]) -> str:
     """' (1 skipped, 2 warnings)': the rows that are neither PASS nor FAIL."""
     skipped, warned = sum(c.skipped for c in checks), sum(c.warning for c in checks)
     parts = [f"{skipped} skipped"] if skipped else []

@@ -17,6 +17,7 @@ from pathlib import Path
 from driver.analysis.lab_from_cgw import read_customer
 from driver.analysis.lint import lint
 from driver.checks.report import Report
+from driver.checks.terminal import plain_text
 from driver.core.output_files import write_text
 from driver.handoff import fixes
 from driver.handoff.words import say
@@ -92,7 +93,7 @@ def report_markdown(
     lines += ["", f"## {s('report.untested')}", ""]
     untested = [*NOT_TESTED, *(["report.untested_twin"] if _twin(report) else [])]
     lines += [f"- {s(key)}" for key in untested]
-    lines += ["", f"## {s('report.evidence')}", "", "```", report.table(), "```", ""]
+    lines += ["", f"## {s('report.evidence')}", "", "```", plain_text(report), "```", ""]
     return _redacted("\n".join(lines), _keys(lab, read))
 
 

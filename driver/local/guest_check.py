@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TextIO
 
 from driver.checks.report import Report
+from driver.core.progress import Progress
 from driver.lab.model import Lab
 from driver.local.guest.vm import Guest
 from driver.local.placement import Placement
 
-PASSED_ON = ("json", "failover", "replace_endpoint", "no_lifecycle", "skip_lint")
+PASSED_ON = ("failover", "replace_endpoint", "no_lifecycle", "skip_lint")
 
 
 def guest_command(args, reason: str) -> list[str]:
     """The check as the guest runs it, on its own kernel (it lints as the host did:
-    the findings are rows of its report)."""
-    command = [sys.executable, "-m", "driver.cli", "check", str(args.lab.resolve())]
+    the findings are rows of its report); its report is a JSON document the host
+    prints as the user asked."""
+    command = [sys.executable, "-m", "driver.cli", "check", str(args.lab.resolve()), "--json"]
     command += ["--dataplane", "host", "--in-guest", reason]
     command += [f"--{flag.replace('_', '-')}" for flag in PASSED_ON if getattr(args, flag)]
     for flag in ("cgw_config", "cgw_secrets"):
@@ -34,27 +35,22 @@ def guest_command(args, reason: str) -> list[str]:
     return command
 
 
-def check_in_guest(args, lab: Lab, placement: Placement, console: TextIO, on_report=None) -> int:
+def check_in_guest(args, lab: Lab, placement: Placement, console: Progress, on_report) -> int:
     """The check in the guest; ``on_report`` is given its report (read from the
-    guest's JSON, which the guest then prints as the table it would have)."""
-    print(f"starting the {placement.reason}", file=console, flush=True)
+    guest's JSON). Its console (progress, waits) goes through ``console``."""
+    console(f"starting the {placement.reason}...")
     guest = Guest(placement.guest, f"vpnlab-{lab.name}")
-    command = guest_command(args, placement.reason)
-    if on_report is not None and "--json" not in command:
-        command.append("--json")
-    [result] = guest.run([command], console)
+    [result] = guest.run([guest_command(args, placement.reason)], console, echo=False)
     report = Report.from_json(result.stdout) if result.stdout.strip().startswith("{") else None
-    if on_report is not None and report is not None:
+    if report is not None:
         on_report(report)
-        if not args.json:
-            print("\n" + report.table())
-    elif on_report is not None and not args.json:  # the guest refused: its one document
-        print(f"vpnlab: {_said(result.stdout)}; no report was written", file=sys.stderr)
-    if args.json:  # the console went to stderr; the report alone to stdout
+    elif args.json:  # the guest refused: its one document
         print(result.stdout, end="")
+    else:
+        print(f"vpnlab: {_said(result.stdout)}; no report was written", file=sys.stderr)
     leaks = guest.leaks()  # the lab's own leak check ran inside the guest
     if leaks:
-        print(f"FAIL teardown leaves nothing: {'; '.join(leaks)}", file=console)
+        print(f"FAIL teardown leaves nothing: {'; '.join(leaks)}", file=sys.stderr)
         return 1
     return result.returncode
 

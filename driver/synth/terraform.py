@@ -188,11 +188,18 @@ def _stop_gracefully(proc: subprocess.Popen, timeout: float = 60) -> None:
 
 
 def resource_progress(progress: Callable[[str], None], started: float):
-    """An ``on_event`` for ``stream``: one line per resource applied or destroyed."""
+    """An ``on_event`` for ``stream``: one line per resource applied or destroyed,
+    and on a terminal (driver/core/progress.py) the one in flight with its seconds
+    (a VPN connection takes 5-10 minutes on AWS)."""
+    waiting = getattr(progress, "waiting", None)
 
     def on_event(event: dict) -> None:
         kind = event.get("type")
         hook = event.get("hook", {})
+        if kind == "apply_start" and waiting is not None:
+            action = {"create": "creating", "delete": "destroying", "update": "updating"}
+            doing = action.get(hook.get("action"), hook.get("action"))
+            waiting(f"  {hook['resource']['addr']}: {doing}")
         if kind in ("apply_complete", "apply_errored"):
             verb = {
                 "create": "created",

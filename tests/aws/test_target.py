@@ -12,6 +12,7 @@ from driver.aws.target import AwsTarget
 from driver.aws_api.leaks import leftovers
 from driver.aws_api.waiting import wait_until
 from driver.checks import remote_commands
+from driver.checks.terminal import plain_text
 from driver.core.errors import VpnlabError
 from driver.core.state import LabState
 from driver.lab.loader import load_lab
@@ -152,7 +153,7 @@ def test_verify_over_ssm_telemetry_and_reachability_analyzer(applied, emulator):
         path_found = checks["Reachability Analyzer: AWS test host → VGW (tcp/443)"]
         assert path_found.passed and outputs["vpn_gateway_id"] in path_found.detail
         assert ec2.describe_network_insights_analyses()["NetworkInsightsAnalyses"] == []
-        assert "PASSED" in report.table()
+        assert "PASSED" in plain_text(report)
 
         # A security group that no longer admits the on-prem side: the analysis says why.
         server = ec2.describe_instances(InstanceIds=[outputs["vpn_server_instance_id"]])
@@ -190,7 +191,7 @@ def test_verify_over_ssm_telemetry_and_reachability_analyzer(applied, emulator):
         assert "== swanctl --list-sas" in report.diagnostics
         assert "Security Associations (0 up" in report.diagnostics  # ipsec statusall
         assert "AUTHENTICATION_FAILED" in report.diagnostics  # from the charon log
-        assert "from the VPN server (over SSM)" in report.table()
+        assert "from the VPN server (over SSM)" in plain_text(report)
         assert wrong not in report.to_json() and wrong not in "\n".join(said)
 
         # strongSwan died on the server: SSM still reaches the instance's own /var.

@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from xml.etree import ElementTree
 
 import pytest
 
+from driver.checks.terminal import plain_text
 from driver.core.errors import VpnlabError
 from driver.core.paths import PROJECT
 from driver.lab.aws_rules import generate_psk
@@ -174,7 +176,7 @@ def test_the_blogs_ipsec_conf_passes_ten_times_in_ten(tmp_path):
     assert "not compared: the lab sets no key for tunnels 1 and 2" in keys.detail
     # lint's findings on the blog's files (auto=start twice, modp1024) do not decide it
     assert rows["lint: warnings"].warning and "conf-duplicate-key" in rows["lint: warnings"].detail
-    assert "(1 skipped, 3 warnings)" in verdicts[0].table()
+    assert "(1 skipped, 3 warnings)" in plain_text(verdicts[0])
     # Its two tunnels share selectors: userspace ESP's pass is qualified (the guest
     # kernel's verdict, tests/local/test_guest.py, is a FAIL on one of the tunnels).
     pings = [c for c in verdicts[0].checks if c.name.endswith("ping {onprem_test_ip}")]
@@ -261,6 +263,24 @@ def test_cli_json_output_and_exit_status():
     assert all(c["passed"] for c in report["checks"] if c["status"] in ("WARN", "SKIP"))
     assert len(report["tunnels"]) == 2 and report["failover_seconds"] is None
     assert "building lab seed" in proc.stderr  # progress goes to stderr with --json
+
+
+def test_the_check_fits_an_80_column_terminal_and_q_says_the_verdict_alone():
+    """At 80 columns (COLUMNS, as a terminal that wide sets it) no line of a check's
+    output is longer, progress included; -q prints the verdict line alone."""
+    run = [sys.executable, "-m", "driver.cli", "check", "labs/seed.yml", "--no-lifecycle"]
+    narrow = subprocess.run(
+        run, capture_output=True, text=True, cwd=PROJECT, env=os.environ | {"COLUMNS": "80"}
+    )
+    assert narrow.returncode == 0, narrow.stderr
+    lines = narrow.stdout.splitlines()
+    assert [line for line in lines if len(line) > 80] == []
+    assert any(line.startswith("WARN aws: ping {onprem_test_ip}") for line in lines)
+    assert any(line.startswith("PASSED: lab seed, 8/8 checks (2 warnings)") for line in lines)
+    piped = {k: v for k, v in os.environ.items() if k != "COLUMNS"}  # no width: no wraps
+    quiet = subprocess.run([*run, "-q"], capture_output=True, text=True, cwd=PROJECT, env=piped)
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stdout.startswith("PASSED: lab seed") and quiet.stdout.count("\n") == 1
 
 
 def test_junit_has_a_testcase_per_row_and_strict_fails_on_a_warning(tmp_path):
@@ -457,7 +477,7 @@ def test_narrower_selectors_pass_and_wider_ones_warn(
     # and lint's on the blog's files one more.
     pings = [c for c in report.checks if c.name.startswith(("aws: ping", "onprem: ping"))]
     warned = len(pings) + 1 + (2 if verdict == "WARN" else 0)
-    assert f"(1 skipped, {warned} warnings)" in report.table()
+    assert f"(1 skipped, {warned} warnings)" in plain_text(report)
     assert_clean(report, lab.name)
 
 

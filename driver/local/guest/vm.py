@@ -98,13 +98,19 @@ class Guest:
         ]  # fmt: skip
 
     def run(
-        self, commands: Sequence[Sequence[str]], stream: TextIO | None = None, timeout: float = 600
+        self,
+        commands: Sequence[Sequence[str]],
+        stream: TextIO | None = None,
+        timeout: float = 600,
+        echo: bool = True,
     ) -> list[GuestResult]:
         """Boot, run ``commands`` one after the other (as root, in the project's
-        folder), return each one's exit code and output; the guest is gone on return."""
+        folder), return each one's exit code and output; the guest is gone on return.
+        The console (``stream``) shows their standard error, and their standard output
+        too unless ``echo`` is false (a JSON document is read, not shown)."""
         self.folder = Path(tempfile.mkdtemp(prefix=f"{GUEST_FOLDER_PREFIX}{self.name}."))
         try:
-            script = self._script(commands)
+            script = self._script(commands, echo)
             env = os.environ | {
                 "PATH": f"{Path(self.machine.vng).parent}:{os.environ.get('PATH', '/usr/bin')}",
                 "TMPDIR": str(self.folder),  # virtme-ng's own temporary files
@@ -145,19 +151,24 @@ class Guest:
             self.keep_results = []
         return self.check_results
 
-    def _script(self, commands: Sequence[Sequence[str]]) -> Path:
+    def _script(self, commands: Sequence[Sequence[str]], echo: bool = True) -> Path:
         folder = self.folder
         lines = [
             "#!/bin/bash",
             # The root is this machine's, read-only: vpnlab's state lives in the guest.
             f"mount -t tmpfs -o mode=0700 vpnlab-state {shlex.quote(str(STATE_ROOT))}",
             f"cd {shlex.quote(os.getcwd())}",
+            # Its console may be a terminal: no spinner or colour in what the host shows.
+            "export TERM=dumb NO_COLOR=1",
         ]
         if not self.machine.kvm:  # bounds on waits stretch (driver/local/check_command.py)
             lines.append("export VPNLAB_GUEST_EMULATED=1")
         for n, command in enumerate(commands):
             out, rc = shlex.quote(str(folder / f"{n}.out")), shlex.quote(str(folder / f"{n}.rc"))
             command = [str(folder) if word == FOLDER else word for word in command]
+            if not echo:
+                lines.append(f"{shlex.join(command)} > {out}; echo $? > {rc}")
+                continue
             # A pipeline waits for its tee (`wait` need not wait for a process
             # substitution's: a quick command's output was then missing).
             lines.append(f"{shlex.join(command)} | tee {out}; echo ${{PIPESTATUS[0]}} > {rc}")
