@@ -17,16 +17,15 @@ from driver.commands import (
     cmd_destroy,
     cmd_diagram,
     cmd_hcl,
-    cmd_init,
     cmd_lint,
-    cmd_sheet,
     cmd_status,
     cmd_synth,
     cmd_verify,
 )
 from driver.core.errors import Fault, LabError, VpnlabError
 from driver.core.interrupts import Interrupted, end_like_ctrl_c
-from driver.core.paths import DEFAULT_LAB, HCL_ROOT, SYNTH_ROOT
+from driver.core.paths import DEFAULT_LAB, HCL_ROOT, STATE_DIR_VARIABLE, SYNTH_ROOT
+from driver.file_commands import cmd_examples, cmd_init, cmd_sheet
 
 SERVERS = ("strongswan", "libreswan")  # configured by files; the rest are routers' exports
 
@@ -77,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="print vpnlab's version and its engines' (strongSwan, FRR, Libreswan, "
         "Terraform, qemu, the guest kernel) on this machine, then exit",
     )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"where labs keep their state (keys included: made 0700) (default: .vpnlab in "
+        f"the current directory, or ${STATE_DIR_VARIABLE})",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def lab_command(name: str, handler, help_: str) -> argparse.ArgumentParser:
@@ -85,8 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
             "lab",
             nargs="?",
             type=Path,
-            default=DEFAULT_LAB,
-            help="lab file (default: labs/seed.yml)",
+            help=f"lab file (default: {DEFAULT_LAB}, as in a checkout's root; "
+            "`vpnlab examples` writes example labs here)",
         )
         p.set_defaults(handler=handler)
         return p
@@ -222,6 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
         "(the sheet never holds them)",
     )
     lab_command("status", cmd_status, "what of the lab is up: emulator, resources, data plane")
+    help_ = "list the example labs, or write the ones named into the current directory"
+    p = sub.add_parser("examples", help=help_, description=help_)
+    p.add_argument("names", nargs="*", metavar="NAME", help="an example to write as NAME.yml")
+    p.set_defaults(handler=cmd_examples)
     p = lab_command("diagram", cmd_diagram, "draw the lab (SVG or PNG) with Graphviz")
     p.add_argument(
         "-o", "--output", type=Path, help="FILE.svg or FILE.png (default: docs/<lab name>.svg)"
@@ -300,9 +310,11 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)  # --version and --help print here
     except BrokenPipeError:
         return _reader_gone()
+    args.typed = list(sys.argv[1:] if argv is None else argv)  # to say it again (sudo …)
     as_json = getattr(args, "json", False)
     end_like_ctrl_c()
     try:
+        _settle(args)
         return args.handler(args)
     except VpnlabError as exc:  # a Fault is not the input's doing: a failed run, exit 1
         fault = isinstance(exc, Fault)
@@ -319,6 +331,19 @@ def main(argv: list[str] | None = None) -> int:
         return interrupted.exit_code
     except BrokenPipeError:
         return _reader_gone()
+
+
+def _settle(args) -> None:
+    """The state folder (what vpnlab runs inherits it), and the lab when none was given."""
+    if args.state_dir:
+        os.environ[STATE_DIR_VARIABLE] = str(args.state_dir.absolute())
+    if "lab" in args and args.lab is None:
+        if not DEFAULT_LAB.is_file():
+            raise VpnlabError(
+                f"no lab file given, and no {DEFAULT_LAB} here: name one "
+                "(`vpnlab examples seed` writes the seed's lab as seed.yml)"
+            )
+        args.lab = DEFAULT_LAB
 
 
 def _reader_gone() -> int:

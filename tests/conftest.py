@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from driver.core.paths import PROJECT
+from driver.core.paths import PROJECT, STATE_DIR_VARIABLE
 from driver.lab.loader import load_lab
 from driver.lab.model import Lab
 
 SEED = PROJECT / "labs" / "seed.yml"
+# One state folder for the session, whatever a test's current directory (a scenario
+# runs in its folder): the checkout's, as `make` uses; what the tests start inherits it.
+os.environ.setdefault(STATE_DIR_VARIABLE, str(PROJECT / ".vpnlab"))
 
 
 @pytest.fixture(scope="session")

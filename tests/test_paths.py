@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from driver.core.paths import PROJECT, STATE_ROOT
+from driver.core.paths import PROJECT, state_root
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 
@@ -27,15 +27,16 @@ def test_a_running_lab_is_unreadable_to_another_local_user(tmp_path):
     cli = [sys.executable, "-m", "driver.cli", "check", str(lab_file)]
     subprocess.run([*cli, "--keep"], cwd=PROJECT, check=True, capture_output=True)
     try:
-        state = STATE_ROOT / "privy"
-        assert stat.S_IMODE(STATE_ROOT.stat().st_mode) == 0o700
+        state_dir = state_root()
+        state = state_dir / "privy"
+        assert stat.S_IMODE(state_dir.stat().st_mode) == 0o700
         files, folders = [], [state]
         for path in state.rglob("*"):
             if path.is_symlink() or path.is_socket():
                 continue
             (folders if path.is_dir() else files).append(path)
         loose = [
-            f"{p.relative_to(STATE_ROOT)} {oct(stat.S_IMODE(p.stat().st_mode))}"
+            f"{p.relative_to(state_dir)} {oct(stat.S_IMODE(p.stat().st_mode))}"
             for p in files + folders
             if stat.S_IMODE(p.stat().st_mode) & 0o077
         ]
@@ -45,7 +46,7 @@ def test_a_running_lab_is_unreadable_to_another_local_user(tmp_path):
         keys = [k for c in vgw_confs for k in re.findall(r'secret = "?([^"\s]+)', c.read_text())]
         assert len(vgw_confs) == 2 and len(keys) == 2
         assert all(as_nobody("cat", str(c)).returncode != 0 for c in vgw_confs)
-        assert as_nobody("ls", str(STATE_ROOT)).returncode != 0
+        assert as_nobody("ls", str(state_dir)).returncode != 0
         arguments = as_nobody("ps", "-eo", "args").stdout
         assert arguments and not any(key in arguments for key in keys)
     finally:

@@ -33,6 +33,7 @@ from driver.cgw.settings import Secret
 from driver.cgw.strongswan import files as cgw_files
 from driver.cgw.strongswan.tunnels import tunnels_of
 from driver.core.errors import VpnlabError
+from driver.core.invocation import command
 from driver.lab import aws_rules, topology
 from driver.lab.aws_rules import PHASE2_DH_GROUPS
 from driver.lab.loader import parse_lab
@@ -210,10 +211,9 @@ def next_command(lab: Path, config: Path, secrets: Path | None, daemon: str | No
     """What to run on the lab init wrote: the check, or lint for a dialect vpnlab does
     not run yet (a router's)."""
     runs = implementation(config, secrets, daemon) in RUNNABLE
-    then = "sudo vpnlab check" if runs else "vpnlab lint"
-    given = f" --cgw-secrets {secrets}" if secrets else ""
-    given += f" --cgw-daemon {daemon}" if daemon else ""
-    return f"{then} {lab} --cgw-config {config}{given}"
+    given = ["--cgw-config", config, *(["--cgw-secrets", secrets] if secrets else [])]
+    given += ["--cgw-daemon", daemon] if daemon else []
+    return command("check" if runs else "lint", lab, *given, root=runs)
 
 
 def _routing(config, tunnels, onprem_vpc, aws_vpc) -> list[str]:

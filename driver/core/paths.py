@@ -1,12 +1,20 @@
-"""Where vpnlab keeps its files (all inside the checkout, all git-ignored), and
-that they are private.
+"""Where vpnlab finds its own files, keeps a lab's state and writes its outputs,
+and that they are private.
+
+``PROJECT`` is the folder holding vpnlab's code and data (driver/, modules/,
+cloud-init/, labs/, main.py): the repository's root in a checkout, the installed
+package's folder otherwise (setup.py). Nothing is ever written there.
+
+What vpnlab writes goes under the current directory, as a build tool's would:
+``.vpnlab/`` for the labs' state (or ``--state-dir`` / ``VPNLAB_STATE_DIR``),
+``cdktf.out/`` and ``hcl.out/`` for synthesized Terraform.
 
 The state folder holds the tunnels' pre-shared keys (Terraform's state, the
-emulated VGW's swanctl.conf, the AWS target's plan): it is 0700, and every
-process that imports vpnlab creates files 0600 and folders 0700 (umask 077),
-Terraform, charon and the emulator included, since they inherit it. Files
-meant to be shared (the HCL hand-off, the diagram) are made readable
-explicitly (``shareable``).
+emulated VGW's swanctl.conf, the AWS target's plan): it is 0700, made when first
+needed (``state_root``), and every process that imports vpnlab creates files
+0600 and folders 0700 (umask 077), Terraform, charon and the emulator included,
+since they inherit it. Files meant to be shared (the HCL hand-off, the diagram)
+are made readable explicitly (``shareable``).
 """
 
 import contextlib
@@ -14,16 +22,29 @@ import os
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
-STATE_ROOT = PROJECT / ".vpnlab"  # per-lab state, Terraform CLI config, caches
-SYNTH_ROOT = PROJECT / "cdktf.out"  # synthesized Terraform JSON
-HCL_ROOT = PROJECT / "hcl.out"  # default HCL hand-off directory
-DEFAULT_LAB = PROJECT / "labs" / "seed.yml"
+EXAMPLES = PROJECT / "labs"  # the example labs (`vpnlab examples`)
+STATE_DIR_VARIABLE = "VPNLAB_STATE_DIR"  # set by --state-dir; inherited by what vpnlab runs
+SYNTH_ROOT = Path("cdktf.out")  # synthesized Terraform JSON, under the current directory
+HCL_ROOT = Path("hcl.out")  # default HCL hand-off directory
+DEFAULT_LAB = Path("labs") / "seed.yml"  # in a checkout's root: the seed's lab
 PRIVATE_UMASK = 0o077
 
 os.umask(PRIVATE_UMASK)
-STATE_ROOT.mkdir(mode=0o700, exist_ok=True)
-with contextlib.suppress(PermissionError):  # a checkout another user owns: theirs to set
-    STATE_ROOT.chmod(0o700)
+
+
+def state_path() -> Path:
+    """The state folder's path (absolute), whether or not it exists yet."""
+    chosen = os.environ.get(STATE_DIR_VARIABLE)
+    return Path(chosen).absolute() if chosen else Path.cwd() / ".vpnlab"
+
+
+def state_root() -> Path:
+    """The state folder, made private (0700) if it is not yet."""
+    root = state_path()
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(PermissionError):  # a folder another user owns: theirs to set
+        root.chmod(0o700)
+    return root
 
 
 def shareable(path: Path) -> None:

@@ -19,13 +19,13 @@ import shutil
 from pathlib import Path
 
 from driver.core.errors import VpnlabError
-from driver.core.paths import STATE_ROOT
+from driver.core.paths import state_root
 
 
 class LabState:
-    def __init__(self, lab: str, root: Path = STATE_ROOT):
+    def __init__(self, lab: str, root: Path | None = None):
         self.lab = lab
-        self.root = root / lab
+        self.root = (root or state_root()) / lab
         self.terraform_dir = self.root / "terraform"
         self.dataplane_dir = self.root / "dataplane"
         self.logs = self.root / "logs"

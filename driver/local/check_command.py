@@ -17,6 +17,7 @@ from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult
 from driver.checks.vici_fields import text
 from driver.core.errors import Fault
+from driver.core.invocation import command
 from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
@@ -125,9 +126,10 @@ def kept_help(lab: Lab, lab_path: Path) -> str:
         f"--uri unix://{vici_socket(workdir(lab), name)}"
         for name, node in charons.items()
     )
+    remove = command("check", lab_path, "--cleanup", root=True)
     return (
         f"kept: namespaces {lab_prefix(lab.name)}*, daemon logs in {workdir(lab)}/*/run/; "
-        f"look inside with:\n{look}\nremove with: vpnlab check {lab_path} --cleanup"
+        f"look inside with:\n{look}\nremove with: {remove}"
     )
 
 

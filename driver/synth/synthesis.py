@@ -25,10 +25,10 @@ def synth(lab_path: Path, outdir: Path = SYNTH_ROOT, hcl: bool = False) -> Path:
             "cannot create it as the VPC that plays on-premises (VPCs are /16 to /28): "
             "`vpnlab check` runs this lab locally; synth and apply need a /16 to /28"
         )
+    outdir = outdir.absolute()  # main.py runs in vpnlab's own folder
     outdir.mkdir(parents=True, exist_ok=True)  # cdktf makes only the last level
-    command = [sys.executable, str(PROJECT / "main.py"), str(lab_path), "--outdir", str(outdir)] + (
-        ["--hcl"] if hcl else []
-    )
+    command = [sys.executable, str(PROJECT / "main.py"), str(lab_path.absolute())]
+    command += ["--outdir", str(outdir)] + (["--hcl"] if hcl else [])
     env = {**os.environ, "PYTHONPATH": str(PROJECT)}
     proc = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True)
     if proc.returncode != 0:

@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from driver.core.errors import VpnlabError
-from driver.core.paths import STATE_ROOT
+from driver.core.paths import state_root
 
 PROVIDER_MIRRORS = (Path("/opt/tf-plugins"), Path("/usr/share/terraform/plugins"))
-CLI_CONFIG = STATE_ROOT / "terraformrc"
 
 
 class TerraformError(VpnlabError):
@@ -41,13 +40,14 @@ def find_provider_mirror() -> Path | None:
     return None
 
 
-def write_cli_config(path: Path = CLI_CONFIG) -> Path:
+def write_cli_config(path: Path | None = None) -> Path:
     """Write the project's own Terraform CLI config (idempotent).
 
     With a local provider mirror, providers come from it and nothing else
     (these machines have no route to the registry); otherwise the registry.
     A plugin cache keeps repeated ``init`` fast.
     """
+    path = path or state_root() / "terraformrc"
     mirror = find_provider_mirror()
     cache = path.parent / "plugin-cache"
     cache.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from driver.core.errors import Fault, VpnlabError
-from driver.core.paths import STATE_ROOT
+from driver.core.paths import state_root
 from driver.core.processes import process_alive, terminate_group
 from driver.local.dataplane import confine, node_files
 from driver.local.dataplane.netns import Namespace, parse_sysctl
@@ -97,7 +97,7 @@ class NodeDaemon:
         launcher = [sys.executable, "-I", "-S", confine.__file__]
         for target, lower in (overlays or {}).items():
             launcher += ["--overlay", target, str(lower)]
-        hidden = [str(self.root.parent), str(STATE_ROOT)]  # every node's folder, all labs'
+        hidden = [str(self.root.parent), str(state_root())]  # every node's folder, all labs'
         return [*launcher, str(self.run_dir), str(self.var_dir), etc, *hidden, "--", *daemon]
 
     def _make_var(self) -> None:

@@ -32,7 +32,7 @@ from typing import TextIO
 
 from driver.core import interrupts
 from driver.core.errors import Fault
-from driver.core.paths import PROJECT, STATE_ROOT
+from driver.core.paths import PROJECT, STATE_DIR_VARIABLE, state_root
 from driver.core.processes import process_alive
 from driver.local.guest.machine import GuestMachine
 
@@ -156,8 +156,11 @@ class Guest:
         lines = [
             "#!/bin/bash",
             # The root is this machine's, read-only: vpnlab's state lives in the guest.
-            f"mount -t tmpfs -o mode=0700 vpnlab-state {shlex.quote(str(STATE_ROOT))}",
+            f"mount -t tmpfs -o mode=0700 vpnlab-state {shlex.quote(str(state_root()))}",
+            f"export {STATE_DIR_VARIABLE}={shlex.quote(str(state_root()))}",
             f"cd {shlex.quote(os.getcwd())}",
+            # vpnlab's code, wherever it runs from (a checkout, an installed package)
+            f"export PYTHONPATH={shlex.quote(str(PROJECT))}",
             # Its console may be a terminal: no spinner or colour in what the host shows.
             "export TERM=dumb NO_COLOR=1",
         ]

@@ -32,6 +32,7 @@ NAMESPACE_PREFIX = "vl-"
 # (driver/lab/model.py), so lab "seed" never owns lab "seed-swanctl"'s namespaces.
 NAMESPACE_SEPARATOR = "_"
 VICI_SOCKET = "charon.vici"  # in the node's /run (compiled into charon)
+SOCKET_PATH_BYTES = 108  # sun_path: a Unix socket's address, its final NUL included
 NODE_MOUNTS = ("run", "var")  # the node's own directories, over /run and /var
 
 
@@ -82,7 +83,7 @@ class ViciSession:
         self.sock = socket.socket(socket.AF_UNIX)
         try:
             self.sock.settimeout(timeout)
-            self.sock.connect(str(path))
+            _connect(self.sock, path)
         except OSError:
             self.sock.close()
             raise
@@ -100,6 +101,20 @@ class ViciSession:
         interrupt = interrupt_behind(exc)
         if interrupt is not None:
             raise interrupt from None
+
+
+def _connect(sock: socket.socket, path: Path) -> None:
+    """Connect to a Unix socket however deep its folder: a socket's address holds
+    at most 107 bytes, and the state folder is wherever vpnlab runs (a test's
+    tmp_path is longer), so a long path is reached through its open folder."""
+    if len(os.fsencode(path)) < SOCKET_PATH_BYTES:
+        sock.connect(str(path))
+        return
+    folder = os.open(path.parent, os.O_PATH | os.O_DIRECTORY)
+    try:
+        sock.connect(f"/proc/self/fd/{folder}/{path.name}")
+    finally:
+        os.close(folder)
 
 
 def interrupt_behind(exc: BaseException | None) -> KeyboardInterrupt | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from driver.core.paths import PROJECT, STATE_ROOT
+from driver.core.paths import PROJECT, state_root
 from driver.lab.loader import parse_lab
 from driver.local.check_command import run_check, workdir
 from driver.local.dataplane.ownership import cleanup
@@ -66,7 +66,7 @@ def test_a_customer_script_changes_the_node_and_nothing_on_the_host(tmp_path, mo
         .replace("{mark}", mark)
         .replace("{host_pid}", str(os.getpid()))
         .replace("{host_ipc}", os.readlink("/proc/self/ns/ipc"))
-        .replace("{state_root}", str(STATE_ROOT))
+        .replace("{state_root}", str(state_root()))
         .replace("{vgw_vici}", str(vici_socket(workdir(lab), "vgw")))
     )
     probe.chmod(probe.stat().st_mode | stat.S_IXUSR)

@@ -1,0 +1,7 @@
+"""``python -m vpnlab``: the ``vpnlab`` command."""
+
+import sys
+
+from vpnlab import main
+
+sys.exit(main())

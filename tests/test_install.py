@@ -1,0 +1,122 @@
+"""vpnlab installed from its wheel, run from an empty directory: the wheel holds its
+code and data in one folder (no top-level ``driver`` or ``modules``), the command
+finds its templates and examples there, and writes only under the current
+directory (issue 31, item 1)."""
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from driver.core.paths import PROJECT, STATE_DIR_VARIABLE
+from tests.conftest import requires_root
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel of the checkout's files as they are (copied first: setuptools' build/
+    folder stays out of the checkout, and nothing git ignores gets in)."""
+    source, folder = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("wheel")
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        check=True, capture_output=True, text=True, cwd=PROJECT,
+    ).stdout  # fmt: skip
+    for name in filter(None, listed.split("\0")):
+        if (PROJECT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(PROJECT / name, source / name)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(folder), str(source)],
+        check=True, capture_output=True, cwd=folder,
+    )  # fmt: skip
+    [built] = folder.glob("vpnlab-*.whl")
+    return built
+
+
+@pytest.fixture(scope="session")
+def installed(wheel, tmp_path_factory) -> Path:
+    """A new virtualenv with the wheel installed; its dependencies are the checkout's
+    (a .pth to them: the registry is not needed twice)."""
+    venv = tmp_path_factory.mktemp("venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = Path(sysconfig.get_paths(vars={"base": str(venv)})["purelib"])
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "checkout-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
+         "-q", "--no-deps", str(wheel)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return venv
+
+
+def run(venv: Path, *words: str, cwd: Path) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != STATE_DIR_VARIABLE}
+    return subprocess.run(
+        [str(venv / "bin" / "vpnlab"), *words], capture_output=True, text=True, cwd=cwd,
+        env=environment, timeout=300,
+    )  # fmt: skip
+
+
+def package_files(venv: Path) -> set[str]:
+    [home] = venv.glob("lib/python*/site-packages/vpnlab")
+    return {str(p.relative_to(home)) for p in home.rglob("*") if "__pycache__" not in p.parts}
+
+
+def test_the_wheel_holds_one_folder_with_the_code_and_its_data(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {name.split("/")[0] for name in names} == {"vpnlab", "vpnlab-0.1.0.dist-info"}
+    for data in (
+        "vpnlab/main.py",
+        "vpnlab/labs/seed.yml",
+        "vpnlab/cloud-init/vpn-server.yaml.j2",
+        "vpnlab/cloud-init/frr/frr.conf.j2",
+        "vpnlab/driver/local/dataplane/templates/vgw-swanctl.conf.j2",
+        "vpnlab/modules/stack.py",
+    ):
+        assert data in names, data
+    assert not any(name.startswith(("vpnlab/tests/", "vpnlab/setup.py")) for name in names)
+
+
+def test_installed_it_runs_from_an_empty_directory_and_writes_only_there(installed, tmp_path):
+    before = package_files(installed)
+    version = run(installed, "--version", cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.startswith("vpnlab        0.1.0")
+    nothing = run(installed, "lint", cwd=tmp_path)  # no lab here, and none given
+    assert nothing.returncode == 2 and "`vpnlab examples seed`" in nothing.stderr
+    assert run(installed, "examples", "seed", cwd=tmp_path).stdout == "wrote seed.yml\n"
+    lint = run(installed, "lint", "seed.yml", cwd=tmp_path)
+    assert lint.returncode == 0 and "0 errors" in lint.stdout, lint.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seed.yml"]  # lint keeps no state
+    assert package_files(installed) == before
+
+
+@pytest.mark.root
+@requires_root()
+def test_installed_a_check_keeps_its_state_under_the_current_directory(installed, tmp_path):
+    before = package_files(installed)
+    run(installed, "examples", "seed", cwd=tmp_path)
+    check = run(installed, "check", "seed.yml", "--no-lifecycle", "-q", cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.startswith("PASSED: lab seed, 8/8 checks")
+    assert (tmp_path / ".vpnlab").stat().st_mode & 0o777 == 0o700
+    elsewhere = run(installed, "--state-dir", "kept", "check", "seed.yml", "--keep", "-q",
+                    cwd=tmp_path)  # fmt: skip
+    try:
+        assert elsewhere.returncode == 0, elsewhere.stderr
+        assert (tmp_path / "kept" / "seed" / "check").is_dir()  # a kept check's files
+    finally:  # what it says removes the kept lab, run as printed (the program's path:
+        # PATH does not find it; the state folder given)
+        [said] = [line for line in elsewhere.stdout.splitlines() if "remove with: " in line]
+        printed = said.split("remove with: ", 1)[1]
+        expected = f"{installed}/bin/vpnlab --state-dir {tmp_path}/kept check seed.yml --cleanup"
+        assert printed == expected
+        cleanup = subprocess.run(printed, shell=True, capture_output=True, text=True, cwd=tmp_path)
+    assert cleanup.returncode == 0, cleanup.stderr
+    assert not (tmp_path / "kept" / "seed").exists()
+    assert package_files(installed) == before
