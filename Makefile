@@ -6,72 +6,79 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMPS := .vpnlab/stamps
 
-.PHONY: setup synth hcl diagram lint apply verify destroy status check test test-fast test-root lint-code bench clean help
+.PHONY: setup setup-check setup-terraform synth hcl diagram lint apply verify destroy status check test test-fast test-root lint-code bench clean help
 .DEFAULT_GOAL := help
 
-help:                      ## list the targets
+help:                          ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
 
-setup: $(STAMPS)/python   ## venv, Python and Debian packages, Terraform CLI config
-	@scripts/setup-system.sh
+setup: setup-check             ## everything: venv, Debian packages, Node.js; says if Terraform is missing, and for what
+	@scripts/setup-system.sh terraform --report
 	@$(BIN)/python -c 'from driver.synth.terraform import write_cli_config; write_cli_config()'
+
+setup-check: $(STAMPS)/python  ## what check, lint, init, sheet, diagram need (no Terraform, no Node.js)
+	@scripts/setup-system.sh check
 	@# the guest reads this checkout read-only: without bytecode it compiles vpnlab's
 	@# ~140 modules at each start (~3 s under emulation), PYTHONDONTWRITEBYTECODE or not
 	@$(BIN)/python -m compileall -q driver modules > /dev/null
 
+setup-terraform: setup-check   ## + Node.js and Terraform, which synth, hcl, apply, verify, destroy need
+	@scripts/setup-system.sh terraform
+	@$(BIN)/python -c 'from driver.synth.terraform import write_cli_config; write_cli_config()'
+
 $(STAMPS)/python: pyproject.toml
 	@mkdir -p $(STAMPS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,terraform]'
 	@touch $@
 
-synth: setup               ## synthesize LAB's Terraform JSON into cdktf.out/
+synth: setup-terraform         ## synthesize LAB's Terraform JSON into cdktf.out/
 	$(BIN)/vpnlab synth $(LAB)
 
-hcl: setup                 ## write LAB as formatted HCL into hcl.out/
+hcl: setup-terraform           ## write LAB as formatted HCL into hcl.out/
 	$(BIN)/vpnlab hcl $(LAB) -o hcl.out
 
-test: setup                ## ruff, then the whole test suite (root tests need root; Terraform's applies in a second stream)
+test: setup-terraform          ## ruff, then the whole test suite (root tests need root; Terraform's applies in a second stream)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m tests.streams
 
-test-fast: setup           ## everything but Terraform and the root/namespace tests
+test-fast: setup-check         ## everything but Terraform and the root/namespace tests
 	$(BIN)/python -m pytest -m 'not terraform and not root'
 
-test-root: setup           ## only the tests that need root and namespaces
+test-root: setup-terraform     ## only the tests that need root and namespaces
 	$(BIN)/python -m pytest -m root
 
-lint-code: setup           ## ruff over the project's Python
+lint-code: setup-check         ## ruff over the project's Python
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: setup               ## synth, check and guest times beside the recorded ones (root; RECORD=1 records)
+bench: setup-terraform         ## synth, check and guest times beside the recorded ones (root; RECORD=1 records)
 	$(BIN)/python bench/synth.py $(LAB) $(if $(RECORD),--record)
 	$(BIN)/python bench/check.py $(LAB) $(if $(RECORD),--record)
 	$(BIN)/python bench/guest.py $(if $(RECORD),--record)
 	$(BIN)/python bench/guest_phases.py $(if $(RECORD),--record)
 
-apply: setup               ## build LAB on TARGET (local: emulator + namespaces; root)
+apply: setup-terraform         ## build LAB on TARGET (local: emulator + namespaces; root)
 	$(BIN)/vpnlab apply $(LAB) --target $(TARGET)
 
-verify: setup              ## tunnels UP in VgwTelemetry, ping both ways (root)
+verify: setup-terraform        ## tunnels UP in VgwTelemetry, ping both ways (root)
 	$(BIN)/vpnlab verify $(LAB) --target $(TARGET)
 
-destroy: setup             ## tear LAB down on TARGET and prove nothing is left (root)
+destroy: setup-terraform       ## tear LAB down on TARGET and prove nothing is left (root)
 	$(BIN)/vpnlab destroy $(LAB) --target $(TARGET)
 
-status: setup              ## what of LAB is up
+status: setup-check            ## what of LAB is up
 	$(BIN)/vpnlab status $(LAB)
 
-diagram: setup             ## draw LAB into docs/<lab name>.svg (tunnel state when deployed)
+diagram: setup-check           ## draw LAB into docs/<lab name>.svg (tunnel state when deployed)
 	$(BIN)/vpnlab diagram $(LAB)
 
-lint: setup                ## offline checks of LAB (and CGW_CONFIG=file [CGW_SECRETS=file])
+lint: setup-check              ## offline checks of LAB (and CGW_CONFIG=file [CGW_SECRETS=file])
 	$(BIN)/vpnlab lint $(LAB) $(if $(CGW_CONFIG),--cgw-config $(CGW_CONFIG)) $(if $(CGW_SECRETS),--cgw-secrets $(CGW_SECRETS))
 
-check: setup               ## prove LAB's VPN in local namespaces with real strongSwan (root)
+check: setup-check             ## prove LAB's VPN in local namespaces with real strongSwan (root)
 	$(BIN)/vpnlab check $(LAB)
 
-clean:                     ## remove generated files (not the venv)
+clean:                         ## remove generated files (not the venv)
 	rm -rf cdktf.out hcl.out .pytest_cache

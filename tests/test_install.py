@@ -120,3 +120,32 @@ def test_installed_a_check_keeps_its_state_under_the_current_directory(installed
     assert cleanup.returncode == 0, cleanup.stderr
     assert not (tmp_path / "kept" / "seed").exists()
     assert package_files(installed) == before
+
+
+def test_cdk_for_terraform_is_an_extra_that_check_and_lint_do_without(wheel):
+    """A check-only install needs neither Terraform nor Node.js: cdktf and its jsii
+    runtime come only with the `terraform` extra."""
+    [metadata] = [n for n in zipfile.ZipFile(wheel).namelist() if n.endswith("/METADATA")]
+    requires = [
+        line.removeprefix("Requires-Dist: ")
+        for line in zipfile.ZipFile(wheel).read(metadata).decode().splitlines()
+        if line.startswith("Requires-Dist: ")
+    ]
+    jsii = [r for r in requires if r.startswith(("cdktf", "constructs", "jsii"))]
+    assert len(jsii) == 4 and all('extra == "terraform"' in r for r in jsii), jsii
+
+
+def test_synthesis_without_cdk_for_terraform_says_what_is_missing(monkeypatch, tmp_path):
+    import importlib.util
+
+    from driver.core.errors import VpnlabError
+    from driver.synth import synthesis
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "cdktf" else real(name, *a)
+    )
+    said = r"vpnlab\[terraform\].*check, lint and init need neither"
+    with pytest.raises(VpnlabError, match=said):
+        synthesis.synth(PROJECT / "labs" / "seed.yml", tmp_path)
+    assert list(tmp_path.iterdir()) == []  # nothing was written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ def synth(lab_path: Path, outdir: Path = SYNTH_ROOT, hcl: bool = False) -> Path:
             "cannot create it as the VPC that plays on-premises (VPCs are /16 to /28): "
             "`vpnlab check` runs this lab locally; synth and apply need a /16 to /28"
         )
+    _refuse_without_cdktf()
     outdir = outdir.absolute()  # main.py runs in vpnlab's own folder
     outdir.mkdir(parents=True, exist_ok=True)  # cdktf makes only the last level
     command = [sys.executable, str(PROJECT / "main.py"), str(lab_path.absolute())]
@@ -34,6 +36,24 @@ def synth(lab_path: Path, outdir: Path = SYNTH_ROOT, hcl: bool = False) -> Path:
     if proc.returncode != 0:
         raise VpnlabError(f"synthesis of {lab_path} failed:\n{proc.stderr.strip()[-4000:]}")
     return stack_dir(lab, outdir)
+
+
+def _refuse_without_cdktf() -> None:
+    """Synthesis needs CDK for Terraform (an extra: check and lint do not) and the
+    Node.js its jsii runtime runs on; said before anything runs."""
+    missing = []
+    if importlib.util.find_spec("cdktf") is None:
+        missing.append(
+            "CDK for Terraform (vpnlab's `terraform` extra: pip install 'vpnlab[terraform]')"
+        )
+    if shutil.which("node") is None:
+        missing.append("Node.js (`node`, Debian's nodejs), which cdktf's jsii runtime runs on")
+    if missing:
+        raise VpnlabError(
+            "synthesis (synth, hcl, apply) needs "
+            + " and ".join(missing)
+            + "; `make setup` installs both. check, lint and init need neither"
+        )
 
 
 def stack_dir(lab: Lab, outdir: Path = SYNTH_ROOT) -> Path:
