@@ -227,7 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write the pre-shared keys to this new file, readable only by you "
         "(the sheet never holds them)",
     )
-    lab_command("status", cmd_status, "what of the lab is up: emulator, resources, data plane")
+    p = lab_command("status", cmd_status, "what of the lab is up: emulator, resources, data plane")
+    p.add_argument("--json", action="store_true", help="print it as JSON (the report's shape)")
     help_ = "list the example labs, or write the ones named into the current directory"
     p = sub.add_parser("examples", help=help_, description=help_)
     p.add_argument("names", nargs="*", metavar="NAME", help="an example to write as NAME.yml")

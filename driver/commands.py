@@ -188,7 +188,7 @@ def _refuse_lint_errors(args, what: str) -> None:
 
     errors = [] if args.skip_lint else [f for f in lint(args.lab) if f.severity == "error"]
     if errors:
-        print(report(errors, as_json=False), file=sys.stderr)
+        print(report(errors), file=sys.stderr)
         raise VpnlabError(
             f"lint found errors: nothing was {what} (--skip-lint to {args.command} anyway)"
         )
@@ -252,9 +252,10 @@ def cmd_destroy(args) -> int:
 
 def cmd_status(args) -> int:
     from driver.lab.loader import load_lab
-    from driver.local.status import status
+    from driver.local.status import status, status_text
 
-    print(status(load_lab(args.lab)))
+    report = status(load_lab(args.lab))
+    print(report.to_json() if args.json else status_text(report))
     return 0
 
 
@@ -263,13 +264,17 @@ def cmd_lint(args) -> int:
     from driver.analysis.lint import RULES, lint
     from driver.analysis.sarif import sarif
     from driver.core.output_files import refuse_unwritable, write_text
+    from driver.documents import lint_report
 
     if args.cgw_secrets and not args.cgw_config:
         raise VpnlabError("--cgw-secrets goes with --cgw-config")
     if args.sarif:
         refuse_unwritable(args.sarif, "SARIF file")
     findings = lint(args.lab, args.cgw_config, args.cgw_secrets, args.terraform, args.cgw_daemon)
-    print(report(findings, args.json, args.strict))
+    if args.json:
+        print(lint_report(str(args.lab), findings, args.strict).to_json())
+    else:
+        print(report(findings))
     if args.sarif:
         write_text(args.sarif, sarif(findings, RULES), "SARIF file")
     failing = ("error", "warning") if args.strict else ("error",)

@@ -57,7 +57,7 @@ def _init_from_answers(args) -> int:
     named = default_name(args.output or args.from_answers)
     planned = plan(read_answers(args.from_answers), str(args.from_answers), named)
     if planned.findings:
-        print(report(planned.findings, as_json=False), file=sys.stderr)
+        print(report(planned.findings), file=sys.stderr)
     if not planned.lab:
         raise VpnlabError(f"{args.from_answers}: their answers and AWS cannot meet: no lab written")
     if args.output is None:

@@ -163,3 +163,23 @@ def test_every_lint_rule_is_in_both_readmes():
         cells = [line.split(" | ")[0] for line in readme.read_text().splitlines()
                  if line.startswith("| `")]  # fmt: skip
         assert [r for r in RULES if not any(f"`{r}`" in c for c in cells)] == [], readme.name
+
+
+def test_the_ci_example_runs_vpnlab_commands_that_exist():
+    """docs/ci/github-actions.yml: every vpnlab command in it parses as vpnlab's own
+    command line (a renamed option would break the example silently)."""
+    import shlex
+
+    from ruamel.yaml import YAML
+
+    workflow = YAML(typ="safe").load((PROJECT / "docs" / "ci" / "github-actions.yml").read_text())
+    runs = [step["run"] for step in workflow["jobs"]["vpn"]["steps"] if "run" in step]
+    commands = []
+    for run in runs:
+        for line in run.replace('sudo "$(command -v vpnlab)"', "vpnlab").splitlines():
+            words = shlex.split(line)
+            if words and words[0] == "vpnlab":
+                commands.append(words[1:])
+    assert [c[0] for c in commands] == ["lint", "check"]
+    for words in commands:
+        build_parser().parse_args(words)  # exits (SystemExit) on an unknown option

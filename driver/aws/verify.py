@@ -178,6 +178,7 @@ def verify(target: Account, timeout: float | None = None) -> Report:
         lab.name,
         False,
         [],
+        command="verify",
         customer_gateway="the VPN server instance (EC2)",
         esp=f"AWS {lab.region}",
     )

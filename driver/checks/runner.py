@@ -31,6 +31,9 @@ class CheckResult:
     detail: str
     skipped: bool = False  # the probe has no meaning on this target (passed stays True)
     warning: bool = False  # passed, but AWS's documentation leaves the verdict open
+    info: bool = False  # nothing wrong: said for what it tells (a lint finding's info)
+    where: str = ""  # a lint finding's file and line, or the lab's key
+    fix: str = ""  # a lint finding's fix
 
     @property
     def verdict(self) -> str:
@@ -38,7 +41,7 @@ class CheckResult:
             return "SKIP"
         if not self.passed:
             return "FAIL"
-        return "WARN" if self.warning else "PASS"
+        return "WARN" if self.warning else "INFO" if self.info else "PASS"
 
 
 @dataclass

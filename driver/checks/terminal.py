@@ -25,7 +25,7 @@ from driver.checks.report import Report, counted
 from driver.core.progress import UNLIMITED, say, terminal_width, text_console
 
 FOLDED = 4  # a detail's lines, folded under its row, before "…"
-STYLES = {"PASS": "green", "WARN": "yellow", "SKIP": "dim", "FAIL": "bold red"}
+STYLES = {"PASS": "green", "WARN": "yellow", "INFO": "cyan", "SKIP": "dim", "FAIL": "bold red"}
 VERDICT_STYLES = {True: "bold green", False: "bold red"}
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from driver.checks.report import Report
+from driver.checks.runner import CheckResult
 from driver.core.state import LabState
 from driver.lab.model import Lab
 from driver.local.dataplane.network import DataPlane
@@ -12,42 +14,59 @@ from driver.local.target import running_emulator, terraform_of
 from driver.render.diagram import TunnelState
 
 
-def status(lab: Lab) -> str:
+def status(lab: Lab) -> Report:
+    """A row per part of the local lab: the emulator, Terraform's state, the data
+    plane's namespaces, each tunnel, the last verify. It passes when the lab is up:
+    its emulator answers and nothing is down."""
     state = LabState(lab.name)
-    lines = [f"lab {lab.name} (local target), state in {state.root}"]
+    rows: list[CheckResult] = []
+
+    def row(name: str, status: str, detail: str) -> None:
+        rows.append(CheckResult(name, status != "FAIL", 0.0, detail, skipped=status == "SKIP"))
+
     record = state.read("emulator.json")
     emulator = running_emulator(state)
     if emulator:
-        lines.append(f"  emulator: running on {emulator.url} (pid {emulator.pid})")
+        row("emulator", "PASS", f"running on {emulator.url} (pid {emulator.pid})")
     elif record:
-        lines.append(f"  emulator: recorded (pid {record['pid']}) but not answering")
+        row("emulator", "FAIL", f"recorded (pid {record['pid']}) but not answering")
     else:
-        lines.append("  emulator: not running")
+        row("emulator", "SKIP", "not running")
     tfstate = state.terraform_dir / "terraform.tfstate"
     if tfstate.exists():
         listed = terraform_of(lab, state).run("state", "list", check=False).stdout.split()
-        lines.append(f"  terraform: {len(listed)} resources in state")
+        row("terraform", "PASS", f"{len(listed)} resources in state")
     else:
-        lines.append("  terraform: no state")
+        row("terraform", "SKIP", "no state")
     namespaces = lab_namespaces(lab.name)
-    lines.append(
-        f"  data plane: {len(namespaces)} namespaces"
-        + (f" ({', '.join(namespaces)})" if namespaces else "")
+    row(
+        "data plane",
+        "PASS" if namespaces else "SKIP",
+        f"{len(namespaces)} namespaces" + (f" ({', '.join(namespaces)})" if namespaces else ""),
     )
     record = state.read("dataplane.json")
     if record and namespaces:
         runner = DataPlaneRunner(DataPlane.attach(lab, state.dataplane_dir, record))
         try:
             for t in runner.tunnels():
-                lines.append(f"  {t.name} {t.address}: {t.state}/{t.child}")
+                up = t.state == "ESTABLISHED" and t.child == "INSTALLED"
+                row(f"{t.name} {t.address}", "PASS" if up else "FAIL", f"{t.state}/{t.child}")
         except OSError as exc:
-            lines.append(f"  tunnels: VGW charon not answering ({exc.strerror})")
+            row("tunnels", "FAIL", f"VGW charon not answering ({exc.strerror})")
     last = state.read("last-verify.json")
     if last:
-        lines.append(
-            f"  last verify: {'PASSED' if last['passed'] else 'FAILED'} at "
-            f"{last['at']}" + (f" ({', '.join(last['failed'])})" if last["failed"] else "")
-        )
+        failed = f" ({', '.join(last['failed'])})" if last["failed"] else ""
+        verdict = "PASSED" if last["passed"] else "FAILED"
+        said = f"{verdict} at {last['at']}{failed}"
+        row("last verify", "PASS" if last["passed"] else "FAIL", said)
+    up = emulator is not None and all(r.passed for r in rows)
+    return Report(lab.name, up, rows, command="status")
+
+
+def status_text(report: Report) -> str:
+    """As ``vpnlab status`` prints it: the lab, then each part on its line."""
+    lines = [f"lab {report.lab} (local target), state in {LabState(report.lab).root}"]
+    lines += [f"  {r.name}: {r.detail}" for r in report.checks]
     return "\n".join(lines)
 
 

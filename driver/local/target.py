@@ -310,15 +310,14 @@ def _verify_applied(lab, state, emulator, record, progress, timeout) -> Report:
         lab.name,
         False,
         [],
+        command="verify",
         customer_gateway="the VPN server instance's user data",
         esp=kernel.probe().describe(),
     )
     ec2, _ = clients(lab, emulator)
-    outputs = terraform_of(lab, state).outputs()
+    connection = terraform_of(lab, state).outputs()["vpn_connection_id"]
     report.checks.append(
-        wait_for_telemetry(
-            ec2, outputs["vpn_connection_id"], timeout or TELEMETRY_TIMEOUT, progress
-        )
+        wait_for_telemetry(ec2, connection, timeout or TELEMETRY_TIMEOUT, progress)
     )
     runner = DataPlaneRunner(dp, progress)
     if not report.checks[0].passed:

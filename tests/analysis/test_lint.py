@@ -330,9 +330,10 @@ def test_cli_exit_status_and_json():
     )
     assert ok.returncode == 0
     document = json.loads(ok.stdout)
-    assert document["schema"] == "vpnlab.lint/1" and document["passed"] is True
-    assert {f["rule"] for f in document["findings"]} <= INHERENT
-    assert document["counts"]["error"] == 0
+    assert document["schema"] == "vpnlab.report/1" and document["command"] == "lint"
+    assert document["passed"] is True
+    assert {f["name"] for f in document["checks"]} <= INHERENT  # a row per finding
+    assert not [f for f in document["checks"] if f["status"] == "FAIL"]
     bad = subprocess.run(
         [
             sys.executable,

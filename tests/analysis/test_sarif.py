@@ -24,7 +24,9 @@ def test_the_findings_as_sarif_valid_by_the_schema_with_their_files_and_lines(
     out = tmp_path / "lint.sarif"
     argv = ["lint", BROKEN, "--cgw-config", BLOG, "--cgw-secrets", SECRETS, "--json"]
     assert main([*argv, "--sarif", str(out)]) == 1
-    findings = json.loads(capsys.readouterr().out)["findings"]
+    rows = json.loads(capsys.readouterr().out)["checks"]  # the report's shape: a row each
+    severity = {"FAIL": "error", "WARN": "warning", "INFO": "info"}
+    findings = [{"rule": r["name"], "severity": severity[r["status"]]} for r in rows]
     document = json.loads(out.read_text())
     jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(document)
     (run,) = document["runs"]

@@ -20,6 +20,7 @@ from driver.local.check_command import run_check
 from driver.local.dataplane import wiring
 from driver.local.dataplane.network import DataPlane
 from driver.local.shared.node_access import lab_namespaces as existing
+from tests.checks.test_report_schema import validate
 from tests.conftest import requires_root
 from tests.goldens import seed_in_style
 from tests.lab.test_loader import lab_with
@@ -256,7 +257,8 @@ def test_cli_json_output_and_exit_status():
     assert report["passed"] is True
     assert {c["name"] for c in report["checks"]} >= {"vgw: tunnel Tunnel1"}
     assert set(report["checks"][0]) >= {"name", "passed", "seconds", "detail", "status"}
-    assert report["schema"] == "vpnlab.report/1"
+    assert report["schema"] == "vpnlab.report/1" and report["command"] == "check"
+    validate(report)  # docs/schema/report.schema.json
     # each row's status is the table's: a WARN row is passed and says WARN
     statuses = {c["status"] for c in report["checks"]}
     assert statuses <= {"PASS", "WARN", "SKIP", "FAIL"} and "WARN" in statuses
