@@ -237,6 +237,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "-o", "--output", type=Path, help="FILE.svg or FILE.png (default: docs/<lab name>.svg)"
     )
+    p.add_argument(
+        "--from-report",
+        type=Path,
+        metavar="FILE",
+        help="colour each tunnel and each direction's path by a check's or verify's "
+        "result (its --json), instead of the deployed lab's tunnels",
+    )
     p = lab_command(
         "lint",
         cmd_lint,

@@ -285,10 +285,16 @@ def cmd_diagram(args) -> int:
     from driver.lab.loader import load_lab
     from driver.local.status import deployed_tunnels
     from driver.render.diagram import render
+    from driver.render.diagram_report import from_report
 
     lab = load_lab(args.lab)
-    tunnels = deployed_tunnels(lab)
-    output = render(lab, args.output or Path("docs") / f"{lab.name}.svg", tunnels)
-    state = "with the deployed tunnels' state" if tunnels else "(not deployed: no tunnel state)"
+    paths = None
+    if args.from_report:
+        tunnels, paths = from_report(lab, args.from_report)
+        state = f"with the tunnels and paths of {args.from_report}"
+    else:
+        tunnels = deployed_tunnels(lab)
+        state = "with the deployed tunnels' state" if tunnels else "(not deployed: no tunnel state)"
+    output = render(lab, args.output or Path("docs") / f"{lab.name}.svg", tunnels, paths)
     print(f"wrote {output} {state}")
     return 0

@@ -25,6 +25,7 @@ NODES = {
     "eip",
     "onprem_test_host",
     "onprem_route_table",
+    "legend",
 }
 EDGES = {
     "aws_test_host->aws_route_table",
@@ -107,6 +108,68 @@ def test_diagram_draws_the_firewall_and_its_routes(tmp_path):
     assert {"aws_route_table->firewall", "firewall->vgw"} <= names
     assert "ingress route 10.0.1.0/24 → firewall" in text
     assert "0.0.0.0/0 → firewall" in text and "firewall subnet 10.0.2.0/24" in text
+
+
+def test_a_bgp_labs_diagram_draws_both_asns_a_session_per_tunnel_and_its_interfaces(tmp_path):
+    lab = load_lab(PROJECT / "labs" / "bgp.yml")
+    nodes, edges, text = svg_graph(render(lab, tmp_path / "bgp.svg"))
+    assert nodes == NODES
+    for value in (
+        "Amazon side ASN 64512",
+        "dynamic routing: BGP",
+        "ASN 64512 ↔ ASN 65000",
+        "eBGP 169.254.10.1 ↔ 169.254.10.2",
+        "eBGP 169.254.11.1 ↔ 169.254.11.2",
+        "tunnel interfaces xfrm1, xfrm2",
+        "FRR bgpd ASN 65000: announces 192.168.0.0/16",
+        "192.168.0.0/16 → VGW (propagated, BGP)",
+        "(xfrm1 .2)",
+        "legend",
+    ):
+        assert value in text, value
+    assert "static routes:" not in text
+
+
+def test_a_policy_based_labs_diagram_names_no_tunnel_interface(seed_lab, tmp_path):
+    _, _, text = svg_graph(render(seed_lab, tmp_path / "seed.svg"))
+    assert "tunnel interfaces" not in text and "eBGP" not in text
+    assert "policy&#45;based" in text or "policy-based" in text
+
+
+def test_a_checks_report_colours_the_tunnels_and_each_directions_path(seed_lab, tmp_path):
+    """vpnlab diagram --from-report: Tunnel2 DOWN and the on-prem → AWS ping FAILed."""
+    import json
+
+    from driver.cli import main
+
+    report = {
+        "schema": "vpnlab.report/1",
+        "command": "check",
+        "lab": "seed",
+        "passed": False,
+        "checks": [
+            {"name": "aws: ping {onprem_test_ip}", "status": "PASS"},
+            {"name": "onprem: ping {aws_test_ip}", "status": "FAIL"},
+        ],
+        "tunnels": [
+            {"address": "198.51.100.1", "state": "ESTABLISHED", "child": "INSTALLED"},
+            {"address": "198.51.100.2", "state": "CONNECTING", "child": "DOWN"},
+        ],
+    }
+    (tmp_path / "check.json").write_text(json.dumps(report))
+    out = tmp_path / "seed.svg"
+    given = str(tmp_path / "check.json")
+    argv = ["diagram", str(PROJECT / "labs/seed.yml"), "--from-report", given]
+    assert main([*argv, "-o", str(out)]) == 0
+    _, edges, text = svg_graph(out)
+    stroke = {name: {p.get("stroke") for p in g.iter(f"{SVG}path")} for name, g in edges}
+    assert stroke["aws_route_table->vgw"] == {"#2e7d32"}  # passed: green
+    assert stroke["onprem_route_table->vpn_server"] == {"#c62828"}  # failed: red
+    assert "198.51.100.1 UP" in text and "198.51.100.2 DOWN" in text
+    # another lab's report: refused, nothing drawn
+    bgp = ["diagram", str(PROJECT / "labs/bgp.yml"), "--from-report", given]
+    assert main([*bgp, "-o", str(tmp_path / "b.svg")]) == 2
+    assert not (tmp_path / "b.svg").exists()
 
 
 def test_the_committed_picture_is_the_seeds(seed_lab):
