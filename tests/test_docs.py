@@ -56,18 +56,66 @@ def svg_graph(path):
     return nodes, edges, " ".join(texts)
 
 
-@pytest.mark.parametrize("readme", ["README.md", "README.ja.md"])
-def test_lab_reference_in_the_readme_is_current(readme):
-    text = (PROJECT / readme).read_text()
-    assert replace_in(text) == text, f"run scripts/update-docs.py ({readme} is stale)"
+ENGLISH = sorted((PROJECT / "docs").glob("*.md"))
+JAPANESE = sorted((PROJECT / "docs" / "ja").glob("*.md"))
 
 
-def test_every_command_is_documented_in_both_readmes():
+@pytest.mark.parametrize("page", ["docs/lab-file.md", "docs/ja/lab-file.md"])
+def test_lab_reference_in_the_docs_is_current(page):
+    text = (PROJECT / page).read_text()
+    assert replace_in(text) == text, f"run scripts/update-docs.py ({page} is stale)"
+
+
+def test_every_command_is_documented_in_both_languages():
     commands = build_parser()._subparsers._group_actions[0].choices
-    for readme in ("README.md", "README.ja.md"):
-        text = (PROJECT / readme).read_text()
+    for page in ("docs/commands.md", "docs/ja/commands.md"):
+        text = (PROJECT / page).read_text()
         missing = [c for c in commands if f"vpnlab {c}" not in text]
-        assert not missing, f"{readme} does not document {missing}"
+        assert not missing, f"{page} does not document {missing}"
+
+
+def test_every_page_has_its_japanese_twin():
+    """docs/ja/ mirrors docs/ (architecture.md, in English only, apart)."""
+    english = {p.name for p in ENGLISH} - {"architecture.md"}
+    assert english == {p.name for p in JAPANESE}
+
+
+def test_every_link_in_the_docs_leads_somewhere():
+    """Each relative link names a file that exists and, with #, a heading in it
+    (as GitHub makes anchors): a moved section cannot leave a link behind."""
+    import re
+
+    def anchors(path):
+        found, fence = set(), False
+        for line in path.read_text().split("\n"):
+            fence = fence != line.startswith("```")
+            heading = re.match(r"^#{1,6} (.*)$", line)
+            if heading and not fence:
+                words = re.sub(r"[^\w\- ]", "", heading.group(1).strip().lower())
+                found.add(words.replace(" ", "-"))
+        return found
+
+    broken = []
+    for page in [PROJECT / "README.md", PROJECT / "README.ja.md", *ENGLISH, *JAPANESE]:
+        fence = False
+        for n, line in enumerate(page.read_text().split("\n"), 1):
+            fence = fence != line.startswith("```")
+            for target in [] if fence else re.findall(r"\]\(([^)\s]+)\)", line):
+                if re.match(r"^(https?:|mailto:)", target):
+                    continue
+                path, _, anchor = target.partition("#")
+                destination = (page.parent / path).resolve() if path else page
+                if not destination.exists():
+                    broken.append(f"{page.relative_to(PROJECT)}:{n}: {target}")
+                elif anchor and destination.suffix == ".md" and anchor not in anchors(destination):
+                    broken.append(f"{page.relative_to(PROJECT)}:{n}: {target} (no such heading)")
+    assert broken == []
+
+
+def test_the_readme_is_a_front_door():
+    """README.md: what vpnlab is, the set-up, the first commands, links (issue 31: ≤ ~15 KB)."""
+    for readme in ("README.md", "README.ja.md"):
+        assert len((PROJECT / readme).read_bytes()) < 15_000, readme
 
 
 def test_diagram_holds_every_node_and_edge_of_the_lab(seed_lab, tmp_path):
@@ -217,15 +265,16 @@ def test_no_example_lab_holds_a_key():
     assert os.path.exists(PROJECT / "docs" / "seed.svg")
 
 
-def test_every_lint_rule_is_in_both_readmes():
-    """Each rule lint can report has its row in both READMEs' rule tables."""
+def test_every_lint_rule_is_in_both_languages():
+    """Each rule lint can report has its row in the docs' rule tables, in English and
+    Japanese."""
     from driver.analysis.lint import RULES
 
-    for readme in (PROJECT / "README.md", PROJECT / "README.ja.md"):
+    for pages in (ENGLISH, JAPANESE):
         # a row's first cell names its rules ("| `lab-weak-dh` / `lab-weak-integrity` |")
-        cells = [line.split(" | ")[0] for line in readme.read_text().splitlines()
+        cells = [line.split(" | ")[0] for page in pages for line in page.read_text().splitlines()
                  if line.startswith("| `")]  # fmt: skip
-        assert [r for r in RULES if not any(f"`{r}`" in c for c in cells)] == [], readme.name
+        assert [r for r in RULES if not any(f"`{r}`" in c for c in cells)] == [], pages[0].parent
 
 
 def test_the_ci_example_runs_vpnlab_commands_that_exist():

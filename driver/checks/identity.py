@@ -6,7 +6,7 @@ you do not specify the IP address of your customer gateway device, we do not
 check the IP address" (vpn-tunnel-authentication-options.html): AWS knows the
 customer gateway by the address its packets come from, and each tunnel has one
 key. So the emulated VGW accepts any identity and picks the key by address; this
-table says what is known of each case (the README's fidelity table cites it):
+table says what is known of each case (docs/fidelity.md cites it):
 
 ======================  ===========================  ======  ==================================
 IKE version             identity presented           AWS     source

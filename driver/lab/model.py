@@ -3,7 +3,7 @@
 The dataclasses below are the single declaration of the lab file's keys: their
 types, defaults, allowed values and documentation (``field(metadata=...)``)
 drive the loader (driver/lab/loader.py), the cross-field rules
-(driver/lab/semantics.py) and the README's reference (driver/lab/reference.py).
+(driver/lab/semantics.py) and the reference in docs/lab-file.md (driver/lab/reference.py).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
     python -m driver.lab.reference            # print it (Markdown)
 
-README.md and README.ja.md carry it between ``<!-- lab-reference -->`` markers;
+docs/lab-file.md and docs/ja/lab-file.md carry it between ``<!-- lab-reference -->`` markers;
 scripts/update-docs.py rewrites them and a test checks they are current.
 """
 

@@ -201,7 +201,7 @@ def problem_of(error: dict) -> tuple[str, str, str]:
         return path, error["msg"], f"the network is {ctx['fixed']}; write that"
     if kind in ("cidr_invalid", "cidr_type"):
         return path, error["msg"], "write it like 10.0.0.0/16"
-    return path, error["msg"], doc or "see the lab file reference in the README"
+    return path, error["msg"], doc or "see the lab file reference, docs/lab-file.md"
 
 
 def _words(n: int) -> str:
