@@ -226,7 +226,7 @@ def cmd_verify(args) -> int:
         if args.target == "aws":
             report = AwsTarget(lab, progress=progress).verify(args.timeout)
         else:
-            report = local_target.verify(lab, progress=progress, timeout=args.timeout)
+            report = local_target.verify(lab, progress, args.timeout, args.lab)
     _print_report(args, report)
     if args.junit:
         from driver.checks.junit import junit

@@ -32,6 +32,7 @@ from driver.checks.runner import TUNNEL_TIMEOUT
 from driver.checks.telemetry import wait_for_telemetry
 from driver.core import interrupts
 from driver.core.errors import Fault, VpnlabError
+from driver.core.invocation import command
 from driver.core.state import LabState
 from driver.lab import topology
 from driver.lab.expectations import of_lab as expectations_of_lab
@@ -271,35 +272,35 @@ def stop_dataplane(lab: Lab, state: LabState) -> list[str]:
 # --- verify --------------------------------------------------------------------------
 
 
-def verify(lab: Lab, progress: Progress = print, timeout: float | None = None) -> Report:
+def verify(
+    lab: Lab, progress: Progress = print, timeout: float | None = None, lab_path: Path | None = None
+) -> Report:
+    """``lab_path``: the lab's file as the user named it, for the commands said next."""
     state = LabState(lab.name)
     with state.lock("verify"):
-        return _verify(lab, state, progress, timeout)
+        return _verify(lab, state, progress, timeout, lab_path or Path(f"{lab.name}.yml"))
 
 
-def _verify(lab: Lab, state: LabState, progress: Progress, timeout: float | None) -> Report:
+def _verify(lab: Lab, state: LabState, progress, timeout, lab_path: Path) -> Report:
     emulator, record = running_emulator(state), state.read("dataplane.json")
+    apply, destroy = (command(verb, lab_path, root=True) for verb in ("apply", "destroy"))
     if emulator is None:
-        raise VpnlabError(
-            f"lab '{lab.name}' is not applied (no emulator runs for it): run `make apply` first"
-        )
+        raise VpnlabError(f"lab '{lab.name}' is not applied (no emulator runs for it): `{apply}`")
     if record is None:
         raise VpnlabError(
             f"lab '{lab.name}' has its resources in the emulator (pid {emulator.pid}) but no "
-            "data plane: an apply did not finish; `vpnlab apply` again builds it, "
-            "`vpnlab destroy` removes the lab"
+            f"data plane: an apply did not finish; `{apply}` again builds it, "
+            f"`{destroy}` removes the lab"
         )
     try:
         return _verify_applied(lab, state, emulator, record, progress, timeout)
     except Fault as fault:
-        raise Fault(
-            f"{fault}; the lab stays applied: `vpnlab apply` again rebuilds its data plane"
-        ) from None
+        raise Fault(f"{fault}; the lab stays applied: `{apply}` again rebuilds it") from None
     except BotoCoreError as exc:  # the emulator died or stopped answering mid-verify
         alive = "is still running but stopped answering" if emulator.alive() else "has exited"
         raise Fault(
             f"the lab's AWS emulator (pid {emulator.pid}, {emulator.url}) {alive} ({exc}); "
-            f"its log: {state.logs}; `vpnlab destroy` then `vpnlab apply` rebuilds the lab"
+            f"its log: {state.logs}; `{destroy}` then `{apply}` rebuilds the lab"
         ) from None
 
 

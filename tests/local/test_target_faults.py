@@ -60,7 +60,8 @@ def test_apply_and_verify_name_what_died_and_destroy_leaves_nothing(tmp_path, mo
             assert main(["verify", str(path)]) == 1
         fault = _fault_lines(capsys)
         assert len(fault) == 1 and "the lab's AWS emulator" in fault[0], fault
-        assert "has exited" in fault[0] and "`vpnlab destroy` then `vpnlab apply`" in fault[0]
+        said = f"`vpnlab destroy {path}` then `vpnlab apply {path}`"  # as typed again
+        assert "has exited" in fault[0] and said in fault[0]
     finally:
         leaks = local_target.destroy(lab, progress=lambda m: None)
     assert leaks == []
