@@ -26,8 +26,8 @@ setup-terraform: setup-check   ## + Node.js and Terraform, which synth, hcl, app
 	@scripts/setup-system.sh terraform
 	@$(BIN)/python -c 'from driver.synth.terraform import write_cli_config; write_cli_config()'
 
-$(STAMPS)/python: pyproject.toml
-	@mkdir -p $(STAMPS)
+$(STAMPS)/python: pyproject.toml setup.py
+	@mkdir -p $(STAMPS) && chmod 700 .vpnlab  # the labs' state: their keys
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q -e '.[dev,terraform]'
 	@touch $@
@@ -43,7 +43,7 @@ test: setup-terraform          ## ruff, then the whole test suite (root tests ne
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m tests.streams
 
-test-fast: setup-check         ## everything but Terraform and the root/namespace tests
+test-fast: setup-terraform     ## everything but Terraform and the root/namespace tests
 	$(BIN)/python -m pytest -m 'not terraform and not root'
 
 test-root: setup-terraform     ## only the tests that need root and namespaces

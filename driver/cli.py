@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 import os
 import signal
 import sys
@@ -22,7 +20,8 @@ from driver.commands import (
     cmd_synth,
     cmd_verify,
 )
-from driver.core.errors import Fault, LabError, VpnlabError
+from driver.core.error_document import error_document
+from driver.core.errors import Fault, VpnlabError
 from driver.core.interrupts import Interrupted, end_like_ctrl_c
 from driver.core.paths import DEFAULT_LAB, HCL_ROOT, STATE_DIR_VARIABLE, SYNTH_ROOT
 from driver.file_commands import cmd_examples, cmd_init, cmd_sheet
@@ -274,20 +273,6 @@ def build_parser() -> argparse.ArgumentParser:
 # 128 + N ended by signal N.
 PASSED, FAILED, REFUSED = 0, 1, 2
 BROKEN_PIPE = 128 + signal.SIGPIPE  # 141, as the shell reports a writer SIGPIPE ended
-
-
-def error_document(exc: BaseException) -> str:
-    """What --json prints when a command is refused or interrupted: one JSON document."""
-    error: dict = {"message": str(exc)}
-    if isinstance(exc, LabError):
-        error = {
-            "message": f"{exc.source}: the lab file has {len(exc.problems)} problem(s)",
-            "source": exc.source,
-            "problems": [dataclasses.asdict(p) for p in exc.problems],
-        }
-    elif isinstance(exc, Interrupted):
-        error = {"message": f"interrupted ({exc.args[0]})", "signal": exc.args[0]}
-    return json.dumps({"passed": False, "error": error}, indent=2)
 
 
 class _Version(argparse.Action):

@@ -18,10 +18,10 @@ from tests.conftest import requires_root
 
 
 @pytest.fixture(scope="session")
-def wheel(tmp_path_factory) -> Path:
-    """The wheel of the checkout's files as they are (copied first: setuptools' build/
-    folder stays out of the checkout, and nothing git ignores gets in)."""
-    source, folder = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("wheel")
+def source(tmp_path_factory) -> Path:
+    """The checkout's files as they are (copied: setuptools' build/ folder stays out
+    of the checkout, and nothing git ignores gets in)."""
+    source = tmp_path_factory.mktemp("source")
     listed = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
         check=True, capture_output=True, text=True, cwd=PROJECT,
@@ -30,6 +30,12 @@ def wheel(tmp_path_factory) -> Path:
         if (PROJECT / name).is_file():
             (source / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(PROJECT / name, source / name)
+    return source
+
+
+@pytest.fixture(scope="session")
+def wheel(source, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(folder), str(source)],
         check=True, capture_output=True, cwd=folder,
@@ -81,6 +87,23 @@ def test_the_wheel_holds_one_folder_with_the_code_and_its_data(wheel):
     ):
         assert data in names, data
     assert not any(name.startswith(("vpnlab/tests/", "vpnlab/setup.py")) for name in names)
+
+
+def test_a_wheel_built_from_the_source_distribution_holds_the_data_too(source, tmp_path):
+    """pip and build make the wheel from the sdist: MANIFEST.in must carry the data."""
+    subprocess.run(
+        [sys.executable, "setup.py", "-q", "sdist", "-d", str(tmp_path)],
+        check=True, capture_output=True, cwd=source,
+    )  # fmt: skip
+    [sdist] = tmp_path.glob("vpnlab-*.tar.gz")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(sdist)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    [built] = tmp_path.glob("vpnlab-*.whl")
+    names = zipfile.ZipFile(built).namelist()
+    data = {"vpnlab/main.py", "vpnlab/labs/seed.yml", "vpnlab/cloud-init/vpn-server.yaml.j2"}
+    assert data <= set(names)
 
 
 def test_installed_it_runs_from_an_empty_directory_and_writes_only_there(installed, tmp_path):
@@ -149,3 +172,41 @@ def test_synthesis_without_cdk_for_terraform_says_what_is_missing(monkeypatch, t
     with pytest.raises(VpnlabError, match=said):
         synthesis.synth(PROJECT / "labs" / "seed.yml", tmp_path)
     assert list(tmp_path.iterdir()) == []  # nothing was written
+
+
+@pytest.mark.root
+@requires_root()
+def test_the_readmes_install_block_runs_as_written(installed, tmp_path):
+    """README.md's "Installed, from any directory" console block, line by line, in
+    an empty directory: each command's output is what the README shows (durations
+    aside). pipx's line is the fixture's install; as root, sudo is the identity."""
+    import re
+
+    text = (PROJECT / "README.md").read_text()
+    block = text.split("### Installed, from any directory", 1)[1].split("```console\n", 1)[1]
+    block = block.split("```", 1)[0]
+    steps: list[tuple[str, list[str]]] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:].split("  #", 1)[0].strip(), []))
+        else:
+            steps[-1][1].append(line)
+    assert steps[0][0].startswith("pipx install")
+    shim = "" if shutil.which("sudo") else 'sudo() { "$@"; }; '  # root already
+
+    def timeless(said: str) -> str:
+        """Durations aside, and what this machine's kernel offers (the check's
+        parenthesis after its seconds: userspace or kernel ESP)."""
+        return re.sub(r"\d+\.\d+ s\b.*", "N s", said)
+
+    path = f"{installed / 'bin'}:{os.environ['PATH']}"
+    environment = {k: v for k, v in os.environ.items() if k != STATE_DIR_VARIABLE}
+    for command, shown in steps[1:]:
+        done = subprocess.run(
+            ["bash", "-c", shim + command], capture_output=True, text=True, cwd=tmp_path,
+            env=environment | {"PATH": path}, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0, (command, done.stderr)
+        if command.startswith("mkdir try"):
+            tmp_path = tmp_path / "try"  # `cd` does not outlive its shell
+        assert timeless(done.stdout).splitlines() == [timeless(s) for s in shown], command

@@ -49,3 +49,36 @@ def test_quiet_prints_nothing(monkeypatch):
     progress("building lab seed")
     progress.close()
     assert out.getvalue() == ""
+
+
+def test_a_pipe_never_spins_even_with_force_color(monkeypatch):
+    """FORCE_COLOR makes rich call a pipe a terminal: a CI log gets no spinner frames."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("COLUMNS", raising=False)
+    out = io.StringIO()
+    progress = Progress(out)
+    progress("  waiting for Tunnel1 on vgw (up to 90 s)...")
+    progress("PASS vgw: tunnel Tunnel1 (2.0 s) ESTABLISHED")
+    progress.close()
+    assert "\x1b" not in out.getvalue() and "\r" not in out.getvalue()
+
+
+def test_lines_from_two_threads_stay_whole():
+    """The emulator's start reports from a thread of its own while apply reports too."""
+    import threading
+
+    out = io.StringIO()
+    progress = Progress(out)
+
+    def say(who: str) -> None:
+        for n in range(200):
+            progress(f"{who} line {n}")
+
+    threads = [threading.Thread(target=say, args=(who,)) for who in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = out.getvalue().splitlines()
+    assert sorted(lines) == sorted(f"{w} line {n}" for w in "ab" for n in range(200))
+    assert list(progress.tail)[-1] in lines  # the last lines kept for a failed guest

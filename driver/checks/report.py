@@ -78,6 +78,6 @@ def json_schema() -> dict:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://vpnlab.invalid/{SCHEMA}",
-        "title": "vpnlab's report: check, verify, lint and status --json",
         **schema,
+        "title": "vpnlab's report: check, verify, lint and status --json",
     }

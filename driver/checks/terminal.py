@@ -17,6 +17,7 @@ import io
 from typing import TextIO
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -33,10 +34,13 @@ def print_report(report: Report, out: TextIO, verbosity: int = 0) -> None:
     """The report on ``out``: ``verbosity`` -1 the verdict alone, 0 details folded
     to the terminal, 1 everything."""
     width = terminal_width(out)
+    if width is None:  # piped: plain lines, none padded to the table's width
+        out.write(("\n" + plain_text(report) if verbosity >= 0 else verdict_line(report)) + "\n")
+        return
     console = text_console(out, width)
     if verbosity >= 0:
         console.print()
-        _print_body(console, report, fold=width is not None and verbosity == 0)
+        _print_body(console, report, fold=verbosity == 0)
     say(console, Text(verdict_line(report), style=VERDICT_STYLES[report.passed]))
 
 
@@ -93,9 +97,10 @@ def _cells(report: Report) -> list[tuple[str, str, str, str]]:
 
 
 def _table_width(report: Report) -> int:
-    """The table's width with one line per row (columns apart by two spaces)."""
+    """The table's width with one line per row, in terminal cells (a Japanese
+    character takes two): its columns apart by rich's padding and rule."""
     rows = [HEADER, *_cells(report)]
-    return sum(max(len(row[i]) for row in rows) for i in range(4)) + 2 * 3
+    return sum(max(cell_len(row[i]) for row in rows) for i in range(4)) + 3 * 3
 
 
 def _table(report: Report, ruled: bool) -> Table:
@@ -105,7 +110,12 @@ def _table(report: Report, ruled: bool) -> Table:
         box=box.SIMPLE_HEAD if ruled else None, show_edge=False, pad_edge=False, padding=(0, 1)
     )
     for name in HEADER:
-        table.add_column(name, no_wrap=True, justify="right" if name == "seconds" else "left")
+        table.add_column(
+            name,
+            no_wrap=name != "detail",
+            overflow="fold",  # never "…": a detail is evidence
+            justify="right" if name == "seconds" else "left",
+        )
     for name, verdict, seconds, detail in _cells(report):
         table.add_row(name, Text(verdict, style=STYLES[verdict]), seconds, detail)
     return table
@@ -118,15 +128,17 @@ def _print_stacked(console: Console, report: Report, fold: bool) -> None:
     column = console.width - len(indent)
     for c in report.checks:
         head = Text.assemble((c.verdict, STYLES[c.verdict]), f" {c.name} ({c.seconds:.2f} s)")
-        if len(head) + 1 + len(c.detail) <= console.width:
+        if head.cell_len + 1 + cell_len(c.detail) <= console.width:
             console.print(head + Text(f" {c.detail}" if c.detail else ""))
             continue
         console.print(head)
         lines = list(Text(c.detail).wrap(console, column))
         if fold and len(lines) > FOLDED:
-            more = " … (-v: all of it)"
-            last = lines[FOLDED - 1].plain[: column - len(more)].rstrip()
-            lines = [*lines[: FOLDED - 1], Text(last + more)]
+            more = Text(" … (-v: all of it)")
+            last = lines[FOLDED - 1]
+            last.truncate(column - more.cell_len)  # by cells: a wide character takes two
+            last.rstrip()
+            lines = [*lines[: FOLDED - 1], last + more]
         for line in lines:
             line.rstrip()
             console.print(Text(indent) + line)

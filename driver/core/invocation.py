@@ -30,7 +30,8 @@ def command(*words: str | Path, root: bool = False) -> str:
     program = _program(absolute=root and os.geteuid() != 0)
     prefix = ["sudo"] if root and os.geteuid() != 0 else []
     state = []
-    if os.environ.get(STATE_DIR_VARIABLE) and state_path() != Path.cwd() / ".vpnlab":
+    given = any(str(w).startswith("--state-dir") for w in words)  # the user's own words
+    if not given and os.environ.get(STATE_DIR_VARIABLE) and state_path() != Path.cwd() / ".vpnlab":
         state = ["--state-dir", str(state_path())]
     return shlex.join([*prefix, program, *state, *(str(w) for w in words)])
 

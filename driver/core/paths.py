@@ -17,9 +17,11 @@ since they inherit it. Files meant to be shared (the HCL hand-off, the diagram)
 are made readable explicitly (``shareable``).
 """
 
-import contextlib
 import os
+import stat
 from pathlib import Path
+
+from driver.core.errors import VpnlabError
 
 PROJECT = Path(__file__).resolve().parents[2]
 EXAMPLES = PROJECT / "labs"  # the example labs (`vpnlab examples`)
@@ -39,10 +41,26 @@ def state_path() -> Path:
 
 
 def state_root() -> Path:
-    """The state folder, made private (0700) if it is not yet."""
+    """The state folder, made 0700 if missing. One that exists must be this user's
+    own folder (not a link): the keys go there. Its mode is made 0700 only when it
+    is named .vpnlab, vpnlab's own (`make` may have made it 0755 for its stamps);
+    another folder that others can enter (--state-dir /tmp) is refused, never changed."""
     root = state_path()
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with contextlib.suppress(PermissionError):  # a folder another user owns: theirs to set
+    found = os.lstat(root)
+    where = f"the state folder {root} (it holds the tunnels' keys)"
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.geteuid():
+        what = "a link" if stat.S_ISLNK(found.st_mode) else f"uid {found.st_uid}'s"
+        raise VpnlabError(
+            f"{where} is not a folder of this user's own ({what}): nothing was written; "
+            "give one of yours with --state-dir"
+        )
+    if found.st_mode & 0o077:
+        if root.name != ".vpnlab":
+            raise VpnlabError(
+                f"{where} can be entered by other users (mode {stat.S_IMODE(found.st_mode):o}): "
+                "nothing was written; give a folder only you can enter (chmod 700), or a new one"
+            )
         root.chmod(0o700)
     return root
 

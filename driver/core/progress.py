@@ -12,8 +12,10 @@ it, so its own waits spin too.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
+import threading
 import time
 from collections.abc import Iterator
 from typing import TextIO
@@ -24,6 +26,7 @@ from rich.spinner import Spinner
 from rich.text import Text
 
 WAIT_MARK = "..."
+TAIL = 40  # the last lines kept (a guest that failed: what it said, also under -q)
 UNLIMITED = 100_000  # "no width" (piped): rich needs one; no line is this long
 
 
@@ -36,6 +39,13 @@ def terminal_width(out: TextIO) -> int | None:
         return os.get_terminal_size(out.fileno()).columns if out.isatty() else None
     except (OSError, ValueError, AttributeError):  # not a file (a StringIO, a closed stream)
         return None
+
+
+def _a_terminal(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):  # not a file, or a closed one
+        return False
 
 
 def text_console(out: TextIO, width: int | None, plain: bool = False) -> Console:
@@ -86,7 +96,10 @@ class Progress:
         self.out, self.quiet = out, quiet
         self.width = terminal_width(out)  # None: piped, each line as it is
         self.console = text_console(out, self.width)
-        self.live = self.console.is_terminal and not self.console.is_dumb_terminal and not quiet
+        # out itself a terminal (FORCE_COLOR makes rich call a pipe one: no spinner in a log)
+        self.live = _a_terminal(out) and not self.console.is_dumb_terminal and not quiet
+        self._lock = threading.RLock()  # the emulator's start reports from a thread of its own
+        self.tail: collections.deque[str] = collections.deque(maxlen=TAIL)  # even when quiet
         self._wait: _Elapsed | None = None
         self._shown: Live | None = None
         self._line = ""  # a write's text not yet ended by a newline
@@ -95,10 +108,12 @@ class Progress:
         self.write(message + "\n")
 
     def write(self, text: str) -> int:
-        self._line += text
-        while "\n" in self._line:
-            line, self._line = self._line.split("\n", 1)
-            self._print(line)
+        with self._lock:
+            self._line += text
+            while "\n" in self._line:
+                line, self._line = self._line.split("\n", 1)
+                self.tail.append(line)
+                self._print(line)
         return len(text)
 
     def flush(self) -> None:
@@ -106,14 +121,16 @@ class Progress:
 
     def waiting(self, message: str) -> None:
         """A spinner with ``message`` on a terminal; nothing elsewhere."""
-        if self.live:
-            self._end_wait()
-            self._spin(message)
+        with self._lock:
+            if self.live:
+                self._end_wait()
+                self._spin(message)
 
     def close(self) -> None:
-        if self._line:
-            self.write("\n")
-        self._end_wait()
+        with self._lock:
+            if self._line:
+                self.write("\n")
+            self._end_wait()
 
     def _print(self, line: str) -> None:
         if self.quiet:

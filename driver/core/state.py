@@ -19,13 +19,16 @@ import shutil
 from pathlib import Path
 
 from driver.core.errors import VpnlabError
-from driver.core.paths import state_root
+from driver.core.paths import state_path, state_root
 
 
 class LabState:
     def __init__(self, lab: str, root: Path | None = None):
+        """``root``: the state folder (default: state_root's, made and checked when a
+        first file is written: reading a lab's state leaves nothing behind)."""
         self.lab = lab
-        self.root = (root or state_root()) / lab
+        self._default_root = root is None
+        self.root = (root or state_path()) / lab
         self.terraform_dir = self.root / "terraform"
         self.dataplane_dir = self.root / "dataplane"
         self.logs = self.root / "logs"
@@ -37,10 +40,15 @@ class LabState:
             return None
 
     def write(self, name: str, data: dict) -> None:
+        self._own_root()
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = self.root / f".{name}.tmp"
         tmp.write_text(json.dumps(data, indent=2) + "\n")
         tmp.replace(self.root / name)
+
+    def _own_root(self) -> None:
+        if self._default_root:
+            state_root()  # made 0700, or refused if it is not this user's own
 
     def forget(self, name: str) -> None:
         (self.root / name).unlink(missing_ok=True)
@@ -50,6 +58,7 @@ class LabState:
         """Exclusive for this lab (check, apply, verify, destroy); a second one fails at
         once, saying who holds it. The lock file goes with the last of the lab's state."""
         path = self.root / "lock"
+        self._own_root()
         while True:
             self.root.mkdir(parents=True, exist_ok=True)  # its last holder may remove it
             try:

@@ -12,12 +12,15 @@ import json
 import sys
 
 from driver.checks.report import Report
+from driver.core.error_document import error_document
+from driver.core.errors import Fault
 from driver.core.progress import Progress
 from driver.lab.model import Lab
 from driver.local.guest.vm import Guest
 from driver.local.placement import Placement
 
 PASSED_ON = ("failover", "replace_endpoint", "no_lifecycle", "skip_lint")
+NO_REPORT = "the guest's check gave no report (its console's last lines say why)"
 
 
 def guest_command(args, reason: str) -> list[str]:
@@ -41,18 +44,36 @@ def check_in_guest(args, lab: Lab, placement: Placement, console: Progress, on_r
     console(f"starting the {placement.reason}...")
     guest = Guest(placement.guest, f"vpnlab-{lab.name}")
     [result] = guest.run([guest_command(args, placement.reason)], console, echo=False)
-    report = Report.from_json(result.stdout) if result.stdout.strip().startswith("{") else None
+    report = _report(result.stdout)
     if report is not None:
         on_report(report)
-    elif args.json:  # the guest refused: its one document
-        print(result.stdout, end="")
+        return _leaks_said(guest) or result.returncode
+    said = _said(result.stdout)
+    if console.quiet:  # -q kept the guest's console from the screen: its last words
+        print("\n".join(console.tail), file=sys.stderr)
+    if args.json:  # the guest's own refusal, or one saying it gave none: one document
+        refusal = result.stdout.strip().startswith("{") and said != NO_REPORT
+        print(result.stdout.rstrip("\n") if refusal else error_document(Fault(said)))
     else:
-        print(f"vpnlab: {_said(result.stdout)}; no report was written", file=sys.stderr)
-    leaks = guest.leaks()  # the lab's own leak check ran inside the guest
+        print(f"vpnlab: {said}; no report was written", file=sys.stderr)
+    return _leaks_said(guest) or result.returncode or 1
+
+
+def _report(stdout: str) -> Report | None:
+    """The guest's report, or None (a refusal's document, nothing, a cut-off one)."""
+    try:
+        return Report.from_json(stdout) if stdout.strip().startswith("{") else None
+    except (ValueError, TypeError):
+        return None
+
+
+def _leaks_said(guest: Guest) -> int:
+    """1 if the guest left anything (the lab's own leak check ran inside it)."""
+    leaks = guest.leaks()
     if leaks:
         print(f"FAIL teardown leaves nothing: {'; '.join(leaks)}", file=sys.stderr)
         return 1
-    return result.returncode
+    return 0
 
 
 def _said(document: str) -> str:
@@ -60,4 +81,4 @@ def _said(document: str) -> str:
     try:
         return json.loads(document)["error"]["message"]
     except (ValueError, KeyError, TypeError):
-        return "the guest's check gave no report"
+        return NO_REPORT

@@ -173,7 +173,7 @@ def _apply(lab_path: Path, lab: Lab, progress: Progress) -> Phases:
         except VpnlabError as exc:  # resources may exist now: a failed run, not a refusal
             raise Fault(
                 f"{exc}; apply did not finish, and what it created stays in the emulator "
-                f"(which keeps running): `vpnlab destroy {lab_path}` removes it"
+                f"(which keeps running): `{command('destroy', lab_path, root=True)}` removes it"
             ) from None
         progress(
             f"data plane up: {lab.name}'s VGW and VPN server charons "

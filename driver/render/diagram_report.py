@@ -22,6 +22,11 @@ def from_report(lab: Lab, path: Path) -> tuple[list[TunnelState], PathState]:
         raise VpnlabError(f"{path}: not a vpnlab report (its JSON does not parse: {exc})") from None
     if not isinstance(document, dict) or not isinstance(document.get("checks"), list):
         raise VpnlabError(f"{path}: not a vpnlab report (check --json or verify --json writes one)")
+    if document.get("command", "check") not in ("check", "verify"):
+        raise VpnlabError(
+            f"{path} is {document.get('command')}'s report: it has no tunnels or pings to "
+            "draw (check --json or verify --json writes one)"
+        )
     if document.get("lab") != lab.name:
         raise VpnlabError(f"{path} is lab {document.get('lab')!r}'s report, not lab {lab.name!r}'s")
     tunnels = [

@@ -89,3 +89,24 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch, no_color
     green = "\x1b[32m"  # PASS (NO_COLOR keeps bold: it is no colour)
     assert (green in shown(monkeypatch, Terminal())) is not no_color
     assert "\x1b[" not in shown(monkeypatch, io.StringIO())  # piped: no escapes at all
+
+
+def test_piped_lines_carry_no_padding(monkeypatch):
+    """A row is as long as its text: rich pads a cell to its column's width."""
+    lines = shown(monkeypatch, io.StringIO(), columns="").splitlines()
+    assert [line for line in lines if line != line.rstrip()] == []
+
+
+def test_japanese_details_fit_by_terminal_cells(monkeypatch):
+    """A Japanese character takes two cells: the width is counted in cells."""
+    from rich.cells import cell_len
+
+    report_ = report()
+    report_.checks[1].detail = "相手先の設定: 暗号化アルゴリズムが一致しません。" * 12
+    monkeypatch.setenv("COLUMNS", "80")
+    out = io.StringIO()
+    print_report(report_, out)
+    lines = out.getvalue().splitlines()
+    assert max(cell_len(line) for line in lines) <= 80
+    folded = [line for line in lines if line.startswith("     ")]
+    assert len(folded) == 4 and folded[-1].endswith("(-v: all of it)")

@@ -27,6 +27,7 @@ from pathlib import Path
 from driver.cgw.libreswan.install import LIBEXEC, PREFIX, release, tool
 from driver.local.dataplane.netns import run
 from driver.local.dataplane.node_daemon import NodeDaemon, read_log
+from driver.local.shared.node_access import connect_unix
 
 NODE_LIBEXEC = "/usr/libexec"  # where pluto's helpers are compiled in: .../ipsec
 NODE_SBIN = "/usr/sbin"  # where its `ipsec` command is
@@ -104,7 +105,7 @@ class Pluto(NodeDaemon):
             if READY in self.log():
                 with socket.socket(socket.AF_UNIX) as probe:
                     try:
-                        probe.connect(str(self.control))
+                        connect_unix(probe, self.control)  # however deep the state folder
                         return
                     except OSError:
                         pass

@@ -83,7 +83,7 @@ class ViciSession:
         self.sock = socket.socket(socket.AF_UNIX)
         try:
             self.sock.settimeout(timeout)
-            _connect(self.sock, path)
+            connect_unix(self.sock, path)
         except OSError:
             self.sock.close()
             raise
@@ -103,7 +103,7 @@ class ViciSession:
             raise interrupt from None
 
 
-def _connect(sock: socket.socket, path: Path) -> None:
+def connect_unix(sock: socket.socket, path: Path) -> None:
     """Connect to a Unix socket however deep its folder: a socket's address holds
     at most 107 bytes, and the state folder is wherever vpnlab runs (a test's
     tmp_path is longer), so a long path is reached through its open folder."""
