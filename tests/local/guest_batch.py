@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,10 @@ from tests.conftest import PROJECT, SEED
 
 NICENESS = -10  # ahead of the host's tests (root: the guest tests need it anyway)
 TIMEOUT = 2700  # the watchdog: well above what 22 guest scenarios take beside a busy suite
+# A console silent this long is a stalled guest (each scenario prints every few seconds,
+# and the guest's own watchdog speaks after 1200 s): stopped, so the session says so
+# then, with the kernel's messages, not at TIMEOUT.
+SILENCE = 900
 ROUTE_BASED = PROJECT / "labs" / "route-based.yml"
 BGP = PROJECT / "labs" / "bgp.yml"
 # The inside CIDRs the customer's own updown scripts give their interfaces.
@@ -108,7 +113,8 @@ class GuestBatch:
 
     def _run(self) -> dict[str, tuple[int, str]]:
         checks = scenarios(self.folder)
-        guest = Guest(machine(), "vpnlab-tests", NICENESS)
+        # the kernel's messages in the console file: a stalled guest says why
+        guest = Guest(machine(), "vpnlab-tests", NICENESS, kernel_messages=True)
         # A second guest boots beside it (another lab's check would): each its own
         # qemu and folder, both gone when they end.
         beside = Guest(machine(), "vpnlab-tests-beside", NICENESS)
@@ -119,6 +125,8 @@ class GuestBatch:
             second = concurrent.futures.ThreadPoolExecutor(1).submit(
                 beside.run, [["sh", "-c", "ip netns add beside && uname -r"]]
             )
+            watching = threading.Thread(target=self._stop_if_silent, args=(guest,), daemon=True)
+            watching.start()
             results = guest.run_checks(list(checks.values()), console, TIMEOUT)
             [beside_result] = second.result(timeout=TIMEOUT)
         assert beside_result.returncode == 0
@@ -129,6 +137,21 @@ class GuestBatch:
         host_namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True)
         assert "beside" not in host_namespaces.stdout  # it lived in the guest's kernel
         return {name: (r.returncode, r.stdout) for name, r in zip(checks, results, strict=True)}
+
+    def _stop_if_silent(self, guest: Guest) -> None:
+        """Stop the guest once its console has said nothing for SILENCE seconds."""
+        while not self._stopping.wait(10):
+            if guest.pid is None and guest.folder is not None and not guest.folder.exists():
+                return  # it ended
+            try:
+                silent = time.time() - self.console.stat().st_mtime
+            except OSError:
+                return
+            if silent > SILENCE:
+                with open(self.console, "a") as console:
+                    console.write(f"\n(the guest said nothing for {silent:.0f} s: stopped)\n")
+                guest.stop()
+                return
 
 
 # --- wired into the session by tests/conftest.py ----------------------------------

@@ -63,10 +63,15 @@ def guest_folders(name: str = "") -> list[Path]:
 
 
 class Guest:
-    def __init__(self, machine: GuestMachine, name: str, niceness: int = 0):
+    def __init__(
+        self, machine: GuestMachine, name: str, niceness: int = 0, kernel_messages: bool = False
+    ):
         """``niceness``: the guest's qemu's CPU priority against other work (``nice``;
-        below 0 needs root): a test suite runs its guest beside its other tests."""
+        below 0 needs root): a test suite runs its guest beside its other tests.
+        ``kernel_messages``: the guest kernel's own log on the console too (a test
+        suite's console file, read when the guest stalls: RCU stalls, lockups)."""
         self.machine, self.name, self.niceness = machine, name, niceness
+        self.kernel_messages = kernel_messages
         self.pid: int | None = None
         self.folder: Path | None = None
         self.keep_results: list[str] = []  # run_checks: the results its module writes
@@ -94,6 +99,7 @@ class Guest:
             # for kernel ESP; the probe's first SA): they cost tens of seconds emulated.
             "--append", "cryptomgr.notests=1",
             "--qemu-opts=-device virtio-rng-pci",
+            *(["--verbose"] if self.kernel_messages else []),
             "--exec", str(script),
         ]  # fmt: skip
 
