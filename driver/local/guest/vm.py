@@ -42,6 +42,7 @@ MEMORY = "1G"
 # software emulation each costs seconds of boot.
 UNUSED_MODULES = "kvm,kvm_amd,kvm_intel,ahci,sr_mod,i2c_i801,iTCO_wdt,lpc_ich,pcspkr,psmouse"
 GUEST_FOLDER_PREFIX = "vpnlab-guest-"
+FOLLOW_POLL = 0.2  # s between reads of the commands' files (a line every few seconds)
 FOLDER = "{folder}"  # in a command: the folder shared with the guest
 
 
@@ -112,11 +113,12 @@ class Guest:
     ) -> list[GuestResult]:
         """Boot, run ``commands`` one after the other (as root, in the project's
         folder), return each one's exit code and output; the guest is gone on return.
-        The console (``stream``) shows their standard error, and their standard output
-        too unless ``echo`` is false (a JSON document is read, not shown)."""
+        ``stream`` shows their standard error as it comes, and their standard output
+        too unless ``echo`` is false (a JSON document is read, not shown), with what
+        the guest's console says (virtme-ng, the kernel)."""
         self.folder = Path(tempfile.mkdtemp(prefix=f"{GUEST_FOLDER_PREFIX}{self.name}."))
         try:
-            script = self._script(commands, echo)
+            script = self._script(commands)
             env = os.environ | {
                 "PATH": f"{Path(self.machine.vng).parent}:{os.environ.get('PATH', '/usr/bin')}",
                 "TMPDIR": str(self.folder),  # virtme-ng's own temporary files
@@ -133,10 +135,19 @@ class Guest:
             self.pid = proc.pid
             watchdog = threading.Timer(timeout, self._kill)
             watchdog.start()
+            said: list[str] = []  # what the commands wrote, followed from their files
+            names = [f"{n}.{kind}" for n in range(len(commands)) for kind in ("err", "out")]
+            followed = names if echo else [n for n in names if n.endswith(".err")]
+            follower = threading.Thread(
+                target=self._follow_files, args=(proc, followed, stream, said), daemon=True
+            )
+            follower.start()
             try:
                 console = self._follow(proc, stream)
             finally:
                 watchdog.cancel()
+                follower.join(timeout=10)
+            console += "".join(said)
             self.check_results = [
                 self._result(name, console, timeout) for name in self.keep_results
             ]
@@ -157,7 +168,7 @@ class Guest:
             self.keep_results = []
         return self.check_results
 
-    def _script(self, commands: Sequence[Sequence[str]], echo: bool = True) -> Path:
+    def _script(self, commands: Sequence[Sequence[str]]) -> Path:
         folder = self.folder
         lines = [
             "#!/bin/bash",
@@ -173,14 +184,13 @@ class Guest:
         if not self.machine.kvm:  # bounds on waits stretch (driver/local/check_command.py)
             lines.append("export VPNLAB_GUEST_EMULATED=1")
         for n, command in enumerate(commands):
-            out, rc = shlex.quote(str(folder / f"{n}.out")), shlex.quote(str(folder / f"{n}.rc"))
+            out, err, rc = (shlex.quote(str(folder / f"{n}.{k}")) for k in ("out", "err", "rc"))
             command = [str(folder) if word == FOLDER else word for word in command]
-            if not echo:
-                lines.append(f"{shlex.join(command)} > {out}; echo $? > {rc}")
-                continue
-            # A pipeline waits for its tee (`wait` need not wait for a process
-            # substitution's: a quick command's output was then missing).
-            lines.append(f"{shlex.join(command)} | tee {out}; echo ${{PIPESTATUS[0]}} > {rc}")
+            # Into files in the shared folder, which the host follows (_follow_files),
+            # never onto the guest's console: under emulation its virtio-serial output
+            # has stopped passing a command's lines mid-run while the command went on,
+            # and a full console would block the command.
+            lines.append(f"{shlex.join(command)} > {out} 2> {err}; echo $? > {rc}")
         script = folder / "guest.sh"
         script.write_text("\n".join(lines) + "\n")
         script.chmod(0o700)
@@ -196,6 +206,34 @@ class Guest:
                 stream.flush()
         proc.wait()
         return "".join(console)
+
+    def _follow_files(
+        self, proc: subprocess.Popen, names: list[str], stream: TextIO | None, said: list[str]
+    ) -> None:
+        """Pass what the commands write to their files on to ``stream`` as whole lines,
+        until qemu has ended and the files are read to their end."""
+        offsets, partial = dict.fromkeys(names, 0), dict.fromkeys(names, "")
+        while True:
+            ended = proc.poll() is not None
+            for name in names:
+                try:
+                    with open(self.folder / name, "rb") as file:
+                        file.seek(offsets[name])
+                        data = file.read()
+                except OSError:  # not written yet, or the folder is gone
+                    continue
+                offsets[name] += len(data)
+                *whole, partial[name] = (partial[name] + data.decode(errors="replace")).split("\n")
+                if ended and partial[name]:  # its last line, without a newline
+                    whole, partial[name] = [*whole, partial[name]], ""
+                for line in whole:
+                    said.append(line + "\n")
+                    if stream is not None:
+                        stream.write(line + "\n")
+                        stream.flush()
+            if ended:
+                return
+            time.sleep(FOLLOW_POLL)
 
     def _kill(self) -> None:
         with contextlib.suppress(ProcessLookupError, TypeError):
