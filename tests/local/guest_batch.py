@@ -15,6 +15,7 @@ Its console goes to a file; a failing guest test prints it.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import os
 import shutil
 import subprocess
@@ -32,9 +33,10 @@ from tests.conftest import PROJECT, SEED
 
 NICENESS = -10  # ahead of the host's tests (root: the guest tests need it anyway)
 TIMEOUT = 2700  # the watchdog: well above what 22 guest scenarios take beside a busy suite
-# A console silent this long is a stalled guest (each scenario prints every few seconds,
-# and the guest's own watchdog speaks after 1200 s): stopped, so the session says so
-# then, with the kernel's messages, not at TIMEOUT.
+# A guest whose console and check files stay unchanged this long is stalled (each check
+# writes every few seconds; a scenario's lines go to its own check-N.out, not to the
+# console; the guest's own watchdog speaks after 1200 s): stopped, so the session says
+# so then, with the kernel's messages, not at TIMEOUT.
 SILENCE = 900
 ROUTE_BASED = PROJECT / "labs" / "route-based.yml"
 BGP = PROJECT / "labs" / "bgp.yml"
@@ -143,15 +145,28 @@ class GuestBatch:
         while not self._stopping.wait(10):
             if guest.pid is None and guest.folder is not None and not guest.folder.exists():
                 return  # it ended
-            try:
-                silent = time.time() - self.console.stat().st_mtime
-            except OSError:
-                return
+            silent = time.time() - _last_written([self.console, guest.folder])
             if silent > SILENCE:
                 with open(self.console, "a") as console:
                     console.write(f"\n(the guest said nothing for {silent:.0f} s: stopped)\n")
                 guest.stop()
                 return
+
+
+def _last_written(places: list[Path | None]) -> float:
+    """The newest modification time among files and the files in folders (0: none)."""
+    times = [0.0]
+    for place in places:
+        if place is None:
+            continue
+        try:
+            found = [place, *place.iterdir()] if place.is_dir() else [place]
+        except OSError:
+            continue
+        for path in found:
+            with contextlib.suppress(OSError):  # gone since it was listed
+                times.append(path.stat().st_mtime)
+    return max(times)
 
 
 # --- wired into the session by tests/conftest.py ----------------------------------
