@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from driver.checks.report import Report, counted
-from driver.core.progress import UNLIMITED, say, terminal_width, text_console
+from driver.core.console import UNLIMITED, say, terminal_width, text_console
 
 FOLDED = 4  # a detail's lines, folded under its row, before "…"
 STYLES = {"PASS": "green", "WARN": "yellow", "INFO": "cyan", "SKIP": "dim", "FAIL": "bold red"}

@@ -14,64 +14,19 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import os
 import threading
 import time
 from collections.abc import Iterator
 from typing import TextIO
 
-from rich.console import Console
 from rich.live import Live
 from rich.spinner import Spinner
 from rich.text import Text
 
+from driver.core.console import a_terminal, say, terminal_width, text_console
+
 WAIT_MARK = "..."
 TAIL = 40  # the last lines kept (a guest that failed: what it said, also under -q)
-UNLIMITED = 100_000  # "no width" (piped): rich needs one; no line is this long
-
-
-def terminal_width(out: TextIO) -> int | None:
-    """The width to fit: ``COLUMNS``, else the terminal's, else none (piped)."""
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdecimal() and int(columns) > 0:
-        return int(columns)
-    try:
-        return os.get_terminal_size(out.fileno()).columns if out.isatty() else None
-    except (OSError, ValueError, AttributeError):  # not a file (a StringIO, a closed stream)
-        return None
-
-
-def _a_terminal(out: TextIO) -> bool:
-    try:
-        return out.isatty()
-    except (AttributeError, ValueError):  # not a file, or a closed one
-        return False
-
-
-def text_console(out: TextIO, width: int | None, plain: bool = False) -> Console:
-    """rich's console for vpnlab's text, taken as written (no markup, emoji or
-    highlighting); ``width`` None: each line as long as it is; ``plain``: no colour
-    even on a terminal."""
-    colour = {"no_color": True, "color_system": None} if plain else {}
-    return Console(
-        file=out,
-        width=width or UNLIMITED,
-        soft_wrap=width is None,
-        highlight=False,
-        emoji=False,
-        markup=False,
-        **colour,
-    )
-
-
-def say(console: Console, text: Text, indent: str = "") -> None:
-    """A line, wrapped at the console's width (no trailing blanks where it breaks)."""
-    if console.width >= UNLIMITED:
-        console.print(Text(indent) + text)
-        return
-    for line in text.wrap(console, console.width - len(indent)):
-        line.rstrip()
-        console.print(Text(indent) + line)
 
 
 class _Elapsed:
@@ -97,7 +52,7 @@ class Progress:
         self.width = terminal_width(out)  # None: piped, each line as it is
         self.console = text_console(out, self.width)
         # out itself a terminal (FORCE_COLOR makes rich call a pipe one: no spinner in a log)
-        self.live = _a_terminal(out) and not self.console.is_dumb_terminal and not quiet
+        self.live = a_terminal(out) and not self.console.is_dumb_terminal and not quiet
         self._lock = threading.RLock()  # the emulator's start reports from a thread of its own
         self.tail: collections.deque[str] = collections.deque(maxlen=TAIL)  # even when quiet
         self._wait: _Elapsed | None = None
