@@ -185,7 +185,8 @@ def test_a_policy_based_labs_diagram_names_no_tunnel_interface(seed_lab, tmp_pat
 
 
 def test_a_checks_report_colours_the_tunnels_and_each_directions_path(seed_lab, tmp_path):
-    """vpnlab diagram --from-report: Tunnel2 DOWN and the on-prem → AWS ping FAILed."""
+    """vpnlab diagram --from-report: Tunnel2 DOWN, the on-prem → AWS ping FAILed,
+    the AWS → on-prem one passed with a warning (amber, not green)."""
     import json
 
     from driver.cli import main
@@ -196,7 +197,7 @@ def test_a_checks_report_colours_the_tunnels_and_each_directions_path(seed_lab, 
         "lab": "seed",
         "passed": False,
         "checks": [
-            {"name": "aws: ping {onprem_test_ip}", "status": "PASS"},
+            {"name": "aws: ping {onprem_test_ip}", "status": "WARN"},
             {"name": "onprem: ping {aws_test_ip}", "status": "FAIL"},
         ],
         "tunnels": [
@@ -211,7 +212,7 @@ def test_a_checks_report_colours_the_tunnels_and_each_directions_path(seed_lab, 
     assert main([*argv, "-o", str(out)]) == 0
     _, edges, text = svg_graph(out)
     stroke = {name: {p.get("stroke") for p in g.iter(f"{SVG}path")} for name, g in edges}
-    assert stroke["aws_route_table->vgw"] == {"#2e7d32"}  # passed: green
+    assert stroke["aws_route_table->vgw"] == {"#b26a00"}  # passed with a warning: amber
     assert stroke["onprem_route_table->vpn_server"] == {"#c62828"}  # failed: red
     assert "198.51.100.1 UP" in text and "198.51.100.2 DOWN" in text
     # another lab's report: refused, nothing drawn

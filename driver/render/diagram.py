@@ -21,6 +21,7 @@ from driver.lab import security_groups, topology
 from driver.lab.model import Lab
 
 AWS_ORANGE, ONPREM_BLUE, UP, DOWN, UNKNOWN = "#ff9900", "#2f6db5", "#2e7d32", "#c62828", "#777777"
+WARNED = "#b26a00"  # a path whose ping passed with a warning: amber, apart from AWS's orange
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ def _path_colour(status: str | None) -> dict[str, str]:
     """A path's edges in its last ping's colour (none: the default black)."""
     if status is None:
         return {}
-    colour = DOWN if status == "FAIL" else UP
+    colour = {"FAIL": DOWN, "WARN": WARNED}.get(status, UP)
     return {"color": colour, "fontcolor": colour, "penwidth": "2"}
 
 
@@ -238,6 +239,14 @@ def _legend(g: graphviz.Digraph, from_report: bool) -> None:
         f'<tr><td><font color="{DOWN}">━━</font></td><td align="left">tunnel DOWN'
         + (" / path whose ping failed" if from_report else "")
         + "</td></tr>",
+        *(
+            [
+                f'<tr><td><font color="{WARNED}">━━</font></td><td align="left">path whose ping '
+                "passed with a warning (the report's WARN row says why)</td></tr>"
+            ]
+            if from_report
+            else []
+        ),  # fmt: skip
         f'<tr><td><font color="{UNKNOWN}">━━</font></td><td align="left">tunnel, state unknown '
         "(not deployed)</td></tr>",
         '<tr><td>┈┈</td><td align="left">association (no traffic)</td></tr>',

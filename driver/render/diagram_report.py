@@ -46,7 +46,8 @@ def from_report(lab: Lab, path: Path) -> tuple[list[TunnelState], PathState]:
 
 
 def _worst(statuses: list) -> str | None:
-    """A direction's pings as one: FAIL if any failed, none if there were none."""
+    """A direction's pings as one, the worst of them (FAIL, then WARN); none if
+    there were none."""
     if not statuses:
         return None
-    return "FAIL" if "FAIL" in statuses else "PASS"
+    return next((s for s in ("FAIL", "WARN") if s in statuses), "PASS")
