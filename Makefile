@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMPS := .vpnlab/stamps
 
-.PHONY: setup setup-check setup-terraform synth hcl diagram lint apply verify destroy status check test test-fast test-root lint-code bench clean help
+.PHONY: setup setup-check setup-terraform synth hcl diagram lint apply verify destroy status check test test-fast test-root lint-code bench docs clean help
 .DEFAULT_GOAL := help
 
 help:                          ## list the targets
@@ -79,6 +79,11 @@ lint: setup-check              ## offline checks of LAB (and CGW_CONFIG=file [CG
 
 check: setup-check             ## prove LAB's VPN in local namespaces with real strongSwan (root)
 	$(BIN)/vpnlab check $(LAB)
+
+docs: setup-terraform          ## rewrite the docs' generated parts and every shown output that differs (root; ~15 min: the guest's too)
+	$(BIN)/python scripts/update-docs.py
+	VPNLAB_UPDATE_DOCS=1 $(BIN)/python -m pytest -q -p no:cacheprovider -k 'doc or scenario' \
+	    tests/test_doc_outputs.py tests/test_scenarios.py tests/local/test_guest.py
 
 clean:                         ## remove generated files (not the venv)
 	rm -rf cdktf.out hcl.out .pytest_cache

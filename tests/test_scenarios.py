@@ -3,10 +3,12 @@ and reason words `vpnlab` must print for them (tests/scenarios/README.md).
 
 A scenario whose data plane is the guest kernel (``dataplane: vm``) runs in the
 one guest the guest tests boot (tests/local/guest_batch.py, beside the other
-tests; read by tests/local/test_guest.py), judged by ``judge``."""
+tests; read by tests/local/test_guest.py), judged by ``judge``. Where the docs
+show a scenario's command, they show what it prints (tests/doc_outputs.py)."""
 
 import os
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from ruamel.yaml import YAML
 from driver.cli import main
 from driver.core.paths import PROJECT
 from tests.conftest import requires_root
+from tests.doc_outputs import compare
 
 SCENARIOS = PROJECT / "tests" / "scenarios"
 FOLDERS = sorted(p for p in SCENARIOS.iterdir() if (p / "scenario.yml").is_file())
@@ -34,10 +37,26 @@ def marks(folder: Path) -> list:
     return []
 
 
+def command_line(folder: Path) -> list[str]:
+    """The scenario's command as a user types it in the checkout (and the docs
+    show it): its files relative to the checkout."""
+    s = scenario(folder)
+
+    def placed(word: str) -> str:
+        path = folder / word
+        return os.path.relpath(os.path.normpath(path), PROJECT) if path.exists() else word
+
+    return [s["command"], *map(placed, ["lab.yml", *s.get("arguments", [])])]
+
+
+def shown_command(folder: Path) -> str:
+    return shlex.join(["vpnlab", *command_line(folder)])
+
+
 def guest_arguments(folder: Path) -> list[str]:
     """The scenario's check as the guest tests run it (absolute paths, this kernel)."""
-    given = [str(folder / a) if (folder / a).exists() else a for a in scenario(folder)["arguments"]]
-    return ["check", str(folder / "lab.yml"), *given, "--dataplane", "host"]
+    words = [str(PROJECT / w) if (PROJECT / w).exists() else w for w in command_line(folder)]
+    return [*words, "--dataplane", "host"]
 
 
 def judge(folder: Path, code: int, said: str, table: str) -> None:
@@ -69,13 +88,9 @@ def test_every_scenario_is_complete():
 @pytest.mark.parametrize(
     "folder", [pytest.param(f, marks=marks(f), id=f.name) for f in FOLDERS if f not in IN_GUEST]
 )
-def test_scenario(folder, capsys):
-    s = scenario(folder)
-    here = os.getcwd()
-    os.chdir(folder)  # what it prints names the files as the user gave them
-    try:
-        code = main([s["command"], "lab.yml", *s.get("arguments", [])])
-    finally:
-        os.chdir(here)
+def test_scenario(folder, capsys, monkeypatch):
+    monkeypatch.chdir(PROJECT)  # what it prints names the files as the user gave them
+    code = main(command_line(folder))
     out = capsys.readouterr()
     judge(folder, code, out.out + out.err, out.out)
+    compare(shown_command(folder), out.out + out.err)  # where the docs show it

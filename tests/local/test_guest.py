@@ -17,9 +17,13 @@ import time
 
 import pytest
 
+from driver.checks.report import Report
+from driver.checks.terminal import plain_text
 from driver.local.guest.vm import guest_folders, qemu_processes
 from tests.conftest import PROJECT, SEED, requires_root
-from tests.test_scenarios import IN_GUEST, judge
+from tests.doc_outputs import compare
+from tests.local.guest_batch import DOCS
+from tests.test_scenarios import IN_GUEST, judge, shown_command
 
 pytestmark = [pytest.mark.root, pytest.mark.strongswan, pytest.mark.guest, requires_root()]
 SEED_GUEST = "vpnlab-seed"  # the guest `vpnlab check labs/seed.yml --dataplane vm` boots
@@ -93,6 +97,15 @@ def test_scenario_in_the_guest(guest_reports, folder):
     """tests/scenarios/ folders whose data plane is the guest kernel."""
     code, stdout = guest_reports[folder.name]
     judge(folder, code, stdout, stdout)
+    compare(shown_command(folder), stdout)  # where the docs show it
+
+
+@pytest.mark.parametrize("name", sorted(DOCS))
+def test_the_docs_show_what_the_guests_checks_print(guest_reports, name):
+    """The docs' route-based, BGP and seed-in-the-guest checks: the report the
+    host prints from the guest's (its lines before the report are the host's own)."""
+    code, stdout = guest_reports[name]
+    compare(DOCS[name], "\n" + plain_text(Report.from_json(stdout)))
 
 
 def test_a_killed_check_leaves_no_qemu_process(tmp_path):

@@ -1,0 +1,165 @@
+"""Every output the docs show is what its command prints (tests/doc_outputs.py).
+
+The scenarios' commands are held by their tests (tests/test_scenarios.py, and
+tests/local/test_guest.py for the guest's), the labs the docs check in the guest
+kernel by tests/local/test_guest.py, README's install block by
+tests/test_install.py. Every other block runs here, its steps in order, in an
+empty directory holding the docs' own input files (tests/fixtures/docs/) and the
+checkout's labs/ and tests/: `make …` in the checkout, `vpnlab …` in this
+process, anything else in bash. `make docs` rewrites the blocks that differ.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from driver.cli import main
+from driver.core.paths import PROJECT, STATE_DIR_VARIABLE
+from tests.conftest import requires_root
+from tests.doc_outputs import Block, all_blocks, compare, pages
+from tests.local.guest_batch import DOCS as GUEST_DOCS
+from tests.test_scenarios import FOLDERS, shown_command
+
+INPUTS = PROJECT / "tests" / "fixtures" / "docs"
+NEEDS_ROOT = {"check", "apply", "verify", "destroy", "status"}
+NEEDS_TERRAFORM = {"synth", "hcl"}
+SHELL = ("|", "&&", "$(", ">", "<", ";")
+
+
+@functools.cache
+def held_elsewhere() -> dict[str, str]:
+    """The commands other tests run and hold to the docs, and which test."""
+    held = {shown_command(f): "tests/test_scenarios.py" for f in FOLDERS}
+    return held | {command: "tests/local/test_guest.py" for command in GUEST_DOCS.values()}
+
+
+def is_install_block(block: Block) -> bool:
+    return bool(block.steps) and block.steps[0].command.startswith("pipx install")
+
+
+def run_here(block: Block) -> bool:
+    if block.not_generated or not block.shows_output or is_install_block(block):
+        return False
+    held = held_elsewhere()
+    return any(step.key not in held for step in block.steps if step.shown)
+
+
+def once_each(blocks: list[Block]) -> list[Block]:
+    """A Japanese page's block that runs what an English one runs is compared with
+    it (``compare`` finds every page): run once."""
+    seen, kept = set(), []
+    for block in blocks:
+        steps = tuple(step.key for step in block.steps)
+        if steps not in seen:
+            seen.add(steps)
+            kept.append(block)
+    return kept
+
+
+HERE = once_each([block for block in all_blocks() if run_here(block)])
+
+
+def needs(block: Block, kind: set[str]) -> bool:
+    return any(set(step.key.split()[:3]) & kind for step in block.steps)
+
+
+def marks(block: Block) -> list:
+    found = []
+    if needs(block, NEEDS_ROOT):
+        found += [pytest.mark.root, pytest.mark.strongswan, requires_root()]
+    if needs(block, NEEDS_TERRAFORM):
+        found.append(pytest.mark.terraform)
+    return found
+
+
+def block_id(block: Block) -> str:
+    return f"{block.page.relative_to(PROJECT)}:{block.line}"
+
+
+def test_every_output_in_the_docs_is_produced_by_a_test():
+    """A block shows what a test printed, or says why no test can (a real AWS
+    account, for example); a block run here holds no step another test runs (so
+    nothing runs twice, and a guest scenario never boots a guest here)."""
+    assert pages() and HERE
+    held = held_elsewhere()
+    problems = []
+    for block in all_blocks():
+        if block.shows_output and not block.steps and not block.not_generated:
+            problems.append(f"{block_id(block)}: output without the command that prints it")
+    for block in HERE:
+        twice = [f"`{s.command}` ({held[s.key]})" for s in block.steps if s.key in held]
+        if twice:
+            problems.append(f"{block_id(block)}: runs here, but {', '.join(twice)} runs too")
+    for page in pages():
+        text = page.read_text()
+        if "<!-- output: not generated" in text and "<!-- output: not generated: " not in text:
+            problems.append(f"{page.relative_to(PROJECT)}: a not-generated block without why")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "block", [pytest.param(b, marks=marks(b), id=block_id(b)) for b in HERE]
+)  # fmt: skip
+def test_the_docs_show_what_the_command_prints(block, tmp_path, monkeypatch, capsys):
+    shutil.copytree(INPUTS, tmp_path, dirs_exist_ok=True)
+    for name in ("labs", "tests"):
+        (tmp_path / name).symlink_to(PROJECT / name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(STATE_DIR_VARIABLE, raising=False)  # its own ./.vpnlab, as a user's
+    found = []
+    try:
+        for step in block.steps:
+            printed = _run(step.command, step.key, tmp_path, capsys)
+            if step.shown:
+                found += compare(step.command, printed)
+    finally:
+        if any(step.key.startswith("make apply") for step in block.steps):
+            _run("make destroy", "make destroy", tmp_path, capsys)  # whatever failed on the way
+    assert found
+
+
+def _run(command: str, key: str, folder, capsys) -> str:
+    words = key.split()
+    if words[0] == "vpnlab" and not any(mark in command for mark in SHELL):
+        capsys.readouterr()
+        main(words[1:])
+        out = capsys.readouterr()
+        return out.out + out.err
+    environment = os.environ | {"PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"}
+    environment.pop(STATE_DIR_VARIABLE, None)
+    done = subprocess.run(
+        ["bash", "-c", command.removeprefix("sudo ")],
+        cwd=PROJECT if words[0] == "make" else folder,
+        capture_output=True, text=True, env=environment, timeout=600,
+    )  # fmt: skip
+    return done.stdout + done.stderr
+
+
+def test_a_shown_line_is_held_to_what_was_printed_but_for_what_varies():
+    from tests.doc_outputs import _match
+
+    printed = [
+        "building lab seed: 7 namespaces",
+        "aws: ping {onprem_test_ip}  WARN  0.43  3/3 replies from 192.168.1.10, rtt 0.968 ms",
+        "lifecycle: AWS rekeys each IKE SA  PASS  0.07  Tunnel1 and Tunnel2: new IKE SA #2",
+        "PASSED: lab seed, 11/11 checks (2 warnings), 1.5 s",
+    ]
+    shown = [
+        "…",
+        "lifecycle: AWS rekeys each IKE SA  PASS  0.05  "
+        "Tunnel1: new IKE SA #3; Tunnel2: new IKE SA #4",
+        "PASSED: lab seed, 11/11 checks (2 warnings), 2.9 s",
+    ]  # fmt: skip
+    assert _match(shown, printed) is not None  # durations, padding, SA numbers vary
+    assert _match(shown[1:], printed) is None  # the first lines are neither shown nor elided
+    more_warnings = "PASSED: lab seed, 11/11 checks (3 warnings), 1.5 s"
+    assert _match([*shown[:2], more_warnings], printed) is None
+    assert _match([*shown, "…", "one line more"], printed) is None
+    assert _match(["…", "aws: ping {onprem_test_ip} PASS 0.4 3/3 replies …", "…"], printed) is None
+    assert _match(["…", printed[1].replace("192.168.1.10", "192.168.1.4"), "…"], printed) is None
