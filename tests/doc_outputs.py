@@ -24,6 +24,7 @@ produce (a real AWS account) is preceded by ``<!-- output: not generated: why
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shlex
@@ -120,22 +121,25 @@ def command_key(command: str) -> str:
     return " ".join(words)
 
 
-# What differs from one run to the next, and from one machine to another, each
-# masked as "#": the rest, counts and line numbers included, is compared.
+# What differs from one run to the next, or from one machine to another, masked
+# as "#": the rest (counts, versions, line numbers, lifetimes, words) is compared.
 _VARYING = [
-    re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])"),  # durations, rtt (not addresses)
-    re.compile(r"\b\d+(?= s\b)"),  # whole seconds
-    re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{8}\b"),  # SPIs
-    re.compile(r"(?<=#)\d+"),  # IKE SA numbers
-    re.compile(r"(?<=pid )\d+|(?<=127\.0\.0\.1:)\d+"),  # the emulator's process and port
-    re.compile(r"\d{4}-\d\d-\d\dT[\d:]+[+-]\d{4}"),  # when
-    re.compile(r"(?<=kernel )\d+\.\d+\.\d+\S*"),  # this machine's kernel release
-    # the tunnel AWS sends on: the traffic each carried, the one a kernel's policy
-    # names (identical selectors), the one failover cuts
-    re.compile(r"\d+(?= packets| on-prem -> AWS)"),
-    re.compile(r"(?<=AWS sending on Tunnel)\d: \d+/\d+"),
-    re.compile(r"(?<=Tunnel)\d(?= carried)|(?<=other tunnel \(Tunnel)\d"),
-    re.compile(r"\d+/\d+(?= checks)"),  # the rows BGP's failover leaves (a tunnel cut or not)
+    (re.compile(r"\d+\.\d+(?= ?m?s\b)"), "#"),  # durations, round-trip times
+    (re.compile(r"\b(PASS|WARN|FAIL|SKIP|INFO)(\s+)\d+\.\d+\b"), r"\1\2#"),  # a row's seconds
+    (re.compile(r"(?<=\()\d+(?= s\))|\d+(?= s after)|(?<=after )\d+(?= s\b)"), "#"),  # waits
+    (re.compile(r"\b[1-9]\d*(?=/\d+ replies)"), "#"),  # a ping passes on any reply, none fails
+    (re.compile(r"\d+(?= × Xfrm)"), "#"),  # the kernel's counters: the pings, and what else came
+    (re.compile(r"\b(?=[0-9a-f]*\d)[0-9a-f]{8}\b"), "#"),  # SPIs
+    (re.compile(r"(?<=IKE SA #)\d+"), "#"),
+    (re.compile(r"(?<=pid )\d+|(?<=127\.0\.0\.1:)\d+"), "#"),  # the emulator's process, port
+    (re.compile(r"\d{4}-\d\d-\d\dT[\d:]+[+-]\d{4}"), "#"),  # when
+    (re.compile(r"(?<=kernel )\d+\.\d+\.\d+\S*"), "#"),  # this machine's kernel release
+    # The tunnel AWS sends on (at random while both are up): the packets each
+    # carried, the one failover cuts.
+    (re.compile(r"\d+(?= packets| on-prem -> AWS)"), "#"),
+    (re.compile(r"(?<=Tunnel)\d(?= carried)|(?<=other tunnel \(Tunnel)\d"), "#"),
+    # BGP's failover keeps the cut tunnel's negotiation rows or not
+    (re.compile(r"(?<=lab bgp, )\d+/\d+(?= checks)"), "#"),
 ]
 # Words that differ with the tunnel AWS sends on, and with whether both tunnels'
 # rekeys read alike (then said once for both).
@@ -143,16 +147,22 @@ _REWORDED = [
     (re.compile(r"(packets AWS -> on-prem, # on-prem -> AWS) \(.*\)$"), r"\1"),
     (re.compile(r"Tunnel(\d): ([^;]+); Tunnel(\d): \2(?=$|[;)])"), r"Tunnel\1 and Tunnel\3: \2"),
 ]
+_EITHER_TUNNEL = "; AWS sending on "
 
 
 def normalized(line: str) -> str:
     line = line.replace(f"{PROJECT}/", "")
     line = re.sub(r"\bsudo (?=\S*vpnlab\b)", "", line)  # a root test's next command has none
-    for pattern in _VARYING:
-        line = pattern.sub("#", line)
+    for pattern, replacement in _VARYING:
+        line = pattern.sub(replacement, line)
     line = " ".join(line.split())
     for pattern, replacement in _REWORDED:
         line = pattern.sub(replacement, line)
+    if _EITHER_TUNNEL in line:  # which tunnel's policy the kernel kept: either, in order
+        first, *others = line.split(_EITHER_TUNNEL)
+        head, _, sent = first.rpartition("AWS sending on ")
+        parts = sorted(part[len("TunnelN") :] for part in [sent, *others])
+        line = head + "AWS sending on " + _EITHER_TUNNEL.join(f"Tunnel#{p}" for p in parts)
     return line
 
 
@@ -163,6 +173,7 @@ def _match(shown: list[str], printed: list[str]) -> list[int] | None:
     want = [normalized(s) for s in shown]
     have = [normalized(p) for p in printed]
 
+    @functools.cache
     def walk(i: int, j: int) -> list[int] | None:
         if i == len(want):
             return [] if j == len(have) else None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,8 +29,14 @@ from tests.test_scenarios import FOLDERS, shown_command
 
 INPUTS = PROJECT / "tests" / "fixtures" / "docs"
 NEEDS_ROOT = {"check", "apply", "verify", "destroy", "status"}
-NEEDS_TERRAFORM = {"synth", "hcl"}
+NEEDS_TERRAFORM = {"synth", "hcl", "apply", "verify", "destroy"}
 SHELL = ("|", "&&", "$(", ">", "<", ";")
+# What would change what a command prints here from what it prints for a user: a
+# make inside make (the suite runs from `make test`) names its directories, and a
+# width or colour asked for by the caller's terminal.
+CALLERS = ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "COLUMNS", "FORCE_COLOR", STATE_DIR_VARIABLE)
+# An absolute path into a checkout, in shown output: true only where the docs were made.
+CHECKOUT_PATH = re.compile(r"/\S+/(tests|labs|docs|cdktf\.out|hcl\.out|\.vpnlab)/")
 
 
 @functools.cache
@@ -92,6 +99,10 @@ def test_every_output_in_the_docs_is_produced_by_a_test():
     for block in all_blocks():
         if block.shows_output and not block.steps and not block.not_generated:
             problems.append(f"{block_id(block)}: output without the command that prints it")
+        for step in block.steps:
+            absolute = [line for line in step.shown if CHECKOUT_PATH.search(line)]
+            if absolute:
+                problems.append(f"{step.where()}: a path into this checkout: {absolute[0]}")
     for block in HERE:
         twice = [f"`{s.command}` ({held[s.key]})" for s in block.steps if s.key in held]
         if twice:
@@ -110,17 +121,19 @@ def test_the_docs_show_what_the_command_prints(block, tmp_path, monkeypatch, cap
     shutil.copytree(INPUTS, tmp_path, dirs_exist_ok=True)
     for name in ("labs", "tests"):
         (tmp_path / name).symlink_to(PROJECT / name)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv(STATE_DIR_VARIABLE, raising=False)  # its own ./.vpnlab, as a user's
-    found = []
+    monkeypatch.chdir(tmp_path)  # vpnlab's state: ./.vpnlab here, as a user's
+    for name in CALLERS:
+        monkeypatch.delenv(name, raising=False)
+    found, applied = [], False
     try:
         for step in block.steps:
             printed = _run(step.command, step.key, tmp_path, capsys)
+            applied = step.key != "make destroy" and (applied or step.key == "make apply")
             if step.shown:
                 found += compare(step.command, printed)
     finally:
-        if any(step.key.startswith("make apply") for step in block.steps):
-            _run("make destroy", "make destroy", tmp_path, capsys)  # whatever failed on the way
+        if applied:  # a step failed between apply and destroy: nothing of it stays
+            assert "nothing left" in _run("make destroy", "make destroy", tmp_path, capsys)
     assert found
 
 
@@ -132,7 +145,6 @@ def _run(command: str, key: str, folder, capsys) -> str:
         out = capsys.readouterr()
         return out.out + out.err
     environment = os.environ | {"PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"}
-    environment.pop(STATE_DIR_VARIABLE, None)
     done = subprocess.run(
         ["bash", "-c", command.removeprefix("sudo ")],
         cwd=PROJECT if words[0] == "make" else folder,

@@ -179,8 +179,11 @@ def test_synthesis_without_cdk_for_terraform_says_what_is_missing(monkeypatch, t
 def test_the_readmes_install_block_runs_as_written(installed, tmp_path):
     """README.md's "Installed, from any directory" console block, line by line, in
     an empty directory: each command's output is what the README shows (durations
-    aside). pipx's line is the fixture's install; as root, sudo is the identity."""
+    aside), and what README.ja.md shows. pipx's line is the fixture's install; as
+    root, sudo is the identity."""
     import re
+
+    from tests.doc_outputs import compare
 
     text = (PROJECT / "README.md").read_text()
     block = text.split("### Installed, from any directory", 1)[1].split("```console\n", 1)[1]
@@ -210,3 +213,5 @@ def test_the_readmes_install_block_runs_as_written(installed, tmp_path):
         if command.startswith("mkdir try"):
             tmp_path = tmp_path / "try"  # `cd` does not outlive its shell
         assert timeless(done.stdout).splitlines() == [timeless(s) for s in shown], command
+        if shown:  # README.ja.md shows the same steps: held to the same output
+            assert len(compare(command, done.stdout)) == 2, command

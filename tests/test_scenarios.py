@@ -90,6 +90,7 @@ def test_every_scenario_is_complete():
 )
 def test_scenario(folder, capsys, monkeypatch):
     monkeypatch.chdir(PROJECT)  # what it prints names the files as the user gave them
+    monkeypatch.delenv("COLUMNS", raising=False)  # the docs show it piped: a row a line
     code = main(command_line(folder))
     out = capsys.readouterr()
     judge(folder, code, out.out + out.err, out.out)
