@@ -146,8 +146,15 @@ _VARYING = [
 _REWORDED = [
     (re.compile(r"(packets AWS -> on-prem, # on-prem -> AWS) \(.*\)$"), r"\1"),
     (re.compile(r"Tunnel(\d): ([^;]+); Tunnel(\d): \2(?=$|[;)])"), r"Tunnel\1 and Tunnel\3: \2"),
+    # Two policy-based tunnels with one policy between them: the kernel keeps one,
+    # and the ping tells, in the order it tried them, the tunnel that passed and the
+    # one that failed: the failure is compared.
+    (re.compile(r"AWS sending on Tunnel\d: #/\d+ replies from [^;]*; (?=AWS sending on)"), ""),
+    (re.compile(r"; AWS sending on Tunnel\d: #/\d+ replies from [^;]*? ms(?=\.|$)"), ""),
+    (re.compile(r"(?<=AWS sending on Tunnel)\d"), "#"),
+    # Libreswan's two conns with the same subnets: the one that loses the eroute
+    (re.compile(r"(?<=conn Tunnel)\d(?='s IPsec policy)|(?<=in use for \"Tunnel)\d"), "#"),
 ]
-_EITHER_TUNNEL = "; AWS sending on "
 
 
 def normalized(line: str) -> str:
@@ -158,11 +165,6 @@ def normalized(line: str) -> str:
     line = " ".join(line.split())
     for pattern, replacement in _REWORDED:
         line = pattern.sub(replacement, line)
-    if _EITHER_TUNNEL in line:  # which tunnel's policy the kernel kept: either, in order
-        first, *others = line.split(_EITHER_TUNNEL)
-        head, _, sent = first.rpartition("AWS sending on ")
-        parts = sorted(part[len("TunnelN") :] for part in [sent, *others])
-        line = head + "AWS sending on " + _EITHER_TUNNEL.join(f"Tunnel#{p}" for p in parts)
     return line
 
 
