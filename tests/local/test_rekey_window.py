@@ -14,7 +14,9 @@ from driver.local.shared.node_access import ViciSession, vici_socket
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
 
-ROUNDING = 1  # vici gives whole seconds since the SA's start and until its rekey
+# vici gives whole seconds since the SA's start and until its rekey, each cut
+# down: their sum can fall a second short of the rekey's time (CI: 449 for 450).
+ROUNDING = 1
 
 
 @pytest.mark.parametrize(
@@ -51,10 +53,10 @@ def test_the_vgws_sas_are_scheduled_to_rekey_inside_the_margin():
     phase1 = lab.tunnels[0].options.phase1.lifetime
     for sa in sas:  # each rekey, counted from the SA's own start: within the window
         ike_rekey = int(text(sa["established"])) + int(text(sa["rekey-time"]))
-        assert phase1 - 450 <= ike_rekey <= phase1 - 1 + ROUNDING
+        assert phase1 - 450 - ROUNDING <= ike_rekey <= phase1 - 1 + ROUNDING
         children = list(sa["child-sas"].values())
         assert children
         for child in children:
             child_rekey = int(text(child["install-time"])) + int(text(child["rekey-time"]))
-            assert 450 <= child_rekey <= 899 + ROUNDING, child
+            assert 450 - ROUNDING <= child_rekey <= 899 + ROUNDING, child
             assert int(text(child["install-time"])) + int(text(child["life-time"])) <= 900 + 1
