@@ -1,6 +1,7 @@
 """TARGET=aws code paths, with the embedded emulator standing in for the account."""
 
 import os
+import re
 import signal
 
 import boto3
@@ -146,10 +147,11 @@ def test_verify_over_ssm_telemetry_and_reachability_analyzer(applied, emulator):
         assert checks["VPN server user data finished"].detail.startswith("READY")
         assert checks["VgwTelemetry: both tunnels UP"].detail.count(" UP") == 2
         onprem_ip, aws_ip = outputs["onprem_test_private_ip"], outputs["aws_test_private_ip"]
-        assert checks["aws: ping {onprem_test_ip}"].detail.startswith(
-            f"3/3 replies from {onprem_ip}"
-        )
-        assert checks["onprem: ping {aws_test_ip}"].detail.startswith(f"3/3 replies from {aws_ip}")
+        # Replies from the other side's test host. A reply later than ping's 1 s is
+        # not counted (CI, under load: 2/3); a ping passes on any reply, as on AWS.
+        for name, address in (("aws: ping {onprem_test_ip}", onprem_ip),
+                              ("onprem: ping {aws_test_ip}", aws_ip)):  # fmt: skip
+            assert re.match(rf"[123]/3 replies from {re.escape(address)}\b", checks[name].detail)
         path_found = checks["Reachability Analyzer: AWS test host → VGW (tcp/443)"]
         assert path_found.passed and outputs["vpn_gateway_id"] in path_found.detail
         assert ec2.describe_network_insights_analyses()["NetworkInsightsAnalyses"] == []
