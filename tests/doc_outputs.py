@@ -109,6 +109,11 @@ def blocks(page: Path) -> list[Block]:
     return found
 
 
+def is_install_block(block: Block) -> bool:
+    """The READMEs' install block: tests/test_install.py runs it, after its own install."""
+    return bool(block.steps) and block.steps[0].command.startswith("pipx install")
+
+
 def all_blocks() -> list[Block]:
     return [block for page in pages() for block in blocks(page)]
 

@@ -23,7 +23,7 @@ import pytest
 from driver.cli import main
 from driver.core.paths import PROJECT, STATE_DIR_VARIABLE
 from tests.conftest import requires_root
-from tests.doc_outputs import Block, all_blocks, compare, pages
+from tests.doc_outputs import Block, all_blocks, compare, is_install_block, pages
 from tests.local.guest_batch import DOCS as GUEST_DOCS
 from tests.test_scenarios import FOLDERS, shown_command
 
@@ -44,10 +44,6 @@ def held_elsewhere() -> dict[str, str]:
     """The commands other tests run and hold to the docs, and which test."""
     held = {shown_command(f): "tests/test_scenarios.py" for f in FOLDERS}
     return held | {command: "tests/local/test_guest.py" for command in GUEST_DOCS.values()}
-
-
-def is_install_block(block: Block) -> bool:
-    return bool(block.steps) and block.steps[0].command.startswith("pipx install")
 
 
 def run_here(block: Block) -> bool:

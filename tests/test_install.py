@@ -177,24 +177,16 @@ def test_synthesis_without_cdk_for_terraform_says_what_is_missing(monkeypatch, t
 @pytest.mark.root
 @requires_root()
 def test_the_readmes_install_block_runs_as_written(installed, tmp_path):
-    """README.md's "Installed, from any directory" console block, line by line, in
+    """README.md's install block (its first step `pipx install`), line by line, in
     an empty directory: each command's output is what the README shows (durations
     aside), and what README.ja.md shows. pipx's line is the fixture's install; as
     root, sudo is the identity."""
     import re
 
-    from tests.doc_outputs import compare
+    from tests.doc_outputs import blocks, compare, is_install_block
 
-    text = (PROJECT / "README.md").read_text()
-    block = text.split("### Installed, from any directory", 1)[1].split("```console\n", 1)[1]
-    block = block.split("```", 1)[0]
-    steps: list[tuple[str, list[str]]] = []
-    for line in block.splitlines():
-        if line.startswith("$ "):
-            steps.append((line[2:].split("  #", 1)[0].strip(), []))
-        else:
-            steps[-1][1].append(line)
-    assert steps[0][0].startswith("pipx install")
+    [block] = [b for b in blocks(PROJECT / "README.md") if is_install_block(b)]
+    steps = [(s.command.split("  #", 1)[0].strip(), s.shown) for s in block.steps]
     shim = "" if shutil.which("sudo") else 'sudo() { "$@"; }; '  # root already
 
     def timeless(said: str) -> str:
