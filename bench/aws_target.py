@@ -21,7 +21,7 @@ sys.path.insert(0, str(PROJECT))
 from driver.aws.target import AwsTarget  # noqa: E402
 from driver.core.state import LabState  # noqa: E402
 from driver.lab.loader import load_lab  # noqa: E402
-from driver.local import target as local_target  # noqa: E402
+from driver.local import applied_dataplane  # noqa: E402
 from driver.local.emulator.process import Emulator  # noqa: E402
 
 
@@ -40,7 +40,7 @@ def main() -> int:
         target.apply(path, yes=True)
         seconds["apply"] = time.perf_counter() - started
         started = time.perf_counter()
-        local_target.build_dataplane(lab, state, emulator, target.terraform().outputs())
+        applied_dataplane.build_dataplane(lab, state, emulator, target.terraform().outputs())
         seconds["boot (data plane)"] = time.perf_counter() - started
         started = time.perf_counter()
         report = target.verify(timeout=60)
@@ -48,7 +48,7 @@ def main() -> int:
         if not report.passed:
             print(report.table(), file=sys.stderr)
     finally:
-        local_target.stop_dataplane(lab, state)
+        applied_dataplane.stop_dataplane(lab, state)
         started = time.perf_counter()
         left = target.destroy(force_cleanup=True)
         seconds["destroy"] = time.perf_counter() - started

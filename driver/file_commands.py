@@ -111,7 +111,8 @@ def _connection(args, lab):
         return connection.from_api(lab, AwsTarget(lab).client("ec2"), "aws")
     from driver.core.invocation import command
     from driver.core.state import LabState
-    from driver.local.target import clients, running_emulator
+    from driver.local.applied_dataplane import clients
+    from driver.local.target import running_emulator
 
     emulator = running_emulator(LabState(lab.name), progress=lambda message: None)
     if emulator is None:

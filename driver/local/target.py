@@ -15,17 +15,14 @@ emulator, joined to the data plane in namespaces.
 
 from __future__ import annotations
 
-import base64
-import ipaddress
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError
 
-from driver.analysis.path_analysis import route_tables
 from driver.aws_api.leaks import leftovers
 from driver.checks.report import Report
 from driver.checks.runner import TUNNEL_TIMEOUT
@@ -34,19 +31,15 @@ from driver.core import interrupts
 from driver.core.errors import Fault, VpnlabError
 from driver.core.invocation import command
 from driver.core.state import LabState
-from driver.lab import topology
 from driver.lab.expectations import of_lab as expectations_of_lab
-from driver.lab.model import Lab, Tunnel
+from driver.lab.model import Lab
 from driver.local import host_limits
-from driver.local.applied_network import applied_view
-from driver.local.check_command import SERVER_RETRANSMITS
-from driver.local.dataplane import cgw, kernel, ownership
+from driver.local.applied_dataplane import build_dataplane, clients, stop_dataplane
+from driver.local.dataplane import kernel, ownership
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane_runner import DataPlaneRunner
 from driver.local.emulator.process import Emulator, write_provider_override
-from driver.local.emulator.reachability_answers import Ec2View
-from driver.local.shared import node_access, tunnel_record
-from driver.render.cloud_init import CharonOptions
+from driver.local.shared import node_access
 from driver.synth.synthesis import copy_stack, synth
 from driver.synth.terraform import Terraform, key_variables, resource_progress
 
@@ -67,14 +60,6 @@ class Phases:
             return action()
         finally:
             self.seconds[name] = round(time.monotonic() - started, 2)
-
-
-def clients(lab: Lab, emulator: Emulator):
-    session = emulator.session(lab.region)
-    return (
-        session.client("ec2", endpoint_url=emulator.url),
-        session.client("ssm", endpoint_url=emulator.url),
-    )
 
 
 def terraform_of(lab: Lab, state: LabState) -> Terraform:
@@ -181,92 +166,6 @@ def _apply(lab_path: Path, lab: Lab, progress: Progress) -> Phases:
             f"{time.monotonic() - started:.1f} s"
         )
     return phases
-
-
-def vgw_tunnels(lab: Lab, api_options: list[dict], addresses: list[str]) -> tuple[Tunnel, ...]:
-    """The lab's tunnels as the emulator stored them (AWS's view is the VGW's)."""
-    by_address = {o["OutsideIpAddress"]: o for o in api_options}
-    return tuple(tunnel_record.tunnel_of(by_address[a]) for a in addresses)
-
-
-def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict) -> DataPlane:
-    """The data plane from what was applied (see module docstring); replaces a running one."""
-    ec2, ssm = clients(lab, emulator)
-    connection = ec2.describe_vpn_connections(VpnConnectionIds=[outputs["vpn_connection_id"]])[
-        "VpnConnections"
-    ][0]
-    addresses = [outputs["tunnel1_address"], outputs["tunnel2_address"]]
-    options = connection["Options"]
-    tunnels = vgw_tunnels(lab, options["TunnelOptions"], addresses)
-    # The VGW's selectors are the connection's networks as AWS holds them.
-    vgw_lab = replace(
-        lab,
-        vpn=replace(
-            lab.vpn,
-            tunnels=tunnels,
-            local_network_cidr=ipaddress.ip_network(options["LocalIpv4NetworkCidr"]),
-            remote_network_cidr=ipaddress.ip_network(options["RemoteIpv4NetworkCidr"]),
-        ),
-    )
-    server_psks = tuple(
-        ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
-        for name in outputs["psk_parameter_names"]
-    )
-    user_data = base64.b64decode(
-        ec2.describe_instance_attribute(
-            InstanceId=outputs["vpn_server_instance_id"], Attribute="userData"
-        )["UserData"]["Value"]
-    ).decode()
-    features = kernel.probe()
-    charon = CharonOptions(
-        libipsec=not features.esp, log_file="/run/charon.log", af_alg=False, **SERVER_RETRANSMITS
-    )
-    public_ip = outputs["vpn_server_public_ip"]
-    gateway = cgw.from_user_data(lab, user_data, server_psks, public_ip, tuple(addresses), charon)
-    plan = topology.plan(
-        lab,
-        tuple(addresses),
-        public_ip,
-        hosts={
-            "aws_test_ip": outputs["aws_test_private_ip"],
-            "onprem_test_ip": outputs["onprem_test_private_ip"],
-            "server_ip": outputs["vpn_server_private_ip"],
-        },
-    )
-    # Packets go where the applied route tables, security groups and network ACLs
-    # let them; the VPN server's own routing is its configuration's, not EC2's.
-    view = applied_view(Ec2View.load(ec2), outputs, connection, route_tables(vgw_lab))
-    stop_dataplane(lab, state)
-    dp = DataPlane(
-        vgw_lab,
-        gateway,
-        tuple(t.preshared_key for t in tunnels),
-        state.dataplane_dir,
-        features,
-        plan,
-        view,
-    )
-    try:
-        dp.build()
-    except BaseException:
-        dp.teardown()
-        raise
-    state.write("dataplane.json", dp.record())
-    return dp
-
-
-def stop_dataplane(lab: Lab, state: LabState) -> list[str]:
-    """Stop the recorded data plane (daemons by PID), and anything else of the lab."""
-    record = state.read("dataplane.json")
-    leaks: list[str] = []
-    if record:
-        dp = DataPlane.attach(lab, state.dataplane_dir, record)
-        dp.teardown()
-        leaks = dp.leaks()
-        state.forget("dataplane.json")
-    if not ownership.kept_by_check(lab.name):  # a kept check's are its own to remove
-        ownership.remove_namespaces(lab.name, state.dataplane_dir)
-    return leaks
 
 
 # --- verify --------------------------------------------------------------------------

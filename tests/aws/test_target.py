@@ -17,7 +17,7 @@ from driver.checks.terminal import plain_text
 from driver.core.errors import VpnlabError
 from driver.core.state import LabState
 from driver.lab.loader import load_lab
-from driver.local import target as local_target
+from driver.local import applied_dataplane
 from driver.local.dataplane.netns import Namespace
 from tests.conftest import requires_root
 from tests.lab.test_loader import lab_with
@@ -139,7 +139,7 @@ def test_verify_over_ssm_telemetry_and_reachability_analyzer(applied, emulator):
         assert [c.passed for c in reachability] == [True, True]
 
         # The instances boot: the lab's data plane stands in for them.
-        local_target.build_dataplane(lab, state, account, outputs)
+        applied_dataplane.build_dataplane(lab, state, account, outputs)
         said.clear()
         report = target.verify(timeout=60)
         assert report.passed, [(c.name, c.detail) for c in report.checks if not c.passed]
@@ -180,7 +180,7 @@ def test_verify_over_ssm_telemetry_and_reachability_analyzer(applied, emulator):
         wrong = "typed.by_hand_wrong"
         for name in outputs["psk_parameter_names"]:
             ssm.put_parameter(Name=name, Value=wrong, Type="SecureString", Overwrite=True)
-        local_target.build_dataplane(lab, state, account, outputs)
+        applied_dataplane.build_dataplane(lab, state, account, outputs)
         said.clear()
         report = target.verify(timeout=4)
         checks = {c.name: c for c in report.checks}
@@ -206,7 +206,7 @@ def test_verify_over_ssm_telemetry_and_reachability_analyzer(applied, emulator):
         assert answer.ok and "vpnlab: VPN server ready" in answer.stdout
         assert "AUTHENTICATION_FAILED" in answer.stdout  # its log outlives it
     finally:
-        local_target.stop_dataplane(lab, state)
+        applied_dataplane.stop_dataplane(lab, state)
 
 
 def test_lost_state_refused_leaks_listed_then_force_cleanup(applied, emulator):

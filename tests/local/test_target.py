@@ -14,6 +14,7 @@ from driver.checks.reachability import analyse_paths
 from driver.core.paths import PROJECT
 from driver.core.state import LabState
 from driver.lab.loader import load_lab
+from driver.local import applied_dataplane
 from driver.local import target as local_target
 from driver.local.emulator.process import Emulator
 from driver.local.shared.node_access import lab_namespaces as existing
@@ -231,7 +232,7 @@ def test_the_data_plane_routes_by_what_ec2_holds(applied):
     ec2.disable_vgw_route_propagation(
         GatewayId=outputs["vpn_gateway_id"], RouteTableId=table["RouteTableId"]
     )
-    local_target.build_dataplane(lab, state, emulator, outputs)
+    applied_dataplane.build_dataplane(lab, state, emulator, outputs)
     report = local_target.verify(lab, progress=lambda m: None)
     details = {c.name: c.detail for c in report.checks if not c.passed}
     assert "no route: firewall has no route to" in details["aws: ping {onprem_test_ip}"]
@@ -247,7 +248,7 @@ def test_the_data_plane_routes_by_what_ec2_holds(applied):
     group = instance["Reservations"][0]["Instances"][0]["SecurityGroups"][0]["GroupId"]
     described = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]
     ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=described["IpPermissions"])
-    local_target.build_dataplane(lab, state, emulator, outputs)
+    applied_dataplane.build_dataplane(lab, state, emulator, outputs)
     report = local_target.verify(lab, progress=lambda m: None)
     details = {c.name: c.detail for c in report.checks if not c.passed}
     assert (
@@ -284,7 +285,7 @@ def test_the_data_plane_routes_by_what_ec2_holds(applied):
         if a["SubnetId"] == onprem_subnet
     )
     ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=acl)
-    local_target.build_dataplane(lab, state, emulator, outputs)
+    applied_dataplane.build_dataplane(lab, state, emulator, outputs)
     report = local_target.verify(lab, progress=lambda m: None)
     details = {c.name: c.detail for c in report.checks if not c.passed}
     said = details["aws: ping {onprem_test_ip}"]
@@ -337,7 +338,7 @@ def test_a_key_in_ssm_that_is_not_awss_is_named_by_verify(applied):
         Overwrite=True,
     )
     outputs = local_target.terraform_of(lab, state).outputs()
-    local_target.build_dataplane(lab, state, emulator, outputs)
+    applied_dataplane.build_dataplane(lab, state, emulator, outputs)
     report = local_target.verify(lab, progress=lambda m: None, timeout=5)  # never UP
     assert not report.passed
     details = {c.name: c.detail for c in report.checks}
