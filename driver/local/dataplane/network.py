@@ -104,6 +104,7 @@ class DataPlane:
         self.frr: dict[str, Frr] = {}  # BGP labs: FRR beside the VGW's and the server's charon
         self.stopped_pids: list[int] = []  # for the leak check: they must be gone
         self.owned = False  # the lab's namespaces are this data plane's (claim, attach)
+        self.built_interfaces: str | None = None  # attach: the recorded vgw_interfaces
 
     # --- build -------------------------------------------------------------
 
@@ -188,8 +189,11 @@ class DataPlane:
 
     @property
     def vgw_interfaces(self) -> str | None:
-        """The VGW's tunnel interfaces (vti | xfrm), if this kernel has them."""
-        return vgw.interface_kind(self.kernel, self.cgw.interfaces if self.cgw else None)
+        """The VGW's tunnel interfaces (vti | xfrm), if this kernel has them; attached,
+        those the data plane was built with."""
+        if self.cgw is None:
+            return self.built_interfaces
+        return vgw.interface_kind(self.kernel, self.cgw.interfaces)
 
     def _start_charons(self) -> None:
         libipsec, kind, vgw_ns = not self.kernel.esp, self.vgw_interfaces, self.ns["vgw"]
@@ -274,10 +278,20 @@ class DataPlane:
     def record(self) -> dict:
         return {
             "plan": dataclasses.asdict(self.plan),
+            "kernel": dataclasses.asdict(self.kernel),
+            "vgw_interfaces": self.vgw_interfaces,
             "view": self.view.record(),
             "charons": {
                 name: {"pid": c.pid, "style": c.style, "node": c.ns.node}
                 for name, c in self.charons.items()
+            },
+            # FRR runs in a charon's mounts: which one, and its daemons' PIDs
+            "frr": {
+                node: {
+                    "charon": next(n for n, c in self.charons.items() if c is f.charon),
+                    "pids": f.pids,
+                }
+                for node, f in self.frr.items()
             },
         }
 
@@ -289,7 +303,7 @@ class DataPlane:
             None,
             ("", ""),
             workdir,
-            KernelFeatures(False, False, False),
+            KernelFeatures(**record.get("kernel", {"esp": False, "vti": False, "xfrmi": False})),
             topology.AddressPlan.from_dict(record["plan"]),
             NetworkView.from_record(record["view"]) if "view" in record else None,
         )
@@ -298,8 +312,18 @@ class DataPlane:
             charon = server_daemon(node, workdir / name, {}, info["style"])
             charon.pid = info["pid"]
             dp.charons[name] = charon
+        dp.built_interfaces = record.get("vgw_interfaces")
+        for node, info in record.get("frr", {}).items():
+            dp.frr[node] = Frr(dp.charons[info["charon"]])
+            dp.frr[node].pids = info["pids"]
         dp.owned = True
         return dp
+
+    def reroute(self, view: NetworkView) -> None:
+        """Route by ``view``'s tables from now on (EC2's, as they are now: with BGP,
+        the VGW's propagated routes come and go with what it learned)."""
+        self.view = view
+        routing.refresh_tables(self.ns, self.plan, view.tables)
 
     # --- operations the checks use -------------------------------------------
 

@@ -66,36 +66,12 @@ def install(
     (tunnel interfaces, or userspace ESP's TUN devices) while their tunnel is up;
     ``via <uplink> dev wan`` with kernel ESP and no interfaces, where the IPsec
     policy then takes the packet."""
-    next_hops = {
-        "vgw": ("via", plan.vgw_vpc_ip, "dev", "vgw", "onlink"),
-        "firewall": ("via", plan.firewall_ip, "dev", "fw"),
-        "vpn_server": ("via", plan.server_ip, "dev", "pub"),
-    }
-    gateway = [(net, nxt, why) for net, nxt, why in tables.get("vgw", []) if nxt != "vpn_server"]
     tunnel_routes = [
         (net, nxt, why) for net, nxt, why in tables.get("vgw", []) if nxt == "vpn_server"
     ]
-    wanted = {
-        RouterTable("aws_host", "aws-vpc", ("priv",), 10): tables.get("aws_host", []),
-        RouterTable("gateway", "aws-vpc", ("vgw",), 12): gateway,
-        RouterTable("onprem_host", "onprem-vpc", ("priv",), 20): tables.get("onprem_host", []),
-    }
-    if "firewall" in tables and "firewall" in ns:
-        wanted[RouterTable("firewall", "aws-vpc", ("fw",), 11)] = tables["firewall"]
-    for where, routes in wanted.items():
-        router = ns[where.namespace]
-        _rules(router, where)
-        for net, nxt, _why in routes:
-            if nxt == "deliver":
-                router.ip("route", "add", "throw", str(net), "table", str(where.number))
-            elif nxt in next_hops:
-                router.ip("route", "add", str(net), *next_hops[nxt], "table", str(where.number))
-            else:
-                raise DataPlaneRoutingError(
-                    f"{where.node}'s route table sends {net} to {nxt}, which the local data "
-                    "plane does not have (it has the VGW, the firewall and the VPN server)"
-                )
-        _unreachable_rest(router, where.number, [net for net, _, _ in routes])
+    for where, routes in _vpc_tables(ns, tables).items():
+        _rules(ns[where.namespace], where)
+        _fill(ns[where.namespace], where, routes, plan)
 
     vgw = ns["vgw"]
     from_vpc = RouterTable("into the tunnels", "vgw", ("vpc",), 30)
@@ -123,6 +99,46 @@ def install(
         "31",
     )
     _unreachable_rest(vgw, 31, [vpc_cidr])
+
+
+def refresh_tables(ns: dict[str, Namespace], plan: topology.AddressPlan, tables: Tables) -> None:
+    """The VPC routers' tables again, from ``tables`` (their rules stay)."""
+    for where, routes in _vpc_tables(ns, tables).items():
+        router = ns[where.namespace]
+        router.ip("route", "flush", "table", str(where.number))
+        _fill(router, where, routes, plan)
+
+
+def _vpc_tables(ns: dict[str, Namespace], tables: Tables) -> dict[RouterTable, list]:
+    """The subnets' route tables and the VGW's gateway route table, in the VPCs' routers."""
+    gateway = [(net, nxt, why) for net, nxt, why in tables.get("vgw", []) if nxt != "vpn_server"]
+    wanted = {
+        RouterTable("aws_host", "aws-vpc", ("priv",), 10): tables.get("aws_host", []),
+        RouterTable("gateway", "aws-vpc", ("vgw",), 12): gateway,
+        RouterTable("onprem_host", "onprem-vpc", ("priv",), 20): tables.get("onprem_host", []),
+    }
+    if "firewall" in tables and "firewall" in ns:
+        wanted[RouterTable("firewall", "aws-vpc", ("fw",), 11)] = tables["firewall"]
+    return wanted
+
+
+def _fill(router: Namespace, where: RouterTable, routes: list, plan: topology.AddressPlan):
+    next_hops = {
+        "vgw": ("via", plan.vgw_vpc_ip, "dev", "vgw", "onlink"),
+        "firewall": ("via", plan.firewall_ip, "dev", "fw"),
+        "vpn_server": ("via", plan.server_ip, "dev", "pub"),
+    }
+    for net, nxt, _why in routes:
+        if nxt == "deliver":
+            router.ip("route", "add", "throw", str(net), "table", str(where.number))
+        elif nxt in next_hops:
+            router.ip("route", "add", str(net), *next_hops[nxt], "table", str(where.number))
+        else:
+            raise DataPlaneRoutingError(
+                f"{where.node}'s route table sends {net} to {nxt}, which the local data "
+                "plane does not have (it has the VGW, the firewall and the VPN server)"
+            )
+    _unreachable_rest(router, where.number, [net for net, _, _ in routes])
 
 
 def _rules(router: Namespace, table: RouterTable) -> None:
