@@ -9,9 +9,8 @@ from moto.core.responses import ActionResult
 from moto.ec2.models import route_tables
 from moto.ec2.responses import EC2Response
 
-from driver.core.state import LabState
+from driver.local.emulator import lab_nodes
 from driver.local.emulator.common import lab_tag
-from driver.local.shared import node_access
 
 
 def enable_vgw_route_propagation(self) -> ActionResult:
@@ -58,7 +57,7 @@ def _learned(connection) -> list[str]:
     if (connection.options or {}).get("StaticRoutesOnly", True):
         return list(connection.static_routes or [])
     lab = lab_tag(connection)
-    return node_access.vgw_bgp_learned(lab, LabState(lab).dataplane_dir) if lab else []
+    return lab_nodes.vgw_bgp_learned(lab) if lab else []
 
 
 def install() -> None:

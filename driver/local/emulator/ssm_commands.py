@@ -16,9 +16,9 @@ import time
 from moto.core.responses import ActionResult
 from moto.ssm.responses import SimpleSystemManagerResponse
 
-from driver.core.state import LabState
 from driver.lab.model import LAB_TAG
 from driver.lab.nodes import INSTANCE_NODES
+from driver.local.emulator import lab_nodes
 from driver.local.emulator.common import ec2_backend, now
 from driver.local.shared import node_access
 
@@ -45,7 +45,7 @@ def _shell(lab_node: tuple[str, str] | None) -> list[str] | None:
     if lab_node is None:
         return None
     lab, node = lab_node
-    return node_access.node_shell(lab, node, LabState(lab).dataplane_dir)
+    return lab_nodes.node_shell(lab, node)
 
 
 def _online(backend, instance_ids) -> set[str]:
@@ -58,7 +58,7 @@ def _online(backend, instance_ids) -> set[str]:
             continue
         lab, node = lab_node
         if lab not in namespaces:
-            namespaces[lab] = node_access.lab_namespaces(lab)
+            namespaces[lab] = lab_nodes.lab_namespaces(lab)
         if node_access.namespace_name(lab, node) in namespaces[lab]:
             online.add(instance_id)
     return online

@@ -24,8 +24,8 @@ from moto.ec2.models.vpn_connections import VPNConnection
 from moto.ec2.responses import EC2Response
 from moto.ec2.utils import generic_filter
 
-from driver.core.state import LabState
 from driver.lab.aws_rules import MAX_ADVERTISED_PREFIXES, generate_psk, inside_cidr_problem
+from driver.local.emulator import lab_nodes
 from driver.local.emulator.common import lab_tag, now
 from driver.local.shared import node_access, tunnel_record
 
@@ -89,10 +89,9 @@ def _telemetry(self: VPNConnection) -> list[dict]:
     SA, and with dynamic routing its BGP session too (the user guide's "Site-to-Site
     VPN tunnel status": a BGP tunnel with IPsec up and BGP down is DOWN)."""
     lab = lab_tag(self)
-    workdir = LabState(lab).dataplane_dir if lab else None
-    states = node_access.vgw_tunnel_states(workdir) if lab else {}
+    states = lab_nodes.vgw_tunnel_states(lab) if lab else {}
     bgp = not (self.options or {}).get("StaticRoutesOnly", True)
-    sessions = node_access.vgw_bgp_neighbors(lab, workdir) if lab and bgp else {}
+    sessions = lab_nodes.vgw_bgp_neighbors(lab) if lab and bgp else {}
     out = []
     for option in (self.options or {}).get("TunnelOptions", []):
         address = option["OutsideIpAddress"]
@@ -102,7 +101,7 @@ def _telemetry(self: VPNConnection) -> list[dict]:
             peer = str(ipaddress.ip_network(option["TunnelInsideCidr"])[2])
             session = sessions.get(peer, {})
             if node_access.bgp_accepted(session) > MAX_ADVERTISED_PREFIXES:
-                session = _rechecked(lab, workdir, peer, session)
+                session = _rechecked(lab, peer, session)
             established = session.get("bgpState") == "Established"
             routes = node_access.bgp_accepted(session)
             if up and not established:  # vpnlab's words: AWS's own are not documented
@@ -120,14 +119,14 @@ def _telemetry(self: VPNConnection) -> list[dict]:
     return out
 
 
-def _rechecked(lab: str, workdir, peer: str, session: dict) -> dict:
+def _rechecked(lab: str, peer: str, session: dict) -> dict:
     """The session once bgpd has counted its prefixes again: more than AWS's 100
     that FRR let through in one burst close it, as AWS would have."""
     commands = node_access.prefix_limit_recheck(
         session.get("localAs", 0), peer, MAX_ADVERTISED_PREFIXES
     )
-    node_access.vgw_vtysh(lab, workdir, *commands)
-    return node_access.vgw_bgp_neighbors(lab, workdir).get(peer, {})
+    lab_nodes.vgw_vtysh(lab, *commands)
+    return lab_nodes.vgw_bgp_neighbors(lab).get(peer, {})
 
 
 _GATEWAY_CONFIGURATION = """<?xml version="1.0" encoding="UTF-8"?>

@@ -1,9 +1,9 @@
 """What a process outside the data plane may know of a running lab's nodes.
 
 The emulator's process answers SSM Run Command and ``VgwTelemetry`` from the
-lab's data plane without importing it (driver/local/emulator/): it needs only
-which namespace each node is, which are up, a shell in one, and the VGW's
-tunnel states over vici. The data plane (driver/local/dataplane/) names its
+lab's data plane without importing it (driver/local/emulator/lab_nodes.py; in
+a kept guest, its agent calls these): it needs only which namespace each node
+is, which are up, a shell in one, and the VGW's tunnel states over vici. The data plane (driver/local/dataplane/) names its
 namespaces and lays out each node's directory with these same definitions,
 so the two cannot drift apart.
 
@@ -242,9 +242,13 @@ def vgw_bgp_neighbors(lab: str, workdir: Path) -> dict[str, dict]:
 def vgw_bgp_learned(lab: str, workdir: Path) -> list[str]:
     """Prefixes the VGW learned from a customer gateway and chose (its best path
     comes from a neighbour, not from the VGW's own ``network``)."""
-    routes = vgw_bgp(lab, workdir, "show ip bgp json").get("routes", {})
+    return learned_prefixes(vgw_bgp(lab, workdir, "show ip bgp json"))
+
+
+def learned_prefixes(shown: dict) -> list[str]:
+    """From ``show ip bgp json``: the prefixes whose best path a neighbour gave."""
     return [
         prefix
-        for prefix, paths in routes.items()
+        for prefix, paths in shown.get("routes", {}).items()
         if any(p.get("bestpath") and p.get("peerId") not in (None, "(unspec)") for p in paths)
     ]

@@ -1,0 +1,111 @@
+"""What the emulator reads of a running lab's nodes, wherever they run: this host's
+namespaces (driver/local/shared/node_access.py), or those of the guest kept for
+the lab (driver/local/guest/kept.py), whose agent reads them the same way.
+
+The API never fails for the data plane's sake: a node or guest that does not
+answer reads as down.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from driver.core.errors import VpnlabError
+from driver.core.state import LabState
+from driver.local.guest import kept
+from driver.local.shared import node_access
+
+QUESTION_TIMEOUT = 20.0  # s: the telemetry's own answer stays prompt
+SHELL_TIMEOUT = 600.0  # s: SSM Run Command's longest execution timeout
+
+
+def _guest(lab: str) -> kept.KeptGuest | None:
+    return kept.recorded(LabState(lab))
+
+
+def _workdir(lab: str):
+    return LabState(lab).dataplane_dir
+
+
+def lab_namespaces(lab: str) -> list[str]:
+    guest = _guest(lab)
+    if guest is None:
+        return node_access.lab_namespaces(lab)
+    try:
+        return guest.call("namespaces", QUESTION_TIMEOUT, lab=lab)
+    except VpnlabError:
+        return []
+
+
+def vgw_tunnel_states(lab: str) -> dict[str, bool]:
+    """Outside address -> tunnel up, at the lab's emulated VGW."""
+    guest = _guest(lab)
+    if guest is None:
+        return node_access.vgw_tunnel_states(_workdir(lab))
+    try:
+        return guest.call("tunnel_states", QUESTION_TIMEOUT, lab=lab)
+    except VpnlabError:
+        return {}
+
+
+def vgw_vtysh(lab: str, *commands: str) -> str:
+    """What the VGW's vtysh answers; "" when it runs no bgpd or does not answer."""
+    guest = _guest(lab)
+    if guest is None:
+        return node_access.vgw_vtysh(lab, _workdir(lab), *commands)
+    try:
+        return guest.call("vtysh", QUESTION_TIMEOUT, lab=lab, commands=list(commands))
+    except VpnlabError:
+        return ""
+
+
+def _bgp(lab: str, command: str) -> dict:
+    """A ``show ... json`` of the VGW's bgpd; {} when it runs none."""
+    if _guest(lab) is None:
+        return node_access.vgw_bgp(lab, _workdir(lab), command)
+    try:
+        return json.loads(vgw_vtysh(lab, command) or "{}")
+    except ValueError:
+        return {}
+
+
+def vgw_bgp_neighbors(lab: str) -> dict[str, dict]:
+    """Customer gateway's inside address -> the VGW's BGP session with it."""
+    return _bgp(lab, "show bgp neighbors json")
+
+
+def vgw_bgp_learned(lab: str) -> list[str]:
+    """Prefixes the VGW learned from a customer gateway and chose."""
+    return node_access.learned_prefixes(_bgp(lab, "show ip bgp json"))
+
+
+def node_shell(lab: str, node: str) -> list[str] | None:
+    """The argv prefix that runs ``sh -c COMMAND`` as ``node`` (None when it is not
+    up): in the guest, through this module's ``main``."""
+    guest = _guest(lab)
+    if guest is None:
+        return node_access.node_shell(lab, node, _workdir(lab))
+    if node_access.namespace_name(lab, node) not in lab_namespaces(lab):
+        return None
+    return [sys.executable, "-m", "driver.local.emulator.lab_nodes", lab, node]
+
+
+def main(lab: str, node: str, script: str) -> int:
+    """``sh -c script`` as a node of the lab in its guest: its output, its exit code."""
+    guest = _guest(lab)
+    done = None
+    if guest is not None:
+        done = guest.call(
+            "shell", SHELL_TIMEOUT, lab=lab, node=node, script=script, timeout=SHELL_TIMEOUT
+        )
+    if done is None:
+        print(f"node {node} of lab {lab} is not running", file=sys.stderr)
+        return 255
+    sys.stdout.write(done["stdout"])
+    sys.stderr.write(done["stderr"])
+    return 124 if done.get("timeout") else done["returncode"]
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:4]))
