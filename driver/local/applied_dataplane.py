@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import ipaddress
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from driver.analysis.path_analysis import route_tables
 from driver.core.state import LabState
@@ -21,6 +21,7 @@ from driver.local.applied_network import applied_view
 from driver.local.check_command import SERVER_RETRANSMITS
 from driver.local.dataplane import cgw, kernel, ownership
 from driver.local.dataplane.network import DataPlane
+from driver.local.dataplane.network_view import NetworkView
 from driver.local.emulator.process import Emulator
 from driver.local.emulator.reachability_answers import Ec2View
 from driver.local.shared import tunnel_record
@@ -41,8 +42,22 @@ def vgw_tunnels(lab: Lab, api_options: list[dict], addresses: list[str]) -> tupl
     return tuple(tunnel_record.tunnel_of(by_address[a]) for a in addresses)
 
 
-def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict) -> DataPlane:
-    """The data plane from what was applied (see module docstring); replaces a running one."""
+@dataclass(frozen=True)
+class Applied:
+    """What the data plane is built from, read from the emulator: everything but the
+    kernel it runs on (picklable: a kept guest builds it, driver/local/guest/)."""
+
+    lab: Lab  # as the user wrote it
+    vgw_lab: Lab  # as AWS holds it: the VGW's tunnels, keys and selectors
+    user_data: str  # the VPN server instance's
+    server_psks: tuple[str, ...]  # from the SSM parameters
+    public_ip: str  # the VPN server's Elastic IP
+    plan: topology.AddressPlan
+    view: NetworkView
+
+
+def applied(lab: Lab, emulator: Emulator, outputs: dict) -> Applied:
+    """The lab as applied (see module docstring)."""
     ec2, ssm = clients(lab, emulator)
     connection = ec2.describe_vpn_connections(VpnConnectionIds=[outputs["vpn_connection_id"]])[
         "VpnConnections"
@@ -69,12 +84,7 @@ def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict
             InstanceId=outputs["vpn_server_instance_id"], Attribute="userData"
         )["UserData"]["Value"]
     ).decode()
-    features = kernel.probe()
-    charon = CharonOptions(
-        libipsec=not features.esp, log_file="/run/charon.log", af_alg=False, **SERVER_RETRANSMITS
-    )
     public_ip = outputs["vpn_server_public_ip"]
-    gateway = cgw.from_user_data(lab, user_data, server_psks, public_ip, tuple(addresses), charon)
     plan = topology.plan(
         lab,
         tuple(addresses),
@@ -88,15 +98,28 @@ def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict
     # Packets go where the applied route tables, security groups and network ACLs
     # let them; the VPN server's own routing is its configuration's, not EC2's.
     view = applied_view(Ec2View.load(ec2), outputs, connection, route_tables(vgw_lab))
-    stop_dataplane(lab, state)
+    return Applied(lab, vgw_lab, user_data, server_psks, public_ip, plan, view)
+
+
+def build(lab: Applied, state: LabState) -> DataPlane:
+    """The data plane in this kernel; replaces a running one."""
+    features = kernel.probe()
+    charon = CharonOptions(
+        libipsec=not features.esp, log_file="/run/charon.log", af_alg=False, **SERVER_RETRANSMITS
+    )
+    addresses = lab.plan.tunnel_addresses
+    gateway = cgw.from_user_data(
+        lab.lab, lab.user_data, lab.server_psks, lab.public_ip, addresses, charon
+    )
+    stop_dataplane(lab.lab, state)
     dp = DataPlane(
-        vgw_lab,
+        lab.vgw_lab,
         gateway,
-        tuple(t.preshared_key for t in tunnels),
+        tuple(t.preshared_key for t in lab.vgw_lab.tunnels),
         state.dataplane_dir,
         features,
-        plan,
-        view,
+        lab.plan,
+        lab.view,
     )
     try:
         dp.build()
@@ -105,6 +128,11 @@ def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict
         raise
     state.write("dataplane.json", dp.record())
     return dp
+
+
+def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict) -> DataPlane:
+    """The data plane from what was applied, in this kernel; replaces a running one."""
+    return build(applied(lab, emulator, outputs), state)
 
 
 def stop_dataplane(lab: Lab, state: LabState) -> list[str]:

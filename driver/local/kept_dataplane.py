@@ -1,0 +1,200 @@
+"""Where an applied lab's data plane runs: this host's kernel, or a guest kept for
+the lab (driver/local/guest/kept.py). Both answer the same questions, so apply,
+verify, status and destroy do not know which they talk to; in the guest, its
+agent answers them with the very ``OnHost`` of its own kernel.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+
+from driver.checks.report import Report
+from driver.checks.runner import TunnelReport
+from driver.core.errors import VpnlabError
+from driver.core.state import LabState
+from driver.lab.expectations import of_lab as expectations_of_lab
+from driver.lab.model import Lab
+from driver.local import applied_dataplane
+from driver.local.check_command import EMULATED_SLOWDOWN, GUEST_MARK
+from driver.local.dataplane import kernel
+from driver.local.dataplane.network import DataPlane
+from driver.local.dataplane.network_view import NetworkView
+from driver.local.dataplane_runner import DataPlaneRunner
+from driver.local.guest import kept
+from driver.local.guest.kept import KeptGuest
+from driver.local.placement import Placement
+from driver.local.shared.node_access import lab_namespaces
+
+Progress = Callable[[str], None]
+# s: the guest's answers (its imports are done: these are the operations' own bounds)
+BUILD_TIMEOUT = 600.0
+QUESTION_TIMEOUT = 60.0
+
+
+class OnHost:
+    """The data plane in this kernel, recorded in the lab's state."""
+
+    slowdown = 1  # its waits' bounds, against this host's
+    kernel = "this host's kernel"
+
+    def __init__(self, lab: str):
+        self.state = LabState(lab)
+
+    def where(self) -> str:
+        return f"this host's kernel {platform.release()} ({kernel.probe().describe()})"
+
+    def build(self, applied: applied_dataplane.Applied, progress: Progress) -> str:
+        """Build it (replacing a running one); what ESP it uses."""
+        dp = applied_dataplane.build(applied, self.state)
+        return dp.kernel.describe()
+
+    def built(self) -> bool:
+        """Did an apply finish building it?"""
+        return self.state.read("dataplane.json") is not None
+
+    def _attached(self, lab: Lab) -> DataPlane | None:
+        record = self.state.read("dataplane.json")
+        return DataPlane.attach(lab, self.state.dataplane_dir, record) if record else None
+
+    def checks(self, lab: Lab, telemetry_passed: bool, timeout: float, progress: Progress) -> str:
+        """The lab's declared checks on the running data plane, as a report's JSON
+        (tunnels included); ``diagnostics``: why the tunnels are down, when telemetry
+        said so. Under the guest's emulation IKE waits stretch."""
+        runner = DataPlaneRunner(self._attached(lab), progress)
+        report = Report(lab.name, False, [], command="verify", esp=kernel.probe().describe())
+        if not telemetry_passed:
+            report.diagnostics = "; ".join(d.text() for d in runner.diagnoses())
+        bound = timeout * (EMULATED_SLOWDOWN if os.environ.get(GUEST_MARK) else 1)
+        report.checks = runner.run(expectations_of_lab(lab.checks.expect, lab.vpn.routing), bound)
+        report.tunnels = runner.tunnels()
+        return report.to_json()
+
+    def reroute(self, lab: Lab, view: NetworkView) -> None:
+        """The VPC routers route by ``view`` (EC2's tables as they are now)."""
+        dp = self._attached(lab)
+        dp.reroute(view)
+        self.state.write("dataplane.json", dp.record())
+
+    def tunnels(self, lab: Lab) -> list[dict]:
+        """Each tunnel's state at the VGW; [] with no data plane. OSError: the VGW's
+        charon does not answer."""
+        dp = self._attached(lab)
+        if dp is None:
+            return []
+        return [vars(t) for t in DataPlaneRunner(dp).tunnels()]
+
+    def namespaces(self, lab: str) -> list[str]:
+        return lab_namespaces(lab)
+
+    def teardown(self, lab: Lab) -> list[str]:
+        """Stop it; what is left."""
+        return applied_dataplane.stop_dataplane(lab, self.state)
+
+
+class InGuest:
+    """The data plane in the lab's kept guest: each question goes to its agent."""
+
+    def __init__(self, lab: str, guest: KeptGuest):
+        self.lab, self.guest = lab, guest
+        self.slowdown = EMULATED_SLOWDOWN if guest.emulated else 1
+        self.kernel = "the guest kernel"
+
+    def where(self) -> str:
+        return self.guest.machine
+
+    def build(self, applied: applied_dataplane.Applied, progress: Progress) -> str:
+        return self.guest.call("build", BUILD_TIMEOUT, progress, applied=applied)
+
+    def built(self) -> bool:
+        return self.guest.call("built", QUESTION_TIMEOUT, lab=self.lab)
+
+    def checks(self, lab: Lab, telemetry_passed: bool, timeout: float, progress: Progress) -> str:
+        bound = timeout * self.slowdown + BUILD_TIMEOUT
+        return self.guest.call(
+            "checks", bound, progress, lab=lab, telemetry_passed=telemetry_passed, timeout=timeout
+        )
+
+    def reroute(self, lab: Lab, view: NetworkView) -> None:
+        self.guest.call("reroute", QUESTION_TIMEOUT, lab=lab, view=view)
+
+    def tunnels(self, lab: Lab) -> list[dict]:
+        return self.guest.call("tunnels", QUESTION_TIMEOUT, lab=lab)
+
+    def namespaces(self, lab: str) -> list[str]:
+        return self.guest.call("namespaces", QUESTION_TIMEOUT, lab=lab)
+
+    def teardown(self, lab: Lab) -> list[str]:
+        return self.guest.call("teardown", BUILD_TIMEOUT, lab=lab)
+
+
+def of_lab(lab: str) -> OnHost | InGuest:
+    """Where the applied lab ``lab``'s data plane is: its recorded guest's, or here."""
+    guest = kept.recorded(LabState(lab))
+    return InGuest(lab, guest) if guest else OnHost(lab)
+
+
+def tunnel_reports(rows: list[dict]) -> list[TunnelReport]:
+    return [TunnelReport(**row) for row in rows]
+
+
+# --- the guest's lifetime (apply boots it, destroy stops it) ----------------------------
+
+
+def start_guest(lab: str, placement: Placement, progress: Progress) -> Future[KeptGuest]:
+    """The lab's running guest, or one booting in the background (the emulator and
+    Terraform go on meanwhile); recorded in the lab's state as soon as its qemu runs.
+    A recorded guest that is gone is dropped first."""
+    state, booting = LabState(lab), Future()
+    guest = kept.recorded(state)
+    if guest is not None and guest.running():
+        progress(f"the lab's guest kernel is running (pid {guest.identity.pid}): reusing it")
+        booting.set_result(guest)
+        return booting
+    if guest is not None:
+        progress(f"{guest.gone()}: booting a new one")
+        guest.stop()
+        state.forget(kept.RECORD)
+    progress(f"booting the {placement.reason} for the data plane")
+
+    def boot() -> None:
+        started = time.monotonic()
+        try:
+            booted = KeptGuest.boot(
+                placement.guest,
+                lab,
+                placement.reason,
+                state.logs,
+                on_start=lambda g: state.write(kept.RECORD, g.record()),
+            )
+        except BaseException as exc:  # the apply waiting for it raises it
+            booting.set_exception(exc)
+            return
+        progress(f"guest kernel up: booted in {time.monotonic() - started:.1f} s")
+        booting.set_result(booted)
+
+    threading.Thread(target=boot, name="guest-boot", daemon=True).start()
+    return booting
+
+
+def stop(lab: Lab, progress: Progress) -> list[str]:
+    """Stop the applied lab's data plane wherever it runs, and its guest; what is left."""
+    state = LabState(lab.name)
+    leaks: list[str] = []
+    guest = kept.recorded(state)
+    if guest is not None:
+        if guest.running():
+            try:
+                leaks += InGuest(lab.name, guest).teardown(lab)
+            except VpnlabError as exc:  # the guest's end takes its data plane with it
+                progress(f"the guest's data plane did not stop cleanly ({exc}): stopping it")
+        else:
+            progress(f"{guest.gone()}: removing what is left of it")
+        leaks += guest.stop()
+        state.forget(kept.RECORD)
+        progress(f"stopped the guest kernel ({guest.name})")
+    return leaks + applied_dataplane.stop_dataplane(lab, state)
