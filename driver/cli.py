@@ -185,6 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
                 help="aws: skip the confirmation after the pre-flight (or AUTO_APPROVE=1)",
             )
             p.add_argument(
+                "--dataplane",
+                choices=("host", "vm"),
+                help="local: run the data plane on this host's kernel or in a guest kernel "
+                "kept until destroy (default: the host when its kernel can run the lab)",
+            )
+            p.add_argument(
                 "--state-bucket",
                 metavar="BUCKET",
                 help="aws: keep Terraform state in this S3 bucket (encrypted) "

@@ -207,7 +207,7 @@ def cmd_apply(args) -> int:
                 args.lab, yes=args.yes, state_bucket=args.state_bucket
             )
         else:
-            local_target.apply(args.lab, lab, progress=progress)
+            local_target.apply(args.lab, lab, progress=progress, dataplane=args.dataplane)
     return 0
 
 

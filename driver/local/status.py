@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from driver.checks.report import Report
 from driver.checks.runner import CheckResult
+from driver.core.errors import VpnlabError
 from driver.core.state import LabState
 from driver.lab.model import Lab
-from driver.local.dataplane.network import DataPlane
-from driver.local.dataplane_runner import DataPlaneRunner
-from driver.local.shared.node_access import lab_namespaces, sa_up
+from driver.local import kept_dataplane
 from driver.local.target import running_emulator, terraform_of
 from driver.render.diagram import TunnelState
 
@@ -38,21 +37,28 @@ def status(lab: Lab) -> Report:
         row("terraform", "PASS", f"{len(listed)} resources in state")
     else:
         row("terraform", "SKIP", "no state")
-    namespaces = lab_namespaces(lab.name)
-    row(
-        "data plane",
-        "PASS" if namespaces else "SKIP",
-        f"{len(namespaces)} namespaces" + (f" ({', '.join(namespaces)})" if namespaces else ""),
-    )
-    record = state.read("dataplane.json")
-    if record and namespaces:
-        runner = DataPlaneRunner(DataPlane.attach(lab, state.dataplane_dir, record))
-        try:
-            for t in runner.tunnels():
-                up = t.state == "ESTABLISHED" and t.child == "INSTALLED"
-                row(f"{t.name} {t.address}", "PASS" if up else "FAIL", f"{t.state}/{t.child}")
-        except OSError as exc:
-            row("tunnels", "FAIL", f"VGW charon not answering ({exc.strerror})")
+    place = kept_dataplane.of_lab(lab.name)
+    if isinstance(place, kept_dataplane.InGuest):
+        guest = place.guest
+        if guest.running():
+            row("guest", "PASS", f"running (pid {guest.identity.pid}): {guest.machine}")
+        else:
+            row("guest", "FAIL", f"{guest.gone()}; `vpnlab destroy` removes what is left")
+            place = None
+    try:
+        namespaces = place.namespaces(lab.name) if place else []
+        row(
+            "data plane",
+            "PASS" if namespaces else "SKIP",
+            f"{len(namespaces)} namespaces" + (f" ({', '.join(namespaces)})" if namespaces else ""),
+        )
+        for t in kept_dataplane.tunnel_reports(place.tunnels(lab)) if namespaces else []:
+            up = t.state == "ESTABLISHED" and t.child == "INSTALLED"
+            row(f"{t.name} {t.address}", "PASS" if up else "FAIL", f"{t.state}/{t.child}")
+    except OSError as exc:
+        row("tunnels", "FAIL", f"VGW charon not answering ({exc.strerror})")
+    except VpnlabError as exc:  # the guest stopped answering
+        row("data plane", "FAIL", str(exc))
     last = state.read("last-verify.json")
     if last:
         failed = f" ({', '.join(last['failed'])})" if last["failed"] else ""
@@ -72,16 +78,16 @@ def status_text(report: Report) -> str:
 
 def deployed_tunnels(lab: Lab) -> list[TunnelState] | None:
     """Tunnel addresses and states of the locally deployed lab, if it is up."""
-    state = LabState(lab.name)
-    record = state.read("dataplane.json")
-    if not record:
-        return None
-    runner = DataPlaneRunner(DataPlane.attach(lab, state.dataplane_dir, record))
+    place = kept_dataplane.of_lab(lab.name)
     try:
-        sas = runner.sas("vgw")
-        return [
-            TunnelState(address, "UP" if sa_up(sas.get(f"Tunnel{n}", {})) else "DOWN")
-            for n, address in enumerate(runner.dp.plan.tunnel_addresses, start=1)
-        ]
-    except OSError:
-        return [TunnelState(a, "unknown") for a in record["plan"]["tunnel_addresses"]]
+        if not place.built():
+            return None
+        tunnels = kept_dataplane.tunnel_reports(place.tunnels(lab))
+    except (OSError, VpnlabError):
+        return None
+    return [
+        TunnelState(
+            t.address, "UP" if t.state == "ESTABLISHED" and t.child == "INSTALLED" else "DOWN"
+        )
+        for t in tunnels
+    ]

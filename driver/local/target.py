@@ -31,14 +31,12 @@ from driver.core import interrupts
 from driver.core.errors import Fault, VpnlabError
 from driver.core.invocation import command
 from driver.core.state import LabState
-from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
-from driver.local import host_limits
-from driver.local.applied_dataplane import build_dataplane, clients, stop_dataplane
+from driver.local import applied_dataplane, kept_dataplane, placement
+from driver.local.applied_dataplane import clients
 from driver.local.dataplane import kernel, ownership
-from driver.local.dataplane.network import DataPlane
-from driver.local.dataplane_runner import DataPlaneRunner
 from driver.local.emulator.process import Emulator, write_provider_override
+from driver.local.guest import kept
 from driver.local.shared import node_access
 from driver.synth.synthesis import copy_stack, synth
 from driver.synth.terraform import Terraform, key_variables, resource_progress
@@ -110,25 +108,23 @@ def _ready_emulator(lab: Lab, state: LabState, progress: Progress) -> Emulator:
 # --- apply ---------------------------------------------------------------------------
 
 
-def apply(lab_path: Path, lab: Lab, progress: Progress = print) -> Phases:
+def apply(
+    lab_path: Path, lab: Lab, progress: Progress = print, dataplane: str | None = None
+) -> Phases:
     """Apply the lab; interrupted (Ctrl-C, SIGTERM, SIGHUP), it tears down what it
-    built, so nothing is left (Terraform, told as in a terminal, saved its state)."""
-    found = host_limits.limits(lab, None, None, kernel.probe())
-    if found:  # before anything is applied: the local target has no guest kernel
-        raise VpnlabError(
-            f"{lab_path}: the local target runs on this host's kernel, and "
-            + "; ".join(f.detail for f in found)
-            + f"; `vpnlab check {lab_path}` runs this lab in the guest kernel"
-        )
+    built, so nothing is left (Terraform, told as in a terminal, saved its state).
+    ``dataplane``: host | vm, else the host when its kernel can run the lab."""
+    # Before anything is applied: a lab this host cannot run, with no guest, is refused.
+    where = placement.choose(lab, None, None, dataplane, kernel.probe())
     try:
-        return _apply(lab_path, lab, progress)
+        return _apply(lab_path, lab, where, progress)
     except KeyboardInterrupt:
         progress("interrupted: tearing down what apply built")
         destroy(lab, progress)
         raise
 
 
-def _apply(lab_path: Path, lab: Lab, progress: Progress) -> Phases:
+def _apply(lab_path: Path, lab: Lab, where: placement.Placement, progress: Progress) -> Phases:
     state = LabState(lab.name)
     phases = Phases()
     with state.lock("apply"), ThreadPoolExecutor(max_workers=1) as pool:
@@ -138,7 +134,9 @@ def _apply(lab_path: Path, lab: Lab, progress: Progress) -> Phases:
                 f"{ownership.namespaces_owner(lab.name)}; nothing was changed"
             )
         started = time.monotonic()
-        # Both wait on child processes: the emulator starts while cdktf synthesizes.
+        # The guest boots while the emulator starts, cdktf synthesizes and Terraform
+        # applies: all of them wait on child processes.
+        guest = kept_dataplane.start_guest(lab.name, where, progress) if where.guest else None
         emulator_ready = pool.submit(
             phases.run, "emulator", lambda: _ready_emulator(lab, state, progress)
         )
@@ -153,19 +151,36 @@ def _apply(lab_path: Path, lab: Lab, progress: Progress) -> Phases:
         on_event = resource_progress(progress, started)
         try:
             phases.run("apply", lambda: tf.stream("apply", "-auto-approve", on_event=on_event))
-            outputs = tf.outputs()
-            phases.run("dataplane", lambda: build_dataplane(lab, state, emulator, outputs))
+            applied = applied_dataplane.applied(lab, emulator, tf.outputs())
+            place = phases.run("guest", lambda: _place(lab, guest, progress))
+            phases.run("dataplane", lambda: place.build(applied, progress))
         except VpnlabError as exc:  # resources may exist now: a failed run, not a refusal
+            also = ", and the guest kernel while it runs" if where.guest else ""
             raise Fault(
                 f"{exc}; apply did not finish, and what it created stays in the emulator "
-                f"(which keeps running): `{command('destroy', lab_path, root=True)}` removes it"
+                f"(which keeps running{also}): `{command('destroy', lab_path, root=True)}` "
+                "removes it"
             ) from None
         progress(
-            f"data plane up: {lab.name}'s VGW and VPN server charons "
+            f"data plane up: {lab.name}'s VGW and VPN server charons in {place.kernel} "
             f"({phases.seconds['dataplane']:.1f} s); applied in "
             f"{time.monotonic() - started:.1f} s"
         )
     return phases
+
+
+def _place(lab: Lab, guest, progress: Progress):
+    """Where the data plane goes: the guest once booted, or this host. A data plane
+    the lab has elsewhere (applied before with the other choice) is stopped."""
+    if guest is None:
+        if kept.recorded(LabState(lab.name)):
+            kept_dataplane.stop(lab, progress)
+        return kept_dataplane.OnHost(lab.name)
+    if not guest.done():
+        progress("waiting for the guest kernel to boot")
+    booted = guest.result()
+    applied_dataplane.stop_dataplane(lab, LabState(lab.name))  # one the host ran before
+    return kept_dataplane.InGuest(lab.name, booted)
 
 
 # --- verify --------------------------------------------------------------------------
@@ -181,18 +196,21 @@ def verify(
 
 
 def _verify(lab: Lab, state: LabState, progress, timeout, lab_path: Path) -> Report:
-    emulator, record = running_emulator(state), state.read("dataplane.json")
+    emulator = running_emulator(state)
     apply, destroy = (command(verb, lab_path, root=True) for verb in ("apply", "destroy"))
     if emulator is None:
         raise VpnlabError(f"lab '{lab.name}' is not applied (no emulator runs for it): `{apply}`")
-    if record is None:
-        raise VpnlabError(
-            f"lab '{lab.name}' has its resources in the emulator (pid {emulator.pid}) but no "
-            f"data plane: an apply did not finish; `{apply}` again builds it, "
-            f"`{destroy}` removes the lab"
-        )
+    place = kept_dataplane.of_lab(lab.name)
+    if isinstance(place, kept_dataplane.InGuest) and not place.guest.running():
+        raise Fault(f"{place.guest.gone()}; `{apply}` again boots it and rebuilds the data plane")
     try:
-        return _verify_applied(lab, state, emulator, record, progress, timeout)
+        if not place.built():
+            raise VpnlabError(
+                f"lab '{lab.name}' has its resources in the emulator (pid {emulator.pid}) but "
+                f"no data plane: an apply did not finish; `{apply}` again builds it, "
+                f"`{destroy}` removes the lab"
+            )
+        return _verify_applied(lab, state, emulator, place, progress, timeout)
     except Fault as fault:
         raise Fault(f"{fault}; the lab stays applied: `{apply}` again rebuilds it") from None
     except BotoCoreError as exc:  # the emulator died or stopped answering mid-verify
@@ -203,30 +221,30 @@ def _verify(lab: Lab, state: LabState, progress, timeout, lab_path: Path) -> Rep
         ) from None
 
 
-def _verify_applied(lab, state, emulator, record, progress, timeout) -> Report:
+def _verify_applied(lab, state, emulator, place, progress, timeout) -> Report:
+    """Telemetry from the emulator (which reads the data plane, wherever it runs),
+    then the lab's checks where the data plane runs."""
     started = time.monotonic()
-    dp = DataPlane.attach(lab, state.dataplane_dir, record)
+    ec2, _ = clients(lab, emulator)
+    outputs = terraform_of(lab, state).outputs()
+    bound = (timeout or TELEMETRY_TIMEOUT) * place.slowdown
+    telemetry = wait_for_telemetry(ec2, outputs["vpn_connection_id"], bound, progress)
+    # The VPC routers route by EC2's tables as they are now: with BGP, the VGW's
+    # propagated routes are what it learned while the sessions were up.
+    place.reroute(lab, applied_dataplane.applied(lab, emulator, outputs).view)
+    found = Report.from_json(place.checks(lab, telemetry.passed, TUNNEL_TIMEOUT, progress))
+    if not telemetry.passed and found.diagnostics:
+        telemetry.detail += f": {found.diagnostics}"
     report = Report(
         lab.name,
         False,
-        [],
+        [telemetry, *found.checks],
         command="verify",
+        tunnels=found.tunnels,
         customer_gateway="the VPN server instance's user data",
-        esp=kernel.probe().describe(),
+        esp=found.esp,
+        dataplane=place.where(),
     )
-    ec2, _ = clients(lab, emulator)
-    connection = terraform_of(lab, state).outputs()["vpn_connection_id"]
-    report.checks.append(
-        wait_for_telemetry(ec2, connection, timeout or TELEMETRY_TIMEOUT, progress)
-    )
-    runner = DataPlaneRunner(dp, progress)
-    if not report.checks[0].passed:
-        reasons = "; ".join(d.text() for d in runner.diagnoses())
-        if reasons:
-            report.checks[0].detail += f": {reasons}"
-    expectations = expectations_of_lab(lab.checks.expect, lab.vpn.routing)
-    report.checks += runner.run(expectations, TUNNEL_TIMEOUT)
-    report.tunnels = runner.tunnels()
     report.passed = all(c.passed for c in report.checks)
     report.seconds = round(time.monotonic() - started, 2)
     state.write(
@@ -276,7 +294,7 @@ def destroy(lab: Lab, progress: Progress = print) -> list[str]:
                     f"not in Terraform's state (an interrupted apply made them), removed "
                     f"with the emulator: {'; '.join(orphans)}"
                 )
-        leaks += stop_dataplane(lab, state)
+        leaks += kept_dataplane.stop(lab, progress)
         stopped = recorded_emulator(state, progress)
         if stopped:
             stopped.stop()
