@@ -33,6 +33,7 @@ from driver.local.shared.node_access import lab_namespaces
 Progress = Callable[[str], None]
 # s: the guest's answers (its imports are done: these are the operations' own bounds)
 BUILD_TIMEOUT = 600.0
+TEARDOWN_TIMEOUT = 120.0
 QUESTION_TIMEOUT = 60.0
 
 
@@ -129,7 +130,7 @@ class InGuest:
         return self.guest.call("namespaces", QUESTION_TIMEOUT, lab=lab)
 
     def teardown(self, lab: Lab) -> list[str]:
-        return self.guest.call("teardown", BUILD_TIMEOUT, lab=lab)
+        return self.guest.call("teardown", TEARDOWN_TIMEOUT, lab=lab)
 
 
 def of_lab(lab: str) -> OnHost | InGuest:

@@ -347,7 +347,9 @@ def test_a_key_in_ssm_that_is_not_awss_is_named_by_verify(applied):
     assert "typed.by_hand_wrong" not in report.to_json()
 
 
-def test_a_route_based_lab_is_refused_before_anything_is_applied():
+def test_a_route_based_lab_kept_on_this_host_is_refused_before_anything_is_applied():
+    """--dataplane host asks for what this kernel lacks: refused, nothing made (the
+    guest that runs it instead: tests/local/test_kept_guest.py)."""
     from driver.core.errors import VpnlabError
     from driver.local.dataplane import kernel
 
@@ -355,6 +357,6 @@ def test_a_route_based_lab_is_refused_before_anything_is_applied():
         pytest.skip("this kernel has VTI: the local target runs a route-based lab")
     path = PROJECT / "labs" / "route-based.yml"
     lab = load_lab(path)
-    with pytest.raises(VpnlabError, match="no VTI; `vpnlab check .*` runs this lab in the guest"):
-        local_target.apply(path, lab)
+    with pytest.raises(VpnlabError, match="no VTI.*the guest kernel runs it"):
+        local_target.apply(path, lab, dataplane="host")
     assert not LabState(lab.name).root.exists() and not existing(lab.name)

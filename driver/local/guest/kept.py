@@ -42,7 +42,9 @@ _requests = itertools.count()
 
 
 def guest_name(lab: str) -> str:
-    return f"vpnlab-{lab}"
+    """Not ``vpnlab check``'s guest's name (driver/local/guest_check.py): a check of
+    an applied lab boots its own. "_": a character lab names cannot contain."""
+    return f"vpnlab-{lab}_applied"
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class KeptGuest:
         (folder / REQUESTS).mkdir()
         vm = Guest(machine, name)
         vm.folder = folder
-        script = vm._script([[sys.executable, "-m", "driver.guest_agent", FOLDER]])
+        script = vm.write_script([[sys.executable, "-m", "driver.guest_agent", FOLDER]])
         logs.mkdir(parents=True, exist_ok=True)
         console = logs / CONSOLE_LOG
         env = os.environ | {

@@ -118,7 +118,7 @@ class Guest:
         the guest's console says (virtme-ng, the kernel)."""
         self.folder = Path(tempfile.mkdtemp(prefix=f"{GUEST_FOLDER_PREFIX}{self.name}."))
         try:
-            script = self._script(commands)
+            script = self.write_script(commands)
             env = os.environ | {
                 "PATH": f"{Path(self.machine.vng).parent}:{os.environ.get('PATH', '/usr/bin')}",
                 "TMPDIR": str(self.folder),  # virtme-ng's own temporary files
@@ -168,7 +168,7 @@ class Guest:
             self.keep_results = []
         return self.check_results
 
-    def _script(self, commands: Sequence[Sequence[str]]) -> Path:
+    def write_script(self, commands: Sequence[Sequence[str]]) -> Path:
         folder = self.folder
         lines = [
             "#!/bin/bash",

@@ -3,9 +3,9 @@
 The emulator's process answers SSM Run Command and ``VgwTelemetry`` from the
 lab's data plane without importing it (driver/local/emulator/lab_nodes.py; in
 a kept guest, its agent calls these): it needs only which namespace each node
-is, which are up, a shell in one, and the VGW's tunnel states over vici. The data plane (driver/local/dataplane/) names its
-namespaces and lays out each node's directory with these same definitions,
-so the two cannot drift apart.
+is, which are up, a shell in one, and the VGW's tunnel states over vici. The
+data plane (driver/local/dataplane/) names its namespaces and lays out each
+node's directory with these same definitions, so the two cannot drift apart.
 
 A charon's directory (``<workdir>/<node>/``; the VGW's two endpoints each have
 theirs, ``vgw-tunnel1/`` and ``vgw-tunnel2/``) holds its ``run/`` and ``var/``,
