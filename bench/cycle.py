@@ -3,8 +3,9 @@
     sudo python bench/cycle.py [LAB]
 
 Runs the three commands as a user does (fresh processes, cold emulator) and
-prints each one's wall time and apply's inner phases (synth, emulator,
-init, terraform apply, data plane).
+prints each one's wall time and apply's inner phases (synth, the last
+resource Terraform created, the guest kernel's boot for a lab this host cannot
+run, the data plane).
 """
 
 import re
@@ -34,12 +35,15 @@ def main() -> int:
     synth = re.search(r"synthesized .* \(([\d.]+) s\)", out)
     plane = re.search(r"data plane up: .* \(([\d.]+) s\)", out)
     last = re.findall(r"\[\s*([\d.]+) s\]", out)
+    boot = re.search(r"guest kernel up: booted in ([\d.]+) s", out)
     verify_s, _ = run("verify", lab)
     destroy_s, _ = run("destroy", lab)
     total = apply_s + verify_s + destroy_s
     print(
         f"local cycle {lab}: apply {apply_s:.1f} s (synth {synth.group(1)} s, "
-        f"last resource at {last[-1]} s, data plane {plane.group(1)} s), "
+        f"last resource at {last[-1]} s, "
+        + (f"guest boot {boot.group(1)} s, " if boot else "")
+        + f"data plane {plane.group(1)} s), "
         f"verify {verify_s:.1f} s, destroy {destroy_s:.1f} s; total {total:.1f} s"
     )
     return 0

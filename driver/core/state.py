@@ -2,9 +2,11 @@
 
 terraform/        the synthesized stack, the emulator override, terraform.tfstate
 dataplane/        the charons' files, /run directories and logs
-logs/             the emulator's log
+logs/             the emulator's log, the guest's console
 emulator.json     PID and port of the lab's AWS emulator
-dataplane.json    PIDs and address plan of the running data plane
+guest.json        the guest kernel kept for the lab's data plane (driver/local/guest/kept.py)
+dataplane.json    PIDs and address plan of the running data plane (in the guest's own
+                  state when the guest runs it)
 last-verify.json  the last verify report
 lock              held by check, apply, verify and destroy, so two cannot run at once
 """

@@ -1,16 +1,16 @@
 """The local target: the synthesized Terraform applied to the embedded AWS
-emulator, joined to the data plane in namespaces.
+emulator, joined to the data plane in namespaces: on this host's kernel, or in
+a guest kernel kept for the lab when this one cannot run it (driver/local/
+placement.py chooses, as for a check; driver/local/kept_dataplane.py).
 
 * apply: synth -> init -> apply (progress from Terraform's -json events) ->
-  the data plane built from what was applied: the emulated VGW takes the VPN
-  connection's tunnel addresses, options and keys as the emulator stored
-  them; the VPN server runs the files from its instance's user data with
-  the keys from the SSM parameters; the test hosts take the instances'
-  private addresses. Re-running apply converges.
+  the data plane built from what was applied (driver/local/applied_dataplane.py);
+  a guest boots meanwhile. Re-running apply converges.
 * verify: both tunnels UP through ``DescribeVpnConnections`` -> ``VgwTelemetry``
-  (the call the AWS target uses), then the lab's declared checks.
-* destroy: terraform destroy, data plane down, emulator stopped by PID,
-  state directory removed, then a leak check.
+  (the call the AWS target uses), the VPC routers given EC2's route tables as
+  they are now, then the lab's declared checks where the data plane runs.
+* destroy: terraform destroy, data plane down, guest and emulator stopped by
+  PID, state directory removed, then a leak check.
 """
 
 from __future__ import annotations
