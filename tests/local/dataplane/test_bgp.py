@@ -261,9 +261,10 @@ def test_frrs_daemons_file_decides_whether_bgpd_runs():
     assert bgp.setup_of(files).configs["bgpd"] == "/etc/frr/frr.conf"
 
 
-def test_the_emulators_telemetry_closes_a_burst_of_101_prefixes_too(pair):
+def test_the_emulators_telemetry_closes_a_burst_of_101_prefixes_too(pair, monkeypatch):
     """FRR 8.4 lets a burst at session start past the limit; the emulator's
     VgwTelemetry has bgpd recount before it reports the tunnel."""
+    from driver.local.emulator import lab_nodes
     from driver.local.emulator.vpn_connections import _rechecked
 
     prefixes = (ipaddress.ip_network("192.168.0.0/16"),) + tuple(
@@ -281,7 +282,9 @@ def test_the_emulators_telemetry_closes_a_burst_of_101_prefixes_too(pair):
             break
         assert time.monotonic() < deadline, session.get("bgpState")
         time.sleep(0.2)
-    after = _rechecked(p.name, p.workdir, peer, session)
+    # The pair's folder, where an applied lab's state would hold its data plane.
+    monkeypatch.setattr(lab_nodes, "_workdir", lambda lab: p.workdir)
+    after = _rechecked(p.name, peer, session)
     assert after.get("bgpState") != "Established"
     assert "Maximum Number of Prefixes Reached" in vgw_bgp.session_state(after)
 
