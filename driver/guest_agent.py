@@ -31,6 +31,7 @@ from pathlib import Path
 from driver.local.guest.kept import READY, REQUESTS, RESULTS
 
 POLL = 0.1  # s between looks at the requests folder (9p: no inotify for host writes)
+KINDS = ("Fault", "VpnlabError")  # driver/core/errors.py: raised again on the host
 
 
 def serve(folder: Path) -> None:
@@ -69,9 +70,6 @@ def _answer(operations, request: Path, results: Path) -> None:
     tmp = results / f".{ident}.json"
     tmp.write_text(json.dumps(answer))
     tmp.rename(results / f"{ident}.json")
-
-
-KINDS = ("Fault", "VpnlabError")  # driver/core/errors.py: raised again on the host
 
 
 if __name__ == "__main__":

@@ -145,6 +145,9 @@ _VARYING = [
     (re.compile(r"(?<=Tunnel)\d(?= carried)|(?<=other tunnel \(Tunnel)\d"), "#"),
     # BGP's failover keeps the cut tunnel's negotiation rows or not
     (re.compile(r"(?<=lab bgp, )\d+/\d+(?= checks)"), "#"),
+    # A session refused with a reason keeps retrying: the FSM state it was read in
+    # (Idle, OpenConfirm …) is chance; the reason is compared.
+    (re.compile(r"\b(Idle|Connect|Active|OpenSent|OpenConfirm)(?= \([^)]+\) with )"), "#"),
 ]
 # Words that differ with the tunnel AWS sends on, and with whether both tunnels'
 # rekeys read alike (then said once for both).

@@ -176,6 +176,16 @@ def test_a_shown_line_is_held_to_what_was_printed_but_for_what_varies():
     assert _match(["…", printed[1].replace("192.168.1.10", "192.168.1.4"), "…"], printed) is None
 
 
+def test_a_refused_bgp_sessions_state_is_chance_but_its_reason_is_compared():
+    from tests.doc_outputs import normalized
+
+    said = "; {} (OPEN Message Error/Bad Peer AS) with 169.254.255.2 after 1 s"
+    assert normalized(said.format("Idle")) == normalized(said.format("OpenConfirm"))
+    other = said.replace("Bad Peer AS", "Bad BGP Identifier")
+    assert normalized(said.format("Idle")) != normalized(other.format("Idle"))
+    assert "Established" in normalized("Established with 169.254.10.2 (AS 65000) after 1.5 s")
+
+
 def test_the_tunnel_a_kernels_one_policy_keeps_is_either_but_its_failure_is_compared():
     """Two policy-based tunnels with identical selectors: which one the kernel's
     single policy names, and so the order the ping tells them in, is chance."""

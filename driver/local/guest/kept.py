@@ -100,11 +100,15 @@ class KeptGuest:
     def _wait_ready(self, proc: subprocess.Popen) -> None:
         deadline = time.monotonic() + BOOT_TIMEOUT
         while not (self.folder / READY).exists():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                said = f"exited ({proc.returncode})" if proc.poll() is not None else "was stopped"
+            if proc.poll() is not None:
                 raise Fault(
-                    f"the guest kernel {said} before its agent started (bound "
-                    f"{BOOT_TIMEOUT:.0f} s); its console: {self.console}"
+                    f"the guest kernel exited ({proc.returncode}) before its agent started; "
+                    f"its console: {self.console}"
+                )
+            if time.monotonic() > deadline:
+                raise Fault(
+                    f"the guest kernel did not start its agent within {BOOT_TIMEOUT:.0f} s; "
+                    f"its console: {self.console}"
                 )
             time.sleep(0.2)
 
