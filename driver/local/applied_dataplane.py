@@ -101,25 +101,25 @@ def applied(lab: Lab, emulator: Emulator, outputs: dict) -> Applied:
     return Applied(lab, vgw_lab, user_data, server_psks, public_ip, plan, view)
 
 
-def build(lab: Applied, state: LabState) -> DataPlane:
+def build(source: Applied, state: LabState) -> DataPlane:
     """The data plane in this kernel; replaces a running one."""
     features = kernel.probe()
     charon = CharonOptions(
         libipsec=not features.esp, log_file="/run/charon.log", af_alg=False, **SERVER_RETRANSMITS
     )
-    addresses = lab.plan.tunnel_addresses
+    addresses = source.plan.tunnel_addresses
     gateway = cgw.from_user_data(
-        lab.lab, lab.user_data, lab.server_psks, lab.public_ip, addresses, charon
+        source.lab, source.user_data, source.server_psks, source.public_ip, addresses, charon
     )
-    stop_dataplane(lab.lab, state)
+    stop_dataplane(source.lab, state)
     dp = DataPlane(
-        lab.vgw_lab,
+        source.vgw_lab,
         gateway,
-        tuple(t.preshared_key for t in lab.vgw_lab.tunnels),
+        tuple(t.preshared_key for t in source.vgw_lab.tunnels),
         state.dataplane_dir,
         features,
-        lab.plan,
-        lab.view,
+        source.plan,
+        source.view,
     )
     try:
         dp.build()

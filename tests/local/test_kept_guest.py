@@ -163,17 +163,27 @@ def test_destroy_after_the_guest_died_leaves_nothing(state):
     assert_nothing_left()
 
 
-def test_a_guest_killed_during_apply_is_a_fault_and_destroy_leaves_nothing(state):
+def apply_and(state: LabState, act) -> tuple[int, str]:
+    """``vpnlab apply``, with ``act(apply)`` done once its guest's qemu runs."""
     apply = vpnlab("apply", str(LAB))
     try:
         until_guest_runs(state)
-        for pid in qemu_processes(GUEST):
-            os.kill(pid, signal.SIGKILL)
+        act(apply)
         said = apply.communicate(timeout=300)[0]
     finally:
         if apply.poll() is None:
             apply.kill()
-    assert apply.returncode == 1, said
+    return apply.returncode, said
+
+
+def kill_the_guest(_apply) -> None:
+    for pid in qemu_processes(GUEST):
+        os.kill(pid, signal.SIGKILL)
+
+
+def test_a_guest_killed_during_apply_is_a_fault_and_destroy_leaves_nothing(state):
+    code, said = apply_and(state, kill_the_guest)
+    assert code == 1, said
     assert "vpnlab: fault: the guest kernel exited" in said and "before its agent started" in said
     assert "apply did not finish" in said and "the guest kernel while it runs" in said
     code, said = make("destroy")
@@ -182,15 +192,8 @@ def test_a_guest_killed_during_apply_is_a_fault_and_destroy_leaves_nothing(state
 
 
 def test_an_interrupted_apply_stops_its_guest(state):
-    apply = vpnlab("apply", str(LAB))
-    try:
-        until_guest_runs(state)
-        apply.send_signal(signal.SIGTERM)
-        said = apply.communicate(timeout=300)[0]
-    finally:
-        if apply.poll() is None:
-            apply.kill()
-    assert apply.returncode == 128 + signal.SIGTERM, said
+    code, said = apply_and(state, lambda apply: apply.send_signal(signal.SIGTERM))
+    assert code == 128 + signal.SIGTERM, said
     assert "interrupted: tearing down what apply built" in said
     assert "stopped the guest kernel" in said and "nothing left" in said
     assert_nothing_left()
