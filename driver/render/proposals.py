@@ -7,7 +7,7 @@ responder in the local lab. So they cannot disagree unless a lab says so.
 """
 
 from driver.lab import aws_rules
-from driver.lab.model import Phase, TunnelOptions
+from driver.lab.tunnel_model import Phase, TunnelOptions
 
 
 def _split(phase: Phase) -> tuple[list[str], list[str]]:

@@ -1,7 +1,7 @@
 """The independent oracle (driver/checks/negotiated.py) on SAs as vici lists them."""
 
 from driver.checks.negotiated import judge, suite
-from driver.lab.model import Phase, TunnelOptions
+from driver.lab.tunnel_model import Phase, TunnelOptions
 
 SA = {
     "version": b"2",

@@ -20,7 +20,7 @@ from driver.handoff import vendor_words as words
 from driver.handoff.device_table import device_words
 from driver.handoff.words import say
 from driver.lab import aws_rules
-from driver.lab.model import Phase, TunnelOptions
+from driver.lab.tunnel_model import Phase, TunnelOptions
 
 DEVICES = sorted((Path(__file__).parent / "devices").iterdir())
 CLASSIC = ("AES128", "AES256")

@@ -7,7 +7,7 @@ import pytest
 from driver.core.errors import LabError
 from driver.lab import aws_rules
 from driver.lab.loader import parse_lab
-from driver.lab.model import Phase, TunnelOptions
+from driver.lab.tunnel_model import Phase, TunnelOptions
 from driver.render import proposals
 from tests.lab.test_loader import lab_with
 

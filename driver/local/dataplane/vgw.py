@@ -23,8 +23,9 @@ from pathlib import Path
 import jinja2
 
 from driver.lab import aws_rules, topology
-from driver.lab.model import Lab, Phase
+from driver.lab.model import Lab
 from driver.lab.nodes import VGW_ENDPOINTS
+from driver.lab.tunnel_model import Phase
 from driver.local.dataplane.kernel import KernelFeatures
 from driver.local.dataplane.netns import Namespace
 from driver.render import proposals

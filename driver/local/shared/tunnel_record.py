@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 
 from driver.lab import aws_rules
-from driver.lab.model import Phase, Tunnel, TunnelOptions
+from driver.lab.tunnel_model import Phase, Tunnel, TunnelOptions
 
 LISTS = (
     "Phase1EncryptionAlgorithms",

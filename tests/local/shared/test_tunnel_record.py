@@ -8,7 +8,7 @@ import pytest
 from driver.core.paths import PROJECT
 from driver.lab import aws_rules
 from driver.lab.loader import load_lab
-from driver.lab.model import Phase, TunnelOptions
+from driver.lab.tunnel_model import Phase, TunnelOptions
 from driver.local.shared import tunnel_record
 
 LABS = sorted(p for p in (PROJECT / "labs").glob("*.yml") if p.name != "broken.yml")
