@@ -21,9 +21,9 @@ from pydantic import BaseModel, ValidationError
 
 from driver.core import input_files
 from driver.core.errors import LabError, Problem
-from driver.lab import yaml_source
+from driver.lab import transit_document, transit_rules, yaml_source
 from driver.lab.model import Lab, Tunnel, TunnelOptions
-from driver.lab.schema import model_of, problem_of
+from driver.lab.schema import declaration, model_of, problem_of
 from driver.lab.semantics import check_semantics
 
 TUNNEL_KEYS = ("inside_cidr", "preshared_key")  # a tunnel's own; the rest are options
@@ -59,7 +59,11 @@ def parse_lab(text: str, source: str = "<lab>") -> Lab:
     except yaml_source.SourceError as exc:
         raise LabError([exc.problem], source=source) from None
     collector = _Problems(document.lines)
-    data, inherited = _with_tunnel_options(document.data)
+    data, filled, shape_problems = transit_document.shape(document.data)
+    data, inherited = _with_tunnel_options(data)
+    inherited |= filled
+    for problem in shape_problems:
+        collector.problem(*problem)
     try:
         lab = _build(Lab, model_of(Lab).model_validate(data))
     except ValidationError as exc:
@@ -69,7 +73,7 @@ def parse_lab(text: str, source: str = "<lab>") -> Lab:
         collector.refused = {p.path for p in collector.problems}
         lab = _salvage(data, exc.errors())
     if lab is not None:
-        check_semantics(lab, collector)
+        (transit_rules.check if lab.transit_gateway else check_semantics)(lab, collector)
     if collector.problems:
         raise LabError(collector.problems, source=source)
     return lab
@@ -99,27 +103,39 @@ class _Problems:
 def _with_tunnel_options(data: dict) -> tuple[dict, set[tuple]]:
     """The lab with each tunnel's options nested under ``options``: the shared
     ``vpn.tunnel_options``, overridden by any option key the tunnel writes
-    itself. Also returns the option keys each tunnel inherited (its problems
-    are reported once, at ``vpn.tunnel_options``)."""
-    vpn = data.get("vpn")
-    if not isinstance(vpn, dict) or not isinstance(vpn.get("tunnels"), list):
+    itself (in ``vpn`` and in each site's ``vpn``). Also returns the option keys
+    each tunnel inherited (its problems are reported once, at ``tunnel_options``)."""
+    if not isinstance(data, dict):
         return data, set()
-    shared = vpn.get("tunnel_options")
-    shared = shared if isinstance(shared, dict) else {}
     data = copy.deepcopy(data)
     inherited: set[tuple] = set()
+    vpns = [(("vpn",), data.get("vpn"))]
+    sites = data.get("sites") if isinstance(data.get("sites"), list) else []
+    vpns += [
+        (("sites", i, "vpn"), s.get("vpn")) for i, s in enumerate(sites) if isinstance(s, dict)
+    ]
+    for loc, vpn in vpns:
+        if isinstance(vpn, dict) and isinstance(vpn.get("tunnels"), list):
+            inherited |= _nest_options(vpn, loc)
+    return data, inherited
+
+
+def _nest_options(vpn: dict, loc: tuple) -> set[tuple]:
+    shared = vpn.get("tunnel_options")
+    shared = shared if isinstance(shared, dict) else {}
+    inherited: set[tuple] = set()
     tunnels = []
-    for i, entry in enumerate(data["vpn"]["tunnels"]):
+    for i, entry in enumerate(vpn["tunnels"]):
         if not isinstance(entry, dict):
             tunnels.append(entry)
             continue
         own = {k: v for k, v in entry.items() if k in TUNNEL_KEYS}
         overrides = {k: v for k, v in entry.items() if k not in TUNNEL_KEYS}
         options = _merged(shared, overrides)
-        inherited |= {("vpn", "tunnels", i, "options", *key) for key in _keys(shared, overrides)}
+        inherited |= {(*loc, "tunnels", i, "options", *key) for key in _keys(shared, overrides)}
         tunnels.append({**own, "options": options})
-    data["vpn"]["tunnels"] = tunnels
-    return data, inherited
+    vpn["tunnels"] = tunnels
+    return inherited
 
 
 def _merged(base: dict, over: dict) -> dict:
@@ -161,11 +177,17 @@ def _salvage(data: dict, errors: list[dict]) -> Lab | None:
 
 def _field_loc(loc: tuple) -> tuple:
     """The loc of the key that holds an error: an item's problem drops its list,
-    except in the list of tunnels, where it drops that tunnel's key."""
+    except in lists of sections (tunnels, sites, VPCs, route tables), where it
+    drops that item's key."""
     for i, part in enumerate(loc):
-        if isinstance(part, int) and loc[:i] != ("vpn", "tunnels"):
+        if isinstance(part, int) and not _sections(declaration(loc[:i])[3]):
             return loc[:i]
     return loc
+
+
+def _sections(hint) -> bool:
+    """Whether a declared type is a list of sections (dataclasses)."""
+    return typing.get_origin(hint) is tuple and dataclasses.is_dataclass(typing.get_args(hint)[0])
 
 
 def _drop(node, loc: tuple) -> None:
@@ -199,5 +221,7 @@ def _value(hint, value, base):
         item = typing.get_args(hint)[0]
         if item is Tunnel:
             return tuple(_build(Tunnel, v, Tunnel(options=TunnelOptions())) for v in value)
+        if dataclasses.is_dataclass(item):
+            return tuple(_build(item, v) for v in value)
         return tuple(value)
     return value

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from driver.lab import aws_rules, expectations
 from driver.lab.key_spec import spec
+from driver.lab.transit_model import NAME, TransitGateway
 from driver.lab.tunnel_model import Tunnel, TunnelOptions
 
 Net = ipaddress.IPv4Network
@@ -186,6 +187,51 @@ class Vpn:
 
 
 @dataclass(frozen=True)
+class Site:
+    """An on-premises site of a Transit Gateway lab: its network, its VPN server (the
+    customer gateway) and its own VPN connection to the Transit Gateway."""
+
+    name: str = field(
+        default=None,
+        metadata=spec(
+            "The site's name in this lab (site:<name> in route tables).",
+            required=True,
+            pattern=NAME,
+        ),
+    )
+    onprem: OnPremSide = field(
+        default_factory=OnPremSide, metadata=spec("The site's network.", required=True)
+    )
+    vpn: Vpn = field(
+        default_factory=Vpn,
+        metadata=spec(
+            "The site's VPN connection (amazon_side_asn: the Transit Gateway's).", required=True
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class AttachedVpc:
+    """A VPC attached to the Transit Gateway, with a test host in its private subnet."""
+
+    name: str = field(
+        default=None,
+        metadata=spec(
+            "The VPC's name in this lab (vpc:<name> in route tables).", required=True, pattern=NAME
+        ),
+    )
+    vpc_cidr: Net = field(default=None, metadata=spec("CIDR of the VPC.", required=True))
+    private_subnet_cidr: Net = field(
+        default=None,
+        metadata=spec(
+            "Subnet of its test host and of the Transit Gateway's attachment; inside vpc_cidr.",
+            required=True,
+        ),
+    )
+    test_host: ProbeHost = field(default_factory=ProbeHost, metadata=spec("Its test instance."))
+
+
+@dataclass(frozen=True)
 class StrongSwan:
     version: str = field(
         default="5.9.11",
@@ -280,6 +326,21 @@ class Lab:
             "Optional: a stateful firewall appliance in the AWS VPC; the private subnet routes "
             "0.0.0.0/0 through it (the seed's appendix). `vpnlab lint` traces both directions."
         ),
+    )
+
+    transit_gateway: TransitGateway | None = field(
+        default=None,
+        metadata=spec(
+            "Optional: the AWS side's gateway is a Transit Gateway, not a virtual private "
+            "gateway. The lab then writes vpcs and sites instead of aws, onprem and vpn."
+        ),
+    )
+    vpcs: tuple[AttachedVpc, ...] = field(
+        default=(), metadata=spec("Transit Gateway labs: the VPCs attached to it.")
+    )
+    sites: tuple[Site, ...] = field(
+        default=(),
+        metadata=spec("Transit Gateway labs: the on-premises sites, each with its VPN connection."),
     )
 
     @property

@@ -51,7 +51,10 @@ def _default(f: dataclasses.Field) -> str:
     return f"`{value}`" if value != {} else "{}"
 
 
-def rows(cls=Lab, prefix: str = "", base=None) -> list[tuple[str, str, str, str, str]]:
+def rows(cls=Lab, prefix: str = "", base=None, seen=None) -> list[tuple[str, str, str, str, str]]:
+    """The reference's rows; a section whose keys are documented already (a site's
+    ``onprem`` and ``vpn``) points there instead of repeating them."""
+    seen = {} if seen is None else seen
     out = []
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
@@ -66,13 +69,18 @@ def rows(cls=Lab, prefix: str = "", base=None) -> list[tuple[str, str, str, str,
             allowed = f"{low} to {high}" if high is not None else f"at least {low}"
         elif meta.get("pattern"):
             allowed = meta["pattern"][1]
-        if dataclasses.is_dataclass(hint):
-            out.append((path, "section", "", "", meta.get("doc", "")))
+        section = _optional_section(hint)
+        item = typing.get_args(hint)[0] if typing.get_origin(hint) is tuple else None
+        if section is not None and section in seen:
+            doc = f"{meta.get('doc', '')} The keys of `{seen[section]}`."
+            out.append((path, "section", "", "", doc))
+        elif section is not None:
+            seen[section] = path
+            kind = "section" if dataclasses.is_dataclass(hint) else "section or absent"
+            out.append((path, kind, "", "", meta.get("doc", "")))
             nested = f.default_factory() if f.default_factory is not dataclasses.MISSING else None
-            out += rows(hint, f"{path}.", nested)
-        elif typing.get_origin(hint) is tuple and dataclasses.is_dataclass(
-            typing.get_args(hint)[0]
-        ):
+            out += rows(section, f"{path}.", nested, seen)
+        elif item is Tunnel:
             out.append((path, "list of 2 tunnels", _default(f), "", meta.get("doc", "")))
             out += rows(Tunnel, f"{path}[].")[:2]  # inside_cidr, preshared_key
             out.append(
@@ -84,6 +92,9 @@ def rows(cls=Lab, prefix: str = "", base=None) -> list[tuple[str, str, str, str,
                     "overrides the shared option for this tunnel",
                 )
             )
+        elif item is not None and dataclasses.is_dataclass(item):
+            out.append((path, "list of entries", _default(f), "", meta.get("doc", "")))
+            out += rows(item, f"{path}[].", None, seen)
         else:
             default = _default(f)
             if base is not None and not f.metadata.get("required"):
@@ -95,6 +106,13 @@ def rows(cls=Lab, prefix: str = "", base=None) -> list[tuple[str, str, str, str,
                 )
             out.append((path, _type(hint), default, allowed, meta.get("doc", "")))
     return out
+
+
+def _optional_section(hint):
+    """The dataclass of a section key (``Firewall | None`` included), else None."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+    return hint if dataclasses.is_dataclass(hint) else None
 
 
 def markdown() -> str:

@@ -1,0 +1,125 @@
+"""A Transit Gateway lab's route tables as AWS would hold them, from the lab file:
+which table each attachment is associated with, which tables it propagates to, and
+the routes each table ends up with; and a lookup that follows AWS's route
+evaluation order (Amazon VPC Transit Gateways guide, "How transit gateways work",
+"Route evaluation order"):
+
+1. the most specific route;
+2. for one destination: static routes (blackholes included) over VPC-propagated
+   routes over Site-to-Site VPN-propagated ones;
+3. VPN-propagated routes with an equal AS path: with VpnEcmpSupport every
+   connection that advertises the prefix (ECMP), without it one.
+
+The lab's convention for a static site (AWS asks for the routes of a static VPN on a
+Transit Gateway to be written in its route tables): its ``vpn.static_routes`` are
+static routes to it in every table it propagates to.
+
+Used by lint; the emulator keeps its own state from the API calls it answers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+
+from driver.lab import topology
+from driver.lab.model import Lab
+
+DEFAULT = "default"
+# Lower wins, after the longest prefix (the guide's order).
+PRIORITY = {"static": 0, "vpc": 1, "vpn": 2}
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    cidr: ipaddress.IPv4Network
+    kind: str  # static, vpc (VPC-propagated) or vpn (VPN-propagated: BGP)
+    attachment: str | None  # None: a blackhole
+    where: str  # the lab key it comes from
+
+
+@dataclasses.dataclass(frozen=True)
+class Decision:
+    """Where a table sends an address: the routes chosen (several: ECMP), or none."""
+
+    routes: tuple[Route, ...]
+
+    @property
+    def blackhole(self) -> bool:
+        return bool(self.routes) and self.routes[0].attachment is None
+
+    @property
+    def attachments(self) -> tuple[str, ...]:
+        return tuple(r.attachment for r in self.routes if r.attachment)
+
+
+def attachments(lab: Lab) -> list[str]:
+    return [f"vpc:{v.name}" for v in lab.vpcs] + [f"site:{s.name}" for s in lab.sites]
+
+
+def association(lab: Lab, attachment: str) -> str | None:
+    """The route table an attachment's traffic is routed by (None: no table)."""
+    for table in lab.transit_gateway.route_tables:
+        if attachment in table.associations:
+            return table.name
+    return DEFAULT if lab.transit_gateway.default_route_table_association else None
+
+
+def propagations(lab: Lab, attachment: str) -> list[str]:
+    gateway = lab.transit_gateway
+    named = [t.name for t in gateway.route_tables if attachment in t.propagations]
+    return ([DEFAULT] if gateway.default_route_table_propagation else []) + named
+
+
+def routes(lab: Lab, table: str) -> list[Route]:
+    """Every route the table holds: its own, the static sites', the propagated ones."""
+    gateway = lab.transit_gateway
+    if table == DEFAULT:
+        own, where = gateway.routes, "transit_gateway.routes"
+    else:
+        index = next(i for i, t in enumerate(gateway.route_tables) if t.name == table)
+        own = gateway.route_tables[index].routes
+        where = f"transit_gateway.route_tables[{index}].routes"
+    out = [
+        Route(r.cidr, "static", None if r.blackhole else r.attachment, f"{where}[{k}]")
+        for k, r in enumerate(own)
+    ]
+    for i, vpc in enumerate(lab.vpcs):
+        if table in propagations(lab, f"vpc:{vpc.name}"):
+            out.append(Route(vpc.vpc_cidr, "vpc", f"vpc:{vpc.name}", f"vpcs[{i}].vpc_cidr"))
+    for i, site in enumerate(lab.sites):
+        name = f"site:{site.name}"
+        if table not in propagations(lab, name):
+            continue
+        if site.vpn.routing == "static":
+            out += [
+                Route(cidr, "static", name, f"sites[{i}].vpn.static_routes[{k}]")
+                for k, cidr in enumerate(site.vpn.static_routes)
+            ]
+        else:
+            view = site_view(lab, i)
+            out += [
+                Route(cidr, "vpn", name, f"sites[{i}].vpn.advertised_prefixes")
+                for cidr in topology.advertised_prefixes(view)
+            ]
+    return out
+
+
+def lookup(lab: Lab, table: str, address: ipaddress.IPv4Address) -> Decision:
+    matching = [r for r in routes(lab, table) if address in r.cidr]
+    if not matching:
+        return Decision(())
+    longest = max(r.cidr.prefixlen for r in matching)
+    best = [r for r in matching if r.cidr.prefixlen == longest]
+    rank = min(PRIORITY[r.kind] for r in best)
+    best = [r for r in best if PRIORITY[r.kind] == rank]
+    if rank == PRIORITY["static"] and any(r.attachment is None for r in best):
+        best = [r for r in best if r.attachment is None]
+    ecmp = rank == PRIORITY["vpn"] and lab.transit_gateway.ecmp
+    return Decision(tuple(best) if ecmp else tuple(best[:1]))
+
+
+def site_view(lab: Lab, index: int) -> Lab:
+    """The lab as one site's VPN connection sees it (what code for one connection reads)."""
+    site = lab.sites[index]
+    return dataclasses.replace(lab, onprem=site.onprem, vpn=site.vpn, firewall=None)
