@@ -26,7 +26,9 @@ LAB_RULES = {
 }
 
 
-def lint_lab(lab: Lab, source: str) -> list[Finding]:
+def lint_lab(lab: Lab, source: str, paths: bool = True) -> list[Finding]:
+    """``paths``: trace the VGW lab's paths and security groups (a Transit Gateway
+    lab's site views have their own rules: driver/analysis/transit_gateway_rules.py)."""
     out = []
 
     def add(rule, severity, path, message, hint):
@@ -83,8 +85,9 @@ def lint_lab(lab: Lab, source: str) -> list[Finding]:
             f"({lab.aws.private_subnet_cidr})",
             f"use {lab.aws.vpc_cidr}",
         )
-    out += _path_findings(lab, source)
-    out += _security_group_findings(lab, source)
+    if paths:
+        out += _path_findings(lab, source)
+        out += _security_group_findings(lab, source)
     seen = set()
     for i, tunnel in enumerate(lab.tunnels):
         o = tunnel.options

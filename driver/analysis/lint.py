@@ -25,6 +25,7 @@ from driver.analysis.opnsense_rules import OPNSENSE_RULES
 from driver.analysis.panos_rules import PANOS_RULES
 from driver.analysis.pfsense_rules import PFSENSE_RULES
 from driver.analysis.terraform_rules import NET_RULES, lint_terraform
+from driver.analysis.transit_gateway_rules import TRANSIT_GATEWAY_RULES, lint_transit_lab
 from driver.analysis.vyos_rules import VYOS_RULES
 from driver.analysis.yamaha_rules import YAMAHA_RULES
 from driver.core import input_files
@@ -34,6 +35,7 @@ from driver.lab.loader import load_lab
 
 RULES = {
     **LAB_RULES,
+    **TRANSIT_GATEWAY_RULES,
     **CONF_RULES,
     **LIBRESWAN_RULES,
     **FORTIGATE_RULES,
@@ -75,7 +77,15 @@ def lint(
             )
             for p in exc.problems
         ]
-    findings = lint_lab(lab, str(lab_path))
+    if lab.transit_gateway is not None:
+        if config or terraform:
+            raise VpnlabError(
+                f"{lab_path} is a Transit Gateway lab: lint compares a customer's "
+                "configuration or Terraform with a VGW lab only, for now; lint the lab alone"
+            )
+        findings = lint_transit_lab(lab, str(lab_path))
+    else:
+        findings = lint_lab(lab, str(lab_path))
     if config:
         for path in (config, secrets):
             if path and not path.exists():

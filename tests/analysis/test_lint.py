@@ -23,6 +23,7 @@ from driver.analysis.mikrotik_rules import MIKROTIK_RULES
 from driver.analysis.opnsense_rules import OPNSENSE_RULES
 from driver.analysis.panos_rules import PANOS_RULES
 from driver.analysis.pfsense_rules import PFSENSE_RULES
+from driver.analysis.transit_gateway_rules import TRANSIT_GATEWAY_RULES
 from driver.analysis.vyos_rules import VYOS_RULES
 from driver.analysis.yamaha_rules import YAMAHA_RULES
 from driver.core.paths import PROJECT
@@ -317,6 +318,7 @@ def test_every_rule_is_documented_and_tested():
             *DAEMON_RULES,
         }
         | set(BGP_RULES)  # tests/analysis/test_cgw_bgp.py
+        | set(TRANSIT_GATEWAY_RULES)  # tests/analysis/test_transit_gateway_rules.py
     )
     assert tested == set(RULES)
 

@@ -1,0 +1,151 @@
+"""Lint of a Transit Gateway lab: its route tables resolved from the lab by AWS's
+route evaluation order, and each mistake named at its key."""
+
+import copy
+import ipaddress
+
+import pytest
+import yaml
+
+from driver.analysis.lint import lint
+from driver.core.errors import VpnlabError
+from driver.lab import transit_routes
+from driver.lab.loader import parse_lab
+from tests.lab.test_transit_lab import EXAMPLE, RAW
+
+
+def lab_file(tmp_path, edit=lambda raw: None):
+    raw = copy.deepcopy(RAW)
+    edit(raw)
+    path = tmp_path / "tgw.yml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    return path
+
+
+def found(path, rule):
+    return [
+        (f.where.split(": ", 1)[1], f.severity, f.message) for f in lint(path) if f.rule == rule
+    ]
+
+
+def test_the_example_has_no_errors_nor_warnings():
+    findings = lint(EXAMPLE)
+    assert {f.severity for f in findings} == {"info"}, [f.text() for f in findings]
+    # Each site's own rules run at its keys.
+    assert any(f.where.endswith("sites[0].vpn.tunnel_options.dpd_action") for f in findings)
+
+
+def test_attachments_without_a_table(tmp_path):
+    def no_defaults(raw):
+        raw["transit_gateway"].update(
+            default_route_table_association=False, default_route_table_propagation=False
+        )
+        del raw["transit_gateway"]["routes"]
+
+    path = lab_file(tmp_path, no_defaults)
+    findings = found(path, "tgw-unattached")
+    assert (
+        "vpcs[0]",
+        "error",
+        "vpc:prod is associated with no route table: the Transit Gateway drops what it sends",
+    ) in findings
+    assert (
+        "sites[1]",
+        "error",
+        "site:osaka propagates to no route table and no static route "
+        "leads to it: nothing is routed to it",
+    ) in findings
+    assert len(findings) == 8  # four attachments, both ways
+
+
+def test_a_segmented_vpc_is_named_with_the_table_that_misses(tmp_path):
+    def isolate(raw):
+        raw["transit_gateway"]["route_tables"] = [
+            {"name": "dev", "associations": ["vpc:dev"], "propagations": ["vpc:prod"]}
+        ]
+
+    findings = found(lab_file(tmp_path, isolate), "tgw-no-route")
+    assert (
+        "vpcs[1]",
+        "warning",
+        "vpc:dev → site:tokyo: route table dev has no route to 192.168.1.0/24",
+    ) in findings
+    assert (
+        "vpcs[1]",
+        "warning",
+        "vpc:dev → site:osaka: route table dev has no route to 172.16.1.0/24",
+    ) in findings
+    assert len(findings) == 2  # the sites still reach dev: the default table has its CIDR
+
+
+def test_a_blackhole_and_a_static_route_that_wins_over_bgp(tmp_path):
+    def routes(raw):
+        raw["transit_gateway"]["routes"] += [
+            {"cidr": "192.168.1.0/24", "blackhole": True},
+            {"cidr": "172.16.0.0/16", "attachment": "site:tokyo"},
+        ]
+
+    path = lab_file(tmp_path, routes)
+    no_route = found(path, "tgw-no-route")
+    assert (
+        "vpcs[0]",
+        "warning",
+        "vpc:prod → site:tokyo: route table default drops "
+        "192.168.1.0/24 (transit_gateway.routes[1]: blackhole)",
+    ) in no_route
+    assert (
+        "vpcs[0]",
+        "warning",
+        "vpc:prod → site:osaka: route table default sends "
+        "172.16.1.0/24 to site:tokyo (transit_gateway.routes[2])",
+    ) in no_route
+    assert found(path, "tgw-static-over-bgp") == [
+        (
+            "transit_gateway.routes[2]",
+            "warning",
+            "172.16.0.0/16 (static, to site:tokyo) wins "
+            "over site:osaka's BGP route 172.16.0.0/16 in route table default: static routes "
+            "come first",
+        )
+    ]
+
+
+def test_ecmp_on_static_sites_and_overlapping_static_sites(tmp_path):
+    def static(raw):
+        osaka = raw["sites"][1]
+        osaka["onprem"] = copy.deepcopy(raw["sites"][0]["onprem"])
+        osaka["onprem"]["vpn_server"]["public_ip"] = "203.0.113.20"
+        osaka["vpn"] = copy.deepcopy(raw["sites"][0]["vpn"])
+
+    path = lab_file(tmp_path, static)
+    assert [f[:2] for f in found(path, "tgw-ecmp-static")] == [("transit_gateway.ecmp", "warning")]
+    assert [f[:2] for f in found(path, "tgw-site-overlap")] == [
+        ("sites[1].onprem.vpc_cidr", "warning")
+    ]
+
+
+def test_lookup_spreads_equal_bgp_routes_only_with_ecmp():
+    raw = copy.deepcopy(RAW)
+    tokyo = raw["sites"][0]
+    tokyo["vpn"] = copy.deepcopy(raw["sites"][1]["vpn"])
+    tokyo["vpn"]["advertised_prefixes"] = ["172.16.0.0/16"]  # a second path to Osaka
+    address = ipaddress.ip_address("172.16.1.10")
+    lab = parse_lab(yaml.safe_dump(raw))
+    spread = transit_routes.lookup(lab, "default", address)
+    assert spread.attachments == ("site:tokyo", "site:osaka")
+    raw["transit_gateway"]["ecmp"] = False
+    one = transit_routes.lookup(parse_lab(yaml.safe_dump(raw)), "default", address)
+    assert len(one.attachments) == 1
+    # A VPC-propagated route beats a VPN-propagated one for the same prefix.
+    tokyo["vpn"]["advertised_prefixes"] = ["10.1.0.0/16"]
+    vpc = transit_routes.lookup(
+        parse_lab(yaml.safe_dump(raw)), "default", ipaddress.ip_address("10.1.1.10")
+    )
+    assert vpc.attachments == ("vpc:dev",)
+
+
+def test_a_customer_configuration_is_refused_for_a_transit_gateway_lab(tmp_path):
+    config = tmp_path / "swanctl.conf"
+    config.write_text("connections {}\n")
+    with pytest.raises(VpnlabError, match="Transit Gateway lab"):
+        lint(EXAMPLE, config)
