@@ -1,0 +1,38 @@
+"""What vpnlab does with a Transit Gateway lab today, said before a command runs.
+
+A Transit Gateway lab loads, is validated by AWS's Transit Gateway rules and is
+linted (its route tables resolved from the lab); the commands that build, check
+or hand off one VPN connection would run only its first site against a virtual
+private gateway and give a verdict AWS would not: they refuse it, naming what
+works (issue 34 builds the rest).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from driver.core.errors import VpnlabError
+
+READY = frozenset({"lint"})
+
+
+def refuse_unless_ready(command: str, lab_path: Path) -> None:
+    """Refuse ``command`` for a Transit Gateway lab it cannot run yet (a lab that does
+    not load is left to the command, which reports its problems)."""
+    from driver.core.errors import LabError
+    from driver.lab.loader import load_lab
+
+    if command in READY:
+        return
+    try:
+        lab = load_lab(lab_path)
+    except LabError:
+        return
+    if lab.transit_gateway is not None:
+        raise VpnlabError(
+            f"{lab_path} is a Transit Gateway lab ({len(lab.sites)} sites, {len(lab.vpcs)} "
+            f"VPCs): vpnlab {command} runs labs with a virtual private gateway only, for now. "
+            f"`vpnlab lint {lab_path}` validates it and resolves its route tables; "
+            "synthesis, the local data plane and the AWS target for Transit Gateways are "
+            "not built yet"
+        )
