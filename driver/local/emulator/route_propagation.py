@@ -48,11 +48,11 @@ def _routes_with_propagated(self) -> list:
     for gateway in sorted(self.__dict__.get("_propagating", ())):
         for connection in self.ec2_backend.vpn_connections.values():
             if connection.vpn_gateway_id == gateway and connection.state != "deleted":
-                routes += [PropagatedRoute(c, gateway) for c in _learned(connection)]
+                routes += [PropagatedRoute(c, gateway) for c in learned_routes(connection)]
     return routes
 
 
-def _learned(connection) -> list[str]:
+def learned_routes(connection) -> list[str]:
     """A connection's routes: its static routes, or (BGP) what the VGW learned."""
     if (connection.options or {}).get("StaticRoutesOnly", True):
         return list(connection.static_routes or [])

@@ -4,6 +4,7 @@ extensions (what a VPN lab needs that moto does not do), one module per AWS API:
 * vpn_connections.py — VPN connections, their routes and VgwTelemetry;
 * route_propagation.py — VGW route propagation and propagated routes;
 * gateway_associations.py — the VGW's gateway route table in DescribeRouteTables;
+* transit_gateways.py — Transit Gateway associations, propagations and their routes;
 * addresses.py — Elastic IPs, private addresses, root volume sizes;
 * instance_profiles.py — IAM's RemoveRoleFromInstanceProfile (a role not in it);
 * network_insights.py — Reachability Analyzer's paths and analyses;
@@ -32,6 +33,7 @@ from driver.local.emulator import (
     replay,
     route_propagation,
     ssm_commands,
+    transit_gateways,
     vpn_connections,
 )
 
@@ -39,6 +41,7 @@ EXTENSIONS = (
     ssm_commands,
     vpn_connections,
     route_propagation,
+    transit_gateways,
     gateway_associations,
     network_insights,
     addresses,
