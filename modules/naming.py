@@ -4,12 +4,17 @@ from driver.lab.model import LAB_TAG, Lab
 
 
 class Naming:
-    def __init__(self, lab: Lab):
-        self.lab = lab
+    def __init__(self, lab: Lab, within: tuple[str, ...] = ()):
+        self.lab, self.within_parts = lab, within
 
     def name(self, *parts: str) -> str:
         """``<lab>-<part>-...``: the lab name is in every name (leak checks, labs side by side)."""
-        return "-".join((self.lab.name, *parts))
+        return "-".join((self.lab.name, *self.within_parts, *parts))
+
+    def within(self, *parts: str) -> "Naming":
+        """Names of one part of the lab (a Transit Gateway lab's site or VPC):
+        ``<lab>-<part>-...``, tagged with the lab as every other resource."""
+        return Naming(self.lab, (*self.within_parts, *parts))
 
     def tags(self, *parts: str, **resource_tags: str) -> dict[str, str]:
         """Name, then the lab's tags, then the resource's own tags."""

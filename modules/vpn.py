@@ -51,6 +51,67 @@ def tunnel_arguments(n: int, tunnel: Tunnel) -> dict:
     }
 
 
+def connection(
+    scope: Construct, lab: Lab, *, gateway: dict, cgw_id: str, naming: Naming, variable_prefix=""
+):
+    """The VPN connection of ``lab.vpn`` on a gateway (``vpn_gateway_id`` or
+    ``transit_gateway_id``), its keys through sensitive variables when the lab sets them."""
+    vpn = lab.vpn
+    arguments = {}
+    for n, tunnel in enumerate(vpn.tunnels, start=1):
+        arguments |= tunnel_arguments(n, tunnel)
+        if tunnel.preshared_key is not None:
+            name = psk_variable_name(n, variable_prefix)
+            variable = TerraformVariable(
+                scope,
+                name,
+                type="string",
+                sensitive=True,
+                description=f"Pre-shared key of tunnel {n} (AWS rules: 8-64 of "
+                "[A-Za-z0-9._], not starting with 0).",
+            )
+            # A stable name: the driver and HCL users set TF_VAR_<name>.
+            variable.override_logical_id(name)
+            arguments[f"tunnel{n}_preshared_key"] = variable.string_value
+    return vpn_connection.VpnConnection(
+        scope,
+        "connection",
+        customer_gateway_id=cgw_id,
+        type="ipsec.1",
+        # BGP: no static routes; the gateway learns the customer's prefixes.
+        static_routes_only=vpn.routing == "static",
+        local_ipv4_network_cidr=str(vpn.local_network_cidr),
+        remote_ipv4_network_cidr=str(vpn.remote_network_cidr),
+        tags=naming.tags("vpn"),
+        **gateway,
+        **arguments,
+    )
+
+
+def server_parameters(scope: Construct, lab: Lab, naming: Naming, connection) -> tuple[list, list]:
+    """What the VPN server reads at boot (its keys, its tunnels' addresses): it is
+    created without waiting for the connection, and waits for these parameters instead."""
+    kinds = (
+        ("psk", psk_parameter_name, "SecureString", "preshared_key", "Pre-shared key"),
+        ("address", address_parameter_name, "String", "address", "Outside address"),
+    )
+    return tuple(
+        [
+            ssm_parameter.SsmParameter(
+                scope,
+                f"tunnel{n}-{kind}",
+                name=name(lab, n),
+                type=type_,
+                value=getattr(connection, f"tunnel{n}_{attribute}"),
+                description=f"{what} of tunnel {n}; read by the VPN server at boot",
+                tags=naming.tags(f"tunnel{n}-{kind}"),
+            )
+            for n in (1, 2)
+        ]
+        for kind, name, type_, attribute, what in kinds
+    )
+
+
 class Vpn(Construct):
     def __init__(
         self,
@@ -82,33 +143,8 @@ class Vpn(Construct):
             tags=naming.tags("cgw"),
         )
 
-        arguments = {}
-        for n, tunnel in enumerate(vpn.tunnels, start=1):
-            arguments |= tunnel_arguments(n, tunnel)
-            if tunnel.preshared_key is not None:
-                variable = TerraformVariable(
-                    self,
-                    psk_variable_name(n),
-                    type="string",
-                    sensitive=True,
-                    description=f"Pre-shared key of tunnel {n} (AWS rules: 8-64 of "
-                    "[A-Za-z0-9._], not starting with 0).",
-                )
-                # A stable name: the driver and HCL users set TF_VAR_<name>.
-                variable.override_logical_id(psk_variable_name(n))
-                arguments[f"tunnel{n}_preshared_key"] = variable.string_value
-        self.connection = vpn_connection.VpnConnection(
-            self,
-            "connection",
-            vpn_gateway_id=self.vgw.id,
-            customer_gateway_id=self.cgw.id,
-            type="ipsec.1",
-            # BGP: no static routes; the VGW learns the customer's prefixes.
-            static_routes_only=vpn.routing == "static",
-            local_ipv4_network_cidr=str(vpn.local_network_cidr),
-            remote_ipv4_network_cidr=str(vpn.remote_network_cidr),
-            tags=naming.tags("vpn"),
-            **arguments,
+        self.connection = connection(
+            self, lab, gateway={"vpn_gateway_id": self.vgw.id}, cgw_id=self.cgw.id, naming=naming
         )
         for i, prefix in enumerate(vpn.static_routes):
             vpn_connection_route.VpnConnectionRoute(
@@ -128,29 +164,9 @@ class Vpn(Construct):
                 route_table_id=aws_route_table_id,
             )
 
-        # What the VPN server reads at boot: it is created without waiting for
-        # this connection, and waits for these parameters instead.
-        self.psk_parameters = self._parameters(
-            lab, naming, "psk", "SecureString", "preshared_key", "Pre-shared key"
+        self.psk_parameters, self.address_parameters = server_parameters(
+            self, lab, naming, self.connection
         )
-        self.address_parameters = self._parameters(
-            lab, naming, "address", "String", "address", "Outside address"
-        )
-
-    def _parameters(self, lab, naming, kind, type_, attribute, what):
-        name = {"psk": psk_parameter_name, "address": address_parameter_name}[kind]
-        return [
-            ssm_parameter.SsmParameter(
-                self,
-                f"tunnel{n}-{kind}",
-                name=name(lab, n),
-                type=type_,
-                value=getattr(self.connection, f"tunnel{n}_{attribute}"),
-                description=f"{what} of tunnel {n}; read by the VPN server at boot",
-                tags=naming.tags(f"tunnel{n}-{kind}"),
-            )
-            for n in (1, 2)
-        ]
 
     @property
     def tunnel_addresses(self) -> list[str]:

@@ -66,16 +66,21 @@ def write_cli_config(path: Path | None = None) -> Path:
     return path
 
 
-def psk_variable_name(n: int) -> str:
-    """The sensitive variable that carries tunnel n's key when the lab sets one."""
-    return f"tunnel{n}_preshared_key"
+def psk_variable_name(n: int, site: str = "") -> str:
+    """The sensitive variable that carries tunnel n's key when the lab sets one (a
+    Transit Gateway lab's: ``<site>_tunnel<n>_preshared_key``)."""
+    return (
+        f"{site.replace('-', '_')}_tunnel{n}_preshared_key" if site else f"tunnel{n}_preshared_key"
+    )
 
 
 def key_variables(lab) -> dict[str, str]:
     """The lab's own keys as TF_VAR_ environment: never written to a file."""
+    connections = [(s.name, s.vpn) for s in lab.sites] if lab.sites else [("", lab.vpn)]
     return {
-        f"TF_VAR_{psk_variable_name(n)}": tunnel.preshared_key
-        for n, tunnel in enumerate(lab.tunnels, start=1)
+        f"TF_VAR_{psk_variable_name(n, site)}": tunnel.preshared_key
+        for site, vpn in connections
+        for n, tunnel in enumerate(vpn.tunnels, start=1)
         if tunnel.preshared_key
     }
 
