@@ -159,7 +159,7 @@ def in_process(monkeypatch):
     """moto in this process with the extension patched in (and out again): BGP's
     learned prefixes come from the data plane, so this is where they are given."""
     learned = {}
-    transit_gateways.install(patch=monkeypatch.setattr)
+    transit_gateways.install(patch=lambda *args: monkeypatch.setattr(*args, raising=False))
     monkeypatch.setattr(
         route_propagation, "learned_routes", lambda connection: learned.get(connection.id, [])
     )
@@ -183,3 +183,32 @@ def test_equal_bgp_routes_from_two_connections_are_one_ecmp_route(in_process, ec
     # A VPC-propagated route beats a VPN-propagated one for the same destination.
     _, vpc = vpc_attachment(ec2, tgw_id, "172.17.0.0/16")
     assert routes(ec2, table)["172.17.0.0/16"] == ("propagated", "active", [vpc])
+
+
+def test_a_vpc_attachment_keeps_its_tags_and_is_deleted_as_aws_deletes(ec2):
+    tgw = gateway(ec2)
+    table = tgw["Options"]["AssociationDefaultRouteTableId"]
+    vpc = ec2.create_vpc(CidrBlock="10.43.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.43.1.0/24")["Subnet"]["SubnetId"]
+    tags = [{"Key": "vpnlab:lab", "Value": "emulator-test"}]
+    attachment = ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=tgw["TransitGatewayId"],
+        VpcId=vpc,
+        SubnetIds=[subnet],
+        TagSpecifications=[{"ResourceType": "transit-gateway-attachment", "Tags": tags}],
+    )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    (described,) = ec2.describe_transit_gateway_vpc_attachments(
+        TransitGatewayAttachmentIds=[attachment]
+    )["TransitGatewayVpcAttachments"]
+    assert described["Tags"] == tags  # leak checks find it by its tag
+    ec2.delete_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attachment)
+    (described,) = ec2.describe_transit_gateway_vpc_attachments(
+        TransitGatewayAttachmentIds=[attachment]
+    )["TransitGatewayVpcAttachments"]
+    assert described["State"] == "deleted"  # what the provider's delete waits for
+    assert associations(ec2, table) == set() and propagations(ec2, table) == set()
+    assert routes(ec2, table) == {}
+    # The VPC can be attached again.
+    ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=tgw["TransitGatewayId"], VpcId=vpc, SubnetIds=[subnet]
+    )
