@@ -31,10 +31,12 @@ def main(argv: list[str]) -> int:
     from cdktf import App
 
     from modules.stack import LabStack
+    from modules.transit_stack import TransitLabStack
 
+    stack = TransitLabStack if lab.transit_gateway is not None else LabStack
     with tempfile.TemporaryDirectory(prefix="vpnlab-synth-") as build_dir:
         app = App(outdir=str(args.outdir), skip_validation=False)
-        LabStack(app, lab, Path(build_dir))
+        stack(app, lab, Path(build_dir))
         app.synth()
     return 0
 

@@ -28,9 +28,13 @@ class TestHost(Construct):
         ami: str,
         instance_profile: str,
         build_dir,
+        group: security_groups.Group | None = None,
+        template: str | None = None,
     ):
+        """``group``: its security group (default: the VGW lab's, from the other side);
+        ``template``: its user data's file name (unique in a stack)."""
         super().__init__(scope, id_)
-        group = security_groups.test_host(lab, side)  # what the local data plane enforces
+        group = group or security_groups.test_host(lab, side)  # the local data plane's too
         self.security_group = security_group.SecurityGroup(
             self,
             "sg",
@@ -59,6 +63,8 @@ class TestHost(Construct):
             subnet_id=subnet_id,
             vpc_security_group_ids=[self.security_group.id],
             iam_instance_profile=instance_profile,
-            user_data=user_data(self, f"{side}-test-host", test_host_user_data(lab), build_dir, {}),
+            user_data=user_data(
+                self, template or f"{side}-test-host", test_host_user_data(lab), build_dir, {}
+            ),
             tags=naming.tags(side, "test-host"),
         )

@@ -48,7 +48,9 @@ class VpnServer(Construct):
         tunnel_addresses: list[str],
         parameter_arns: list[str],
         build_dir,
+        template: str = "vpn-server",
     ):
+        """``template``: its user data's file name (unique in a stack)."""
         super().__init__(scope, id_)
         self.security_group = security_group.SecurityGroup(
             self,
@@ -104,7 +106,7 @@ class VpnServer(Construct):
             iam_instance_profile=role.profile.name,
             user_data=user_data(
                 self,
-                "vpn-server",
+                template,
                 rendered,
                 build_dir,
                 {"public_ip": address.eip.public_ip},

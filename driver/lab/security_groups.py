@@ -61,6 +61,20 @@ def test_host(lab: Lab, side: str) -> Group:
     )
 
 
+def transit_test_host(lab: Lab, attachment: str, host) -> Group:
+    """A Transit Gateway lab's test host (``vpc:<name>`` or ``site:<name>``): ICMP from
+    every network across the gateway (its ``icmp_from`` when the lab sets one)."""
+    networks = [(f"vpc:{v.name}", v.vpc_cidr) for v in lab.vpcs]
+    networks += [(f"site:{s.name}", s.onprem.vpc_cidr) for s in lab.sites]
+    others = [cidr for name, cidr in networks if name != attachment]
+    sources = host.icmp_from if host.icmp_from is not None else tuple(others)
+    return Group(
+        f"{attachment.replace(':', '-')}-test-host",
+        f"{attachment} test host: ICMP from across the Transit Gateway",
+        tuple(Rule("icmp", str(c), "ICMP from across the Transit Gateway") for c in sources),
+    )
+
+
 def vpn_server(lab: Lab, tunnel_addresses: tuple[str, str]) -> Group:
     rules = [
         Rule("udp", f"{tunnel}/32", f"{name} from tunnel {n}", port, key=f"{name}-tunnel{n}")

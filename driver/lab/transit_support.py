@@ -1,7 +1,8 @@
 """What vpnlab does with a Transit Gateway lab today, said before a command runs.
 
-A Transit Gateway lab loads, is validated by AWS's Transit Gateway rules and is
-linted (its route tables resolved from the lab); the commands that build, check
+A Transit Gateway lab loads, is validated by AWS's Transit Gateway rules, is
+linted (its route tables resolved from the lab) and synthesized (JSON or HCL); the
+commands that build, check
 or hand off one VPN connection would run only its first site against a virtual
 private gateway and give a verdict AWS would not: they refuse it, naming what
 works (issue 34 builds the rest).
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from driver.core.errors import VpnlabError
 
-READY = frozenset({"lint"})
+READY = frozenset({"lint", "synth", "hcl"})
 
 
 def refuse_unless_ready(command: str, lab_path: Path) -> None:
@@ -32,7 +33,7 @@ def refuse_unless_ready(command: str, lab_path: Path) -> None:
         raise VpnlabError(
             f"{lab_path} is a Transit Gateway lab ({len(lab.sites)} sites, {len(lab.vpcs)} "
             f"VPCs): vpnlab {command} runs labs with a virtual private gateway only, for now. "
-            f"`vpnlab lint {lab_path}` validates it and resolves its route tables; "
-            "synthesis, the local data plane and the AWS target for Transit Gateways are "
-            "not built yet"
+            f"`vpnlab lint {lab_path}` validates it and resolves its route tables, `vpnlab "
+            "synth` and `vpnlab hcl` write its Terraform; the local data plane and the "
+            "targets (apply, verify) for Transit Gateways are not built yet"
         )

@@ -1,0 +1,192 @@
+"""A Transit Gateway lab synthesized: the gateway with the lab's defaults, a VPC
+attachment and routes per VPC, a VPN connection and VPN server per site, the route
+tables' associations, propagations and routes; its HCL validates; and Terraform
+applies it against the emulator, which answers as AWS does."""
+
+import copy
+import json
+
+import pytest
+import yaml
+
+from driver.synth.synthesis import export_hcl, synth
+from tests.conftest import one, resources
+from tests.lab.test_transit_lab import EXAMPLE, RAW
+
+KEY = "tokyo.key_1234"
+
+
+@pytest.fixture(scope="module")
+def segmented(tmp_path_factory) -> dict:
+    """The example with a route table of its own for dev, and a key in the lab."""
+    raw = copy.deepcopy(RAW)
+    raw["transit_gateway"]["route_tables"] = [
+        {
+            "name": "dev",
+            "associations": ["vpc:dev"],
+            "propagations": ["vpc:prod", "site:tokyo"],
+            "routes": [{"cidr": "172.20.0.0/16", "blackhole": True}],
+        }
+    ]
+    raw["sites"][0]["vpn"]["tunnels"][0]["preshared_key"] = KEY
+    path = tmp_path_factory.mktemp("lab") / "tgw.yml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    stack = synth(path, tmp_path_factory.mktemp("synth"))
+    return json.loads((stack / "cdk.tf.json").read_text())
+
+
+def test_the_gateway_takes_the_labs_options(segmented):
+    gateway = one(segmented, "aws_ec2_transit_gateway")
+    assert gateway["amazon_side_asn"] == 64512
+    assert (gateway["vpn_ecmp_support"], gateway["default_route_table_association"]) == (
+        "enable",
+        "enable",
+    )
+    assert gateway["tags"]["vpnlab:lab"] == "tgw"
+    table = one(segmented, "aws_ec2_transit_gateway_route_table")
+    assert table["tags"]["Name"] == "tgw-tgw-rt-dev"
+
+
+def test_each_site_has_its_connection_on_the_gateway_and_its_own_server(segmented):
+    connections = resources(segmented, "aws_vpn_connection")
+    assert len(connections) == 2
+    for connection in connections:
+        assert "aws_ec2_transit_gateway." in connection["transit_gateway_id"]
+        assert "vpn_gateway_id" not in connection
+    assert sorted(c["static_routes_only"] for c in connections) == [False, True]
+    parameters = sorted(p["name"] for p in resources(segmented, "aws_ssm_parameter"))
+    assert "/vpnlab/tgw-tokyo/tunnel1/psk" in parameters
+    assert "/vpnlab/tgw-osaka/tunnel2/address" in parameters
+    # A key in the lab enters through a site's own sensitive variable, never the file.
+    assert segmented["variable"]["tokyo_tunnel1_preshared_key"]["sensitive"] is True
+    assert KEY not in json.dumps(segmented)
+    assert len(resources(segmented, "aws_vpc")) == 4  # two VPCs, two sites
+    assert not resources(segmented, "aws_vpn_gateway")
+
+
+def test_vpcs_attach_and_route_every_other_network_to_the_gateway(segmented):
+    attachments = {
+        a["tags"]["Name"]: a for a in resources(segmented, "aws_ec2_transit_gateway_vpc_attachment")
+    }
+    # dev is named by its own table: not the default association; propagation stays.
+    assert (
+        attachments["tgw-dev-tgw-attachment"]["transit_gateway_default_route_table_association"]
+        is False
+    )
+    assert (
+        attachments["tgw-prod-tgw-attachment"]["transit_gateway_default_route_table_association"]
+        is True
+    )
+    to_gateway = [r for r in resources(segmented, "aws_route") if "transit_gateway_id" in r]
+    assert sorted(r["destination_cidr_block"] for r in to_gateway) == sorted(
+        ["192.168.0.0/16", "172.16.0.0/16", "10.1.0.0/16"]  # prod's
+        + ["192.168.0.0/16", "172.16.0.0/16", "10.0.0.0/16"]  # dev's
+    )
+    assert all(r["depends_on"] for r in to_gateway)
+
+
+def test_the_route_tables_hold_what_the_lab_says(segmented):
+    association = one(segmented, "aws_ec2_transit_gateway_route_table_association")
+    assert "vpc-dev_attachment" in association["transit_gateway_attachment_id"]
+    assert association["replace_existing_association"] is True
+    propagated = resources(segmented, "aws_ec2_transit_gateway_route_table_propagation")
+    assert sorted("vpc-prod" in p["transit_gateway_attachment_id"] for p in propagated) == [
+        False,
+        True,
+    ]
+    routes = {
+        (
+            r["destination_cidr_block"],
+            "aws_ec2_transit_gateway_route_table." in r["transit_gateway_route_table_id"],
+        ): r
+        for r in resources(segmented, "aws_ec2_transit_gateway_route")
+    }
+    # Tokyo is static: its route is written in both tables it propagates to.
+    for custom in (False, True):
+        assert (
+            "site-tokyo_connection"
+            in routes[("192.168.0.0/16", custom)]["transit_gateway_attachment_id"]
+        )
+    assert routes[("10.99.0.0/16", False)]["blackhole"] is True
+    assert routes[("172.20.0.0/16", True)]["blackhole"] is True
+    assert len(routes) == 4
+
+
+@pytest.mark.terraform
+def test_its_hcl_is_formatted_and_valid(tmp_path):
+    from driver.synth.terraform import Terraform
+
+    target = export_hcl(EXAMPLE, tmp_path / "tgw")
+    templates = sorted(p.name for p in (target / "templates").iterdir())
+    assert templates == [
+        "dev-test-host.yaml.tftpl",
+        "osaka-test-host.yaml.tftpl",
+        "osaka-vpn-server.yaml.tftpl",
+        "prod-test-host.yaml.tftpl",
+        "tokyo-test-host.yaml.tftpl",
+        "tokyo-vpn-server.yaml.tftpl",
+    ]
+    tf = Terraform(target)
+    assert tf.is_formatted()
+    tf.init()
+    assert tf.validate()["valid"]
+    assert 'resource "aws_ec2_transit_gateway"' in (target / "main.tf").read_text()
+
+
+@pytest.mark.terraform
+@pytest.mark.applies
+def test_terraform_applies_it_and_the_emulator_answers_as_aws(tmp_path, emulator):
+    """Real Terraform and the AWS provider against the emulator: what AWS would hold
+    after this apply (defaults associate and propagate every attachment, a static
+    site's route and the blackhole in the default table), no drift, a clean destroy."""
+    from driver.local.emulator.process import write_provider_override
+    from driver.synth.synthesis import copy_stack
+    from driver.synth.terraform import Terraform
+
+    workdir = tmp_path / "terraform"
+    copy_stack(synth(EXAMPLE, tmp_path / "synth"), workdir)
+    write_provider_override(workdir, emulator)
+    tf = Terraform(workdir, env=emulator.environment())
+    tf.init()
+    tf.stream("apply", "-auto-approve")
+    outputs = tf.outputs()
+    ec2 = emulator.session("ap-northeast-1").client("ec2", endpoint_url=emulator.url)
+    (gateway,) = ec2.describe_transit_gateways(TransitGatewayIds=[outputs["transit_gateway_id"]])[
+        "TransitGateways"
+    ]
+    table = gateway["Options"]["AssociationDefaultRouteTableId"]
+    attachments = {
+        a["ResourceId"]: a["TransitGatewayAttachmentId"]
+        for a in ec2.describe_transit_gateway_attachments(
+            Filters=[{"Name": "transit-gateway-id", "Values": [gateway["TransitGatewayId"]]}]
+        )["TransitGatewayAttachments"]
+    }
+    tokyo = attachments[outputs["tokyo_vpn_connection_id"]]
+    associated = ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=table)
+    assert sorted(a["ResourceType"] for a in associated["Associations"]) == [
+        "vpc",
+        "vpc",
+        "vpn",
+        "vpn",
+    ]
+    found = ec2.search_transit_gateway_routes(
+        TransitGatewayRouteTableId=table,
+        Filters=[{"Name": "state", "Values": ["active", "blackhole"]}],
+    )["Routes"]
+    held = {
+        r["DestinationCidrBlock"]: (
+            r["Type"],
+            r["State"],
+            [a["TransitGatewayAttachmentId"] for a in r.get("TransitGatewayAttachments", [])],
+        )
+        for r in found
+    }
+    assert held["192.168.0.0/16"] == ("static", "active", [tokyo])
+    assert held["10.99.0.0/16"] == ("static", "blackhole", [])
+    assert held["10.0.0.0/16"][:2] == held["10.1.0.0/16"][:2] == ("propagated", "active")
+    assert tf.plan() == 0  # what the provider reads back is what it wrote
+    tf.stream("destroy", "-auto-approve")
+    left = ec2.describe_transit_gateway_attachments(
+        Filters=[{"Name": "transit-gateway-id", "Values": [gateway["TransitGatewayId"]]}]
+    )["TransitGatewayAttachments"]
+    assert {a["State"] for a in left} <= {"deleted"}
