@@ -61,7 +61,10 @@ class TransitSite(Construct):
         self.connection = connection(
             self,
             view,
-            gateway={"transit_gateway_id": transit_gateway_id},
+            gateway={
+                "transit_gateway_id": transit_gateway_id,
+                **({"enable_acceleration": True} if site.acceleration else {}),
+            },
             cgw_id=self.cgw.id,
             naming=naming,
             variable_prefix=site.name,

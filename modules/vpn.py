@@ -54,8 +54,9 @@ def tunnel_arguments(n: int, tunnel: Tunnel) -> dict:
 def connection(
     scope: Construct, lab: Lab, *, gateway: dict, cgw_id: str, naming: Naming, variable_prefix=""
 ):
-    """The VPN connection of ``lab.vpn`` on a gateway (``vpn_gateway_id`` or
-    ``transit_gateway_id``), its keys through sensitive variables when the lab sets them."""
+    """The VPN connection of ``lab.vpn`` on a gateway (``gateway``: ``vpn_gateway_id``, or
+    ``transit_gateway_id`` and its options), its keys through sensitive variables when
+    the lab sets them."""
     vpn = lab.vpn
     arguments = {}
     for n, tunnel in enumerate(vpn.tunnels, start=1):

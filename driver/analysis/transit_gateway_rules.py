@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from driver.analysis.findings import Finding
 from driver.analysis.lab_rules import lint_lab
+from driver.lab import declared_features
 from driver.lab import transit_routes as tgw
 from driver.lab.model import Lab
 
@@ -26,6 +27,7 @@ TRANSIT_GATEWAY_RULES = {
     "tgw-static-over-bgp": "a static route takes a BGP site's prefix (static routes win)",
     "tgw-ecmp-static": "ECMP is on, but it spreads BGP routes only",
     "tgw-site-overlap": "two sites' networks overlap",
+    "tgw-declared": "a site declares a feature vpnlab does not emulate (and synthesis may refuse)",
 }
 
 
@@ -48,6 +50,7 @@ def lint_transit_lab(lab: Lab, source: str) -> list[Finding]:
     _static_over_bgp(lab, add)
     _ecmp(lab, add)
     _overlaps(lab, add)
+    _declared(lab, add)
     return out
 
 
@@ -196,3 +199,25 @@ def _overlaps(lab: Lab, add) -> None:
                 "the Transit Gateway sends one of them all the traffic",
                 "give each site its own range, or advertise the shared one from both over BGP",
             )
+
+
+def _declared(lab: Lab, add) -> None:
+    for i, site in enumerate(lab.sites):
+        for feature in declared_features.declared(site):
+            if feature.refused:
+                add(
+                    "tgw-declared",
+                    "warning",
+                    f"sites[{i}].{feature.key}",
+                    f"{feature.what}: synthesis refuses it: {feature.refused}",
+                    "remove it to synthesize with the pinned provider, or hand-edit the "
+                    "HCL with a newer provider; " + feature.local,
+                )
+            else:
+                add(
+                    "tgw-declared",
+                    "info",
+                    f"sites[{i}].{feature.key}",
+                    f"{feature.what} is declared and synthesized, not emulated locally",
+                    feature.local,
+                )

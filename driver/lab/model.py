@@ -208,6 +208,37 @@ class Site:
             "The site's VPN connection (amazon_side_asn: the Transit Gateway's).", required=True
         ),
     )
+    # Declared, not emulated (driver/lab/declared_features.py): synthesis writes what
+    # the pinned provider supports and refuses the rest, naming the version needed.
+    acceleration: bool = field(
+        default=False,
+        metadata=spec(
+            "Accelerated VPN (EnableAcceleration): the tunnels enter AWS at "
+            "Global Accelerator's edge. Declared, not emulated locally."
+        ),
+    )
+    tunnel_bandwidth: str = field(
+        default="standard",
+        metadata=spec(
+            "standard, or large (5 Gbps tunnels). Declared, not emulated locally.",
+            choices=("standard", "large"),
+        ),
+    )
+    concentrator: bool = field(
+        default=False,
+        metadata=spec(
+            "The connection terminates on a Site-to-Site VPN Concentrator. "
+            "Declared, not emulated locally."
+        ),
+    )
+    outside_ip_address_type: str = field(
+        default="PublicIpv4",
+        metadata=spec(
+            "The tunnels' outer addresses: PublicIpv4, PrivateIpv4 (over Direct "
+            "Connect) or Ipv6. Declared, not emulated locally.",
+            choices=("PublicIpv4", "PrivateIpv4", "Ipv6"),
+        ),
+    )
 
 
 @dataclass(frozen=True)

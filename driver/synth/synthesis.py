@@ -12,6 +12,7 @@ from pathlib import Path
 
 from driver.core.errors import VpnlabError
 from driver.core.paths import PROJECT, SYNTH_ROOT, shareable
+from driver.lab import declared_features
 from driver.lab.loader import load_lab
 from driver.lab.model import Lab
 from driver.synth.terraform import Terraform
@@ -25,6 +26,13 @@ def synth(lab_path: Path, outdir: Path = SYNTH_ROOT, hcl: bool = False) -> Path:
             f"{lab_path}: onprem.vpc_cidr {lab.onprem.vpc_cidr} is wider than /16, so AWS "
             "cannot create it as the VPC that plays on-premises (VPCs are /16 to /28): "
             "`vpnlab check` runs this lab locally; synth and apply need a /16 to /28"
+        )
+    refused = declared_features.synthesis_refusals(lab)
+    if refused:
+        raise VpnlabError(
+            f"{lab_path}: synthesis cannot write what this lab declares:\n  "
+            + "\n  ".join(refused)
+            + "\n`vpnlab lint` lists each declared feature and what a local PASS means with it"
         )
     _refuse_without_cdktf()
     outdir = outdir.absolute()  # main.py runs in vpnlab's own folder

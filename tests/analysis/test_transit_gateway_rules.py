@@ -149,3 +149,26 @@ def test_a_customer_configuration_is_refused_for_a_transit_gateway_lab(tmp_path)
     config.write_text("connections {}\n")
     with pytest.raises(VpnlabError, match="Transit Gateway lab"):
         lint(EXAMPLE, config)
+
+
+def test_declared_features_say_what_a_local_pass_means(tmp_path):
+    def declare(raw):
+        raw["sites"][0]["acceleration"] = True
+        raw["sites"][1]["tunnel_bandwidth"] = "large"
+        raw["sites"][1]["outside_ip_address_type"] = "Ipv6"
+
+    findings = found(lab_file(tmp_path, declare), "tgw-declared")
+    assert (
+        "sites[0].acceleration",
+        "info",
+        "accelerated VPN is declared and synthesized, not emulated locally",
+    ) in findings
+    assert (
+        "sites[1].tunnel_bandwidth",
+        "warning",
+        "large-bandwidth (5 Gbps) tunnels: "
+        "synthesis refuses it: needs AWS provider 6.22.0 (tunnel_bandwidth)",
+    ) in findings
+    assert [f[:2] for f in findings if f[0] == "sites[1].outside_ip_address_type"] == [
+        ("sites[1].outside_ip_address_type", "warning")
+    ]

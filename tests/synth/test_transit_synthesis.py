@@ -190,3 +190,31 @@ def test_terraform_applies_it_and_the_emulator_answers_as_aws(tmp_path, emulator
         Filters=[{"Name": "transit-gateway-id", "Values": [gateway["TransitGatewayId"]]}]
     )["TransitGatewayAttachments"]
     assert {a["State"] for a in left} <= {"deleted"}
+
+
+def test_declared_features_synthesize_or_are_refused_naming_the_provider(tmp_path):
+    from driver.core.errors import VpnlabError
+
+    raw = copy.deepcopy(RAW)
+    raw["sites"][0]["acceleration"] = True
+    path = tmp_path / "accelerated.yml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    stack = json.loads((synth(path, tmp_path / "out") / "cdk.tf.json").read_text())
+    accelerated = [
+        c for c in resources(stack, "aws_vpn_connection") if c.get("enable_acceleration")
+    ]
+    assert len(accelerated) == 1
+    raw["sites"][1].update(tunnel_bandwidth="large", concentrator=True)
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    with pytest.raises(VpnlabError) as refused:
+        synth(path, tmp_path / "refused")
+    message = str(refused.value)
+    assert (
+        "sites[1].tunnel_bandwidth: large-bandwidth (5 Gbps) tunnels needs AWS provider 6.22.0"
+        in message
+    )
+    assert (
+        "sites[1].concentrator: a Site-to-Site VPN Concentrator needs AWS provider 6.23.0"
+        in message
+    )
+    assert not (tmp_path / "refused").exists()  # refused before anything was written

@@ -65,7 +65,7 @@ def create_vpn_connection(self) -> ActionResult:
     static = options.get("StaticRoutesOnly", False)
     connection.options = {
         "StaticRoutesOnly": str(static).lower() == "true",
-        "EnableAcceleration": False,
+        "EnableAcceleration": str(options.get("EnableAcceleration", False)).lower() == "true",
         "LocalIpv4NetworkCidr": options.get("LocalIpv4NetworkCidr", "0.0.0.0/0"),
         "RemoteIpv4NetworkCidr": options.get("RemoteIpv4NetworkCidr", "0.0.0.0/0"),
         "OutsideIpAddressType": "PublicIpv4",

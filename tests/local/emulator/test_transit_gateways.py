@@ -212,3 +212,15 @@ def test_a_vpc_attachment_keeps_its_tags_and_is_deleted_as_aws_deletes(ec2):
     ec2.create_transit_gateway_vpc_attachment(
         TransitGatewayId=tgw["TransitGatewayId"], VpcId=vpc, SubnetIds=[subnet]
     )
+
+
+def test_an_accelerated_connection_says_so(ec2):
+    tgw = gateway(ec2)
+    cgw = ec2.create_customer_gateway(Type="ipsec.1", PublicIp="203.0.113.14", BgpAsn=65000)
+    connection = ec2.create_vpn_connection(
+        Type="ipsec.1",
+        CustomerGatewayId=cgw["CustomerGateway"]["CustomerGatewayId"],
+        TransitGatewayId=tgw["TransitGatewayId"],
+        Options={"EnableAcceleration": True},
+    )["VpnConnection"]
+    assert connection["Options"]["EnableAcceleration"] is True
