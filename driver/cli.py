@@ -211,6 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("local", "aws"),
         help="the VPN connection as the applied target holds it (default: the lab's plan)",
     )
+    p.add_argument(
+        "--site",
+        metavar="NAME",
+        help="a Transit Gateway lab: the site whose customer gateway the sheet is for",
+    )
     p.add_argument("--lang", choices=("en", "ja"), default="en", help="the sheet's language")
     p.add_argument(
         "-o",

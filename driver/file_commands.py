@@ -85,10 +85,11 @@ def cmd_sheet(args) -> int:
     lab = load_lab(args.lab)
     connection = _connection(args, lab)
     if args.keys_file:
-        refuse_keys_file(connection, args.keys_file, lab.name)
-    written = write_sheet(connection, lab.name, args.lang, args.output)
+        refuse_keys_file(connection, args.keys_file, lab.name)  # before anything is written
+    name = f"{lab.name} (site {args.site})" if lab.transit_gateway else lab.name
+    written = write_sheet(connection, name, args.lang, args.output)
     if args.keys_file:
-        keys_file(connection, args.keys_file, lab.name)
+        keys_file(connection, args.keys_file, name)
     if args.output:
         said = f"wrote {written}"
         if args.keys_file:
@@ -103,6 +104,10 @@ def _connection(args, lab):
     """The VPN connection the sheet describes: the lab's plan, or as a target holds it."""
     from driver.handoff import connection
 
+    if lab.transit_gateway is not None:
+        return _site_connection(args, lab)
+    if args.site is not None:
+        raise VpnlabError(f"--site names a Transit Gateway lab's site; {args.lab} has one VPN")
     if args.target is None:
         return connection.from_lab(lab, args.lab)
     if args.target == "aws":
@@ -121,6 +126,25 @@ def _connection(args, lab):
             f"`{command('apply', args.lab, root=True)}` first, or leave out --target"
         )
     return connection.from_api(lab, clients(lab, emulator)[0], "local")
+
+
+def _site_connection(args, lab):
+    """One site's connection of a Transit Gateway lab (each site has its own sheet)."""
+    from driver.handoff import connection
+
+    names = [s.name for s in lab.sites]
+    if args.site not in names:
+        given = f"no site '{args.site}'" if args.site else "--site is needed"
+        raise VpnlabError(
+            f"{args.lab} is a Transit Gateway lab with a VPN connection per site: {given}; "
+            f"name one of {', '.join(names)} (--site {names[0]})"
+        )
+    if args.target is not None:
+        raise VpnlabError(
+            "a Transit Gateway lab is not applied by vpnlab yet: leave out --target for the "
+            "sheet the lab plans"
+        )
+    return connection.from_site(lab, names.index(args.site), args.lab)
 
 
 def _questionnaire(args) -> int:

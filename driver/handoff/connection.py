@@ -7,11 +7,14 @@ except by what is not known yet (AWS's outside addresses before the apply)."""
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from dataclasses import dataclass
 
 from driver.core.errors import VpnlabError
+from driver.lab import transit_routes
 from driver.lab.model import LAB_TAG, Lab, Net, Tunnel
+from driver.lab.transit_rules import MAX_TGW_ADVERTISED_PREFIXES
 from driver.local.shared.tunnel_record import tunnel_of
 
 
@@ -51,6 +54,21 @@ def from_lab(lab: Lab, lab_path) -> Connection:
         customer_gateway_asn=vpn.customer_gateway_asn,
         amazon_side_asn=vpn.amazon_side_asn,
         aws_networks=(lab.aws.vpc_cidr,),
+    )
+
+
+def from_site(lab: Lab, index: int, lab_path) -> Connection:
+    """A Transit Gateway lab's site's connection, as the lab plans it. What AWS routes
+    and advertises to the site is what the route table associated with its attachment
+    holds, except the site's own routes and blackholes (driver/lab/transit_routes.py)."""
+    site = lab.sites[index]
+    planned = from_lab(transit_routes.site_view(lab, index), f"{lab_path}, site {site.name}")
+    name = f"site:{site.name}"
+    table = transit_routes.association(lab, name)
+    routes = transit_routes.routes(lab, table) if table else []
+    networks = tuple(dict.fromkeys(r.cidr for r in routes if r.attachment not in (None, name)))
+    return dataclasses.replace(
+        planned, aws_networks=networks, advertised_prefix_limit=MAX_TGW_ADVERTISED_PREFIXES
     )
 
 
