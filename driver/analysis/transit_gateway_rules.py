@@ -62,18 +62,37 @@ def _key(lab: Lab, attachment: str) -> str:
 
 
 def _selectors(lab: Lab, add) -> None:
-    """Each site's remote network CIDR covers every VPC (its first: lab-network-cidrs)."""
+    """A site's remote network CIDR (its tunnels' AWS-side selector) covers each network
+    the Transit Gateway sends it traffic from: every VPC (the first: lab-network-cidrs)
+    and, as a warning, the other sites it routes to this one."""
     for i, site in enumerate(lab.sites):
-        for vpc in lab.vpcs[1:]:
-            if not vpc.private_subnet_cidr.subnet_of(site.vpn.remote_network_cidr):
+        selector = site.vpn.remote_network_cidr
+        others = [(f"vpc:{v.name}", v.private_subnet_cidr, "error") for v in lab.vpcs[1:]]
+        others += [
+            (f"site:{s.name}", s.onprem.private_subnet_cidr, "warning")
+            for s in lab.sites
+            if s.name != site.name and _routes(lab, f"site:{s.name}", f"site:{site.name}")
+        ]
+        for name, subnet, severity in others:
+            if not subnet.subnet_of(selector):
                 add(
                     "lab-network-cidrs",
-                    "error",
+                    severity,
                     f"sites[{i}].vpn.remote_network_cidr",
-                    f"{site.vpn.remote_network_cidr} does not cover vpc:{vpc.name}'s "
-                    f"subnet {vpc.private_subnet_cidr}: the tunnels' selectors exclude it",
-                    "use 0.0.0.0/0 (route-based) or a range covering every VPC",
+                    f"{selector} does not cover {name}'s subnet {subnet}, which the Transit "
+                    "Gateway routes to this site: the tunnels' selectors exclude it",
+                    "use 0.0.0.0/0 (route-based) or a range covering it",
                 )
+
+
+def _routes(lab: Lab, source: str, target: str) -> bool:
+    """Whether the table associated with ``source`` sends target's test subnet to it."""
+    table = tgw.association(lab, source)
+    entry = next(s for s in lab.sites if f"site:{s.name}" == target)
+    if table is None:
+        return False
+    decision = tgw.lookup(lab, table, entry.onprem.private_subnet_cidr.network_address)
+    return target in decision.attachments
 
 
 def _attachments(lab: Lab, add) -> None:

@@ -44,6 +44,8 @@ def test_attachments_without_a_table(tmp_path):
 
     path = lab_file(tmp_path, no_defaults)
     findings = found(path, "tgw-unattached")
+    # The VPCs are associated with no table (the sites are, with the lab's "onprem"),
+    # and the sites propagate nowhere (the VPCs do, into "onprem").
     assert (
         "vpcs[0]",
         "error",
@@ -55,7 +57,22 @@ def test_attachments_without_a_table(tmp_path):
         "site:osaka propagates to no route table and no static route "
         "leads to it: nothing is routed to it",
     ) in findings
-    assert len(findings) == 8  # four attachments, both ways
+    assert len(findings) == 4
+
+
+def test_a_site_whose_selectors_exclude_another_site_the_gateway_routes_to_it(tmp_path):
+    def shared(raw):
+        del raw["transit_gateway"]["route_tables"]  # every attachment in the default table
+
+    assert found(lab_file(tmp_path, shared), "lab-network-cidrs") == [
+        (
+            "sites[0].vpn.remote_network_cidr",
+            "warning",
+            "10.0.0.0/15 does not cover "
+            "site:osaka's subnet 172.16.1.0/24, which the Transit Gateway routes to this site: "
+            "the tunnels' selectors exclude it",
+        )
+    ]
 
 
 def test_a_segmented_vpc_is_named_with_the_table_that_misses(tmp_path):

@@ -21,15 +21,29 @@ def test_a_bgp_site_is_told_what_the_transit_gateway_advertises(capsys, lang):
     assert row(tables, routing, say(lang, "row.asn_aws"))[:2] == ["64512", "64512"]
     limit = row(tables, routing, say(lang, "row.prefix_limit"))[0]
     assert "1000" in limit  # a Transit Gateway's quota, not a VGW's 100
-    # Both VPCs and Tokyo's static route; not Osaka's own prefix, not the blackhole.
+    # Its associated table ("onprem"): both VPCs; not Tokyo (segmented), not the blackhole.
     advertised = row(tables, routing, say(lang, "row.advertised"))[0]
-    assert advertised == "10.0.0.0/16, 10.1.0.0/16, 192.168.0.0/16"
+    assert advertised == "10.0.0.0/16, 10.1.0.0/16"
 
 
 def test_a_static_site_is_told_the_networks_to_route_into_its_tunnels(capsys):
     tables = sheet(capsys, "--site", "tokyo")
     networks = row(tables, say("en", "section.routing"), say("en", "row.aws_networks"))[0]
-    assert networks == "10.0.0.0/16, 10.1.0.0/16, 172.16.0.0/16"
+    assert networks == "10.0.0.0/16, 10.1.0.0/16"
+
+
+def test_without_the_sites_table_each_site_is_told_of_the_other(capsys, tmp_path):
+    import yaml
+
+    raw = yaml.safe_load(EXAMPLE.read_text())
+    del raw["transit_gateway"]["route_tables"]
+    path = tmp_path / "tgw.yml"
+    path.write_text(yaml.safe_dump(raw))
+    assert main(["sheet", str(path), "--site", "osaka"]) == 0
+    tables = markdown_tables(capsys.readouterr().out)
+    advertised = row(tables, say("en", "section.routing"), say("en", "row.advertised"))[0]
+    # The default table: the VPCs and Tokyo's static route, not Osaka's own prefix.
+    assert advertised == "10.0.0.0/16, 10.1.0.0/16, 192.168.0.0/16"
 
 
 @pytest.mark.parametrize(

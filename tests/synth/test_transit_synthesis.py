@@ -163,12 +163,21 @@ def test_terraform_applies_it_and_the_emulator_answers_as_aws(tmp_path, emulator
     }
     tokyo = attachments[outputs["tokyo_vpn_connection_id"]]
     associated = ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=table)
-    assert sorted(a["ResourceType"] for a in associated["Associations"]) == [
-        "vpc",
-        "vpc",
-        "vpn",
-        "vpn",
-    ]
+    assert sorted(a["ResourceType"] for a in associated["Associations"]) == ["vpc", "vpc"]
+    (sites_table,) = {
+        a["TransitGatewayRouteTableId"]
+        for a in ec2.describe_transit_gateway_attachments(
+            TransitGatewayAttachmentIds=[attachments[outputs["osaka_vpn_connection_id"]]]
+        )["TransitGatewayAttachments"]
+        for a in [a["Association"]]
+    }
+    sites = ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=sites_table)
+    assert sorted(a["ResourceType"] for a in sites["Associations"]) == ["vpn", "vpn"]
+    propagated = ec2.search_transit_gateway_routes(
+        TransitGatewayRouteTableId=sites_table,
+        Filters=[{"Name": "state", "Values": ["active", "blackhole"]}],
+    )["Routes"]
+    assert sorted(r["DestinationCidrBlock"] for r in propagated) == ["10.0.0.0/16", "10.1.0.0/16"]
     found = ec2.search_transit_gateway_routes(
         TransitGatewayRouteTableId=table,
         Filters=[{"Name": "state", "Values": ["active", "blackhole"]}],
