@@ -286,7 +286,14 @@ def cmd_diagram(args) -> int:
 
     lab = load_lab(args.lab)
     paths = None
-    if args.from_report:
+    if lab.transit_gateway is not None and args.from_report:
+        raise VpnlabError(
+            f"{args.lab} is a Transit Gateway lab: vpnlab check does not run one yet, so "
+            "there is no report to draw from; leave out --from-report"
+        )
+    if lab.transit_gateway is not None:
+        tunnels, state = None, "(a Transit Gateway lab: its route tables as the lab resolves them)"
+    elif args.from_report:
         tunnels, paths = from_report(lab, args.from_report)
         state = f"with the tunnels and paths of {args.from_report}"
     else:

@@ -158,7 +158,7 @@ def test_version_names_vpnlab_and_each_engine_as_it_answers():
         assert re.match(r"\d+\.\d+", rows[engine].strip()), (engine, rows[engine])
 
 
-@pytest.mark.parametrize("command", ["check", "apply", "verify", "status", "diagram"])
+@pytest.mark.parametrize("command", ["check", "apply", "verify", "status", "destroy"])
 def test_a_transit_gateway_lab_is_refused_where_vpnlab_would_judge_one_site_only(command):
     """Run as a VGW lab, its first site would get a verdict AWS would not give: the
     commands not built for Transit Gateways say so, before root or anything else."""

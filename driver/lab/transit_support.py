@@ -1,8 +1,8 @@
 """What vpnlab does with a Transit Gateway lab today, said before a command runs.
 
 A Transit Gateway lab loads, is validated by AWS's Transit Gateway rules, is
-linted (its route tables resolved from the lab), synthesized (JSON or HCL) and
-handed off (a parameter sheet per site); the commands that build, check
+linted (its route tables resolved from the lab), synthesized (JSON or HCL),
+handed off (a parameter sheet per site) and drawn; the commands that build, check
 or hand off one VPN connection would run only its first site against a virtual
 private gateway and give a verdict AWS would not: they refuse it, naming what
 works (issue 34 builds the rest).
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from driver.core.errors import VpnlabError
 
-READY = frozenset({"lint", "synth", "hcl", "sheet"})
+READY = frozenset({"lint", "synth", "hcl", "sheet", "diagram"})
 
 
 def refuse_unless_ready(command: str, lab_path: Path) -> None:
@@ -35,6 +35,6 @@ def refuse_unless_ready(command: str, lab_path: Path) -> None:
             f"VPCs): vpnlab {command} runs labs with a virtual private gateway only, for now. "
             f"`vpnlab lint {lab_path}` validates it and resolves its route tables, `vpnlab "
             "synth` and `vpnlab hcl` write its Terraform, `vpnlab sheet --site NAME` each "
-            "site's parameter sheet; the local data plane and the targets (apply, verify) "
-            "for Transit Gateways are not built yet"
+            "site's parameter sheet, `vpnlab diagram` its picture; the local data plane "
+            "and the targets (apply, verify) for Transit Gateways are not built yet"
         )

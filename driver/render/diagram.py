@@ -178,7 +178,7 @@ def build(
         "onprem_test_host", "onprem_route_table", arrowhead="none", style="dotted", **onprem_path
     )
     g.edge("onprem_route_table", "vpn_server", label=f"{vpn.remote_network_cidr}", **onprem_path)
-    _legend(g, paths is not None)
+    legend(g, paths is not None)
     return g
 
 
@@ -193,7 +193,12 @@ def render(
         raise VpnlabError(f"{output}: write .svg or .png")
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
-        data = build(lab, tunnels, paths).pipe(format=fmt)
+        if lab.transit_gateway is not None:  # not deployed by vpnlab yet: no states
+            from driver.render import transit_diagram
+
+            data = transit_diagram.build(lab).pipe(format=fmt)
+        else:
+            data = build(lab, tunnels, paths).pipe(format=fmt)
     except graphviz.ExecutableNotFound:
         raise VpnlabError("Graphviz's dot is not installed: run `make setup`") from None
     output.write_bytes(data)
@@ -228,7 +233,7 @@ def _path_colour(status: str | None) -> dict[str, str]:
     return {"color": colour, "fontcolor": colour, "penwidth": "2"}
 
 
-def _legend(g: graphviz.Digraph, from_report: bool) -> None:
+def legend(g: graphviz.Digraph, from_report: bool) -> None:
     """What the colours and lines mean."""
     rows = [
         f'<tr><td bgcolor="{AWS_ORANGE}"> </td><td align="left">AWS</td></tr>',
