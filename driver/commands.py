@@ -57,6 +57,8 @@ def _check_locked(args, lab) -> int:
         return 0
     if args.cgw_secrets and not args.cgw_config:
         raise VpnlabError("--cgw-secrets goes with --cgw-config")
+    if lab.transit_gateway is not None:
+        _refuse_for_a_transit_gateway(args)
     from driver.core.progress import progress_lines
 
     out = sys.stderr if args.json else sys.stdout
@@ -66,19 +68,31 @@ def _check_locked(args, lab) -> int:
     with progress_lines(out, quiet=args.quiet) as progress:
         if placement.where == "vm":
             return _in_guest(args, lab, placement, progress)
-        report = run_check(
-            lab,
-            cgw_config=args.cgw_config,
-            cgw_secrets=args.cgw_secrets,
-            keep=args.keep,
-            failover=args.failover,
-            replace_endpoint=args.replace_endpoint,
-            lifecycle=not args.no_lifecycle,
-            lint=not args.skip_lint,
-            progress=progress,
-            dataplane=placement.reason,
-            cgw_daemon=args.cgw_daemon,
-        )
+        if lab.transit_gateway is not None:
+            from driver.local.transit_check import run_transit_check
+
+            report = run_transit_check(
+                lab,
+                keep=args.keep,
+                lifecycle=not args.no_lifecycle,
+                lint=not args.skip_lint,
+                progress=progress,
+                dataplane=placement.reason,
+            )
+        else:
+            report = run_check(
+                lab,
+                cgw_config=args.cgw_config,
+                cgw_secrets=args.cgw_secrets,
+                keep=args.keep,
+                failover=args.failover,
+                replace_endpoint=args.replace_endpoint,
+                lifecycle=not args.no_lifecycle,
+                lint=not args.skip_lint,
+                progress=progress,
+                dataplane=placement.reason,
+                cgw_daemon=args.cgw_daemon,
+            )
     _print_report(args, report)
     outputs = _outputs(args, lab)
     if outputs:
@@ -86,6 +100,24 @@ def _check_locked(args, lab) -> int:
     if args.keep:
         print(kept_help(lab, args.lab), file=out)
     return _exit_status(args, report)
+
+
+def _refuse_for_a_transit_gateway(args) -> None:
+    """What a Transit Gateway lab's check does not do yet, said before anything runs."""
+    asked = [
+        option
+        for option, given in (
+            ("--cgw-config", args.cgw_config),
+            ("--failover", args.failover),
+            ("--replace-endpoint", args.replace_endpoint),
+        )
+        if given
+    ]
+    if asked:
+        raise VpnlabError(
+            f"{args.lab} is a Transit Gateway lab: its check runs each site's VPN server as "
+            f"the lab renders it; {', '.join(asked)} is a VGW lab's for now"
+        )
 
 
 def _print_report(args, report) -> None:
@@ -288,17 +320,21 @@ def cmd_diagram(args) -> int:
     paths = None
     if lab.transit_gateway is not None and args.from_report:
         raise VpnlabError(
-            f"{args.lab} is a Transit Gateway lab: vpnlab check does not run one yet, so "
-            "there is no report to draw from; leave out --from-report"
+            f"{args.lab} is a Transit Gateway lab: its diagram draws the route tables as "
+            "the lab resolves them, not a report's states (yet); leave out --from-report"
         )
-    if lab.transit_gateway is not None:
-        tunnels, state = None, "(a Transit Gateway lab: its route tables as the lab resolves them)"
-    elif args.from_report:
+    output = args.output or Path("docs") / f"{lab.name}.svg"
+    if lab.transit_gateway is not None:  # not deployed by vpnlab: no tunnel states
+        from driver.render import transit_diagram
+
+        written = transit_diagram.render(lab, output)
+        print(f"wrote {written} (a Transit Gateway lab: its route tables as the lab resolves them)")
+        return 0
+    if args.from_report:
         tunnels, paths = from_report(lab, args.from_report)
         state = f"with the tunnels and paths of {args.from_report}"
     else:
         tunnels = deployed_tunnels(lab)
         state = "with the deployed tunnels' state" if tunnels else "(not deployed: no tunnel state)"
-    output = render(lab, args.output or Path("docs") / f"{lab.name}.svg", tunnels, paths)
-    print(f"wrote {output} {state}")
+    print(f"wrote {render(lab, output, tunnels, paths)} {state}")
     return 0

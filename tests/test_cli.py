@@ -158,12 +158,12 @@ def test_version_names_vpnlab_and_each_engine_as_it_answers():
         assert re.match(r"\d+\.\d+", rows[engine].strip()), (engine, rows[engine])
 
 
-@pytest.mark.parametrize("command", ["check", "apply", "verify", "status", "destroy"])
+@pytest.mark.parametrize("command", ["apply", "verify", "status", "destroy"])
 def test_a_transit_gateway_lab_is_refused_where_vpnlab_would_judge_one_site_only(command):
     """Run as a VGW lab, its first site would get a verdict AWS would not give: the
     commands not built for Transit Gateways say so, before root or anything else."""
     proc = vpnlab(command, "labs/transit-gateway.yml")
     assert proc.returncode == 2, proc.stderr
     assert f"vpnlab {command} runs labs with a virtual private gateway only" in proc.stderr
-    assert "vpnlab lint labs/transit-gateway.yml" in proc.stderr
+    assert "lint, check, synth, hcl, sheet --site NAME and diagram" in proc.stderr
     assert not (PROJECT / ".vpnlab" / "tgw").exists()

@@ -110,7 +110,20 @@ def lookup(lab: Lab, table: str, address: ipaddress.IPv4Address) -> Decision:
     if not matching:
         return Decision(())
     longest = max(r.cidr.prefixlen for r in matching)
-    best = [r for r in matching if r.cidr.prefixlen == longest]
+    return _chosen(lab, [r for r in matching if r.cidr.prefixlen == longest])
+
+
+def winners(lab: Lab, table: str) -> dict[ipaddress.IPv4Network, Decision]:
+    """For each destination the table holds, the routes AWS uses (``lookup``'s choice
+    among routes to that very prefix): what a router installs."""
+    held = routes(lab, table)
+    out = {}
+    for cidr in dict.fromkeys(r.cidr for r in held):
+        out[cidr] = _chosen(lab, [r for r in held if r.cidr == cidr])
+    return out
+
+
+def _chosen(lab: Lab, best: list[Route]) -> Decision:
     rank = min(PRIORITY[r.kind] for r in best)
     best = [r for r in best if PRIORITY[r.kind] == rank]
     if rank == PRIORITY["static"] and any(r.attachment is None for r in best):
@@ -120,6 +133,11 @@ def lookup(lab: Lab, table: str, address: ipaddress.IPv4Address) -> Decision:
 
 
 def site_view(lab: Lab, index: int) -> Lab:
-    """The lab as one site's VPN connection sees it (what code for one connection reads)."""
+    """The lab as one site's VPN connection sees it, shaped as a VGW lab (what code for
+    one connection reads): the site's network and connection, the first VPC as its AWS
+    side, the Transit Gateway's ASN."""
     site = lab.sites[index]
-    return dataclasses.replace(lab, onprem=site.onprem, vpn=site.vpn, firewall=None)
+    return dataclasses.replace(
+        lab, onprem=site.onprem, vpn=site.vpn, firewall=None, transit_gateway=None,
+        sites=(), vpcs=(),
+    )  # fmt: skip

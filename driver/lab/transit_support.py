@@ -1,11 +1,11 @@
 """What vpnlab does with a Transit Gateway lab today, said before a command runs.
 
 A Transit Gateway lab loads, is validated by AWS's Transit Gateway rules, is
-linted (its route tables resolved from the lab), synthesized (JSON or HCL),
-handed off (a parameter sheet per site) and drawn; the commands that build, check
-or hand off one VPN connection would run only its first site against a virtual
-private gateway and give a verdict AWS would not: they refuse it, naming what
-works (issue 34 builds the rest).
+linted (its route tables resolved from the lab), checked in a local data plane,
+synthesized (JSON or HCL), handed off (a parameter sheet per site) and drawn. The
+targets (apply, verify, status, destroy) would apply and judge only its first site
+against a virtual private gateway, a verdict AWS would not give: they refuse it,
+naming what works (issue 34 builds the rest).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from driver.core.errors import VpnlabError
 
-READY = frozenset({"lint", "synth", "hcl", "sheet", "diagram"})
+READY = frozenset({"lint", "synth", "hcl", "sheet", "diagram", "check"})
 
 
 def refuse_unless_ready(command: str, lab_path: Path) -> None:
@@ -33,8 +33,6 @@ def refuse_unless_ready(command: str, lab_path: Path) -> None:
         raise VpnlabError(
             f"{lab_path} is a Transit Gateway lab ({len(lab.sites)} sites, {len(lab.vpcs)} "
             f"VPCs): vpnlab {command} runs labs with a virtual private gateway only, for now. "
-            f"`vpnlab lint {lab_path}` validates it and resolves its route tables, `vpnlab "
-            "synth` and `vpnlab hcl` write its Terraform, `vpnlab sheet --site NAME` each "
-            "site's parameter sheet, `vpnlab diagram` its picture; the local data plane "
-            "and the targets (apply, verify) for Transit Gateways are not built yet"
+            "For a Transit Gateway lab: lint, check, synth, hcl, sheet --site NAME and "
+            "diagram; the targets (apply, verify, status, destroy) are not built yet"
         )

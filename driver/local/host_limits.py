@@ -37,6 +37,11 @@ def limits(
     data-plane host cannot run: Libreswan's pluto needs kernel ESP; route-based
     settings need VTI/XFRM interfaces; userspace ESP has no trap policies and
     needs the gateway's own address inside its local selector."""
+    if lab.transit_gateway is not None and config is None:  # each site's VPN server
+        from driver.lab.transit_routes import site_view
+
+        each = [limits(site_view(lab, i), None, None, features) for i in range(len(lab.sites))]
+        return list(dict.fromkeys(limit for found in each for limit in found))
     found = []
     found_in = implementation(config, secrets, daemon) if config is not None else None
     libreswan = found_in == "libreswan"

@@ -25,6 +25,10 @@ def findings(
     lab: Lab, cgw_config: Path | None, cgw_secrets: Path | None, daemon: str | None = None
 ) -> list[Finding]:
     """The lab's findings, then the customer's files' (as ``vpnlab lint`` gives them)."""
+    if lab.transit_gateway is not None:  # its sites' connections and route tables
+        from driver.analysis.transit_gateway_rules import lint_transit_lab
+
+        return lint_transit_lab(lab, "lab")
     out = lint_lab(lab, "lab")
     if cgw_config is not None:
         out += lint_customer(lab, cgw_config, cgw_secrets, daemon)

@@ -188,17 +188,17 @@ def render(
     tunnels: list[TunnelState] | None = None,
     paths: PathState | None = None,
 ) -> Path:
+    return write(build(lab, tunnels, paths), output)
+
+
+def write(graph: graphviz.Digraph, output: Path) -> Path:
+    """The graph laid out by Graphviz as ``output`` (.svg or .png), readable by all."""
     fmt = output.suffix.lstrip(".")
     if fmt not in ("svg", "png"):
         raise VpnlabError(f"{output}: write .svg or .png")
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
-        if lab.transit_gateway is not None:  # not deployed by vpnlab yet: no states
-            from driver.render import transit_diagram
-
-            data = transit_diagram.build(lab).pipe(format=fmt)
-        else:
-            data = build(lab, tunnels, paths).pipe(format=fmt)
+        data = graph.pipe(format=fmt)
     except graphviz.ExecutableNotFound:
         raise VpnlabError("Graphviz's dot is not installed: run `make setup`") from None
     output.write_bytes(data)

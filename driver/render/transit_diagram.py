@@ -9,15 +9,20 @@ back from the SVG."""
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import graphviz
 
 from driver.lab import security_groups, topology
 from driver.lab import transit_routes as tgw
 from driver.lab.model import Lab
-from driver.render.diagram import AWS_ORANGE, ONPREM_BLUE, UNKNOWN, legend, route_based
+from driver.render.diagram import AWS_ORANGE, ONPREM_BLUE, UNKNOWN, legend, route_based, write
 
 KINDS = {"static": "static", "vpc": "propagated (VPC)", "vpn": "propagated (BGP)"}
+
+
+def render(lab: Lab, output: Path) -> Path:
+    return write(build(lab), output)
 
 
 def build(lab: Lab) -> graphviz.Digraph:

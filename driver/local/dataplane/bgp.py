@@ -24,9 +24,10 @@ def runs_bgp(lab: Lab) -> bool:
     return lab.vpn.routing == "bgp"
 
 
-def vgw_files(lab: Lab) -> dict[str, str]:
-    """What the VGW node needs for its FRR (nothing for a static lab)."""
-    return {CONFIG: vgw_bgp.frr_conf(lab)} | node_files() if runs_bgp(lab) else {}
+def vgw_files(lab: Lab, side: vgw_bgp.AwsSide | None = None) -> dict[str, str]:
+    """What the VGW node needs for its FRR (nothing for a static lab); ``side``: a
+    Transit Gateway's instead of a VGW's."""
+    return {CONFIG: vgw_bgp.frr_conf(lab, side)} | node_files() if runs_bgp(lab) else {}
 
 
 def server_files(lab: Lab, files: dict) -> dict[str, str | bytes]:

@@ -37,9 +37,11 @@ def run(
 
 
 class Namespace:
-    def __init__(self, lab: str, node: str):
+    def __init__(self, lab: str, node: str, within: str = ""):
+        """``within``: a part of the lab the node belongs to (a Transit Gateway lab's
+        site: ``s0-vgw``); its ``node`` stays the role it plays (``vgw``)."""
         self.node = node
-        self.name = namespace_name(lab, node)
+        self.name = namespace_name(lab, f"{within}{node}")
         self._batch: list[tuple[str, ...]] | None = None  # ip commands not yet run
 
     def create(self) -> Namespace:

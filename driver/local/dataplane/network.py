@@ -18,7 +18,6 @@ import dataclasses
 import os
 import shutil
 import signal
-import time
 from pathlib import Path
 
 from driver.core import interrupts
@@ -26,8 +25,16 @@ from driver.core.errors import Fault, VpnlabError
 from driver.core.processes import process_alive
 from driver.lab import topology
 from driver.lab.model import Lab
-from driver.lab.nodes import NODES, OPTIONAL_NODES
-from driver.local.dataplane import bgp, endpoints, filters, node_files, routing, vgw, wiring
+from driver.local.dataplane import (
+    bgp,
+    endpoints,
+    filters,
+    node_files,
+    routing,
+    vgw,
+    vgw_bgp,
+    wiring,
+)
 from driver.local.dataplane.cgw import CustomerGateway
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.daemon import IkeDaemon
@@ -40,6 +47,7 @@ from driver.local.dataplane.netns import (
     delete_all,
 )
 from driver.local.dataplane.network_view import NetworkView
+from driver.local.dataplane.node_set import TransitSide, lab_nodes
 from driver.local.dataplane.ownership import namespaces_owner
 from driver.local.dataplane.pluto import Pluto
 from driver.local.shared.node_access import lab_namespaces
@@ -54,13 +62,8 @@ FORWARDING = {
     "net.ipv4.conf.default.send_redirects": "0",
 }
 ROUTERS = ("aws-vpc", "firewall", "vgw", "inet", "onprem-vpc")
-
-
-def lab_nodes(lab: Lab) -> tuple[str, ...]:
-    """The nodes this lab has (the firewall only when the lab has one)."""
-    return tuple(
-        n for n in NODES if n not in OPTIONAL_NODES or getattr(lab, OPTIONAL_NODES[n]) is not None
-    )
+# L4 hashing: each flow keeps one path of a multipath (ECMP) route, as AWS hashes flows.
+ECMP_BY_FLOW = {"net.ipv4.fib_multipath_hash_policy": "1"}
 
 
 class DataPlaneError(VpnlabError):
@@ -91,15 +94,23 @@ class DataPlane:
         kernel: KernelFeatures,
         plan: topology.AddressPlan | None = None,
         view: NetworkView | None = None,
+        transit: TransitSide | None = None,
     ):
         """``view``: the route tables, security groups and network ACLs; by default
-        the lab's own (``vpnlab check``), or what EC2 describes (the local target)."""
+        the lab's own (``vpnlab check``), or what EC2 describes (the local target).
+        ``transit``: this is a Transit Gateway lab's site (``lab``: the site's view),
+        whose VGW node links to the Transit Gateway instead of a VPC."""
         self.lab, self.cgw, self.kernel = lab, cgw, kernel
         self.vgw_psks = vgw_psks
         self.workdir = workdir
+        self.transit = transit
         self.plan = plan or topology.plan(lab, cgw.tunnel_addresses, cgw.public_ip)
         self.view = view or NetworkView.of_lab(lab, self.plan.tunnel_addresses)
-        self.ns = {node: Namespace(lab.name, node) for node in lab_nodes(lab)}
+        within = transit.within if transit else ""
+        self.ns = {
+            node: Namespace(lab.name, node, within)
+            for node in lab_nodes(lab, site=transit is not None)
+        }
         self.charons: dict[str, IkeDaemon] = {}  # the VGW's endpoints, the VPN server's
         self.frr: dict[str, Frr] = {}  # BGP labs: FRR beside the VGW's and the server's charon
         self.stopped_pids: list[int] = []  # for the leak check: they must be gone
@@ -130,9 +141,15 @@ class DataPlane:
         for router in ROUTERS:  # before the links: an interface copies 'default' when made
             if router in self.ns:
                 self.ns[router].sysctl(FORWARDING)
-        with batched(self.ns.values()):
+        if self.transit:  # a Transit Gateway connection's ECMP over its two tunnels
+            self.ns["vgw"].sysctl(ECMP_BY_FLOW)
+        with batched([*self.ns.values(), *([self.transit.gateway] if self.transit else [])]):
             wiring.links(self.ns, self.plan)
-            wiring.routes(self.ns, self.plan, self.lab.aws.vpc_cidr)
+            if self.transit:
+                wiring.transit_link(
+                    self.ns, self.plan, self.transit.gateway, self.transit.interface
+                )
+            wiring.routes(self.ns, self.plan, self._aws_networks)
         wiring.elastic_ip_nat(self.ns, self.plan)
         self._filters()  # before IKE starts: a group that refuses IKE must see its first packet
         self._start_charons()
@@ -142,16 +159,23 @@ class DataPlane:
                 self.ns,
                 self.plan,
                 self.view.tables,
-                self.lab.aws.vpc_cidr,
+                routing.ANY if self.transit else self.lab.aws.vpc_cidr,
                 self._tunnel_route(),
                 self.vgw_devices,
             )
+
+    @property
+    def _aws_networks(self) -> tuple:
+        """What the VGW node reaches on its VPC side: the VPC, or across the Transit
+        Gateway every network there."""
+        return self.transit.networks if self.transit else (self.lab.aws.vpc_cidr,)
 
     def _filters(self) -> None:
         if "firewall" in self.ns:
             filters.install_stateful_firewall(self.ns["firewall"])
         for node, group in self.view.groups.items():
-            filters.install(self.ns[node], group, self.kernel.esp)
+            if node in self.ns:  # a Transit Gateway site's VPC hosts are the gateway's
+                filters.install(self.ns[node], group, self.kernel.esp)
         for subnet, acl in self.view.acls.items():
             router, interface = filters.SUBNET_INTERFACES[subnet]
             if router in self.ns:
@@ -203,7 +227,7 @@ class DataPlane:
         static = [] if bgp.runs_bgp(self.lab) else routing.into_tunnels(self.view.tables)
         aws = endpoints.charons(
             self.lab, vgw_ns, self.workdir, self.plan.tunnel_addresses, self.cgw.public_ip,
-            self.vgw_psks, kind, libipsec, static, bgp.vgw_files(self.lab),
+            self.vgw_psks, kind, libipsec, static, bgp.vgw_files(self.lab, self._bgp_side),
         )  # fmt: skip
         server = server_daemon(
             self.ns["server"],
@@ -232,7 +256,15 @@ class DataPlane:
         server.wait_ready()
         server.load()
         self.frr = bgp.start(self.lab, self.charons, vgw_ns, self.plan)
-        self._server_setup_finished()
+        node_files.setup_finished(self.charons["server"], self.cgw)
+
+    @property
+    def _bgp_side(self):
+        """AWS's side of the sessions: a VGW's, or the Transit Gateway's for a site."""
+        if not self.transit:
+            return None
+        t = self.transit
+        return vgw_bgp.AwsSide(t.announced, t.max_prefixes, t.max_paths)
 
     def vgw_endpoint(self, tunnel: str) -> IkeDaemon:
         """The charon of AWS's endpoint for ``tunnel`` (Tunnel1, Tunnel2)."""
@@ -254,24 +286,6 @@ class DataPlane:
         """AWS's maintenance: a new endpoint for ``tunnel``, holding no SA."""
         n = int(tunnel.removeprefix("Tunnel"))
         endpoints.replace(self.vgw_endpoint(tunnel), n, self.vgw_interfaces)
-
-    def _server_setup_finished(self) -> None:
-        """What vpnlab-setup leaves on the instance when it is done (its log lines
-        and /var/lib/vpnlab/ready): the AWS target's verify waits for them over SSM."""
-        server = self.charons["server"]
-        files = ", ".join(sorted(p for p in self.cgw.files if "secrets" not in p))
-        # node_files: the node's /var is its own, and may hold links by now
-        node_files.write_text(
-            server.var_dir,
-            "log/cloud-init-output.log",
-            "vpnlab: local data plane: no cloud-init here; the VPN server's files come "
-            f"from its user data: {files}\n"
-            f"vpnlab: {server.version()} ({self.cgw.style}) started in {server.ns.name} "
-            f"(pid {server.pid})\n"
-            "vpnlab: VPN server ready\n",
-        )
-        ready = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + "\n"
-        node_files.write_text(server.var_dir, "lib/vpnlab/ready", ready)
 
     # --- across processes (apply builds it, verify and destroy attach to it) -----
 

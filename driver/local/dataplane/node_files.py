@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import time
 from pathlib import Path
 
 LOG_LIMIT = 16 << 20  # a charon log of a long kept lab; its tail is what is read
@@ -76,3 +77,22 @@ def open_append(base: Path, relative: str):
         raise OSError(f"{base / relative} is not a regular file")
     os.set_blocking(fd, True)
     return os.fdopen(fd, "ab")
+
+
+def setup_finished(server, cgw) -> None:
+    """What vpnlab-setup leaves on the VPN server instance when it is done (its log
+    lines and /var/lib/vpnlab/ready): the AWS target's verify waits for them over SSM.
+    ``server``: the node's IKE daemon; ``cgw``: the customer gateway it runs."""
+    files = ", ".join(sorted(p for p in cgw.files if "secrets" not in p))
+    # the node's /var is its own, and may hold links by now: written as above
+    write_text(
+        server.var_dir,
+        "log/cloud-init-output.log",
+        "vpnlab: local data plane: no cloud-init here; the VPN server's files come "
+        f"from its user data: {files}\n"
+        f"vpnlab: {server.version()} ({cgw.style}) started in {server.ns.name} "
+        f"(pid {server.pid})\n"
+        "vpnlab: VPN server ready\n",
+    )
+    ready = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) + "\n"
+    write_text(server.var_dir, "lib/vpnlab/ready", ready)

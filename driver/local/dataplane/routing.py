@@ -70,8 +70,9 @@ def install(
         (net, nxt, why) for net, nxt, why in tables.get("vgw", []) if nxt == "vpn_server"
     ]
     for where, routes in _vpc_tables(ns, tables).items():
-        _rules(ns[where.namespace], where)
-        _fill(ns[where.namespace], where, routes, plan)
+        if where.namespace in ns:  # a Transit Gateway site has no VPC router
+            _rules(ns[where.namespace], where)
+            _fill(ns[where.namespace], where, routes, plan)
 
     vgw = ns["vgw"]
     from_vpc = RouterTable("into the tunnels", "vgw", ("vpc",), 30)
@@ -104,6 +105,8 @@ def install(
 def refresh_tables(ns: dict[str, Namespace], plan: topology.AddressPlan, tables: Tables) -> None:
     """The VPC routers' tables again, from ``tables`` (their rules stay)."""
     for where, routes in _vpc_tables(ns, tables).items():
+        if where.namespace not in ns:
+            continue
         router = ns[where.namespace]
         router.ip("route", "flush", "table", str(where.number))
         _fill(router, where, routes, plan)

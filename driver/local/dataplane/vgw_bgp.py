@@ -13,6 +13,8 @@ address, as measured): what AWS does there is not documented and not emulated.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from driver.lab import aws_rules, topology
 from driver.lab.model import Lab
 from driver.local.dataplane.frr import Frr
@@ -24,7 +26,23 @@ from driver.local.shared import node_access
 FRR_CONF = "/etc/frr/frr.conf"
 
 
-def frr_conf(lab: Lab) -> str:
+@dataclass(frozen=True)
+class AwsSide:
+    """What AWS's BGP speaker announces, accepts and balances: a VGW's (the VPC, 100
+    prefixes, one path) or a Transit Gateway connection's (its associated route
+    table's routes, 1,000 prefixes, both tunnels with ECMP)."""
+
+    announced: tuple
+    max_prefixes: int
+    max_paths: int
+
+    @classmethod
+    def of_vgw(cls, lab: Lab) -> AwsSide:
+        return cls((lab.aws.vpc_cidr,), aws_rules.MAX_ADVERTISED_PREFIXES, 1)
+
+
+def frr_conf(lab: Lab, side: AwsSide | None = None) -> str:
+    side = side or AwsSide.of_vgw(lab)
     tunnels = [
         {"name": f"Tunnel{n}", "customer_inside": str(address)}
         for n, address in enumerate(topology.customer_inside_addresses(lab), start=1)
@@ -35,7 +53,9 @@ def frr_conf(lab: Lab) -> str:
         router_id=str(topology.aws_inside_addresses(lab)[0]),
         keepalive=aws_rules.BGP_KEEPALIVE,
         hold=aws_rules.BGP_HOLD_TIME,
-        max_prefixes=aws_rules.MAX_ADVERTISED_PREFIXES,
+        max_prefixes=side.max_prefixes,
+        announced=[str(n) for n in side.announced],
+        max_paths=side.max_paths,
     )
 
 

@@ -10,23 +10,25 @@ from driver.local.dataplane.netns import Namespace, link
 
 
 def links(ns: dict[str, Namespace], p: topology.AddressPlan) -> None:
-    """The links between the lab's nodes, with their addresses."""
-    link(
-        ns["aws"],
-        "eth0",
-        f"{p.aws_test_ip}/{p.aws_prefix}",
-        ns["aws-vpc"],
-        "priv",
-        f"{p.aws_router}/{p.aws_prefix}",
-    )
-    link(
-        ns["aws-vpc"],
-        "vgw",
-        f"{topology.VPC_ROUTER_TO_VGW}/32",
-        ns["vgw"],
-        "vpc",
-        f"{p.vgw_vpc_ip}/32",
-    )
+    """The links between the lab's nodes, with their addresses (a Transit Gateway
+    site has no AWS VPC: its VGW links to the gateway, ``transit_link``)."""
+    if "aws-vpc" in ns:
+        link(
+            ns["aws"],
+            "eth0",
+            f"{p.aws_test_ip}/{p.aws_prefix}",
+            ns["aws-vpc"],
+            "priv",
+            f"{p.aws_router}/{p.aws_prefix}",
+        )
+        link(
+            ns["aws-vpc"],
+            "vgw",
+            f"{topology.VPC_ROUTER_TO_VGW}/32",
+            ns["vgw"],
+            "vpc",
+            f"{p.vgw_vpc_ip}/32",
+        )
     if "firewall" in ns:
         link(
             ns["aws-vpc"],
@@ -67,25 +69,44 @@ def links(ns: dict[str, Namespace], p: topology.AddressPlan) -> None:
     )
 
 
+def transit_link(
+    ns: dict[str, Namespace], p: topology.AddressPlan, gateway: Namespace, interface: str
+) -> None:
+    """A Transit Gateway site's VGW node to the gateway's node, as a VGW to its VPC's
+    router: the gateway's side has the VPC router's address, on ``interface``."""
+    link(
+        gateway,
+        interface,
+        f"{topology.VPC_ROUTER_TO_VGW}/32",
+        ns["vgw"],
+        "vpc",
+        f"{p.vgw_vpc_ip}/32",
+    )
+
+
 def routes(
-    ns: dict[str, Namespace], p: topology.AddressPlan, vpc_cidr: ipaddress.IPv4Network
+    ns: dict[str, Namespace],
+    p: topology.AddressPlan,
+    aws_networks: tuple[ipaddress.IPv4Network, ...],
 ) -> None:
     """The links' own routes; the lab's route tables come with routing.install."""
-    ns["aws"].ip("route", "add", "default", "via", p.aws_router)
-    ns["aws-vpc"].ip("route", "add", f"{p.vgw_vpc_ip}/32", "dev", "vgw")
+    if "aws-vpc" in ns:
+        ns["aws"].ip("route", "add", "default", "via", p.aws_router)
+        ns["aws-vpc"].ip("route", "add", f"{p.vgw_vpc_ip}/32", "dev", "vgw")
     ns["vgw"].ip("route", "add", f"{topology.VPC_ROUTER_TO_VGW}/32", "dev", "vpc")
     ns["vgw"].ip("route", "add", "default", "via", p.vgw_uplinks[0])
-    # The VGW's own answers (ICMP errors) to the VPC.
-    ns["vgw"].ip(
-        "route",
-        "add",
-        str(vpc_cidr),
-        "via",
-        topology.VPC_ROUTER_TO_VGW,
-        "dev",
-        "vpc",
-        "onlink",
-    )
+    # The VGW's own answers (ICMP errors) to the VPC (or across the Transit Gateway).
+    for network in aws_networks:
+        ns["vgw"].ip(
+            "route",
+            "add",
+            str(network),
+            "via",
+            topology.VPC_ROUTER_TO_VGW,
+            "dev",
+            "vpc",
+            "onlink",
+        )
     if "firewall" in ns:
         ns["firewall"].ip("route", "add", "default", "via", p.firewall_router)
     ns["onprem-vpc"].ip("route", "add", "default", "via", p.edge_uplink)

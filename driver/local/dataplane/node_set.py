@@ -1,0 +1,40 @@
+"""Which nodes a data plane has: a VGW lab's, or a Transit Gateway lab's site's
+(no VPC of its own), and where such a site meets the Transit Gateway."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from driver.lab.model import Lab
+from driver.lab.nodes import NODES, OPTIONAL_NODES
+from driver.local.dataplane.netns import Namespace
+
+# A Transit Gateway lab's site has no VPC of its own: its VGW node (the connection's
+# AWS endpoints) links to the Transit Gateway node (driver/local/transit_dataplane.py).
+AWS_SIDE_NODES = ("aws", "aws-vpc", "firewall")
+
+
+def lab_nodes(lab: Lab, site: bool = False) -> tuple[str, ...]:
+    """The nodes this lab has (the firewall only when the lab has one; a Transit
+    Gateway site's none of the AWS side's)."""
+    return tuple(
+        n
+        for n in NODES
+        if (n not in OPTIONAL_NODES or getattr(lab, OPTIONAL_NODES[n]) is not None)
+        and not (site and n in AWS_SIDE_NODES)
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class TransitSide:
+    """Where a Transit Gateway site's VGW node meets the Transit Gateway: the gateway's
+    namespace and its interface there, the networks across it, and what its BGP
+    speaker announces, accepts and balances (driver/local/dataplane/vgw_bgp.py)."""
+
+    gateway: Namespace
+    interface: str
+    networks: tuple  # every network across the Transit Gateway (the VGW's own answers)
+    announced: tuple  # what the connection's BGP announces: its associated table's routes
+    max_prefixes: int
+    max_paths: int  # 2: ECMP over the connection's two tunnels
+    within: str  # the namespaces' part of the lab name (``s0-``)

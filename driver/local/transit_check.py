@@ -1,0 +1,231 @@
+"""``vpnlab check`` of a Transit Gateway lab: every site's VPN connection against the
+Transit Gateway's endpoints, then traffic between every VPC and every site through
+the gateway's route tables (driver/local/transit_dataplane.py).
+
+Per site, as a VGW lab's check does (its rows named after the site): both tunnels,
+with BGP both sessions (AWS's side announcing the connection's route table,
+accepting 1,000 prefixes, with ECMP both tunnels), AWS's rekeys and the customer's,
+what was negotiated. Then, both ways between each VPC's test host and each site's,
+a ping whose expected outcome is what the Transit Gateway's tables decide: a reply
+where they route both ways, none where a table has no route, a blackhole or the
+other attachment (the row says which table and route). The tables as they stand
+are rows of their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import time
+from collections.abc import Callable
+
+from driver.checks import remote_commands
+from driver.checks.report import Report
+from driver.checks.runner import PING_COUNT, TUNNEL_TIMEOUT, CheckResult, parse_ping
+from driver.core.errors import Fault
+from driver.lab import transit_routes as tgw
+from driver.lab.aws_rules import generate_psk
+from driver.lab.expectations import of_lab as expectations_of_lab
+from driver.lab.model import Lab
+from driver.local import lint_rows
+from driver.local.check_command import (
+    EMULATED_SLOWDOWN,
+    GUEST_MARK,
+    SERVER_RETRANSMITS,
+    aws_side,
+    negotiated,
+    workdir,
+)
+from driver.local.dataplane import cgw as cgw_module
+from driver.local.dataplane import kernel
+from driver.local.dataplane_runner import DataPlaneRunner
+from driver.local.lifecycle import run_lifecycle
+from driver.local.shared.node_access import sa_up
+from driver.local.transit_dataplane import TransitDataPlane
+from driver.render.cloud_init import CharonOptions
+
+
+def run_transit_check(
+    lab: Lab,
+    *,
+    keep: bool = False,
+    lifecycle: bool = True,
+    lint: bool = True,
+    progress: Callable[[str], None] = lambda m: None,
+    dataplane: str = "",
+) -> Report:
+    """Build, check, tear down (unless ``keep``), prove nothing is left."""
+    started = time.monotonic()
+    features = kernel.probe()
+    charon = CharonOptions(
+        libipsec=not features.esp, log_file="/run/charon.log", af_alg=False, **SERVER_RETRANSMITS
+    )
+    found = lint_rows.findings(lab, None, None) if lint else []
+    tdp = TransitDataPlane(lab, workdir(lab), features)
+    for i in range(len(lab.sites)):
+        view = tgw.site_view(lab, i)
+        psks = tuple(t.preshared_key or generate_psk() for t in view.tunnels)
+        gateway = cgw_module.rendered(view, psks, charon)
+        tdp.add_site(i, aws_side(view, gateway.tunnel_addresses, psks), gateway, psks)
+    report = Report(
+        lab.name,
+        False,
+        [],
+        customer_gateway="each site's VPN server rendered from the lab",
+        esp=features.describe(),
+        dataplane=dataplane,
+    )
+    tdp.claim()  # before the try: a refusal tears down nothing of anyone else's
+    try:
+        progress(
+            f"building lab {lab.name}: a Transit Gateway, {len(lab.vpcs)} VPCs, "
+            f"{len(lab.sites)} sites ({features.describe()})"
+        )
+        tdp.build()
+        report.checks = lint_rows.rows(found)
+        bound = TUNNEL_TIMEOUT * (EMULATED_SLOWDOWN if os.environ.get(GUEST_MARK) else 1)
+        runners = {}
+        for plane in tdp.sites:
+            runners[plane.site.name], rows = _site(plane, bound, lifecycle, progress)
+            report.checks += rows
+        report.checks += _pings(tdp, progress)
+        report.checks += _tables(lab)
+        report.tunnels = [  # after the pings: what each tunnel carried
+            dataclasses.replace(t, name=f"{name} {t.name}")
+            for name, runner in runners.items()
+            for t in runner.tunnels()
+        ]
+        for plane in tdp.sites:
+            plane.dp.assert_daemons_running()
+        report.passed = bool(report.checks) and all(c.passed for c in report.checks)
+    except Fault as fault:
+        after = "the lab is kept as it failed" if keep else "the lab was torn down"
+        raise Fault(f"{fault}; {after}") from None
+    finally:
+        if not keep:
+            tdp.teardown()
+            with contextlib.suppress(OSError):
+                tdp.workdir.parent.rmdir()
+            report.leaks = tdp.leaks()
+            if report.leaks:
+                report.passed = False
+                report.checks.append(
+                    CheckResult("teardown leaves nothing", False, 0.0, "; ".join(report.leaks))
+                )
+        report.seconds = round(time.monotonic() - started, 2)
+    return report
+
+
+def _site(plane, bound: float, lifecycle: bool, progress) -> tuple[DataPlaneRunner, list]:
+    """One site's connection, checked as a VGW lab's is; its rows named after it."""
+    name = plane.site.name
+    runner = DataPlaneRunner(plane.dp, lambda m: progress(f"{name}: {m}"))
+    wanted = expectations_of_lab(
+        tuple(e for e in plane.dp.lab.checks.expect if "::ping::" not in e),
+        plane.dp.lab.vpn.routing,
+    )
+    if plane.dp.lab.vpn.routing == "bgp" and not any(e.probe == "bgp" for e in wanted):
+        wanted += expectations_of_lab(
+            ("vgw::bgp::Tunnel1::ESTABLISHED", "vgw::bgp::Tunnel2::ESTABLISHED"), "bgp"
+        )
+    rows = runner.run(wanted, bound)
+    up = [tunnel for tunnel, sa in runner.sas("vgw").items() if sa_up(sa)]
+    if lifecycle and up:
+        rows += run_lifecycle(runner, sorted(up))
+    rows += negotiated(runner.sas("vgw"), plane.dp.lab, plane.gateway.public_ip)
+    return runner, [dataclasses.replace(row, name=f"site {name}: {row.name}") for row in rows]
+
+
+def _pings(tdp: TransitDataPlane, progress) -> list[CheckResult]:
+    """Both ways between each VPC's test host and each site's, and between the sites'
+    (through the gateway too), expected as the tables decide."""
+    hosts = [
+        (f"vpc:{v.name}", tdp.hosts[v.name], tdp.host_ip(v.name), v.private_subnet_cidr)
+        for v in tdp.lab.vpcs
+    ] + [
+        (f"site:{p.site.name}", p.dp.ns["onprem"], p.dp.plan.onprem_test_ip,
+         p.site.onprem.private_subnet_cidr)
+        for p in tdp.sites
+    ]  # fmt: skip
+    rows = []
+    for i, first in enumerate(hosts):
+        for second in hosts[i + 1 :]:
+            if first[0].startswith("vpc:") and second[0].startswith("vpc:"):
+                continue  # VPC to VPC: no VPN in between, not this lab's to prove
+            legs = [(first, second), (second, first)]
+            for source, target in legs:
+                rows.append(_ping(tdp.lab, source, target, legs))
+                progress(f"{rows[-1].verdict} {rows[-1].name} {rows[-1].detail}")
+    return rows
+
+
+def _ping(lab: Lab, source, target, legs) -> CheckResult:
+    """A ping from ``source``'s test host to ``target``'s (each ``(attachment, namespace,
+    address, subnet)``): a reply is expected where the gateway carries the request and
+    the reply (``legs``: both directions)."""
+    started = time.monotonic()
+    why_not = [why for a, b in legs if (why := _missed(lab, a[0], b[0], b[3])) is not None]
+    expected = not why_not
+    address = target[2]
+    output = source[1].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
+    replies, rtt = parse_ping(output)
+    detail = f"{replies}/{PING_COUNT} replies from {address}" + (f", rtt {rtt} ms" if rtt else "")
+    if why_not:
+        detail += f"; none expected: {'; '.join(why_not)}"
+    passed = (replies > 0) == expected
+    if not passed and expected:
+        gaps = _selector_gaps(lab, source, target)
+        detail += "; the Transit Gateway routes it both ways" + (
+            f", but {'; '.join(gaps)} (lab-network-cidrs)"
+            if gaps
+            else ": the sites' rows say why not"
+        )
+    name = f"{source[0]} → {target[0]}: ping {address} ({'YES' if expected else 'NO'})"
+    return CheckResult(name, passed, round(time.monotonic() - started, 2), detail)
+
+
+def _selector_gaps(lab: Lab, source, target) -> list[str]:
+    """Where a site's tunnels' selectors leave out this traffic: its own subnet outside
+    its local network CIDR, or the other end's outside its remote one."""
+    gaps = []
+    for end, other in ((source, target), (target, source)):
+        if not end[0].startswith("site:"):
+            continue
+        vpn = next(s for s in lab.sites if f"site:{s.name}" == end[0]).vpn
+        for subnet, cidr, side in ((end[3], vpn.local_network_cidr, "local"),
+                                   (other[3], vpn.remote_network_cidr, "remote")):  # fmt: skip
+            if not subnet.subnet_of(cidr):
+                gaps.append(f"{end[0]}'s tunnels carry {side} {cidr} only, not {subnet}")
+    return gaps
+
+
+def _missed(lab: Lab, source: str, target: str, subnet) -> str | None:
+    """Why the gateway does not carry ``source``'s traffic to ``target``'s subnet."""
+    table = tgw.association(lab, source)
+    if table is None:
+        return f"{source} is associated with no route table"
+    decision = tgw.lookup(lab, table, subnet.network_address)
+    if not decision.routes:
+        return f"route table {table} has no route to {subnet}"
+    if decision.blackhole:
+        return f"route table {table} drops {subnet} ({decision.routes[0].where}: blackhole)"
+    if target not in decision.attachments:
+        return f"route table {table} sends {subnet} to {', '.join(decision.attachments)}"
+    return None
+
+
+def _tables(lab: Lab) -> list[CheckResult]:
+    """Each route table as it stands: who is associated, and its routes (INFO rows)."""
+    rows = []
+    for table in [tgw.DEFAULT, *(t.name for t in lab.transit_gateway.route_tables)]:
+        associated = [a for a in tgw.attachments(lab) if tgw.association(lab, a) == table]
+        routes = [
+            f"{cidr} → {', '.join(d.attachments) or 'blackhole'}"
+            for cidr, d in tgw.winners(lab, table).items()
+        ]
+        detail = f"associated: {', '.join(associated) or 'none'}; " + (
+            "; ".join(routes) or "no routes"
+        )
+        rows.append(CheckResult(f"tgw: route table {table}", True, 0.0, detail, info=True))
+    return rows

@@ -1,0 +1,243 @@
+"""A Transit Gateway lab in Linux namespaces, with real strongSwan on every gateway.
+
+    v0-aws ── v0-aws-vpc ─┐                 ┌─ s0-vgw ══ s0-inet ══ s0-onprem-vpc ── s0-server
+    v1-aws ── v1-aws-vpc ─┼── tgw ──────────┤                              └──────── s0-onprem
+                          │                 └─ s1-vgw ══ s1-inet ══ …
+
+* ``tgw``: the Transit Gateway. A packet is routed by the route table associated with
+  the attachment it came in on (``ip rule iif``); each table holds the routes AWS
+  would use (driver/lab/transit_routes.py ``winners``: longest prefix, static over
+  VPC-propagated over VPN-propagated, ECMP over equal BGP routes with
+  ``VpnEcmpSupport``: a multipath route hashed by flow), blackholes drop, and what no
+  route names is unreachable;
+* ``v<j>-aws-vpc`` / ``v<j>-aws``: VPC ``j``'s router (its route table sends every other
+  network of the lab to the gateway, as synthesis writes it) and test host;
+* ``s<i>-…``: site ``i``, built as a VGW lab's data plane is (driver/local/dataplane/
+  network.py ``DataPlane``) from the site's view of the lab, with no VPC of its own:
+  its ``vgw`` node (the connection's two AWS endpoints, and with BGP its speaker,
+  announcing the connection's route table) links to ``tgw``.
+
+The BGP-propagated routes in the gateway's tables are the ones the lab's BGP sites
+advertise (as ``vpnlab check`` of a VGW lab takes its VPC's propagated routes from
+the lab); what the connection's speaker really learned decides what enters its
+tunnels. A site's own ``inet`` holds its tunnel addresses, so every site's tunnels
+may have AWS's first addresses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import ipaddress
+import os
+import shutil
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+from driver.core import interrupts
+from driver.core.errors import VpnlabError
+from driver.lab import security_groups, topology
+from driver.lab import transit_routes as tgw
+from driver.lab.model import Lab, Site
+from driver.local.dataplane import filters
+from driver.local.dataplane.cgw import CustomerGateway
+from driver.local.dataplane.kernel import KernelFeatures
+from driver.local.dataplane.netns import Namespace, batched, create_all, delete_all, link
+from driver.local.dataplane.network import ECMP_BY_FLOW, FORWARDING, DataPlane
+from driver.local.dataplane.network_view import NetworkView
+from driver.local.dataplane.node_set import TransitSide
+from driver.local.dataplane.ownership import namespaces_owner
+from driver.local.shared.node_access import lab_namespaces
+
+VPC_LINKS = ipaddress.ip_network("169.254.250.0/24")  # the gateway's /30 to each VPC router
+FIRST_TABLE = 100  # the default route table; the lab's own follow
+NO_TABLE = 99  # an attachment associated with no table: what it sends is dropped
+
+
+@dataclass
+class SitePlane:
+    site: Site
+    index: int
+    gateway: CustomerGateway
+    dp: DataPlane
+
+
+class TransitDataPlane:
+    def __init__(self, lab: Lab, workdir: Path, kernel: KernelFeatures):
+        self.lab, self.workdir, self.kernel = lab, workdir, kernel
+        self.gateway = Namespace(lab.name, "tgw")
+        self.routers = {
+            v.name: Namespace(lab.name, "aws-vpc", f"v{j}-") for j, v in enumerate(lab.vpcs)
+        }
+        self.hosts = {v.name: Namespace(lab.name, "aws", f"v{j}-") for j, v in enumerate(lab.vpcs)}
+        self.sites: list[SitePlane] = []
+        self.owned = False
+
+    # --- build ------------------------------------------------------------------
+
+    def claim(self) -> None:
+        left = lab_namespaces(self.lab.name)
+        if left:
+            raise VpnlabError(
+                f"lab '{self.lab.name}' already has namespaces ({', '.join(left)}): "
+                f"{namespaces_owner(self.lab.name)}; nothing was changed"
+            )
+        self.owned = True
+
+    def add_site(
+        self, index: int, view: Lab, gateway: CustomerGateway, psks: tuple[str, str]
+    ) -> DataPlane:
+        """Site ``index``'s data plane (built with the rest by ``build``)."""
+        site = self.lab.sites[index]
+        name = f"site:{site.name}"
+        table = tgw.association(self.lab, name)
+        announced = tuple(
+            r.cidr
+            for r in (tgw.routes(self.lab, table) if table else [])
+            if r.attachment not in (None, name)
+        )
+        transit = TransitSide(
+            gateway=self.gateway,
+            interface=f"s{index}",
+            networks=tuple(self._networks_except(name)),
+            announced=tuple(dict.fromkeys(announced)),
+            max_prefixes=1000,
+            max_paths=2 if self.lab.transit_gateway.ecmp else 1,
+            within=f"s{index}-",
+        )
+        plan = topology.plan(view, gateway.tunnel_addresses, gateway.public_ip)
+        view_of_site = NetworkView.of_lab(view, plan.tunnel_addresses)
+        groups = dict(view_of_site.groups)
+        groups["onprem"] = security_groups.transit_test_host(
+            self.lab, name, site.onprem.test_host
+        )  # ICMP from across the gateway, as synthesis writes it
+        dp = DataPlane(
+            view,
+            gateway,
+            psks,
+            self.workdir / f"site-{site.name}",
+            self.kernel,
+            plan,
+            dataclasses.replace(view_of_site, groups=groups),
+            transit,
+        )
+        dp.owned = True  # the lab's namespaces are this data plane's (claimed above)
+        self.sites.append(SitePlane(site, index, gateway, dp))
+        return dp
+
+    def build(self) -> None:
+        """The gateway and the VPCs, every site's data plane, then the gateway's tables."""
+        self.claim()
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        own = [self.gateway, *self.routers.values(), *self.hosts.values()]
+        create_all(own)
+        for router in (self.gateway, *self.routers.values()):
+            router.sysctl(FORWARDING)
+        self.gateway.sysctl(ECMP_BY_FLOW)
+        with batched(own):
+            for j, vpc in enumerate(self.lab.vpcs):
+                self._vpc(j, vpc)
+        for plane in self.sites:
+            plane.dp.build()
+        with batched([self.gateway]):
+            self._tables()
+        for vpc in self.lab.vpcs:
+            group = security_groups.transit_test_host(self.lab, f"vpc:{vpc.name}", vpc.test_host)
+            filters.install(self.hosts[vpc.name], group, self.kernel.esp)
+
+    def _vpc(self, j: int, vpc) -> None:
+        router, host = self.routers[vpc.name], self.hosts[vpc.name]
+        subnet = vpc.private_subnet_cidr
+        router_ip, host_ip = subnet.network_address + 1, self.host_ip(vpc.name)
+        link(host, "eth0", f"{host_ip}/{subnet.prefixlen}",
+             router, "priv", f"{router_ip}/{subnet.prefixlen}")  # fmt: skip
+        ours, theirs = self._vpc_link(j)
+        link(self.gateway, f"v{j}", f"{ours}/30", router, "tgw", f"{theirs}/30")
+        host.ip("route", "add", "default", "via", str(router_ip))
+        for network in self._networks_except(f"vpc:{vpc.name}"):
+            router.ip("route", "add", str(network), "via", str(ours))
+        router.ip("route", "add", "unreachable", "default")  # a VPC route table's end
+
+    def _tables(self) -> None:
+        """Each attachment's association as a rule, each table's routes as AWS uses them."""
+        gateway = self.lab.transit_gateway
+        numbers = {tgw.DEFAULT: FIRST_TABLE} | {
+            t.name: FIRST_TABLE + 1 + k for k, t in enumerate(gateway.route_tables)
+        }
+        self.gateway.ip("route", "add", "blackhole", "default", "table", str(NO_TABLE))
+        for attachment in tgw.attachments(self.lab):
+            table = tgw.association(self.lab, attachment)
+            number = numbers[table] if table else NO_TABLE
+            self.gateway.ip("rule", "add", "pref", "100", "iif", self._interface(attachment),
+                            "lookup", str(number))  # fmt: skip
+        for table, number in numbers.items():
+            routed = tgw.winners(self.lab, table)
+            for cidr, decision in routed.items():
+                if decision.blackhole:
+                    self.gateway.ip("route", "add", "blackhole", str(cidr), "table", str(number))
+                    continue
+                hops = [self._next_hop(a) for a in decision.attachments]
+                if len(hops) == 1:
+                    self.gateway.ip("route", "add", str(cidr), *hops[0], "table", str(number))
+                else:
+                    multipath = [w for hop in hops for w in ("nexthop", *hop)]
+                    self.gateway.ip("route", "add", str(cidr), *multipath, "table", str(number))
+            if ipaddress.ip_network("0.0.0.0/0") not in routed:
+                self.gateway.ip("route", "add", "unreachable", "default", "table", str(number))
+
+    # --- addresses ----------------------------------------------------------------
+
+    def _networks_except(self, attachment: str) -> list[ipaddress.IPv4Network]:
+        """Every network of the lab but the attachment's own (a VPC's route table)."""
+        networks = [(f"vpc:{v.name}", v.vpc_cidr) for v in self.lab.vpcs]
+        networks += [(f"site:{s.name}", s.onprem.vpc_cidr) for s in self.lab.sites]
+        return list(dict.fromkeys(net for name, net in networks if name != attachment))
+
+    def _vpc_link(self, j: int) -> tuple[ipaddress.IPv4Address, ipaddress.IPv4Address]:
+        base = VPC_LINKS.network_address + 4 * j
+        return base + 1, base + 2
+
+    def _interface(self, attachment: str) -> str:
+        kind, name = attachment.split(":")
+        entries = self.lab.vpcs if kind == "vpc" else self.lab.sites
+        index = next(i for i, e in enumerate(entries) if e.name == name)
+        return f"{'v' if kind == 'vpc' else 's'}{index}"
+
+    def _next_hop(self, attachment: str) -> tuple[str, ...]:
+        interface = self._interface(attachment)
+        if attachment.startswith("vpc:"):
+            return ("via", str(self._vpc_link(int(interface[1:]))[1]), "dev", interface)
+        plane = next(p for p in self.sites if f"site:{p.site.name}" == attachment)
+        return ("via", plane.dp.plan.vgw_vpc_ip, "dev", interface, "onlink")
+
+    def host_ip(self, vpc: str) -> str:
+        entry = next(v for v in self.lab.vpcs if v.name == vpc)
+        return str(entry.private_subnet_cidr.network_address + topology.HOST_INDEX)
+
+    def site(self, name: str) -> SitePlane:
+        return next(p for p in self.sites if p.site.name == name)
+
+    # --- teardown ---------------------------------------------------------------
+
+    def teardown(self) -> None:
+        if not self.owned:
+            return
+        with interrupts.deferred():
+            for plane in self.sites:
+                plane.dp.teardown()
+            own = [self.gateway, *self.routers.values(), *self.hosts.values()]
+            for ns in own:
+                for pid in ns.pids():
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+            delete_all(own)
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def leaks(self) -> list[str]:
+        left = [f"namespace {name}" for name in lab_namespaces(self.lab.name)]
+        for plane in self.sites:
+            left += [leak for leak in plane.dp.leaks() if not leak.startswith("namespace ")]
+        if self.workdir.exists():
+            left.append(f"directory {self.workdir}")
+        return list(dict.fromkeys(left))
