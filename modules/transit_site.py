@@ -86,6 +86,7 @@ class TransitSite(Construct):
             parameter_arns=[p.arn for p in self.psk_parameters + address_parameters],
             build_dir=build_dir,
             template=f"{site.name}-vpn-server",
+            aws_networks=transit_routes.routed_to(lab, f"site:{site.name}"),
         )
         self.address = address
         self.test_host = TestHost(

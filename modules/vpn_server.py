@@ -49,8 +49,10 @@ class VpnServer(Construct):
         parameter_arns: list[str],
         build_dir,
         template: str = "vpn-server",
+        aws_networks: tuple = (),
     ):
-        """``template``: its user data's file name (unique in a stack)."""
+        """``template``: its user data's file name (unique in a stack); ``aws_networks``:
+        a Transit Gateway site's networks across the gateway (ServerValues)."""
         super().__init__(scope, id_)
         self.security_group = security_group.SecurityGroup(
             self,
@@ -89,7 +91,7 @@ class VpnServer(Construct):
         role = InstanceRole(self, "role", naming, "vpn-server", readable_parameters=parameter_arns)
         # No tunnel address in user data: the instance does not wait for the VPN
         # connection (it reads the addresses from SSM at boot).
-        rendered = vpn_server_user_data(lab, ServerValues.at_boot())
+        rendered = vpn_server_user_data(lab, ServerValues.at_boot(aws_networks))
         self.instance = hardened_instance(
             self,
             "instance",

@@ -63,12 +63,10 @@ def from_site(lab: Lab, index: int, lab_path) -> Connection:
     holds, except the site's own routes and blackholes (driver/lab/transit_routes.py)."""
     site = lab.sites[index]
     planned = from_lab(transit_routes.site_view(lab, index), f"{lab_path}, site {site.name}")
-    name = f"site:{site.name}"
-    table = transit_routes.association(lab, name)
-    routes = transit_routes.routes(lab, table) if table else []
-    networks = tuple(dict.fromkeys(r.cidr for r in routes if r.attachment not in (None, name)))
     return dataclasses.replace(
-        planned, aws_networks=networks, advertised_prefix_limit=MAX_TGW_ADVERTISED_PREFIXES
+        planned,
+        aws_networks=transit_routes.routed_to(lab, f"site:{site.name}"),
+        advertised_prefix_limit=MAX_TGW_ADVERTISED_PREFIXES,
     )
 
 

@@ -113,6 +113,15 @@ def lookup(lab: Lab, table: str, address: ipaddress.IPv4Address) -> Decision:
     return _chosen(lab, [r for r in matching if r.cidr.prefixlen == longest])
 
 
+def routed_to(lab: Lab, attachment: str) -> tuple[ipaddress.IPv4Network, ...]:
+    """What the route table associated with ``attachment`` sends elsewhere (not back
+    to it, not into a blackhole): what the gateway advertises to a BGP site, and the
+    networks a site's VPN server routes into its tunnels."""
+    table = association(lab, attachment)
+    held = routes(lab, table) if table else []
+    return tuple(dict.fromkeys(r.cidr for r in held if r.attachment not in (None, attachment)))
+
+
 def winners(lab: Lab, table: str) -> dict[ipaddress.IPv4Network, Decision]:
     """For each destination the table holds, the routes AWS uses (``lookup``'s choice
     among routes to that very prefix): what a router installs."""

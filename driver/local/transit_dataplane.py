@@ -91,17 +91,11 @@ class TransitDataPlane:
         """Site ``index``'s data plane (built with the rest by ``build``)."""
         site = self.lab.sites[index]
         name = f"site:{site.name}"
-        table = tgw.association(self.lab, name)
-        announced = tuple(
-            r.cidr
-            for r in (tgw.routes(self.lab, table) if table else [])
-            if r.attachment not in (None, name)
-        )
         transit = TransitSide(
             gateway=self.gateway,
             interface=f"s{index}",
             networks=tuple(self._networks_except(name)),
-            announced=tuple(dict.fromkeys(announced)),
+            announced=tgw.routed_to(self.lab, name),
             max_prefixes=1000,
             max_paths=2 if self.lab.transit_gateway.ecmp else 1,
             within=f"s{index}-",

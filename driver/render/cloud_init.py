@@ -72,15 +72,19 @@ class ServerValues:
     public_ip: str  # the Elastic IP: local id behind NAT
     tunnel_addresses: tuple[str, str]  # VGW outside addresses
     local_address: str = "%defaultroute"  # ipsec.conf left= (the private address)
+    # What a route-based static server routes into its tunnels: the AWS VPC (a VGW
+    # lab's), or every network a Transit Gateway routes to the site
+    aws_networks: tuple = ()
 
     @classmethod
-    def at_boot(cls) -> ServerValues:
+    def at_boot(cls, aws_networks: tuple = ()) -> ServerValues:
         """Values for user data: the Elastic IP from Terraform (it exists before the
         instance); the tunnel addresses read at boot, so the instance need not wait
         for the VPN connection (it builds strongSwan meanwhile)."""
         return cls(
             public_ip=Deferred("public_ip"),
             tunnel_addresses=(address_placeholder(1), address_placeholder(2)),
+            aws_networks=aws_networks,
         )
 
 
@@ -171,7 +175,7 @@ def strongswan_files(
         "charon": charon,
         "tunnels": tunnel_context(lab, values),
         "selectors": server_selectors(lab),
-        "remote_net": str(lab.aws.vpc_cidr),
+        "remote_nets": [str(n) for n in values.aws_networks or (lab.aws.vpc_cidr,)],
         "updown": TUNNEL_UPDOWN,
     }
     files = {

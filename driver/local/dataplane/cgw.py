@@ -70,10 +70,15 @@ class CustomerGateway:
     prepare: tuple[tuple[str, ...], ...] = ()
 
 
-def rendered(lab: Lab, psks: tuple[str, str], charon: CharonOptions) -> CustomerGateway:
+def rendered(
+    lab: Lab, psks: tuple[str, str], charon: CharonOptions, aws_networks: tuple = ()
+) -> CustomerGateway:
+    """The VPN server as vpnlab renders it; ``aws_networks``: a Transit Gateway site's
+    networks across the gateway (ServerValues)."""
     values = ServerValues(
         public_ip=topology.customer_gateway_ip(lab),
         tunnel_addresses=topology.DEFAULT_TUNNEL_ADDRESSES,
+        aws_networks=aws_networks,
     )
     files = {
         path: fill_secrets(content, psks)
