@@ -46,6 +46,7 @@ DOCS = {
     "route-based-lab": "vpnlab check labs/route-based.yml",
     "seed": "vpnlab check labs/seed.yml --dataplane vm",
     "bgp": "vpnlab check labs/bgp.yml --failover",
+    "transit-gateway": "vpnlab check labs/transit-gateway.yml",
 }
 # The inside CIDRs the customer's own updown scripts give their interfaces.
 INSIDE = {

@@ -169,3 +169,20 @@ def test_bgp_sessions_over_the_tunnels_route_both_ways_and_fail_over(guest_repor
         assert "hold 30 s, keepalive 10 s; 1 prefixes accepted: 192.168.0.0/16" in detail
     assert document["failover_seconds"] is not None
     assert document["failover_seconds"] <= 40, rows["failover"]["detail"]
+
+
+def test_the_transit_gateway_lab_routes_by_its_tables_and_spreads_flows(guest_reports):
+    """labs/transit-gateway.yml: Tokyo static over VTIs, Osaka over BGP with ECMP, the
+    sites in a route table of their own. Each site reaches both VPCs, not the other; AWS's
+    side of Osaka's sessions is the Transit Gateway's (its ASN, the VPCs announced), and
+    16 flows from a VPC leave by both of Osaka's tunnels, each flow by one."""
+    document = report(guest_reports, "transit-gateway")
+    rows = {c["name"]: c for c in document["checks"]}
+    for n in (1, 2):
+        detail = rows[f"site osaka: vgw: bgp Tunnel{n}"]["detail"]
+        assert detail.startswith(f"Established with 169.254.{9 + n}.2 (AS 65010)"), detail
+        assert "1 prefixes accepted: 172.16.0.0/16" in detail
+    assert rows["vpc:dev → site:tokyo: ping 192.168.1.10 (YES)"]["passed"]
+    assert rows["site:tokyo → site:osaka: ping 172.16.1.10 (NO)"]["passed"]
+    ecmp = rows["site osaka: ECMP over both tunnels"]
+    assert "each flow on one tunnel" in ecmp["detail"], ecmp["detail"]

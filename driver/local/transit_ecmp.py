@@ -1,0 +1,86 @@
+"""ECMP over a Transit Gateway connection's two tunnels, proven in packets.
+
+With ``VpnEcmpSupport`` and BGP, AWS spreads flows over every tunnel that advertises
+a prefix with an equal AS path, and keeps each flow on one (Transit Gateways guide:
+"ECMP"). The check sends ``FLOWS`` distinct UDP flows (source ports) from a VPC's test
+host to a BGP site's, ``PACKETS`` datagrams each, and counts at the site's VGW node
+which tunnel interface each flow left by (an iptables rule per flow and tunnel): both
+tunnels must carry flows, and no flow may be split between them. With 16 flows the
+chance that a fair hash puts them all on one tunnel is 2 in 65,536.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from driver.checks.runner import CheckResult
+from driver.local.dataplane import vgw
+from driver.local.dataplane.netns import Namespace
+
+FLOWS = 16
+PACKETS = 3
+FIRST_PORT = 40000
+PORT = 33434  # traceroute's: nothing listens, the datagrams are counted on their way
+CHAIN = "VPNLAB-ECMP"
+SEND = (
+    "import socket,sys\n"
+    "dst, first, flows, packets, port = sys.argv[1], *map(int, sys.argv[2:])\n"
+    "for n in range(flows):\n"
+    "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+    "    s.bind(('', first + n))\n"
+    "    for _ in range(packets):\n"
+    "        s.sendto(b'vpnlab ecmp', (dst, port))\n"
+    "    s.close()\n"
+)
+
+
+def check(name: str, sender: Namespace, address: str, vgw_ns: Namespace) -> CheckResult:
+    """The ECMP row of site ``name``: flows from ``sender`` to ``address`` through the
+    site's VGW node ``vgw_ns`` (its tunnels are interfaces: kernel ESP)."""
+    started = time.monotonic()
+    devices = [vgw.interface(n) for n in (1, 2)]
+    rules = [
+        f"-A {CHAIN} -p udp --sport {FIRST_PORT + f} -o {dev}\n"
+        for f in range(FLOWS)
+        for dev in devices
+    ]
+    # one iptables-restore: a process costs ~0.2 s in the emulated guest
+    table = f"*filter\n:{CHAIN} - [0:0]\n-I FORWARD -j {CHAIN}\n{''.join(rules)}COMMIT\n"
+    vgw_ns.exec("iptables-restore", "--noflush", input_=table)
+    try:
+        args = [address, str(FIRST_PORT), str(FLOWS), str(PACKETS), str(PORT)]
+        sender.exec("python3", "-c", SEND, *args)
+        counts = _counts(vgw_ns.exec("iptables", "-L", CHAIN, "-v", "-x", "-n").stdout)
+    finally:
+        vgw_ns.exec("iptables", "-D", "FORWARD", "-j", CHAIN, check=False)
+        vgw_ns.exec("iptables", "-F", CHAIN, check=False)
+        vgw_ns.exec("iptables", "-X", CHAIN, check=False)
+    per_tunnel = {dev: sum(1 for (_, d), n in counts.items() if d == dev and n) for dev in devices}
+    split = sorted(
+        port for port in {p for p, _ in counts} if all(counts.get((port, d)) for d in devices)
+    )
+    lost = sorted(
+        p
+        for p in range(FIRST_PORT, FIRST_PORT + FLOWS)
+        if not any(counts.get((p, d)) for d in devices)
+    )
+    passed = all(per_tunnel.values()) and not split and not lost
+    detail = (
+        f"{FLOWS} UDP flows from {sender.node} to {address}: "
+        + ", ".join(f"{n} on Tunnel{i}" for i, n in enumerate(per_tunnel.values(), start=1))
+        + (f"; split over both tunnels: ports {split}" if split else "; each flow on one tunnel")
+        + (f"; not seen leaving by a tunnel: ports {lost}" if lost else "")
+    )
+    if not all(per_tunnel.values()) and not lost:
+        detail += "; AWS with VpnEcmpSupport spreads flows over both tunnels of a BGP connection"
+    seconds = round(time.monotonic() - started, 2)
+    return CheckResult(f"site {name}: ECMP over both tunnels", passed, seconds, detail)
+
+
+_RULE = re.compile(r"^\s*(\d+)\s+\d+\s+(?:udp|17)\s+--\s+\*\s+(\S+)\s+.*spt:(\d+)", re.M)
+
+
+def _counts(listing: str) -> dict[tuple[int, str], int]:
+    """(source port, tunnel device) -> packets, from ``iptables -L -v -x -n``."""
+    return {(int(port), dev): int(packets) for packets, dev, port in _RULE.findall(listing)}
