@@ -143,6 +143,9 @@ _VARYING = [
     # carried, the one failover cuts.
     (re.compile(r"\d+(?= packets| on-prem -> AWS)"), "#"),
     (re.compile(r"(?<=Tunnel)\d(?= carried)|(?<=other tunnel \(Tunnel)\d"), "#"),
+    # ECMP's flow hash is seeded at boot: how many flows each tunnel takes (both, each
+    # flow on one, is what the row checks)
+    (re.compile(r"\d+(?= on Tunnel\d)"), "#"),
     # BGP's failover keeps the cut tunnel's negotiation rows or not
     (re.compile(r"(?<=lab bgp, )\d+/\d+(?= checks)"), "#"),
     # A session refused with a reason keeps retrying: the FSM state it was read in

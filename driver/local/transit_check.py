@@ -217,7 +217,8 @@ def _ecmp(tdp: TransitDataPlane, progress) -> list[CheckResult]:
             continue  # no VPC reaches it: its ping rows say so
         rows.append(
             transit_ecmp.check(
-                plane.site.name, tdp.hosts[vpc.name], plane.dp.plan.onprem_test_ip,
+                plane.site.name, f"vpc:{vpc.name}", tdp.hosts[vpc.name],
+                plane.dp.plan.onprem_test_ip,
                 plane.dp.ns["vgw"],
             )
         )  # fmt: skip

@@ -35,9 +35,12 @@ SEND = (
 )
 
 
-def check(name: str, sender: Namespace, address: str, vgw_ns: Namespace) -> CheckResult:
-    """The ECMP row of site ``name``: flows from ``sender`` to ``address`` through the
-    site's VGW node ``vgw_ns`` (its tunnels are interfaces: kernel ESP)."""
+def check(
+    name: str, source: str, sender: Namespace, address: str, vgw_ns: Namespace
+) -> CheckResult:
+    """The ECMP row of site ``name``: flows from ``sender`` (the test host of ``source``,
+    a VPC) to ``address`` through the site's VGW node ``vgw_ns`` (its tunnels are
+    interfaces: kernel ESP)."""
     started = time.monotonic()
     devices = [vgw.interface(n) for n in (1, 2)]
     rules = [
@@ -67,7 +70,7 @@ def check(name: str, sender: Namespace, address: str, vgw_ns: Namespace) -> Chec
     )
     passed = all(per_tunnel.values()) and not split and not lost
     detail = (
-        f"{FLOWS} UDP flows from {sender.node} to {address}: "
+        f"{FLOWS} UDP flows from {source} to {address}: "
         + ", ".join(f"{n} on Tunnel{i}" for i, n in enumerate(per_tunnel.values(), start=1))
         + (f"; split over both tunnels: ports {split}" if split else "; each flow on one tunnel")
         + (f"; not seen leaving by a tunnel: ports {lost}" if lost else "")
