@@ -63,6 +63,7 @@ def test_attachments_without_a_table(tmp_path):
 def test_a_site_whose_selectors_exclude_another_site_the_gateway_routes_to_it(tmp_path):
     def shared(raw):
         del raw["transit_gateway"]["route_tables"]  # every attachment in the default table
+        raw["sites"][0]["vpn"]["remote_network_cidr"] = "10.0.0.0/15"  # the VPCs only
 
     assert found(lab_file(tmp_path, shared), "lab-network-cidrs") == [
         (
