@@ -240,14 +240,20 @@ def run_check(
         raise Fault(f"{fault}; {after}") from None
     finally:
         if not keep:
-            dp.teardown()
-            with contextlib.suppress(OSError):  # the lab's state directory, if now empty
-                dp.workdir.parent.rmdir()
-            report.leaks = dp.leaks()
-            if report.leaks:
-                report.passed = False
-                report.checks.append(
-                    CheckResult("teardown leaves nothing", False, 0.0, "; ".join(report.leaks))
-                )
+            torn_down(dp, report)
         report.seconds = round(time.monotonic() - started, 2)
     return report
+
+
+def torn_down(dp, report: Report) -> None:
+    """The data plane (a VGW lab's or a Transit Gateway lab's) torn down, and what it
+    left, if anything, a failed row of the report."""
+    dp.teardown()
+    with contextlib.suppress(OSError):  # the lab's state directory, if now empty
+        dp.workdir.parent.rmdir()
+    report.leaks = dp.leaks()
+    if report.leaks:
+        report.passed = False
+        report.checks.append(
+            CheckResult("teardown leaves nothing", False, 0.0, "; ".join(report.leaks))
+        )

@@ -14,7 +14,6 @@ are rows of their own.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
 import time
@@ -35,6 +34,7 @@ from driver.local.check_command import (
     SERVER_RETRANSMITS,
     aws_side,
     negotiated,
+    torn_down,
     workdir,
 )
 from driver.local.dataplane import cgw as cgw_module
@@ -106,15 +106,7 @@ def run_transit_check(
         raise Fault(f"{fault}; {after}") from None
     finally:
         if not keep:
-            tdp.teardown()
-            with contextlib.suppress(OSError):
-                tdp.workdir.parent.rmdir()
-            report.leaks = tdp.leaks()
-            if report.leaks:
-                report.passed = False
-                report.checks.append(
-                    CheckResult("teardown leaves nothing", False, 0.0, "; ".join(report.leaks))
-                )
+            torn_down(tdp, report)
         report.seconds = round(time.monotonic() - started, 2)
     return report
 

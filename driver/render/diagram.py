@@ -38,17 +38,16 @@ class PathState:
     onprem_to_aws: str | None = None
 
 
-def build(
-    lab: Lab, tunnels: list[TunnelState] | None = None, paths: PathState | None = None
-) -> graphviz.Digraph:
-    g = graphviz.Digraph(
+def digraph(lab: Lab, title: str) -> graphviz.Digraph:
+    """An empty diagram of the lab with vpnlab's layout and fonts."""
+    return graphviz.Digraph(
         lab.name,
         graph_attr={
             "rankdir": "LR",
             "fontname": "Helvetica",
             "fontsize": "11",
             "compound": "true",
-            "label": f"vpnlab lab '{lab.name}' ({lab.region})",
+            "label": title,
             "labelloc": "t",
         },
         node_attr={
@@ -60,6 +59,12 @@ def build(
         },
         edge_attr={"fontname": "Helvetica", "fontsize": "9"},
     )
+
+
+def build(
+    lab: Lab, tunnels: list[TunnelState] | None = None, paths: PathState | None = None
+) -> graphviz.Digraph:
+    g = digraph(lab, f"vpnlab lab '{lab.name}' ({lab.region})")
     vpn = lab.vpn
     bgp = vpn.routing == "bgp"
     kind = route_based(lab)

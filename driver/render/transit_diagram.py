@@ -16,7 +16,15 @@ import graphviz
 from driver.lab import security_groups, topology
 from driver.lab import transit_routes as tgw
 from driver.lab.model import Lab
-from driver.render.diagram import AWS_ORANGE, ONPREM_BLUE, UNKNOWN, legend, route_based, write
+from driver.render.diagram import (
+    AWS_ORANGE,
+    ONPREM_BLUE,
+    UNKNOWN,
+    digraph,
+    legend,
+    route_based,
+    write,
+)
 
 KINDS = {"static": "static", "vpc": "propagated (VPC)", "vpn": "propagated (BGP)"}
 
@@ -26,19 +34,7 @@ def render(lab: Lab, output: Path) -> Path:
 
 
 def build(lab: Lab) -> graphviz.Digraph:
-    g = graphviz.Digraph(
-        lab.name,
-        graph_attr={
-            "rankdir": "LR",
-            "fontname": "Helvetica",
-            "fontsize": "11",
-            "label": f"vpnlab lab '{lab.name}' ({lab.region}): Transit Gateway",
-            "labelloc": "t",
-        },
-        node_attr={"fontname": "Helvetica", "fontsize": "10", "shape": "box",
-                   "style": "rounded,filled", "fillcolor": "white"},
-        edge_attr={"fontname": "Helvetica", "fontsize": "9"},
-    )  # fmt: skip
+    g = digraph(lab, f"vpnlab lab '{lab.name}' ({lab.region}): Transit Gateway")
     gateway = lab.transit_gateway
     ecmp = "on" if gateway.ecmp else "off"
     g.node(
