@@ -77,6 +77,10 @@ class TransitDataPlane:
     # --- build ------------------------------------------------------------------
 
     def claim(self) -> None:
+        """Make the lab's namespaces this data plane's, or refuse and change nothing
+        (as DataPlane.claim: they belong to someone else)."""
+        if self.owned:
+            return
         left = lab_namespaces(self.lab.name)
         if left:
             raise VpnlabError(
@@ -116,7 +120,7 @@ class TransitDataPlane:
             dataclasses.replace(view_of_site, groups=groups),
             transit,
         )
-        dp.owned = True  # the lab's namespaces are this data plane's (claimed above)
+        dp.owned = True  # the gateway's claim covers the site's namespaces too
         self.sites.append(SitePlane(site, index, gateway, dp))
         return dp
 
