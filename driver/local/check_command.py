@@ -28,16 +28,13 @@ from driver.local.dataplane import kernel, ownership
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.pluto import CONTROL
 from driver.local.dataplane_runner import DataPlaneRunner
+from driver.local.emulation import EMULATED_SLOWDOWN, GUEST_MARK
 from driver.local.host_limits import refuse_what_this_host_cannot_run
 from driver.local.lifecycle import run_lifecycle
 from driver.local.shared import tunnel_record
 from driver.local.shared.node_access import lab_prefix, namespace_name, sa_up, vici_socket
 from driver.render.cloud_init import CharonOptions
 
-# Set in the guest kernel (driver/local/guest/vm.py) when qemu emulates its CPU:
-# the bound on the tunnels' expectations stretches by this much.
-GUEST_MARK = "VPNLAB_GUEST_EMULATED"
-EMULATED_SLOWDOWN = 3
 # The VPN server's charon in the local lab: AWS's values where they matter,
 # quicker retransmits so a dead tunnel is noticed in seconds (docs/architecture.md).
 SERVER_RETRANSMITS = {"retransmit_tries": 3, "retransmit_timeout": 2.0, "retransmit_base": 1.4}

@@ -20,11 +20,11 @@ from driver.core.state import LabState
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
 from driver.local import applied_dataplane
-from driver.local.check_command import EMULATED_SLOWDOWN, GUEST_MARK
 from driver.local.dataplane import kernel
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.dataplane_runner import DataPlaneRunner
+from driver.local.emulation import EMULATED_SLOWDOWN, GUEST_MARK
 from driver.local.guest import kept
 from driver.local.guest.kept import KeptGuest
 from driver.local.placement import Placement

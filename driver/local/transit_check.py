@@ -15,7 +15,6 @@ are rows of their own.
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 from collections.abc import Callable
 
@@ -29,8 +28,6 @@ from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
 from driver.local import lint_rows, transit_ecmp
 from driver.local.check_command import (
-    EMULATED_SLOWDOWN,
-    GUEST_MARK,
     SERVER_RETRANSMITS,
     aws_side,
     negotiated,
@@ -40,6 +37,7 @@ from driver.local.check_command import (
 from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel
 from driver.local.dataplane_runner import DataPlaneRunner
+from driver.local.emulation import stretched
 from driver.local.lifecycle import run_lifecycle
 from driver.local.shared.node_access import sa_up
 from driver.local.transit_dataplane import TransitDataPlane
@@ -85,7 +83,7 @@ def run_transit_check(
         )
         tdp.build()
         report.checks = lint_rows.rows(found)
-        bound = TUNNEL_TIMEOUT * (EMULATED_SLOWDOWN if os.environ.get(GUEST_MARK) else 1)
+        bound = stretched(TUNNEL_TIMEOUT)
         runners = {}
         for plane in tdp.sites:
             runners[plane.site.name], rows = _site(plane, bound, lifecycle, progress)
