@@ -47,7 +47,7 @@ from driver.local.dataplane.netns import Namespace, batched, create_all, delete_
 from driver.local.dataplane.network import ECMP_BY_FLOW, FORWARDING, DataPlane
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.dataplane.node_set import TransitSide
-from driver.local.dataplane.ownership import namespaces_owner
+from driver.local.dataplane.ownership import already_there
 from driver.local.shared.node_access import lab_namespaces
 
 VPC_LINKS = ipaddress.ip_network("169.254.250.0/24")  # the gateway's /30 to each VPC router
@@ -81,12 +81,9 @@ class TransitDataPlane:
         (as DataPlane.claim: they belong to someone else)."""
         if self.owned:
             return
-        left = lab_namespaces(self.lab.name)
-        if left:
-            raise VpnlabError(
-                f"lab '{self.lab.name}' already has namespaces ({', '.join(left)}): "
-                f"{namespaces_owner(self.lab.name)}; nothing was changed"
-            )
+        refused = already_there(self.lab.name)
+        if refused:
+            raise VpnlabError(refused)
         self.owned = True
 
     def add_site(

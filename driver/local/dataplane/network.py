@@ -48,7 +48,7 @@ from driver.local.dataplane.netns import (
 )
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.dataplane.node_set import TransitSide, lab_nodes
-from driver.local.dataplane.ownership import namespaces_owner
+from driver.local.dataplane.ownership import already_there
 from driver.local.dataplane.pluto import Pluto
 from driver.local.shared.node_access import lab_namespaces
 
@@ -125,12 +125,9 @@ class DataPlane:
         interrupted check), and only their owner's command removes them."""
         if self.owned:
             return
-        left = lab_namespaces(self.lab.name)
-        if left:
-            raise DataPlaneError(
-                f"lab '{self.lab.name}' already has namespaces ({', '.join(left)}): "
-                f"{namespaces_owner(self.lab.name)}; nothing was changed"
-            )
+        refused = already_there(self.lab.name)
+        if refused:
+            raise DataPlaneError(refused)
         self.owned = True
 
     def build(self) -> None:

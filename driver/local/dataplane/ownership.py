@@ -51,6 +51,18 @@ def namespaces_owner(lab_name: str) -> str:
     return "an interrupted `vpnlab apply` left them; `vpnlab destroy` removes them"
 
 
+def already_there(lab_name: str) -> str | None:
+    """Why a data plane may not claim the lab's namespaces (they exist, and whose they
+    are), or None when there are none: it then changes nothing."""
+    left = lab_namespaces(lab_name)
+    if not left:
+        return None
+    return (
+        f"lab '{lab_name}' already has namespaces ({', '.join(left)}): "
+        f"{namespaces_owner(lab_name)}; nothing was changed"
+    )
+
+
 def cleanup(lab_name: str) -> list[str]:
     """Remove what a kept or interrupted ``vpnlab check`` of ``lab_name`` left; returns
     what it removed. An applied lab's data plane is not a check's: refused."""
