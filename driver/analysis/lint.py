@@ -62,8 +62,10 @@ def lint(
     daemon: str | None = None,
 ) -> list[Finding]:
     """``daemon``: the implementation the customer's files are for (detected if None)."""
-    # A path that is no readable regular file is no lab to judge: refused (exit 2).
+    # A path that is no readable regular file is nothing to judge: refused (exit 2)
+    # before any work, so a FIFO or a device is refused at once whatever the load.
     input_files.require_regular(Path(lab_path), yaml_source.MAX_BYTES, "lab file")
+    _refuse_odd_files(config, secrets, terraform)
     try:
         lab = load_lab(lab_path)
     except LabError as exc:
@@ -95,6 +97,17 @@ def lint(
         findings += lint_terraform(lab, terraform)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(findings, key=lambda f: (order[f.severity], *_position(f.where)))
+
+
+def _refuse_odd_files(config: Path | None, secrets: Path | None, terraform: Path | None) -> None:
+    """A customer's configuration may be a folder (its /etc); every other path a regular
+    file. (Their size bounds are the readers' own.)"""
+    named = [(secrets, "secrets file"), (terraform, "Terraform JSON")]
+    if config and not Path(config).is_dir():
+        named.append((config, "configuration"))
+    for path, what in named:
+        if path and Path(path).exists():  # a missing one: its reader's message
+            input_files.require_regular(Path(path), None, what)
 
 
 def _position(where: str) -> tuple[str, int]:

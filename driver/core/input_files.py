@@ -59,15 +59,15 @@ def _refuse_unless_regular(path: Path, mode: int, what: str) -> None:
         raise InputFileError(f"{path} is {kind_of(mode)}: a {what} must be a regular file")
 
 
-def require_regular(path: Path, limit: int, what: str = "file") -> None:
+def require_regular(path: Path, limit: int | None, what: str = "file") -> None:
     """Refuse, without opening it, a ``path`` that is not a readable regular file of
-    at most ``limit`` bytes (InputFileError saying what it is)."""
+    at most ``limit`` bytes (None: of any size) (InputFileError saying what it is)."""
     try:
         info = os.stat(path)
     except OSError as exc:
         raise InputFileError(f"cannot read {path}: {exc.strerror}") from None
     _refuse_unless_regular(path, info.st_mode, what)
-    if info.st_size > limit:
+    if limit is not None and info.st_size > limit:
         raise InputFileError(f"{path} is larger than {limit} bytes: is this the {what}?")
 
 
