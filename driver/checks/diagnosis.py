@@ -277,7 +277,8 @@ def _silence(lines: list[str]) -> list[Diagnosis]:
     out = []
     for tunnel in dict.fromkeys(_tunnel(line) for line in silent):
         mine = [line for line in lines if _tunnel(line) == tunnel]
-        answered = any("parsed IKE_SA_INIT response" in line for line in mine)
+        # the VGW's first answer: IKEv2's IKE_SA_INIT, IKEv1's main mode (ID_PROT)
+        answered = any(re.search(r"parsed (IKE_SA_INIT|ID_PROT) response", x) for x in mine)
         if answered:
             out.append(
                 Diagnosis(

@@ -147,3 +147,27 @@ def test_a_cause_is_final_once_a_libreswan_customer_was_told_it_too():
     assert is_final(wrong_key, pluto, "Tunnel1") and is_final(wrong_key, charon, "Tunnel1")
     retried = 'Dec  5 12:31:10.721385: "Tunnel1" #4: sent IKE_SA_INIT request to 198.51.100.1\n'
     assert not is_final(wrong_key, retried, "Tunnel1")
+
+
+# A customer's charon behind NAT (strongSwan 5.9's words), IKEv1 main mode: the VGW
+# answered the first two exchanges on UDP 500; on 4500 nothing came back.
+IKEV1_NAT_T_BLOCKED = """\
+09[IKE] <Tunnel1|1> initiating Main Mode IKE_SA Tunnel1[1] to 198.51.100.1
+09[ENC] <Tunnel1|1> generating ID_PROT request 0 [ SA V V V V V ]
+11[ENC] <Tunnel1|1> parsed ID_PROT response 0 [ SA V V V ]
+11[ENC] <Tunnel1|1> generating ID_PROT request 0 [ KE No NAT-D NAT-D ]
+13[ENC] <Tunnel1|1> parsed ID_PROT response 0 [ KE No NAT-D NAT-D ]
+13[IKE] <Tunnel1|1> local host is behind NAT, sending keep alives
+13[ENC] <Tunnel1|1> generating ID_PROT request 0 [ ID HASH N(INITIAL_CONTACT) ]
+13[NET] <Tunnel1|1> sending packet: from 192.168.1.4[4500] to 198.51.100.1[4500] (108 bytes)
+15[IKE] <Tunnel1|1> sending retransmit 1 of request message ID 0, seq 3
+"""
+
+
+@pytest.mark.parametrize("version", ["IKEv1", "IKEv2"])
+def test_nat_t_blocked_is_named_whichever_ike_version_answered_on_500(version):
+    log = IKEV1_NAT_T_BLOCKED
+    if version == "IKEv2":
+        log = log.replace("ID_PROT response 0", "IKE_SA_INIT response 0")
+    (found,) = diagnose("", log, tunnel_addresses=ADDRESSES, cgw="203.0.113.10")
+    assert (found.tunnel, found.log) == ("Tunnel1", "nat-t"), found.text()
