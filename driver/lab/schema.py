@@ -26,7 +26,8 @@ from pydantic_core import PydanticCustomError
 
 from driver.lab.model import Address, Lab, Net
 
-MISSING_HINTS = {"vpn.tunnels": "add two entries, each with an inside_cidr"}
+# by key: a VGW lab's vpn.tunnels and a Transit Gateway site's sites[i].vpn.tunnels
+MISSING_HINTS = {"tunnels": "add two entries, each with an inside_cidr"}
 
 
 def _refuse(kind: str, message: str, **context) -> PydanticCustomError:
@@ -173,7 +174,8 @@ def problem_of(error: dict) -> tuple[str, str, str]:
         )
     if kind == "missing":
         if exactly:
-            return path, f"missing: {doc[0].lower()}{doc[1:].rstrip('.')}", MISSING_HINTS[path]
+            what = f"missing: {doc[0].lower()}{doc[1:].rstrip('.')}"
+            return path, what, MISSING_HINTS.get(path.rpartition(".")[2], doc)
         return path, "missing", f"add it: {doc}"
     if kind in ("too_short", "too_long", "list_type") and exactly:
         return path, f"must be a list of exactly {_words(exactly)} tunnels", doc

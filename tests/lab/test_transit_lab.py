@@ -75,6 +75,18 @@ def test_missing_sites_and_vpcs_are_named_not_aws_onprem_and_vpn():
     assert problems(edited(bare)) == [("sites", "missing"), ("vpcs", "missing")]
 
 
+def test_a_site_without_tunnels_is_told_what_to_add():
+    def no_tunnels(raw):
+        del raw["sites"][1]["vpn"]["tunnels"]
+
+    with pytest.raises(LabError) as caught:
+        parse_lab(edited(no_tunnels), "lab.yml")
+    (problem,) = caught.value.problems
+    assert problem.path == "sites[1].vpn.tunnels"
+    assert problem.message.startswith("missing: exactly two tunnels")
+    assert problem.hint == "add two entries, each with an inside_cidr"
+
+
 def test_every_problem_at_once_at_the_key_the_lab_wrote():
     def broken(raw):
         raw["sites"][1]["name"] = "tokyo"
