@@ -55,6 +55,12 @@ CATALOGUE = {
         "AWS tunnel Timeout: deleting un-established Phase 1 IKE_SA with cgw: xxxx",
         "AWS publishes no IKEv1 message for a negotiation that stops half-way",
     ),
+    # AWS answered the first exchange and never saw the next: the SA it set up times out
+    "answers-lost": Entry(
+        None,
+        "AWS tunnel Timeout: deleting un-established Phase 1 IKE_SA with cgw: xxxx",
+        "AWS publishes no IKEv1 message for a negotiation that stops half-way",
+    ),
     "ike-version": Entry(
         None, None, "AWS publishes no message for an IKE version the tunnel does not accept"
     ),

@@ -109,7 +109,7 @@ def diagnose(
     found += _refused_exchanges(vgw_lines, cgw)
 
     if not found:
-        found += _silence(server_lines)
+        found += [_heard(d, vgw_lines) for d in _silence(server_lines)]
     if not found and any("AUTHENTICATION_FAILED" in line for line in server_lines):
         found.append(
             Diagnosis(
@@ -303,6 +303,25 @@ def _silence(lines: list[str]) -> list[Diagnosis]:
                 )
             )
     return out
+
+
+def _heard(silence: Diagnosis, vgw_lines: list[str]) -> Diagnosis:
+    """A silence AWS's side contradicts: its endpoint received the VPN server's IKE
+    for the tunnel and answered; it is the answers that never arrived."""
+    received = any(
+        "received packet" in line and _tunnel(line) == silence.tunnel for line in vgw_lines
+    )
+    if silence.log != "no-answer" or not received:
+        return silence
+    return Diagnosis(
+        "AWS's answers do not reach the VPN server",
+        "AWS's endpoint received the VPN server's IKE for this tunnel and answered it; "
+        "the VPN server retransmitted as if nothing came back",
+        "allow UDP 500 and 4500 in from both tunnel addresses on the VPN server's side "
+        "(a network ACL or a firewall that does not track the exchange as a connection)",
+        silence.tunnel,
+        log="answers-lost",
+    )
 
 
 def _refused_exchanges(lines: list[str], cgw: str) -> list[Diagnosis]:

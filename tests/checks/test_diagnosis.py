@@ -171,3 +171,22 @@ def test_nat_t_blocked_is_named_whichever_ike_version_answered_on_500(version):
         log = log.replace("ID_PROT response 0", "IKE_SA_INIT response 0")
     (found,) = diagnose("", log, tunnel_addresses=ADDRESSES, cgw="203.0.113.10")
     assert (found.tunnel, found.log) == ("Tunnel1", "nat-t"), found.text()
+
+
+def test_a_silence_aws_heard_is_named_as_its_answers_lost():
+    """The VPN server retransmits as if unanswered, but AWS's endpoint received its
+    IKE_SA_INIT for the tunnel: AWS's answers are what went missing (and AWS logs the
+    half-open SA's timeout, not nothing)."""
+    server = (
+        "09[IKE] <Tunnel1|1> initiating IKE_SA Tunnel1[1] to 198.51.100.1\n"
+        "15[IKE] <Tunnel1|1> sending retransmit 1 of request message ID 0, seq 1\n"
+    )
+    vgw = (
+        "05[NET] <1> received packet: from 203.0.113.10[500] to 198.51.100.1[500] (464 bytes)\n"
+        "05[ENC] <1> parsed IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]\n"
+    )
+    (found,) = diagnose(vgw, server, tunnel_addresses=ADDRESSES, cgw="203.0.113.10")
+    assert (found.tunnel, found.log, found.version) == ("Tunnel1", "answers-lost", "IKEv2")
+    assert "deleting un-established Phase 1 IKE_SA with cgw: 203.0.113.10" in found.text()
+    (unheard,) = diagnose("", server, tunnel_addresses=ADDRESSES, cgw="203.0.113.10")
+    assert unheard.log == "no-answer"

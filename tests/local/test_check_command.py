@@ -309,22 +309,26 @@ def test_junit_has_a_testcase_per_row_and_strict_fails_on_a_warning(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "port,cause",
+    "name,dropped,cause",
     [
-        ("500", "no answer from the VGW (no route, or UDP 500 blocked)"),
-        ("4500", "NAT-T blocked: no answer on UDP 4500"),
+        ("500", "--dport 500", "no answer from the VGW (no route, or UDP 500 blocked)"),
+        ("4500", "--dport 4500", "NAT-T blocked: no answer on UDP 4500"),
+        # AWS's answers only (to the Elastic IP): AWS heard the VPN server and answered
+        ("in500", "-d {public_ip} --dport 500", "AWS's answers do not reach the VPN server"),
     ],
 )
-def test_blocked_ike_ports_are_named(monkeypatch, port, cause):
-    """The "internet" drops UDP 500 (no IKE at all) or 4500 (NAT-T) before charon starts."""
+def test_blocked_ike_ports_are_named(monkeypatch, name, dropped, cause):
+    """The "internet" drops UDP 500 (no IKE at all), 4500 (NAT-T), or AWS's answers
+    on 500, before charon starts."""
     original = wiring.elastic_ip_nat
 
     def nat_and_block(ns, plan):
         original(ns, plan)
-        ns["inet"].exec("iptables", "-I", "FORWARD", "-p", "udp", "--dport", port, "-j", "DROP")
+        match = dropped.format(public_ip=plan.public_ip).split()
+        ns["inet"].exec("iptables", "-I", "FORWARD", "-p", "udp", *match, "-j", "DROP")
 
     monkeypatch.setattr(wiring, "elastic_ip_nat", nat_and_block)
-    lab = dataclasses.replace(seed_in_style("swanctl"), name=f"block{port}")
+    lab = dataclasses.replace(seed_in_style("swanctl"), name=f"block{name}")
     report = run_check(lab)
     assert not report.passed
     details = failed(report)
