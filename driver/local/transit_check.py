@@ -189,10 +189,9 @@ def _ping(lab: Lab, source, target, legs, runners: dict) -> CheckResult:
 
 
 def _ecmp(tdp: TransitDataPlane, progress) -> list[CheckResult]:
-    """Each BGP site's two tunnels share a VPC's flows (``VpnEcmpSupport``), where the
-    site's VGW node has tunnel interfaces to count them on (kernel ESP)."""
-    if not tdp.lab.transit_gateway.ecmp:
-        return []
+    """Each BGP site's two tunnels share a VPC's flows (``VpnEcmpSupport``), or one of
+    them carries them all (without it), where the site's VGW node has tunnel interfaces
+    to count them on (kernel ESP)."""
     rows = []
     for plane in tdp.sites:
         if plane.site.vpn.routing != "bgp" or not plane.dp.vgw_interfaces:
@@ -210,6 +209,7 @@ def _ecmp(tdp: TransitDataPlane, progress) -> list[CheckResult]:
                 plane.site.name, f"vpc:{vpc.name}", tdp.hosts[vpc.name],
                 plane.dp.plan.onprem_test_ip,
                 plane.dp.ns["vgw"],
+                tdp.lab.transit_gateway.ecmp,
             )
         )  # fmt: skip
         progress(f"{rows[-1].verdict} {rows[-1].name} {rows[-1].detail}")
