@@ -241,8 +241,8 @@ class DataPlane:
         # The customer gateway starts once AWS's endpoints have their connections, as a
         # real one meets endpoints that are always there: a first packet answered
         # NO_PROPOSAL_CHOSEN would be a false verdict, and one dropped while they load
-        # would put it in its retransmission backoff (its fifth wait is 42 s: under
-        # CI's load no tunnel came up within the check's bound, and no verdict in that).
+        # puts it into its retransmission backoff (4, 7, 13, 23, then 42 s between
+        # tries): a slow tunnel that says nothing of the configuration.
         for command in self.cgw.prepare:
             self.ns["server"].exec(*command)
         server.launch()
