@@ -238,17 +238,24 @@ def _path_colour(status: str | None) -> dict[str, str]:
     return {"color": colour, "fontcolor": colour, "penwidth": "2"}
 
 
-def legend(g: graphviz.Digraph, from_report: bool) -> None:
-    """What the colours and lines mean."""
+def legend(g: graphviz.Digraph, from_report: bool, states: bool = True) -> None:
+    """What the colours and lines mean (``states``: the diagram may show tunnels UP or
+    DOWN, as a deployed lab's does)."""
     rows = [
         f'<tr><td bgcolor="{AWS_ORANGE}"> </td><td align="left">AWS</td></tr>',
         f'<tr><td bgcolor="{ONPREM_BLUE}"> </td><td align="left">on-prem (simulated)</td></tr>',
-        f'<tr><td><font color="{UP}">━━</font></td><td align="left">tunnel UP'
-        + (" / path whose ping passed" if from_report else "")
-        + "</td></tr>",
-        f'<tr><td><font color="{DOWN}">━━</font></td><td align="left">tunnel DOWN'
-        + (" / path whose ping failed" if from_report else "")
-        + "</td></tr>",
+        *(
+            [
+                f'<tr><td><font color="{UP}">━━</font></td><td align="left">tunnel UP'
+                + (" / path whose ping passed" if from_report else "")
+                + "</td></tr>",
+                f'<tr><td><font color="{DOWN}">━━</font></td><td align="left">tunnel DOWN'
+                + (" / path whose ping failed" if from_report else "")
+                + "</td></tr>",
+            ]
+            if states
+            else []
+        ),
         *(
             [
                 f'<tr><td><font color="{WARNED}">━━</font></td><td align="left">path whose ping '

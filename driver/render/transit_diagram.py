@@ -82,7 +82,7 @@ def build(lab: Lab) -> graphviz.Digraph:
                 arrowhead="none",
                 arrowtail="none",
             )
-    legend(g, from_report=False)
+    legend(g, from_report=False, states=False)  # no deployed state to colour yet
     return g
 
 

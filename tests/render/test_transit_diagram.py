@@ -26,6 +26,9 @@ def test_the_diagram_holds_each_vpc_site_table_and_tunnel(tmp_path, capsys):
     for words in ("10.99.0.0/16", "blackhole", "192.168.0.0/16", "site:tokyo", "propagated (BGP)"):
         assert words in text, words
     assert "associated: site:tokyo, site:osaka" in text
+    # nothing is deployed: the legend explains no colour the diagram does not use
+    assert "tunnel UP" not in text and "tunnel DOWN" not in text
+    assert "state unknown (not deployed)" in text
 
 
 def test_a_report_cannot_be_drawn_for_a_transit_gateway_lab(tmp_path, capsys):
