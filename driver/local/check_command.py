@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +27,7 @@ from driver.local.dataplane import kernel, ownership
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.pluto import CONTROL
 from driver.local.dataplane_runner import DataPlaneRunner
-from driver.local.emulation import EMULATED_SLOWDOWN, GUEST_MARK
+from driver.local.emulation import stretched
 from driver.local.host_limits import refuse_what_this_host_cannot_run
 from driver.local.lifecycle import run_lifecycle
 from driver.local.shared import tunnel_record
@@ -197,7 +196,7 @@ def run_check(
         runner = DataPlaneRunner(dp, progress)
         expectations = expectations_of_lab(lab.checks.expect, lab.vpn.routing)
         # starter has added its conns by then; under the guest's emulation IKE is slower
-        bound = TUNNEL_TIMEOUT * (EMULATED_SLOWDOWN if os.environ.get(GUEST_MARK) else 1)
+        bound = stretched(TUNNEL_TIMEOUT)
         checks = runner.run(expectations, bound)
         report.checks = lint_rows.rows(found) + _keys_not_compared(uncompared)
         report.checks += _configuration_loaded(dp, cgw_config)

@@ -6,7 +6,6 @@ agent answers them with the very ``OnHost`` of its own kernel.
 
 from __future__ import annotations
 
-import os
 import platform
 import threading
 import time
@@ -24,7 +23,7 @@ from driver.local.dataplane import kernel
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.dataplane_runner import DataPlaneRunner
-from driver.local.emulation import EMULATED_SLOWDOWN, GUEST_MARK
+from driver.local.emulation import EMULATED_SLOWDOWN, stretched
 from driver.local.guest import kept
 from driver.local.guest.kept import KeptGuest
 from driver.local.placement import Placement
@@ -70,7 +69,7 @@ class OnHost:
         report = Report(lab.name, False, [], command="verify", esp=kernel.probe().describe())
         if not telemetry_passed:
             report.diagnostics = "; ".join(d.text() for d in runner.diagnoses())
-        bound = timeout * (EMULATED_SLOWDOWN if os.environ.get(GUEST_MARK) else 1)
+        bound = stretched(timeout)
         report.checks = runner.run(expectations_of_lab(lab.checks.expect, lab.vpn.routing), bound)
         report.tunnels = runner.tunnels()
         return report.to_json()
