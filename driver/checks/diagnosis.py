@@ -36,8 +36,8 @@ import re
 from dataclasses import dataclass
 
 from driver.checks import aws_tunnel_log
+from driver.checks.charon_lines import named, tunnel_of, versions_of
 
-_TUNNEL = re.compile(r"<(Tunnel\d)\|")
 HOST_POLICIES = "the VPN server could not install its IPsec policies"
 
 
@@ -68,7 +68,7 @@ def diagnose(
     cgw: str = "",
 ) -> list[Diagnosis]:
     found: list[Diagnosis] = []
-    vgw_lines = _named(vgw_log.splitlines(), tunnel_addresses)
+    vgw_lines = named(vgw_log.splitlines(), tunnel_addresses)
     server_lines = server_log.splitlines()
 
     for line in vgw_lines:
@@ -83,7 +83,7 @@ def diagnose(
                     else "MAC mismatched",
                     "the VPN server's key for this tunnel differs from AWS's; copy it again "
                     "from the VPN connection (8-64 of letters, digits, '.', '_')",
-                    _tunnel(line),
+                    tunnel_of(line),
                     "AUTHENTICATION_FAILED",
                     log="psk",
                 )
@@ -99,7 +99,7 @@ def diagnose(
                     "as its side",
                     f"set leftsubnet/local_ts to {local_network or 'the local network CIDR'} and "
                     f"rightsubnet/remote_ts to {remote_network or 'the remote network CIDR'}",
-                    _tunnel(line),
+                    tunnel_of(line),
                     "TS_UNACCEPTABLE",
                     log="selectors",
                 )
@@ -116,13 +116,13 @@ def diagnose(
                 "wrong pre-shared key (AUTHENTICATION_FAILED)",
                 "the VGW refused the VPN server's authentication",
                 "compare the VPN server's key with AWS's for this tunnel",
-                next((_tunnel(x) for x in server_lines if "AUTHENTICATION_FAILED" in x), None),
+                next((tunnel_of(x) for x in server_lines if "AUTHENTICATION_FAILED" in x), None),
                 "AUTHENTICATION_FAILED",
                 log="psk",
             )
         )
     found += _configuration_errors(vgw_lines, server_lines)
-    versions = _versions(vgw_lines)
+    versions = versions_of(vgw_lines)
     return [
         dataclasses.replace(d, version=versions.get(d.tunnel), cgw=cgw or d.cgw)
         for d in _unique(found)
@@ -139,14 +139,8 @@ def is_final(diagnosis: Diagnosis, server_log: str, tunnel: str) -> bool:
     notify = diagnosis.notify
     told = re.compile(rf"received {notify} (error )?notify|rejected by peer: {notify}\b")
     return any(
-        told.search(line) and _tunnel(line) in (tunnel, None) for line in server_log.splitlines()
+        told.search(line) and tunnel_of(line) in (tunnel, None) for line in server_log.splitlines()
     )
-
-
-def last_lines(log: str, tunnel: str, count: int = 4) -> list[str]:
-    """What a log last says of a tunnel (for a failure no pattern explains)."""
-    mine = [line for line in log.splitlines() if f"<{tunnel}|" in line]
-    return mine[-count:]
 
 
 def _identity_mismatches(lines: list[str]) -> list[Diagnosis]:
@@ -169,7 +163,7 @@ def _identity_mismatches(lines: list[str]) -> list[Diagnosis]:
                 f"id); AWS's tunnel endpoint identifies itself by its outside address {endpoint}",
                 "set rightid (swanctl: remote { id }) to the tunnel's outside address, or "
                 "leave it out",
-                _tunnel(line),
+                tunnel_of(line),
                 "AUTHENTICATION_FAILED",
                 log="identity",
             )
@@ -188,7 +182,7 @@ def _configuration_errors(vgw_lines: list[str], server_lines: list[str]) -> list
                     "invalid proposal string in the customer's configuration",
                     f"charon skipped '{text}' and used what remained (or its defaults)",
                     "write proposals as strongSwan spells them, e.g. aes256-sha256-modp2048!",
-                    _tunnel(line),
+                    tunnel_of(line),
                     log="customer-side",
                 )
             )
@@ -200,7 +194,7 @@ def _configuration_errors(vgw_lines: list[str], server_lines: list[str]) -> list
                     "with userspace ESP (this kernel has no ESP) policies that exclude the "
                     "gateway's own address or trap policies cannot be installed: a limit of "
                     "this machine, not of the configuration",
-                    _tunnel(line),
+                    tunnel_of(line),
                     log="customer-side",
                 )
             )
@@ -215,7 +209,7 @@ def _configuration_errors(vgw_lines: list[str], server_lines: list[str]) -> list
                         f"{side} has no pre-shared key for {pair}",
                         "add a secret for both IDs (ipsec.secrets: '<local id> <remote> : "
                         'PSK "..."\'; swanctl: secrets { ike-x { id-1, id-2, secret } })',
-                        _tunnel(line),
+                        tunnel_of(line),
                         log="customer-side",
                     )
                 )
@@ -246,7 +240,7 @@ def _proposal_mismatches(lines: list[str]) -> list[Diagnosis]:
                 f"{offered}, the tunnel options accept {accepted}",
                 f"make the VPN server's {option} offer what the tunnel options allow "
                 f"({configured})",
-                _tunnel(line),
+                tunnel_of(line),
                 "NO_PROPOSAL_CHOSEN",
                 log="phase1-proposal" if received.startswith("IKE") else "phase2-proposal",
             )
@@ -275,8 +269,8 @@ def _silence(lines: list[str]) -> list[Diagnosis]:
         if "giving up after" in line or re.search(r"retransmit \d+ of request", line)
     ]
     out = []
-    for tunnel in dict.fromkeys(_tunnel(line) for line in silent):
-        mine = [line for line in lines if _tunnel(line) == tunnel]
+    for tunnel in dict.fromkeys(tunnel_of(line) for line in silent):
+        mine = [line for line in lines if tunnel_of(line) == tunnel]
         # the VGW's first answer: IKEv2's IKE_SA_INIT, IKEv1's main mode (ID_PROT)
         answered = any(re.search(r"parsed (IKE_SA_INIT|ID_PROT) response", x) for x in mine)
         if answered:
@@ -309,7 +303,7 @@ def _heard(silence: Diagnosis, vgw_lines: list[str]) -> Diagnosis:
     """A silence AWS's side contradicts: its endpoint received the VPN server's IKE
     for the tunnel and answered; it is the answers that never arrived."""
     received = any(
-        "received packet" in line and _tunnel(line) == silence.tunnel for line in vgw_lines
+        "received packet" in line and tunnel_of(line) == silence.tunnel for line in vgw_lines
     )
     if silence.log != "no-answer" or not received:
         return silence
@@ -336,7 +330,7 @@ def _refused_exchanges(lines: list[str], cgw: str) -> list[Diagnosis]:
                     "the VPN server started an aggressive mode exchange; AWS's endpoints "
                     "speak main mode only, and the VGW refused it",
                     "remove aggressive=yes (swanctl: aggressive = no)",
-                    _tunnel(line),
+                    tunnel_of(line),
                     "AUTHENTICATION_FAILED",
                     log="aggressive-mode",
                 )
@@ -355,45 +349,12 @@ def _refused_exchanges(lines: list[str], cgw: str) -> list[Diagnosis]:
                     "(ike_versions) do not include",
                     "set keyexchange= (swanctl: version =) to a version the tunnel accepts, "
                     "or add it to the tunnel's ike_versions",
-                    _tunnel(line),
+                    tunnel_of(line),
                     "NO_PROPOSAL_CHOSEN",
                     log="ike-version",
                 )
             )
     return out
-
-
-def _named(lines: list[str], addresses: tuple[str, ...]) -> list[str]:
-    """charon names an IKE SA's lines after its connection only once it found one;
-    before that (no config, aggressive mode) they read ``<n>``: name them after the
-    tunnel whose address the packets came to."""
-    owner: dict[str, str] = {}
-    for line in lines:
-        came = re.search(r"<(\d+)> received packet: from \S+ to ([\d.]+)\[", line)
-        if came and came.group(2) in addresses:
-            owner.setdefault(came.group(1), f"Tunnel{addresses.index(came.group(2)) + 1}")
-
-    def name(match: re.Match) -> str:
-        sa = match.group(1)
-        return f"<{owner[sa]}|{sa}>" if sa in owner else match.group(0)
-
-    return [re.sub(r"<(\d+)>", name, line, count=1) for line in lines]
-
-
-def _versions(lines: list[str]) -> dict[str | None, str]:
-    """Each tunnel's IKE version, from the exchanges its lines name."""
-    found: dict[str | None, str] = {}
-    for line in lines:
-        if any(x in line for x in ("ID_PROT", "AGGRESSIVE", "_V1 ", "QUICK_MODE", "IKEv1")):
-            found.setdefault(_tunnel(line), "IKEv1")
-        elif any(x in line for x in ("IKE_SA_INIT", "IKE_AUTH", "CREATE_CHILD_SA", "IKEv2")):
-            found.setdefault(_tunnel(line), "IKEv2")
-    return found
-
-
-def _tunnel(line: str) -> str | None:
-    match = _TUNNEL.search(line)
-    return match.group(1) if match else None
 
 
 def _unique(items: list[Diagnosis]) -> list[Diagnosis]:

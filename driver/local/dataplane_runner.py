@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable
 
 from driver.checks import pluto_log, remote_commands
-from driver.checks.diagnosis import HOST_POLICIES, Diagnosis, diagnose, is_final, last_lines
+from driver.checks.charon_lines import last_lines
+from driver.checks.diagnosis import HOST_POLICIES, Diagnosis, diagnose, is_final
 from driver.checks.runner import ExpectationRunner, TunnelReport
 from driver.checks.vici_fields import current_child, installed_children, text
 from driver.core.errors import Fault
