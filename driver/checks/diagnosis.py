@@ -8,8 +8,10 @@ The patterns are charon 5.9's own log lines (measured in this lab):
   ``configured proposals:``: proposal mismatch (IKE or ESP);
 * VGW ``traffic selectors A === B unacceptable`` / server ``TS_UNACCEPTABLE``;
 * server ``retransmit N of request`` / ``giving up after N retransmits``: no
-  answer (no route, UDP 500 blocked) — or, after an IKE_SA_INIT answer, UDP
-  4500 blocked (NAT-T). Read per tunnel, before charon gives up;
+  answer (no route, UDP 500 blocked) — or, after an IKE_SA_INIT answer (IKEv1:
+  ``ID_PROT``), UDP 4500 blocked (NAT-T); or, where the VGW's log shows it
+  ``received packet`` for the tunnel, its answers lost on the way back. Read per
+  tunnel, before charon gives up;
 * VGW ``no matching peer config found`` after ``looking for peer configs
   matching A[idr]...B[idi]``: the VPN server's identity is not the customer
   gateway's address;
