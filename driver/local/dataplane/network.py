@@ -241,8 +241,10 @@ class DataPlane:
         # The customer gateway starts once AWS's endpoints have their connections, as a
         # real one meets endpoints that are always there: a first packet answered
         # NO_PROPOSAL_CHOSEN would be a false verdict, and one dropped while they load
-        # puts it into its retransmission backoff (4, 7, 13, 23, then 42 s between
-        # tries): a slow tunnel that says nothing of the configuration.
+        # puts it into its retransmission backoff (charon's default, a customer's own
+        # files': 4, 7, 13, 23, then 42 s between tries): a slow tunnel that says
+        # nothing of the configuration. (AWS's endpoints with startup action start
+        # keep initiating until the customer gateway answers: vgw-swanctl.conf.j2.)
         for command in self.cgw.prepare:
             self.ns["server"].exec(*command)
         server.launch()
