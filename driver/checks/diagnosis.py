@@ -273,9 +273,12 @@ def _silence(lines: list[str]) -> list[Diagnosis]:
     out = []
     for tunnel in dict.fromkeys(tunnel_of(line) for line in silent):
         mine = [line for line in lines if tunnel_of(line) == tunnel]
-        # the VGW's first answer: IKEv2's IKE_SA_INIT, IKEv1's main mode (ID_PROT)
+        # the VGW's first answer (IKEv2's IKE_SA_INIT, IKEv1's main mode: ID_PROT), and
+        # none since the VPN server switched to 4500 (a later exchange answered there,
+        # as a kept lab's log holds, is no NAT-T block)
         answered = any(re.search(r"parsed (IKE_SA_INIT|ID_PROT) response", x) for x in mine)
-        if answered:
+        switched = next((i for i, line in enumerate(mine) if "[4500]" in line), len(mine))
+        if answered and not any(" response " in line for line in mine[switched:]):
             out.append(
                 Diagnosis(
                     "NAT-T blocked: no answer on UDP 4500",
@@ -302,12 +305,14 @@ def _silence(lines: list[str]) -> list[Diagnosis]:
 
 
 def _heard(silence: Diagnosis, vgw_lines: list[str]) -> Diagnosis:
-    """A silence AWS's side contradicts: its endpoint received the VPN server's IKE
-    for the tunnel and answered; it is the answers that never arrived."""
-    received = any(
-        "received packet" in line and tunnel_of(line) == silence.tunnel for line in vgw_lines
-    )
-    if silence.log != "no-answer" or not received:
+    """A silence AWS's side contradicts: since the tunnel was last established (if
+    ever: a kept lab's log holds its whole life), its endpoint received the VPN
+    server's IKE and sent answers; it is the answers that never arrived."""
+    mine = [line for line in vgw_lines if tunnel_of(line) == silence.tunnel]
+    last_up = max((i for i, line in enumerate(mine) if " established " in line), default=-1)
+    since = mine[last_up + 1 :]
+    heard = any("received packet" in x for x in since) and any("sending packet" in x for x in since)
+    if silence.log != "no-answer" or silence.tunnel is None or not heard:
         return silence
     return Diagnosis(
         "AWS's answers do not reach the VPN server",

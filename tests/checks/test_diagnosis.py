@@ -184,9 +184,26 @@ def test_a_silence_aws_heard_is_named_as_its_answers_lost():
     vgw = (
         "05[NET] <1> received packet: from 203.0.113.10[500] to 198.51.100.1[500] (464 bytes)\n"
         "05[ENC] <1> parsed IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]\n"
+        "05[NET] <1> sending packet: from 198.51.100.1[500] to 203.0.113.10[500] (440 bytes)\n"
     )
     (found,) = diagnose(vgw, server, tunnel_addresses=ADDRESSES, cgw="203.0.113.10")
     assert (found.tunnel, found.log, found.version) == ("Tunnel1", "answers-lost", "IKEv2")
     assert "deleting un-established Phase 1 IKE_SA with cgw: 203.0.113.10" in found.text()
     (unheard,) = diagnose("", server, tunnel_addresses=ADDRESSES, cgw="203.0.113.10")
     assert unheard.log == "no-answer"
+    # a kept lab's log: what AWS heard before the tunnel was established says nothing
+    # of the silence since
+    up = "07[IKE] <Tunnel1|1> IKE_SA Tunnel1[1] established between 198.51.100.1...\n"
+    (since,) = diagnose(vgw + up, server, tunnel_addresses=ADDRESSES, cgw="203.0.113.10")
+    assert since.log == "no-answer"
+
+
+def test_a_silence_after_answers_on_4500_is_no_nat_t_block():
+    """A kept lab's tunnel that once came up over NAT-T and now goes unanswered: its
+    log holds IKE_AUTH's answer on 4500, so UDP 4500 is not what is blocked."""
+    log = IKEV1_NAT_T_BLOCKED.replace("ID_PROT response 0", "IKE_SA_INIT response 0").replace(
+        "15[IKE]",
+        "14[ENC] <Tunnel1|1> parsed IKE_AUTH response 1 [ IDr AUTH SA TSi TSr ]\n15[IKE]",
+    )
+    (found,) = diagnose("", log, tunnel_addresses=ADDRESSES, cgw="203.0.113.10")
+    assert found.log == "no-answer", found.text()
