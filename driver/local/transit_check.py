@@ -89,7 +89,7 @@ def run_transit_check(
             runners[plane.site.name], rows = _site(plane, bound, lifecycle, progress)
             report.checks += rows
         report.checks += _pings(tdp, runners, progress)
-        report.checks += _ecmp(tdp, progress)
+        report.checks += _ecmp(tdp, runners, progress)
         report.checks += _tables(lab)
         report.tunnels = [  # after the pings: what each tunnel carried
             dataclasses.replace(t, name=f"{name} {t.name}")
@@ -188,15 +188,29 @@ def _ping(lab: Lab, source, target, legs, runners: dict) -> CheckResult:
     return CheckResult(name, passed, seconds, detail, warning=bool(caveats))
 
 
-def _ecmp(tdp: TransitDataPlane, progress) -> list[CheckResult]:
+def _ecmp(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
     """Each BGP site's two tunnels share a VPC's flows (``VpnEcmpSupport``), or one of
     them carries them all (without it), where the site's VGW node has tunnel interfaces
-    to count them on (kernel ESP)."""
+    to count them on (kernel ESP). With one tunnel up there is no choice to show: SKIP."""
     rows = []
     for plane in tdp.sites:
         if plane.site.vpn.routing != "bgp" or not plane.dp.vgw_interfaces:
             continue
         name = f"site:{plane.site.name}"
+        up = sorted(t for t, sa in runners[plane.site.name].sas("vgw").items() if sa_up(sa))
+        if len(up) < 2:
+            rows.append(
+                CheckResult(
+                    f"site {plane.site.name}: "
+                    + transit_ecmp.row_name(tdp.lab.transit_gateway.ecmp),
+                    True,
+                    0.0,
+                    f"not shown: {', '.join(up) or 'no tunnel'} up; how AWS spreads flows or "
+                    "picks a tunnel shows with both up (the tunnel rows say why not)",
+                    skipped=True,
+                )
+            )
+            continue
         subnet = plane.site.onprem.private_subnet_cidr
         vpc = next(
             (v for v in tdp.lab.vpcs if _missed(tdp.lab, f"vpc:{v.name}", name, subnet) is None),

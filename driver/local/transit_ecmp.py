@@ -88,8 +88,11 @@ def check(
             "tunnel, knowledge center: vpn-configure-tunnel-preference)"
         )
     seconds = round(time.monotonic() - started, 2)
-    row = "ECMP over both tunnels" if ecmp else "one tunnel without ECMP"
-    return CheckResult(f"site {name}: {row}", passed, seconds, detail)
+    return CheckResult(f"site {name}: {row_name(ecmp)}", passed, seconds, detail)
+
+
+def row_name(ecmp: bool) -> str:
+    return "ECMP over both tunnels" if ecmp else "one tunnel without ECMP"
 
 
 _RULE = re.compile(r"^\s*(\d+)\s+\d+\s+(?:udp|17)\s+--\s+\*\s+(\S+)\s+.*spt:(\d+)", re.M)
