@@ -294,7 +294,8 @@ def _silence(lines: list[str]) -> list[Diagnosis]:
             out.append(
                 Diagnosis(
                     "no answer from the VGW (no route, or UDP 500 blocked)",
-                    "the VPN server retransmitted IKE_SA_INIT without an answer",
+                    "the VPN server retransmitted its IKE request (IKE_SA_INIT; IKEv1: main "
+                    "mode) without an answer",
                     "check the VPN server's default route, that right=/remote_addrs are the "
                     "tunnels' outside addresses, and that UDP 500 and 4500 are allowed",
                     tunnel,
