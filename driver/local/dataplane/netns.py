@@ -13,6 +13,7 @@ collected (``batched``) and run as one ``ip -batch``, and sysctls go in one call
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import re
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,6 +24,13 @@ from driver.local.shared.node_access import namespace_name, namespace_pids
 
 class CommandError(VpnlabError):
     pass
+
+
+# The veth pairs ``link`` makes while ``batched`` collects, to make in one ``ip -batch``
+# (per thread: a Transit Gateway's sites may be built side by side).
+_pending_links: contextvars.ContextVar[list[tuple[str, ...]] | None] = contextvars.ContextVar(
+    "pending_links", default=None
+)
 
 
 def run(
@@ -108,11 +116,25 @@ def delete_all(namespaces: Iterable[Namespace]) -> None:
 
 
 def batched(namespaces: Iterable[Namespace]) -> contextlib.ExitStack:
-    """Every namespace's ``ip`` commands batched (``Namespace.batch``) for a block."""
+    """Every namespace's ``ip`` commands batched (``Namespace.batch``) for a block, and
+    the veth pairs ``link`` makes: those first, in one ``ip -batch`` of their own."""
     stack = contextlib.ExitStack()
     for ns in namespaces:
         stack.enter_context(ns.batch())
+    stack.enter_context(_links_batched())  # entered last: it runs first
     return stack
+
+
+@contextlib.contextmanager
+def _links_batched() -> Iterator[None]:
+    token = _pending_links.set([])
+    try:
+        yield
+        lines = _pending_links.get()
+    finally:
+        _pending_links.reset(token)
+    if lines:
+        _ip_batch(["ip"], lines)
 
 
 def _ip_batch(ip: list[str], lines: list[tuple[str, ...]]) -> None:
@@ -136,10 +158,16 @@ def link(
     b_if: str,
     b_addr: str | None,
 ) -> None:
-    """A veth pair between two namespaces, addressed and up (the addresses and
-    links with each namespace's batch, when one is open)."""
-    run(["ip", "link", "add", a_if, "netns", a.name, "type", "veth", "peer", "name", b_if,
-         "netns", b.name])  # fmt: skip
+    """A veth pair between two namespaces, addressed and up: while ``batched``
+    collects, made with the block's other pairs and addressed with each namespace's
+    batch."""
+    pair = ("link", "add", a_if, "netns", a.name, "type", "veth", "peer", "name", b_if,
+            "netns", b.name)  # fmt: skip
+    pending = _pending_links.get()
+    if pending is None:
+        run(["ip", *pair])
+    else:
+        pending.append(pair)
     for ns, name, addr in ((a, a_if, a_addr), (b, b_if, b_addr)):
         if addr:
             ns.ip("addr", "add", addr, "dev", name)
