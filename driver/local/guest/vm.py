@@ -34,6 +34,7 @@ from driver.core import interrupts
 from driver.core.errors import Fault
 from driver.core.paths import PROJECT, STATE_DIR_VARIABLE, state_root
 from driver.core.processes import process_alive
+from driver.local.guest import cached_root
 from driver.local.guest.machine import GuestMachine
 
 CPUS = 2
@@ -99,7 +100,7 @@ class Guest:
             # No self-test of each crypto algorithm as it loads (cbc(aes), hmac(sha256)
             # for kernel ESP; the probe's first SA): they cost tens of seconds emulated.
             "--append", "cryptomgr.notests=1",
-            "--qemu-opts=-device virtio-rng-pci",
+            f"--qemu-opts=-device virtio-rng-pci {cached_root.QEMU_OPTIONS}",
             *(["--verbose"] if self.kernel_messages else []),
             "--exec", str(script),
         ]  # fmt: skip
@@ -172,7 +173,9 @@ class Guest:
         folder = self.folder
         lines = [
             "#!/bin/bash",
-            # The root is this machine's, read-only: vpnlab's state lives in the guest.
+            *cached_root.mount_lines(),
+            # The root is this machine's, read-only: vpnlab's state lives in the guest
+            # (over the cached trees: the checkout holds it).
             f"mount -t tmpfs -o mode=0700 vpnlab-state {shlex.quote(str(state_root()))}",
             f"export {STATE_DIR_VARIABLE}={shlex.quote(str(state_root()))}",
             f"cd {shlex.quote(os.getcwd())}",
