@@ -20,7 +20,7 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from driver.core.errors import VpnlabError
 from driver.local.shared.node_access import NETNS_DIR, namespace_name, namespace_pids
@@ -31,7 +31,7 @@ class CommandError(VpnlabError):
 
 
 # The veth pairs ``link`` makes while ``batched`` collects, to make in one ``ip -batch``
-# (per thread: a Transit Gateway's sites may be built side by side).
+# (a context variable: each thread that builds has its own).
 _pending_links: contextvars.ContextVar[list[tuple[str, ...]] | None] = contextvars.ContextVar(
     "pending_links", default=None
 )
@@ -69,7 +69,7 @@ class Namespace:
     ) -> subprocess.CompletedProcess:
         # nsenter: one process less than `ip netns exec`, and no mount namespace
         return run(
-            ["nsenter", f"--net=/run/netns/{self.name}", *command],
+            ["nsenter", f"--net={NETNS_DIR}/{self.name}", *command],
             check=check,
             timeout=timeout,
             input_=input_,
@@ -114,7 +114,7 @@ CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
-def _in_namespace(name: str, work) -> None:
+def _in_namespace(name: str, work: Callable[[], None]) -> None:
     """``work()`` in a new thread of this process that entered namespace ``name``."""
     failed: list[BaseException] = []
 
@@ -128,14 +128,14 @@ def _in_namespace(name: str, work) -> None:
             finally:
                 os.close(fd)
             work()
-        except (OSError, CommandError) as exc:
+        except BaseException as exc:  # raised in the caller, not lost with the thread
             failed.append(exc)
 
     thread = threading.Thread(target=entered, name=f"in {name}")
     thread.start()
     thread.join()
     if failed:
-        raise failed[0] if isinstance(failed[0], CommandError) else CommandError(str(failed[0]))
+        raise CommandError(str(failed[0])) if isinstance(failed[0], OSError) else failed[0]
 
 
 def _write_sysctls(name: str, settings: dict[str, str]) -> None:
@@ -212,7 +212,7 @@ def link(
     pair = ("link", "add", a_if, "netns", a.name, "type", "veth", "peer", "name", b_if,
             "netns", b.name)  # fmt: skip
     pending = _pending_links.get()
-    if pending is None:
+    if pending is None or a._batch is None or b._batch is None:  # addressed now: made now
         run(["ip", *pair])
     else:
         pending.append(pair)
