@@ -3,11 +3,13 @@
 virtme-ng shares this machine's root with the guest over 9p without a cache: each
 file the guest opens, each ``stat`` Python's imports make, each page of a program
 it starts is a round trip to qemu, which software emulation makes slow (a process
-~0.14 s, vpnlab's imports ~10 s, a route-based check's whole command 76 s warm).
+~0.14 s, vpnlab's imports ~10 s; ``vpnlab check labs/route-based.yml`` run a second
+time in one guest, 76 s).
 The same root is shared a second time, read-only, and mounted in the guest with
 9p's ``cache=loose``; the trees vpnlab runs from (/usr, its code, its Python, the
 unpacked Libreswan) are bound from that mount over their places, so a file read
-once stays in the guest's memory (the same command: 40 s).
+once stays in the guest's memory (the same command: 40 s). A kept lab's guest, which
+outlives updates of this machine's files, reads them uncached (vm.Guest's ``cached``).
 
 ``loose`` trusts the guest's copy: a file changed on this machine while a guest
 runs may be seen as it was. The trees are programs and libraries, and vpnlab's
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+import tempfile
 from pathlib import Path
 
 from driver.cgw.libreswan.install import PREFIX as LIBRESWAN
@@ -34,11 +37,13 @@ QEMU_OPTIONS = (
 
 
 def trees() -> list[Path]:
-    """The folders bound from the cached mount: each that exists, none inside another."""
+    """The folders bound from the cached mount: each that exists, none inside another,
+    none that holds the guest's shared folder (a bind would hide it)."""
     found = [Path("/usr"), PROJECT, Path(sys.prefix), Path(sys.base_prefix), LIBRESWAN]
+    shared = Path(tempfile.gettempdir()).resolve()
     chosen: list[Path] = []
     for tree in sorted({t.resolve() for t in found if t.is_dir()}):
-        if not any(tree.is_relative_to(c) for c in chosen):
+        if not any(tree.is_relative_to(c) for c in chosen) and not shared.is_relative_to(tree):
             chosen.append(tree)
     return chosen
 
