@@ -138,7 +138,7 @@ def rekey_window(lifetime: int, margin: int, fuzz: int) -> tuple[int, int]:
 
 # Plugins Debian loads that AWS's endpoint never uses (certificate fetching, EAP,
 # XAUTH, stroke, HA, TPM and PKCS#11 tokens, a second crypto library, self-tests):
-# not loaded, each a start the shorter. Its algorithms stay (openssl and friends).
+# not loaded, so the endpoint starts sooner. Its algorithms stay (openssl and the rest).
 UNUSED_PLUGINS = (
     "addrblock", "agent", "attr", "bypass-lan", "certexpire", "connmark", "counters",
     "curl", "dhcp", "dnskey", "eap-aka", "eap-gtc", "eap-identity", "eap-md5",
