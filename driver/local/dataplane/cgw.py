@@ -27,6 +27,7 @@ from driver.cgw.record import ConfiguredTunnel, interface_kind
 from driver.cgw.router import Dialect, Untranslatable
 from driver.cgw.settings import ConfigSyntaxError, Secret
 from driver.cgw.strongswan import files as cgw_files
+from driver.cgw.strongswan.ipsec_conf import effective_conns, parse_ipsec_conf
 from driver.cgw.strongswan.tunnels import tunnels_of
 from driver.core.addresses import is_ipv4
 from driver.core.errors import VpnlabError
@@ -68,6 +69,8 @@ class CustomerGateway:
     # vpnlab's commands (never the customer's) made in its namespace before its daemon
     # starts: a router twin's tunnel interfaces that outlive their SAs
     prepare: tuple[tuple[str, ...], ...] = ()
+    # ipsec.conf's conns starter adds once charon runs: it is configured when they are
+    starter_conns: tuple[str, ...] = ()
 
 
 def rendered(
@@ -93,6 +96,7 @@ def rendered(
         f"rendered from the lab ({lab.strongswan.config_style})",
         frozenset(p for p in files if p.endswith(".sh")),
         interfaces=lab_interfaces(lab),
+        starter_conns=starter_conns(files),
     )
 
 
@@ -146,6 +150,7 @@ def from_user_data(
         f"the VPN server instance's user data ({style})",
         frozenset(p for p in server if p.endswith(".sh")),
         interfaces=lab_interfaces(lab),
+        starter_conns=starter_conns(server),
     )
 
 
@@ -275,7 +280,16 @@ def strongswan(
         LOAD_FILE if customer.extra_creds else None,
         interfaces,
         {t.right.strip(): t.start_action for t in tunnels if t.right},
+        starter_conns=tuple(t.name for t in tunnels if customer.style == "ipsec.conf"),
     )
+
+
+def starter_conns(files: dict[str, str]) -> tuple[str, ...]:
+    """The conns starter adds from vpnlab's own ipsec.conf (one file, no includes)."""
+    if cgw_files.IPSEC_CONF not in files:
+        return ()
+    sections = parse_ipsec_conf(files[cgw_files.IPSEC_CONF], cgw_files.IPSEC_CONF)
+    return tuple(c.name for c in effective_conns(sections) if c.get("auto", "ignore") != "ignore")
 
 
 def _lab_files(lab: Lab, charon: CharonOptions, paths: tuple[str, ...]) -> dict[str, str]:

@@ -34,6 +34,8 @@ LOG_FILE = "/run/charon.log"  # as the node sees it (see CharonOptions.log_file)
 # thread has checked out: seconds under the guest's emulation): past it, the
 # charon is stuck, and the check says so rather than waiting with it.
 VICI_ANSWER_BOUND = 60.0
+# starter adds a customer's conns within ms of charon answering (seconds in the guest)
+STARTER_BOUND = 30.0
 # swanctl --load-all reads these (the package creates them): present, maybe empty.
 SWANCTL_DIRS = [
     "x509",
@@ -70,9 +72,11 @@ class Charon(NodeDaemon):
         style: str,
         executables: frozenset[str] = frozenset(),
         swanctl_file: str | None = None,
+        starter_conns: tuple[str, ...] = (),
     ):
         super().__init__(ns, root, files, executables)
         self.style, self.swanctl_file = style, swanctl_file
+        self.starter_conns = starter_conns  # what starter adds from ipsec.conf, once charon runs
         self.load_failures: list[str] = []  # what swanctl --load-all refused
 
     @property
@@ -115,13 +119,28 @@ class Charon(NodeDaemon):
         self._wait_for_vici(self._proc, timeout)
 
     def load(self) -> None:
-        """swanctl's loading of its connections and keys (swanctl style)."""
+        """swanctl's loading of its connections and keys (swanctl style); with
+        ipsec.conf, until starter has added its conns."""
         if self.style == "swanctl":  # one load: a second --load-creds unloads the first's keys
             self._load(
                 "--load-all",
                 "--noprompt",
                 *(["--file", self.swanctl_file] if self.swanctl_file else []),
             )
+        else:
+            self._wait_for_starter()
+
+    def _wait_for_starter(self) -> None:
+        """starter adds ipsec.conf's conns over stroke once charon answers: the daemon
+        is configured when vici lists them all. Bounded: a conn starter ignores after
+        all (its output says why: ``refused``) costs the bound, not the check."""
+        deadline = time.monotonic() + STARTER_BOUND
+        while time.monotonic() < deadline:
+            with self.session() as session:
+                listed = {text(name) for conn in session.list_conns() for name in conn}
+            if listed >= set(self.starter_conns):
+                return
+            time.sleep(0.02)
 
     def refused(self) -> list[str]:
         """What strongSwan said it would not load: swanctl's failures, starter's
@@ -175,6 +194,16 @@ class Charon(NodeDaemon):
         """(connection, IKE SA) pairs in vici's ``list-sas`` shape."""
         with self.session() as session:
             return [(text(n), sa) for item in session.list_sas() for n, sa in item.items()]
+
+    def initiate(self, child: str) -> None:
+        """vici's ``initiate`` of ``child``, answered at once (timeout -1): charon
+        negotiates on its own, retrying as the connection's keyingtries say."""
+        with self.session() as session:
+            try:
+                for _ in session.initiate({"child": child, "timeout": "-1"}):
+                    pass
+            except CommandException as exc:  # no such connection: the files are ours
+                raise self.fault(f"would not initiate {child} ({exc})") from None
 
     def rekey(self, request: dict[str, str]) -> dict:
         """vici's ``rekey`` (``{"ike": name}`` or ``{"child": name}``, ``reauth``) and

@@ -67,6 +67,19 @@ def launch(endpoints: dict[str, Charon], libipsec: bool) -> None:
         charon.wait_ready()
 
 
+def initiate(lab: Lab, endpoints: dict[str, Charon]) -> None:
+    """The endpoints of tunnels whose startup action is start begin negotiating (their
+    files say start_action = none: vgw-swanctl.conf.j2). Called once the customer
+    gateway's connections are loaded, and after an endpoint's replacement."""
+    for n, charon in zip(TUNNELS, endpoints.values(), strict=True):
+        _initiate(lab, charon, n)
+
+
+def _initiate(lab: Lab, endpoint: Charon, n: int) -> None:
+    if lab.tunnels[n - 1].options.startup_action == "start":
+        endpoint.initiate(f"Tunnel{n}")
+
+
 def _wait_for_device(charon: Charon, device: str, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while charon.ns.exec("ip", "link", "show", device, check=False).returncode != 0:
@@ -80,15 +93,16 @@ def map_ports(ns: Namespace, addresses: tuple[str, str]) -> None:
         vgw.map_ports(ns, n, addresses[n - 1])
 
 
-def replace(endpoint: Charon, n: int, interfaces: str | None) -> None:
+def replace(lab: Lab, endpoint: Charon, n: int, interfaces: str | None) -> None:
     """A new endpoint for tunnel ``n``, as AWS's maintenance brings: the old daemon
-    stops with its SAs, and a new one starts from the same files, holding none. The
-    gateway stops routing into the tunnel meanwhile (a TUN device goes with its
-    daemon; a tunnel interface stays)."""
+    stops with its SAs, and a new one starts from the same files, holding none, and
+    initiates if the tunnel's startup action is start. The gateway stops routing into
+    the tunnel meanwhile (a TUN device goes with its daemon; a tunnel interface stays)."""
     endpoint.stop()
     table, dev = str(vgw.INTO_TUNNELS_TABLE), vgw.device(n, interfaces)
     endpoint.ns.exec("ip", "route", "flush", "table", table, "dev", dev, check=False)
     endpoint.start()
+    _initiate(lab, endpoint, n)
 
 
 def log(endpoint: Charon, n: int) -> str:

@@ -77,11 +77,12 @@ def server_daemon(
     style: str,
     executables: frozenset[str] = frozenset(),
     swanctl_file: str | None = None,
+    starter_conns: tuple[str, ...] = (),
 ) -> IkeDaemon:
     """The VPN server's IKE daemon for its files' style: Libreswan's pluto, or charon."""
     if style == "libreswan":
         return Pluto(ns, root, files, executables)
-    return Charon(ns, root, files, style, executables, swanctl_file)
+    return Charon(ns, root, files, style, executables, swanctl_file, starter_conns)
 
 
 class DataPlane:
@@ -233,6 +234,7 @@ class DataPlane:
             self.cgw.style,
             self.cgw.executables,
             self.cgw.swanctl_file,
+            self.cgw.starter_conns,
         )
         self.charons = aws | {"server": server}
         endpoints.launch(aws, libipsec)
@@ -242,14 +244,14 @@ class DataPlane:
         # real one meets endpoints that are always there: a first packet answered
         # NO_PROPOSAL_CHOSEN would be a false verdict, and one dropped while they load
         # puts it into its retransmission backoff (charon's default, a customer's own
-        # files': 4, 7, 13, 23, then 42 s between tries): a slow tunnel that says
-        # nothing of the configuration. (AWS's endpoints with startup action start
-        # keep initiating until the customer gateway answers: vgw-swanctl.conf.j2.)
+        # files': 4, 7, 13, 23, then 42 s between tries). AWS's endpoints with startup
+        # action start initiate once it holds its connections, for the same reason.
         for command in self.cgw.prepare:
             self.ns["server"].exec(*command)
         server.launch()
         server.wait_ready()
         server.load()
+        endpoints.initiate(self.lab, aws)
         self.frr = bgp.start(self.lab, self.charons, vgw_ns, self.plan)
         node_files.setup_finished(self.charons["server"], self.cgw)
 
@@ -280,7 +282,7 @@ class DataPlane:
     def replace_vgw_endpoint(self, tunnel: str) -> None:
         """AWS's maintenance: a new endpoint for ``tunnel``, holding no SA."""
         n = int(tunnel.removeprefix("Tunnel"))
-        endpoints.replace(self.vgw_endpoint(tunnel), n, self.vgw_interfaces)
+        endpoints.replace(self.lab, self.vgw_endpoint(tunnel), n, self.vgw_interfaces)
 
     # --- across processes (apply builds it, verify and destroy attach to it) -----
 

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from driver.lab import aws_rules
+from driver.local.dataplane import cgw
 from driver.local.dataplane.charon import Charon
 from driver.local.dataplane.netns import Namespace
 from driver.render.cloud_init import (
@@ -36,11 +37,12 @@ def isolated_charon(tmp_path):
     """Start charon for a lab in a loopback-only namespace; always stopped."""
     started = []
 
-    def start(lab) -> Charon:
+    def start(lab, starter_conns: tuple[str, ...] = ()) -> Charon:
         ns = Namespace(f"t{secrets.token_hex(3)}", "charon").create()
         files = strongswan_files(lab, EXAMPLE, CharonOptions(log_file="/run/charon.log"))
         files = {p: fill_secrets(c, PSKS) for p, c in files.items()}
-        charon = Charon(ns, tmp_path / ns.name, files, lab.strongswan.config_style)
+        style = lab.strongswan.config_style
+        charon = Charon(ns, tmp_path / ns.name, files, style, starter_conns=starter_conns)
         started.append(charon)
         charon.start()
         return charon
@@ -83,6 +85,18 @@ def test_real_strongswan_loads_both_tunnels_as_rendered(style, isolated_charon):
         assert text(child["mode"]) == "TUNNEL"
         assert text(conn["local-1"]["id"]) == EXAMPLE.public_ip
         assert text(conn["remote-1"]["id"]) == EXAMPLE.tunnel_addresses[n]
+
+
+def test_a_started_charon_holds_the_conns_starter_adds(isolated_charon):
+    """starter adds ipsec.conf's conns over stroke after charon answers: a started
+    charon holds them all, so the first packet of a peer that initiates then (AWS's
+    endpoints with startup action start) finds them, not NO_PROPOSAL_CHOSEN."""
+    lab = seed_in_style("ipsec.conf")
+    files = strongswan_files(lab, EXAMPLE, CharonOptions())
+    names = cgw.starter_conns(files)
+    assert names == ("Tunnel1", "Tunnel2")
+    with isolated_charon(lab, names).session() as session:  # read once, at once
+        assert sorted(name for item in session.list_conns() for name in item) == list(names)
 
 
 @pytest.mark.parametrize("style", ["swanctl", "ipsec.conf"])

@@ -128,3 +128,14 @@ def test_awss_ikev1_proposals_are_each_combination_where_it_initiates_them(versi
             "aes128-aes256-sha1-sha256-modp1024-modp2048",
             "aes128gcm16-prfsha1-prfsha256-modp1024-modp2048",
         ]
+
+
+def test_aws_initiates_only_when_asked_and_then_until_the_tunnel_is_up():
+    """An endpoint whose tunnel's startup action is start loads with start_action =
+    none (the driver initiates once the customer gateway holds its connections:
+    endpoints.initiate) and keyingtries = 0 (it tries until the tunnel is up); one
+    with add waits for the customer gateway."""
+    lab = parse_lab(lab_with(("name", "starts"), ("vpn.tunnels[1].startup_action", "start")))
+    add, start = (rendered(lab, n)[0] for n in (1, 2))
+    assert re.findall(r"^ +start_action = (\w+)", add + start, re.M) == ["none", "none"]
+    assert re.findall(r"^ +keyingtries = (\d+)", add + start, re.M) == ["0"]  # endpoint 2's
