@@ -22,6 +22,8 @@ import secrets
 import string
 import uuid
 
+from driver.local.emulator.common import read_request_body
+
 ACCESS_KEY_ENV = "VPNLAB_EMULATOR_ACCESS_KEY_ID"
 SECRET_KEY_ENV = "VPNLAB_EMULATOR_SECRET_ACCESS_KEY"
 HEALTH_PATH = "/vpnlab/health"  # answers "ok" to anyone: it tells nothing
@@ -76,12 +78,14 @@ def guarded(app):
             start_response("200 OK", [("Content-Type", "text/plain")])
             return [b"ok"]
         if path.startswith("/moto-api"):
+            read_request_body(environ)
             return _refuse(
                 start_response, "sts", "not served: the emulator answers AWS's APIs only"
             )
         found = _CREDENTIAL.search(environ.get("HTTP_AUTHORIZATION", ""))
         if found is None or found.group(1) != ours:
             service = found.group(2) if found else "ec2"
+            read_request_body(environ)
             return _refuse(start_response, service, None)
         return app(environ, start_response)
 

@@ -1,5 +1,6 @@
 """What every emulator extension shares: AWS's timestamps, the lab a resource
-belongs to, and the EC2 backend behind a response handler."""
+belongs to, the EC2 backend behind a response handler, and how an answer that
+moto does not make waits for the request."""
 
 from __future__ import annotations
 
@@ -21,3 +22,19 @@ def ec2_backend(response):
     from moto.ec2.models import ec2_backends
 
     return ec2_backends[response.current_account][response.region]
+
+
+# An AWS API request is a few kilobytes; a body this large is not read for an answer
+# that does not need it (the client's write then fails, as it should).
+MAX_UNREAD_BODY = 1 << 20
+
+
+def read_request_body(environ) -> None:
+    """Read the request's body before answering without moto (a replayed answer, a
+    refusal): Go's transport sends the body after the headers, from another goroutine,
+    and an answer that comes first lets the client close the request body under that
+    write; the failed write closes the connection under the client's read of the answer
+    (``read tcp …: use of closed network connection``, seen in CI on a DeleteParameter)."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    if 0 < length <= MAX_UNREAD_BODY:
+        environ["wsgi.input"].read(length)

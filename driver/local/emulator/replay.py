@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import threading
 
+from driver.local.emulator.common import read_request_body
+
 REPLAY_MEMORY = 2000  # calls remembered (answers are small; Terraform makes hundreds)
 
 
@@ -45,6 +47,7 @@ def replaying(app):
             and earlier.status.startswith("2")  # a failed attempt is tried again
         ):
             print(f"vpnlab: replayed the answer of call {call} ({attempt})", flush=True)
+            read_request_body(environ)
             start_response(earlier.status, earlier.headers)
             return [earlier.body]
         if earlier is not None:
