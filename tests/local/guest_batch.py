@@ -17,6 +17,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -39,6 +40,11 @@ TIMEOUT = 2700  # the watchdog: well above what 22 guest scenarios take beside a
 # console; the guest's own watchdog speaks after 1200 s): stopped, so the session says
 # so then, with the kernel's messages, not at TIMEOUT.
 SILENCE = 900
+# A CPU the guest kernel reports stuck this long is not a slow emulation (a starved host
+# shows one report, a hang a growing one every ~30 s: once, ping in gro_cell_poll, stuck
+# for good): stopped then, with the kernel's words, not after SILENCE.
+STUCK = 120
+_SOFT_LOCKUP = re.compile(r"soft lockup - CPU#\d+ stuck for (\d+)s! \[([^\]]*)\]")
 # The project's labs as the docs show them checked in the guest kernel: run as typed
 # (from the checkout, lint and lifecycle included), judged by tests/local/test_guest.py
 # and held to the docs' output (tests/doc_outputs.py).
@@ -141,7 +147,7 @@ class GuestBatch:
             second = concurrent.futures.ThreadPoolExecutor(1).submit(
                 beside.run, [["sh", "-c", "ip netns add beside && uname -r"]]
             )
-            watching = threading.Thread(target=self._stop_if_silent, args=(guest,), daemon=True)
+            watching = threading.Thread(target=self._stop_if_stalled, args=(guest,), daemon=True)
             watching.start()
             results = guest.run_checks(list(checks.values()), console, TIMEOUT)
             [beside_result] = second.result(timeout=TIMEOUT)
@@ -154,17 +160,29 @@ class GuestBatch:
         assert "beside" not in host_namespaces.stdout  # it lived in the guest's kernel
         return {name: (r.returncode, r.stdout) for name, r in zip(checks, results, strict=True)}
 
-    def _stop_if_silent(self, guest: Guest) -> None:
-        """Stop the guest once its console has said nothing for SILENCE seconds."""
+    def _stop_if_stalled(self, guest: Guest) -> None:
+        """Stop the guest once its console has said nothing for SILENCE seconds, or its
+        kernel says a CPU is stuck (STUCK)."""
         while not self._stopping.wait(10):
             if guest.pid is None and guest.folder is not None and not guest.folder.exists():
                 return  # it ended
             silent = time.time() - _last_written([self.console, guest.folder])
+            why = stuck(self.console_tail(lines=200))
             if silent > SILENCE:
+                why = f"the guest said nothing for {silent:.0f} s"
+            if why:
                 with open(self.console, "a") as console:
-                    console.write(f"\n(the guest said nothing for {silent:.0f} s: stopped)\n")
+                    console.write(f"\n({why}: stopped)\n")
                 guest.stop()
                 return
+
+
+def stuck(console: str) -> str | None:
+    """What the guest kernel said of a CPU stuck STUCK seconds or more, if it did."""
+    for seconds, task in _SOFT_LOCKUP.findall(console):
+        if int(seconds) >= STUCK:
+            return f"the guest kernel reports a CPU stuck for {seconds} s in {task} (soft lockup)"
+    return None
 
 
 def _last_written(places: list[Path | None]) -> float:
