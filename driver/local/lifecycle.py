@@ -90,10 +90,20 @@ def per_tunnel(details: dict[str, str]) -> str:
 
 
 def _snapshot(runner, tunnel: str) -> tuple[str, set[str]]:
-    """(the VGW's IKE SA id, its installed CHILD_SAs' inbound SPIs) for a tunnel."""
-    sa = runner.sas("vgw").get(tunnel, {})
-    spis = {text(c.get("spi-in")) for c in installed_children(sa)}
-    return text(sa.get("uniqueid", "")), spis
+    """(the VGW's current IKE SA id, the inbound SPIs of every installed CHILD_SA the
+    tunnel's IKE SAs hold) for a tunnel."""
+    current = runner.sas("vgw").get(tunnel, {})
+    spis = {spi for sa in _ike_sas(runner, tunnel) for spi in _spis(sa)}
+    return text(current.get("uniqueid", "")), spis
+
+
+def _ike_sas(runner, tunnel: str) -> list[dict]:
+    """Every IKE SA AWS's endpoint holds for ``tunnel`` (two while one replaces another)."""
+    return [sa for name, sa in runner.dp.vgw_endpoint(tunnel).list_sas() if name == tunnel]
+
+
+def _spis(sa: dict) -> set[str]:
+    return {text(c.get("spi-in")) for c in installed_children(sa)}
 
 
 def _initiate(runner, step: Step, tunnel: str) -> str | None:
@@ -129,18 +139,46 @@ def _initiate(runner, step: Step, tunnel: str) -> str | None:
 
 
 def _settled(runner, step, tunnel, before, logs) -> tuple[bool, str] | None:
-    """(passed, detail) once the outcome is known, else None."""
+    """(passed, detail) once the outcome is known, else None. Only an SA the step made
+    counts: a tunnel set up anew meanwhile (a DPD restart, a peer's delete) brings a
+    new IKE SA and, from its IKE_AUTH, a new CHILD_SA without any rekey."""
     ike_id, spis = before
-    sa = runner.sas("vgw").get(tunnel, {})
+    held = {text(sa.get("uniqueid", "")): sa for sa in _ike_sas(runner, tunnel)}
+    # The CHILD_SAs of an IKEv2 IKE SA move to the one that rekeys it, SPIs and all.
+    heirs = [uid for uid, sa in held.items() if uid != ike_id and spis & _spis(sa)]
+    anew = [uid for uid, sa in held.items() if uid not in (ike_id, *heirs) and sa_up(sa)]
     if step.sa == "child":
-        new = [c for c in installed_children(sa) if text(c.get("spi-in")) not in spis]
+        rekeyed = held.get(ike_id) or (held[heirs[0]] if heirs else {})
+        new = [c for c in installed_children(rekeyed) if text(c.get("spi-in")) not in spis]
         if new:
             dh = text(new[0].get("dh-group", "")) or "no PFS group"
             return True, f"new CHILD_SA {text(new[0].get('spi-in'))} ({dh})"
-    elif text(sa.get("uniqueid", "")) not in ("", ike_id) and sa_up(sa):
-        return True, f"new IKE SA #{text(sa.get('uniqueid'))}"
+        if anew and not rekeyed:
+            return False, _set_up_anew(runner, tunnel, ike_id, anew[0], logs)
+    else:
+        for uid in [*(h for h in heirs if sa_up(held[h])), *anew]:
+            # IKEv1 reauthenticates: a new IKE SA with new CHILD_SAs is its outcome.
+            if uid in heirs or text(held[uid].get("version")) == "1":
+                return True, f"new IKE SA #{uid}"
+            return False, _set_up_anew(runner, tunnel, ike_id, uid, logs)
     refusal = _refusal(runner, step, tunnel, logs)
     return (False, refusal) if refusal else None
+
+
+def _set_up_anew(runner, tunnel: str, old: str, new: str, logs: dict) -> str:
+    """Why a step's outcome is no rekey: the tunnel was negotiated again meanwhile."""
+    log = _since(runner.dp.vgw_endpoint(tunnel), logs)
+    said = [
+        line.strip()
+        for line in log.splitlines()
+        if re.search(r"DELETE|giving up|dead|restart|retransmit", line)
+    ]
+    why = f": AWS's endpoint logged {' | '.join(said[:3])}" if said else ""
+    return (
+        f"the tunnel was set up anew, not rekeyed: IKE SA #{old} is gone, and #{new} "
+        f"came with CHILD_SAs of its own (its IKE_AUTH's), so this step proves nothing"
+        f"{why}"
+    )
 
 
 def _refusal(runner, step: Step, tunnel: str, logs: dict) -> str | None:
