@@ -150,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
         "each failing item with its fix in their configuration's terms, no keys",
     )
     p.add_argument("--lang", choices=("en", "ja"), help="the report's language (default: en)")
+    p.add_argument(
+        "--logs",
+        type=Path,
+        metavar="DIR",
+        help="also keep each daemon's log as the check ended (AWS's endpoints, the customer "
+        "gateway's daemon, FRR) in DIR, a new folder only you can read",
+    )
     _ci_arguments(p)
     p.add_argument("--in-guest", metavar="REASON", help=argparse.SUPPRESS)
     for name, handler, help_ in (

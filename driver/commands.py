@@ -78,6 +78,7 @@ def _check_locked(args, lab) -> int:
                 lint=not args.skip_lint,
                 progress=progress,
                 dataplane=placement.reason,
+                logs=args.logs,
             )
         else:
             report = run_check(
@@ -92,6 +93,7 @@ def _check_locked(args, lab) -> int:
                 progress=progress,
                 dataplane=placement.reason,
                 cgw_daemon=args.cgw_daemon,
+                logs=args.logs,
             )
     _print_report(args, report)
     outputs = _outputs(args, lab)
@@ -169,6 +171,12 @@ def _refuse_report_arguments(args) -> None:
     for path, what in ((args.report, "report"), (args.junit, "JUnit file")):
         if path:
             refuse_unwritable(path, what)
+    if getattr(args, "logs", None):
+        from driver.local.daemon_logs import refuse_unusable
+
+        if args.cleanup:
+            raise VpnlabError("--cleanup checks nothing: no --logs with it")
+        refuse_unusable(args.logs)
 
 
 def _outputs(args, lab):

@@ -2,9 +2,10 @@
 
 Under the guest's software emulation Python's imports take ~20 s: a test suite
 (or anyone with several scenarios) pays them once. Each check's report goes to
-``<folder>/check-<n>.out`` and its exit code to ``check-<n>.rc``; progress goes
-to the console. Run as ``python -m driver.guest_checks FOLDER JSON``,
-JSON being the list of each check's arguments (after ``vpnlab``).
+``<folder>/check-<n>.out``, its exit code to ``check-<n>.rc`` and its daemons'
+logs into ``logs-<n>/`` (``--logs``); progress goes to the console. Run as
+``python -m driver.guest_checks FOLDER JSON``, JSON being the list of each
+check's arguments (after ``vpnlab``).
 
 A check still running after ``CHECK_BOUND`` is stuck (every wait in a check is
 bounded): the console then gets where each thread is and what the guest's
@@ -43,7 +44,7 @@ def main(folder: Path, checks: list[list[str]]) -> int:
             open(folder / f"check-{n}.out", "w") as out,
             contextlib.redirect_stdout(out),
         ):
-            code = vpnlab(argv)
+            code = vpnlab([*argv, "--logs", str(folder / f"logs-{n}")])
         (folder / f"check-{n}.rc").write_text(f"{code}\n")
     return 0
 

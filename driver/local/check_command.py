@@ -21,7 +21,7 @@ from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
 from driver.lab.nodes import VGW_ENDPOINTS
-from driver.local import lint_rows, replacement
+from driver.local import daemon_logs, lint_rows, replacement
 from driver.local.dataplane import cgw as cgw_module
 from driver.local.dataplane import kernel, ownership
 from driver.local.dataplane.network import DataPlane
@@ -143,6 +143,7 @@ def run_check(
     progress: Callable[[str], None] = lambda m: None,
     dataplane: str = "",
     cgw_daemon: str | None = None,
+    logs: Path | None = None,
 ) -> Report:
     """Build, check, tear down (unless ``keep``), prove nothing is left.
 
@@ -150,6 +151,7 @@ def run_check(
     wrong-key case); normally both sides hold the same keys. ``lint``: lint's
     findings are rows too (driver/local/lint_rows.py). ``cgw_daemon``: the
     implementation that plays the customer (strongswan | libreswan), else detected.
+    ``logs``: a folder for each daemon's log as the check ended (driver/local/daemon_logs.py).
     """
     started = time.monotonic()
     features = kernel.probe()
@@ -235,6 +237,8 @@ def run_check(
         )
         raise Fault(f"{fault}; {after}") from None
     finally:
+        if logs:
+            daemon_logs.save(dp, logs)
         if not keep:
             torn_down(dp, report)
         report.seconds = round(time.monotonic() - started, 2)

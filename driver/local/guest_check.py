@@ -16,7 +16,8 @@ from driver.core.error_document import error_document
 from driver.core.errors import Fault
 from driver.core.progress import Progress
 from driver.lab.model import Lab
-from driver.local.guest.vm import Guest
+from driver.local import daemon_logs
+from driver.local.guest.vm import FOLDER, Guest
 from driver.local.placement import Placement
 
 PASSED_ON = ("failover", "replace_endpoint", "no_lifecycle", "skip_lint")
@@ -33,6 +34,8 @@ def guest_command(args, reason: str) -> list[str]:
     for flag in ("cgw_config", "cgw_secrets"):
         if getattr(args, flag):
             command += [f"--{flag.replace('_', '-')}", str(getattr(args, flag).resolve())]
+    if getattr(args, "logs", None):  # into the folder it shares, brought out after
+        command += ["--logs", f"{FOLDER}/logs"]
     if args.cgw_daemon:
         command += ["--cgw-daemon", args.cgw_daemon]
     return command
@@ -43,7 +46,10 @@ def check_in_guest(args, lab: Lab, placement: Placement, console: Progress, on_r
     guest's JSON). Its console (progress, waits) goes through ``console``."""
     console(f"starting the {placement.reason}...")
     guest = Guest(placement.guest, f"vpnlab-{lab.name}")
-    [result] = guest.run([guest_command(args, placement.reason)], console, echo=False)
+    logs = getattr(args, "logs", None)
+    collect = (lambda shared: daemon_logs.copy(shared / "logs", logs)) if logs else None
+    command = guest_command(args, placement.reason)
+    [result] = guest.run([command], console, echo=False, collect=collect)
     report = _report(result.stdout)
     if report is not None:
         on_report(report)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from driver.checks import remote_commands
 from driver.checks.report import Report
@@ -26,7 +27,7 @@ from driver.lab import transit_routes as tgw
 from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
-from driver.local import lint_rows, transit_ecmp
+from driver.local import daemon_logs, lint_rows, transit_ecmp
 from driver.local.check_command import (
     SERVER_RETRANSMITS,
     aws_side,
@@ -52,8 +53,10 @@ def run_transit_check(
     lint: bool = True,
     progress: Callable[[str], None] = lambda m: None,
     dataplane: str = "",
+    logs: Path | None = None,
 ) -> Report:
-    """Build, check, tear down (unless ``keep``), prove nothing is left."""
+    """Build, check, tear down (unless ``keep``), prove nothing is left; ``logs``: a
+    folder for each site's daemons' logs as the check ended."""
     started = time.monotonic()
     features = kernel.probe()
     charon = CharonOptions(
@@ -103,6 +106,8 @@ def run_transit_check(
         after = "the lab is kept as it failed" if keep else "the lab was torn down"
         raise Fault(f"{fault}; {after}") from None
     finally:
+        if logs:
+            daemon_logs.save_transit(tdp, logs)
         if not keep:
             torn_down(tdp, report)
         report.seconds = round(time.monotonic() - started, 2)

@@ -40,6 +40,7 @@ TIMEOUT = 2700  # the watchdog: well above what 22 guest scenarios take beside a
 # console; the guest's own watchdog speaks after 1200 s): stopped, so the session says
 # so then, with the kernel's messages, not at TIMEOUT.
 SILENCE = 900
+LOG_LINES = 120  # of each daemon's log, printed by a failing guest test
 # A CPU the guest kernel reports stuck this long is not a slow emulation (a starved host
 # shows one report, a hang a growing one every ~30 s: once, ping in gro_cell_poll, stuck
 # for good): stopped then, with the kernel's words, not after SILENCE.
@@ -110,6 +111,7 @@ class GuestBatch:
         self._pool = concurrent.futures.ThreadPoolExecutor(1, "guest-batch")
         self._future: concurrent.futures.Future | None = None
         self._stopping = threading.Event()
+        self.logs: dict[str, Path] = {}  # each scenario's daemons' logs (--logs)
 
     def start(self) -> GuestBatch:
         self._future = self._pool.submit(self._run)
@@ -118,6 +120,20 @@ class GuestBatch:
     def reports(self) -> dict[str, tuple[int, str]]:
         """Each scenario's exit code and standard output (raises what the run raised)."""
         return self._future.result()
+
+    def logs_tail(self, name: str, lines: int = LOG_LINES) -> str:
+        """The last lines of each daemon's log of scenario ``name`` (a failing test
+        prints them: what the rows do not say is there); ``lines`` 0: all of them."""
+        folder = self.logs.get(name)
+        files = sorted(folder.rglob("*.log")) if folder and folder.is_dir() else []
+        return (
+            "\n".join(
+                f"--- {path.relative_to(folder)}{f' (its last {lines} lines)' if lines else ''}\n"
+                + "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+                for path in files
+            )
+            or f"(no daemon logs of {name})"
+        )
 
     def console_tail(self, lines: int = 60) -> str:
         try:
@@ -149,7 +165,9 @@ class GuestBatch:
             )
             watching = threading.Thread(target=self._stop_if_stalled, args=(guest,), daemon=True)
             watching.start()
-            results = guest.run_checks(list(checks.values()), console, TIMEOUT)
+            logs = self.folder / "logs"
+            self.logs = {name: logs / str(n) for n, name in enumerate(checks)}
+            results = guest.run_checks(list(checks.values()), console, TIMEOUT, logs)
             [beside_result] = second.result(timeout=TIMEOUT)
         assert beside_result.returncode == 0
         assert beside_result.stdout.strip() == beside.machine.kernel
@@ -158,7 +176,10 @@ class GuestBatch:
         assert not guest_folders("vpnlab-tests") and not guest_folders("vpnlab-tests-beside")
         host_namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True)
         assert "beside" not in host_namespaces.stdout  # it lived in the guest's kernel
-        return {name: (r.returncode, r.stdout) for name, r in zip(checks, results, strict=True)}
+        return Reports(
+            {name: (r.returncode, r.stdout) for name, r in zip(checks, results, strict=True)},
+            self.logs_tail,
+        )
 
     def _stop_if_stalled(self, guest: Guest) -> None:
         """Stop the guest once its console has said nothing for SILENCE seconds, or its
@@ -175,6 +196,20 @@ class GuestBatch:
                     console.write(f"\n({why}: stopped)\n")
                 guest.stop()
                 return
+
+
+class Reports(dict):
+    """Each scenario's exit code and report, by name. Reading one puts its daemons'
+    logs in the reading test's captured standard error: pytest shows them (and only
+    them) when that test fails, for what its rows do not say."""
+
+    def __init__(self, reports: dict[str, tuple[int, str]], logs_tail) -> None:
+        super().__init__(reports)
+        self.logs = logs_tail  # name -> the last lines of each of its daemons' logs
+
+    def __getitem__(self, name: str) -> tuple[int, str]:
+        print(self.logs(name), file=sys.stderr)
+        return super().__getitem__(name)
 
 
 def stuck(console: str) -> str | None:

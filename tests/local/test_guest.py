@@ -62,6 +62,11 @@ def test_swanctl_with_xfrm_interfaces_the_customer_creates(guest_reports):
 
 def test_the_projects_route_based_lab_passes(guest_reports):
     document = report(guest_reports, "route-based-lab")
+    # --logs: each daemon's log came out of the guest (driver/guest_checks.py)
+    logs = guest_reports.logs("route-based-lab", 0)
+    for name in ("aws-tunnel1.log", "aws-tunnel2.log", "customer-charon.log"):
+        assert f"--- {name}\n" in logs
+    assert re.search(r"IKE_SA Tunnel1\[\d+\] established", logs)
     # and which implementation and release played the customer gateway
     assert re.fullmatch(
         r"rendered from the lab \(swanctl\), run by strongSwan \d+\.\d+\.\d+",
@@ -131,8 +136,10 @@ def test_a_killed_check_leaves_no_qemu_process(tmp_path):
 def test_a_guest_that_dies_mid_check_is_a_fault_in_one_line(tmp_path):
     """qemu killed while the guest boots: exit 1, one `vpnlab: fault:` line naming the
     guest and the next step, nothing left."""
+    logs = tmp_path / "logs"  # and what it had logged: nothing, said by an empty folder
     check = subprocess.Popen(
-        [sys.executable, "-m", "driver.cli", "check", str(SEED), "--dataplane", "vm"],
+        [sys.executable, "-m", "driver.cli", "check", str(SEED), "--dataplane", "vm"]
+        + ["--logs", str(logs)],
         cwd=PROJECT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -153,6 +160,7 @@ def test_a_guest_that_dies_mid_check_is_a_fault_in_one_line(tmp_path):
     faults = [line for line in err.splitlines() if line.startswith("vpnlab: fault:")]
     assert len(faults) == 1 and "the guest kernel's qemu ended" in faults[0], err
     assert "run the check again" in faults[0] and "Traceback" not in err
+    assert logs.is_dir() and not any(logs.iterdir())
     assert not qemu_processes(SEED_GUEST) and not guest_folders(SEED_GUEST)
 
 

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -110,12 +110,14 @@ class Guest:
         stream: TextIO | None = None,
         timeout: float = 600,
         echo: bool = True,
+        collect: Callable[[Path], None] | None = None,
     ) -> list[GuestResult]:
         """Boot, run ``commands`` one after the other (as root, in the project's
         folder), return each one's exit code and output; the guest is gone on return.
         ``stream`` shows their standard error as it comes, and their standard output
         too unless ``echo`` is false (a JSON document is read, not shown), with what
-        the guest's console says (virtme-ng, the kernel)."""
+        the guest's console says (virtme-ng, the kernel). ``collect`` is given the
+        folder shared with the guest before it goes (what the commands left there)."""
         self.folder = Path(tempfile.mkdtemp(prefix=f"{GUEST_FOLDER_PREFIX}{self.name}."))
         try:
             script = self.write_script(commands)
@@ -153,17 +155,32 @@ class Guest:
             ]
             return [self._result(str(n), console, timeout) for n in range(len(commands))]
         finally:
-            self.stop()
+            try:
+                if collect is not None:
+                    collect(self.folder)
+            finally:
+                self.stop()
 
     def run_checks(
-        self, checks: Sequence[Sequence[str]], stream: TextIO | None = None, timeout: float = 900
+        self,
+        checks: Sequence[Sequence[str]],
+        stream: TextIO | None = None,
+        timeout: float = 900,
+        logs: Path | None = None,
     ) -> list[GuestResult]:
         """Several ``vpnlab check`` runs (their arguments after ``vpnlab``) in one boot
-        and one Python process (driver/guest_checks.py)."""
+        and one Python process (driver/guest_checks.py); ``logs``: a folder (this
+        user's) for each check's daemons' logs, ``logs/<n>`` (``vpnlab check --logs``)."""
         module = [sys.executable, "-m", "driver.guest_checks", FOLDER, json.dumps(checks)]
         self.keep_results = [f"check-{n}" for n in range(len(checks))]
+
+        def kept_logs(shared: Path) -> None:
+            for n in range(len(checks)):
+                if (shared / f"logs-{n}").is_dir():  # a check that began
+                    shutil.copytree(shared / f"logs-{n}", logs / str(n), symlinks=True)
+
         try:
-            self.run([module], stream, timeout)
+            self.run([module], stream, timeout, collect=kept_logs if logs else None)
         finally:
             self.keep_results = []
         return self.check_results
@@ -185,7 +202,10 @@ class Guest:
             lines.append("export VPNLAB_GUEST_EMULATED=1")
         for n, command in enumerate(commands):
             out, err, rc = (shlex.quote(str(folder / f"{n}.{k}")) for k in ("out", "err", "rc"))
-            command = [str(folder) if word == FOLDER else word for word in command]
+            # FOLDER, or a path in it
+            command = [
+                str(folder) + w.removeprefix(FOLDER) if w.startswith(FOLDER) else w for w in command
+            ]
             # Into files in the shared folder, which the host follows (_follow_files),
             # never onto the guest's console: under emulation its virtio-serial output
             # has stopped passing a command's lines mid-run while the command went on,
