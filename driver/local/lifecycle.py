@@ -174,10 +174,13 @@ def _set_up_anew(runner, tunnel: str, old: str, new: str, logs: dict) -> str:
         if re.search(r"DELETE|giving up|dead|restart|retransmit", line)
     ]
     why = f": AWS's endpoint logged {' | '.join(said[:3])}" if said else ""
+    # and the customer gateway's own words for it, where its log has them (pluto's)
+    causes = pluto_log.causes(_since(runner.dp.charons["server"], logs))
     return (
         f"the tunnel was set up anew, not rekeyed: IKE SA #{old} is gone, and #{new} "
         f"came with CHILD_SAs of its own (its IKE_AUTH's), so this step proves nothing"
-        f"{why}"
+        + "".join(f"; {cause}" for cause in causes[:1])
+        + why
     )
 
 
