@@ -79,6 +79,7 @@ def _check_locked(args, lab) -> int:
                 progress=progress,
                 dataplane=placement.reason,
                 logs=args.logs,
+                failover=args.failover,
             )
         else:
             report = run_check(
@@ -110,7 +111,6 @@ def _refuse_for_a_transit_gateway(args) -> None:
         option
         for option, given in (
             ("--cgw-config", args.cgw_config),
-            ("--failover", args.failover),
             ("--replace-endpoint", args.replace_endpoint),
         )
         if given

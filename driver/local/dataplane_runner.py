@@ -288,14 +288,17 @@ class DataPlaneRunner(ExpectationRunner):
             "of loss"
         )
 
-    def failover(self, tunnels: list[TunnelReport], timeout: float) -> tuple[float | None, str]:
+    def failover(
+        self, tunnels: list[TunnelReport], timeout: float, source=None
+    ) -> tuple[float | None, str]:
         """Cut the path of the tunnel that carries AWS -> on-prem traffic now; return
         the seconds of ping loss until another tunnel carries it.
 
         With two policy-based tunnels only one carries each direction (shared
         reqid), and which one can change with every rekey: the carrier is the
         tunnel whose counters move under this very ping, or there is no failover
-        to measure. ``tunnels`` names the lab's tunnels and their addresses.
+        to measure. ``tunnels`` names the lab's tunnels and their addresses; ``source``
+        is the namespace that pings (default: the lab's AWS test host).
         """
         target = self.dp.plan.onprem_test_ip
         addresses = {t.name: t.address for t in tunnels}
@@ -305,7 +308,7 @@ class DataPlaneRunner(ExpectationRunner):
                 "ip",
                 "netns",
                 "exec",
-                self.dp.ns["aws"].name,
+                (source or self.dp.ns["aws"]).name,
                 "ping",
                 "-n",
                 "-D",

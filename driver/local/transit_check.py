@@ -54,9 +54,11 @@ def run_transit_check(
     progress: Callable[[str], None] = lambda m: None,
     dataplane: str = "",
     logs: Path | None = None,
+    failover: bool = False,
 ) -> Report:
     """Build, check, tear down (unless ``keep``), prove nothing is left; ``logs``: a
-    folder for each site's daemons' logs as the check ended."""
+    folder for each site's daemons' logs as the check ended; ``failover``: each
+    site's tunnel that carries a VPC's traffic cut, last (its rekeys are done)."""
     started = time.monotonic()
     features = kernel.probe()
     charon = CharonOptions(
@@ -93,6 +95,8 @@ def run_transit_check(
             report.checks += rows
         report.checks += _pings(tdp, runners, progress)
         report.checks += _ecmp(tdp, runners, progress)
+        if failover:
+            report.checks += _failovers(tdp, runners, progress)
         report.checks += _tables(lab)
         report.tunnels = [  # after the pings: what each tunnel carried
             dataclasses.replace(t, name=f"{name} {t.name}")
@@ -201,7 +205,6 @@ def _ecmp(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
     for plane in tdp.sites:
         if plane.site.vpn.routing != "bgp" or not plane.dp.vgw_interfaces:
             continue
-        name = f"site:{plane.site.name}"
         up = sorted(t for t, sa in runners[plane.site.name].sas("vgw").items() if sa_up(sa))
         if len(up) < 2:
             rows.append(
@@ -216,11 +219,7 @@ def _ecmp(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
                 )
             )
             continue
-        subnet = plane.site.onprem.private_subnet_cidr
-        vpc = next(
-            (v for v in tdp.lab.vpcs if _missed(tdp.lab, f"vpc:{v.name}", name, subnet) is None),
-            None,
-        )
+        vpc = _reaching_vpc(tdp.lab, plane)
         if vpc is None:
             continue  # no VPC reaches it: its ping rows say so
         rows.append(
@@ -233,6 +232,33 @@ def _ecmp(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
         )  # fmt: skip
         progress(f"{rows[-1].verdict} {rows[-1].name} {rows[-1].detail}")
     return rows
+
+
+def _failovers(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
+    """Per site, as a VGW lab's --failover: a VPC's test host pings the site's, the
+    tunnel carrying it is cut, and the seconds until the other carries it are the
+    row's (bounded by the DPD timeout, AWS's endpoint's only way to know)."""
+    rows = []
+    for plane in tdp.sites:
+        name = f"site {plane.site.name}: failover"
+        vpc = _reaching_vpc(tdp.lab, plane)
+        if vpc is None:
+            why = "no VPC's traffic reaches the site (its ping rows say why)"
+            rows.append(CheckResult(name, True, 0.0, f"not measured: {why}", skipped=True))
+            continue
+        runner = runners[plane.site.name]
+        timeout = max(t.options.dpd_timeout for t in plane.dp.lab.tunnels) + 30
+        seconds, detail = runner.failover(runner.tunnels(), timeout, tdp.hosts[vpc.name])
+        detail = f"vpc:{vpc.name} pinging: {detail}"
+        rows.append(CheckResult(name, seconds is not None, seconds or 0.0, detail))
+        progress(f"{rows[-1].verdict} {rows[-1].name} {rows[-1].detail}")
+    return rows
+
+
+def _reaching_vpc(lab: Lab, plane):
+    """The first VPC whose traffic the gateway carries to the site's test subnet."""
+    subnet, site = plane.site.onprem.private_subnet_cidr, f"site:{plane.site.name}"
+    return next((v for v in lab.vpcs if _missed(lab, f"vpc:{v.name}", site, subnet) is None), None)
 
 
 def _selector_gaps(lab: Lab, source, target) -> list[str]:
