@@ -89,12 +89,12 @@ def per_tunnel(details: dict[str, str]) -> str:
     )
 
 
-def _snapshot(runner, tunnel: str) -> tuple[str, set[str]]:
-    """(the VGW's current IKE SA id, the inbound SPIs of every installed CHILD_SA the
-    tunnel's IKE SAs hold) for a tunnel."""
+def _snapshot(runner, tunnel: str) -> tuple[str, set[str], set[str]]:
+    """(the VGW's current IKE SA id for a tunnel, its installed CHILD_SAs' inbound
+    SPIs, the ids of every IKE SA the tunnel has then: none of those is a step's)."""
     current = runner.sas("vgw").get(tunnel, {})
-    spis = {spi for sa in _ike_sas(runner, tunnel) for spi in _spis(sa)}
-    return text(current.get("uniqueid", "")), spis
+    there = {text(sa.get("uniqueid", "")) for sa in _ike_sas(runner, tunnel)}
+    return text(current.get("uniqueid", "")), _spis(current), there
 
 
 def _ike_sas(runner, tunnel: str) -> list[dict]:
@@ -103,7 +103,11 @@ def _ike_sas(runner, tunnel: str) -> list[dict]:
 
 
 def _spis(sa: dict) -> set[str]:
-    return {text(c.get("spi-in")) for c in installed_children(sa)}
+    return {_spi(c) for c in installed_children(sa)}
+
+
+def _spi(child: dict) -> str:
+    return text(child.get("spi-in"))
 
 
 def _initiate(runner, step: Step, tunnel: str) -> str | None:
@@ -142,25 +146,31 @@ def _settled(runner, step, tunnel, before, logs) -> tuple[bool, str] | None:
     """(passed, detail) once the outcome is known, else None. Only an SA the step made
     counts: a tunnel set up anew meanwhile (a DPD restart, a peer's delete) brings a
     new IKE SA and, from its IKE_AUTH, a new CHILD_SA without any rekey."""
-    ike_id, spis = before
+    ike_id, spis, there = before
     held = {text(sa.get("uniqueid", "")): sa for sa in _ike_sas(runner, tunnel)}
+    fresh = {uid: sa for uid, sa in held.items() if uid not in there}
     # The CHILD_SAs of an IKEv2 IKE SA move to the one that rekeys it, SPIs and all.
-    heirs = [uid for uid, sa in held.items() if uid != ike_id and spis & _spis(sa)]
-    anew = [uid for uid, sa in held.items() if uid not in (ike_id, *heirs) and sa_up(sa)]
+    heirs = [uid for uid, sa in fresh.items() if spis & _spis(sa)]
+    anew = [uid for uid, sa in fresh.items() if uid not in heirs and sa_up(sa)]
+    # Until the snapshotted one is gone or carries nothing, a new one may be a duplicate
+    # the peer set up beside it (a losing tunnel's retry), while the rekey goes on.
+    carried = bool(installed_children(held.get(ike_id, {})))
     if step.sa == "child":
-        rekeyed = held.get(ike_id) or (held[heirs[0]] if heirs else {})
-        new = [c for c in installed_children(rekeyed) if text(c.get("spi-in")) not in spis]
-        if new:
-            dh = text(new[0].get("dh-group", "")) or "no PFS group"
-            return True, f"new CHILD_SA {text(new[0].get('spi-in'))} ({dh})"
-        if anew and not rekeyed:
+        for uid in [ike_id, *heirs]:
+            new = [c for c in installed_children(held.get(uid, {})) if _spi(c) not in spis]
+            if new:
+                dh = text(new[0].get("dh-group", "")) or "no PFS group"
+                return True, f"new CHILD_SA {_spi(new[0])} ({dh})"
+        if anew and not heirs and not carried:
             return False, _set_up_anew(runner, tunnel, ike_id, anew[0], logs)
     else:
-        for uid in [*(h for h in heirs if sa_up(held[h])), *anew]:
-            # IKEv1 reauthenticates: a new IKE SA with new CHILD_SAs is its outcome.
-            if uid in heirs or text(held[uid].get("version")) == "1":
-                return True, f"new IKE SA #{uid}"
-            return False, _set_up_anew(runner, tunnel, ike_id, uid, logs)
+        if up := [uid for uid in heirs if sa_up(held[uid])]:
+            return True, f"new IKE SA #{up[0]}"
+        # IKEv1 reauthenticates: a new IKE SA with new CHILD_SAs is its outcome.
+        if v1 := [uid for uid in anew if text(held[uid].get("version")) == "1"]:
+            return True, f"new IKE SA #{v1[0]}"
+        if anew and not carried:
+            return False, _set_up_anew(runner, tunnel, ike_id, anew[0], logs)
     refusal = _refusal(runner, step, tunnel, logs)
     return (False, refusal) if refusal else None
 
@@ -174,11 +184,13 @@ def _set_up_anew(runner, tunnel: str, old: str, new: str, logs: dict) -> str:
         if re.search(r"DELETE|giving up|dead|restart|retransmit", line)
     ]
     why = f": AWS's endpoint logged {' | '.join(said[:3])}" if said else ""
-    # and the customer gateway's own words for it, where its log has them (pluto's)
+    # and the customer gateway's own words for it, where its log has them (pluto's),
+    # this tunnel's first
     causes = pluto_log.causes(_since(runner.dp.charons["server"], logs))
+    causes = [c for c in causes if f"conn {tunnel}'s" in c] or causes
     return (
-        f"the tunnel was set up anew, not rekeyed: IKE SA #{old} is gone, and #{new} "
-        f"came with CHILD_SAs of its own (its IKE_AUTH's), so this step proves nothing"
+        f"the tunnel was set up anew, not rekeyed: IKE SA #{old} carries it no more, and "
+        f"#{new} came with CHILD_SAs of its own (its IKE_AUTH's), so this step proves nothing"
         + "".join(f"; {cause}" for cause in causes[:1])
         + why
     )
