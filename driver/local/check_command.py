@@ -237,10 +237,11 @@ def run_check(
         )
         raise Fault(f"{fault}; {after}") from None
     finally:
-        if logs:
-            daemon_logs.save(dp, logs)
+        kept = daemon_logs.gathered(dp) if logs else {}  # before teardown takes them
         if not keep:
             torn_down(dp, report)
+        if logs:
+            daemon_logs.keep(kept, logs)
         report.seconds = round(time.monotonic() - started, 2)
     return report
 

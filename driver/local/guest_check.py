@@ -46,10 +46,14 @@ def check_in_guest(args, lab: Lab, placement: Placement, console: Progress, on_r
     guest's JSON). Its console (progress, waits) goes through ``console``."""
     console(f"starting the {placement.reason}...")
     guest = Guest(placement.guest, f"vpnlab-{lab.name}")
-    logs = getattr(args, "logs", None)
-    collect = (lambda shared: daemon_logs.copy(shared / "logs", logs)) if logs else None
+    logs, kept = getattr(args, "logs", None), {}
+    collect = (lambda shared: kept.update(daemon_logs.from_guest(shared))) if logs else None
     command = guest_command(args, placement.reason)
-    [result] = guest.run([command], console, echo=False, collect=collect)
+    try:
+        [result] = guest.run([command], console, echo=False, collect=collect)
+    finally:
+        if logs:  # what the guest's check kept, if it got that far (else an empty folder)
+            daemon_logs.keep(kept, logs)
     report = _report(result.stdout)
     if report is not None:
         on_report(report)

@@ -95,14 +95,14 @@ def run_transit_check(
             report.checks += rows
         report.checks += _pings(tdp, runners, progress)
         report.checks += _ecmp(tdp, runners, progress)
-        if failover:
-            report.checks += _failovers(tdp, runners, progress)
-        report.checks += _tables(lab)
-        report.tunnels = [  # after the pings: what each tunnel carried
+        report.tunnels = [  # after the pings, before a cut: what each tunnel carried
             dataclasses.replace(t, name=f"{name} {t.name}")
             for name, runner in runners.items()
             for t in runner.tunnels()
         ]
+        if failover:
+            report.checks += _failovers(tdp, runners, progress)
+        report.checks += _tables(lab)
         for plane in tdp.sites:
             plane.dp.assert_daemons_running()
         report.passed = bool(report.checks) and all(c.passed for c in report.checks)
@@ -110,10 +110,11 @@ def run_transit_check(
         after = "the lab is kept as it failed" if keep else "the lab was torn down"
         raise Fault(f"{fault}; {after}") from None
     finally:
-        if logs:
-            daemon_logs.save_transit(tdp, logs)
+        kept = daemon_logs.gathered_transit(tdp) if logs else {}  # before teardown
         if not keep:
             torn_down(tdp, report)
+        if logs:
+            daemon_logs.keep(kept, logs)
         report.seconds = round(time.monotonic() - started, 2)
     return report
 
@@ -243,7 +244,7 @@ def _failovers(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResu
         name = f"site {plane.site.name}: failover"
         vpc = _reaching_vpc(tdp.lab, plane)
         if vpc is None:
-            why = "no VPC's traffic reaches the site (its ping rows say why)"
+            why = "no VPC's ping reaches the site and comes back (its ping rows say why)"
             rows.append(CheckResult(name, True, 0.0, f"not measured: {why}", skipped=True))
             continue
         runner = runners[plane.site.name]
@@ -256,9 +257,17 @@ def _failovers(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResu
 
 
 def _reaching_vpc(lab: Lab, plane):
-    """The first VPC whose traffic the gateway carries to the site's test subnet."""
-    subnet, site = plane.site.onprem.private_subnet_cidr, f"site:{plane.site.name}"
-    return next((v for v in lab.vpcs if _missed(lab, f"vpc:{v.name}", site, subnet) is None), None)
+    """The first VPC whose test host's ping to the site's the gateway carries both ways
+    and the site's selectors let through (its ping rows expect replies)."""
+    site = (f"site:{plane.site.name}", None, None, plane.site.onprem.private_subnet_cidr)
+    for vpc in lab.vpcs:
+        host = (f"vpc:{vpc.name}", None, None, vpc.private_subnet_cidr)
+        legs = ((host, site), (site, host))
+        if all(_missed(lab, a[0], b[0], b[3]) is None for a, b in legs) and not _selector_gaps(
+            lab, host, site
+        ):
+            return vpc
+    return None
 
 
 def _selector_gaps(lab: Lab, source, target) -> list[str]:

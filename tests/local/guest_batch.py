@@ -125,7 +125,8 @@ class GuestBatch:
         """The last lines of each daemon's log of scenario ``name`` (a failing test
         prints them: what the rows do not say is there); ``lines`` 0: all of them."""
         folder = self.logs.get(name)
-        files = sorted(folder.rglob("*.log")) if folder and folder.is_dir() else []
+        found = sorted(folder.rglob("*.log")) if folder and folder.is_dir() else []
+        files = [path for path in found if path.is_file() and not path.is_symlink()]
         return (
             "\n".join(
                 f"--- {path.relative_to(folder)}{f' (its last {lines} lines)' if lines else ''}\n"

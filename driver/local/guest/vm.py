@@ -176,8 +176,11 @@ class Guest:
 
         def kept_logs(shared: Path) -> None:
             for n in range(len(checks)):
-                if (shared / f"logs-{n}").is_dir():  # a check that began
-                    shutil.copytree(shared / f"logs-{n}", logs / str(n), symlinks=True)
+                kept = shared / f"logs-{n}"
+                if kept.is_dir() and not kept.is_symlink():  # a check that began
+                    # links copied as links (read by no one); a failed copy loses logs only
+                    with contextlib.suppress(OSError):
+                        shutil.copytree(kept, logs / str(n), symlinks=True)
 
         try:
             self.run([module], stream, timeout, collect=kept_logs if logs else None)
