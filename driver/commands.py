@@ -118,7 +118,8 @@ def _refuse_for_a_transit_gateway(args) -> None:
     if asked:
         raise VpnlabError(
             f"{args.lab} is a Transit Gateway lab: its check runs each site's VPN server as "
-            f"the lab renders it; {', '.join(asked)} is a VGW lab's for now"
+            f"the lab renders it; {' and '.join(asked)} "
+            f"{'are' if len(asked) > 1 else 'is'} a VGW lab's for now"
         )
 
 
