@@ -172,7 +172,7 @@ def _refuse_report_arguments(args) -> None:
     for path, what in ((args.report, "report"), (args.junit, "JUnit file")):
         if path:
             refuse_unwritable(path, what)
-    if getattr(args, "logs", None):
+    if args.logs:
         from driver.local.daemon_logs import refuse_unusable
 
         if args.cleanup:

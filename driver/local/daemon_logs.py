@@ -65,10 +65,9 @@ def gathered_transit(tdp) -> dict[str, str]:
     }
 
 
-def from_guest(shared: Path) -> dict[str, str]:
-    """The logs a guest's check kept in ``shared/logs`` (its folder shared with this
-    host, written by the guest's root): regular files only, no link followed."""
-    base = shared / "logs"
+def from_guest(base: Path) -> dict[str, str]:
+    """The logs a guest's check kept in ``base`` (in its folder shared with this host,
+    written by the guest's root): regular files only, no link followed."""
     if not base.is_dir() or base.is_symlink():
         return {}
     logs = {}

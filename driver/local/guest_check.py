@@ -34,7 +34,7 @@ def guest_command(args, reason: str) -> list[str]:
     for flag in ("cgw_config", "cgw_secrets"):
         if getattr(args, flag):
             command += [f"--{flag.replace('_', '-')}", str(getattr(args, flag).resolve())]
-    if getattr(args, "logs", None):  # into the folder it shares, brought out after
+    if args.logs:  # into the folder it shares, brought out after
         command += ["--logs", f"{FOLDER}/logs"]
     if args.cgw_daemon:
         command += ["--cgw-daemon", args.cgw_daemon]
@@ -46,8 +46,10 @@ def check_in_guest(args, lab: Lab, placement: Placement, console: Progress, on_r
     guest's JSON). Its console (progress, waits) goes through ``console``."""
     console(f"starting the {placement.reason}...")
     guest = Guest(placement.guest, f"vpnlab-{lab.name}")
-    logs, kept = getattr(args, "logs", None), {}
-    collect = (lambda shared: kept.update(daemon_logs.from_guest(shared))) if logs else None
+    logs, kept = args.logs, {}
+    collect = (
+        (lambda shared: kept.update(daemon_logs.from_guest(shared / "logs"))) if logs else None
+    )
     command = guest_command(args, placement.reason)
     try:
         [result] = guest.run([command], console, echo=False, collect=collect)

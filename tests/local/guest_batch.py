@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from driver.local import daemon_logs
 from driver.local.guest.machine import GuestUnavailable, machine
 from driver.local.guest.vm import Guest, guest_folders, qemu_processes
 from tests.conftest import PROJECT
@@ -111,7 +112,7 @@ class GuestBatch:
         self._pool = concurrent.futures.ThreadPoolExecutor(1, "guest-batch")
         self._future: concurrent.futures.Future | None = None
         self._stopping = threading.Event()
-        self.logs: dict[str, Path] = {}  # each scenario's daemons' logs (--logs)
+        self.logs: dict[str, dict[str, str]] = {}  # each scenario's daemons' logs (--logs)
 
     def start(self) -> GuestBatch:
         self._future = self._pool.submit(self._run)
@@ -124,14 +125,12 @@ class GuestBatch:
     def logs_tail(self, name: str, lines: int = LOG_LINES) -> str:
         """The last lines of each daemon's log of scenario ``name`` (a failing test
         prints them: what the rows do not say is there); ``lines`` 0: all of them."""
-        folder = self.logs.get(name)
-        found = sorted(folder.rglob("*.log")) if folder and folder.is_dir() else []
-        files = [path for path in found if path.is_file() and not path.is_symlink()]
+        logs = sorted(self.logs.get(name, {}).items())
         return (
             "\n".join(
-                f"--- {path.relative_to(folder)}{f' (its last {lines} lines)' if lines else ''}\n"
-                + "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-                for path in files
+                f"--- {file}{f' (its last {lines} lines)' if lines else ''}\n"
+                + "\n".join(text.splitlines()[-lines:])
+                for file, text in logs
             )
             or f"(no daemon logs of {name})"
         )
@@ -166,9 +165,12 @@ class GuestBatch:
             )
             watching = threading.Thread(target=self._stop_if_stalled, args=(guest,), daemon=True)
             watching.start()
-            logs = self.folder / "logs"
-            self.logs = {name: logs / str(n) for n, name in enumerate(checks)}
-            results = guest.run_checks(list(checks.values()), console, TIMEOUT, logs)
+
+            def collect(shared: Path) -> None:  # as `vpnlab check --dataplane vm --logs`
+                for n, name in enumerate(checks):
+                    self.logs[name] = daemon_logs.from_guest(shared / f"logs-{n}")
+
+            results = guest.run_checks(list(checks.values()), console, TIMEOUT, collect)
             [beside_result] = second.result(timeout=TIMEOUT)
         assert beside_result.returncode == 0
         assert beside_result.stdout.strip() == beside.machine.kernel

@@ -166,24 +166,15 @@ class Guest:
         checks: Sequence[Sequence[str]],
         stream: TextIO | None = None,
         timeout: float = 900,
-        logs: Path | None = None,
+        collect: Callable[[Path], None] | None = None,
     ) -> list[GuestResult]:
         """Several ``vpnlab check`` runs (their arguments after ``vpnlab``) in one boot
-        and one Python process (driver/guest_checks.py); ``logs``: a folder (this
-        user's) for each check's daemons' logs, ``logs/<n>`` (``vpnlab check --logs``)."""
+        and one Python process (driver/guest_checks.py: each check's daemons' logs in
+        the shared folder's ``logs-<n>``, for ``collect``, as ``run``'s)."""
         module = [sys.executable, "-m", "driver.guest_checks", FOLDER, json.dumps(checks)]
         self.keep_results = [f"check-{n}" for n in range(len(checks))]
-
-        def kept_logs(shared: Path) -> None:
-            for n in range(len(checks)):
-                kept = shared / f"logs-{n}"
-                if kept.is_dir() and not kept.is_symlink():  # a check that began
-                    # links copied as links (read by no one); a failed copy loses logs only
-                    with contextlib.suppress(OSError):
-                        shutil.copytree(kept, logs / str(n), symlinks=True)
-
         try:
-            self.run([module], stream, timeout, collect=kept_logs if logs else None)
+            self.run([module], stream, timeout, collect=collect)
         finally:
             self.keep_results = []
         return self.check_results
