@@ -39,6 +39,7 @@ PRIORITY = {"static": 0, "vpc": 1, "vpn": 2}
 _create_vpn_attachment = Attachments.create_transit_gateway_vpn_attachment
 _create_vpc_attachment = Attachments.create_transit_gateway_vpc_attachment
 _search_routes = Tables.search_transit_gateway_routes
+_delete_route = Tables.delete_transit_gateway_route
 _create_vpc_attachment_response = EC2Response.create_transit_gateway_vpc_attachment
 _associations = Tables.get_transit_gateway_route_table_associations
 _propagations = Tables.get_transit_gateway_route_table_propagations
@@ -212,6 +213,26 @@ def _target(attachment) -> dict[str, str]:
     }
 
 
+def delete_transit_gateway_route(self, transit_gateway_route_table_id, destination_cidr_block):
+    """A route that is not there is AWS's ``InvalidRoute.NotFound`` (moto failed with
+    a KeyError, an HTTP 500): the provider's destroy takes that for already gone."""
+    from moto.ec2.exceptions import EC2ClientError
+
+    table = self.transit_gateways_route_tables.get(transit_gateway_route_table_id)
+    if table is None:
+        raise EC2ClientError(
+            "InvalidRouteTableID.NotFound",
+            f"The transitGatewayRouteTable ID '{transit_gateway_route_table_id}' does not exist",
+        )
+    if destination_cidr_block not in table.routes:
+        raise EC2ClientError(
+            "InvalidRoute.NotFound",
+            f"No route with destination-cidr-block {destination_cidr_block} in "
+            f"Transit Gateway Route Table {transit_gateway_route_table_id}",
+        )
+    return _delete_route(self, transit_gateway_route_table_id, destination_cidr_block)
+
+
 def install(patch=setattr) -> None:
     """``patch``: how to set each attribute (a test passes pytest's, which undoes it)."""
     patch(
@@ -233,6 +254,7 @@ def install(patch=setattr) -> None:
         get_transit_gateway_route_table_propagations,
     )
     patch(Tables, "search_transit_gateway_routes", search_transit_gateway_routes)
+    patch(Tables, "delete_transit_gateway_route", delete_transit_gateway_route)
     patch(
         Attachments, "delete_transit_gateway_vpc_attachment", delete_transit_gateway_vpc_attachment
     )

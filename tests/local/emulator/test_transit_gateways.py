@@ -146,6 +146,31 @@ def test_a_static_route_wins_over_the_propagated_one_and_blackholes_drop(ec2):
     assert [r["DestinationCidrBlock"] for r in found] == ["192.168.0.0/16"]
 
 
+def test_deleting_a_route_that_is_not_there_answers_as_aws(ec2):
+    """InvalidRoute.NotFound (an HTTP 400), which the provider's destroy takes for a
+    route already gone (someone deleted it in the console); a table that is not there
+    is InvalidRouteTableID.NotFound."""
+    from botocore.exceptions import ClientError
+
+    tgw = gateway(ec2)
+    table = tgw["Options"]["AssociationDefaultRouteTableId"]
+    ec2.create_transit_gateway_route(
+        TransitGatewayRouteTableId=table, DestinationCidrBlock="10.99.0.0/16", Blackhole=True
+    )
+    ec2.delete_transit_gateway_route(
+        TransitGatewayRouteTableId=table, DestinationCidrBlock="10.99.0.0/16"
+    )
+    missing = ((table, "InvalidRoute.NotFound"),
+               ("tgw-rtb-0123456789abcdef0", "InvalidRouteTableID.NotFound"))  # fmt: skip
+    for table_id, code in missing:
+        with pytest.raises(ClientError) as refused:
+            ec2.delete_transit_gateway_route(
+                TransitGatewayRouteTableId=table_id, DestinationCidrBlock="10.99.0.0/16"
+            )
+        assert refused.value.response["Error"]["Code"] == code
+        assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
 def test_a_deleted_vpn_connection_leaves_its_tables(ec2):
     tgw = gateway(ec2)
     table = tgw["Options"]["AssociationDefaultRouteTableId"]
