@@ -87,22 +87,10 @@ def run_transit_check(
             f"{len(lab.sites)} sites ({features.describe()})"
         )
         tdp.build()
-        report.checks = lint_rows.rows(found)
-        bound = stretched(TUNNEL_TIMEOUT)
-        runners = {}
-        for plane in tdp.sites:
-            runners[plane.site.name], rows = _site(plane, bound, lifecycle, progress)
-            report.checks += rows
-        report.checks += _pings(tdp, runners, progress)
-        report.checks += _ecmp(tdp, runners, progress)
-        report.tunnels = [  # after the pings, before a cut: what each tunnel carried
-            dataclasses.replace(t, name=f"{name} {t.name}")
-            for name, runner in runners.items()
-            for t in runner.tunnels()
-        ]
-        if failover:
-            report.checks += _failovers(tdp, runners, progress)
-        report.checks += _tables(lab)
+        rows, report.tunnels = checked(
+            tdp, lifecycle=lifecycle, failover=failover, progress=progress
+        )
+        report.checks = lint_rows.rows(found) + rows
         for plane in tdp.sites:
             plane.dp.assert_daemons_running()
         report.passed = bool(report.checks) and all(c.passed for c in report.checks)
@@ -117,6 +105,28 @@ def run_transit_check(
             daemon_logs.keep(kept, logs)
         report.seconds = round(time.monotonic() - started, 2)
     return report
+
+
+def checked(
+    tdp: TransitDataPlane, *, lifecycle: bool, failover: bool, progress: Callable[[str], None]
+) -> tuple[list[CheckResult], list]:
+    """The rows of a running Transit Gateway data plane (``vpnlab check`` builds it,
+    ``vpnlab verify`` finds the applied one) and what each tunnel carried."""
+    bound = stretched(TUNNEL_TIMEOUT)
+    rows, runners = [], {}
+    for plane in tdp.sites:
+        runners[plane.site.name], site_rows = _site(plane, bound, lifecycle, progress)
+        rows += site_rows
+    rows += _pings(tdp, runners, progress)
+    rows += _ecmp(tdp, runners, progress)
+    tunnels = [  # after the pings, before a cut: what each tunnel carried
+        dataclasses.replace(t, name=f"{name} {t.name}")
+        for name, runner in runners.items()
+        for t in runner.tunnels()
+    ]
+    if failover:
+        rows += _failovers(tdp, runners, progress)
+    return rows + _tables(tdp), tunnels
 
 
 def _site(plane, bound: float, lifecycle: bool, progress) -> tuple[DataPlaneRunner, list]:
@@ -135,7 +145,7 @@ def _site(plane, bound: float, lifecycle: bool, progress) -> tuple[DataPlaneRunn
     up = [tunnel for tunnel, sa in runner.sas("vgw").items() if sa_up(sa)]
     if lifecycle and up:
         rows += run_lifecycle(runner, sorted(up))
-    rows += negotiated(runner.sas("vgw"), plane.dp.lab, plane.gateway.public_ip)
+    rows += negotiated(runner.sas("vgw"), plane.dp.lab, plane.dp.plan.public_ip)
     return runner, [dataclasses.replace(row, name=f"site {name}: {row.name}") for row in rows]
 
 
@@ -157,15 +167,17 @@ def _pings(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
                 continue  # VPC to VPC: no VPN in between, not this lab's to prove
             legs = [(first, second), (second, first)]
             for source, target in legs:
-                rows.append(_ping(tdp.lab, source, target, legs, runners))
+                rows.append(_ping(tdp, source, target, legs, runners))
                 progress(f"{rows[-1].verdict} {rows[-1].name} {rows[-1].detail}")
     return rows
 
 
-def _ping(lab: Lab, source, target, legs, runners: dict) -> CheckResult:
+def _ping(tdp: TransitDataPlane, source, target, legs, runners: dict) -> CheckResult:
     """A ping from ``source``'s test host to ``target``'s (each ``(attachment, namespace,
-    address, subnet)``): a reply is expected where the gateway carries the request and
-    the reply (``legs``: both directions)."""
+    address, subnet)``): a reply is expected where the lab's tables carry the request
+    and the reply (``legs``: both directions); a lost one is explained by the tables
+    the gateway routes by (the emulator's, applied)."""
+    lab = tdp.lab
     started = time.monotonic()
     why_not = [why for a, b in legs if (why := _missed(lab, a[0], b[0], b[3])) is not None]
     expected = not why_not
@@ -176,7 +188,10 @@ def _ping(lab: Lab, source, target, legs, runners: dict) -> CheckResult:
     if why_not:
         detail += f"; none expected: {'; '.join(why_not)}"
     passed = (replies > 0) == expected
-    if not passed and expected:
+    built = [why for a, b in legs if (why := tdp.tables.missed(a[0], b[0], b[3])) is not None]
+    if not passed and expected and built:
+        detail += f"; but the Transit Gateway's tables as applied do not: {'; '.join(built)}"
+    elif not passed and expected:
         gaps = _selector_gaps(lab, source, target)
         detail += "; the Transit Gateway routes it both ways" + (
             f", but {'; '.join(gaps)} (lab-network-cidrs)"
@@ -300,15 +315,13 @@ def _missed(lab: Lab, source: str, target: str, subnet) -> str | None:
     return None
 
 
-def _tables(lab: Lab) -> list[CheckResult]:
-    """Each route table as it stands: who is associated, and its routes (INFO rows)."""
+def _tables(tdp: TransitDataPlane) -> list[CheckResult]:
+    """Each route table the gateway routes by: who is associated, and its routes (INFO
+    rows; the lab's own for a check, the emulator's for a verify)."""
     rows = []
-    for table in [tgw.DEFAULT, *(t.name for t in lab.transit_gateway.route_tables)]:
-        associated = [a for a in tgw.attachments(lab) if tgw.association(lab, a) == table]
-        routes = [
-            f"{cidr} → {', '.join(d.attachments) or 'blackhole'}"
-            for cidr, d in tgw.winners(lab, table).items()
-        ]
+    for table, routed in tdp.tables.routes.items():
+        associated = [a for a, t in tdp.tables.associations.items() if t == table]
+        routes = [f"{cidr} → {', '.join(hops) or 'blackhole'}" for cidr, hops in routed.items()]
         detail = f"associated: {', '.join(associated) or 'none'}; " + (
             "; ".join(routes) or "no routes"
         )

@@ -48,6 +48,7 @@ from driver.local.dataplane.network import ECMP_BY_FLOW, FORWARDING, DataPlane
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.dataplane.node_set import TransitSide
 from driver.local.dataplane.ownership import already_there
+from driver.local.gateway_tables import GatewayTables
 from driver.local.shared.node_access import lab_namespaces
 
 VPC_LINKS = ipaddress.ip_network("169.254.250.0/24")  # the gateway's /30 to each VPC router
@@ -59,13 +60,27 @@ NO_TABLE = 99  # an attachment associated with no table: what it sends is droppe
 class SitePlane:
     site: Site
     index: int
-    gateway: CustomerGateway
+    gateway: CustomerGateway | None  # None: attached to a running data plane
     dp: DataPlane
 
 
 class TransitDataPlane:
-    def __init__(self, lab: Lab, workdir: Path, kernel: KernelFeatures):
+    def __init__(
+        self,
+        lab: Lab,
+        workdir: Path,
+        kernel: KernelFeatures,
+        tables: GatewayTables | None = None,
+        hosts: dict[str, str] | None = None,
+    ):
+        """``tables``: the gateway's (the lab's by default); ``hosts``: each VPC's test
+        host's address (its subnet's ``.10`` by default; the instances' when applied)."""
         self.lab, self.workdir, self.kernel = lab, workdir, kernel
+        self.tables = tables or GatewayTables.of_lab(lab)
+        self.hosts_ips = hosts or {
+            v.name: str(v.private_subnet_cidr.network_address + topology.HOST_INDEX)
+            for v in lab.vpcs
+        }
         self.gateway = Namespace(lab.name, "tgw")
         self.routers = {
             v.name: Namespace(lab.name, "aws-vpc", f"v{j}-") for j, v in enumerate(lab.vpcs)
@@ -87,12 +102,39 @@ class TransitDataPlane:
         self.owned = True
 
     def add_site(
-        self, index: int, view: Lab, gateway: CustomerGateway, psks: tuple[str, str]
+        self,
+        index: int,
+        view: Lab,
+        gateway: CustomerGateway,
+        psks: tuple[str, str],
+        hosts: dict[str, str] | None = None,
     ) -> DataPlane:
-        """Site ``index``'s data plane (built with the rest by ``build``)."""
+        """Site ``index``'s data plane (built with the rest by ``build``); ``hosts``:
+        its instances' addresses, as ``topology.plan`` takes them."""
         site = self.lab.sites[index]
-        name = f"site:{site.name}"
-        transit = TransitSide(
+        plan = topology.plan(view, gateway.tunnel_addresses, gateway.public_ip, hosts)
+        view_of_site = NetworkView.of_lab(view, plan.tunnel_addresses)
+        groups = dict(view_of_site.groups)
+        groups["onprem"] = security_groups.transit_test_host(
+            self.lab, f"site:{site.name}", site.onprem.test_host
+        )  # ICMP from across the gateway, as synthesis writes it
+        dp = DataPlane(
+            view,
+            gateway,
+            psks,
+            self._site_dir(site),
+            self.kernel,
+            plan,
+            dataclasses.replace(view_of_site, groups=groups),
+            self._transit_side(index),
+        )
+        dp.owned = True  # the gateway's claim covers the site's namespaces too
+        self.sites.append(SitePlane(site, index, gateway, dp))
+        return dp
+
+    def _transit_side(self, index: int) -> TransitSide:
+        name = f"site:{self.lab.sites[index].name}"
+        return TransitSide(
             gateway=self.gateway,
             interface=f"s{index}",
             networks=tuple(self._networks_except(name)),
@@ -101,25 +143,9 @@ class TransitDataPlane:
             max_paths=2 if self.lab.transit_gateway.ecmp else 1,
             within=f"s{index}-",
         )
-        plan = topology.plan(view, gateway.tunnel_addresses, gateway.public_ip)
-        view_of_site = NetworkView.of_lab(view, plan.tunnel_addresses)
-        groups = dict(view_of_site.groups)
-        groups["onprem"] = security_groups.transit_test_host(
-            self.lab, name, site.onprem.test_host
-        )  # ICMP from across the gateway, as synthesis writes it
-        dp = DataPlane(
-            view,
-            gateway,
-            psks,
-            self.workdir / f"site-{site.name}",
-            self.kernel,
-            plan,
-            dataclasses.replace(view_of_site, groups=groups),
-            transit,
-        )
-        dp.owned = True  # the gateway's claim covers the site's namespaces too
-        self.sites.append(SitePlane(site, index, gateway, dp))
-        return dp
+
+    def _site_dir(self, site: Site) -> Path:
+        return self.workdir / f"site-{site.name}"
 
     def build(self) -> None:
         """The gateway and the VPCs, every site's data plane, then the gateway's tables."""
@@ -154,25 +180,33 @@ class TransitDataPlane:
             router.ip("route", "add", str(network), "via", str(ours))
         router.ip("route", "add", "unreachable", "default")  # a VPC route table's end
 
+    def reroute(self, tables: GatewayTables) -> None:
+        """Route by ``tables`` from now on (the emulator's, as they are now: a route
+        changed since the apply is one the packets follow)."""
+        with batched([self.gateway]):
+            for attachment in self.tables.associations:
+                self.gateway.ip("rule", "del", "pref", "100", "iif", self._interface(attachment))
+            for number in range(NO_TABLE, FIRST_TABLE + len(self.tables.routes)):
+                self.gateway.ip("route", "flush", "table", str(number))
+        self.tables = tables
+        with batched([self.gateway]):
+            self._tables()
+
     def _tables(self) -> None:
         """Each attachment's association as a rule, each table's routes as AWS uses them."""
-        gateway = self.lab.transit_gateway
-        numbers = {tgw.DEFAULT: FIRST_TABLE} | {
-            t.name: FIRST_TABLE + 1 + k for k, t in enumerate(gateway.route_tables)
-        }
+        numbers = {table: FIRST_TABLE + k for k, table in enumerate(self.tables.routes)}
         self.gateway.ip("route", "add", "blackhole", "default", "table", str(NO_TABLE))
-        for attachment in tgw.attachments(self.lab):
-            table = tgw.association(self.lab, attachment)
+        for attachment, table in self.tables.associations.items():
             number = numbers[table] if table else NO_TABLE
             self.gateway.ip("rule", "add", "pref", "100", "iif", self._interface(attachment),
                             "lookup", str(number))  # fmt: skip
         for table, number in numbers.items():
-            routed = tgw.winners(self.lab, table)
-            for cidr, decision in routed.items():
-                if decision.blackhole:
+            routed = self.tables.routes[table]
+            for cidr, attachments in routed.items():
+                if not attachments:
                     self.gateway.ip("route", "add", "blackhole", str(cidr), "table", str(number))
                     continue
-                hops = [self._next_hop(a) for a in decision.attachments]
+                hops = [self._next_hop(a) for a in attachments]
                 if len(hops) == 1:
                     self.gateway.ip("route", "add", str(cidr), *hops[0], "table", str(number))
                 else:
@@ -207,11 +241,40 @@ class TransitDataPlane:
         return ("via", plane.dp.plan.vgw_vpc_ip, "dev", interface, "onlink")
 
     def host_ip(self, vpc: str) -> str:
-        entry = next(v for v in self.lab.vpcs if v.name == vpc)
-        return str(entry.private_subnet_cidr.network_address + topology.HOST_INDEX)
+        return self.hosts_ips[vpc]
 
     def site(self, name: str) -> SitePlane:
         return next(p for p in self.sites if p.site.name == name)
+
+    # --- a data plane that outlives its command (the local target) ----------------
+
+    def record(self) -> dict:
+        """What ``attach`` needs to find it running again."""
+        return {
+            "kernel": dataclasses.asdict(self.kernel),
+            "hosts": self.hosts_ips,
+            "tables": self.tables.record(),
+            "sites": {p.site.name: {"index": p.index, "dp": p.dp.record()} for p in self.sites},
+        }
+
+    @classmethod
+    def attach(cls, lab: Lab, workdir: Path, record: dict) -> TransitDataPlane:
+        """The running data plane a ``record()`` describes (nothing is started); its
+        sites' data planes know the lab as each site sees it."""
+        tables = GatewayTables.from_record(record["tables"])
+        tdp = cls(lab, workdir, KernelFeatures(**record["kernel"]), tables, record["hosts"])
+        for name, entry in record["sites"].items():
+            site = next(s for s in lab.sites if s.name == name)
+            index = entry["index"]
+            dp = DataPlane.attach(
+                tgw.site_view(lab, index),
+                tdp._site_dir(site),
+                entry["dp"],
+                tdp._transit_side(index),
+            )
+            tdp.sites.append(SitePlane(site, index, None, dp))
+        tdp.owned = True
+        return tdp
 
     # --- teardown ---------------------------------------------------------------
 

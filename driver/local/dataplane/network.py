@@ -307,8 +307,11 @@ class DataPlane:
         }
 
     @classmethod
-    def attach(cls, lab: Lab, workdir: Path, record: dict) -> DataPlane:
-        """The running data plane a ``record()`` describes (nothing is started)."""
+    def attach(
+        cls, lab: Lab, workdir: Path, record: dict, transit: TransitSide | None = None
+    ) -> DataPlane:
+        """The running data plane a ``record()`` describes (nothing is started);
+        ``transit``: a Transit Gateway site's, as it was built."""
         dp = cls(
             lab,
             None,
@@ -317,6 +320,7 @@ class DataPlane:
             KernelFeatures(**record.get("kernel", {"esp": False, "vti": False, "xfrmi": False})),
             topology.AddressPlan.from_dict(record["plan"]),
             NetworkView.from_record(record["view"]) if "view" in record else None,
+            transit,
         )
         for name, info in record["charons"].items():
             node = dp.ns[info.get("node", name)]
