@@ -357,7 +357,9 @@ def _settle(args) -> None:
             )
         args.lab = DEFAULT_LAB
     if getattr(args, "lab", None) is not None:  # init's --lab is where it writes, not a lab
-        transit_support.refuse_unless_ready(args.command, args.lab)
+        transit_support.refuse_unless_ready(
+            args.command, args.lab, getattr(args, "target", "local")
+        )
 
 
 def _reader_gone() -> int:

@@ -96,6 +96,7 @@ class TransitLabStack(TerraformStack):
                 f"{key}_tunnel2_address": site.connection.tunnel2_address,
                 f"{key}_vpn_server_public_ip": site.address.eip.public_ip,
                 f"{key}_vpn_server_instance_id": site.server.instance.id,
+                f"{key}_vpn_server_private_ip": site.server.instance.private_ip,
                 f"{key}_onprem_test_instance_id": site.test_host.instance.id,
                 f"{key}_onprem_test_private_ip": site.test_host.instance.private_ip,
             }
@@ -108,6 +109,9 @@ class TransitLabStack(TerraformStack):
         hub.wire(lab, attachments)
         for name, value in outputs.items():
             TerraformOutput(self, name, value=value)
+        # What the local target's gateway routes by: the tables as applied, by name
+        TerraformOutput(self, "transit_gateway_attachment_ids", value=attachments)
+        TerraformOutput(self, "transit_gateway_route_table_ids", value=hub.tables)
 
 
 def _key(name: str) -> str:

@@ -123,17 +123,27 @@ def test_the_docs_show_what_the_command_prints(block, tmp_path, monkeypatch, cap
     monkeypatch.chdir(tmp_path)  # vpnlab's state: ./.vpnlab here, as a user's
     for name in CALLERS:
         monkeypatch.delenv(name, raising=False)
-    found, applied = [], False
+    found, destroy = [], None
     try:
         for step in block.steps:
             printed = _run(step.command, step.key, tmp_path, capsys)
-            applied = step.key != "make destroy" and (applied or step.key == "make apply")
+            destroy = _destroy_after(step.key, destroy)
             if step.shown:
                 found += compare(step.command, printed)
     finally:
-        if applied:  # a step failed between apply and destroy: nothing of it stays
-            assert "nothing left" in _run("make destroy", "make destroy", tmp_path, capsys)
+        if destroy:  # a step failed between apply and destroy: nothing of it stays
+            assert "nothing left" in _run(destroy, destroy, tmp_path, capsys)
     assert found
+
+
+def _destroy_after(key: str, pending: str | None) -> str | None:
+    """What undoes the block's steps so far: an apply's destroy until a destroy ran."""
+    words = key.split()
+    if words[1:2] == ["destroy"]:
+        return None
+    if words[1:2] == ["apply"]:
+        return " ".join([words[0], "destroy", *words[2:]])
+    return pending
 
 
 def _run(command: str, key: str, folder, capsys) -> str:

@@ -25,6 +25,7 @@ from driver.local.dataplane.network_view import NetworkView
 from driver.local.emulator.process import Emulator
 from driver.local.emulator.reachability_answers import Ec2View
 from driver.local.shared import tunnel_record
+from driver.local.transit_dataplane import TransitDataPlane
 from driver.render.cloud_init import CharonOptions
 
 
@@ -140,7 +141,8 @@ def stop_dataplane(lab: Lab, state: LabState) -> list[str]:
     record = state.read("dataplane.json")
     leaks: list[str] = []
     if record:
-        dp = DataPlane.attach(lab, state.dataplane_dir, record)
+        kind = TransitDataPlane if lab.transit_gateway is not None else DataPlane
+        dp = kind.attach(lab, state.dataplane_dir, record)
         dp.teardown()
         leaks = dp.leaks()
         state.forget("dataplane.json")

@@ -6,6 +6,7 @@ agent answers them with the very ``OnHost`` of its own kernel.
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 import threading
 import time
@@ -18,7 +19,7 @@ from driver.core.errors import VpnlabError
 from driver.core.state import LabState
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
-from driver.local import applied_dataplane
+from driver.local import applied_dataplane, applied_transit
 from driver.local.dataplane import kernel
 from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.network_view import NetworkView
@@ -83,10 +84,17 @@ class OnHost:
     def tunnels(self, lab: Lab) -> list[dict]:
         """Each tunnel's state at the VGW; [] with no data plane. OSError: the VGW's
         charon does not answer."""
-        dp = self._attached(lab)
-        if dp is None:
-            return []
-        return [vars(t) for t in DataPlaneRunner(dp).tunnels()]
+        if lab.transit_gateway is not None:  # each site's, named after it
+            tdp = applied_transit.attached(lab, self.state)
+            planes = [(f"site {p.site.name}: ", p.dp) for p in tdp.sites] if tdp else []
+        else:
+            dp = self._attached(lab)
+            planes = [("", dp)] if dp else []
+        return [
+            vars(dataclasses.replace(t, name=prefix + t.name))
+            for prefix, dp in planes
+            for t in DataPlaneRunner(dp).tunnels()
+        ]
 
     def namespaces(self, lab: str) -> list[str]:
         return lab_namespaces(lab)

@@ -32,7 +32,13 @@ from driver.core.errors import Fault, VpnlabError
 from driver.core.invocation import command
 from driver.core.state import LabState
 from driver.lab.model import Lab
-from driver.local import applied_dataplane, kept_dataplane, placement
+from driver.local import (
+    applied_dataplane,
+    applied_transit,
+    kept_dataplane,
+    placement,
+    transit_target,
+)
 from driver.local.applied_dataplane import clients
 from driver.local.dataplane import kernel, ownership
 from driver.local.emulator.process import Emulator, write_provider_override
@@ -116,6 +122,8 @@ def apply(
     ``dataplane``: host | vm, else the host when its kernel can run the lab."""
     # Before anything is applied: a lab this host cannot run, with no guest, is refused.
     where = placement.choose(lab, None, None, dataplane, kernel.probe())
+    if lab.transit_gateway is not None:
+        transit_target.refuse_unsupported(lab_path, lab, where)
     try:
         return _apply(lab_path, lab, where, progress)
     except KeyboardInterrupt:
@@ -151,9 +159,13 @@ def _apply(lab_path: Path, lab: Lab, where: placement.Placement, progress: Progr
         on_event = resource_progress(progress, started)
         try:
             phases.run("apply", lambda: tf.stream("apply", "-auto-approve", on_event=on_event))
-            applied = applied_dataplane.applied(lab, emulator, tf.outputs())
             place = phases.run("guest", lambda: _place(lab, guest, progress))
-            phases.run("dataplane", lambda: place.build(applied, progress))
+            if lab.transit_gateway is not None:
+                source = applied_transit.applied(lab, emulator, tf.outputs())
+                phases.run("dataplane", lambda: applied_transit.build(source, state))
+            else:
+                applied = applied_dataplane.applied(lab, emulator, tf.outputs())
+                phases.run("dataplane", lambda: place.build(applied, progress))
         except VpnlabError as exc:  # resources may exist now: a failed run, not a refusal
             also = ", and the guest kernel while it runs" if where.guest else ""
             raise Fault(
@@ -161,10 +173,15 @@ def _apply(lab_path: Path, lab: Lab, where: placement.Placement, progress: Progr
                 f"(which keeps running{also}): `{command('destroy', lab_path, root=True)}` "
                 "removes it"
             ) from None
+        built = phases.seconds["dataplane"]
         progress(
-            f"data plane up: {lab.name}'s VGW and VPN server charons in {place.kernel} "
-            f"({phases.seconds['dataplane']:.1f} s); applied in "
-            f"{time.monotonic() - started:.1f} s"
+            (
+                transit_target.up_line(lab, built)
+                if lab.transit_gateway is not None
+                else f"data plane up: {lab.name}'s VGW and VPN server charons in "
+                f"{place.kernel} ({built:.1f} s)"
+            )
+            + f"; applied in {time.monotonic() - started:.1f} s"
         )
     return phases
 
@@ -224,10 +241,28 @@ def _verify(lab: Lab, state: LabState, progress, timeout, lab_path: Path) -> Rep
 def _verify_applied(lab, state, emulator, place, progress, timeout) -> Report:
     """Telemetry from the emulator (which reads the data plane, wherever it runs),
     then the lab's checks where the data plane runs."""
-    started = time.monotonic()
-    ec2, _ = clients(lab, emulator)
     outputs = terraform_of(lab, state).outputs()
     bound = (timeout or TELEMETRY_TIMEOUT) * place.slowdown
+    if lab.transit_gateway is not None:
+        report = transit_target.verify_applied(lab, state, emulator, outputs, progress, bound)
+    else:
+        report = _verify_vgw(lab, emulator, place, outputs, progress, bound)
+    state.write(
+        "last-verify.json",
+        {
+            "passed": report.passed,
+            "seconds": report.seconds,
+            "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "failed": [c.name for c in report.checks if not c.passed],
+        },
+    )
+    return report
+
+
+def _verify_vgw(lab, emulator, place, outputs, progress, bound) -> Report:
+    """A VGW lab's: its connection's telemetry, then its declared checks."""
+    started = time.monotonic()
+    ec2, _ = clients(lab, emulator)
     telemetry = wait_for_telemetry(ec2, outputs["vpn_connection_id"], bound, progress)
     # The VPC routers route by EC2's tables as they are now: with BGP, the VGW's
     # propagated routes are what it learned while the sessions were up.
@@ -247,15 +282,6 @@ def _verify_applied(lab, state, emulator, place, progress, timeout) -> Report:
     )
     report.passed = all(c.passed for c in report.checks)
     report.seconds = round(time.monotonic() - started, 2)
-    state.write(
-        "last-verify.json",
-        {
-            "passed": report.passed,
-            "seconds": report.seconds,
-            "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "failed": [c.name for c in report.checks if not c.passed],
-        },
-    )
     return report
 
 

@@ -41,8 +41,13 @@ def lab_namespaces(lab: str) -> list[str]:
 def vgw_tunnel_states(lab: str) -> dict[str, bool]:
     """Outside address -> tunnel up, at the lab's emulated VGW."""
     guest = _guest(lab)
-    if guest is None:
-        return node_access.vgw_tunnel_states(_workdir(lab))
+    if guest is None:  # a Transit Gateway lab's sites each have their VGW node, whose
+        # tunnels' outside addresses the emulator gave: distinct across the lab
+        workdir = _workdir(lab)
+        states: dict[str, bool] = {}
+        for folder in [workdir, *sorted(workdir.glob("site-*"))]:
+            states |= node_access.vgw_tunnel_states(folder)
+        return states
     try:
         return guest.call("tunnel_states", QUESTION_TIMEOUT, lab=lab)
     except VpnlabError:

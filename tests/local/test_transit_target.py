@@ -1,0 +1,117 @@
+"""``vpnlab apply / verify / status / destroy`` of a Transit Gateway lab on the local
+target: Terraform really applies the gateway, its tables and both sites to the
+emulator, each site's strongSwan really negotiates with the connection AWS holds, and
+the gateway node routes by the tables the emulator holds (root)."""
+
+from pathlib import Path
+
+import pytest
+
+from driver.core.errors import VpnlabError
+from driver.core.state import LabState
+from driver.lab.loader import load_lab
+from driver.local import applied_transit, transit_target
+from driver.local import target as local_target
+from driver.local.applied_dataplane import clients
+from driver.local.placement import Placement
+from driver.local.shared.node_access import lab_namespaces
+from driver.local.status import status
+from driver.local.target import running_emulator, terraform_of
+from tests.conftest import PROJECT, applying_labs_locally
+
+TWO_STATIC_SITES = PROJECT / "tests" / "scenarios" / "tgw-two-static-sites" / "lab.yml"
+
+
+def rows_of(report) -> dict:
+    return {row.name: row for row in report.checks}
+
+
+@pytest.mark.parametrize(
+    ("lab_file", "placement", "said"),
+    [
+        ("labs/transit-gateway.yml", Placement("host", "this host"), "BGP sites (osaka)"),
+        (
+            str(TWO_STATIC_SITES),
+            Placement("vm", "the guest kernel: userspace ESP", object()),
+            "in this host's kernel only, for now",
+        ),
+    ],
+)
+def test_what_the_local_target_cannot_apply_yet_is_refused_naming_the_check(
+    lab_file, placement, said
+):
+    path = PROJECT / lab_file
+    with pytest.raises(VpnlabError) as refused:
+        transit_target.refuse_unsupported(path, load_lab(path), placement)
+    assert said in str(refused.value)
+    assert f"vpnlab check {path}" in str(refused.value)
+    assert "Nothing was changed" in str(refused.value)
+
+
+def applying(test):
+    """The marks of a test that applies a lab locally (the refusals above need none)."""
+    for mark in applying_labs_locally():
+        test = mark(test)
+    return test
+
+
+@applying
+def test_a_two_site_lab_applies_verifies_follows_the_emulators_tables_and_leaves_nothing(
+    tmp_path: Path,
+):
+    """Apply; verify passes with each site's telemetry UP; a static route deleted in the
+    emulator (as someone in the console would) makes verify fail on exactly the flows
+    it carried, naming the applied table; destroy leaves nothing."""
+    path = tmp_path / "tgwapplied.yml"
+    path.write_text(
+        TWO_STATIC_SITES.read_text().replace("name: tgw-two-static-sites", "name: tgwapplied")
+    )
+    lab = load_lab(path)
+    state, said = LabState(lab.name), []
+    try:
+        local_target.apply(path, lab, progress=said.append)
+        assert any(line.startswith("data plane up: tgwapplied's Transit Gateway") for line in said)
+        shown = rows_of(status(lab))
+        assert [name for name in shown if name.startswith("site ")] == [
+            f"site {s}: Tunnel{n} {a}"
+            for s in ("tokyo", "osaka")
+            for n, a in ((1, _address(state, lab, s, 1)), (2, _address(state, lab, s, 2)))
+        ]
+        verified = local_target.verify(lab, said.append, lab_path=path)
+        rows = rows_of(verified)
+        assert verified.passed, [f"{r.name}: {r.detail}" for r in verified.checks]
+        for site in ("tokyo", "osaka"):  # each connection's own telemetry
+            assert rows[f"site {site}: VgwTelemetry: both tunnels UP"].passed
+        assert rows["vpc:prod → site:tokyo: ping 192.168.1.4 (YES)"].passed
+        # Someone deletes Tokyo's static route from the default table.
+        emulator = running_emulator(state)
+        ec2, _ = clients(lab, emulator)
+        outputs = terraform_of(lab, state).outputs()
+        default = outputs["transit_gateway_route_table_ids"]["default"]
+        ec2.delete_transit_gateway_route(
+            TransitGatewayRouteTableId=default, DestinationCidrBlock="192.168.0.0/16"
+        )
+        again = local_target.verify(lab, said.append, lab_path=path)
+        failed = {r.name: r.detail for r in again.checks if not r.passed}
+        assert not again.passed
+        assert set(failed) == {
+            "vpc:prod → site:tokyo: ping 192.168.1.4 (YES)",
+            "site:tokyo → vpc:prod: ping 10.0.1.4 (YES)",
+            "vpc:dev → site:tokyo: ping 192.168.1.4 (YES)",
+            "site:tokyo → vpc:dev: ping 10.1.1.4 (YES)",
+        }, failed
+        assert all(
+            "tables as applied do not: route table default has no route to 192.168.1.0/24" in detail
+            for detail in failed.values()
+        )
+        assert "192.168.0.0/16" not in rows_of(again)["tgw: route table default"].detail
+    finally:
+        leaks = local_target.destroy(lab, progress=said.append)
+    assert leaks == []
+    assert lab_namespaces(lab.name) == []
+    assert not state.root.exists()
+
+
+def _address(state: LabState, lab, site: str, n: int) -> str:
+    outputs = terraform_of(lab, state).outputs()
+    return outputs[f"{applied_transit.output_key(site)}_tunnel{n}_address"]
