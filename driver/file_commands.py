@@ -114,6 +114,11 @@ def _connection(args, lab):
         from driver.aws.target import AwsTarget
 
         return connection.from_api(lab, AwsTarget(lab).client("ec2"), "aws")
+    return connection.from_api(lab, _local_ec2(args, lab), "local")
+
+
+def _local_ec2(args, lab):
+    """EC2 as the lab's running emulator answers it, or a refusal naming the apply."""
     from driver.core.invocation import command
     from driver.core.state import LabState
     from driver.local.applied_dataplane import clients
@@ -125,7 +130,7 @@ def _connection(args, lab):
             f"lab '{lab.name}' is not applied on the local target (no emulator running): "
             f"`{command('apply', args.lab, root=True)}` first, or leave out --target"
         )
-    return connection.from_api(lab, clients(lab, emulator)[0], "local")
+    return clients(lab, emulator)[0]
 
 
 def _site_connection(args, lab):
@@ -139,12 +144,16 @@ def _site_connection(args, lab):
             f"{args.lab} is a Transit Gateway lab with a VPN connection per site: {given}; "
             f"name one of {', '.join(names)} (--site {names[0]})"
         )
-    if args.target is not None:
+    index = names.index(args.site)
+    if args.target is None:
+        return connection.from_site(lab, index, args.lab)
+    if args.target == "aws":
         raise VpnlabError(
-            "a Transit Gateway lab is not applied by vpnlab yet: leave out --target for the "
-            "sheet the lab plans"
+            "a Transit Gateway lab is not applied to AWS by vpnlab yet: --target local for "
+            "the site's connection as the local target holds it, or leave out --target for "
+            "the sheet the lab plans"
         )
-    return connection.from_site(lab, names.index(args.site), args.lab)
+    return connection.from_site_api(lab, index, _local_ec2(args, lab), "local")
 
 
 def _questionnaire(args) -> int:

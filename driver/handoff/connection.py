@@ -73,7 +73,58 @@ def from_site(lab: Lab, index: int, lab_path) -> Connection:
 def from_api(lab: Lab, ec2, where: str) -> Connection:
     """The lab's VPN connection as the EC2 API (``ec2``: the emulator's or AWS's)
     describes it, found by the lab's tag; tunnels in the lab's order (by inside CIDR)."""
-    tag = [{"Name": f"tag:{LAB_TAG}", "Values": [lab.name]}]
+    connection = _tagged(ec2, lab.name, [], where, f"lab '{lab.name}'")
+    vgw = ec2.describe_vpn_gateways(VpnGatewayIds=[connection["VpnGatewayId"]])["VpnGateways"][0]
+    return dataclasses.replace(
+        _described(lab, connection, ec2, where),
+        amazon_side_asn=int(vgw.get("AmazonSideAsn") or 64512),
+    )
+
+
+def from_site_api(lab: Lab, index: int, ec2, where: str) -> Connection:
+    """A Transit Gateway lab's site's connection as the EC2 API describes it (found by
+    the lab's tag and the site's name, as synthesis names it): what AWS routes and
+    advertises to the site is what the table associated with its attachment holds now,
+    but the site's own routes and blackholes."""
+    site = lab.sites[index]
+    name = [{"Name": "tag:Name", "Values": [f"{lab.name}-{site.name}-vpn"]}]
+    connection = _tagged(ec2, lab.name, name, where, f"site {site.name} of lab '{lab.name}'")
+    view = transit_routes.site_view(lab, index)
+    (gateway,) = ec2.describe_transit_gateways(TransitGatewayIds=[connection["TransitGatewayId"]])[
+        "TransitGateways"
+    ]
+    return dataclasses.replace(
+        _described(view, connection, ec2, where),
+        amazon_side_asn=int(gateway["Options"].get("AmazonSideAsn") or 64512),
+        aws_networks=_routed_to(ec2, connection["VpnConnectionId"]),
+        advertised_prefix_limit=MAX_TGW_ADVERTISED_PREFIXES,
+    )
+
+
+def _routed_to(ec2, connection_id: str) -> tuple[Net, ...]:
+    """What the connection's associated route table sends elsewhere (active routes)."""
+    (attachment,) = ec2.describe_transit_gateway_attachments(
+        Filters=[{"Name": "resource-id", "Values": [connection_id]}]
+    )["TransitGatewayAttachments"]
+    table = (attachment.get("Association") or {}).get("TransitGatewayRouteTableId")
+    if table is None:
+        return ()
+    routes = ec2.search_transit_gateway_routes(
+        TransitGatewayRouteTableId=table, Filters=[{"Name": "state", "Values": ["active"]}]
+    )["Routes"]
+    own = attachment["TransitGatewayAttachmentId"]
+    return tuple(
+        sorted(
+            ipaddress.ip_network(r["DestinationCidrBlock"])
+            for r in routes
+            if own not in [a["TransitGatewayAttachmentId"] for a in r["TransitGatewayAttachments"]]
+        )
+    )
+
+
+def _tagged(ec2, lab: str, filters: list[dict], where: str, whose: str) -> dict:
+    """The one live VPN connection the filters and the lab's tag find, or a refusal."""
+    tag = [{"Name": f"tag:{LAB_TAG}", "Values": [lab]}, *filters]
     live = [
         c
         for c in ec2.describe_vpn_connections(Filters=tag)["VpnConnections"]
@@ -81,17 +132,22 @@ def from_api(lab: Lab, ec2, where: str) -> Connection:
     ]
     if not live:
         raise VpnlabError(
-            f"lab '{lab.name}' has no VPN connection on the {where} target: `vpnlab apply` "
+            f"{whose} has no VPN connection on the {where} target: `vpnlab apply` "
             f"it first, or leave out --target for the sheet the lab plans"
         )
     if len(live) > 1:
         ids = ", ".join(c["VpnConnectionId"] for c in live)
         raise VpnlabError(
-            f"{len(live)} VPN connections carry lab '{lab.name}''s tag on the {where} "
+            f"{len(live)} VPN connections carry lab '{lab}''s tag on the {where} "
             f"target ({ids}): which one the other company connects to is not for vpnlab "
             "to guess; remove the others (vpnlab destroy --force-cleanup)"
         )
-    connection = live[0]
+    return live[0]
+
+
+def _described(lab: Lab, connection: dict, ec2, where: str) -> Connection:
+    """``connection`` as the API describes it; AWS's side as a VGW lab's (callers
+    replace what a Transit Gateway's differs in)."""
     options = connection["Options"]
     by_inside = {o["TunnelInsideCidr"]: o for o in options["TunnelOptions"]}
     ordered = [by_inside.pop(str(t.inside_cidr), None) for t in lab.tunnels]
@@ -99,7 +155,6 @@ def from_api(lab: Lab, ec2, where: str) -> Connection:
     gateway = ec2.describe_customer_gateways(CustomerGatewayIds=[connection["CustomerGatewayId"]])[
         "CustomerGateways"
     ][0]
-    vgw = ec2.describe_vpn_gateways(VpnGatewayIds=[connection["VpnGatewayId"]])["VpnGateways"][0]
     routes = [r["DestinationCidrBlock"] for r in connection.get("Routes", [])]
     return Connection(
         origin=("v.origin_api", {"id": connection["VpnConnectionId"], "where": where}),
@@ -111,6 +166,6 @@ def from_api(lab: Lab, ec2, where: str) -> Connection:
         local_network_cidr=ipaddress.ip_network(options.get("LocalIpv4NetworkCidr", "0.0.0.0/0")),
         remote_network_cidr=ipaddress.ip_network(options.get("RemoteIpv4NetworkCidr", "0.0.0.0/0")),
         customer_gateway_asn=int(gateway.get("BgpAsn") or 65000),
-        amazon_side_asn=int(vgw.get("AmazonSideAsn") or 64512),
+        amazon_side_asn=64512,  # the caller's: its gateway's
         aws_networks=(lab.aws.vpc_cidr,),
     )

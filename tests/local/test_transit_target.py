@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from driver.cli import main
 from driver.core.errors import VpnlabError
 from driver.core.state import LabState
+from driver.handoff.words import say
 from driver.lab.loader import load_lab
 from driver.local import applied_transit, transit_target
 from driver.local import target as local_target
@@ -18,6 +20,7 @@ from driver.local.shared.node_access import lab_namespaces
 from driver.local.status import status
 from driver.local.target import running_emulator, terraform_of
 from tests.conftest import PROJECT, applying_labs_locally
+from tests.handoff.sheet_reading import markdown_tables, row
 
 TWO_STATIC_SITES = PROJECT / "tests" / "scenarios" / "tgw-two-static-sites" / "lab.yml"
 
@@ -57,11 +60,12 @@ def applying(test):
 
 @applying
 def test_a_two_site_lab_applies_verifies_follows_the_emulators_tables_and_leaves_nothing(
-    tmp_path: Path,
+    tmp_path: Path, capsys
 ):
-    """Apply; verify passes with each site's telemetry UP; a static route deleted in the
-    emulator (as someone in the console would) makes verify fail on exactly the flows
-    it carried, naming the applied table; destroy leaves nothing."""
+    """Apply; verify passes with each site's telemetry UP; each site's sheet is its
+    applied connection's; a static route deleted in the emulator (as someone in the
+    console would) makes verify fail on exactly the flows it carried, naming the
+    applied table; destroy leaves nothing."""
     path = tmp_path / "tgwapplied.yml"
     path.write_text(
         TWO_STATIC_SITES.read_text().replace("name: tgw-two-static-sites", "name: tgwapplied")
@@ -83,6 +87,7 @@ def test_a_two_site_lab_applies_verifies_follows_the_emulators_tables_and_leaves
         for site in ("tokyo", "osaka"):  # each connection's own telemetry
             assert rows[f"site {site}: VgwTelemetry: both tunnels UP"].passed
         assert rows["vpc:prod → site:tokyo: ping 192.168.1.4 (YES)"].passed
+        _sheet_is_the_applied_connection(path, lab, state, capsys)
         # Someone deletes Tokyo's static route from the default table.
         emulator = running_emulator(state)
         ec2, _ = clients(lab, emulator)
@@ -110,6 +115,21 @@ def test_a_two_site_lab_applies_verifies_follows_the_emulators_tables_and_leaves
     assert leaks == []
     assert lab_namespaces(lab.name) == []
     assert not state.root.exists()
+
+
+def _sheet_is_the_applied_connection(path, lab, state: LabState, capsys) -> None:
+    """``vpnlab sheet --target local --site NAME``: AWS's outside addresses as applied,
+    what the site's associated table (onprem: the VPCs only) sends it."""
+    for site in ("tokyo", "osaka"):
+        capsys.readouterr()
+        assert main(["sheet", str(path), "--site", site, "--target", "local"]) == 0
+        tables = markdown_tables(capsys.readouterr().out)
+        endpoints, routing = say("en", "section.endpoints"), say("en", "section.routing")
+        assert row(tables, endpoints, say("en", "row.outside"))[:2] == [
+            _address(state, lab, site, 1),
+            _address(state, lab, site, 2),
+        ]
+        assert row(tables, routing, say("en", "row.aws_networks"))[0] == "10.0.0.0/16, 10.1.0.0/16"
 
 
 def _address(state: LabState, lab, site: str, n: int) -> str:
