@@ -157,6 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="also keep each daemon's log as the check ended (AWS's endpoints, the customer "
         "gateway's daemon, FRR) in DIR, a new folder only you can read",
     )
+    p.add_argument(
+        "--site",
+        metavar="NAME",
+        help="a Transit Gateway lab: the site whose customer gateway --cgw-config is (the "
+        "other sites' VPN servers run as the lab renders them)",
+    )
     _ci_arguments(p)
     p.add_argument("--in-guest", metavar="REASON", help=argparse.SUPPRESS)
     for name, handler, help_ in (

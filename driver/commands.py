@@ -57,8 +57,7 @@ def _check_locked(args, lab) -> int:
         return 0
     if args.cgw_secrets and not args.cgw_config:
         raise VpnlabError("--cgw-secrets goes with --cgw-config")
-    if lab.transit_gateway is not None:
-        _refuse_for_a_transit_gateway(args)
+    _refuse_site_arguments(args, lab)
     from driver.core.progress import progress_lines
 
     out = sys.stderr if args.json else sys.stdout
@@ -73,6 +72,10 @@ def _check_locked(args, lab) -> int:
 
             report = run_transit_check(
                 lab,
+                cgw_config=args.cgw_config,
+                cgw_secrets=args.cgw_secrets,
+                cgw_daemon=args.cgw_daemon,
+                site=args.site,
                 keep=args.keep,
                 lifecycle=not args.no_lifecycle,
                 lint=not args.skip_lint,
@@ -105,21 +108,28 @@ def _check_locked(args, lab) -> int:
     return _exit_status(args, report)
 
 
-def _refuse_for_a_transit_gateway(args) -> None:
-    """What a Transit Gateway lab's check does not do yet, said before anything runs."""
-    asked = [
-        option
-        for option, given in (
-            ("--cgw-config", args.cgw_config),
-            ("--replace-endpoint", args.replace_endpoint),
-        )
-        if given
-    ]
-    if asked:
+def _refuse_site_arguments(args, lab) -> None:
+    """What a check of a Transit Gateway lab takes (a customer's files are one site's:
+    --site), and what it does not do yet; said before anything runs."""
+    names = [s.name for s in lab.sites]
+    if lab.transit_gateway is None:
+        if args.site:
+            raise VpnlabError(f"--site names a Transit Gateway lab's site; {args.lab} has one VPN")
+        return
+    if args.replace_endpoint:
         raise VpnlabError(
-            f"{args.lab} is a Transit Gateway lab: its check runs each site's VPN server as "
-            f"the lab renders it; {' and '.join(asked)} "
-            f"{'are' if len(asked) > 1 else 'is'} a VGW lab's for now"
+            f"{args.lab} is a Transit Gateway lab: --replace-endpoint is a VGW lab's for now"
+        )
+    if args.cgw_config and args.site not in names:
+        given = f"no site '{args.site}'" if args.site else "--site is needed"
+        raise VpnlabError(
+            f"{args.lab} is a Transit Gateway lab: --cgw-config is one site's customer gateway; "
+            f"{given}: name one of {', '.join(names)} (--site {names[0]})"
+        )
+    if args.site and not args.cgw_config:
+        raise VpnlabError(
+            "--site names the site whose customer gateway --cgw-config is: give both, or "
+            "neither (every site's VPN server rendered from the lab)"
         )
 
 

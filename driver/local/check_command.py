@@ -75,7 +75,7 @@ def negotiated(sas: dict[str, dict], lab: Lab, public_ip: str) -> list[CheckResu
     return rows
 
 
-def _keys_not_compared(tunnels: list[int]) -> list[CheckResult]:
+def keys_not_compared(tunnels: list[int]) -> list[CheckResult]:
     """A row of its own when the VGW had no key of the lab's and took the customer's:
     then a tunnel that comes up says nothing of the keys."""
     if not tunnels:
@@ -96,7 +96,7 @@ def _keys_not_compared(tunnels: list[int]) -> list[CheckResult]:
     ]
 
 
-def _configuration_loaded(dp: DataPlane, config: Path | None) -> list[CheckResult]:
+def configuration_loaded(dp: DataPlane, config: Path | None) -> list[CheckResult]:
     """A row for the customer's files: did its implementation load all of it?"""
     if config is None:
         return []
@@ -163,13 +163,9 @@ def run_check(
     refuse_what_this_host_cannot_run(lab, cgw_config, cgw_secrets, features, cgw_daemon)
     found = lint_rows.findings(lab, cgw_config, cgw_secrets, cgw_daemon) if lint else []
     if cgw_config:
-        played_by = implementation(cgw_config, cgw_secrets, cgw_daemon)
-        gateway = cgw_module.vendor(lab, cgw_config, cgw_secrets, charon, played_by)
-        pairs = list(zip(lab.tunnels, gateway.tunnel_addresses, strict=True))
-        uncompared = [
-            n for n, (t, a) in enumerate(pairs) if not t.preshared_key and a in gateway.psks
-        ]
-        vgw_psks = tuple(t.preshared_key or gateway.psks.get(a) or generate_psk() for t, a in pairs)
+        gateway, vgw_psks, uncompared = customer_gateway(
+            lab, cgw_config, cgw_secrets, cgw_daemon, charon
+        )
     else:
         gateway = cgw_module.rendered(lab, server_psks or vgw_psks, charon)
     dp = DataPlane(
@@ -200,8 +196,8 @@ def run_check(
         # starter has added its conns by then; under the guest's emulation IKE is slower
         bound = stretched(TUNNEL_TIMEOUT)
         checks = runner.run(expectations, bound)
-        report.checks = lint_rows.rows(found) + _keys_not_compared(uncompared)
-        report.checks += _configuration_loaded(dp, cgw_config)
+        report.checks = lint_rows.rows(found) + keys_not_compared(uncompared)
+        report.checks += configuration_loaded(dp, cgw_config)
         report.checks += checks
         report.tunnels = runner.tunnels()
         if failover:  # first: from the tunnels as they came up, as on a first cut-over
@@ -244,6 +240,21 @@ def run_check(
             daemon_logs.keep(kept, logs)
         report.seconds = round(time.monotonic() - started, 2)
     return report
+
+
+def customer_gateway(
+    lab: Lab, config: Path, secrets: Path | None, daemon: str | None, charon: CharonOptions
+) -> tuple[cgw_module.CustomerGateway, tuple[str, ...], list[int]]:
+    """The customer's files as their implementation runs them, the keys AWS's endpoints
+    hold (the lab's; where it has none, the customer's, so nothing of AWS's side comes
+    from their files but a key the lab leaves open), and the tunnels whose keys are
+    then not compared."""
+    played_by = implementation(config, secrets, daemon)
+    gateway = cgw_module.vendor(lab, config, secrets, charon, played_by)
+    pairs = list(zip(lab.tunnels, gateway.tunnel_addresses, strict=True))
+    uncompared = [n for n, (t, a) in enumerate(pairs) if not t.preshared_key and a in gateway.psks]
+    vgw_psks = tuple(t.preshared_key or gateway.psks.get(a) or generate_psk() for t, a in pairs)
+    return gateway, vgw_psks, uncompared
 
 
 def torn_down(dp, report: Report) -> None:

@@ -38,6 +38,8 @@ def guest_command(args, reason: str) -> list[str]:
         command += ["--logs", f"{FOLDER}/logs"]
     if args.cgw_daemon:
         command += ["--cgw-daemon", args.cgw_daemon]
+    if args.site:
+        command += ["--site", args.site]
     return command
 
 

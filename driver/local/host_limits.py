@@ -32,15 +32,21 @@ def limits(
     secrets: Path | None,
     features: kernel.KernelFeatures,
     daemon: str | None = None,
+    site: int | None = None,
 ) -> list[Limit]:
     """What of this configuration (the customer's, else the lab's rendering) this
     data-plane host cannot run: Libreswan's pluto needs kernel ESP; route-based
     settings need VTI/XFRM interfaces; userspace ESP has no trap policies and
-    needs the gateway's own address inside its local selector."""
-    if lab.transit_gateway is not None and config is None:  # each site's VPN server
+    needs the gateway's own address inside its local selector. A Transit Gateway
+    lab: each site's VPN server, the customer's files being site ``site``'s."""
+    if lab.transit_gateway is not None:
         from driver.lab.transit_routes import site_view
 
-        each = [limits(site_view(lab, i), None, None, features) for i in range(len(lab.sites))]
+        each = [
+            limits(site_view(lab, i), *((config, secrets) if i == site else (None, None)),
+                   features, daemon if i == site else None)
+            for i in range(len(lab.sites))
+        ]  # fmt: skip
         return list(dict.fromkeys(limit for found in each for limit in found))
     found = []
     found_in = implementation(config, secrets, daemon) if config is not None else None

@@ -36,10 +36,12 @@ def choose(
     requested: str | None,
     features: kernel.KernelFeatures,
     daemon: str | None = None,
+    site: int | None = None,
 ) -> Placement:
+    """``site``: a Transit Gateway lab's site whose customer gateway ``config`` is."""
     if config is not None:  # a dialect vpnlab cannot run is refused before any guest boots
         cgw_module.require_runnable(config, secrets, daemon)
-    found = host_limits.limits(lab, config, secrets, features, daemon)
+    found = host_limits.limits(lab, config, secrets, features, daemon, site)
     host = f"this host's kernel {platform.release()} ({features.describe()})"
     if requested == "host":
         host_limits.refuse(config, found)  # the limits just found: the files read once
@@ -68,4 +70,12 @@ def for_check(args, lab: Lab) -> Placement:
     if args.in_guest:
         return Placement("host", args.in_guest)
     features = kernel.probe()
-    return choose(lab, args.cgw_config, args.cgw_secrets, args.dataplane, features, args.cgw_daemon)
+    site = site_index(lab, args.site) if args.site else None
+    return choose(
+        lab, args.cgw_config, args.cgw_secrets, args.dataplane, features, args.cgw_daemon, site
+    )
+
+
+def site_index(lab: Lab, name: str) -> int:
+    """The index of a Transit Gateway lab's site (``--site``, checked before)."""
+    return [s.name for s in lab.sites].index(name)

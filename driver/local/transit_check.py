@@ -15,13 +15,16 @@ are rows of their own.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from driver.analysis.cgw_lint import lint_customer
 from driver.checks import remote_commands
 from driver.checks.report import Report
 from driver.checks.runner import PING_COUNT, TUNNEL_TIMEOUT, CheckResult, parse_ping
+from driver.checks.vici_fields import installed_children, text
 from driver.core.errors import Fault
 from driver.lab import transit_routes as tgw
 from driver.lab.aws_rules import generate_psk
@@ -31,6 +34,9 @@ from driver.local import daemon_logs, lint_rows, transit_ecmp
 from driver.local.check_command import (
     SERVER_RETRANSMITS,
     aws_side,
+    configuration_loaded,
+    customer_gateway,
+    keys_not_compared,
     negotiated,
     torn_down,
     workdir,
@@ -48,6 +54,10 @@ from driver.render.cloud_init import CharonOptions
 def run_transit_check(
     lab: Lab,
     *,
+    cgw_config: Path | None = None,
+    cgw_secrets: Path | None = None,
+    cgw_daemon: str | None = None,
+    site: str | None = None,
     keep: bool = False,
     lifecycle: bool = True,
     lint: bool = True,
@@ -56,7 +66,9 @@ def run_transit_check(
     logs: Path | None = None,
     failover: bool = False,
 ) -> Report:
-    """Build, check, tear down (unless ``keep``), prove nothing is left; ``logs``: a
+    """Build, check, tear down (unless ``keep``), prove nothing is left; ``cgw_config``
+    (``cgw_secrets``, ``cgw_daemon``): site ``site``'s customer gateway, as a VGW lab's
+    check runs one, the other sites' VPN servers rendered from the lab; ``logs``: a
     folder for each site's daemons' logs as the check ended; ``failover``: each
     site's tunnel that carries a VPC's traffic cut, last (its rekeys are done)."""
     started = time.monotonic()
@@ -65,18 +77,32 @@ def run_transit_check(
         libipsec=not features.esp, log_file="/run/charon.log", af_alg=False, **SERVER_RETRANSMITS
     )
     found = lint_rows.findings(lab, None, None) if lint else []
+    customer, customers_rows = None, []
     tdp = TransitDataPlane(lab, workdir(lab), features)
     for i in range(len(lab.sites)):
         view = tgw.site_view(lab, i)
-        psks = tuple(t.preshared_key or generate_psk() for t in view.tunnels)
-        networks = tgw.routed_to(lab, f"site:{lab.sites[i].name}")
-        gateway = cgw_module.rendered(view, psks, charon, networks)
+        name = lab.sites[i].name
+        if cgw_config is not None and name == site:
+            gateway, psks, uncompared = customer_gateway(
+                view, cgw_config, cgw_secrets, cgw_daemon, charon
+            )
+            theirs = lint_customer(view, cgw_config, cgw_secrets, cgw_daemon) if lint else []
+            customer = (name, gateway, theirs)
+            customers_rows = lint_rows.rows(theirs) + keys_not_compared(uncompared)
+        else:
+            psks = tuple(t.preshared_key or generate_psk() for t in view.tunnels)
+            networks = tgw.routed_to(lab, f"site:{name}")
+            gateway = cgw_module.rendered(view, psks, charon, networks)
         tdp.add_site(i, aws_side(view, gateway.tunnel_addresses, psks), gateway, psks)
     report = Report(
         lab.name,
         False,
         [],
-        customer_gateway="each site's VPN server rendered from the lab",
+        customer_gateway=(
+            f"site {site}: {customer[1].source}; the other sites' VPN servers rendered from the lab"
+            if customer
+            else "each site's VPN server rendered from the lab"
+        ),
         esp=features.describe(),
         dataplane=dataplane,
     )
@@ -90,7 +116,14 @@ def run_transit_check(
         rows, report.tunnels = checked(
             tdp, lifecycle=lifecycle, failover=failover, progress=progress
         )
-        report.checks = lint_rows.rows(found) + rows
+        if customer:  # their files' findings and load, named after their site
+            name, _, theirs = customer
+            customers_rows += configuration_loaded(tdp.site(name).dp, cgw_config)
+            customers_rows = [
+                dataclasses.replace(row, name=f"site {name}: {row.name}") for row in customers_rows
+            ]
+            lint_rows.cite([r for r in rows if f"site:{name}" in r.name], theirs)
+        report.checks = lint_rows.rows(found) + customers_rows + rows
         for plane in tdp.sites:
             plane.dp.assert_daemons_running()
         report.passed = bool(report.checks) and all(c.passed for c in report.checks)
@@ -193,9 +226,12 @@ def _ping(tdp: TransitDataPlane, source, target, legs, runners: dict) -> CheckRe
         detail += f"; but the Transit Gateway's tables as applied do not: {'; '.join(built)}"
     elif not passed and expected:
         gaps = _selector_gaps(lab, source, target)
+        narrowed = _negotiated_gaps(runners, source, target)
         detail += "; the Transit Gateway routes it both ways" + (
             f", but {'; '.join(gaps)} (lab-network-cidrs)"
             if gaps
+            else f", but {'; '.join(narrowed)}"
+            if narrowed
             else ": the sites' rows say why not"
         )
     name = f"{source[0]} → {target[0]}: ping {address} ({'YES' if expected else 'NO'})"
@@ -297,6 +333,32 @@ def _selector_gaps(lab: Lab, source, target) -> list[str]:
                                    (other[3], vpn.remote_network_cidr, "remote")):  # fmt: skip
             if not subnet.subnet_of(cidr):
                 gaps.append(f"{end[0]}'s tunnels carry {side} {cidr} only, not {subnet}")
+    return gaps
+
+
+def _negotiated_gaps(runners: dict, source, target) -> list[str]:
+    """Where the CHILD_SAs a site's customer gateway negotiated leave out this traffic:
+    the other end's subnet outside every installed CHILD_SA's selector on AWS's side
+    (a customer's files that propose less than the connection carries)."""
+    gaps = []
+    for end, other in ((source, target), (target, source)):
+        if not end[0].startswith("site:"):
+            continue
+        sas = runners[end[0].removeprefix("site:")].sas("vgw")
+        selectors = {
+            text(ts)
+            for sa in sas.values()
+            if sa_up(sa)
+            for child in installed_children(sa)
+            for ts in child.get("local-ts", [])
+        }
+        if selectors and not any(
+            other[3].subnet_of(ipaddress.ip_network(ts, strict=False)) for ts in selectors
+        ):
+            gaps.append(
+                f"{end[0]}'s CHILD_SAs carry {', '.join(sorted(selectors))} on AWS's side "
+                f"only, not {other[3]}: its customer gateway proposed no more"
+            )
     return gaps
 
 

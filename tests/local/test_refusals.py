@@ -132,3 +132,26 @@ def test_apply_and_destroy_leave_a_kept_checks_lab_to_its_cleanup(tmp_path, caps
     finally:
         assert main(["check", str(path), "--cleanup"]) == 0
     assert lab_namespaces(lab.name) == [] and not LabState(lab.name).root.exists()
+
+
+@pytest.mark.parametrize(
+    "argv,said",
+    [
+        (["labs/transit-gateway.yml", "--cgw-config", "tests/fixtures/seed-vendor"],
+         "--cgw-config is one site's customer gateway; --site is needed: name one of tokyo"),
+        (["labs/transit-gateway.yml", "--cgw-config", "tests/fixtures/seed-vendor",
+          "--site", "nagoya"], "no site 'nagoya'"),
+        (["labs/transit-gateway.yml", "--site", "tokyo"], "give both, or neither"),
+        (["labs/transit-gateway.yml", "--replace-endpoint"], "is a VGW lab's for now"),
+        (["labs/seed.yml", "--site", "tokyo"], "--site names a Transit Gateway lab's site"),
+    ],
+)  # fmt: skip
+def test_a_transit_gateway_check_takes_one_sites_customer_files_by_name(argv, said):
+    """Said before anything runs: no namespace, no lab state."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "driver.cli", "check", *argv],
+        cwd=PROJECT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert said in proc.stderr
+    assert not (PROJECT / ".vpnlab" / "tgw").exists()
