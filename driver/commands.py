@@ -83,6 +83,7 @@ def _check_locked(args, lab) -> int:
                 dataplane=placement.reason,
                 logs=args.logs,
                 failover=args.failover,
+                replace_endpoint=args.replace_endpoint,
             )
         else:
             report = run_check(
@@ -110,16 +111,12 @@ def _check_locked(args, lab) -> int:
 
 def _refuse_site_arguments(args, lab) -> None:
     """What a check of a Transit Gateway lab takes (a customer's files are one site's:
-    --site), and what it does not do yet; said before anything runs."""
+    --site); said before anything runs."""
     names = [s.name for s in lab.sites]
     if lab.transit_gateway is None:
         if args.site:
             raise VpnlabError(f"--site names a Transit Gateway lab's site; {args.lab} has one VPN")
         return
-    if args.replace_endpoint:
-        raise VpnlabError(
-            f"{args.lab} is a Transit Gateway lab: --replace-endpoint is a VGW lab's for now"
-        )
     if args.cgw_config and args.site not in names:
         given = f"no site '{args.site}'" if args.site else "--site is needed"
         raise VpnlabError(

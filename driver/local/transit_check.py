@@ -14,6 +14,7 @@ are rows of their own.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import ipaddress
 import time
@@ -30,7 +31,7 @@ from driver.lab import transit_routes as tgw
 from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
-from driver.local import daemon_logs, lint_rows, transit_ecmp
+from driver.local import daemon_logs, lint_rows, replacement, transit_ecmp
 from driver.local.check_command import (
     SERVER_RETRANSMITS,
     aws_side,
@@ -65,12 +66,14 @@ def run_transit_check(
     dataplane: str = "",
     logs: Path | None = None,
     failover: bool = False,
+    replace_endpoint: bool = False,
 ) -> Report:
     """Build, check, tear down (unless ``keep``), prove nothing is left; ``cgw_config``
     (``cgw_secrets``, ``cgw_daemon``): site ``site``'s customer gateway, as a VGW lab's
     check runs one, the other sites' VPN servers rendered from the lab; ``logs``: a
     folder for each site's daemons' logs as the check ended; ``failover``: each
-    site's tunnel that carries a VPC's traffic cut, last (its rekeys are done)."""
+    site's tunnel that carries a VPC's traffic cut, last (its rekeys are done);
+    ``replace_endpoint``: each site's Tunnel1 endpoint replaced, before that."""
     started = time.monotonic()
     features = kernel.probe()
     charon = CharonOptions(
@@ -114,7 +117,11 @@ def run_transit_check(
         )
         tdp.build()
         rows, report.tunnels = checked(
-            tdp, lifecycle=lifecycle, failover=failover, progress=progress
+            tdp,
+            lifecycle=lifecycle,
+            failover=failover,
+            progress=progress,
+            replace_endpoint=replace_endpoint,
         )
         if customer:  # their files' findings and load, named after their site
             name, _, theirs = customer
@@ -141,10 +148,17 @@ def run_transit_check(
 
 
 def checked(
-    tdp: TransitDataPlane, *, lifecycle: bool, failover: bool, progress: Callable[[str], None]
+    tdp: TransitDataPlane,
+    *,
+    lifecycle: bool,
+    failover: bool,
+    progress: Callable[[str], None],
+    replace_endpoint: bool = False,
 ) -> tuple[list[CheckResult], list]:
     """The rows of a running Transit Gateway data plane (``vpnlab check`` builds it,
-    ``vpnlab verify`` finds the applied one) and what each tunnel carried."""
+    ``vpnlab verify`` finds the applied one) and what each tunnel carried;
+    ``replace_endpoint``: each site's Tunnel1 endpoint replaced, as AWS's tunnel
+    maintenance does, after the pings (its rekeys are done)."""
     bound = stretched(TUNNEL_TIMEOUT)
     rows, runners = [], {}
     for plane in tdp.sites:
@@ -157,9 +171,29 @@ def checked(
         for name, runner in runners.items()
         for t in runner.tunnels()
     ]
+    if replace_endpoint:
+        rows += _replacements(tdp, runners, progress)
     if failover:
         rows += _failovers(tdp, runners, progress)
     return rows + _tables(tdp), tunnels
+
+
+def _replacements(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
+    """Each site's Tunnel1 endpoint replaced (driver/local/replacement.py), the sites
+    side by side: each its own endpoints and customer gateway, as on AWS."""
+
+    def replaced(plane) -> CheckResult:
+        return replacement.replace_endpoint(runners[plane.site.name])
+
+    with concurrent.futures.ThreadPoolExecutor(len(tdp.sites) or 1) as pool:
+        done = list(pool.map(replaced, tdp.sites))
+    rows = [
+        dataclasses.replace(row, name=f"site {plane.site.name}: {row.name}")
+        for plane, row in zip(tdp.sites, done, strict=True)
+    ]
+    for row in rows:
+        progress(f"{row.verdict} {row.name} {row.detail}")
+    return rows
 
 
 def _site(plane, bound: float, lifecycle: bool, progress) -> tuple[DataPlaneRunner, list]:

@@ -142,7 +142,6 @@ def test_apply_and_destroy_leave_a_kept_checks_lab_to_its_cleanup(tmp_path, caps
         (["labs/transit-gateway.yml", "--cgw-config", "tests/fixtures/seed-vendor",
           "--site", "nagoya"], "no site 'nagoya'"),
         (["labs/transit-gateway.yml", "--site", "tokyo"], "give both, or neither"),
-        (["labs/transit-gateway.yml", "--replace-endpoint"], "is a VGW lab's for now"),
         (["labs/seed.yml", "--site", "tokyo"], "--site names a Transit Gateway lab's site"),
     ],
 )  # fmt: skip
