@@ -174,6 +174,11 @@ def _refuse_report_arguments(args) -> None:
 
     if args.lang and not args.report:
         raise VpnlabError("--lang is the report's language: it goes with --report FILE")
+    if args.report and args.site:  # its fixes and redaction read a VGW lab's one VPN
+        raise VpnlabError(
+            "--report (the verdict for the other company) is a VGW lab's for now: a Transit "
+            "Gateway site's check prints its rows; --junit FILE keeps them"
+        )
     if (args.report or args.junit) and args.cleanup:
         raise VpnlabError("--cleanup checks nothing: no --report or --junit with it")
     for path, what in ((args.report, "report"), (args.junit, "JUnit file")):
@@ -340,7 +345,7 @@ def cmd_diagram(args) -> int:
             "the lab resolves them, not a report's states (yet); leave out --from-report"
         )
     output = args.output or Path("docs") / f"{lab.name}.svg"
-    if lab.transit_gateway is not None:  # not deployed by vpnlab: no tunnel states
+    if lab.transit_gateway is not None:  # its route tables; no tunnel states drawn (yet)
         from driver.render import transit_diagram
 
         written = transit_diagram.render(lab, output)

@@ -137,13 +137,17 @@ def test_the_docs_show_what_the_command_prints(block, tmp_path, monkeypatch, cap
 
 
 def _destroy_after(key: str, pending: str | None) -> str | None:
-    """What undoes the block's steps so far: an apply's destroy until a destroy ran."""
+    """What undoes the block's steps so far: an apply's destroy (``make`` with the
+    apply's variables, ``vpnlab`` with its lab), until a destroy ran."""
     words = key.split()
-    if words[1:2] == ["destroy"]:
+    if "destroy" in words[1:]:
         return None
-    if words[1:2] == ["apply"]:
-        return " ".join([words[0], "destroy", *words[2:]])
-    return pending
+    if "apply" not in words[1:]:
+        return pending
+    if words[0] == "make":
+        return " ".join(["make", "destroy", *(w for w in words[2:] if "=" in w)])
+    lab = [w for w in words[2:3] if not w.startswith("-")]
+    return " ".join(["vpnlab", "destroy", *lab])
 
 
 def _run(command: str, key: str, folder, capsys) -> str:

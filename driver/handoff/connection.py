@@ -93,33 +93,49 @@ def from_site_api(lab: Lab, index: int, ec2, where: str) -> Connection:
     (gateway,) = ec2.describe_transit_gateways(TransitGatewayIds=[connection["TransitGatewayId"]])[
         "TransitGateways"
     ]
+    (attachment,) = ec2.describe_transit_gateway_attachments(
+        Filters=[{"Name": "resource-id", "Values": [connection["VpnConnectionId"]]}]
+    )["TransitGatewayAttachments"]
+    # A static site's routes live in the gateway's tables, not on its connection.
+    static = {
+        cidr
+        for table in ec2.describe_transit_gateway_route_tables(
+            Filters=[{"Name": "transit-gateway-id", "Values": [connection["TransitGatewayId"]]}]
+        )["TransitGatewayRouteTables"]
+        for cidr, hops, kind in _routes(ec2, table["TransitGatewayRouteTableId"])
+        if kind == "static" and attachment["TransitGatewayAttachmentId"] in hops
+    }
     return dataclasses.replace(
         _described(view, connection, ec2, where),
         amazon_side_asn=int(gateway["Options"].get("AmazonSideAsn") or 64512),
-        aws_networks=_routed_to(ec2, connection["VpnConnectionId"]),
+        aws_networks=_routed_to(ec2, attachment),
+        static_routes=tuple(sorted(static)),
         advertised_prefix_limit=MAX_TGW_ADVERTISED_PREFIXES,
     )
 
 
-def _routed_to(ec2, connection_id: str) -> tuple[Net, ...]:
-    """What the connection's associated route table sends elsewhere (active routes)."""
-    (attachment,) = ec2.describe_transit_gateway_attachments(
-        Filters=[{"Name": "resource-id", "Values": [connection_id]}]
-    )["TransitGatewayAttachments"]
+def _routed_to(ec2, attachment: dict) -> tuple[Net, ...]:
+    """What the attachment's associated route table sends elsewhere (active routes)."""
     table = (attachment.get("Association") or {}).get("TransitGatewayRouteTableId")
     if table is None:
         return ()
-    routes = ec2.search_transit_gateway_routes(
+    own = attachment["TransitGatewayAttachmentId"]
+    return tuple(sorted(cidr for cidr, hops, _ in _routes(ec2, table) if own not in hops))
+
+
+def _routes(ec2, table: str) -> list[tuple[Net, list[str], str]]:
+    """A Transit Gateway route table's active routes: destination, attachments, type."""
+    found = ec2.search_transit_gateway_routes(
         TransitGatewayRouteTableId=table, Filters=[{"Name": "state", "Values": ["active"]}]
     )["Routes"]
-    own = attachment["TransitGatewayAttachmentId"]
-    return tuple(
-        sorted(
-            ipaddress.ip_network(r["DestinationCidrBlock"])
-            for r in routes
-            if own not in [a["TransitGatewayAttachmentId"] for a in r["TransitGatewayAttachments"]]
+    return [
+        (
+            ipaddress.ip_network(r["DestinationCidrBlock"]),
+            [a["TransitGatewayAttachmentId"] for a in r.get("TransitGatewayAttachments", [])],
+            r.get("Type", ""),
         )
-    )
+        for r in found
+    ]
 
 
 def _tagged(ec2, lab: str, filters: list[dict], where: str, whose: str) -> dict:

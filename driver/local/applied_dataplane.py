@@ -140,12 +140,26 @@ def stop_dataplane(lab: Lab, state: LabState) -> list[str]:
     """Stop the recorded data plane (daemons by PID), and anything else of the lab."""
     record = state.read("dataplane.json")
     leaks: list[str] = []
-    if record:
-        kind = TransitDataPlane if lab.transit_gateway is not None else DataPlane
-        dp = kind.attach(lab, state.dataplane_dir, record)
+    dp = _attached(lab, state, record) if record else None
+    if dp is not None:
         dp.teardown()
         leaks = dp.leaks()
+    if record:
         state.forget("dataplane.json")
     if not ownership.kept_by_check(lab.name):  # a kept check's are its own to remove
-        ownership.remove_namespaces(lab.name, state.dataplane_dir)
+        removed = ownership.remove_namespaces(lab.name, state.dataplane_dir)
+        if dp is None or lab.transit_gateway is not None:
+            # what the record or the lab file no longer names (a site renamed since the
+            # apply, a VGW lab become a Transit Gateway one) went with the rest
+            leaks = [leak for leak in leaks if leak not in removed]
     return leaks
+
+
+def _attached(lab: Lab, state: LabState, record: dict) -> DataPlane | TransitDataPlane | None:
+    """The recorded data plane, or None when the lab's file is no longer the shape it
+    was applied with."""
+    kind = TransitDataPlane if lab.transit_gateway is not None else DataPlane
+    try:
+        return kind.attach(lab, state.dataplane_dir, record)
+    except (KeyError, TypeError, ValueError):
+        return None

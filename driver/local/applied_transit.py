@@ -17,6 +17,8 @@ import base64
 import ipaddress
 from dataclasses import dataclass, replace
 
+from botocore.exceptions import ClientError
+
 from driver.core.state import LabState
 from driver.lab import transit_routes as tgw
 from driver.lab.model import Lab
@@ -98,28 +100,38 @@ def applied(lab: Lab, emulator: Emulator, outputs: dict) -> AppliedTransit:
 def gateway_tables(ec2, outputs: dict) -> GatewayTables:
     """The Transit Gateway's route tables as the emulator holds them, by the lab's names:
     which table each attachment is associated with, and the routes each table uses
-    (a blackhole goes nowhere)."""
+    (a blackhole goes nowhere). What the lab did not apply (an attachment made in the
+    console) has no node here: its associations and the routes to it are left out; a
+    table deleted since the apply holds nothing."""
     names = {i: name for name, i in outputs["transit_gateway_attachment_ids"].items()}
     associations: dict[str, str | None] = dict.fromkeys(names.values())
     routes = {}
     for table, table_id in outputs["transit_gateway_route_table_ids"].items():
-        for entry in ec2.get_transit_gateway_route_table_associations(
-            TransitGatewayRouteTableId=table_id
-        )["Associations"]:
-            associations[names[entry["TransitGatewayAttachmentId"]]] = table
-        found = ec2.search_transit_gateway_routes(
-            TransitGatewayRouteTableId=table_id,
-            Filters=[{"Name": "state", "Values": ["active", "blackhole"]}],
-        )["Routes"]
-        routes[table] = {
-            ipaddress.ip_network(r["DestinationCidrBlock"]): ()
-            if r["State"] == "blackhole"
-            else tuple(
-                names[a["TransitGatewayAttachmentId"]]
-                for a in r.get("TransitGatewayAttachments", [])
-            )
-            for r in found
-        }
+        try:
+            associated = ec2.get_transit_gateway_route_table_associations(
+                TransitGatewayRouteTableId=table_id
+            )["Associations"]
+            found = ec2.search_transit_gateway_routes(
+                TransitGatewayRouteTableId=table_id,
+                Filters=[{"Name": "state", "Values": ["active", "blackhole"]}],
+            )["Routes"]
+        except ClientError as exc:
+            if not exc.response["Error"]["Code"].endswith("NotFound"):
+                raise
+            associated, found = [], []
+        for entry in associated:
+            if entry["TransitGatewayAttachmentId"] in names:
+                associations[names[entry["TransitGatewayAttachmentId"]]] = table
+        routes[table] = {}
+        for route in found:
+            hops = [
+                a["TransitGatewayAttachmentId"] for a in route.get("TransitGatewayAttachments", [])
+            ]
+            known = tuple(names[h] for h in hops if h in names)
+            if route["State"] != "blackhole" and not known:
+                continue  # to attachments the lab did not apply
+            cidr = ipaddress.ip_network(route["DestinationCidrBlock"])
+            routes[table][cidr] = () if route["State"] == "blackhole" else known
     return GatewayTables(associations, routes)
 
 

@@ -75,12 +75,13 @@ def negotiated(sas: dict[str, dict], lab: Lab, public_ip: str) -> list[CheckResu
     return rows
 
 
-def keys_not_compared(tunnels: list[int]) -> list[CheckResult]:
+def keys_not_compared(tunnels: list[int], vpn: str = "vpn") -> list[CheckResult]:
     """A row of its own when the VGW had no key of the lab's and took the customer's:
-    then a tunnel that comes up says nothing of the keys."""
+    then a tunnel that comes up says nothing of the keys. ``vpn``: where the lab file
+    holds the connection (``sites[0].vpn`` for a Transit Gateway lab's site)."""
     if not tunnels:
         return []
-    keys = " and ".join(f"vpn.tunnels[{n}].preshared_key" for n in tunnels)
+    keys = " and ".join(f"{vpn}.tunnels[{n}].preshared_key" for n in tunnels)
     numbers = " and ".join(str(n + 1) for n in tunnels)
     which = f"tunnel{'s' if len(tunnels) > 1 else ''} {numbers}"
     return [

@@ -60,7 +60,6 @@ NO_TABLE = 99  # an attachment associated with no table: what it sends is droppe
 class SitePlane:
     site: Site
     index: int
-    gateway: CustomerGateway | None  # None: attached to a running data plane
     dp: DataPlane
 
 
@@ -129,7 +128,7 @@ class TransitDataPlane:
             self._transit_side(index),
         )
         dp.owned = True  # the gateway's claim covers the site's namespaces too
-        self.sites.append(SitePlane(site, index, gateway, dp))
+        self.sites.append(SitePlane(site, index, dp))
         return dp
 
     def _transit_side(self, index: int) -> TransitSide:
@@ -264,15 +263,17 @@ class TransitDataPlane:
         tables = GatewayTables.from_record(record["tables"])
         tdp = cls(lab, workdir, KernelFeatures(**record["kernel"]), tables, record["hosts"])
         for name, entry in record["sites"].items():
-            site = next(s for s in lab.sites if s.name == name)
+            site = next((s for s in lab.sites if s.name == name), None)
             index = entry["index"]
+            if site is None or lab.sites.index(site) != index:
+                continue  # the lab file changed since: destroy removes what is left
             dp = DataPlane.attach(
                 tgw.site_view(lab, index),
                 tdp._site_dir(site),
                 entry["dp"],
                 tdp._transit_side(index),
             )
-            tdp.sites.append(SitePlane(site, index, None, dp))
+            tdp.sites.append(SitePlane(site, index, dp))
         tdp.owned = True
         return tdp
 

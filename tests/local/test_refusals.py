@@ -153,4 +153,4 @@ def test_a_transit_gateway_check_takes_one_sites_customer_files_by_name(argv, sa
     )  # fmt: skip
     assert proc.returncode == 2, proc.stderr
     assert said in proc.stderr
-    assert not (PROJECT / ".vpnlab" / "tgw").exists()
+    assert not LabState(load_lab(PROJECT / argv[0]).name).root.exists()

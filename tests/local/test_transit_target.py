@@ -119,7 +119,8 @@ def test_a_two_site_lab_applies_verifies_follows_the_emulators_tables_and_leaves
 
 def _sheet_is_the_applied_connection(path, lab, state: LabState, capsys) -> None:
     """``vpnlab sheet --target local --site NAME``: AWS's outside addresses as applied,
-    what the site's associated table (onprem: the VPCs only) sends it."""
+    what the site's associated table (onprem: the VPCs only) sends it, its static
+    route as the gateway's tables hold it (its connection holds none)."""
     for site in ("tokyo", "osaka"):
         capsys.readouterr()
         assert main(["sheet", str(path), "--site", site, "--target", "local"]) == 0
@@ -130,6 +131,8 @@ def _sheet_is_the_applied_connection(path, lab, state: LabState, capsys) -> None
             _address(state, lab, site, 2),
         ]
         assert row(tables, routing, say("en", "row.aws_networks"))[0] == "10.0.0.0/16, 10.1.0.0/16"
+        own = {"tokyo": "192.168.0.0/16", "osaka": "172.16.0.0/16"}[site]  # in the tables
+        assert row(tables, routing, say("en", "row.routing"))[0] == f"static: {own}"
 
 
 def _address(state: LabState, lab, site: str, n: int) -> str:
