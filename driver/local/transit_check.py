@@ -16,22 +16,20 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
-import ipaddress
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from driver.analysis.cgw_lint import lint_customer
-from driver.checks import remote_commands
+from driver.checks import selectors
 from driver.checks.report import Report
-from driver.checks.runner import PING_COUNT, TUNNEL_TIMEOUT, CheckResult, parse_ping
-from driver.checks.vici_fields import installed_children, text
-from driver.core.errors import Fault
+from driver.checks.runner import TUNNEL_TIMEOUT, CheckResult
+from driver.core.errors import Fault, VpnlabError
 from driver.lab import transit_routes as tgw
 from driver.lab.aws_rules import generate_psk
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
-from driver.local import daemon_logs, lint_rows, replacement, transit_ecmp
+from driver.local import daemon_logs, lint_rows, replacement, transit_ecmp, transit_pings
 from driver.local.check_command import (
     SERVER_RETRANSMITS,
     aws_side,
@@ -79,6 +77,8 @@ def run_transit_check(
     charon = CharonOptions(
         libipsec=not features.esp, log_file="/run/charon.log", af_alg=False, **SERVER_RETRANSMITS
     )
+    if cgw_config is not None and site not in [s.name for s in lab.sites]:
+        raise VpnlabError(f"--cgw-config is one site's customer gateway: no site '{site}'")
     found = lint_rows.findings(lab, None, None) if lint else []
     customer, customers_rows = None, []
     tdp = TransitDataPlane(lab, workdir(lab), features)
@@ -91,7 +91,9 @@ def run_transit_check(
             )
             theirs = lint_customer(view, cgw_config, cgw_secrets, cgw_daemon) if lint else []
             customer = (name, gateway, theirs)
-            customers_rows = lint_rows.rows(theirs) + keys_not_compared(uncompared)
+            customers_rows = lint_rows.rows(theirs) + keys_not_compared(
+                uncompared, f"sites[{i}].vpn"
+            )
         else:
             psks = tuple(t.preshared_key or generate_psk() for t in view.tunnels)
             networks = tgw.routed_to(lab, f"site:{name}")
@@ -122,6 +124,7 @@ def run_transit_check(
             failover=failover,
             progress=progress,
             replace_endpoint=replace_endpoint,
+            customer_site=site if cgw_config else None,
         )
         if customer:  # their files' findings and load, named after their site
             name, _, theirs = customer
@@ -129,7 +132,10 @@ def run_transit_check(
             customers_rows = [
                 dataclasses.replace(row, name=f"site {name}: {row.name}") for row in customers_rows
             ]
-            lint_rows.cite([r for r in rows if f"site:{name}" in r.name], theirs)
+            ends = (f"site:{name} → ", f" → site:{name}: ")
+            lint_rows.cite(
+                [r for r in rows if r.name.startswith(ends[0]) or ends[1] in r.name], theirs
+            )
         report.checks = lint_rows.rows(found) + customers_rows + rows
         for plane in tdp.sites:
             plane.dp.assert_daemons_running()
@@ -154,18 +160,24 @@ def checked(
     failover: bool,
     progress: Callable[[str], None],
     replace_endpoint: bool = False,
+    customer_site: str | None = None,
 ) -> tuple[list[CheckResult], list]:
     """The rows of a running Transit Gateway data plane (``vpnlab check`` builds it,
     ``vpnlab verify`` finds the applied one) and what each tunnel carried;
     ``replace_endpoint``: each site's Tunnel1 endpoint replaced, as AWS's tunnel
-    maintenance does, after the pings (its rekeys are done)."""
+    maintenance does, after the pings (its rekeys are done); ``customer_site``: the
+    site whose VPN server runs a customer's files, whose SA pairs are judged by AWS's
+    one-pair rule (the lab's renderings propose the connection's CIDRs)."""
     bound = stretched(TUNNEL_TIMEOUT)
     rows, runners = [], {}
     for plane in tdp.sites:
-        runners[plane.site.name], site_rows = _site(plane, bound, lifecycle, progress)
+        customer = plane.site.name == customer_site
+        runners[plane.site.name], site_rows = _site(plane, bound, lifecycle, progress, customer)
         rows += site_rows
-    rows += _pings(tdp, runners, progress)
-    rows += _ecmp(tdp, runners, progress)
+    pinged = transit_pings.pings(tdp, runners, progress)
+    answered = transit_pings.answered(pinged)
+    rows += pinged
+    rows += _ecmp(tdp, runners, progress, answered)
     tunnels = [  # after the pings, before a cut: what each tunnel carried
         dataclasses.replace(t, name=f"{name} {t.name}")
         for name, runner in runners.items()
@@ -174,7 +186,7 @@ def checked(
     if replace_endpoint:
         rows += _replacements(tdp, runners, progress)
     if failover:
-        rows += _failovers(tdp, runners, progress)
+        rows += _failovers(tdp, runners, progress, answered)
     return rows + _tables(tdp), tunnels
 
 
@@ -196,8 +208,11 @@ def _replacements(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckR
     return rows
 
 
-def _site(plane, bound: float, lifecycle: bool, progress) -> tuple[DataPlaneRunner, list]:
-    """One site's connection, checked as a VGW lab's is; its rows named after it."""
+def _site(
+    plane, bound: float, lifecycle: bool, progress, customer: bool = False
+) -> tuple[DataPlaneRunner, list]:
+    """One site's connection, checked as a VGW lab's is; its rows named after it.
+    ``customer``: its VPN server runs a customer's files."""
     name = plane.site.name
     runner = DataPlaneRunner(plane.dp, lambda m: progress(f"{name}: {m}"))
     wanted = expectations_of_lab(
@@ -213,77 +228,18 @@ def _site(plane, bound: float, lifecycle: bool, progress) -> tuple[DataPlaneRunn
     if lifecycle and up:
         rows += run_lifecycle(runner, sorted(up))
     rows += negotiated(runner.sas("vgw"), plane.dp.lab, plane.dp.plan.public_ip)
+    if customer:  # AWS's one SA pair per tunnel, and selectors within the connection's
+        vpn = plane.dp.lab.vpn
+        rows += selectors.rows(
+            plane.dp.vgw_log(),
+            str(vpn.local_network_cidr),
+            str(vpn.remote_network_cidr),
+            sorted(up),
+        )
     return runner, [dataclasses.replace(row, name=f"site {name}: {row.name}") for row in rows]
 
 
-def _pings(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
-    """Both ways between each VPC's test host and each site's, and between the sites'
-    (through the gateway too), expected as the tables decide."""
-    hosts = [
-        (f"vpc:{v.name}", tdp.hosts[v.name], tdp.host_ip(v.name), v.private_subnet_cidr)
-        for v in tdp.lab.vpcs
-    ] + [
-        (f"site:{p.site.name}", p.dp.ns["onprem"], p.dp.plan.onprem_test_ip,
-         p.site.onprem.private_subnet_cidr)
-        for p in tdp.sites
-    ]  # fmt: skip
-    rows = []
-    for i, first in enumerate(hosts):
-        for second in hosts[i + 1 :]:
-            if first[0].startswith("vpc:") and second[0].startswith("vpc:"):
-                continue  # VPC to VPC: no VPN in between, not this lab's to prove
-            legs = [(first, second), (second, first)]
-            for source, target in legs:
-                rows.append(_ping(tdp, source, target, legs, runners))
-                progress(f"{rows[-1].verdict} {rows[-1].name} {rows[-1].detail}")
-    return rows
-
-
-def _ping(tdp: TransitDataPlane, source, target, legs, runners: dict) -> CheckResult:
-    """A ping from ``source``'s test host to ``target``'s (each ``(attachment, namespace,
-    address, subnet)``): a reply is expected where the lab's tables carry the request
-    and the reply (``legs``: both directions); a lost one is explained by the tables
-    the gateway routes by (the emulator's, applied)."""
-    lab = tdp.lab
-    started = time.monotonic()
-    why_not = [why for a, b in legs if (why := _missed(lab, a[0], b[0], b[3])) is not None]
-    expected = not why_not
-    address = target[2]
-    output = source[1].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
-    replies, rtt = parse_ping(output)
-    detail = f"{replies}/{PING_COUNT} replies from {address}" + (f", rtt {rtt} ms" if rtt else "")
-    if why_not:
-        detail += f"; none expected: {'; '.join(why_not)}"
-    passed = (replies > 0) == expected
-    built = [why for a, b in legs if (why := tdp.tables.missed(a[0], b[0], b[3])) is not None]
-    if not passed and expected and built:
-        detail += f"; but the Transit Gateway's tables as applied do not: {'; '.join(built)}"
-    elif not passed and expected:
-        gaps = _selector_gaps(lab, source, target)
-        narrowed = _negotiated_gaps(runners, source, target)
-        detail += "; the Transit Gateway routes it both ways" + (
-            f", but {'; '.join(gaps)} (lab-network-cidrs)"
-            if gaps
-            else f", but {'; '.join(narrowed)}"
-            if narrowed
-            else ": the sites' rows say why not"
-        )
-    name = f"{source[0]} → {target[0]}: ping {address} ({'YES' if expected else 'NO'})"
-    # What this host cannot show of a site's tunnels (identical policy-based selectors
-    # with userspace ESP: DataPlaneRunner.caveat), where the reply came
-    caveats = [
-        f"{end[0]}: {said}"
-        for end in (source, target)
-        if passed and expected and end[0].startswith("site:")
-        and (said := runners[end[0].removeprefix("site:")].caveat(None))
-    ]  # fmt: skip
-    if caveats:
-        detail += f"; but {'; '.join(caveats)}"
-    seconds = round(time.monotonic() - started, 2)
-    return CheckResult(name, passed, seconds, detail, warning=bool(caveats))
-
-
-def _ecmp(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
+def _ecmp(tdp: TransitDataPlane, runners: dict, progress, answered: set) -> list[CheckResult]:
     """Each BGP site's two tunnels share a VPC's flows (``VpnEcmpSupport``), or one of
     them carries them all (without it), where the site's VGW node has tunnel interfaces
     to count them on (kernel ESP). With one tunnel up there is no choice to show: SKIP."""
@@ -305,7 +261,7 @@ def _ecmp(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
                 )
             )
             continue
-        vpc = _reaching_vpc(tdp.lab, plane)
+        vpc = _reaching_vpc(tdp.lab, plane, answered)
         if vpc is None:
             continue  # no VPC reaches it: its ping rows say so
         rows.append(
@@ -320,14 +276,14 @@ def _ecmp(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
     return rows
 
 
-def _failovers(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
+def _failovers(tdp: TransitDataPlane, runners: dict, progress, answered: set) -> list[CheckResult]:
     """Per site, as a VGW lab's --failover: a VPC's test host pings the site's, the
     tunnel carrying it is cut, and the seconds until the other carries it are the
     row's (bounded by the DPD timeout, AWS's endpoint's only way to know)."""
     rows = []
     for plane in tdp.sites:
         name = f"site {plane.site.name}: failover"
-        vpc = _reaching_vpc(tdp.lab, plane)
+        vpc = _reaching_vpc(tdp.lab, plane, answered)
         if vpc is None:
             why = "no VPC's ping reaches the site and comes back (its ping rows say why)"
             rows.append(CheckResult(name, True, 0.0, f"not measured: {why}", skipped=True))
@@ -341,73 +297,14 @@ def _failovers(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResu
     return rows
 
 
-def _reaching_vpc(lab: Lab, plane):
-    """The first VPC whose test host's ping to the site's the gateway carries both ways
-    and the site's selectors let through (its ping rows expect replies)."""
-    site = (f"site:{plane.site.name}", None, None, plane.site.onprem.private_subnet_cidr)
+def _reaching_vpc(lab: Lab, plane, answered: set):
+    """The first VPC whose test host's ping to the site's came back both ways (its ping
+    rows expected replies and got them)."""
+    site = f"site:{plane.site.name}"
     for vpc in lab.vpcs:
-        host = (f"vpc:{vpc.name}", None, None, vpc.private_subnet_cidr)
-        legs = ((host, site), (site, host))
-        if all(_missed(lab, a[0], b[0], b[3]) is None for a, b in legs) and not _selector_gaps(
-            lab, host, site
-        ):
+        host = f"vpc:{vpc.name}"
+        if (host, site) in answered and (site, host) in answered:
             return vpc
-    return None
-
-
-def _selector_gaps(lab: Lab, source, target) -> list[str]:
-    """Where a site's tunnels' selectors leave out this traffic: its own subnet outside
-    its local network CIDR, or the other end's outside its remote one."""
-    gaps = []
-    for end, other in ((source, target), (target, source)):
-        if not end[0].startswith("site:"):
-            continue
-        vpn = next(s for s in lab.sites if f"site:{s.name}" == end[0]).vpn
-        for subnet, cidr, side in ((end[3], vpn.local_network_cidr, "local"),
-                                   (other[3], vpn.remote_network_cidr, "remote")):  # fmt: skip
-            if not subnet.subnet_of(cidr):
-                gaps.append(f"{end[0]}'s tunnels carry {side} {cidr} only, not {subnet}")
-    return gaps
-
-
-def _negotiated_gaps(runners: dict, source, target) -> list[str]:
-    """Where the CHILD_SAs a site's customer gateway negotiated leave out this traffic:
-    the other end's subnet outside every installed CHILD_SA's selector on AWS's side
-    (a customer's files that propose less than the connection carries)."""
-    gaps = []
-    for end, other in ((source, target), (target, source)):
-        if not end[0].startswith("site:"):
-            continue
-        sas = runners[end[0].removeprefix("site:")].sas("vgw")
-        selectors = {
-            text(ts)
-            for sa in sas.values()
-            if sa_up(sa)
-            for child in installed_children(sa)
-            for ts in child.get("local-ts", [])
-        }
-        if selectors and not any(
-            other[3].subnet_of(ipaddress.ip_network(ts, strict=False)) for ts in selectors
-        ):
-            gaps.append(
-                f"{end[0]}'s CHILD_SAs carry {', '.join(sorted(selectors))} on AWS's side "
-                f"only, not {other[3]}: its customer gateway proposed no more"
-            )
-    return gaps
-
-
-def _missed(lab: Lab, source: str, target: str, subnet) -> str | None:
-    """Why the gateway does not carry ``source``'s traffic to ``target``'s subnet."""
-    table = tgw.association(lab, source)
-    if table is None:
-        return f"{source} is associated with no route table"
-    decision = tgw.lookup(lab, table, subnet.network_address)
-    if not decision.routes:
-        return f"route table {table} has no route to {subnet}"
-    if decision.blackhole:
-        return f"route table {table} drops {subnet} ({decision.routes[0].where}: blackhole)"
-    if target not in decision.attachments:
-        return f"route table {table} sends {subnet} to {', '.join(decision.attachments)}"
     return None
 
 
