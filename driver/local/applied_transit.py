@@ -132,6 +132,8 @@ def gateway_tables(ec2, outputs: dict) -> GatewayTables:
                 continue  # to attachments the lab did not apply
             cidr = ipaddress.ip_network(route["DestinationCidrBlock"])
             routes[table][cidr] = () if route["State"] == "blackhole" else known
+        # in address order: the API's order is the order Terraform happened to create them
+        routes[table] = dict(sorted(routes[table].items()))
     return GatewayTables(associations, routes)
 
 
