@@ -3,8 +3,11 @@ on-prem side: its VPC, its VPN server (the customer gateway, with its Elastic IP
 its test host and SSM endpoints, and its own VPN connection on the Transit Gateway.
 
 The site's resources are named ``<lab>-<site>-…`` and its VPN server's parameters
-live under ``/vpnlab/<lab>-<site>/``: the code that renders one connection reads
-the site's view of the lab (driver/lab/transit_routes.py ``site_view``), named so.
+live under ``/vpnlab/<lab>/<site>/``: the code that renders one connection reads
+the site's view of the lab (driver/lab/transit_routes.py ``site_view``), named
+``<lab>/<site>``. A "/" no lab name holds: lab ``tgw-tokyo``'s parameters are never
+lab ``tgw``'s site ``tokyo``'s, and the lab's path holds all its sites' (the leak
+check and ``--force-cleanup`` read ``/vpnlab/<lab>/``).
 """
 
 import dataclasses
@@ -25,9 +28,9 @@ customer_gateway = resource("customer_gateway")
 
 
 def site_lab(lab: Lab, index: int) -> Lab:
-    """The site's view of the lab, named ``<lab>-<site>`` (its parameters' names)."""
+    """The site's view of the lab, named ``<lab>/<site>`` (its parameters' path)."""
     view = transit_routes.site_view(lab, index)
-    return dataclasses.replace(view, name=f"{lab.name}-{lab.sites[index].name}")
+    return dataclasses.replace(view, name=f"{lab.name}/{lab.sites[index].name}")
 
 
 class TransitSite(Construct):

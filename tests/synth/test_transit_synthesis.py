@@ -55,8 +55,9 @@ def test_each_site_has_its_connection_on_the_gateway_and_its_own_server(segmente
         assert "vpn_gateway_id" not in connection
     assert sorted(c["static_routes_only"] for c in connections) == [False, True]
     parameters = sorted(p["name"] for p in resources(segmented, "aws_ssm_parameter"))
-    assert "/vpnlab/tgw-tokyo/tunnel1/psk" in parameters
-    assert "/vpnlab/tgw-osaka/tunnel2/address" in parameters
+    # Under the lab's own path (the leak check's), never another lab's: "/" is in no name.
+    assert "/vpnlab/tgw/tokyo/tunnel1/psk" in parameters
+    assert "/vpnlab/tgw/osaka/tunnel2/address" in parameters
     # A key in the lab enters through a site's own sensitive variable, never the file.
     assert segmented["variable"]["tokyo_tunnel1_preshared_key"]["sensitive"] is True
     assert KEY not in json.dumps(segmented)
