@@ -8,11 +8,16 @@ from collections.abc import Callable
 
 from botocore.exceptions import ClientError
 
-from driver.aws_api.leaks import carries_tag, items, lab_iam, tag_filter
+from driver.aws_api.leaks import GONE, carries_tag, items, lab_iam, tag_filter
 from driver.aws_api.transient_errors import transient_reason
+from driver.aws_api.waiting import Backoff, wait_until
 from driver.lab.model import LAB_TAG
 
 Progress = Callable[[str], None]
+# A Transit Gateway is deleted once its attachments are: AWS takes minutes for a VPN
+# attachment after its connection is deleted.
+ATTACHMENTS_GONE_TIMEOUT = 900.0  # s
+ATTACHMENTS_POLL = Backoff(first=2.0, factor=1.5, longest=15.0)
 
 
 def force_cleanup(lab_name: str, client: Callable, call: Callable, progress: Progress) -> None:
@@ -68,6 +73,7 @@ def force_cleanup(lab_name: str, client: Callable, call: Callable, progress: Pro
                 )
         if gateway["State"] != "deleted":
             call(ec2.delete_vpn_gateway, VpnGatewayId=gateway["VpnGatewayId"])
+    _delete_transit_gateways(ec2, lab_name, call, progress)
     for gateway in tagged("describe_customer_gateways", "CustomerGateways"):
         if gateway["State"] != "deleted":
             call(ec2.delete_customer_gateway, CustomerGatewayId=gateway["CustomerGatewayId"])
@@ -133,6 +139,72 @@ def force_cleanup(lab_name: str, client: Callable, call: Callable, progress: Pro
         for policy in items(iam, "list_role_policies", "PolicyNames", RoleName=name):
             call(iam.delete_role_policy, RoleName=name, PolicyName=policy)
         call(iam.delete_role, RoleName=name)
+
+
+def _delete_transit_gateways(ec2, lab_name: str, call: Callable, progress: Progress) -> None:
+    """The lab's Transit Gateway route tables (each disassociated first, as AWS requires),
+    VPC attachments, then gateways once no attachment is left (the VPN connections',
+    deleted before, go with them). A gateway's default table goes with the gateway."""
+
+    def live(operation: str, key: str) -> list[dict]:
+        found = items(ec2, operation, key, Filters=tag_filter(lab_name))
+        return [
+            item
+            for item in found
+            if carries_tag(item.get("Tags"), lab_name) and item.get("State") not in GONE
+        ]
+
+    tables = [
+        t["TransitGatewayRouteTableId"]
+        for t in live("describe_transit_gateway_route_tables", "TransitGatewayRouteTables")
+        if not (t.get("DefaultAssociationRouteTable") or t.get("DefaultPropagationRouteTable"))
+    ]
+    for table in tables:
+        for association in items(
+            ec2,
+            "get_transit_gateway_route_table_associations",
+            "Associations",
+            TransitGatewayRouteTableId=table,
+        ):
+            if association.get("State") in ("associating", "associated"):
+                call(
+                    ec2.disassociate_transit_gateway_route_table,
+                    TransitGatewayRouteTableId=table,
+                    TransitGatewayAttachmentId=association["TransitGatewayAttachmentId"],
+                )
+    for attachment in live(
+        "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments"
+    ):
+        call(
+            ec2.delete_transit_gateway_vpc_attachment,
+            TransitGatewayAttachmentId=attachment["TransitGatewayAttachmentId"],
+        )
+    for table in tables:
+        call(ec2.delete_transit_gateway_route_table, TransitGatewayRouteTableId=table)
+    for gateway in live("describe_transit_gateways", "TransitGateways"):
+        gateway_id = gateway["TransitGatewayId"]
+
+        def attachments_gone(gateway_id=gateway_id) -> tuple[bool, str]:
+            left = [
+                f"{a['ResourceType']} attachment {a['TransitGatewayAttachmentId']} ({a['State']})"
+                for a in items(
+                    ec2,
+                    "describe_transit_gateway_attachments",
+                    "TransitGatewayAttachments",
+                    Filters=[{"Name": "transit-gateway-id", "Values": [gateway_id]}],
+                )
+                if a["State"] not in ("deleted", "failed", "rejected")  # "deleting" blocks
+            ]
+            return not left, ", ".join(left) or "none left"
+
+        wait_until(
+            attachments_gone,
+            ATTACHMENTS_GONE_TIMEOUT,
+            f"{gateway_id}'s attachments to go",
+            progress,
+            ATTACHMENTS_POLL,
+        )
+        call(ec2.delete_transit_gateway, TransitGatewayId=gateway_id)
 
 
 def call_retrying(progress: Progress, operation, attempts: int = 6, **arguments):

@@ -32,7 +32,23 @@ EC2_KINDS = (
     ("customer gateway", "describe_customer_gateways", "CustomerGateways", "CustomerGatewayId"),
     ("VPN connection", "describe_vpn_connections", "VpnConnections", "VpnConnectionId"),
     ("VPC endpoint", "describe_vpc_endpoints", "VpcEndpoints", "VpcEndpointId"),
+    ("transit gateway", "describe_transit_gateways", "TransitGateways", "TransitGatewayId"),
+    (
+        "transit gateway VPC attachment",
+        "describe_transit_gateway_vpc_attachments",
+        "TransitGatewayVpcAttachments",
+        "TransitGatewayAttachmentId",
+    ),
+    (
+        "transit gateway route table",
+        "describe_transit_gateway_route_tables",
+        "TransitGatewayRouteTables",
+        "TransitGatewayRouteTableId",
+    ),
 )
+# The Transit Gateway's own listings are also read for the tag itself: moto's answer
+# to a tag filter on route tables holds the gateway's untagged default table too.
+TRANSIT_KINDS = {kind for kind, *_ in EC2_KINDS if kind.startswith("transit gateway")}
 
 
 def items(client, operation: str, key: str, **arguments) -> list[dict]:
@@ -102,6 +118,7 @@ def leftovers(session, lab: str, endpoint_url: str | None = None) -> list[str]:
             item[id_key]
             for item in items(ec2, operation, key, Filters=tag)
             if str(item.get("State", "")).lower() not in GONE
+            and (kind not in TRANSIT_KINDS or carries_tag(item.get("Tags"), lab))
         ]
         left += [f"{kind} {i}" for i in live]
         vpcs += live if kind == "vpc" else []
