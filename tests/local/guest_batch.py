@@ -5,8 +5,8 @@ while the host's tests leave three quarters of the cores idle (they wait on
 Terraform, on AWS's timers, on daemons). So the one guest that runs every guest
 scenario (``Guest.run_checks``: one boot, one Python process) starts as soon as
 the tests are collected, ahead of the host's tests for the CPU (it is the
-session's long pole; it never takes more than ~1.4 cores, so they always keep
-the rest), and tests/local/test_guest.py, ordered last (tests/conftest.py),
+session's long pole; its one vCPU never takes more than a core, so they always
+keep the other), and tests/local/test_guest.py, ordered last (tests/conftest.py),
 reads its results.
 
 Its console goes to a file; a failing guest test prints it.
