@@ -10,6 +10,7 @@ from constructs import Construct
 
 from driver.lab import security_groups
 from driver.lab.model import Lab
+from driver.lab.transit_routes import output_key
 from modules.ami import amazon_linux_2023
 from modules.aws import resource
 from modules.endpoints import SsmEndpoints
@@ -71,7 +72,7 @@ class TransitLabStack(TerraformStack):
                 vpc_cidr=str(entry.vpc_cidr),
                 subnet_id=vpc.private_subnet.id,
             )
-            key = _key(entry.name)
+            key = output_key(entry.name)
             outputs[f"{key}_test_instance_id"] = host.instance.id
             outputs[f"{key}_test_private_ip"] = host.instance.private_ip
         for index, entry in enumerate(lab.sites):
@@ -88,7 +89,7 @@ class TransitLabStack(TerraformStack):
                 build_dir=build_dir,
             )
             attachments[f"site:{entry.name}"] = site.connection.transit_gateway_attachment_id
-            key = _key(entry.name)
+            key = output_key(entry.name)
             outputs |= {
                 f"{key}_vpn_connection_id": site.connection.id,
                 f"{key}_customer_gateway_id": site.cgw.id,
@@ -112,7 +113,3 @@ class TransitLabStack(TerraformStack):
         # What the local target's gateway routes by: the tables as applied, by name
         TerraformOutput(self, "transit_gateway_attachment_ids", value=attachments)
         TerraformOutput(self, "transit_gateway_route_table_ids", value=hub.tables)
-
-
-def _key(name: str) -> str:
-    return name.replace("-", "_")

@@ -141,6 +141,27 @@ def _chosen(lab: Lab, best: list[Route]) -> Decision:
     return Decision(tuple(best) if ecmp else tuple(best[:1]))
 
 
+def not_carried(lab: Lab, source: str, target: str, subnet) -> str | None:
+    """Why the gateway does not carry ``source``'s traffic to ``target``'s subnet."""
+    table = association(lab, source)
+    if table is None:
+        return f"{source} is associated with no route table"
+    decision = lookup(lab, table, subnet.network_address)
+    if not decision.routes:
+        return f"route table {table} has no route to {subnet}"
+    if decision.blackhole:
+        return f"route table {table} drops {subnet} ({decision.routes[0].where}: blackhole)"
+    if target not in decision.attachments:
+        return f"route table {table} sends {subnet} to {', '.join(decision.attachments)}"
+    return None
+
+
+def output_key(name: str) -> str:
+    """A VPC's or site's name as its outputs of the synthesized stack begin
+    (modules/transit_stack.py): ``tokyo_vpn_connection_id``."""
+    return name.replace("-", "_")
+
+
 def site_view(lab: Lab, index: int) -> Lab:
     """The lab as one site's VPN connection sees it, shaped as a VGW lab (what code for
     one connection reads): the site's network and connection, the first VPC as its AWS

@@ -52,17 +52,12 @@ class AppliedTransit:
     vpc_hosts: dict[str, str]  # each VPC's test instance's address
 
 
-def output_key(name: str) -> str:
-    """A VPC's or site's name in the stack's outputs (modules/transit_stack.py)."""
-    return name.replace("-", "_")
-
-
 def applied(lab: Lab, emulator: Emulator, outputs: dict) -> AppliedTransit:
     """The lab as applied (see the module's docstring)."""
     ec2, ssm = clients(lab, emulator)
     sites = []
     for index, site in enumerate(lab.sites):
-        key = output_key(site.name)
+        key = tgw.output_key(site.name)
         (connection,) = ec2.describe_vpn_connections(
             VpnConnectionIds=[outputs[f"{key}_vpn_connection_id"]]
         )["VpnConnections"]
@@ -93,7 +88,7 @@ def applied(lab: Lab, emulator: Emulator, outputs: dict) -> AppliedTransit:
         }
         public_ip = outputs[f"{key}_vpn_server_public_ip"]
         sites.append(AppliedSite(index, aws_view, user_data, psks, public_ip, addresses, hosts))
-    vpc_hosts = {v.name: outputs[f"{output_key(v.name)}_test_private_ip"] for v in lab.vpcs}
+    vpc_hosts = {v.name: outputs[f"{tgw.output_key(v.name)}_test_private_ip"] for v in lab.vpcs}
     return AppliedTransit(lab, tuple(sites), gateway_tables(ec2, outputs), vpc_hosts)
 
 

@@ -49,7 +49,7 @@ class GatewayTables:
 
     def missed(self, source: str, target: str, subnet: ipaddress.IPv4Network) -> str | None:
         """Why these tables do not carry ``source``'s traffic to ``target``'s subnet (the
-        words of driver/local/transit_pings.py's, for the lab's resolution)."""
+        words of driver/lab/transit_routes.py's ``not_carried``, for the lab's resolution)."""
         table = self.associations.get(source)
         if table is None:
             return f"{source} is associated with no route table"

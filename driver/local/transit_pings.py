@@ -50,7 +50,7 @@ def _ping(tdp: TransitDataPlane, source, target, legs, runners: dict) -> CheckRe
     the gateway routes by (the emulator's, applied)."""
     lab = tdp.lab
     started = time.monotonic()
-    why_not = [why for a, b in legs if (why := _missed(lab, a[0], b[0], b[3])) is not None]
+    why_not = [why for a, b in legs if (why := tgw.not_carried(lab, a[0], b[0], b[3])) is not None]
     expected = not why_not
     address = target[2]
     output = source[1].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
@@ -140,21 +140,6 @@ def _network(selector: str):
         return ipaddress.ip_network(selector, strict=False)
     except ValueError:
         return None
-
-
-def _missed(lab: Lab, source: str, target: str, subnet) -> str | None:
-    """Why the gateway does not carry ``source``'s traffic to ``target``'s subnet."""
-    table = tgw.association(lab, source)
-    if table is None:
-        return f"{source} is associated with no route table"
-    decision = tgw.lookup(lab, table, subnet.network_address)
-    if not decision.routes:
-        return f"route table {table} has no route to {subnet}"
-    if decision.blackhole:
-        return f"route table {table} drops {subnet} ({decision.routes[0].where}: blackhole)"
-    if target not in decision.attachments:
-        return f"route table {table} sends {subnet} to {', '.join(decision.attachments)}"
-    return None
 
 
 def answered(rows: list[CheckResult]) -> set[tuple[str, str]]:

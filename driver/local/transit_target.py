@@ -26,6 +26,7 @@ from driver.core.errors import VpnlabError
 from driver.core.invocation import command
 from driver.core.state import LabState
 from driver.lab.model import Lab
+from driver.lab.transit_routes import output_key
 from driver.local import applied_transit
 from driver.local.applied_dataplane import clients
 from driver.local.dataplane import kernel
@@ -80,7 +81,7 @@ def verify_applied(
     ec2, _ = clients(lab, emulator)
     rows = []
     for site in lab.sites:
-        key = applied_transit.output_key(site.name)
+        key = output_key(site.name)
         telemetry = wait_for_telemetry(ec2, outputs[f"{key}_vpn_connection_id"], timeout, progress)
         rows.append(dataclasses.replace(telemetry, name=f"site {site.name}: {telemetry.name}"))
     tdp = applied_transit.attached(lab, state)

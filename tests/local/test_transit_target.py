@@ -12,8 +12,9 @@ from driver.core.errors import VpnlabError
 from driver.core.state import LabState
 from driver.handoff.words import say
 from driver.lab.loader import load_lab
-from driver.local import applied_transit, transit_target
+from driver.lab.transit_routes import output_key
 from driver.local import target as local_target
+from driver.local import transit_target
 from driver.local.applied_dataplane import clients
 from driver.local.placement import Placement
 from driver.local.shared.node_access import lab_namespaces
@@ -137,4 +138,4 @@ def _sheet_is_the_applied_connection(path, lab, state: LabState, capsys) -> None
 
 def _address(state: LabState, lab, site: str, n: int) -> str:
     outputs = terraform_of(lab, state).outputs()
-    return outputs[f"{applied_transit.output_key(site)}_tunnel{n}_address"]
+    return outputs[f"{output_key(site)}_tunnel{n}_address"]
