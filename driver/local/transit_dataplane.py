@@ -252,6 +252,7 @@ class TransitDataPlane:
         return {
             "kernel": dataclasses.asdict(self.kernel),
             "hosts": self.hosts_ips,
+            "vpcs": [v.name for v in self.lab.vpcs],  # the order of their nodes (v0-, v1-)
             "tables": self.tables.record(),
             "sites": {p.site.name: {"index": p.index, "dp": p.dp.record()} for p in self.sites},
         }

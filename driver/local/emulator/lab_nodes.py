@@ -9,13 +9,16 @@ answer reads as down.
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 from driver.core.errors import VpnlabError
 from driver.core.state import LabState
+from driver.lab.nodes import GATEWAYS, INSTANCE_NODES
 from driver.local.guest import kept
 from driver.local.shared import node_access
 
+SITE_OR_VPC = re.compile(r"^[sv]\d+-")  # a Transit Gateway lab's node: site's or VPC's
 QUESTION_TIMEOUT = 20.0  # s: the telemetry's own answer stays prompt
 SHELL_TIMEOUT = 600.0  # s: SSM Run Command's longest execution timeout
 
@@ -85,12 +88,45 @@ def vgw_bgp_learned(lab: str) -> list[str]:
     return node_access.learned_prefixes(_bgp(lab, "show ip bgp json"))
 
 
+def instance_node(lab: str, name: str) -> str | None:
+    """The node of the lab's instance whose Name tag, past ``<lab>-``, is ``name``: a
+    VGW lab's ``aws-test-host`` is ``aws``; a Transit Gateway lab's ``prod-aws-test-host``
+    is VPC prod's ``v0-aws`` and ``tokyo-vpn-server`` site tokyo's ``s0-server``, by the
+    order its applied data plane recorded (driver/local/transit_dataplane.py)."""
+    if name in INSTANCE_NODES:
+        return INSTANCE_NODES[name]
+    record = LabState(lab).read("dataplane.json") or {}
+    for suffix, node in INSTANCE_NODES.items():
+        part = name.removesuffix(f"-{suffix}")
+        if part == name:
+            continue
+        if part in record.get("sites", {}):
+            return f"s{record['sites'][part]['index']}-{node}"
+        if part in record.get("vpcs", []):
+            return f"v{record['vpcs'].index(part)}-{node}"
+    return None
+
+
+def node_kind(node: str) -> str:
+    """What a node is (aws, onprem, server …), a Transit Gateway lab's ``s0-`` or ``v0-``
+    part left out."""
+    return SITE_OR_VPC.sub("", node, count=1)
+
+
 def node_shell(lab: str, node: str) -> list[str] | None:
     """The argv prefix that runs ``sh -c COMMAND`` as ``node`` (None when it is not
-    up): in the guest, through this module's ``main``."""
+    up): in the guest, through this module's ``main``. A Transit Gateway site's VPN
+    server runs in its own charon's mount namespace, as a VGW lab's."""
     guest = _guest(lab)
     if guest is None:
-        return node_access.node_shell(lab, node, _workdir(lab))
+        folder = None
+        site = re.fullmatch(r"s(\d+)-(\w+)", node)
+        if site and site.group(2) in GATEWAYS:
+            record = LabState(lab).read("dataplane.json") or {}
+            names = {e["index"]: n for n, e in record.get("sites", {}).items()}
+            if int(site.group(1)) in names:
+                folder = _workdir(lab) / f"site-{names[int(site.group(1))]}" / site.group(2)
+        return node_access.node_shell(lab, node, _workdir(lab), folder)
     if node_access.namespace_name(lab, node) not in lab_namespaces(lab):
         return None
     return [sys.executable, "-m", "driver.local.emulator.lab_nodes", lab, node]

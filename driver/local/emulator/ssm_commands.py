@@ -2,7 +2,8 @@
 
 An instance is "managed" (its SSM agent online) when its lab's data plane
 has its node: the test hosts are the namespaces "aws" and "onprem", the VPN
-server is "server" (its charon's mount namespace: its own /var and files).
+server is "server" (its charon's mount namespace: its own /var and files); a
+Transit Gateway lab's are each VPC's and site's (``v0-aws``, ``s0-server`` …).
 Only vpnlab's own commands run (driver/checks/remote_commands.py), as SSM would
 run them: as root, in the background, polled with GetCommandInvocation.
 """
@@ -17,7 +18,6 @@ from moto.core.responses import ActionResult
 from moto.ssm.responses import SimpleSystemManagerResponse
 
 from driver.lab.model import LAB_TAG
-from driver.lab.nodes import INSTANCE_NODES
 from driver.local.emulator import lab_nodes
 from driver.local.emulator.common import ec2_backend, now
 from driver.local.shared import node_access
@@ -30,8 +30,10 @@ def _node(backend, instance_id: str) -> tuple[str, str] | None:
     """(lab, node) of a running lab instance, from its tags."""
     tags = backend.tags.get(instance_id, {})
     lab = tags.get(LAB_TAG)
-    node = INSTANCE_NODES.get(tags.get("Name", "").removeprefix(f"{lab}-"))
-    if not lab or not node:
+    if not lab:
+        return None
+    node = lab_nodes.instance_node(lab, tags.get("Name", "").removeprefix(f"{lab}-"))
+    if not node:
         return None
     try:
         if backend.get_instance(instance_id).state != "running":
@@ -111,7 +113,7 @@ def send_command(self) -> ActionResult:
     instance_ids = self._get_param("InstanceIds", []) or []
     nodes = {i: _node(backend, i) for i in instance_ids}
     for lab_node in nodes.values():
-        if not is_vpnlab_command(commands, lab_node[1] if lab_node else ""):
+        if not is_vpnlab_command(commands, lab_nodes.node_kind(lab_node[1]) if lab_node else ""):
             raise SSMException(
                 "InvalidParameters",
                 "the vpnlab emulator runs only vpnlab's own commands on each instance "

@@ -157,17 +157,18 @@ def vgw_tunnel_states(workdir: Path) -> dict[str, bool]:
     return states
 
 
-def node_shell(lab: str, node: str, workdir: Path) -> list[str] | None:
+def node_shell(lab: str, node: str, workdir: Path, folder: Path | None = None) -> list[str] | None:
     """The argv prefix that runs ``sh -c COMMAND`` as ``node`` of a running lab
     (None when it is not up): a gateway node in its daemon's mount namespace,
     so with its own /var and files, even when the daemon has gone. The VGW's is
-    endpoint 1's, beside which its BGP speaker runs."""
+    endpoint 1's, beside which its BGP speaker runs. ``folder``: a gateway's directory
+    elsewhere than ``workdir/node`` (a Transit Gateway site's)."""
     name = namespace_name(lab, node)
     if name not in lab_namespaces(lab):
         return None
-    if node not in GATEWAYS:
+    if node not in GATEWAYS and folder is None:
         return ["ip", "netns", "exec", name, "sh", "-c"]
-    folder = workdir / (VGW_ENDPOINTS[0] if node == "vgw" else node)
+    folder = folder or workdir / (VGW_ENDPOINTS[0] if node == "vgw" else node)
     pid = _launcher(name, folder)
     if pid is not None:
         return ["nsenter", f"--target={pid}", "--mount", "--net", "sh", "-c"]
