@@ -25,7 +25,6 @@ from driver.core.errors import Fault, VpnlabError
 from driver.core.interrupts import Interrupted, end_like_ctrl_c
 from driver.core.paths import DEFAULT_LAB, HCL_ROOT, STATE_DIR_VARIABLE, SYNTH_ROOT
 from driver.file_commands import cmd_examples, cmd_init, cmd_sheet
-from driver.lab import transit_support
 
 SERVERS = ("strongswan", "libreswan")  # configured by files; the rest are routers' exports
 
@@ -362,10 +361,6 @@ def _settle(args) -> None:
                 "(`vpnlab examples seed` writes the seed's lab as seed.yml)"
             )
         args.lab = DEFAULT_LAB
-    if getattr(args, "lab", None) is not None:  # init's --lab is where it writes, not a lab
-        transit_support.refuse_unless_ready(
-            args.command, args.lab, getattr(args, "target", "local")
-        )
 
 
 def _reader_gone() -> int:

@@ -156,16 +156,3 @@ def test_version_names_vpnlab_and_each_engine_as_it_answers():
     # `make setup` installs every engine: each answers with its release
     for engine in ("strongSwan", "FRR", "Libreswan", "Terraform", "qemu"):
         assert re.match(r"\d+\.\d+", rows[engine].strip()), (engine, rows[engine])
-
-
-@pytest.mark.parametrize("command", ["apply", "verify", "destroy"])
-def test_a_transit_gateway_lab_is_refused_where_vpnlab_would_judge_one_site_only(command):
-    """On AWS, its first site would get a verdict AWS would not give: the AWS target,
-    not built for Transit Gateways, says so, before credentials or anything else, and
-    names what runs one (the local target among them)."""
-    proc = vpnlab(command, "labs/transit-gateway.yml", "--target", "aws")
-    assert proc.returncode == 2, proc.stderr
-    said = f"vpnlab {command} --target aws runs labs with a virtual private gateway only"
-    assert said in proc.stderr
-    assert "apply, verify, status and destroy on the local target" in proc.stderr
-    assert not (PROJECT / ".vpnlab" / "tgw").exists()

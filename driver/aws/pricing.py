@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from driver.lab.model import Lab
 
 VPN_CONNECTION_HOUR = 0.05  # Site-to-Site VPN connection-hour
+TGW_ATTACHMENT_HOUR = 0.05  # each VPC or VPN attachment to a Transit Gateway (plus $0.02/GB)
 PUBLIC_IPV4_HOUR = 0.005  # every public IPv4 address, the Elastic IP included
 GP3_GB_MONTH = 0.08  # root volumes
 ROOT_VOLUME_GB = 8
 HOURS_PER_MONTH = 730
 INTERFACE_ENDPOINT_HOUR = 0.01  # per endpoint and Availability Zone (plus $0.01/GB)
-SSM_ENDPOINTS = 6  # ssm, ssmmessages, ec2messages in each VPC (modules/endpoints.py)
-ANALYSIS = 0.10  # one Reachability Analyzer analysis (verify runs two)
+SSM_ENDPOINTS = 3  # ssm, ssmmessages, ec2messages in each VPC (modules/endpoints.py)
+ANALYSIS = 0.10  # one Reachability Analyzer analysis (a VGW lab's verify runs two)
 INSTANCE_HOUR = {
     "t3.nano": 0.0052,
     "t3.micro": 0.0104,
@@ -40,6 +41,8 @@ class Line:
 
 
 def estimate(lab: Lab) -> list[Line]:
+    if lab.transit_gateway is not None:
+        return _transit(lab)
     instances = [
         ("VPN server", lab.onprem.vpn_server.instance_type),
         ("AWS test host", lab.aws.test_host.instance_type),
@@ -51,11 +54,38 @@ def estimate(lab: Lab) -> list[Line]:
         Line("Site-to-Site VPN connection", VPN_CONNECTION_HOUR),
         Line("Elastic IP (public IPv4)", PUBLIC_IPV4_HOUR),
         Line(
-            f"{SSM_ENDPOINTS} SSM interface endpoints (2 VPCs)",
-            SSM_ENDPOINTS * INTERFACE_ENDPOINT_HOUR,
+            f"{2 * SSM_ENDPOINTS} SSM interface endpoints (2 VPCs)",
+            2 * SSM_ENDPOINTS * INTERFACE_ENDPOINT_HOUR,
         ),
     ]
-    lines += [Line(f"{name} ({kind})", INSTANCE_HOUR.get(kind)) for name, kind in instances]
+    return lines + _instances(instances)
+
+
+def _transit(lab: Lab) -> list[Line]:
+    """A Transit Gateway lab: a VPN connection, an Elastic IP, a VPN server and a test
+    host per site; a test host per VPC; an attachment per VPC and site; SSM's
+    endpoints in every VPC (the sites' own included)."""
+    sites, vpcs = len(lab.sites), len(lab.vpcs)
+    instances = [(f"VPC {v.name} test host", v.test_host.instance_type) for v in lab.vpcs]
+    for site in lab.sites:
+        instances += [
+            (f"site {site.name} VPN server", site.onprem.vpn_server.instance_type),
+            (f"site {site.name} test host", site.onprem.test_host.instance_type),
+        ]
+    lines = [
+        Line(f"{sites} Site-to-Site VPN connections", sites * VPN_CONNECTION_HOUR),
+        Line(f"{vpcs + sites} Transit Gateway attachments", (vpcs + sites) * TGW_ATTACHMENT_HOUR),
+        Line(f"{sites} Elastic IPs (public IPv4)", sites * PUBLIC_IPV4_HOUR),
+        Line(
+            f"{SSM_ENDPOINTS * (vpcs + sites)} SSM interface endpoints ({vpcs + sites} VPCs)",
+            SSM_ENDPOINTS * (vpcs + sites) * INTERFACE_ENDPOINT_HOUR,
+        ),
+    ]
+    return lines + _instances(instances)
+
+
+def _instances(instances: list[tuple[str, str]]) -> list[Line]:
+    lines = [Line(f"{name} ({kind})", INSTANCE_HOUR.get(kind)) for name, kind in instances]
     lines.append(
         Line(
             f"{len(instances)} root volumes (gp3, {ROOT_VOLUME_GB} GiB)",
@@ -65,7 +95,8 @@ def estimate(lab: Lab) -> list[Line]:
     return lines
 
 
-def table(lines: list[Line]) -> str:
+def table(lines: list[Line], analyses: bool = True) -> str:
+    """``analyses``: each verify runs two Reachability Analyzer analyses (a VGW lab's)."""
     out = [
         f"  {line.item:<44} {'unknown' if line.hourly is None else f'${line.hourly:.4f}/h'}"
         for line in lines
@@ -76,5 +107,6 @@ def table(lines: list[Line]) -> str:
         f"  {'total':<44} ${known:.3f}/h (~${known * 24:.2f} a day)"
         + (f", plus {', '.join(unknown)}" if unknown else "")
     )
-    out.append(f"  each verify adds two Reachability Analyzer analyses: ${2 * ANALYSIS:.2f}")
+    if analyses:
+        out.append(f"  each verify adds two Reachability Analyzer analyses: ${2 * ANALYSIS:.2f}")
     return "\n".join(out)

@@ -26,7 +26,7 @@ from pathlib import Path
 import boto3
 from botocore.config import Config
 
-from driver.aws import cleanup, pricing
+from driver.aws import cleanup, pricing, transit_verify
 from driver.aws import verify as aws_verify
 from driver.aws_api.leaks import leftovers
 from driver.checks.report import Report
@@ -71,7 +71,7 @@ class AwsTarget:
                 f"account {identity['Account']} ({identity['Arn']}), region {self.lab.region}",
                 f"will create: {created}",
                 "estimated cost while it exists (list prices, see driver/aws/pricing.py):",
-                pricing.table(pricing.estimate(self.lab)),
+                pricing.table(pricing.estimate(self.lab), self.lab.transit_gateway is None),
             ]
         )
 
@@ -145,6 +145,8 @@ class AwsTarget:
     # --- verify -------------------------------------------------------------------------
 
     def verify(self, timeout: float | None = None) -> Report:
+        if self.lab.transit_gateway is not None:  # each site's connection, the gateway's tables
+            return transit_verify.verify(self, timeout)
         return aws_verify.verify(self, timeout)
 
     # --- destroy ------------------------------------------------------------------------

@@ -159,18 +159,25 @@ class SsmRunner(ExpectationRunner):
         return outcome.done, outcome.status
 
 
-def verify(target: Account, timeout: float | None = None) -> Report:
-    lab, progress = target.lab, target.progress
-    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+def applied_outputs(target: Account, key: str) -> dict:
+    """The applied stack's outputs; refused when ``key`` (its gateway's or connection's
+    ID) is not among them: the lab is not applied to AWS from this checkout."""
     try:
         outputs = target.terraform().outputs()
     except (TerraformError, FileNotFoundError):
         outputs = {}
-    if "vpn_connection_id" not in outputs:
+    if key not in outputs:
         raise VpnlabError(
-            f"lab '{lab.name}' is not applied to AWS from this checkout: run "
+            f"lab '{target.lab.name}' is not applied to AWS from this checkout: run "
             "`make apply TARGET=aws` first"
         )
+    return outputs
+
+
+def verify(target: Account, timeout: float | None = None) -> Report:
+    lab, progress = target.lab, target.progress
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+    outputs = applied_outputs(target, "vpn_connection_id")
     started = time.monotonic()
     ec2 = target.client("ec2")
     ssm = Ssm(target.client("ssm"), progress, SLOW)
@@ -199,7 +206,7 @@ def verify(target: Account, timeout: float | None = None) -> Report:
         CheckResult("SSM agents online", outcome.done, outcome.seconds, outcome.status)
     )
     server = ids["server"]
-    setup = _wait_for_setup(ssm, server, server in online, remaining(), progress, timeout)
+    setup = wait_for_setup(ssm, server, server in online, remaining(), progress, timeout)
     report.checks.append(setup)
     # The verdict names the verify's bound, not what was left of it (deterministic).
     telemetry = wait_for_telemetry(
@@ -232,7 +239,7 @@ def verify(target: Account, timeout: float | None = None) -> Report:
     return report
 
 
-def _wait_for_setup(
+def wait_for_setup(
     ssm: Ssm, server: str, online: bool, timeout: float, progress: Progress, bound: float
 ) -> CheckResult:
     """Until vpnlab-setup on the VPN server has finished (ready or failed)."""

@@ -1,0 +1,80 @@
+"""TARGET=aws for a Transit Gateway lab, the embedded emulator standing in for the
+account: Terraform applies the gateway, its tables and both sites; verify waits for
+each site's SSM agents and ``VgwTelemetry``, then pings over SSM Run Command through
+the gateway, expected as the lab's tables decide; destroy leaves nothing (root: the
+lab's data plane plays the instances, as for a VGW lab in tests/aws/test_target.py)."""
+
+import re
+
+import pytest
+
+from driver.aws.target import AwsTarget
+from driver.aws_api.leaks import leftovers
+from driver.core.state import LabState
+from driver.lab.loader import load_lab
+from driver.local import applied_transit
+from driver.local.applied_dataplane import stop_dataplane
+from tests.aws.test_target import as_the_account
+from tests.conftest import PROJECT, requires_root
+
+TWO_STATIC_SITES = PROJECT / "tests" / "scenarios" / "tgw-two-static-sites" / "lab.yml"
+
+pytestmark = [pytest.mark.terraform, pytest.mark.applies]
+
+
+def rows_of(report) -> dict:
+    return {row.name: row for row in report.checks}
+
+
+@pytest.mark.root
+@pytest.mark.strongswan
+@requires_root()
+def test_a_two_site_lab_applies_verifies_per_site_and_destroys_to_nothing(
+    emulator, tmp_path, monkeypatch
+):
+    as_the_account(emulator, monkeypatch)
+    path = tmp_path / "tgwaws.yml"  # its own name: the local target's test has the file's
+    path.write_text(
+        re.sub(r"(?m)^name: .*$", "name: tgwaws", TWO_STATIC_SITES.read_text(), count=1)
+    )
+    lab = load_lab(path)
+    said: list[str] = []
+    target, state = AwsTarget(lab, progress=said.append), LabState(lab.name)
+    try:
+        target.apply(path, yes=True)
+        preflight = "\n".join(said)
+        assert "2 Site-to-Site VPN connections" in preflight
+        assert "4 Transit Gateway attachments" in preflight  # two VPCs, two sites
+        assert "Reachability Analyzer analyses" not in preflight  # none run: see below
+        outputs = target.terraform().outputs()
+
+        # The instances have not booted: no SSM agent answers; the wait is bounded.
+        rows = rows_of(target.verify(timeout=1))
+        assert not rows["SSM agents online"].passed
+        assert "site:tokyo" in rows["SSM agents online"].detail
+
+        # They boot: the lab's data plane, built from what the account holds, plays them.
+        applied_transit.build(applied_transit.applied(lab, emulator, outputs), state)
+        said.clear()
+        report = target.verify(timeout=90)
+        rows = rows_of(report)
+        assert report.passed, [(r.name, r.detail) for r in report.checks if not r.passed]
+        for site in ("tokyo", "osaka"):
+            assert rows[f"site {site}: VPN server user data finished"].detail.startswith("READY")
+            telemetry = rows[f"site {site}: VgwTelemetry: both tunnels UP"]
+            assert telemetry.detail.count(" UP") == 2
+        tokyo = outputs["tokyo_onprem_test_private_ip"]
+        reply = rows[f"vpc:prod → site:tokyo: ping {tokyo} (YES)"]
+        assert re.match(rf"[123]/3 replies from {re.escape(tokyo)}\b", reply.detail)
+        # Sites kept apart by their own table: no reply, none expected, the table named.
+        osaka = outputs["osaka_onprem_test_private_ip"]
+        apart = rows[f"site:tokyo → site:osaka: ping {osaka} (NO)"]
+        assert apart.passed and apart.detail.startswith("0/3 replies")
+        assert "route table onprem" in apart.detail
+        assert rows["Reachability Analyzer"].skipped
+    finally:
+        stop_dataplane(lab, state)
+        left = target.destroy(force_cleanup=True)
+    assert left == []
+    assert leftovers(target.session, lab.name, emulator.url) == []
+    assert not state.root.exists()
