@@ -142,9 +142,11 @@ def force_cleanup(lab_name: str, client: Callable, call: Callable, progress: Pro
 
 
 def _delete_transit_gateways(ec2, lab_name: str, call: Callable, progress: Progress) -> None:
-    """The lab's Transit Gateway route tables (each disassociated first, as AWS requires),
-    VPC attachments, then gateways once no attachment is left (the VPN connections',
-    deleted before, go with them). A gateway's default table goes with the gateway."""
+    """The lab's VPC attachments; then, for each of its gateways once no attachment is
+    left (the VPN connections', deleted before, go in minutes), its route tables and
+    the gateway (its default table goes with it). AWS deletes a table only once its
+    associations are gone, and they go with their attachments. A gateway whose
+    attachments stay (another's, or still deleting at the bound) is named and left."""
 
     def live(operation: str, key: str) -> list[dict]:
         found = items(ec2, operation, key, Filters=tag_filter(lab_name))
@@ -154,24 +156,6 @@ def _delete_transit_gateways(ec2, lab_name: str, call: Callable, progress: Progr
             if carries_tag(item.get("Tags"), lab_name) and item.get("State") not in GONE
         ]
 
-    tables = [
-        t["TransitGatewayRouteTableId"]
-        for t in live("describe_transit_gateway_route_tables", "TransitGatewayRouteTables")
-        if not (t.get("DefaultAssociationRouteTable") or t.get("DefaultPropagationRouteTable"))
-    ]
-    for table in tables:
-        for association in items(
-            ec2,
-            "get_transit_gateway_route_table_associations",
-            "Associations",
-            TransitGatewayRouteTableId=table,
-        ):
-            if association.get("State") in ("associating", "associated"):
-                call(
-                    ec2.disassociate_transit_gateway_route_table,
-                    TransitGatewayRouteTableId=table,
-                    TransitGatewayAttachmentId=association["TransitGatewayAttachmentId"],
-                )
     for attachment in live(
         "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments"
     ):
@@ -179,32 +163,46 @@ def _delete_transit_gateways(ec2, lab_name: str, call: Callable, progress: Progr
             ec2.delete_transit_gateway_vpc_attachment,
             TransitGatewayAttachmentId=attachment["TransitGatewayAttachmentId"],
         )
-    for table in tables:
-        call(ec2.delete_transit_gateway_route_table, TransitGatewayRouteTableId=table)
+    tables = live("describe_transit_gateway_route_tables", "TransitGatewayRouteTables")
     for gateway in live("describe_transit_gateways", "TransitGateways"):
         gateway_id = gateway["TransitGatewayId"]
-
-        def attachments_gone(gateway_id=gateway_id) -> tuple[bool, str]:
-            left = [
-                f"{a['ResourceType']} attachment {a['TransitGatewayAttachmentId']} ({a['State']})"
-                for a in items(
-                    ec2,
-                    "describe_transit_gateway_attachments",
-                    "TransitGatewayAttachments",
-                    Filters=[{"Name": "transit-gateway-id", "Values": [gateway_id]}],
-                )
-                if a["State"] not in ("deleted", "failed", "rejected")  # "deleting" blocks
-            ]
-            return not left, ", ".join(left) or "none left"
-
-        wait_until(
-            attachments_gone,
+        outcome = wait_until(
+            lambda gateway_id=gateway_id: _attachments_gone(ec2, gateway_id),
             ATTACHMENTS_GONE_TIMEOUT,
             f"{gateway_id}'s attachments to go",
             progress,
             ATTACHMENTS_POLL,
         )
+        if not outcome.done:
+            progress(
+                f"  left alone: transit gateway {gateway_id} and its route tables (after "
+                f"{outcome.seconds:.0f} s, still attached: {outcome.status})"
+            )
+            continue
+        for table in tables:
+            if table["TransitGatewayId"] == gateway_id and not (
+                table.get("DefaultAssociationRouteTable")
+                or table.get("DefaultPropagationRouteTable")
+            ):
+                call(
+                    ec2.delete_transit_gateway_route_table,
+                    TransitGatewayRouteTableId=table["TransitGatewayRouteTableId"],
+                )
         call(ec2.delete_transit_gateway, TransitGatewayId=gateway_id)
+
+
+def _attachments_gone(ec2, gateway_id: str) -> tuple[bool, str]:
+    left = [
+        f"{a['ResourceType']} attachment {a['TransitGatewayAttachmentId']} ({a['State']})"
+        for a in items(
+            ec2,
+            "describe_transit_gateway_attachments",
+            "TransitGatewayAttachments",
+            Filters=[{"Name": "transit-gateway-id", "Values": [gateway_id]}],
+        )
+        if a["State"] not in ("deleted", "failed", "rejected")  # "deleting" still blocks
+    ]
+    return not left, ", ".join(left) or "none left"
 
 
 def call_retrying(progress: Progress, operation, attempts: int = 6, **arguments):
