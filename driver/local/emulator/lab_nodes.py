@@ -100,10 +100,12 @@ def instance_node(lab: str, name: str) -> str | None:
         part = name.removesuffix(f"-{suffix}")
         if part == name:
             continue
-        if part in record.get("sites", {}):
-            return f"s{record['sites'][part]['index']}-{node}"
-        if part in record.get("vpcs", []):
+        # A VPC holds only a test host; a site its VPN server and test host (a VPC and a
+        # site may share a name)
+        if node == "aws" and part in record.get("vpcs", []):
             return f"v{record['vpcs'].index(part)}-{node}"
+        if node != "aws" and part in record.get("sites", {}):
+            return f"s{record['sites'][part]['index']}-{node}"
     return None
 
 
