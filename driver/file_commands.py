@@ -148,11 +148,9 @@ def _site_connection(args, lab):
     if args.target is None:
         return connection.from_site(lab, index, args.lab)
     if args.target == "aws":
-        raise VpnlabError(
-            "a Transit Gateway lab is not applied to AWS by vpnlab yet: --target local for "
-            "the site's connection as the local target holds it, or leave out --target for "
-            "the sheet the lab plans"
-        )
+        from driver.aws.target import AwsTarget
+
+        return connection.from_site_api(lab, index, AwsTarget(lab).client("ec2"), "aws")
     return connection.from_site_api(lab, index, _local_ec2(args, lab), "local")
 
 

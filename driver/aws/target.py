@@ -8,7 +8,8 @@ lab's tag that lists anything left (exit 1); --force-cleanup deletes what
 carries the lab's tag.
 
 verify: driver/aws/verify.py (SSM agents, user data finished, VgwTelemetry,
-ping over SSM Run Command, Reachability Analyzer).
+ping over SSM Run Command, Reachability Analyzer); a Transit Gateway lab's,
+driver/aws/transit_verify.py (the same per site, pings through the gateway).
 
 ``VPNLAB_AWS_ENDPOINT_URL`` points every call (boto3 and the provider) at
 another endpoint: the tests use the embedded emulator as the account.

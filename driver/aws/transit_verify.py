@@ -24,6 +24,7 @@ from driver.checks import remote_commands
 from driver.checks.report import Report
 from driver.checks.runner import PING_COUNT, CheckResult, parse_ping
 from driver.checks.telemetry import wait_for_telemetry
+from driver.core.errors import VpnlabError
 from driver.lab import transit_routes as tgw
 from driver.lab.transit_routes import output_key
 
@@ -40,10 +41,38 @@ def instances(lab, outputs: dict) -> dict[str, str]:
     return found
 
 
+# What verify reads of each VPC's and each site's outputs (modules/transit_stack.py).
+VPC_OUTPUTS = ("test_instance_id", "test_private_ip")
+SITE_OUTPUTS = (
+    "onprem_test_instance_id", "onprem_test_private_ip", "vpn_server_instance_id",
+    "vpn_connection_id",
+)  # fmt: skip
+
+
+def _refuse_unless_applied_as_is(lab, outputs: dict) -> None:
+    """The lab's file names a VPC or site its applied stack does not hold (added or
+    renamed since the apply): refused, naming them, before any wait."""
+    wanted = [(f"VPC {v.name}", v.name, VPC_OUTPUTS) for v in lab.vpcs] + [
+        (f"site {s.name}", s.name, SITE_OUTPUTS) for s in lab.sites
+    ]
+    missing = [
+        what
+        for what, name, keys in wanted
+        if any(f"{output_key(name)}_{key}" not in outputs for key in keys)
+    ]
+    if missing:
+        raise VpnlabError(
+            f"lab '{lab.name}' names {', '.join(missing)}, which its stack applied to AWS "
+            "does not hold (added or renamed since the apply): run `vpnlab apply --target "
+            "aws` again, then verify"
+        )
+
+
 def verify(target: Account, timeout: float | None = None) -> Report:
     lab, progress = target.lab, target.progress
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     outputs = applied_outputs(target, "transit_gateway_id")
+    _refuse_unless_applied_as_is(lab, outputs)
     started = time.monotonic()
     ec2 = target.client("ec2")
     ssm = Ssm(target.client("ssm"), progress, SLOW)

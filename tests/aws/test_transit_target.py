@@ -1,7 +1,8 @@
 """TARGET=aws for a Transit Gateway lab, the embedded emulator standing in for the
 account: Terraform applies the gateway, its tables and both sites; verify waits for
 each site's SSM agents and ``VgwTelemetry``, then pings over SSM Run Command through
-the gateway, expected as the lab's tables decide; destroy leaves nothing (root: the
+the gateway, expected as the lab's tables decide; each site's sheet is its connection
+as the account holds it; destroy leaves nothing (root: the
 lab's data plane plays the instances, as for a VGW lab in tests/aws/test_target.py)."""
 
 import re
@@ -10,12 +11,16 @@ import pytest
 
 from driver.aws.target import AwsTarget
 from driver.aws_api.leaks import leftovers
+from driver.cli import main
+from driver.core.errors import VpnlabError
 from driver.core.state import LabState
+from driver.handoff.words import say
 from driver.lab.loader import load_lab
 from driver.local import applied_transit
 from driver.local.applied_dataplane import stop_dataplane
 from tests.aws.test_target import as_the_account
 from tests.conftest import PROJECT, requires_root
+from tests.handoff.sheet_reading import markdown_tables, row
 
 TWO_STATIC_SITES = PROJECT / "tests" / "scenarios" / "tgw-two-static-sites" / "lab.yml"
 
@@ -30,7 +35,7 @@ def rows_of(report) -> dict:
 @pytest.mark.strongswan
 @requires_root()
 def test_a_two_site_lab_applies_verifies_per_site_and_destroys_to_nothing(
-    emulator, tmp_path, monkeypatch
+    emulator, tmp_path, monkeypatch, capsys
 ):
     as_the_account(emulator, monkeypatch)
     path = tmp_path / "tgwaws.yml"  # its own name: the local target's test has the file's
@@ -72,6 +77,20 @@ def test_a_two_site_lab_applies_verifies_per_site_and_destroys_to_nothing(
         assert apart.passed and apart.detail.startswith("0/3 replies")
         assert "route table onprem" in apart.detail
         assert rows["Reachability Analyzer"].skipped
+
+        # Each site's sheet, as the account holds its connection.
+        for site in ("tokyo", "osaka"):
+            capsys.readouterr()
+            assert main(["sheet", str(path), "--site", site, "--target", "aws"]) == 0
+            tables = markdown_tables(capsys.readouterr().out)
+            outside = row(tables, say("en", "section.endpoints"), say("en", "row.outside"))
+            assert outside[:2] == [outputs[f"{site}_tunnel{n}_address"] for n in (1, 2)]
+
+        # A site renamed since the apply: refused, named, before any wait.
+        renamed = tmp_path / "renamed.yml"
+        renamed.write_text(path.read_text().replace("osaka", "nagoya"))  # its tables' too
+        with pytest.raises(VpnlabError, match="names site nagoya, which its stack"):
+            AwsTarget(load_lab(renamed), progress=said.append).verify(timeout=1)
     finally:
         stop_dataplane(lab, state)
         left = target.destroy(force_cleanup=True)

@@ -51,7 +51,6 @@ def test_without_the_sites_table_each_site_is_told_of_the_other(capsys, tmp_path
     [
         ([], "--site is needed; name one of tokyo, osaka"),
         (["--site", "nagoya"], "no site 'nagoya'"),
-        (["--site", "osaka", "--target", "aws"], "not applied to AWS by vpnlab yet"),
         (["--site", "osaka", "--target", "local"], "is not applied on the local target"),
     ],
 )
