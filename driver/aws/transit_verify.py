@@ -18,8 +18,14 @@ from __future__ import annotations
 import time
 
 from driver.aws.ssm import Ssm
-from driver.aws.verify import DEFAULT_TIMEOUT, SLOW, Account, applied_outputs, wait_for_setup
-from driver.aws_api.waiting import wait_until
+from driver.aws.verify import (
+    DEFAULT_TIMEOUT,
+    SLOW,
+    Account,
+    applied_outputs,
+    wait_for_agents,
+    wait_for_setup,
+)
 from driver.checks import remote_commands
 from driver.checks.report import Report
 from driver.checks.runner import PING_COUNT, CheckResult, parse_ping
@@ -85,21 +91,12 @@ def verify(target: Account, timeout: float | None = None) -> Report:
         esp=f"AWS {lab.region}",
     )
     ids = instances(lab, outputs)
-    online: set[str] = set()
 
     def remaining() -> float:
         return max(timeout - (time.monotonic() - started), 0.0)
 
-    def agents() -> tuple[bool, str]:
-        online.clear()
-        online.update(ssm.online(list(ids.values())))
-        missing = [f"{what} ({i})" for what, i in ids.items() if i not in online]
-        return not missing, "not yet online: " + ", ".join(missing) if missing else "all online"
-
-    outcome = wait_until(agents, remaining(), "the instances' SSM agents", progress, SLOW)
-    report.checks.append(
-        CheckResult("SSM agents online", outcome.done, outcome.seconds, outcome.status)
-    )
+    agents, online = wait_for_agents(ssm, ids, remaining(), progress)
+    report.checks.append(agents)
     for site in lab.sites:
         server = ids[f"site {site.name} server"]
         setup = wait_for_setup(ssm, server, server in online, remaining(), progress, timeout)
@@ -141,15 +138,12 @@ def _pings(lab, outputs: dict, ids: dict, online: set, ssm: Ssm, progress) -> li
         for s in lab.sites
     ]  # fmt: skip
     rows = []
-    for i, first in enumerate(hosts):
-        for second in hosts[i + 1 :]:
-            if first[0].startswith("vpc:") and second[0].startswith("vpc:"):
-                continue  # VPC to VPC: no VPN in between, not this lab's to prove
-            legs = [(first, second), (second, first)]
-            why_not = [w for a, b in legs if (w := tgw.not_carried(lab, a[0], b[0], b[2]))]
-            for source, target in legs:
-                rows.append(_ping(source, target, why_not, ids, online, ssm))
-                progress(f"{rows[-1].verdict} {rows[-1].name} {rows[-1].detail}")
+    for first, second in tgw.ping_pairs(hosts):
+        legs = [(first, second), (second, first)]
+        why_not = [w for a, b in legs if (w := tgw.not_carried(lab, a[0], b[0], b[2]))]
+        for source, target in legs:
+            rows.append(_ping(source, target, why_not, ids, online, ssm))
+            progress(f"{rows[-1].verdict} {rows[-1].name} {rows[-1].detail}")
     return rows
 
 

@@ -190,21 +190,12 @@ def verify(target: Account, timeout: float | None = None) -> Report:
         esp=f"AWS {lab.region}",
     )
     ids = {node: outputs[key] for node, key in INSTANCES.items()}
-    online: set[str] = set()
 
     def remaining() -> float:
         return max(timeout - (time.monotonic() - started), 0.0)
 
-    def agents() -> tuple[bool, str]:
-        online.clear()
-        online.update(ssm.online(list(ids.values())))
-        missing = [f"{node} ({i})" for node, i in ids.items() if i not in online]
-        return not missing, "not yet online: " + ", ".join(missing) if missing else "all online"
-
-    outcome = wait_until(agents, remaining(), "the instances' SSM agents", progress, SLOW)
-    report.checks.append(
-        CheckResult("SSM agents online", outcome.done, outcome.seconds, outcome.status)
-    )
+    agents, online = wait_for_agents(ssm, ids, remaining(), progress)
+    report.checks.append(agents)
     server = ids["server"]
     setup = wait_for_setup(ssm, server, server in online, remaining(), progress, timeout)
     report.checks.append(setup)
@@ -237,6 +228,24 @@ def verify(target: Account, timeout: float | None = None) -> Report:
     report.passed = all(c.passed for c in report.checks)
     report.seconds = round(time.monotonic() - started, 2)
     return report
+
+
+def wait_for_agents(
+    ssm: Ssm, ids: dict[str, str], timeout: float, progress: Progress
+) -> tuple[CheckResult, set[str]]:
+    """Until every instance's SSM agent is online (``ids``: each instance by what it
+    is): the row, and the instances online at its end."""
+    online: set[str] = set()
+
+    def agents() -> tuple[bool, str]:
+        online.clear()
+        online.update(ssm.online(list(ids.values())))
+        missing = [f"{what} ({i})" for what, i in ids.items() if i not in online]
+        return not missing, "not yet online: " + ", ".join(missing) if missing else "all online"
+
+    outcome = wait_until(agents, timeout, "the instances' SSM agents", progress, SLOW)
+    row = CheckResult("SSM agents online", outcome.done, outcome.seconds, outcome.status)
+    return row, online
 
 
 def wait_for_setup(

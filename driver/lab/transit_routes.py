@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+from collections.abc import Iterator
 
 from driver.lab import topology
 from driver.lab.model import Lab
@@ -154,6 +155,16 @@ def not_carried(lab: Lab, source: str, target: str, subnet) -> str | None:
     if target not in decision.attachments:
         return f"route table {table} sends {subnet} to {', '.join(decision.attachments)}"
     return None
+
+
+def ping_pairs(hosts: list[tuple]) -> Iterator[tuple[tuple, tuple]]:
+    """The pairs of test hosts a Transit Gateway lab's pings prove, each host a tuple
+    whose first item is its attachment (``vpc:prod``, ``site:tokyo``): a VPC's and a
+    site's, two sites'; never two VPCs' (no VPN in between, not the lab's to prove)."""
+    for i, first in enumerate(hosts):
+        for second in hosts[i + 1 :]:
+            if not (first[0].startswith("vpc:") and second[0].startswith("vpc:")):
+                yield first, second
 
 
 def output_key(name: str) -> str:
