@@ -103,7 +103,9 @@ def start_network_insights_analysis(self) -> ActionResult:
         "Tags": tags,
     }
     try:
-        result = insights.analyse(insights.Ec2View.load(_own_ec2(self)), path).api()
+        transit = str(path.get("Destination", "")).startswith("tgw-attach-")
+        view = insights.Ec2View.load(_own_ec2(self), transit)
+        result = insights.analyse(view, path).api()
         analysis |= {"Status": "succeeded", **result}
     except insights.UnsupportedPath as exc:
         analysis |= {"Status": "failed", "StatusMessage": str(exc)}

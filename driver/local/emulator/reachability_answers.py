@@ -16,8 +16,9 @@ data in, an AWS-shaped analysis out:
 
 Explanation codes are AWS's (docs.aws.amazon.com/vpc/latest/reachability/
 explanation-codes.html); every blocking component is reported, not just the
-first. Not modelled: return traffic through stateless ACLs, prefix lists,
-peering and transit gateways (the lab has none).
+first. A Transit Gateway's hops, to one of its attachments, are
+driver/local/emulator/transit_reachability.py's. Not modelled: return traffic
+through stateless ACLs, prefix lists, peering.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import ipaddress
 from dataclasses import dataclass
 
 from driver.analysis.path_analysis import Tables, Trace, trace_tables
+from driver.local.emulator import transit_reachability as transit
+from driver.local.emulator.transit_reachability import TransitView
 
 PROTOCOLS = {"tcp": "6", "udp": "17", "icmp": "1", "-1": "-1", "all": "-1"}
 
@@ -45,9 +48,10 @@ class Ec2View:
     security_groups: dict[str, dict]
     network_acls: list[dict]
     vpn_gateways: dict[str, dict]
+    transit: TransitView | None = None  # read for a path to a Transit Gateway attachment
 
     @classmethod
-    def load(cls, ec2) -> Ec2View:
+    def load(cls, ec2, transit: bool = False) -> Ec2View:
         reservations = ec2.describe_instances()["Reservations"]
         return cls(
             instances={i["InstanceId"]: i for r in reservations for i in r["Instances"]},
@@ -62,6 +66,7 @@ class Ec2View:
             },
             network_acls=ec2.describe_network_acls()["NetworkAcls"],
             vpn_gateways={g["VpnGatewayId"]: g for g in ec2.describe_vpn_gateways()["VpnGateways"]},
+            transit=TransitView.load(ec2) if transit else None,
         )
 
     # --- lookups -----------------------------------------------------------------
@@ -259,6 +264,17 @@ def analyse(view: Ec2View, path: dict) -> Analysis:
             if target == destination_id
         ]
         dst_ip, target_node, dst = (candidates or [None])[0], destination_id, None
+    elif destination_id.startswith("tgw-attach-"):
+        attachment = (view.transit.attachments if view.transit else {}).get(destination_id)
+        if attachment is None:
+            raise UnsupportedPath(f"transit gateway attachment {destination_id} does not exist")
+        dst_ip = path.get("DestinationIp")
+        if not dst_ip:  # a VPN attachment has no address of its own
+            raise UnsupportedPath(
+                f"a path to {destination_id} needs a DestinationIp: the address the "
+                "transit gateway's route table is looked up for"
+            )
+        target_node, candidates, dst = attachment["TransitGatewayId"], [dst_ip], None
     elif destination_id.startswith(("i-", "eni-")):
         dst = view.interface(destination_id)
         dst_ip = path.get("DestinationIp") or dst["PrivateIpAddress"]
@@ -299,7 +315,11 @@ def analyse(view: Ec2View, path: dict) -> Analysis:
             explanations.append(_sg_mismatch(dst, dst_groups, "ingress"))
 
     components = [source["NetworkInterfaceId"], route_table["RouteTableId"]]
-    if reached:
+    if reached and destination_id.startswith("tgw-attach-"):
+        through = transit.hops(view.transit, target_node, source["VpcId"], destination_id, dst_ip)
+        explanations += through.explanations
+        components += through.components
+    elif reached:
         components += [h.node for h in reached.hops[1:] if not h.node.startswith("local:")]
     if dst is not None:
         components.append(dst["NetworkInterfaceId"])

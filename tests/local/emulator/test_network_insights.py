@@ -96,3 +96,91 @@ def test_network_insights_analyses_trace_the_emulators_own_state(ec2, gateways):
         False,
         ["SUBNET_ACL_RESTRICTION", "SUBNET_ACL_RESTRICTION"],
     )
+
+
+def test_a_path_through_a_transit_gateway_follows_its_route_tables(ec2, gateways):
+    """To a site's VPN attachment (driver/local/emulator/transit_reachability.py): the
+    VPC's route to the gateway, the VPC's attachment, the table it is associated with
+    and that table's longest prefix for the path's destination address."""
+    gateway = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    vpc = ec2.create_vpc(CidrBlock="10.61.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.61.1.0/24")["Subnet"]["SubnetId"]
+    table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+    vpc_attachment = ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=gateway, VpcId=vpc, SubnetIds=[subnet]
+    )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    connection = ec2.create_vpn_connection(
+        CustomerGatewayId=gateways["cgw"], Type="ipsec.1", TransitGatewayId=gateway,
+        Options={"StaticRoutesOnly": True},
+    )["VpnConnection"]["VpnConnectionId"]  # fmt: skip
+    (vpn,) = ec2.describe_transit_gateway_attachments(
+        Filters=[{"Name": "resource-id", "Values": [connection]}]
+    )["TransitGatewayAttachments"]
+    vpn_attachment = vpn["TransitGatewayAttachmentId"]
+    (tgw_table,) = ec2.describe_transit_gateway_route_tables(
+        Filters=[{"Name": "transit-gateway-id", "Values": [gateway]}]
+    )["TransitGatewayRouteTables"]  # the default table: both attachments associated
+    tgw_table = tgw_table["TransitGatewayRouteTableId"]
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    source = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][
+        0
+    ]["InstanceId"]
+
+    def through(address="192.168.61.10"):
+        path = ec2.create_network_insights_path(
+            Source=source, Destination=vpn_attachment, DestinationIp=address,
+            Protocol="tcp", DestinationPort=443,
+        )["NetworkInsightsPath"]["NetworkInsightsPathId"]  # fmt: skip
+        started = ec2.start_network_insights_analysis(NetworkInsightsPathId=path)
+        analysis = started["NetworkInsightsAnalysis"]
+        ec2.delete_network_insights_path(NetworkInsightsPathId=path)
+        assert analysis["Status"] == "succeeded", analysis.get("StatusMessage")
+        hops = [c["Component"]["Id"] for c in analysis["ForwardPathComponents"]]
+        return analysis["NetworkPathFound"], analysis["Explanations"], hops
+
+    # The VPC has no route to the site yet.
+    found, explanations, _ = through()
+    assert not found and [e["ExplanationCode"] for e in explanations] == ["NO_ROUTE_TO_DESTINATION"]
+    ec2.create_route(
+        RouteTableId=table, DestinationCidrBlock="192.168.61.0/24", TransitGatewayId=gateway
+    )
+    # The VPC routes to the gateway, whose table has no route to the site.
+    found, explanations, _ = through()
+    assert not found
+    assert explanations[0]["ExplanationCode"] == "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT"
+    assert explanations[0]["TransitGatewayRouteTable"]["Id"] == tgw_table
+    ec2.create_transit_gateway_route(
+        DestinationCidrBlock="192.168.61.0/24",
+        TransitGatewayRouteTableId=tgw_table,
+        TransitGatewayAttachmentId=vpn_attachment,
+    )
+    found, explanations, hops = through()
+    assert found and explanations == []
+    assert hops[-4:] == [vpc_attachment, gateway, tgw_table, vpn_attachment]
+    # A longer blackhole wins for its addresses, and is named.
+    ec2.create_transit_gateway_route(
+        DestinationCidrBlock="192.168.61.0/28", TransitGatewayRouteTableId=tgw_table,
+        Blackhole=True,
+    )  # fmt: skip
+    found, explanations, _ = through()
+    assert not found
+    assert explanations[0]["ExplanationCode"] == "TGW_RTB_MORE_SPECIFIC_ROUTE"
+    assert explanations[0]["TransitGatewayRouteTableRoute"]["DestinationCidr"] == (
+        "192.168.61.0/28"
+    )
+    assert explanations[0]["TransitGatewayRouteTableRoute"]["State"] == "blackhole"
+    assert through("192.168.61.20")[0]  # beyond the blackhole: the site's route again
+    ec2.delete_transit_gateway_route(
+        DestinationCidrBlock="192.168.61.0/24", TransitGatewayRouteTableId=tgw_table
+    )
+    found, explanations, _ = through()  # the blackhole alone
+    assert not found and explanations[0]["ExplanationCode"] == "TGW_RTB_BAD_STATE_ROUTE"
+    # A path to an attachment needs the address the gateway looks up.
+    path = ec2.create_network_insights_path(
+        Source=source, Destination=vpn_attachment, Protocol="tcp", DestinationPort=443
+    )["NetworkInsightsPath"]["NetworkInsightsPathId"]
+    failed = ec2.start_network_insights_analysis(NetworkInsightsPathId=path)
+    ec2.delete_network_insights_path(NetworkInsightsPathId=path)  # and its analysis
+    assert failed["NetworkInsightsAnalysis"]["Status"] == "failed"
+    assert "needs a DestinationIp" in failed["NetworkInsightsAnalysis"]["StatusMessage"]
