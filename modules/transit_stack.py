@@ -16,6 +16,7 @@ from modules.aws import resource
 from modules.endpoints import SsmEndpoints
 from modules.instance_role import InstanceRole
 from modules.naming import Naming
+from modules.reachability_paths import TransitPaths
 from modules.test_hosts import TestHost
 from modules.transit_gateway import TransitGateway
 from modules.transit_site import TransitSite
@@ -35,6 +36,8 @@ class TransitLabStack(TerraformStack):
         hub = TransitGateway(self, "transit-gateway", lab, naming)
         test_role = InstanceRole(self, "test-host-role", naming, "test-host")
         attachments, outputs = {}, {"transit_gateway_id": hub.gateway.id}
+        vpc_hosts: dict[str, str] = {}  # each VPC's test instance
+        site_attachments: dict[str, tuple[str, str]] = {}  # each site's attachment, test host
         for entry in lab.vpcs:
             within = naming.within(entry.name)
             vpc = TransitVpc(
@@ -73,6 +76,7 @@ class TransitLabStack(TerraformStack):
                 subnet_id=vpc.private_subnet.id,
             )
             key = output_key(entry.name)
+            vpc_hosts[entry.name] = host.instance.id
             outputs[f"{key}_test_instance_id"] = host.instance.id
             outputs[f"{key}_test_private_ip"] = host.instance.private_ip
         for index, entry in enumerate(lab.sites):
@@ -89,6 +93,10 @@ class TransitLabStack(TerraformStack):
                 build_dir=build_dir,
             )
             attachments[f"site:{entry.name}"] = site.connection.transit_gateway_attachment_id
+            site_attachments[entry.name] = (
+                site.connection.transit_gateway_attachment_id,
+                site.test_host.instance.private_ip,
+            )
             key = output_key(entry.name)
             outputs |= {
                 f"{key}_vpn_connection_id": site.connection.id,
@@ -108,6 +116,11 @@ class TransitLabStack(TerraformStack):
                 description=f"SSM SecureString parameters holding site {entry.name}'s tunnel keys",
             )
         hub.wire(lab, attachments)
+        paths = TransitPaths(
+            self, "reachability", lab, naming, vpc_hosts=vpc_hosts,
+            site_attachments=site_attachments,
+        )  # fmt: skip
+        TerraformOutput(self, "reachability_path_ids", value=paths.ids)
         for name, value in outputs.items():
             TerraformOutput(self, name, value=value)
         # What the local target's gateway routes by: the tables as applied, by name

@@ -95,8 +95,16 @@ def _instances(instances: list[tuple[str, str]]) -> list[Line]:
     return lines
 
 
-def table(lines: list[Line], analyses: bool = True) -> str:
-    """``analyses``: each verify runs two Reachability Analyzer analyses (a VGW lab's)."""
+def analyses(lab: Lab) -> int:
+    """The Reachability Analyzer analyses each verify runs: a VGW lab's two paths, or a
+    Transit Gateway lab's one per VPC and site (modules/reachability_paths.py)."""
+    if lab.transit_gateway is None:
+        return 2
+    return len(lab.vpcs) * len(lab.sites)
+
+
+def table(lines: list[Line], analyses: int = 2) -> str:
+    """``analyses``: how many Reachability Analyzer analyses each verify runs."""
     out = [
         f"  {line.item:<44} {'unknown' if line.hourly is None else f'${line.hourly:.4f}/h'}"
         for line in lines
@@ -108,5 +116,9 @@ def table(lines: list[Line], analyses: bool = True) -> str:
         + (f", plus {', '.join(unknown)}" if unknown else "")
     )
     if analyses:
-        out.append(f"  each verify adds two Reachability Analyzer analyses: ${2 * ANALYSIS:.2f}")
+        count = {1: "one", 2: "two", 3: "three", 4: "four"}.get(analyses, str(analyses))
+        noun = "analysis" if analyses == 1 else "analyses"
+        out.append(
+            f"  each verify adds {count} Reachability Analyzer {noun}: ${analyses * ANALYSIS:.2f}"
+        )
     return "\n".join(out)

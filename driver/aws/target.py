@@ -72,7 +72,7 @@ class AwsTarget:
                 f"account {identity['Account']} ({identity['Arn']}), region {self.lab.region}",
                 f"will create: {created}",
                 "estimated cost while it exists (list prices, see driver/aws/pricing.py):",
-                pricing.table(pricing.estimate(self.lab), self.lab.transit_gateway is None),
+                pricing.table(pricing.estimate(self.lab), pricing.analyses(self.lab)),
             ]
         )
 

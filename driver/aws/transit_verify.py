@@ -9,24 +9,30 @@ does (driver/aws/verify.py), per site, and the pings through the gateway.
    and between the sites, expected as the lab's route tables decide (driver/lab/
    transit_routes.py ``not_carried``: the row names the table and route that stop it).
 
-Not run: Reachability Analyzer. The stack defines no network insights paths through
-the gateway yet, so a row says so rather than a PASS nothing proved.
+4. Reachability Analyzer from each VPC's test host to each site's VPN attachment, for
+   the site's test host's address: found where the lab's tables carry it, not found
+   (the explanation AWS gives) where they do not. AWS's analysis stops at the
+   attachment: the tunnels and the site beyond it are the pings'.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 from driver.aws.ssm import Ssm
 from driver.aws.verify import (
     DEFAULT_TIMEOUT,
+    REACHABILITY_TIMEOUT,
     SLOW,
     Account,
     applied_outputs,
+    server_diagnostics,
     wait_for_agents,
     wait_for_setup,
 )
 from driver.checks import remote_commands
+from driver.checks.reachability import analyse_paths
 from driver.checks.report import Report
 from driver.checks.runner import PING_COUNT, CheckResult, parse_ping
 from driver.checks.telemetry import wait_for_telemetry
@@ -97,7 +103,7 @@ def verify(target: Account, timeout: float | None = None) -> Report:
 
     agents, online = wait_for_agents(ssm, ids, remaining(), progress)
     report.checks.append(agents)
-    for site in lab.sites:
+    for index, site in enumerate(lab.sites):
         server = ids[f"site {site.name} server"]
         setup = wait_for_setup(ssm, server, server in online, remaining(), progress, timeout)
         telemetry = wait_for_telemetry(
@@ -110,17 +116,12 @@ def verify(target: Account, timeout: float | None = None) -> Report:
         for row in (setup, telemetry):
             row.name = f"site {site.name}: {row.name}"
             report.checks.append(row)
+        if not (setup.passed and telemetry.passed) and server in online:
+            tunnels = tgw.site_view(lab, index).tunnels
+            dump = server_diagnostics(ssm, server, tunnels, progress, f"site {site.name}'s")
+            report.diagnostics += f"== site {site.name}'s VPN server\n{dump}"
     report.checks += _pings(lab, outputs, ids, online, ssm, progress)
-    report.checks.append(
-        CheckResult(
-            "Reachability Analyzer",
-            True,
-            0.0,
-            "not run: a Transit Gateway lab's stack defines no network insights paths "
-            "through the gateway yet; the pings above are the proof",
-            skipped=True,
-        )
-    )
+    report.checks += _reachability(lab, outputs, ec2, progress)
     report.passed = all(c.passed for c in report.checks)
     report.seconds = round(time.monotonic() - started, 2)
     return report
@@ -144,6 +145,36 @@ def _pings(lab, outputs: dict, ids: dict, online: set, ssm: Ssm, progress) -> li
         for source, target in legs:
             rows.append(_ping(source, target, why_not, ids, online, ssm))
             progress(f"{rows[-1].verdict} {rows[-1].name} {rows[-1].detail}")
+    return rows
+
+
+def _reachability(lab, outputs: dict, ec2, progress) -> list[CheckResult]:
+    """Reachability Analyzer from each VPC's test host to each site's VPN attachment,
+    for the site's test host's address (modules/reachability_paths.py ``TransitPaths``),
+    expected as the lab's tables decide: where they do not carry it, the path must be
+    found unreachable. AWS's analysis stops at the attachment; the pings go beyond."""
+    paths = outputs.get("reachability_path_ids") or {}
+    if not paths:  # a stack applied before vpnlab defined them
+        return [
+            CheckResult(
+                "Reachability Analyzer", True, 0.0,
+                "not run: the stack applied holds no network insights paths; apply it again",
+                skipped=True,
+            )
+        ]  # fmt: skip
+    sites = {f"site:{s.name}": s.onprem.private_subnet_cidr for s in lab.sites}
+    rows = []
+    for label, row in zip(
+        paths, analyse_paths(ec2, paths, REACHABILITY_TIMEOUT, progress), strict=True
+    ):
+        vpc, site = label.split(" → ")
+        why_not = tgw.not_carried(lab, vpc, site, sites[site])
+        if why_not is None:
+            rows.append(row)
+            continue
+        refused = row.detail.startswith("not reachable")  # an answer, not a timeout
+        detail = f"{row.detail}; none expected: {why_not}"
+        rows.append(dataclasses.replace(row, passed=refused, detail=detail))
     return rows
 
 

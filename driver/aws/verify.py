@@ -205,14 +205,7 @@ def verify(target: Account, timeout: float | None = None) -> Report:
     )
     report.checks.append(telemetry)
     if not (setup.passed and telemetry.passed) and server in online:
-        progress("fetching the VPN server's cloud-init log and SAs over SSM...")
-        fetched = ssm.run(server, remote_commands.DIAGNOSTICS)
-        # The dump is built to hold no key; the lab's own keys are masked anyway.
-        report.diagnostics = _masked(
-            fetched.stdout or f"(no output: {fetched.status})",
-            [t.preshared_key for t in lab.tunnels if t.preshared_key],
-        )
-        progress(report.diagnostics.rstrip())
+        report.diagnostics = server_diagnostics(ssm, server, lab.tunnels, progress)
     runner = SsmRunner(ssm, ec2, outputs, online, progress, lab)
     expectations = expectations_of_lab(lab.checks.expect, lab.vpn.routing)
     report.checks += runner.run(expectations, TUNNEL_TIMEOUT)
@@ -267,6 +260,20 @@ def wait_for_setup(
     if not outcome.done:
         detail += f" after {bound:.0f} s"
     return CheckResult(name, passed, outcome.seconds, detail)
+
+
+def server_diagnostics(ssm: Ssm, server: str, tunnels, progress: Progress, whose: str = "") -> str:
+    """The VPN server's cloud-init log, SAs and charon log, over SSM, for a setup or a
+    telemetry that failed (``whose``: a Transit Gateway lab's site)."""
+    progress(f"fetching {whose or 'the'} VPN server's cloud-init log and SAs over SSM...")
+    fetched = ssm.run(server, remote_commands.DIAGNOSTICS)
+    # The dump is built to hold no key; the lab's own keys are masked anyway.
+    text = _masked(
+        fetched.stdout or f"(no output: {fetched.status})",
+        [t.preshared_key for t in tunnels if t.preshared_key],
+    )
+    progress(text.rstrip())
+    return text
 
 
 def _masked(text: str, keys: list[str]) -> str:

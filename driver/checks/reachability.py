@@ -34,6 +34,16 @@ EXPLANATIONS = {
     "BAD_STATE_VPN": "VPN connection {Component} is not in a working state",
     "ENI_SOURCE_DEST_CHECK_RESTRICTION": "{NetworkInterface} has its source/destination "
     "check on, so it cannot forward this traffic",
+    # Through a Transit Gateway (a Transit Gateway lab's paths)
+    "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION": "{TransitGatewayAttachment} is associated with "
+    "no route table of {TransitGateway}",
+    "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT": "Transit Gateway route table "
+    "{TransitGatewayRouteTable} has no route to {TransitGatewayAttachment} for this address"
+    "{Route}",
+    "TGW_RTB_MORE_SPECIFIC_ROUTE": "Transit Gateway route table {TransitGatewayRouteTable} "
+    "has a route to {TransitGatewayAttachment}, but a more specific one wins{Route}",
+    "TGW_RTB_BAD_STATE_ROUTE": "Transit Gateway route table {TransitGatewayRouteTable} "
+    "drops it{Route}",
 }
 
 
@@ -53,9 +63,19 @@ def explain(explanation: dict) -> str:
             "Destination",
             "Component",
             "Vpc",
+            "TransitGateway",
+            "TransitGatewayRouteTable",
+            "TransitGatewayAttachment",
         )
     }
     fields["Direction"] = explanation.get("Direction", "?")
+    route = explanation.get("TransitGatewayRouteTableRoute")
+    fields["Route"] = (
+        f": {route.get('DestinationCidr', '?')} → "
+        f"{route.get('AttachmentId') or route.get('State', '?')}"
+        if route
+        else ""
+    )
     return f"{code}: {template.format(**fields)}"
 
 

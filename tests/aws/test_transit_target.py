@@ -7,6 +7,7 @@ lab's data plane plays the instances, as for a VGW lab in tests/aws/test_target.
 
 import re
 
+import boto3
 import pytest
 
 from driver.aws.target import AwsTarget
@@ -50,7 +51,7 @@ def test_a_two_site_lab_applies_verifies_per_site_and_destroys_to_nothing(
         preflight = "\n".join(said)
         assert "2 Site-to-Site VPN connections" in preflight
         assert "4 Transit Gateway attachments" in preflight  # two VPCs, two sites
-        assert "Reachability Analyzer analyses" not in preflight  # none run: see below
+        assert "each verify adds four Reachability Analyzer analyses: $0.40" in preflight
         outputs = target.terraform().outputs()
 
         # The instances have not booted: no SSM agent answers; the wait is bounded.
@@ -76,7 +77,15 @@ def test_a_two_site_lab_applies_verifies_per_site_and_destroys_to_nothing(
         apart = rows[f"site:tokyo → site:osaka: ping {osaka} (NO)"]
         assert apart.passed and apart.detail.startswith("0/3 replies")
         assert "route table onprem" in apart.detail
-        assert rows["Reachability Analyzer"].skipped
+        # Reachability Analyzer, through the gateway, for each VPC and site.
+        found = rows["Reachability Analyzer: vpc:prod → site:tokyo (tcp/443)"]
+        hops = found.detail.removeprefix("path found: ").split(" → ")
+        assert hops[-3:] == [
+            outputs["transit_gateway_id"],
+            outputs["transit_gateway_route_table_ids"]["default"],
+            outputs["transit_gateway_attachment_ids"]["site:tokyo"],
+        ]
+        assert sum(name.startswith("Reachability Analyzer: ") for name in rows) == 4
 
         # Each site's sheet, as the account holds its connection.
         for site in ("tokyo", "osaka"):
@@ -86,11 +95,42 @@ def test_a_two_site_lab_applies_verifies_per_site_and_destroys_to_nothing(
             outside = row(tables, say("en", "section.endpoints"), say("en", "row.outside"))
             assert outside[:2] == [outputs[f"{site}_tunnel{n}_address"] for n in (1, 2)]
 
+        # Tokyo's static route deleted in the account: the analysis names the table.
+        ec2 = boto3.client("ec2", endpoint_url=emulator.url, region_name=lab.region)
+        ec2.delete_transit_gateway_route(
+            TransitGatewayRouteTableId=outputs["transit_gateway_route_table_ids"]["default"],
+            DestinationCidrBlock="192.168.0.0/16",
+        )
+        # The data plane standing in for AWS forwards by the tables it is built from.
+        applied_transit.build(applied_transit.applied(lab, emulator, outputs), state)
+        rows = rows_of(target.verify(timeout=30))
+        lost = rows["Reachability Analyzer: vpc:prod → site:tokyo (tcp/443)"]
+        assert not lost.passed
+        assert "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT: Transit Gateway route table" in lost.detail
+        assert not rows[f"vpc:prod → site:tokyo: ping {tokyo} (YES)"].passed
+        assert rows["Reachability Analyzer: vpc:prod → site:osaka (tcp/443)"].passed
+
         # A site renamed since the apply: refused, named, before any wait.
         renamed = tmp_path / "renamed.yml"
         renamed.write_text(path.read_text().replace("osaka", "nagoya"))  # its tables' too
         with pytest.raises(VpnlabError, match="names site nagoya, which its stack"):
             AwsTarget(load_lab(renamed), progress=said.append).verify(timeout=1)
+
+        # Tokyo's server holds keys that are not AWS's: its telemetry stays DOWN, and its
+        # own server's log is fetched over SSM, the keys masked.
+        ssm = boto3.client("ssm", endpoint_url=emulator.url, region_name=lab.region)
+        wrong = "typed.by_hand_wrong"
+        for name in outputs["tokyo_psk_parameter_names"]:
+            ssm.put_parameter(Name=name, Value=wrong, Type="SecureString", Overwrite=True)
+        applied_transit.build(applied_transit.applied(lab, emulator, outputs), state)
+        report = target.verify(timeout=4)
+        rows = rows_of(report)
+        assert not rows["site tokyo: VgwTelemetry: both tunnels UP"].passed
+        assert rows["site osaka: VgwTelemetry: both tunnels UP"].passed
+        assert "== site tokyo's VPN server" in report.diagnostics
+        assert "== site osaka's" not in report.diagnostics
+        assert "AUTHENTICATION_FAILED" in report.diagnostics
+        assert wrong not in report.to_json()
     finally:
         stop_dataplane(lab, state)
         left = target.destroy(force_cleanup=True)
