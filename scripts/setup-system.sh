@@ -19,6 +19,7 @@ check_packages=(
   cloud-init                                                # `cloud-init schema` in tests
   iproute2 iptables iputils-ping                            # namespaces, veth, NAT, ping
   procps util-linux                                         # ps, runuser (the privacy test)
+  python3                                                   # each daemon's launcher (fast start)
   graphviz                                                  # diagrams
   qemu-system-x86 linux-image-amd64 busybox-static          # the guest kernel (virtme-ng): route-based tunnels
   frr                                                       # BGP: zebra and bgpd in the VGW's and the VPN server's namespaces

@@ -15,23 +15,22 @@ from collections.abc import Callable
 from driver.checks import pluto_log, remote_commands
 from driver.checks.charon_lines import last_lines
 from driver.checks.diagnosis import HOST_POLICIES, Diagnosis, diagnose, is_final
-from driver.checks.runner import ExpectationRunner, TunnelReport
+from driver.checks.runner import PING_COUNT, ExpectationRunner, TunnelReport, parse_ping
 from driver.checks.vici_fields import current_child, installed_children, text
 from driver.core.errors import Fault
 from driver.lab.expectations import Expectation
 from driver.local import bgp_probe, initiators, ping_explanation, tunnels_ready
 from driver.local.dataplane import routing, vgw, xfrm_counters
 from driver.local.dataplane.network import DataPlane
-from driver.local.dataplane.vgw import AWS_DPD_INTERVAL
 from driver.local.reply_clock import ReplyClock
 from driver.local.shared.node_access import sa_up
 
 POLL = 0.05
 SETTLE = 0.3  # a definitive log verdict is trusted after this long
-# After the traffic that starts a trap-based tunnel, this share of the tunnel's bound
-# with no IKE SA at AWS's endpoint: none started (5 s of the guest's 30 s). Not in BGP
-# labs, where the traffic is bgpd's, sent on its own clock.
+# After the traffic that starts a trap-based tunnel, this share of its bound with no IKE
+# SA at AWS's endpoint: none started (5 s of the guest's 30 s); not in BGP labs (bgpd's).
 TRAP_SETTLE = 1 / 6
+DROPS_STAND = 3.0  # s: drops in a gap this short are the next ping's (one ping's tries)
 
 
 class DataPlaneRunner(ExpectationRunner):
@@ -41,6 +40,7 @@ class DataPlaneRunner(ExpectationRunner):
         self.dp = dp
         self.progress = progress
         self._drops_before: dict[tuple[str, str], int] = {}
+        self._drops_stand_until = 0.0  # _drops_before stands for a ping started before this
         self._routes_waited = False
         self._xfrm_before: dict[str, dict[str, int]] = {}
         self.cut: str | None = None  # the tunnel --failover cut (its SAs are in flux after)
@@ -216,9 +216,14 @@ class DataPlaneRunner(ExpectationRunner):
         if not self._routes_waited:
             self._routes_waited = True  # once: the updown scripts have run by then
             tunnels_ready.wait(self)
-        self._drops_before = self.dp.drops()  # to tell, if it fails, what dropped it
+        # What drops it, if it fails: read anew unless a ping just lost nothing (~0.7 s each)
+        if time.monotonic() >= self._drops_stand_until:
+            self._drops_before = self.dp.drops()
         self._xfrm_before = self._xfrm_counters()
-        return self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False).stdout
+        said = self.dp.ns[node].exec(*remote_commands.ping(address)[0].split(), check=False)
+        lost = parse_ping(said.stdout)[0] < PING_COUNT
+        self._drops_stand_until = 0.0 if lost else time.monotonic() + DROPS_STAND
+        return said.stdout
 
     def _xfrm_counters(self) -> dict[str, dict[str, int]]:
         """Kernel IPsec counters of the tunnel ends (userspace ESP has none)."""
@@ -303,21 +308,9 @@ class DataPlaneRunner(ExpectationRunner):
         target = self.dp.plan.onprem_test_ip
         addresses = {t.name: t.address for t in tunnels}
         address = None  # the cut, once there is one
+        pinging = (source or self.dp.ns["aws"]).name
         ping = subprocess.Popen(
-            [
-                "ip",
-                "netns",
-                "exec",
-                (source or self.dp.ns["aws"]).name,
-                "ping",
-                "-n",
-                "-D",
-                "-i",
-                "0.2",
-                "-W",
-                "1",
-                target,
-            ],
+            ["ip", "netns", "exec", pinging, "ping", "-n", "-D", "-i", "0.2", "-W", "1", target],
             stdout=subprocess.PIPE,
         )
         try:
@@ -343,7 +336,7 @@ class DataPlaneRunner(ExpectationRunner):
             index = list(addresses).index(carrier)
             kept = self.dp.lab.tunnels[index].options.dpd_action == "none"
             if kept:  # the VGW never gives up on it: waiting past its timeout proves that
-                timeout = self.dp.lab.tunnels[index].options.dpd_timeout + AWS_DPD_INTERVAL
+                timeout = self.dp.lab.tunnels[index].options.dpd_timeout + vgw.AWS_DPD_INTERVAL
             deadline = time.monotonic() + timeout
             while (stamp := replies.next(deadline)) is not None:
                 if stamp - last > 0.5:

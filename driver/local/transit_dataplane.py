@@ -151,11 +151,11 @@ class TransitDataPlane:
         self.claim()
         self.workdir.mkdir(parents=True, exist_ok=True)
         own = [self.gateway, *self.routers.values(), *self.hosts.values()]
-        create_all(own)
-        for router in (self.gateway, *self.routers.values()):
-            router.sysctl(FORWARDING)
-        self.gateway.sysctl(ECMP_BY_FLOW)
         with batched(own):
+            create_all(own)  # each loopback comes up with its batch
+            for router in (self.gateway, *self.routers.values()):
+                router.sysctl(FORWARDING)
+            self.gateway.sysctl(ECMP_BY_FLOW)
             for j, vpc in enumerate(self.lab.vpcs):
                 self._vpc(j, vpc)
         for plane in self.sites:

@@ -11,7 +11,9 @@ node. ``Charon`` (charon.py) and ``Pluto`` (pluto.py) build on this.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -27,10 +29,27 @@ from driver.local.dataplane.netns import Namespace, parse_sysctl
 # The host's password hashes and SSH host keys: not the node's (overlay whiteouts).
 HOST_SECRETS = ("etc/shadow", "etc/shadow-", "etc/gshadow", "etc/gshadow-", "etc/ssh")
 NODE_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
+# The launcher (confine.py) needs only the standard library of a Python 3.9 or later.
+# The distribution's own python3 starts in 0.35 s in the emulated guest, where an
+# interpreter on a shared libpython (pyenv's, which a venv may point at) takes 1.2 to
+# 2.5 s: its relocations under software emulation. One starts with every daemon.
+SYSTEM_PYTHON = Path("/usr/bin/python3")
 
 
 class NodeDaemonError(VpnlabError):
     pass
+
+
+@functools.cache
+def launcher_python() -> str:
+    """The interpreter that runs the launcher: the system's python3 where it is one
+    that can (3.9 or later, with ctypes: not a python3-minimal alone), else vpnlab's."""
+    resolved = SYSTEM_PYTHON.resolve()
+    version = re.fullmatch(r"python3\.(\d+)", resolved.name)
+    ctypes_there = (resolved.parent.parent / "lib" / resolved.name / "ctypes").is_dir()
+    if version and int(version.group(1)) >= 9 and ctypes_there and os.access(resolved, os.X_OK):
+        return str(SYSTEM_PYTHON)
+    return sys.executable
 
 
 class NodeDaemon:
@@ -94,7 +113,7 @@ class NodeDaemon:
         """The daemon's argv, run confined in the node (driver/local/dataplane/confine.py);
         ``overlays``: folders of the node (target) shown over the host's (lower)."""
         etc = str(self._stage())
-        launcher = [sys.executable, "-I", "-S", confine.__file__]
+        launcher = [launcher_python(), "-I", "-S", confine.__file__]
         for target, lower in (overlays or {}).items():
             launcher += ["--overlay", target, str(lower)]
         hidden = [str(self.root.parent), str(state_root())]  # every node's folder, all labs'

@@ -69,7 +69,7 @@ class KeptGuest:
         name = guest_name(lab)
         folder = Path(tempfile.mkdtemp(prefix=f"{GUEST_FOLDER_PREFIX}{name}."))
         (folder / REQUESTS).mkdir()
-        vm = Guest(machine, name)
+        vm = Guest(machine, name, cached=False)  # it lives on: no stale copy of an update
         vm.folder = folder
         script = vm.write_script([[sys.executable, "-m", "driver.guest_agent", FOLDER]])
         logs.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,7 @@ from driver.core import interrupts
 from driver.core.errors import Fault
 from driver.core.paths import PROJECT, STATE_DIR_VARIABLE, state_root
 from driver.core.processes import process_alive
+from driver.local.guest import cached_root
 from driver.local.guest.machine import GuestMachine
 
 # One vCPU. With two, CI's guest batch stalled in 3 of 8 runs: a CPU spinning for good
@@ -70,13 +71,22 @@ def guest_folders(name: str = "") -> list[Path]:
 
 class Guest:
     def __init__(
-        self, machine: GuestMachine, name: str, niceness: int = 0, kernel_messages: bool = False
+        self,
+        machine: GuestMachine,
+        name: str,
+        niceness: int = 0,
+        kernel_messages: bool = False,
+        cached: bool = True,
     ):
         """``niceness``: the guest's qemu's CPU priority against other work (``nice``;
         below 0 needs root): a test suite runs its guest beside its other tests.
         ``kernel_messages``: the guest kernel's own log on the console too (a test
-        suite's console file, read when the guest stalls: RCU stalls, lockups)."""
+        suite's console file, read when the guest stalls: RCU stalls, lockups).
+        ``cached``: what it runs read through its page cache (cached_root.py), for a
+        guest that ends with its commands, not one that outlives changes to this host's
+        files (a kept lab's)."""
         self.machine, self.name, self.niceness = machine, name, niceness
+        self.cached = cached
         self.kernel_messages = kernel_messages
         self.pid: int | None = None
         self.folder: Path | None = None
@@ -104,7 +114,8 @@ class Guest:
             # No self-test of each crypto algorithm as it loads (cbc(aes), hmac(sha256)
             # for kernel ESP; the probe's first SA): they cost tens of seconds emulated.
             "--append", "cryptomgr.notests=1",
-            "--qemu-opts=-device virtio-rng-pci",
+            "--qemu-opts=-device virtio-rng-pci"
+            + (f" {cached_root.QEMU_OPTIONS}" if self.cached else ""),
             *(["--verbose"] if self.kernel_messages else []),
             "--exec", str(script),
         ]  # fmt: skip
@@ -188,7 +199,9 @@ class Guest:
         folder = self.folder
         lines = [
             "#!/bin/bash",
-            # The root is this machine's, read-only: vpnlab's state lives in the guest.
+            *(cached_root.mount_lines() if self.cached else []),
+            # The root is this machine's, read-only: vpnlab's state lives in the guest
+            # (over the cached trees: the checkout holds it).
             f"mount -t tmpfs -o mode=0700 vpnlab-state {shlex.quote(str(state_root()))}",
             f"export {STATE_DIR_VARIABLE}={shlex.quote(str(state_root()))}",
             f"cd {shlex.quote(os.getcwd())}",

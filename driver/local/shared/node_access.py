@@ -34,6 +34,7 @@ NAMESPACE_SEPARATOR = "_"
 VICI_SOCKET = "charon.vici"  # in the node's /run (compiled into charon)
 SOCKET_PATH_BYTES = 108  # sun_path: a Unix socket's address, its final NUL included
 NODE_MOUNTS = ("run", "var")  # the node's own directories, over /run and /var
+NETNS_DIR = "/run/netns"  # where ip netns keeps named namespaces
 
 
 def lab_prefix(lab: str) -> str:
@@ -45,11 +46,12 @@ def namespace_name(lab: str, node: str) -> str:
 
 
 def lab_namespaces(lab: str) -> list[str]:
-    """The namespaces of this lab that exist now."""
-    out = subprocess.run(
-        ["ip", "netns", "list"], capture_output=True, text=True, check=True, timeout=30
-    ).stdout
-    names = [line.split()[0] for line in out.splitlines() if line.strip()]
+    """The namespaces of this lab that exist now: what ``ip netns list`` lists, read
+    from its folder without starting a process (~0.15 s in the guest)."""
+    try:
+        names = os.listdir(NETNS_DIR)  # in ip netns list's order (the folder's)
+    except FileNotFoundError:  # no namespace was ever named on this host
+        return []
     return [n for n in names if n.startswith(lab_prefix(lab))]
 
 
@@ -57,7 +59,7 @@ def namespace_pids(namespace: str) -> list[int]:
     """The processes in a network namespace (what ``ip netns pids`` prints, read
     from /proc without starting a process)."""
     try:
-        wanted = os.stat(f"/run/netns/{namespace}")
+        wanted = os.stat(f"{NETNS_DIR}/{namespace}")
     except FileNotFoundError:
         return []
     pids = []
