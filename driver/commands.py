@@ -314,7 +314,7 @@ def cmd_status(args) -> int:
 
 def cmd_lint(args) -> int:
     from driver.analysis.findings import report
-    from driver.analysis.lint import RULES, lint
+    from driver.analysis.lint import all_rules, lint
     from driver.analysis.sarif import sarif
     from driver.core.output_files import refuse_unwritable, write_text
     from driver.documents import lint_report
@@ -327,7 +327,7 @@ def cmd_lint(args) -> int:
     document = lint_report(str(args.lab), findings, args.strict)  # passed: lint's one rule
     print(document.to_json() if args.json else report(findings))
     if args.sarif:
-        write_text(args.sarif, sarif(findings, RULES), "SARIF file")
+        write_text(args.sarif, sarif(findings, all_rules()), "SARIF file")
     return 0 if document.passed else 1
 
 

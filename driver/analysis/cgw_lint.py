@@ -6,39 +6,31 @@ says so, and names the other."""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from pathlib import Path
 
-from driver.analysis.cgw_rules import lint_config
-from driver.analysis.cisco_asa_rules import lint_cisco_asa
-from driver.analysis.cisco_ios_rules import lint_cisco_ios
 from driver.analysis.findings import Finding
-from driver.analysis.fortigate_rules import lint_fortigate
-from driver.analysis.junos_rules import lint_junos
-from driver.analysis.libreswan_rules import lint_libreswan
-from driver.analysis.mikrotik_rules import lint_mikrotik
-from driver.analysis.opnsense_rules import lint_opnsense
-from driver.analysis.panos_rules import lint_panos
-from driver.analysis.pfsense_rules import lint_pfsense
-from driver.analysis.vyos_rules import lint_vyos
-from driver.analysis.yamaha_rules import lint_yamaha
 from driver.cgw.detect import IMPLEMENTATIONS, Detection, detect
 from driver.cgw.dialects import ROUTERS
 from driver.cgw.libreswan.install import release
 from driver.lab.model import Lab
 
+# Each implementation's rules: their module under driver/analysis and its function,
+# imported when first used (a lab with no customer file imports none of them).
 LINTERS = {
-    "strongswan": lint_config,
-    "libreswan": lint_libreswan,
-    "fortigate": lint_fortigate,
-    "cisco-asa": lint_cisco_asa,
-    "cisco-ios": lint_cisco_ios,
-    "panos": lint_panos,
-    "junos": lint_junos,
-    "yamaha": lint_yamaha,
-    "vyos": lint_vyos,
-    "pfsense": lint_pfsense,
-    "mikrotik": lint_mikrotik,
-    "opnsense": lint_opnsense,
+    "strongswan": ("cgw_rules", "lint_config"),
+    "libreswan": ("libreswan_rules", "lint_libreswan"),
+    "fortigate": ("fortigate_rules", "lint_fortigate"),
+    "cisco-asa": ("cisco_asa_rules", "lint_cisco_asa"),
+    "cisco-ios": ("cisco_ios_rules", "lint_cisco_ios"),
+    "panos": ("panos_rules", "lint_panos"),
+    "junos": ("junos_rules", "lint_junos"),
+    "yamaha": ("yamaha_rules", "lint_yamaha"),
+    "vyos": ("vyos_rules", "lint_vyos"),
+    "pfsense": ("pfsense_rules", "lint_pfsense"),
+    "mikrotik": ("mikrotik_rules", "lint_mikrotik"),
+    "opnsense": ("opnsense_rules", "lint_opnsense"),
 }
 DAEMON_RULES = {
     "conf-implementation": "which implementation the files were read as, and why",
@@ -51,7 +43,7 @@ def lint_customer(
 ) -> list[Finding]:
     found = detect(config, secrets)
     chosen = daemon or found.implementation
-    out = LINTERS[chosen](lab, config, secrets)
+    out = linter(chosen)(lab, config, secrets)
     if daemon and found.signs and found.implementation != daemon:
         out.append(_other(found, daemon, config))
     elif chosen != "strongswan":  # strongSwan's is the default: said only when it is not
@@ -66,6 +58,11 @@ def lint_customer(
             )
         )
     return out
+
+
+def linter(implementation: str) -> Callable[[Lab, Path, Path | None], list[Finding]]:
+    module, function = LINTERS[implementation]
+    return getattr(importlib.import_module(f"driver.analysis.{module}"), function)
 
 
 def _release(implementation: str, config: Path) -> str:

@@ -17,13 +17,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from driver.cgw.dialects import ROUTERS
+from driver.cgw.dialects import ROUTERS, TITLES
 from driver.cgw.folder import MAX_BYTES, MAX_FILES, CustomerConfigError, text_of
 from driver.cgw.libreswan.keywords import LIBRESWAN_KEYS
 
-IMPLEMENTATIONS = {"strongswan": "strongSwan", "libreswan": "Libreswan"} | {
-    name: dialect.title for name, dialect in ROUTERS.items()
-}
+IMPLEMENTATIONS = {"strongswan": "strongSwan", "libreswan": "Libreswan"} | TITLES
 RUNNABLE = tuple(IMPLEMENTATIONS)  # what `vpnlab check` runs (a router: its twin)
 # Keys and values only strongSwan has (strongSwan's ipsec.conf(5); Libreswan 4.10's
 # readwriteconf refuses each).

@@ -2,10 +2,13 @@
 check's fixes it gives in its vendor's words are for diagnoses that exist."""
 
 import dataclasses
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
 
+from driver.analysis.cgw_lint import LINTERS, linter
 from driver.cgw.detect import IMPLEMENTATIONS, RUNNABLE, detect
 from driver.cgw.dialects import ROUTERS
 from driver.cgw.router import Untranslatable
@@ -52,3 +55,20 @@ def test_no_translation_writes_a_line_of_the_customers_own_into_swanctl_conf():
     assert made(good, second).addresses == ("198.51.100.1", "198.51.100.2")
     with pytest.raises(Untranslatable, match="not a value swanctl.conf takes"):
         made(evil, second)
+
+
+def test_every_implementation_has_its_linter():
+    assert set(LINTERS) == set(IMPLEMENTATIONS)
+    assert all(callable(linter(name)) for name in LINTERS)
+
+
+def test_a_check_with_no_customer_file_imports_no_vendors_code():
+    """The dialects and their rules are imported when a customer's file needs them: a
+    check of a rendered lab, in the emulated guest above all, spends no time on them."""
+    code = (
+        "import sys, driver.cli, driver.local.check_command, driver.analysis.lint\n"
+        "print([m for m in sys.modules if m.startswith(('driver.cgw.fortigate', "
+        "'driver.cgw.cisco_asa', 'driver.cgw.yamaha', 'driver.analysis.panos_rules'))])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
