@@ -169,8 +169,11 @@ def ping_pairs(hosts: list[tuple]) -> Iterator[tuple[tuple, tuple]]:
 
 def output_key(name: str) -> str:
     """A VPC's or site's name as its outputs of the synthesized stack begin
-    (modules/transit_stack.py): ``tokyo_vpn_connection_id``."""
-    return name.replace("-", "_")
+    (modules/transit_stack.py): ``tokyo_vpn_connection_id``. The name is kept as it is,
+    hyphens and all: no name holds an underscore, so ``<name>_<field>`` is one name's
+    field (with hyphens made underscores, VPC ``tokyo-onprem``'s test host and site
+    ``tokyo``'s were one output: the site's)."""
+    return name
 
 
 def site_view(lab: Lab, index: int) -> Lab:

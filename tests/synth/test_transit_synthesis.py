@@ -18,19 +18,21 @@ KEY = "tokyo.key_1234"
 
 @pytest.fixture(scope="module")
 def segmented(tmp_path_factory) -> dict:
-    """The example with a route table of its own for dev, and a key in the lab."""
+    """The example with a route table of its own for dev, a key in the lab, and its prod
+    VPC named as site tokyo's on-premises network begins (tokyo-onprem)."""
     raw = copy.deepcopy(RAW)
     raw["transit_gateway"]["route_tables"] = [
         {
             "name": "dev",
             "associations": ["vpc:dev"],
-            "propagations": ["vpc:prod", "site:tokyo"],
+            "propagations": ["vpc:tokyo-onprem", "site:tokyo"],
             "routes": [{"cidr": "172.20.0.0/16", "blackhole": True}],
         }
     ]
     raw["sites"][0]["vpn"]["tunnels"][0]["preshared_key"] = KEY
+    text = yaml.safe_dump(raw, sort_keys=False).replace("vpc:prod", "vpc:tokyo-onprem")
     path = tmp_path_factory.mktemp("lab") / "tgw.yml"
-    path.write_text(yaml.safe_dump(raw, sort_keys=False))
+    path.write_text(text.replace("name: prod\n", "name: tokyo-onprem\n"))
     stack = synth(path, tmp_path_factory.mktemp("synth"))
     return json.loads((stack / "cdk.tf.json").read_text())
 
@@ -62,6 +64,15 @@ def test_each_site_has_its_connection_on_the_gateway_and_its_own_server(segmente
     assert segmented["variable"]["tokyo_tunnel1_preshared_key"]["sensitive"] is True
     assert KEY not in json.dumps(segmented)
     assert len(resources(segmented, "aws_vpc")) == 4  # two VPCs, two sites
+
+
+def test_each_vpc_and_site_has_outputs_of_its_own(segmented):
+    """Outputs begin with the name as it is: VPC tokyo-onprem's test host and site
+    tokyo's on-premises one are two outputs, each its own instance."""
+    outputs = segmented["output"]
+    vpc, site = outputs["tokyo-onprem_test_private_ip"], outputs["tokyo_onprem_test_private_ip"]
+    assert "vpc-tokyo-onprem" in vpc["value"] and "site-tokyo" in site["value"]
+    assert len(outputs) == 2 * 2 + 2 * 10 + 4  # per VPC, per site, the gateway, its tables, …
     assert not resources(segmented, "aws_vpn_gateway")
 
 
@@ -75,12 +86,14 @@ def test_vpcs_attach_and_route_every_other_network_to_the_gateway(segmented):
         is False
     )
     assert (
-        attachments["tgw-prod-tgw-attachment"]["transit_gateway_default_route_table_association"]
+        attachments["tgw-tokyo-onprem-tgw-attachment"][
+            "transit_gateway_default_route_table_association"
+        ]
         is True
     )
     to_gateway = [r for r in resources(segmented, "aws_route") if "transit_gateway_id" in r]
     assert sorted(r["destination_cidr_block"] for r in to_gateway) == sorted(
-        ["192.168.0.0/16", "172.16.0.0/16", "10.1.0.0/16"]  # prod's
+        ["192.168.0.0/16", "172.16.0.0/16", "10.1.0.0/16"]  # tokyo-onprem's
         + ["192.168.0.0/16", "172.16.0.0/16", "10.0.0.0/16"]  # dev's
     )
     assert all(r["depends_on"] for r in to_gateway)
@@ -91,7 +104,7 @@ def test_the_route_tables_hold_what_the_lab_says(segmented):
     assert "vpc-dev_attachment" in association["transit_gateway_attachment_id"]
     assert association["replace_existing_association"] is True
     propagated = resources(segmented, "aws_ec2_transit_gateway_route_table_propagation")
-    assert sorted("vpc-prod" in p["transit_gateway_attachment_id"] for p in propagated) == [
+    assert sorted("vpc-tokyo-onprem" in p["transit_gateway_attachment_id"] for p in propagated) == [
         False,
         True,
     ]
