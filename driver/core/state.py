@@ -23,6 +23,8 @@ from pathlib import Path
 from driver.core.errors import VpnlabError
 from driver.core.paths import state_path, state_root
 
+DATAPLANE_RECORD = "dataplane.json"  # the running data plane's record (above)
+
 
 class LabState:
     def __init__(self, lab: str, root: Path | None = None):

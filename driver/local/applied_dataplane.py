@@ -14,7 +14,7 @@ import ipaddress
 from dataclasses import dataclass, replace
 
 from driver.analysis.path_analysis import route_tables
-from driver.core.state import LabState
+from driver.core.state import DATAPLANE_RECORD, LabState
 from driver.lab import topology
 from driver.lab.model import Lab, Tunnel
 from driver.local.applied_network import applied_view
@@ -127,7 +127,7 @@ def build(source: Applied, state: LabState) -> DataPlane:
     except BaseException:
         dp.teardown()
         raise
-    state.write("dataplane.json", dp.record())
+    state.write(DATAPLANE_RECORD, dp.record())
     return dp
 
 
@@ -138,14 +138,14 @@ def build_dataplane(lab: Lab, state: LabState, emulator: Emulator, outputs: dict
 
 def stop_dataplane(lab: Lab, state: LabState) -> list[str]:
     """Stop the recorded data plane (daemons by PID), and anything else of the lab."""
-    record = state.read("dataplane.json")
+    record = state.read(DATAPLANE_RECORD)
     leaks: list[str] = []
     dp = _attached(lab, state, record) if record else None
     if dp is not None:
         dp.teardown()
         leaks = dp.leaks()
     if record:
-        state.forget("dataplane.json")
+        state.forget(DATAPLANE_RECORD)
     if not ownership.kept_by_check(lab.name):  # a kept check's are its own to remove
         removed = ownership.remove_namespaces(lab.name, state.dataplane_dir)
         if dp is None or lab.transit_gateway is not None:
@@ -153,6 +153,13 @@ def stop_dataplane(lab: Lab, state: LabState) -> list[str]:
             # apply, a VGW lab become a Transit Gateway one) went with the rest
             leaks = [leak for leak in leaks if leak not in removed]
     return leaks
+
+
+def attached(lab: Lab, state: LabState) -> DataPlane | TransitDataPlane | None:
+    """The lab's running data plane as its apply recorded it; None with no record, or
+    when the lab's file is no longer the shape it was applied with."""
+    record = state.read(DATAPLANE_RECORD)
+    return _attached(lab, state, record) if record else None
 
 
 def _attached(lab: Lab, state: LabState, record: dict) -> DataPlane | TransitDataPlane | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from botocore.exceptions import ClientError
 
-from driver.core.state import LabState
+from driver.core.state import DATAPLANE_RECORD, LabState
 from driver.lab import transit_routes as tgw
 from driver.lab.model import Lab
 from driver.local.applied_dataplane import clients, stop_dataplane, vgw_tunnels
@@ -29,8 +29,6 @@ from driver.local.emulator.process import Emulator
 from driver.local.gateway_tables import GatewayTables
 from driver.local.transit_dataplane import TransitDataPlane
 from driver.render.cloud_init import CharonOptions
-
-RECORD = "dataplane.json"  # the lab's state file for its data plane, as a VGW lab's
 
 
 @dataclass(frozen=True)
@@ -159,11 +157,5 @@ def build(source: AppliedTransit, state: LabState) -> TransitDataPlane:
     except BaseException:
         tdp.teardown()
         raise
-    state.write(RECORD, tdp.record())
+    state.write(DATAPLANE_RECORD, tdp.record())
     return tdp
-
-
-def attached(lab: Lab, state: LabState) -> TransitDataPlane | None:
-    """The applied lab's running data plane, if an apply built one."""
-    record = state.read(RECORD)
-    return TransitDataPlane.attach(lab, state.dataplane_dir, record) if record else None

@@ -16,12 +16,11 @@ from concurrent.futures import Future
 from driver.checks.report import Report
 from driver.checks.runner import TunnelReport
 from driver.core.errors import VpnlabError
-from driver.core.state import LabState
+from driver.core.state import DATAPLANE_RECORD, LabState
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
-from driver.local import applied_dataplane, applied_transit
+from driver.local import applied_dataplane
 from driver.local.dataplane import kernel
-from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.dataplane_runner import DataPlaneRunner
 from driver.local.emulation import EMULATED_SLOWDOWN, stretched
@@ -56,17 +55,13 @@ class OnHost:
 
     def built(self) -> bool:
         """Did an apply finish building it?"""
-        return self.state.read("dataplane.json") is not None
-
-    def _attached(self, lab: Lab) -> DataPlane | None:
-        record = self.state.read("dataplane.json")
-        return DataPlane.attach(lab, self.state.dataplane_dir, record) if record else None
+        return self.state.read(DATAPLANE_RECORD) is not None
 
     def checks(self, lab: Lab, telemetry_passed: bool, timeout: float, progress: Progress) -> str:
         """The lab's declared checks on the running data plane, as a report's JSON
         (tunnels included); ``diagnostics``: why the tunnels are down, when telemetry
         said so. Under the guest's emulation IKE waits stretch."""
-        runner = DataPlaneRunner(self._attached(lab), progress)
+        runner = DataPlaneRunner(applied_dataplane.attached(lab, self.state), progress)
         report = Report(lab.name, False, [], command="verify", esp=kernel.probe().describe())
         if not telemetry_passed:
             report.diagnostics = "; ".join(d.text() for d in runner.diagnoses())
@@ -77,19 +72,20 @@ class OnHost:
 
     def reroute(self, lab: Lab, view: NetworkView) -> None:
         """The VPC routers route by ``view`` (EC2's tables as they are now)."""
-        dp = self._attached(lab)
+        dp = applied_dataplane.attached(lab, self.state)
         dp.reroute(view)
-        self.state.write("dataplane.json", dp.record())
+        self.state.write(DATAPLANE_RECORD, dp.record())
 
     def tunnels(self, lab: Lab) -> list[dict]:
         """Each tunnel's state at the VGW; [] with no data plane. OSError: the VGW's
         charon does not answer."""
-        if lab.transit_gateway is not None:  # each site's, named after it
-            tdp = applied_transit.attached(lab, self.state)
-            planes = [(f"site {p.site.name}: ", p.dp) for p in tdp.sites] if tdp else []
+        found = applied_dataplane.attached(lab, self.state)
+        if found is None:
+            planes = []
+        elif lab.transit_gateway is not None:  # each site's, named after it
+            planes = [(f"site {p.site.name}: ", p.dp) for p in found.sites]
         else:
-            dp = self._attached(lab)
-            planes = [("", dp)] if dp else []
+            planes = [("", found)]
         return [
             vars(dataclasses.replace(t, name=prefix + t.name))
             for prefix, dp in planes

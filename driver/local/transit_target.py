@@ -24,11 +24,11 @@ from driver.checks.report import Report
 from driver.checks.telemetry import wait_for_telemetry
 from driver.core.errors import VpnlabError
 from driver.core.invocation import command
-from driver.core.state import LabState
+from driver.core.state import DATAPLANE_RECORD, LabState
 from driver.lab.model import Lab
 from driver.lab.transit_routes import output_key
 from driver.local import applied_transit
-from driver.local.applied_dataplane import clients
+from driver.local.applied_dataplane import attached, clients
 from driver.local.dataplane import kernel
 from driver.local.emulator.process import Emulator
 from driver.local.kept_dataplane import OnHost
@@ -84,9 +84,9 @@ def verify_applied(
         key = output_key(site.name)
         telemetry = wait_for_telemetry(ec2, outputs[f"{key}_vpn_connection_id"], timeout, progress)
         rows.append(dataclasses.replace(telemetry, name=f"site {site.name}: {telemetry.name}"))
-    tdp = applied_transit.attached(lab, state)
+    tdp = attached(lab, state)
     tdp.reroute(applied_transit.gateway_tables(ec2, outputs))
-    state.write(applied_transit.RECORD, tdp.record())
+    state.write(DATAPLANE_RECORD, tdp.record())
     found, tunnels = checked(tdp, lifecycle=False, failover=False, progress=progress)
     report = Report(
         lab.name,

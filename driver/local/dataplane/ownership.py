@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from driver.core.errors import VpnlabError
-from driver.core.state import LabState
+from driver.core.state import DATAPLANE_RECORD, LabState
 from driver.local.dataplane.netns import Namespace, run
 from driver.local.shared.node_access import lab_namespaces, lab_prefix
 
@@ -29,7 +29,7 @@ def check_dir(lab_name: str) -> Path:
 
 
 def applied(lab_name: str) -> bool:
-    return LabState(lab_name).read("dataplane.json") is not None
+    return LabState(lab_name).read(DATAPLANE_RECORD) is not None
 
 
 def kept_by_check(lab_name: str) -> bool:

@@ -13,7 +13,7 @@ import re
 import sys
 
 from driver.core.errors import VpnlabError
-from driver.core.state import LabState
+from driver.core.state import DATAPLANE_RECORD, LabState
 from driver.lab.nodes import GATEWAYS, INSTANCE_NODES
 from driver.local.guest import kept
 from driver.local.shared import node_access
@@ -95,7 +95,7 @@ def instance_node(lab: str, name: str) -> str | None:
     order its applied data plane recorded (driver/local/transit_dataplane.py)."""
     if name in INSTANCE_NODES:
         return INSTANCE_NODES[name]
-    record = LabState(lab).read("dataplane.json") or {}
+    record = LabState(lab).read(DATAPLANE_RECORD) or {}
     for suffix, node in INSTANCE_NODES.items():
         part = name.removesuffix(f"-{suffix}")
         if part == name:
@@ -124,7 +124,7 @@ def node_shell(lab: str, node: str) -> list[str] | None:
         folder = None
         site = re.fullmatch(r"s(\d+)-(\w+)", node)
         if site and site.group(2) in GATEWAYS:
-            record = LabState(lab).read("dataplane.json") or {}
+            record = LabState(lab).read(DATAPLANE_RECORD) or {}
             names = {e["index"]: n for n, e in record.get("sites", {}).items()}
             if int(site.group(1)) in names:
                 folder = _workdir(lab) / f"site-{names[int(site.group(1))]}" / site.group(2)
