@@ -37,7 +37,7 @@ from pathlib import Path
 
 from driver.core import interrupts
 from driver.core.errors import VpnlabError
-from driver.lab import security_groups, topology
+from driver.lab import nodes, security_groups, topology
 from driver.lab import transit_routes as tgw
 from driver.lab.model import Lab, Site
 from driver.local.dataplane import filters
@@ -81,10 +81,9 @@ class TransitDataPlane:
             for v in lab.vpcs
         }
         self.gateway = Namespace(lab.name, "tgw")
-        self.routers = {
-            v.name: Namespace(lab.name, "aws-vpc", f"v{j}-") for j, v in enumerate(lab.vpcs)
-        }
-        self.hosts = {v.name: Namespace(lab.name, "aws", f"v{j}-") for j, v in enumerate(lab.vpcs)}
+        prefixes = {v.name: nodes.vpc_prefix(j) for j, v in enumerate(lab.vpcs)}
+        self.routers = {v: Namespace(lab.name, "aws-vpc", p) for v, p in prefixes.items()}
+        self.hosts = {v: Namespace(lab.name, "aws", p) for v, p in prefixes.items()}
         self.sites: list[SitePlane] = []
         self.owned = False
 
@@ -140,11 +139,11 @@ class TransitDataPlane:
             announced=tgw.routed_to(self.lab, name),
             max_prefixes=1000,
             max_paths=2 if self.lab.transit_gateway.ecmp else 1,
-            within=f"s{index}-",
+            within=nodes.site_prefix(index),
         )
 
     def _site_dir(self, site: Site) -> Path:
-        return self.workdir / f"site-{site.name}"
+        return self.workdir / nodes.site_folder(site.name)
 
     def build(self) -> None:
         """The gateway and the VPCs, every site's data plane, then the gateway's tables."""

@@ -9,16 +9,14 @@ answer reads as down.
 from __future__ import annotations
 
 import json
-import re
 import sys
 
 from driver.core.errors import VpnlabError
 from driver.core.state import DATAPLANE_RECORD, LabState
-from driver.lab.nodes import GATEWAYS, INSTANCE_NODES
+from driver.lab import nodes
 from driver.local.guest import kept
 from driver.local.shared import node_access
 
-SITE_OR_VPC = re.compile(r"^[sv]\d+-")  # a Transit Gateway lab's node: site's or VPC's
 QUESTION_TIMEOUT = 20.0  # s: the telemetry's own answer stays prompt
 SHELL_TIMEOUT = 600.0  # s: SSM Run Command's longest execution timeout
 
@@ -48,7 +46,7 @@ def vgw_tunnel_states(lab: str) -> dict[str, bool]:
         # tunnels' outside addresses the emulator gave: distinct across the lab
         workdir = _workdir(lab)
         states: dict[str, bool] = {}
-        for folder in [workdir, *sorted(workdir.glob("site-*"))]:
+        for folder in [workdir, *sorted(workdir.glob(nodes.SITE_FOLDERS))]:
             states |= node_access.vgw_tunnel_states(folder)
         return states
     try:
@@ -93,26 +91,27 @@ def instance_node(lab: str, name: str) -> str | None:
     VGW lab's ``aws-test-host`` is ``aws``; a Transit Gateway lab's ``prod-aws-test-host``
     is VPC prod's ``v0-aws`` and ``tokyo-vpn-server`` site tokyo's ``s0-server``, by the
     order its applied data plane recorded (driver/local/transit_dataplane.py)."""
-    if name in INSTANCE_NODES:
-        return INSTANCE_NODES[name]
+    if name in nodes.INSTANCE_NODES:
+        return nodes.INSTANCE_NODES[name]
     record = LabState(lab).read(DATAPLANE_RECORD) or {}
-    for suffix, node in INSTANCE_NODES.items():
+    for suffix, node in nodes.INSTANCE_NODES.items():
         part = name.removesuffix(f"-{suffix}")
         if part == name:
             continue
         # A VPC holds only a test host; a site its VPN server and test host (a VPC and a
         # site may share a name)
         if node == "aws" and part in record.get("vpcs", []):
-            return f"v{record['vpcs'].index(part)}-{node}"
+            return nodes.vpc_prefix(record["vpcs"].index(part)) + node
         if node != "aws" and part in record.get("sites", {}):
-            return f"s{record['sites'][part]['index']}-{node}"
+            return nodes.site_prefix(record["sites"][part]["index"]) + node
     return None
 
 
 def node_kind(node: str) -> str:
     """What a node is (aws, onprem, server …), a Transit Gateway lab's ``s0-`` or ``v0-``
     part left out."""
-    return SITE_OR_VPC.sub("", node, count=1)
+    transit = nodes.transit_node(node)
+    return transit[2] if transit else node
 
 
 def node_shell(lab: str, node: str) -> list[str] | None:
@@ -122,12 +121,13 @@ def node_shell(lab: str, node: str) -> list[str] | None:
     guest = _guest(lab)
     if guest is None:
         folder = None
-        site = re.fullmatch(r"s(\d+)-(\w+)", node)
-        if site and site.group(2) in GATEWAYS:
+        transit = nodes.transit_node(node)
+        if transit and transit[0] == "site" and transit[2] in nodes.GATEWAYS:
+            _, index, gateway = transit
             record = LabState(lab).read(DATAPLANE_RECORD) or {}
             names = {e["index"]: n for n, e in record.get("sites", {}).items()}
-            if int(site.group(1)) in names:
-                folder = _workdir(lab) / f"site-{names[int(site.group(1))]}" / site.group(2)
+            if index in names:
+                folder = _workdir(lab) / nodes.site_folder(names[index]) / gateway
         return node_access.node_shell(lab, node, _workdir(lab), folder)
     if node_access.namespace_name(lab, node) not in lab_namespaces(lab):
         return None
