@@ -28,12 +28,17 @@ import functools
 import os
 import re
 import shlex
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from driver.core.paths import PROJECT
+from driver.core.paths import PROJECT, STATE_DIR_VARIABLE
 
 ELISION = "…"
+# What would change what a command prints here from what it prints for a user: a
+# make inside make (the suite runs from `make test`) names its directories, and a
+# width or colour asked for by the caller's terminal.
+CALLERS = ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "COLUMNS", "FORCE_COLOR", STATE_DIR_VARIABLE)
 UPDATE = os.environ.get("VPNLAB_UPDATE_DOCS") == "1"
 NOT_GENERATED = re.compile(r"<!-- output: not generated: (.+?) -->")
 FENCE = "```console"
@@ -277,3 +282,14 @@ def _rewrite(step: Step, printed: list[str]) -> None:
 
 def _anchor(line: str) -> str:
     return " ".join(normalized(line).split()[:3])
+
+
+def run_shown(command: str, timeout: float = 900) -> tuple[int, str]:
+    """A docs' command (``make apply LAB=…``) run as a user types it, in the checkout:
+    its exit code and what it printed."""
+    environment = {k: v for k, v in os.environ.items() if k not in CALLERS}
+    done = subprocess.run(
+        command.split(), cwd=PROJECT, capture_output=True, text=True, env=environment,
+        timeout=timeout,
+    )  # fmt: skip
+    return done.returncode, done.stdout + done.stderr

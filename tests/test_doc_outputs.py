@@ -21,9 +21,9 @@ import sys
 import pytest
 
 from driver.cli import main
-from driver.core.paths import PROJECT, STATE_DIR_VARIABLE
+from driver.core.paths import PROJECT
 from tests.conftest import requires_root
-from tests.doc_outputs import Block, all_blocks, compare, is_install_block, pages
+from tests.doc_outputs import CALLERS, Block, all_blocks, compare, is_install_block, pages
 from tests.local.guest_batch import DOCS as GUEST_DOCS
 from tests.local.test_kept_guest import DOCS as KEPT_DOCS
 from tests.test_scenarios import FOLDERS, shown_command
@@ -32,10 +32,6 @@ INPUTS = PROJECT / "tests" / "fixtures" / "docs"
 NEEDS_ROOT = {"check", "apply", "verify", "destroy", "status"}
 NEEDS_TERRAFORM = {"synth", "hcl", "apply", "verify", "destroy"}
 SHELL = ("|", "&&", "$(", ">", "<", ";")
-# What would change what a command prints here from what it prints for a user: a
-# make inside make (the suite runs from `make test`) names its directories, and a
-# width or colour asked for by the caller's terminal.
-CALLERS = ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "COLUMNS", "FORCE_COLOR", STATE_DIR_VARIABLE)
 # An absolute path into a checkout, in shown output: true only where the docs were made.
 CHECKOUT_PATH = re.compile(r"/\S+/(tests|labs|docs|cdktf\.out|hcl\.out|\.vpnlab)/")
 

@@ -19,7 +19,7 @@ import pytest
 from driver.aws.ssm import Ssm
 from driver.checks.reachability import analyse_paths
 from driver.checks.remote_commands import ping
-from driver.core.paths import PROJECT, STATE_DIR_VARIABLE
+from driver.core.paths import PROJECT
 from driver.core.state import LabState
 from driver.lab.loader import load_lab
 from driver.local.guest import kept
@@ -27,24 +27,17 @@ from driver.local.guest.vm import guest_folders, qemu_processes
 from driver.local.shared.node_access import lab_namespaces
 from driver.local.target import running_emulator, terraform_of
 from tests.conftest import applying_labs_locally
-from tests.doc_outputs import compare
+from tests.doc_outputs import compare, run_shown
 
 pytestmark = [*applying_labs_locally(), pytest.mark.guest]
 LAB = PROJECT / "labs" / "bgp.yml"
 GUEST = kept.guest_name("bgp")
 # The docs' commands this module runs (tests/test_doc_outputs.py leaves them here).
 DOCS = {verb: f"make {verb} LAB=labs/bgp.yml" for verb in ("apply", "verify", "status", "destroy")}
-# What would change what make prints here from what it prints for a user.
-CALLERS = ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "COLUMNS", "FORCE_COLOR", STATE_DIR_VARIABLE)
 
 
 def make(verb: str) -> tuple[int, str]:
-    environment = {k: v for k, v in os.environ.items() if k not in CALLERS}
-    done = subprocess.run(
-        DOCS[verb].split(), cwd=PROJECT, capture_output=True, text=True, env=environment,
-        timeout=900,
-    )  # fmt: skip
-    return done.returncode, done.stdout + done.stderr
+    return run_shown(DOCS[verb])
 
 
 def vpnlab(*args: str) -> subprocess.Popen:
