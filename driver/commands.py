@@ -35,6 +35,10 @@ def cmd_check(args) -> int:
 
     lab = load_lab(args.lab)
     _refuse_report_arguments(args)
+    if args.cgw_secrets and not args.cgw_config:
+        raise VpnlabError("--cgw-secrets goes with --cgw-config")
+    if not args.cleanup:
+        _refuse_site_arguments(args, lab)
     if not args.cgw_config and not args.cleanup:
         _refuse_lint_errors(args, "checked")
     if os.geteuid() != 0:
@@ -55,9 +59,6 @@ def _check_locked(args, lab) -> int:
         removed = cleanup(lab.name)
         print("removed: " + ("; ".join(removed) if removed else "nothing (lab was not running)"))
         return 0
-    if args.cgw_secrets and not args.cgw_config:
-        raise VpnlabError("--cgw-secrets goes with --cgw-config")
-    _refuse_site_arguments(args, lab)
     from driver.core.progress import progress_lines
 
     out = sys.stderr if args.json else sys.stdout

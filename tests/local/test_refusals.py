@@ -145,12 +145,13 @@ def test_apply_and_destroy_leave_a_kept_checks_lab_to_its_cleanup(tmp_path, caps
         (["labs/seed.yml", "--site", "tokyo"], "--site names a Transit Gateway lab's site"),
     ],
 )  # fmt: skip
-def test_a_transit_gateway_check_takes_one_sites_customer_files_by_name(argv, said):
-    """Said before anything runs: no namespace, no lab state."""
+def test_a_transit_gateway_check_takes_one_sites_customer_files_by_name(argv, said, tmp_path):
+    """Said before anything runs: no namespace, no lab state (in a state folder of its
+    own: another test may apply the example lab meanwhile)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "driver.cli", "check", *argv],
+        [sys.executable, "-m", "driver.cli", "--state-dir", str(tmp_path), "check", *argv],
         cwd=PROJECT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert proc.returncode == 2, proc.stderr
     assert said in proc.stderr
-    assert not LabState(load_lab(PROJECT / argv[0]).name).root.exists()
+    assert not LabState(load_lab(PROJECT / argv[0]).name, tmp_path).root.exists()
