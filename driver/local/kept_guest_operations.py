@@ -11,6 +11,7 @@ import subprocess
 
 from driver.lab.model import Lab
 from driver.local.applied_dataplane import Applied
+from driver.local.emulator import lab_nodes
 from driver.local.kept_dataplane import OnHost
 from driver.local.shared import node_access
 
@@ -43,24 +44,21 @@ def teardown(lab: Lab, progress) -> list[str]:
     return OnHost(lab.name).teardown(lab)
 
 
-# --- what the emulator reads (driver/local/emulator/lab_nodes.py) --------------------
-
-
-def _workdir(lab: str):
-    return OnHost(lab).state.dataplane_dir
+# --- what the emulator reads (driver/local/emulator/lab_nodes.py, which answers here as
+# on a host: this guest keeps no guest of its own)
 
 
 def tunnel_states(lab: str, progress) -> dict[str, bool]:
-    return node_access.vgw_tunnel_states(_workdir(lab))
+    return lab_nodes.vgw_tunnel_states(lab)
 
 
-def vtysh(lab: str, commands: list[str], progress) -> str:
-    return node_access.vgw_vtysh(lab, _workdir(lab), *commands)
+def vtysh(lab: str, commands: list[str], progress, tunnels: list[str] = ()) -> str:
+    return lab_nodes.vgw_vtysh(lab, *commands, tunnels=tunnels)
 
 
 def shell(lab: str, node: str, script: str, timeout: float, progress) -> dict | None:
     """``sh -c script`` as the node (SSM Run Command): its exit code and output."""
-    prefix = node_access.node_shell(lab, node, _workdir(lab))
+    prefix = lab_nodes.node_shell(lab, node)
     if prefix is None:
         return None
     try:

@@ -17,6 +17,12 @@ def lab_tag(resource) -> str | None:
     return resource.ec2_backend.tags.get(resource.id, {}).get(LAB_TAG)
 
 
+def outside_addresses(connection) -> list[str]:
+    """A VPN connection's tunnels' outside addresses: they name its VGW node in the data
+    plane (a Transit Gateway lab has one per site)."""
+    return [o["OutsideIpAddress"] for o in (connection.options or {}).get("TunnelOptions", [])]
+
+
 def ec2_backend(response):
     """The EC2 backend of the account and region a (non-EC2) response serves."""
     from moto.ec2.models import ec2_backends

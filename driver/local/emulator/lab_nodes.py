@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 from driver.core.errors import VpnlabError
 from driver.core.state import DATAPLANE_RECORD, LabState
 from driver.lab import nodes
+from driver.lab.nodes import VGW_ENDPOINTS
 from driver.local.guest import kept
 from driver.local.shared import node_access
 
@@ -55,35 +58,54 @@ def vgw_tunnel_states(lab: str) -> dict[str, bool]:
         return {}
 
 
-def vgw_vtysh(lab: str, *commands: str) -> str:
-    """What the VGW's vtysh answers; "" when it runs no bgpd or does not answer."""
+def vgw_vtysh(lab: str, *commands: str, tunnels: Sequence[str] = ()) -> str:
+    """What the VGW's vtysh answers; "" when it runs no bgpd or does not answer.
+    ``tunnels``: a VPN connection's outside addresses, which name the VGW in a Transit
+    Gateway lab (each site has its own)."""
     guest = _guest(lab)
     if guest is None:
-        return node_access.vgw_vtysh(lab, _workdir(lab), *commands)
+        node, folder = _vgw_of(lab, tunnels)
+        return node_access.vgw_vtysh(lab, _workdir(lab), *commands, node=node, folder=folder)
     try:
-        return guest.call("vtysh", QUESTION_TIMEOUT, lab=lab, commands=list(commands))
+        return guest.call(
+            "vtysh", QUESTION_TIMEOUT, lab=lab, commands=list(commands), tunnels=list(tunnels)
+        )
     except VpnlabError:
         return ""
 
 
-def _bgp(lab: str, command: str) -> dict:
+def _vgw_of(lab: str, tunnels: Sequence[str]) -> tuple[str, Path | None]:
+    """The VGW node whose endpoints hold ``tunnels``, and its folder: a Transit Gateway
+    site's ("s1-vgw", by its applied data plane's record), else the lab's one."""
+    record = LabState(lab).read(DATAPLANE_RECORD) or {}
+    for name, entry in record.get("sites", {}).items():
+        if set(tunnels) & set(entry["dp"]["plan"]["tunnel_addresses"]):
+            return nodes.site_prefix(entry["index"]) + "vgw", _site_gateway(lab, name, "vgw")
+    return "vgw", None
+
+
+def _site_gateway(lab: str, site: str, kind: str) -> Path:
+    """A Transit Gateway site's gateway's folder (its VGW's: endpoint 1's, beside which
+    its BGP speaker runs, as a VGW lab's)."""
+    return _workdir(lab) / nodes.site_folder(site) / (VGW_ENDPOINTS[0] if kind == "vgw" else kind)
+
+
+def _bgp(lab: str, command: str, tunnels: Sequence[str]) -> dict:
     """A ``show ... json`` of the VGW's bgpd; {} when it runs none."""
-    if _guest(lab) is None:
-        return node_access.vgw_bgp(lab, _workdir(lab), command)
     try:
-        return json.loads(vgw_vtysh(lab, command) or "{}")
+        return json.loads(vgw_vtysh(lab, command, tunnels=tunnels) or "{}")
     except ValueError:
         return {}
 
 
-def vgw_bgp_neighbors(lab: str) -> dict[str, dict]:
+def vgw_bgp_neighbors(lab: str, tunnels: Sequence[str] = ()) -> dict[str, dict]:
     """Customer gateway's inside address -> the VGW's BGP session with it."""
-    return _bgp(lab, "show bgp neighbors json")
+    return _bgp(lab, "show bgp neighbors json", tunnels)
 
 
-def vgw_bgp_learned(lab: str) -> list[str]:
+def vgw_bgp_learned(lab: str, tunnels: Sequence[str] = ()) -> list[str]:
     """Prefixes the VGW learned from a customer gateway and chose."""
-    return node_access.learned_prefixes(_bgp(lab, "show ip bgp json"))
+    return node_access.learned_prefixes(_bgp(lab, "show ip bgp json", tunnels))
 
 
 def instance_node(lab: str, name: str) -> str | None:
@@ -127,7 +149,7 @@ def node_shell(lab: str, node: str) -> list[str] | None:
             record = LabState(lab).read(DATAPLANE_RECORD) or {}
             names = {e["index"]: n for n, e in record.get("sites", {}).items()}
             if index in names:
-                folder = _workdir(lab) / nodes.site_folder(names[index]) / gateway
+                folder = _site_gateway(lab, names[index], gateway)
         return node_access.node_shell(lab, node, _workdir(lab), folder)
     if node_access.namespace_name(lab, node) not in lab_namespaces(lab):
         return None

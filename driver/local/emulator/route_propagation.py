@@ -10,7 +10,7 @@ from moto.ec2.models import route_tables
 from moto.ec2.responses import EC2Response
 
 from driver.local.emulator import lab_nodes
-from driver.local.emulator.common import lab_tag
+from driver.local.emulator.common import lab_tag, outside_addresses
 
 
 def enable_vgw_route_propagation(self) -> ActionResult:
@@ -57,7 +57,7 @@ def learned_routes(connection) -> list[str]:
     if (connection.options or {}).get("StaticRoutesOnly", True):
         return list(connection.static_routes or [])
     lab = lab_tag(connection)
-    return lab_nodes.vgw_bgp_learned(lab) if lab else []
+    return lab_nodes.vgw_bgp_learned(lab, outside_addresses(connection)) if lab else []
 
 
 def install() -> None:

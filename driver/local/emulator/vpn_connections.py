@@ -26,7 +26,7 @@ from moto.ec2.utils import generic_filter
 
 from driver.lab.aws_rules import MAX_ADVERTISED_PREFIXES, generate_psk, inside_cidr_problem
 from driver.local.emulator import lab_nodes
-from driver.local.emulator.common import lab_tag, now
+from driver.local.emulator.common import lab_tag, now, outside_addresses
 from driver.local.shared import node_access, tunnel_record
 
 TUNNEL_NET = ipaddress.ip_network("198.51.100.0/24")
@@ -91,7 +91,8 @@ def _telemetry(self: VPNConnection) -> list[dict]:
     lab = lab_tag(self)
     states = lab_nodes.vgw_tunnel_states(lab) if lab else {}
     bgp = not (self.options or {}).get("StaticRoutesOnly", True)
-    sessions = lab_nodes.vgw_bgp_neighbors(lab) if lab and bgp else {}
+    tunnels = outside_addresses(self)
+    sessions = lab_nodes.vgw_bgp_neighbors(lab, tunnels) if lab and bgp else {}
     out = []
     for option in (self.options or {}).get("TunnelOptions", []):
         address = option["OutsideIpAddress"]
@@ -101,7 +102,7 @@ def _telemetry(self: VPNConnection) -> list[dict]:
             peer = str(ipaddress.ip_network(option["TunnelInsideCidr"])[2])
             session = sessions.get(peer, {})
             if node_access.bgp_accepted(session) > MAX_ADVERTISED_PREFIXES:
-                session = _rechecked(lab, peer, session)
+                session = _rechecked(lab, peer, session, tunnels)
             established = session.get("bgpState") == "Established"
             routes = node_access.bgp_accepted(session)
             if up and not established:  # vpnlab's words: AWS's own are not documented
@@ -119,14 +120,14 @@ def _telemetry(self: VPNConnection) -> list[dict]:
     return out
 
 
-def _rechecked(lab: str, peer: str, session: dict) -> dict:
+def _rechecked(lab: str, peer: str, session: dict, tunnels: list[str]) -> dict:
     """The session once bgpd has counted its prefixes again: more than AWS's 100
     that FRR let through in one burst close it, as AWS would have."""
     commands = node_access.prefix_limit_recheck(
         session.get("localAs", 0), peer, MAX_ADVERTISED_PREFIXES
     )
-    lab_nodes.vgw_vtysh(lab, *commands)
-    return lab_nodes.vgw_bgp_neighbors(lab).get(peer, {})
+    lab_nodes.vgw_vtysh(lab, *commands, tunnels=tunnels)
+    return lab_nodes.vgw_bgp_neighbors(lab, tunnels).get(peer, {})
 
 
 _GATEWAY_CONFIGURATION = """<?xml version="1.0" encoding="UTF-8"?>

@@ -196,11 +196,14 @@ def _launcher(namespace: str, folder: Path) -> int | None:
     return None
 
 
-def vgw_vtysh(lab: str, workdir: Path, *commands: str) -> str:
+def vgw_vtysh(
+    lab: str, workdir: Path, *commands: str, node: str = "vgw", folder: Path | None = None
+) -> str:
     """What the emulated VGW's vtysh answers; "" when it runs no bgpd (a static lab)
-    or the lab goes away mid-answer: the API never fails."""
+    or the lab goes away mid-answer: the API never fails. ``node`` and ``folder``: a
+    Transit Gateway site's VGW (as ``node_shell`` takes them)."""
     try:
-        shell = node_shell(lab, "vgw", workdir)
+        shell = node_shell(lab, node, workdir, folder)
         if shell is None:
             return ""
         args = " ".join(f"-c {shlex.quote(c)}" for c in commands)

@@ -284,7 +284,7 @@ def test_the_emulators_telemetry_closes_a_burst_of_101_prefixes_too(pair, monkey
         time.sleep(0.2)
     # The pair's folder, where an applied lab's state would hold its data plane.
     monkeypatch.setattr(lab_nodes, "_workdir", lambda lab: p.workdir)
-    after = _rechecked(p.name, peer, session)
+    after = _rechecked(p.name, peer, session, [])  # no tunnels named: the lab's VGW
     assert after.get("bgpState") != "Established"
     assert "Maximum Number of Prefixes Reached" in vgw_bgp.session_state(after)
 

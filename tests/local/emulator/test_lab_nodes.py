@@ -3,6 +3,7 @@ the emulator's SSM Run Command and telemetry ask it."""
 
 from driver.core.paths import STATE_DIR_VARIABLE
 from driver.core.state import LabState
+from driver.local.emulator import lab_nodes
 from driver.local.emulator.lab_nodes import instance_node, node_kind
 
 
@@ -21,3 +22,25 @@ def test_an_instance_is_its_vpcs_or_its_sites_node_by_the_recorded_order(tmp_pat
     assert instance_node("tgw", "nagoya-vpn-server") is None  # not applied
     assert instance_node("tgw", "aws-test-host") == "aws"  # a VGW lab's
     assert node_kind("s1-onprem") == "onprem" and node_kind("v0-aws") == "aws"
+
+
+def test_a_connections_outside_addresses_name_its_sites_vgw(tmp_path, monkeypatch):
+    """The emulator asks a connection's BGP sessions and learned prefixes of the VGW
+    that holds its tunnels: in a Transit Gateway lab, its site's (the sites' inside
+    addresses may be the same), in its own folder."""
+    monkeypatch.setenv(STATE_DIR_VARIABLE, str(tmp_path))
+    plan = {"tunnel_addresses": ["198.51.100.3", "198.51.100.4"]}
+    LabState("tgw").write(
+        "dataplane.json",
+        {
+            "sites": {
+                "tokyo": {"index": 0, "dp": {"plan": {"tunnel_addresses": ["198.51.100.1"]}}},
+                "osaka": {"index": 1, "dp": {"plan": plan}},
+            }
+        },
+    )
+    node, folder = lab_nodes._vgw_of("tgw", ["198.51.100.3", "198.51.100.4"])
+    assert node == "s1-vgw"
+    assert folder == LabState("tgw").dataplane_dir / "site-osaka" / "vgw-tunnel1"
+    assert lab_nodes._vgw_of("tgw", ["198.51.100.9"]) == ("vgw", None)  # a VGW lab's node
+    assert lab_nodes.vgw_bgp_learned("tgw", ["198.51.100.3"]) == []  # nothing runs: none
