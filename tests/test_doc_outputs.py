@@ -26,6 +26,7 @@ from tests.conftest import requires_root
 from tests.doc_outputs import CALLERS, Block, all_blocks, compare, is_install_block, pages
 from tests.local.guest_batch import DOCS as GUEST_DOCS
 from tests.local.test_kept_guest import DOCS as KEPT_DOCS
+from tests.local.test_transit_kept_guest import DOCS as TRANSIT_KEPT_DOCS
 from tests.test_scenarios import FOLDERS, shown_command
 
 INPUTS = PROJECT / "tests" / "fixtures" / "docs"
@@ -41,7 +42,10 @@ def held_elsewhere() -> dict[str, str]:
     """The commands other tests run and hold to the docs, and which test."""
     held = {shown_command(f): "tests/test_scenarios.py" for f in FOLDERS}
     held |= {command: "tests/local/test_guest.py" for command in GUEST_DOCS.values()}
-    return held | {command: "tests/local/test_kept_guest.py" for command in KEPT_DOCS.values()}
+    held |= {command: "tests/local/test_kept_guest.py" for command in KEPT_DOCS.values()}
+    return held | {
+        command: "tests/local/test_transit_kept_guest.py" for command in TRANSIT_KEPT_DOCS.values()
+    }
 
 
 def run_here(block: Block) -> bool:

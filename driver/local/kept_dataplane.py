@@ -14,20 +14,24 @@ from collections.abc import Callable
 from concurrent.futures import Future
 
 from driver.checks.report import Report
-from driver.checks.runner import TunnelReport
+from driver.checks.runner import TUNNEL_TIMEOUT, TunnelReport
 from driver.core.errors import VpnlabError
 from driver.core.state import DATAPLANE_RECORD, LabState
 from driver.lab.expectations import of_lab as expectations_of_lab
 from driver.lab.model import Lab
-from driver.local import applied_dataplane
+from driver.local import applied_dataplane, applied_transit
+from driver.local.applied_dataplane import Applied
+from driver.local.applied_transit import AppliedTransit
 from driver.local.dataplane import kernel
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.dataplane_runner import DataPlaneRunner
 from driver.local.emulation import EMULATED_SLOWDOWN, stretched
+from driver.local.gateway_tables import GatewayTables
 from driver.local.guest import kept
 from driver.local.guest.kept import KeptGuest
 from driver.local.placement import Placement
 from driver.local.shared.node_access import lab_namespaces
+from driver.local.transit_check import checked
 
 Progress = Callable[[str], None]
 # s: the guest's answers (its imports are done: these are the operations' own bounds)
@@ -48,10 +52,11 @@ class OnHost:
     def where(self) -> str:
         return f"this host's kernel {platform.release()} ({kernel.probe().describe()})"
 
-    def build(self, applied: applied_dataplane.Applied, progress: Progress) -> str:
+    def build(self, applied: Applied | AppliedTransit, progress: Progress) -> str:
         """Build it (replacing a running one); what ESP it uses."""
-        dp = applied_dataplane.build(applied, self.state)
-        return dp.kernel.describe()
+        if isinstance(applied, AppliedTransit):
+            return applied_transit.build(applied, self.state).kernel.describe()
+        return applied_dataplane.build(applied, self.state).kernel.describe()
 
     def built(self) -> bool:
         """Did an apply finish building it?"""
@@ -70,10 +75,21 @@ class OnHost:
         report.tunnels = runner.tunnels()
         return report.to_json()
 
-    def reroute(self, lab: Lab, view: NetworkView) -> None:
-        """The VPC routers route by ``view`` (EC2's tables as they are now)."""
+    def transit_checks(self, lab: Lab, tables: GatewayTables, progress: Progress) -> str:
+        """A Transit Gateway lab's rows on the running data plane, its gateway routing
+        by ``tables`` (the emulator's as they are now), as a report's JSON (tunnels
+        included). No rekeys: they would change what it verifies."""
+        self.reroute(lab, tables)
+        tdp = applied_dataplane.attached(lab, self.state)
+        rows, tunnels = checked(tdp, lifecycle=False, failover=False, progress=progress)
+        esp = kernel.probe().describe()
+        return Report(lab.name, False, rows, command="verify", tunnels=tunnels, esp=esp).to_json()
+
+    def reroute(self, lab: Lab, routing: NetworkView | GatewayTables) -> None:
+        """Route by EC2's tables as they are now: a VGW lab's VPC routers by ``routing``'s
+        view, a Transit Gateway lab's gateway by its tables."""
         dp = applied_dataplane.attached(lab, self.state)
-        dp.reroute(view)
+        dp.reroute(routing)
         self.state.write(DATAPLANE_RECORD, dp.record())
 
     def tunnels(self, lab: Lab) -> list[dict]:
@@ -111,7 +127,7 @@ class InGuest:
     def where(self) -> str:
         return self.guest.machine
 
-    def build(self, applied: applied_dataplane.Applied, progress: Progress) -> str:
+    def build(self, applied: Applied | AppliedTransit, progress: Progress) -> str:
         return self.guest.call("build", BUILD_TIMEOUT, progress, applied=applied)
 
     def built(self) -> bool:
@@ -123,8 +139,12 @@ class InGuest:
             "checks", bound, progress, lab=lab, telemetry_passed=telemetry_passed, timeout=timeout
         )
 
-    def reroute(self, lab: Lab, view: NetworkView) -> None:
-        self.guest.call("reroute", QUESTION_TIMEOUT, lab=lab, view=view)
+    def transit_checks(self, lab: Lab, tables: GatewayTables, progress: Progress) -> str:
+        bound = TUNNEL_TIMEOUT * len(lab.sites) * self.slowdown + BUILD_TIMEOUT
+        return self.guest.call("transit_checks", bound, progress, lab=lab, tables=tables)
+
+    def reroute(self, lab: Lab, routing: NetworkView | GatewayTables) -> None:
+        self.guest.call("reroute", QUESTION_TIMEOUT, lab=lab, routing=routing)
 
     def tunnels(self, lab: Lab) -> list[dict]:
         return self.guest.call("tunnels", QUESTION_TIMEOUT, lab=lab)

@@ -11,12 +11,13 @@ import subprocess
 
 from driver.lab.model import Lab
 from driver.local.applied_dataplane import Applied
+from driver.local.applied_transit import AppliedTransit
 from driver.local.emulator import lab_nodes
 from driver.local.kept_dataplane import OnHost
 from driver.local.shared import node_access
 
 
-def build(applied: Applied, progress) -> str:
+def build(applied: Applied | AppliedTransit, progress) -> str:
     return OnHost(applied.lab.name).build(applied, progress)
 
 
@@ -28,8 +29,12 @@ def checks(lab: Lab, telemetry_passed: bool, timeout: float, progress) -> str:
     return OnHost(lab.name).checks(lab, telemetry_passed, timeout, progress)
 
 
-def reroute(lab: Lab, view, progress) -> None:
-    OnHost(lab.name).reroute(lab, view)
+def transit_checks(lab: Lab, tables, progress) -> str:
+    return OnHost(lab.name).transit_checks(lab, tables, progress)
+
+
+def reroute(lab: Lab, routing, progress) -> None:
+    OnHost(lab.name).reroute(lab, routing)
 
 
 def tunnels(lab: Lab, progress) -> list[dict]:
@@ -80,6 +85,7 @@ OPERATIONS = {
         build,
         built,
         checks,
+        transit_checks,
         reroute,
         tunnels,
         namespaces,

@@ -122,8 +122,6 @@ def apply(
     ``dataplane``: host | vm, else the host when its kernel can run the lab."""
     # Before anything is applied: a lab this host cannot run, with no guest, is refused.
     where = placement.choose(lab, None, None, dataplane, kernel.probe())
-    if lab.transit_gateway is not None:
-        transit_target.refuse_unsupported(lab_path, lab, where)
     try:
         return _apply(lab_path, lab, where, progress)
     except KeyboardInterrupt:
@@ -160,12 +158,9 @@ def _apply(lab_path: Path, lab: Lab, where: placement.Placement, progress: Progr
         try:
             phases.run("apply", lambda: tf.stream("apply", "-auto-approve", on_event=on_event))
             place = phases.run("guest", lambda: _place(lab, guest, progress))
-            if lab.transit_gateway is not None:
-                source = applied_transit.applied(lab, emulator, tf.outputs())
-                phases.run("dataplane", lambda: applied_transit.build(source, state))
-            else:
-                applied = applied_dataplane.applied(lab, emulator, tf.outputs())
-                phases.run("dataplane", lambda: place.build(applied, progress))
+            of = applied_transit if lab.transit_gateway is not None else applied_dataplane
+            applied = of.applied(lab, emulator, tf.outputs())
+            phases.run("dataplane", lambda: place.build(applied, progress))
         except VpnlabError as exc:  # resources may exist now: a failed run, not a refusal
             also = ", and the guest kernel while it runs" if where.guest else ""
             raise Fault(
@@ -176,7 +171,7 @@ def _apply(lab_path: Path, lab: Lab, where: placement.Placement, progress: Progr
         built = phases.seconds["dataplane"]
         progress(
             (
-                transit_target.up_line(lab, built)
+                transit_target.up_line(lab, place.kernel, built)
                 if lab.transit_gateway is not None
                 else f"data plane up: {lab.name}'s VGW and VPN server charons in "
                 f"{place.kernel} ({built:.1f} s)"
@@ -244,7 +239,7 @@ def _verify_applied(lab, state, emulator, place, progress, timeout) -> Report:
     outputs = terraform_of(lab, state).outputs()
     bound = (timeout or TELEMETRY_TIMEOUT) * place.slowdown
     if lab.transit_gateway is not None:
-        report = transit_target.verify_applied(lab, state, emulator, outputs, progress, bound)
+        report = transit_target.verify_applied(lab, emulator, place, outputs, progress, bound)
     else:
         report = _verify_vgw(lab, emulator, place, outputs, progress, bound)
     state.write(

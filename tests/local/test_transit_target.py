@@ -5,18 +5,13 @@ the gateway node routes by the tables the emulator holds (root)."""
 
 from pathlib import Path
 
-import pytest
-
 from driver.cli import main
-from driver.core.errors import VpnlabError
 from driver.core.state import LabState
 from driver.handoff.words import say
 from driver.lab.loader import load_lab
 from driver.lab.transit_routes import output_key
 from driver.local import target as local_target
-from driver.local import transit_target
 from driver.local.applied_dataplane import clients
-from driver.local.placement import Placement
 from driver.local.shared.node_access import lab_namespaces
 from driver.local.status import status
 from driver.local.target import running_emulator, terraform_of
@@ -30,36 +25,9 @@ def rows_of(report) -> dict:
     return {row.name: row for row in report.checks}
 
 
-@pytest.mark.parametrize(
-    ("lab_file", "placement", "said"),
-    [
-        ("labs/transit-gateway.yml", Placement("host", "this host"), "BGP sites (osaka)"),
-        (
-            str(TWO_STATIC_SITES),
-            Placement("vm", "the guest kernel: userspace ESP", object()),
-            "in this host's kernel only, for now",
-        ),
-    ],
-)
-def test_what_the_local_target_cannot_apply_yet_is_refused_naming_the_check(
-    lab_file, placement, said
-):
-    path = PROJECT / lab_file
-    with pytest.raises(VpnlabError) as refused:
-        transit_target.refuse_unsupported(path, load_lab(path), placement)
-    assert said in str(refused.value)
-    assert f"vpnlab check {path}" in str(refused.value)
-    assert "Nothing was changed" in str(refused.value)
+pytestmark = applying_labs_locally()
 
 
-def applying(test):
-    """The marks of a test that applies a lab locally (the refusals above need none)."""
-    for mark in applying_labs_locally():
-        test = mark(test)
-    return test
-
-
-@applying
 def test_a_two_site_lab_applies_verifies_follows_the_emulators_tables_and_leaves_nothing(
     tmp_path: Path, capsys
 ):

@@ -1,0 +1,106 @@
+"""``make apply verify status destroy LAB=labs/transit-gateway.yml``: a Transit Gateway
+lab whose sites this host's kernel cannot run (Tokyo over VTIs, Osaka over XFRM
+interfaces with BGP) in a guest kernel kept for the lab, from apply to destroy.
+Terraform really applies to the emulator, the guest really boots, strongSwan and FRR
+really negotiate in it, and the emulator answers from it: each site's telemetry from
+the site's own VGW, Osaka's propagated route from what its VGW learned over BGP
+(root, guest).
+
+The docs' commands run as a user types them: their output is held to
+docs/transit-gateway.md's (tests/doc_outputs.py).
+"""
+
+import pytest
+
+from driver.core.paths import PROJECT
+from driver.core.state import LabState
+from driver.lab.loader import load_lab
+from driver.local.guest import kept
+from driver.local.guest.vm import guest_folders, qemu_processes
+from driver.local.shared.node_access import lab_namespaces
+from driver.local.target import running_emulator, terraform_of
+from tests.conftest import applying_labs_locally
+from tests.doc_outputs import compare, run_shown
+
+pytestmark = [*applying_labs_locally(), pytest.mark.guest]
+LAB = PROJECT / "labs" / "transit-gateway.yml"
+NAME = "tgw"
+GUEST = kept.guest_name(NAME)
+# The docs' commands this module runs (tests/test_doc_outputs.py leaves them here).
+DOCS = {
+    verb: f"make {verb} LAB=labs/transit-gateway.yml"
+    for verb in ("apply", "verify", "status", "destroy")
+}
+
+
+def make(verb: str) -> tuple[int, str]:
+    return run_shown(DOCS[verb])
+
+
+@pytest.fixture(scope="module")
+def state():
+    state = LabState(NAME)
+    assert not state.root.exists(), f"a lab {NAME} is applied in the checkout: destroy it first"
+    yield state
+    if state.root.exists():  # a test failed midway: nothing of it stays
+        make("destroy")
+
+
+def test_apply_builds_every_site_in_a_guest_kept_for_the_lab(state):
+    code, said = make("apply")
+    assert code == 0, said
+    assert "booting the guest kernel" in said
+    assert "2 sites' VGW and VPN server charons and 2 VPCs in the guest kernel" in said
+    assert kept.recorded(state).running() and qemu_processes(GUEST)
+    assert lab_namespaces(NAME) == []  # the namespaces are the guest's, not this host's
+    compare(DOCS["apply"], said)
+
+
+def test_verify_reads_each_sites_vgw_in_the_guest_through_the_emulator(state):
+    code, said = make("verify")
+    assert code == 0, said
+    for site in ("tokyo", "osaka"):
+        assert f"site {site}: VgwTelemetry: both tunnels UP" in said
+    # Osaka's BGP sessions are its own VGW's (Tokyo's inside CIDRs are the same)
+    assert "1 prefixes accepted: 172.16.0.0/16" in said
+    assert "vpc:prod → site:osaka" in said
+    compare(DOCS["verify"], said)
+
+
+def test_a_bgp_sites_learned_prefix_is_propagated_into_the_gateways_table(state):
+    """SearchTransitGatewayRoutes answers from what Osaka's VGW in the guest learned:
+    its prefix propagated over its attachment; Tokyo's static route stays static."""
+    lab = load_lab(LAB)
+    emulator = running_emulator(state)
+    outputs = terraform_of(lab, state).outputs()
+    ec2 = emulator.session(lab.region).client("ec2", endpoint_url=emulator.url)
+    default = outputs["transit_gateway_route_table_ids"]["default"]
+    routes = {
+        r["DestinationCidrBlock"]: r
+        for r in ec2.search_transit_gateway_routes(
+            TransitGatewayRouteTableId=default,
+            Filters=[{"Name": "state", "Values": ["active"]}],
+        )["Routes"]
+    }
+    osaka = outputs["transit_gateway_attachment_ids"]["site:osaka"]
+    assert routes["172.16.0.0/16"]["Type"] == "propagated"
+    assert [a["TransitGatewayAttachmentId"] for a in routes["172.16.0.0/16"][
+        "TransitGatewayAttachments"]] == [osaka]  # fmt: skip
+    assert routes["192.168.0.0/16"]["Type"] == "static"
+
+
+def test_status_shows_the_guest_and_every_sites_tunnels(state):
+    code, said = make("status")
+    assert code == 0, said
+    assert "  guest: running (pid" in said
+    assert "site osaka: Tunnel1" in said and "site tokyo: Tunnel2" in said
+    compare(DOCS["status"], said)
+
+
+def test_destroy_stops_the_guest_and_leaves_nothing(state):
+    code, said = make("destroy")
+    assert code == 0, said
+    assert "nothing left" in said
+    assert not qemu_processes(GUEST) and not guest_folders(GUEST)
+    assert not state.root.exists() and lab_namespaces(NAME) == []
+    compare(DOCS["destroy"], said)
