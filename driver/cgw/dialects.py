@@ -28,6 +28,7 @@ _DIALECTS = {
     "mikrotik": ("MikroTik RouterOS", "mikrotik"),
 }
 TITLES = {name: title for name, (title, _) in _DIALECTS.items()}
+PACKAGES = tuple(package for _, package in _DIALECTS.values())
 
 
 class _Dialects(Mapping[str, Dialect]):
@@ -42,6 +43,9 @@ class _Dialects(Mapping[str, Dialect]):
             module = importlib.import_module(f"driver.cgw.{package}.dialect")
             self._loaded[name] = module.DIALECT
         return self._loaded[name]
+
+    def __contains__(self, name: object) -> bool:  # Mapping's would import it
+        return name in _DIALECTS
 
     def __iter__(self) -> Iterator[str]:
         return iter(_DIALECTS)
