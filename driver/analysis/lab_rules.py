@@ -26,9 +26,16 @@ LAB_RULES = {
 }
 
 
-def lint_lab(lab: Lab, source: str, paths: bool = True) -> list[Finding]:
+def lint_lab(
+    lab: Lab,
+    source: str,
+    paths: bool = True,
+    prefix_limit: int = aws_rules.MAX_ADVERTISED_PREFIXES,
+) -> list[Finding]:
     """``paths``: trace the VGW lab's paths and security groups (a Transit Gateway
-    lab's site views have their own rules: driver/analysis/transit_gateway_rules.py)."""
+    lab's site views have their own rules: driver/analysis/transit_gateway_rules.py).
+    ``prefix_limit``: what AWS accepts from the customer gateway (a Transit Gateway's
+    connection takes more than a VGW's)."""
     out = []
 
     def add(rule, severity, path, message, hint):
@@ -66,14 +73,15 @@ def lint_lab(lab: Lab, source: str, paths: bool = True) -> list[Finding]:
                 "selectors exclude it",
                 f"use {lab.onprem.vpc_cidr}",
             )
-    if vpn.routing == "bgp" and len(announced) > aws_rules.MAX_ADVERTISED_PREFIXES:
+    if vpn.routing == "bgp" and len(announced) > prefix_limit:
         add(
             "lab-bgp-prefixes",
             "error",
             "vpn.advertised_prefixes",
-            f"{len(announced)} prefixes: the VGW accepts at most "
-            f"{aws_rules.MAX_ADVERTISED_PREFIXES} from a customer gateway and closes the "
-            "session at the next one (Site-to-Site VPN quotas)",
+            f"{len(announced)} prefixes: AWS accepts at most {prefix_limit} from a customer "
+            "gateway and closes the session at the next one (Site-to-Site VPN quotas: "
+            f"{aws_rules.MAX_ADVERTISED_PREFIXES} on a VGW, "
+            f"{aws_rules.MAX_ADVERTISED_PREFIXES_TRANSIT_GATEWAY:,} on a Transit Gateway)",
             "announce summary routes instead (e.g. the on-prem VPC's CIDR)",
         )
     if not lab.aws.private_subnet_cidr.subnet_of(vpn.remote_network_cidr):

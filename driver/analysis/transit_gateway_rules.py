@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from driver.analysis.findings import Finding
 from driver.analysis.lab_rules import lint_lab
-from driver.lab import declared_features
+from driver.lab import aws_rules, declared_features
 from driver.lab import transit_routes as tgw
 from driver.lab.model import Lab
 
@@ -35,7 +35,8 @@ def lint_transit_lab(lab: Lab, source: str) -> list[Finding]:
     out = []
     for i in range(len(lab.sites)):
         # A site's view has the VGW's path model: the Transit Gateway's rules trace here.
-        for finding in lint_lab(tgw.site_view(lab, i), source, paths=False):
+        view, quota = tgw.site_view(lab, i), aws_rules.MAX_ADVERTISED_PREFIXES_TRANSIT_GATEWAY
+        for finding in lint_lab(view, source, paths=False, prefix_limit=quota):
             where = finding.where.replace(f"{source}: ", f"{source}: sites[{i}].", 1)
             out.append(
                 Finding(finding.rule, finding.severity, where, finding.message, finding.hint)

@@ -92,6 +92,8 @@ AMAZON_SIDE_ASN_DEFAULT = 64512
 # Quotas for Site-to-Site VPN: "Dynamic routes advertised from a customer gateway
 # device to a Site-to-Site VPN connection on a virtual private gateway": 100.
 MAX_ADVERTISED_PREFIXES = 100
+# The same page: "... to a Site-to-Site VPN connection on a transit gateway": 1,000.
+MAX_ADVERTISED_PREFIXES_TRANSIT_GATEWAY = 1000
 # BGP timers AWS runs on its side of each tunnel (routing options page): 10 s / 30 s.
 BGP_KEEPALIVE, BGP_HOLD_TIME = 10, 30
 

@@ -174,7 +174,8 @@ class Vpn:
         default=(),
         metadata=spec(
             "BGP only: prefixes the VPN server advertises to AWS (default: onprem.vpc_cidr). "
-            "AWS accepts at most 100 and closes the session at the 101st."
+            "AWS accepts at most 100 (1,000 on a Transit Gateway) and closes the session at "
+            "the next one."
         ),
     )
     tunnel_options: TunnelOptions = field(

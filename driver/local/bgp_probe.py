@@ -28,9 +28,15 @@ def peer_of(lab: Lab, node: str, tunnel: str) -> str | None:
 
 
 def probe(
-    frr: Frr, peer: str, timeout: float, progress: Callable[[str], None], lab: Lab | None = None
+    frr: Frr,
+    peer: str,
+    timeout: float,
+    progress: Callable[[str], None],
+    lab: Lab | None = None,
+    limit: int = aws_rules.MAX_ADVERTISED_PREFIXES,
 ) -> tuple[bool, str]:
-    """``lab``: the VGW's (its limit is rechecked once the session settles)."""
+    """``lab``: the VGW's (its ``limit`` is rechecked once the session settles: AWS's
+    quota on the prefixes a customer gateway advertises, 1,000 on a Transit Gateway)."""
     started = time.monotonic()
     announced = rechecked = False
     before: dict = {}
@@ -38,17 +44,17 @@ def probe(
         neighbor = frr.neighbors().get(peer, {})
         settled = _updated(neighbor, before) or time.monotonic() > started + timeout
         before = neighbor
-        over = vgw_bgp.accepted(neighbor) > aws_rules.MAX_ADVERTISED_PREFIXES
+        over = vgw_bgp.accepted(neighbor) > limit
         if neighbor.get("bgpState") == "Established" and settled:
             if lab is None or not over:
                 return True, established(frr, peer, neighbor, time.monotonic() - started)
             if not rechecked:  # then wait for bgpd to end it (it may take a poll or two)
-                vgw_bgp.recheck_prefix_limit(frr, lab, peer)
+                vgw_bgp.recheck_prefix_limit(frr, lab, peer, limit)
                 rechecked = True
         if neighbor.get("prefixesConfigExceedMax"):
             return False, _aws_says(lab, "bgp-prefix-limit", peer) + (
                 f"{vgw_bgp.session_state(neighbor)}: the customer gateway announced more "
-                "prefixes than the VGW accepts (100: Site-to-Site VPN quotas), and the VGW "
+                f"prefixes than the VGW accepts ({limit}: Site-to-Site VPN quotas), and the VGW "
                 "closed the session; announce fewer, e.g. one summary route"
             )
         elapsed = time.monotonic() - started
@@ -59,7 +65,7 @@ def probe(
         if elapsed > timeout and over:
             return False, _aws_says(lab, "bgp-prefix-limit", peer) + (
                 f"{vgw_bgp.accepted(neighbor)} prefixes accepted, more than the VGW's "
-                f"{aws_rules.MAX_ADVERTISED_PREFIXES}, and bgpd kept the session: "
+                f"{limit}, and bgpd kept the session: "
                 "AWS would have closed it"
             )
         if elapsed > timeout:

@@ -20,7 +20,7 @@ from driver.checks.vici_fields import current_child, installed_children, text
 from driver.core.errors import Fault
 from driver.lab.expectations import Expectation
 from driver.local import bgp_probe, initiators, ping_explanation, tunnels_ready
-from driver.local.dataplane import routing, vgw, xfrm_counters
+from driver.local.dataplane import routing, vgw, vgw_bgp, xfrm_counters
 from driver.local.dataplane.network import DataPlane
 from driver.local.reply_clock import ReplyClock
 from driver.local.shared.node_access import sa_up
@@ -142,7 +142,8 @@ class DataPlaneRunner(ExpectationRunner):
             what = "no BGP speaker" if frr is None else f"no tunnel {e.argument}"
             return False, f"{what} on {e.node} (a BGP lab has Tunnel1 and Tunnel2 on both)"
         vgw_lab = self.dp.lab if e.node == "vgw" else None
-        return bgp_probe.probe(frr, peer, timeout, self.progress, vgw_lab)
+        aws = self.dp.transit or vgw_bgp.AwsSide.of_vgw(self.dp.lab)  # its prefix quota
+        return bgp_probe.probe(frr, peer, timeout, self.progress, vgw_lab, aws.max_prefixes)
 
     def _why(self, reasons: list[Diagnosis], tunnel: str) -> str:
         if reasons:

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from driver.core import interrupts
 from driver.core.errors import VpnlabError
-from driver.lab import nodes, security_groups, topology
+from driver.lab import aws_rules, nodes, security_groups, topology
 from driver.lab import transit_routes as tgw
 from driver.lab.model import Lab, Site
 from driver.local.dataplane import filters
@@ -137,7 +137,7 @@ class TransitDataPlane:
             interface=f"s{index}",
             networks=tuple(self._networks_except(name)),
             announced=tgw.routed_to(self.lab, name),
-            max_prefixes=1000,
+            max_prefixes=aws_rules.MAX_ADVERTISED_PREFIXES_TRANSIT_GATEWAY,
             max_paths=2 if self.lab.transit_gateway.ecmp else 1,
             within=nodes.site_prefix(index),
         )

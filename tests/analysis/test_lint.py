@@ -238,7 +238,7 @@ def test_more_prefixes_than_the_vgw_accepts_is_an_error_that_names_the_quota():
         )
     )
     (finding,) = [f for f in lint_lab(lab, "lab.yml") if f.rule == "lab-bgp-prefixes"]
-    assert finding.message.startswith("101 prefixes: the VGW accepts at most 100")
+    assert finding.message.startswith("101 prefixes: AWS accepts at most 100")
 
 
 @pytest.mark.parametrize("rule,changes", LAB_CASES, ids=[c[0] for c in LAB_CASES])

@@ -190,3 +190,22 @@ def test_declared_features_say_what_a_local_pass_means(tmp_path):
     assert [f[:2] for f in findings if f[0] == "sites[1].outside_ip_address_type"] == [
         ("sites[1].outside_ip_address_type", "warning")
     ]
+
+
+def test_a_bgp_site_may_advertise_what_a_transit_gateway_accepts(tmp_path):
+    """1,000 prefixes on a Transit Gateway's connection (100 on a VGW's): Site-to-Site VPN
+    quotas. Osaka's 101 pass lint (they failed it, judged by a VGW's 100); the lab
+    refuses 1,001 at the site's key."""
+
+    def advertising(count):
+        def edit(raw):
+            prefixes = [f"172.{16 + i // 256}.{i % 256}.0/24" for i in range(count)]
+            raw["sites"][1]["vpn"]["advertised_prefixes"] = prefixes
+            raw["sites"][1]["onprem"]["vpc_cidr"] = "172.16.0.0/12"
+
+        return edit
+
+    assert found(lab_file(tmp_path, advertising(101)), "lab-bgp-prefixes") == []
+    [refused] = [f for f in lint(lab_file(tmp_path, advertising(1001))) if f.severity == "error"]
+    assert refused.rule == "lab-invalid"
+    assert refused.message.startswith("sites[1].vpn.advertised_prefixes: 1001 prefixes: AWS")

@@ -94,7 +94,7 @@ def session_state(neighbor: dict) -> str:
 accepted = node_access.bgp_accepted  # AcceptedRouteCount, as the emulator reads it
 
 
-def recheck_prefix_limit(frr: Frr, lab: Lab, peer: str) -> None:
+def recheck_prefix_limit(frr: Frr, lab: Lab, peer: str, limit: int) -> None:
     """Have bgpd count a settled session's prefixes against the limit again.
 
     FRR 8.4 checks the limit before it counts a path whose next hop zebra has not
@@ -102,8 +102,4 @@ def recheck_prefix_limit(frr: Frr, lab: Lab, peer: str) -> None:
     at session start goes uncounted; setting the limit again on an established
     peer makes bgpd check the full count (bgpd.c, peer_maximum_prefix_set) and
     end the session as AWS does. The decision stays bgpd's."""
-    frr.vtysh(
-        *node_access.prefix_limit_recheck(
-            lab.vpn.amazon_side_asn, peer, aws_rules.MAX_ADVERTISED_PREFIXES
-        )
-    )
+    frr.vtysh(*node_access.prefix_limit_recheck(lab.vpn.amazon_side_asn, peer, limit))

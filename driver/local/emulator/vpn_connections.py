@@ -24,7 +24,12 @@ from moto.ec2.models.vpn_connections import VPNConnection
 from moto.ec2.responses import EC2Response
 from moto.ec2.utils import generic_filter
 
-from driver.lab.aws_rules import MAX_ADVERTISED_PREFIXES, generate_psk, inside_cidr_problem
+from driver.lab.aws_rules import (
+    MAX_ADVERTISED_PREFIXES,
+    MAX_ADVERTISED_PREFIXES_TRANSIT_GATEWAY,
+    generate_psk,
+    inside_cidr_problem,
+)
 from driver.local.emulator import lab_nodes
 from driver.local.emulator.common import lab_tag, now, outside_addresses
 from driver.local.shared import node_access, tunnel_record
@@ -93,6 +98,11 @@ def _telemetry(self: VPNConnection) -> list[dict]:
     bgp = not (self.options or {}).get("StaticRoutesOnly", True)
     tunnels = outside_addresses(self)
     sessions = lab_nodes.vgw_bgp_neighbors(lab, tunnels) if lab and bgp else {}
+    limit = (  # AWS's quota on the prefixes a customer gateway advertises
+        MAX_ADVERTISED_PREFIXES_TRANSIT_GATEWAY
+        if self.transit_gateway_id
+        else MAX_ADVERTISED_PREFIXES
+    )
     out = []
     for option in (self.options or {}).get("TunnelOptions", []):
         address = option["OutsideIpAddress"]
@@ -101,8 +111,8 @@ def _telemetry(self: VPNConnection) -> list[dict]:
         if bgp:
             peer = str(ipaddress.ip_network(option["TunnelInsideCidr"])[2])
             session = sessions.get(peer, {})
-            if node_access.bgp_accepted(session) > MAX_ADVERTISED_PREFIXES:
-                session = _rechecked(lab, peer, session, tunnels)
+            if node_access.bgp_accepted(session) > limit:
+                session = _rechecked(lab, peer, session, tunnels, limit)
             established = session.get("bgpState") == "Established"
             routes = node_access.bgp_accepted(session)
             if up and not established:  # vpnlab's words: AWS's own are not documented
@@ -120,12 +130,11 @@ def _telemetry(self: VPNConnection) -> list[dict]:
     return out
 
 
-def _rechecked(lab: str, peer: str, session: dict, tunnels: list[str]) -> dict:
-    """The session once bgpd has counted its prefixes again: more than AWS's 100
-    that FRR let through in one burst close it, as AWS would have."""
-    commands = node_access.prefix_limit_recheck(
-        session.get("localAs", 0), peer, MAX_ADVERTISED_PREFIXES
-    )
+def _rechecked(lab: str, peer: str, session: dict, tunnels: list[str], limit: int) -> dict:
+    """The session once bgpd has counted its prefixes again: more than AWS's limit
+    (100 on a VGW, 1,000 on a Transit Gateway) that FRR let through in one burst close
+    it, as AWS would have."""
+    commands = node_access.prefix_limit_recheck(session.get("localAs", 0), peer, limit)
     lab_nodes.vgw_vtysh(lab, *commands, tunnels=tunnels)
     return lab_nodes.vgw_bgp_neighbors(lab, tunnels).get(peer, {})
 

@@ -264,6 +264,7 @@ def test_frrs_daemons_file_decides_whether_bgpd_runs():
 def test_the_emulators_telemetry_closes_a_burst_of_101_prefixes_too(pair, monkeypatch):
     """FRR 8.4 lets a burst at session start past the limit; the emulator's
     VgwTelemetry has bgpd recount before it reports the tunnel."""
+    from driver.lab.aws_rules import MAX_ADVERTISED_PREFIXES
     from driver.local.emulator import lab_nodes
     from driver.local.emulator.vpn_connections import _rechecked
 
@@ -284,7 +285,7 @@ def test_the_emulators_telemetry_closes_a_burst_of_101_prefixes_too(pair, monkey
         time.sleep(0.2)
     # The pair's folder, where an applied lab's state would hold its data plane.
     monkeypatch.setattr(lab_nodes, "_workdir", lambda lab: p.workdir)
-    after = _rechecked(p.name, peer, session, [])  # no tunnels named: the lab's VGW
+    after = _rechecked(p.name, peer, session, [], MAX_ADVERTISED_PREFIXES)  # the lab's VGW
     assert after.get("bgpState") != "Established"
     assert "Maximum Number of Prefixes Reached" in vgw_bgp.session_state(after)
 
