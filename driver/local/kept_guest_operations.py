@@ -49,21 +49,24 @@ def teardown(lab: Lab, progress) -> list[str]:
     return OnHost(lab.name).teardown(lab)
 
 
-# --- what the emulator reads (driver/local/emulator/lab_nodes.py, which answers here as
-# on a host: this guest keeps no guest of its own)
+# --- what the emulator reads (driver/local/emulator/lab_nodes.py's answers in this kernel)
 
 
 def tunnel_states(lab: str, progress) -> dict[str, bool]:
-    return lab_nodes.vgw_tunnel_states(lab)
+    return lab_nodes.local_tunnel_states(lab)
 
 
 def vtysh(lab: str, commands: list[str], progress, tunnels: list[str] = ()) -> str:
-    return lab_nodes.vgw_vtysh(lab, *commands, tunnels=tunnels)
+    return lab_nodes.local_vtysh(lab, *commands, tunnels=tunnels)
+
+
+def names(lab: str, progress) -> dict:
+    return lab_nodes.recorded_names(lab)
 
 
 def shell(lab: str, node: str, script: str, timeout: float, progress) -> dict | None:
     """``sh -c script`` as the node (SSM Run Command): its exit code and output."""
-    prefix = lab_nodes.node_shell(lab, node)
+    prefix = lab_nodes.local_node_shell(lab, node)
     if prefix is None:
         return None
     try:
@@ -92,6 +95,7 @@ OPERATIONS = {
         teardown,
         tunnel_states,
         vtysh,
+        names,
         shell,
     )
 }

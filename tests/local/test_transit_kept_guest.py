@@ -12,6 +12,8 @@ docs/transit-gateway.md's (tests/doc_outputs.py).
 
 import pytest
 
+from driver.aws.ssm import Ssm
+from driver.checks.remote_commands import ping
 from driver.core.paths import PROJECT
 from driver.core.state import LabState
 from driver.lab.loader import load_lab
@@ -26,6 +28,8 @@ pytestmark = [*applying_labs_locally(), pytest.mark.guest]
 LAB = PROJECT / "labs" / "transit-gateway.yml"
 NAME = "tgw"
 GUEST = kept.guest_name(NAME)
+# Instances by their output: a VPC's test host, a site's VPN server and test host.
+INSTANCES = ("prod_test", "dev_test", "tokyo_vpn_server", "osaka_onprem_test")
 # The docs' commands this module runs (tests/test_doc_outputs.py leaves them here).
 DOCS = {
     verb: f"make {verb} LAB=labs/transit-gateway.yml"
@@ -87,6 +91,21 @@ def test_a_bgp_sites_learned_prefix_is_propagated_into_the_gateways_table(state)
     assert [a["TransitGatewayAttachmentId"] for a in routes["172.16.0.0/16"][
         "TransitGatewayAttachments"]] == [osaka]  # fmt: skip
     assert routes["192.168.0.0/16"]["Type"] == "static"
+
+
+def test_ssm_run_command_reaches_each_vpcs_and_sites_instances_in_the_guest(state):
+    """The emulator finds a Transit Gateway lab's instances by the order the guest's
+    data plane recorded: prod's test host pings Osaka's through the gateway."""
+    lab = load_lab(LAB)
+    emulator = running_emulator(state)
+    outputs = terraform_of(lab, state).outputs()
+    session = emulator.session(lab.region)
+    ssm = Ssm(session.client("ssm", endpoint_url=emulator.url), lambda m: None)
+    hosts = [outputs[f"{name}_instance_id"] for name in INSTANCES]
+    assert ssm.online(hosts) == set(hosts)
+    osaka = outputs["osaka_onprem_test_private_ip"]
+    answer = ssm.run(outputs["prod_test_instance_id"], ping(osaka))
+    assert answer.ok and " 0% packet loss" in answer.stdout, answer
 
 
 def test_status_shows_the_guest_and_every_sites_tunnels(state):

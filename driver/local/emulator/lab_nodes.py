@@ -45,17 +45,23 @@ def lab_namespaces(lab: str) -> list[str]:
 def vgw_tunnel_states(lab: str) -> dict[str, bool]:
     """Outside address -> tunnel up, at the lab's emulated VGW."""
     guest = _guest(lab)
-    if guest is None:  # a Transit Gateway lab's sites each have their VGW node, whose
-        # tunnels' outside addresses the emulator gave: distinct across the lab
-        workdir = _workdir(lab)
-        states: dict[str, bool] = {}
-        for folder in [workdir, *sorted(workdir.glob(nodes.SITE_FOLDERS))]:
-            states |= node_access.vgw_tunnel_states(folder)
-        return states
+    if guest is None:
+        return local_tunnel_states(lab)
     try:
         return guest.call("tunnel_states", QUESTION_TIMEOUT, lab=lab)
     except VpnlabError:
         return {}
+
+
+def local_tunnel_states(lab: str) -> dict[str, bool]:
+    """``vgw_tunnel_states`` in this kernel (a kept guest's agent answers with it). A
+    Transit Gateway lab's sites each have their VGW node, whose tunnels' outside
+    addresses the emulator gave: distinct across the lab."""
+    workdir = _workdir(lab)
+    states: dict[str, bool] = {}
+    for folder in [workdir, *sorted(workdir.glob(nodes.SITE_FOLDERS))]:
+        states |= node_access.vgw_tunnel_states(folder)
+    return states
 
 
 def vgw_vtysh(lab: str, *commands: str, tunnels: Sequence[str] = ()) -> str:
@@ -64,14 +70,19 @@ def vgw_vtysh(lab: str, *commands: str, tunnels: Sequence[str] = ()) -> str:
     Gateway lab (each site has its own)."""
     guest = _guest(lab)
     if guest is None:
-        node, folder = _vgw_of(lab, tunnels)
-        return node_access.vgw_vtysh(lab, _workdir(lab), *commands, node=node, folder=folder)
+        return local_vtysh(lab, *commands, tunnels=tunnels)
     try:
         return guest.call(
             "vtysh", QUESTION_TIMEOUT, lab=lab, commands=list(commands), tunnels=list(tunnels)
         )
     except VpnlabError:
         return ""
+
+
+def local_vtysh(lab: str, *commands: str, tunnels: Sequence[str] = ()) -> str:
+    """``vgw_vtysh`` in this kernel."""
+    node, folder = _vgw_of(lab, tunnels)
+    return node_access.vgw_vtysh(lab, _workdir(lab), *commands, node=node, folder=folder)
 
 
 def _vgw_of(lab: str, tunnels: Sequence[str]) -> tuple[str, Path | None]:
@@ -115,7 +126,11 @@ def instance_node(lab: str, name: str) -> str | None:
     order its applied data plane recorded (driver/local/transit_dataplane.py)."""
     if name in nodes.INSTANCE_NODES:
         return nodes.INSTANCE_NODES[name]
-    record = LabState(lab).read(DATAPLANE_RECORD) or {}
+    guest = _guest(lab)
+    try:
+        record = guest.call("names", QUESTION_TIMEOUT, lab=lab) if guest else recorded_names(lab)
+    except VpnlabError:  # the guest does not answer: its instances read as offline
+        return None
     for suffix, node in nodes.INSTANCE_NODES.items():
         part = name.removesuffix(f"-{suffix}")
         if part == name:
@@ -127,6 +142,14 @@ def instance_node(lab: str, name: str) -> str | None:
         if node != "aws" and part in record.get("sites", {}):
             return nodes.site_prefix(record["sites"][part]["index"]) + node
     return None
+
+
+def recorded_names(lab: str) -> dict:
+    """The VPCs and sites of the Transit Gateway lab's data plane in this kernel, in the
+    order of their nodes (its record's "vpcs" and "sites" with their indexes)."""
+    record = LabState(lab).read(DATAPLANE_RECORD) or {}
+    sites = {name: {"index": entry["index"]} for name, entry in record.get("sites", {}).items()}
+    return {"vpcs": record.get("vpcs", []), "sites": sites}
 
 
 def node_kind(node: str) -> str:
@@ -142,18 +165,22 @@ def node_shell(lab: str, node: str) -> list[str] | None:
     server runs in its own charon's mount namespace, as a VGW lab's."""
     guest = _guest(lab)
     if guest is None:
-        folder = None
-        transit = nodes.transit_node(node)
-        if transit and transit[0] == "site" and transit[2] in nodes.GATEWAYS:
-            _, index, gateway = transit
-            record = LabState(lab).read(DATAPLANE_RECORD) or {}
-            names = {e["index"]: n for n, e in record.get("sites", {}).items()}
-            if index in names:
-                folder = _site_gateway(lab, names[index], gateway)
-        return node_access.node_shell(lab, node, _workdir(lab), folder)
+        return local_node_shell(lab, node)
     if node_access.namespace_name(lab, node) not in lab_namespaces(lab):
         return None
     return [sys.executable, "-m", "driver.local.emulator.lab_nodes", lab, node]
+
+
+def local_node_shell(lab: str, node: str) -> list[str] | None:
+    """``node_shell`` in this kernel."""
+    folder = None
+    transit = nodes.transit_node(node)
+    if transit and transit[0] == "site" and transit[2] in nodes.GATEWAYS:
+        _, index, gateway = transit
+        names = {e["index"]: n for n, e in recorded_names(lab)["sites"].items()}
+        if index in names:
+            folder = _site_gateway(lab, names[index], gateway)
+    return node_access.node_shell(lab, node, _workdir(lab), folder)
 
 
 def main(lab: str, node: str, script: str) -> int:

@@ -2,9 +2,10 @@
 the emulator's SSM Run Command and telemetry ask it."""
 
 from driver.core.paths import STATE_DIR_VARIABLE
-from driver.core.state import LabState
+from driver.core.state import DATAPLANE_RECORD, LabState
 from driver.local.emulator import lab_nodes
 from driver.local.emulator.lab_nodes import instance_node, node_kind
+from driver.local.shared import node_access
 
 
 def test_an_instance_is_its_vpcs_or_its_sites_node_by_the_recorded_order(tmp_path, monkeypatch):
@@ -12,7 +13,7 @@ def test_an_instance_is_its_vpcs_or_its_sites_node_by_the_recorded_order(tmp_pat
     # As a Transit Gateway lab's applied data plane records it; VPC "tokyo" shares its
     # name with a site, as the lab allows.
     LabState("tgw").write(
-        "dataplane.json",
+        DATAPLANE_RECORD,
         {"vpcs": ["prod", "tokyo"], "sites": {"tokyo": {"index": 0}, "osaka": {"index": 1}}},
     )
     assert instance_node("tgw", "prod-aws-test-host") == "v0-aws"
@@ -31,7 +32,7 @@ def test_a_connections_outside_addresses_name_its_sites_vgw(tmp_path, monkeypatc
     monkeypatch.setenv(STATE_DIR_VARIABLE, str(tmp_path))
     plan = {"tunnel_addresses": ["198.51.100.3", "198.51.100.4"]}
     LabState("tgw").write(
-        "dataplane.json",
+        DATAPLANE_RECORD,
         {
             "sites": {
                 "tokyo": {"index": 0, "dp": {"plan": {"tunnel_addresses": ["198.51.100.1"]}}},
@@ -39,8 +40,14 @@ def test_a_connections_outside_addresses_name_its_sites_vgw(tmp_path, monkeypatc
             }
         },
     )
-    node, folder = lab_nodes._vgw_of("tgw", ["198.51.100.3", "198.51.100.4"])
-    assert node == "s1-vgw"
-    assert folder == LabState("tgw").dataplane_dir / "site-osaka" / "vgw-tunnel1"
-    assert lab_nodes._vgw_of("tgw", ["198.51.100.9"]) == ("vgw", None)  # a VGW lab's node
-    assert lab_nodes.vgw_bgp_learned("tgw", ["198.51.100.3"]) == []  # nothing runs: none
+    asked = []
+
+    def vtysh(lab, workdir, *commands, node, folder):  # what would run in the node
+        asked.append((node, folder))
+        return ""
+
+    monkeypatch.setattr(node_access, "vgw_vtysh", vtysh)
+    assert lab_nodes.vgw_bgp_learned("tgw", ["198.51.100.3", "198.51.100.4"]) == []
+    assert lab_nodes.vgw_bgp_neighbors("tgw", ["198.51.100.9"]) == {}  # not the lab's
+    osaka = LabState("tgw").dataplane_dir / "site-osaka" / "vgw-tunnel1"
+    assert asked == [("s1-vgw", osaka), ("vgw", None)]  # the latter: a VGW lab's node
