@@ -38,7 +38,7 @@ from driver.checks.runner import PING_COUNT, CheckResult, parse_ping
 from driver.checks.telemetry import wait_for_telemetry
 from driver.core.errors import VpnlabError
 from driver.lab import transit_routes as tgw
-from driver.lab.transit_routes import output_key
+from driver.lab.transit_routes import not_applied, output_key
 
 
 def instances(lab, outputs: dict) -> dict[str, str]:
@@ -54,24 +54,10 @@ def instances(lab, outputs: dict) -> dict[str, str]:
 
 
 # What verify reads of each VPC's and each site's outputs (modules/transit_stack.py).
-VPC_OUTPUTS = ("test_instance_id", "test_private_ip")
-SITE_OUTPUTS = (
-    "onprem_test_instance_id", "onprem_test_private_ip", "vpn_server_instance_id",
-    "vpn_connection_id",
-)  # fmt: skip
-
-
 def _refuse_unless_applied_as_is(lab, outputs: dict) -> None:
     """The lab's file names a VPC or site its applied stack does not hold (added or
     renamed since the apply): refused, naming them, before any wait."""
-    wanted = [(f"VPC {v.name}", v.name, VPC_OUTPUTS) for v in lab.vpcs] + [
-        (f"site {s.name}", s.name, SITE_OUTPUTS) for s in lab.sites
-    ]
-    missing = [
-        what
-        for what, name, keys in wanted
-        if any(f"{output_key(name)}_{key}" not in outputs for key in keys)
-    ]
+    missing = not_applied(lab, outputs)
     if missing:
         raise VpnlabError(
             f"lab '{lab.name}' names {', '.join(missing)}, which its stack applied to AWS "

@@ -36,3 +36,16 @@ def wait_for_telemetry(
     outcome = wait_until(both_up, timeout, "VgwTelemetry UP", progress)
     detail = outcome.status + ("" if outcome.done else f" after {bound or timeout:.0f} s")
     return CheckResult("VgwTelemetry: both tunnels UP", outcome.done, outcome.seconds, detail)
+
+
+def wait_for_accepted_routes(ec2, connection_id: str, timeout: float, progress: Progress) -> None:
+    """Bounded wait until a BGP connection's UP tunnels report a route accepted: the
+    session's first UPDATE follows its Established by a moment, and what the connection
+    propagates is read after it. Run out, the pings that needed its routes say why."""
+
+    def accepted() -> tuple[bool, str]:
+        up = [t for t in statuses(ec2, connection_id).values() if t["Status"] == "UP"]
+        count = max((t.get("AcceptedRouteCount", 0) for t in up), default=0)
+        return count > 0, f"{count} routes accepted"
+
+    wait_until(accepted, timeout, "a route accepted over BGP", progress)

@@ -176,6 +176,27 @@ def output_key(name: str) -> str:
     return name
 
 
+# What verify reads of each VPC and site in the applied stack's outputs.
+VPC_OUTPUTS = ("test_instance_id", "test_private_ip")
+SITE_OUTPUTS = (
+    "onprem_test_instance_id", "onprem_test_private_ip", "vpn_server_instance_id",
+    "vpn_connection_id",
+)  # fmt: skip
+
+
+def not_applied(lab: Lab, outputs: dict) -> list[str]:
+    """The VPCs and sites the lab's file names that its applied stack does not hold
+    (added or renamed since the apply): "VPC dev", "site nagoya"."""
+    wanted = [(f"VPC {v.name}", v.name, VPC_OUTPUTS) for v in lab.vpcs] + [
+        (f"site {s.name}", s.name, SITE_OUTPUTS) for s in lab.sites
+    ]
+    return [
+        what
+        for what, name, keys in wanted
+        if any(f"{output_key(name)}_{key}" not in outputs for key in keys)
+    ]
+
+
 def site_view(lab: Lab, index: int) -> Lab:
     """The lab as one site's VPN connection sees it, shaped as a VGW lab (what code for
     one connection reads): the site's network and connection, the first VPC as its AWS

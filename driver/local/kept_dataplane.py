@@ -23,6 +23,7 @@ from driver.local import applied_dataplane, applied_transit
 from driver.local.applied_dataplane import Applied
 from driver.local.applied_transit import AppliedTransit
 from driver.local.dataplane import kernel
+from driver.local.dataplane.network import DataPlane
 from driver.local.dataplane.network_view import NetworkView
 from driver.local.dataplane_runner import DataPlaneRunner
 from driver.local.emulation import EMULATED_SLOWDOWN, stretched
@@ -32,6 +33,7 @@ from driver.local.guest.kept import KeptGuest
 from driver.local.placement import Placement
 from driver.local.shared.node_access import lab_namespaces
 from driver.local.transit_check import checked
+from driver.local.transit_dataplane import TransitDataPlane
 
 Progress = Callable[[str], None]
 # s: the guest's answers (its imports are done: these are the operations' own bounds)
@@ -66,7 +68,7 @@ class OnHost:
         """The lab's declared checks on the running data plane, as a report's JSON
         (tunnels included); ``diagnostics``: why the tunnels are down, when telemetry
         said so. Under the guest's emulation IKE waits stretch."""
-        runner = DataPlaneRunner(applied_dataplane.attached(lab, self.state), progress)
+        runner = DataPlaneRunner(self._running(lab), progress)
         report = Report(lab.name, False, [], command="verify", esp=kernel.probe().describe())
         if not telemetry_passed:
             report.diagnostics = "; ".join(d.text() for d in runner.diagnoses())
@@ -75,12 +77,25 @@ class OnHost:
         report.tunnels = runner.tunnels()
         return report.to_json()
 
+    def _running(self, lab: Lab) -> DataPlane | TransitDataPlane:
+        """The data plane the apply built, refused when the lab's file no longer
+        matches it (a site added, renamed or moved, a VGW lab made a Transit Gateway
+        one): what runs would not be what the file says."""
+        found = applied_dataplane.attached(lab, self.state)
+        sites = getattr(found, "sites", [])
+        if found is None or len(sites) != len(lab.sites):
+            raise VpnlabError(
+                f"lab '{lab.name}': its file no longer matches the data plane its apply "
+                "built (sites or the gateway changed since): apply it again, then verify"
+            )
+        return found
+
     def transit_checks(self, lab: Lab, tables: GatewayTables, progress: Progress) -> str:
         """A Transit Gateway lab's rows on the running data plane, its gateway routing
         by ``tables`` (the emulator's as they are now), as a report's JSON (tunnels
         included). No rekeys: they would change what it verifies."""
         self.reroute(lab, tables)
-        tdp = applied_dataplane.attached(lab, self.state)
+        tdp = self._running(lab)
         rows, tunnels = checked(tdp, lifecycle=False, failover=False, progress=progress)
         esp = kernel.probe().describe()
         return Report(lab.name, False, rows, command="verify", tunnels=tunnels, esp=esp).to_json()
@@ -88,7 +103,7 @@ class OnHost:
     def reroute(self, lab: Lab, routing: NetworkView | GatewayTables) -> None:
         """Route by EC2's tables as they are now: a VGW lab's VPC routers by ``routing``'s
         view, a Transit Gateway lab's gateway by its tables."""
-        dp = applied_dataplane.attached(lab, self.state)
+        dp = self._running(lab)
         dp.reroute(routing)
         self.state.write(DATAPLANE_RECORD, dp.record())
 

@@ -4,11 +4,14 @@ a guest kernel kept for the lab when this one cannot run it (driver/local/
 placement.py chooses, as for a check; driver/local/kept_dataplane.py).
 
 * apply: synth -> init -> apply (progress from Terraform's -json events) ->
-  the data plane built from what was applied (driver/local/applied_dataplane.py);
-  a guest boots meanwhile. Re-running apply converges.
+  the data plane built from what was applied (driver/local/applied_dataplane.py; a
+  Transit Gateway lab's: applied_transit.py); a guest boots meanwhile. Re-running
+  apply converges.
 * verify: both tunnels UP through ``DescribeVpnConnections`` -> ``VgwTelemetry``
   (the call the AWS target uses), the VPC routers given EC2's route tables as
-  they are now, then the lab's declared checks where the data plane runs.
+  they are now, then the lab's declared checks where the data plane runs (a
+  Transit Gateway lab's: each site's, its gateway routing by the emulator's tables:
+  driver/local/transit_target.py).
 * destroy: terraform destroy, data plane down, guest and emulator stopped by
   PID, state directory removed, then a leak check.
 """
@@ -222,7 +225,7 @@ def _verify(lab: Lab, state: LabState, progress, timeout, lab_path: Path) -> Rep
                 f"no data plane: an apply did not finish; `{apply}` again builds it, "
                 f"`{destroy}` removes the lab"
             )
-        return _verify_applied(lab, state, emulator, place, progress, timeout)
+        return _verify_applied(lab, lab_path, state, emulator, place, progress, timeout)
     except Fault as fault:
         raise Fault(f"{fault}; the lab stays applied: `{apply}` again rebuilds it") from None
     except BotoCoreError as exc:  # the emulator died or stopped answering mid-verify
@@ -233,13 +236,15 @@ def _verify(lab: Lab, state: LabState, progress, timeout, lab_path: Path) -> Rep
         ) from None
 
 
-def _verify_applied(lab, state, emulator, place, progress, timeout) -> Report:
+def _verify_applied(lab, lab_path, state, emulator, place, progress, timeout) -> Report:
     """Telemetry from the emulator (which reads the data plane, wherever it runs),
     then the lab's checks where the data plane runs."""
     outputs = terraform_of(lab, state).outputs()
     bound = (timeout or TELEMETRY_TIMEOUT) * place.slowdown
     if lab.transit_gateway is not None:
-        report = transit_target.verify_applied(lab, emulator, place, outputs, progress, bound)
+        report = transit_target.verify_applied(
+            lab, lab_path, emulator, place, outputs, progress, bound
+        )
     else:
         report = _verify_vgw(lab, emulator, place, outputs, progress, bound)
     state.write(

@@ -16,11 +16,14 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from driver.checks.report import Report
-from driver.checks.telemetry import wait_for_telemetry
+from driver.checks.telemetry import wait_for_accepted_routes, wait_for_telemetry
+from driver.core.errors import VpnlabError
+from driver.core.invocation import command
 from driver.lab.model import Lab
-from driver.lab.transit_routes import output_key
+from driver.lab.transit_routes import not_applied, output_key
 from driver.local import applied_transit
 from driver.local.applied_dataplane import clients
 from driver.local.emulator.process import Emulator
@@ -39,6 +42,7 @@ def up_line(lab: Lab, kernel_name: str, seconds: float) -> str:
 
 def verify_applied(
     lab: Lab,
+    lab_path: Path,
     emulator: Emulator,
     place: OnHost | InGuest,
     outputs: dict,
@@ -48,13 +52,21 @@ def verify_applied(
     """Each site's connection UP in ``VgwTelemetry``, then the check's rows on the
     running data plane, whose gateway routes by the emulator's tables as they are now
     (as a VGW lab's VPC routers do by EC2's)."""
+    if missing := not_applied(lab, outputs):
+        raise VpnlabError(
+            f"lab '{lab.name}' names {', '.join(missing)}, which its applied stack does not "
+            f"hold (added or renamed since the apply): `{command('apply', lab_path, root=True)}` "
+            "again, then verify"
+        )
     started = time.monotonic()
     ec2, _ = clients(lab, emulator)
     rows = []
     for site in lab.sites:
-        key = output_key(site.name)
-        telemetry = wait_for_telemetry(ec2, outputs[f"{key}_vpn_connection_id"], timeout, progress)
+        connection = outputs[f"{output_key(site.name)}_vpn_connection_id"]
+        telemetry = wait_for_telemetry(ec2, connection, timeout, progress)
         rows.append(dataclasses.replace(telemetry, name=f"site {site.name}: {telemetry.name}"))
+        if site.vpn.routing == "bgp" and telemetry.passed:  # its propagated routes, read next
+            wait_for_accepted_routes(ec2, connection, timeout, progress)
     tables = applied_transit.gateway_tables(ec2, outputs)
     found = Report.from_json(place.transit_checks(lab, tables, progress))
     report = Report(
