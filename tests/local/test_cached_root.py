@@ -32,6 +32,8 @@ def test_the_script_binds_every_tree_and_says_so_when_it_cannot():
     for tree in cached_root.trees():
         assert f"mount --bind {shlex.quote(cached_root.MOUNT + str(tree))} " in line
     assert line.endswith(">&2") and "reads uncached" in line
+    # the rest of this machine's root is not left mounted in the guest
+    assert f"&& umount -l {cached_root.MOUNT} ||" in line
 
 
 def test_a_guest_that_outlives_its_commands_reads_uncached(tmp_path):

@@ -55,7 +55,10 @@ def mount_lines() -> list[str]:
     binds = " && ".join(
         f"mount --bind {shlex.quote(MOUNT + str(t))} {shlex.quote(str(t))}" for t in trees()
     )
+    # Then the mount itself goes (lazily: the binds keep it): the whole of this
+    # machine's root, other labs' state included, stays out of the guest's reach.
     return [
         f"mkdir -p {MOUNT} && mount -t 9p -o {options} {TAG} {MOUNT} && {binds}"
+        f" && umount -l {MOUNT}"
         " || echo 'vpnlab: the cached root is not mounted: the guest reads uncached' >&2"
     ]
