@@ -4,6 +4,7 @@ what the Transit Gateway routes and advertises to it (its associated route table
 import pytest
 
 from driver.cli import main
+from driver.core.paths import STATE_DIR_VARIABLE
 from driver.handoff.words import say
 from tests.handoff.sheet_reading import markdown_tables, row
 from tests.lab.test_transit_lab import EXAMPLE
@@ -54,7 +55,9 @@ def test_without_the_sites_table_each_site_is_told_of_the_other(capsys, tmp_path
         (["--site", "osaka", "--target", "local"], "is not applied on the local target"),
     ],
 )
-def test_the_site_is_asked_for_by_name(capsys, argv, message):
+def test_the_site_is_asked_for_by_name(capsys, argv, message, tmp_path, monkeypatch):
+    # in a state folder of its own: another test may apply the example lab meanwhile
+    monkeypatch.setenv(STATE_DIR_VARIABLE, str(tmp_path))
     assert main(["sheet", str(EXAMPLE), *argv]) == 2
     assert message in capsys.readouterr().err
 

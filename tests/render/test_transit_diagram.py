@@ -2,11 +2,14 @@
 VPC, site and route table, the routes as the lab resolves them, two tunnels a site."""
 
 from driver.cli import main
+from driver.core.paths import STATE_DIR_VARIABLE
 from tests.lab.test_transit_lab import EXAMPLE
 from tests.test_docs import svg_graph
 
 
-def test_the_diagram_holds_each_vpc_site_table_and_tunnel(tmp_path, capsys):
+def test_the_diagram_holds_each_vpc_site_table_and_tunnel(tmp_path, capsys, monkeypatch):
+    # in a state folder of its own: another test may apply the example lab meanwhile
+    monkeypatch.setenv(STATE_DIR_VARIABLE, str(tmp_path))
     output = tmp_path / "tgw.svg"
     assert main(["diagram", str(EXAMPLE), "-o", str(output)]) == 0
     assert "its route tables as the lab resolves them" in capsys.readouterr().out

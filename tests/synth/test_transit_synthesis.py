@@ -64,6 +64,7 @@ def test_each_site_has_its_connection_on_the_gateway_and_its_own_server(segmente
     assert segmented["variable"]["tokyo_tunnel1_preshared_key"]["sensitive"] is True
     assert KEY not in json.dumps(segmented)
     assert len(resources(segmented, "aws_vpc")) == 4  # two VPCs, two sites
+    assert not resources(segmented, "aws_vpn_gateway")
 
 
 def test_each_vpc_and_site_has_outputs_of_its_own(segmented):
@@ -73,7 +74,6 @@ def test_each_vpc_and_site_has_outputs_of_its_own(segmented):
     vpc, site = outputs["tokyo-onprem_test_private_ip"], outputs["tokyo_onprem_test_private_ip"]
     assert "vpc-tokyo-onprem" in vpc["value"] and "site-tokyo" in site["value"]
     assert len(outputs) == 2 * 2 + 2 * 10 + 4  # per VPC, per site, the gateway, its tables, …
-    assert not resources(segmented, "aws_vpn_gateway")
 
 
 def test_vpcs_attach_and_route_every_other_network_to_the_gateway(segmented):
