@@ -53,7 +53,6 @@ def instances(lab, outputs: dict) -> dict[str, str]:
     return found
 
 
-# What verify reads of each VPC's and each site's outputs (modules/transit_stack.py).
 def _refuse_unless_applied_as_is(lab, outputs: dict) -> None:
     """The lab's file names a VPC or site its applied stack does not hold (added or
     renamed since the apply): refused, naming them, before any wait."""

@@ -3,7 +3,7 @@
 
 Each dialect's module is imported the first time it is asked for: a check of a lab
 with no customer file needs none of them (their parsers and translations are ~1.5 s
-of imports in the emulated guest, ~0.3 s on the host)."""
+of imports in the emulated guest, ~0.15 s on the host)."""
 
 from __future__ import annotations
 
