@@ -5,7 +5,11 @@ the gateway node routes by the tables the emulator holds (root)."""
 
 from pathlib import Path
 
+import pytest
+import yaml
+
 from driver.cli import main
+from driver.core.errors import VpnlabError
 from driver.core.state import LabState
 from driver.handoff.words import say
 from driver.lab.loader import load_lab
@@ -34,7 +38,8 @@ def test_a_two_site_lab_applies_verifies_follows_the_emulators_tables_and_leaves
     """Apply; verify passes with each site's telemetry UP; each site's sheet is its
     applied connection's; a static route deleted in the emulator (as someone in the
     console would) makes verify fail on exactly the flows it carried, naming the
-    applied table; destroy leaves nothing."""
+    applied table; a lab file changed since the apply is refused; destroy leaves
+    nothing."""
     path = tmp_path / "tgwapplied.yml"
     path.write_text(
         TWO_STATIC_SITES.read_text().replace("name: tgw-two-static-sites", "name: tgwapplied")
@@ -79,11 +84,28 @@ def test_a_two_site_lab_applies_verifies_follows_the_emulators_tables_and_leaves
             for detail in failed.values()
         )
         assert "192.168.0.0/16" not in rows_of(again)["tgw: route table default"].detail
+        _a_changed_lab_file_is_refused(path, lab, said)
     finally:
         leaks = local_target.destroy(lab, progress=said.append)
     assert leaks == []
     assert lab_namespaces(lab.name) == []
     assert not state.root.exists()
+
+
+def _a_changed_lab_file_is_refused(path: Path, lab, said: list) -> None:
+    """A site renamed in the file since the apply: refused before any wait, naming it;
+    the sites swapped (each still applied): refused by the data plane, which would run
+    them under each other's names."""
+    renamed = path.with_name("renamed.yml")
+    renamed.write_text(path.read_text().replace("osaka", "nagoya"))
+    with pytest.raises(VpnlabError, match="names site nagoya, which its applied stack"):
+        local_target.verify(load_lab(renamed), said.append, lab_path=renamed)
+    raw = yaml.safe_load(path.read_text())
+    raw["sites"].reverse()
+    swapped = path.with_name("swapped.yml")
+    swapped.write_text(yaml.safe_dump(raw, sort_keys=False))
+    with pytest.raises(VpnlabError, match="no longer matches the data plane its apply built"):
+        local_target.verify(load_lab(swapped), said.append, lab_path=swapped)
 
 
 def _sheet_is_the_applied_connection(path, lab, state: LabState, capsys) -> None:
