@@ -94,8 +94,7 @@ class OnHost:
         """A Transit Gateway lab's rows on the running data plane, its gateway routing
         by ``tables`` (the emulator's as they are now), as a report's JSON (tunnels
         included). No rekeys: they would change what it verifies."""
-        self.reroute(lab, tables)
-        tdp = self._running(lab)
+        tdp = self._rerouted(lab, tables)
         rows, tunnels = checked(tdp, lifecycle=False, failover=False, progress=progress)
         esp = kernel.probe().describe()
         return Report(lab.name, False, rows, command="verify", tunnels=tunnels, esp=esp).to_json()
@@ -103,9 +102,15 @@ class OnHost:
     def reroute(self, lab: Lab, routing: NetworkView | GatewayTables) -> None:
         """Route by EC2's tables as they are now: a VGW lab's VPC routers by ``routing``'s
         view, a Transit Gateway lab's gateway by its tables."""
+        self._rerouted(lab, routing)
+
+    def _rerouted(
+        self, lab: Lab, routing: NetworkView | GatewayTables
+    ) -> DataPlane | TransitDataPlane:
         dp = self._running(lab)
         dp.reroute(routing)
         self.state.write(DATAPLANE_RECORD, dp.record())
+        return dp
 
     def tunnels(self, lab: Lab) -> list[dict]:
         """Each tunnel's state at the VGW; [] with no data plane. OSError: the VGW's
