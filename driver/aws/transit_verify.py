@@ -36,9 +36,8 @@ from driver.checks.reachability import analyse_paths
 from driver.checks.report import Report
 from driver.checks.runner import PING_COUNT, CheckResult, parse_ping
 from driver.checks.telemetry import wait_for_telemetry
-from driver.core.errors import VpnlabError
 from driver.lab import transit_routes as tgw
-from driver.lab.transit_routes import not_applied, output_key
+from driver.lab.transit_routes import output_key
 
 
 def instances(lab, outputs: dict) -> dict[str, str]:
@@ -53,23 +52,13 @@ def instances(lab, outputs: dict) -> dict[str, str]:
     return found
 
 
-def _refuse_unless_applied_as_is(lab, outputs: dict) -> None:
-    """The lab's file names a VPC or site its applied stack does not hold (added or
-    renamed since the apply): refused, naming them, before any wait."""
-    missing = not_applied(lab, outputs)
-    if missing:
-        raise VpnlabError(
-            f"lab '{lab.name}' names {', '.join(missing)}, which its stack applied to AWS "
-            "does not hold (added or renamed since the apply): run `vpnlab apply --target "
-            "aws` again, then verify"
-        )
-
-
 def verify(target: Account, timeout: float | None = None) -> Report:
     lab, progress = target.lab, target.progress
     timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     outputs = applied_outputs(target, "transit_gateway_id")
-    _refuse_unless_applied_as_is(lab, outputs)
+    tgw.refuse_unless_applied(
+        lab, outputs, "stack applied to AWS", "run `vpnlab apply --target aws`"
+    )
     started = time.monotonic()
     ec2 = target.client("ec2")
     ssm = Ssm(target.client("ssm"), progress, SLOW)

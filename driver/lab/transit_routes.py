@@ -23,6 +23,7 @@ import dataclasses
 import ipaddress
 from collections.abc import Iterator
 
+from driver.core.errors import VpnlabError
 from driver.lab import topology
 from driver.lab.model import Lab
 
@@ -184,17 +185,23 @@ SITE_OUTPUTS = (
 )  # fmt: skip
 
 
-def not_applied(lab: Lab, outputs: dict) -> list[str]:
-    """The VPCs and sites the lab's file names that its applied stack does not hold
-    (added or renamed since the apply): "VPC dev", "site nagoya"."""
+def refuse_unless_applied(lab: Lab, outputs: dict, stack: str, again: str) -> None:
+    """The lab's file names a VPC or site its applied ``stack`` does not hold (added or
+    renamed since the apply): refused, naming them ("VPC dev", "site nagoya"), before
+    any wait; ``again``: how to apply it again."""
     wanted = [(f"VPC {v.name}", v.name, VPC_OUTPUTS) for v in lab.vpcs] + [
         (f"site {s.name}", s.name, SITE_OUTPUTS) for s in lab.sites
     ]
-    return [
+    missing = [
         what
         for what, name, keys in wanted
         if any(f"{output_key(name)}_{key}" not in outputs for key in keys)
     ]
+    if missing:
+        raise VpnlabError(
+            f"lab '{lab.name}' names {', '.join(missing)}, which its {stack} does not hold "
+            f"(added or renamed since the apply): {again} again, then verify"
+        )
 
 
 def site_view(lab: Lab, index: int) -> Lab:

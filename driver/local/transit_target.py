@@ -20,10 +20,9 @@ from pathlib import Path
 
 from driver.checks.report import Report
 from driver.checks.telemetry import wait_for_accepted_routes, wait_for_telemetry
-from driver.core.errors import VpnlabError
 from driver.core.invocation import command
 from driver.lab.model import Lab
-from driver.lab.transit_routes import not_applied, output_key
+from driver.lab.transit_routes import output_key, refuse_unless_applied
 from driver.local import applied_transit
 from driver.local.applied_dataplane import clients
 from driver.local.emulator.process import Emulator
@@ -52,12 +51,8 @@ def verify_applied(
     """Each site's connection UP in ``VgwTelemetry``, then the check's rows on the
     running data plane, whose gateway routes by the emulator's tables as they are now
     (as a VGW lab's VPC routers do by EC2's)."""
-    if missing := not_applied(lab, outputs):
-        raise VpnlabError(
-            f"lab '{lab.name}' names {', '.join(missing)}, which its applied stack does not "
-            f"hold (added or renamed since the apply): `{command('apply', lab_path, root=True)}` "
-            "again, then verify"
-        )
+    again = f"`{command('apply', lab_path, root=True)}`"
+    refuse_unless_applied(lab, outputs, "applied stack", again)
     started = time.monotonic()
     ec2, _ = clients(lab, emulator)
     rows = []
