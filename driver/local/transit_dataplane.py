@@ -208,18 +208,13 @@ class TransitDataPlane:
                 if len(hops) == 1:
                     self.gateway.ip("route", "add", str(cidr), *hops[0], "table", str(number))
                 else:
+                    # ip takes the table before the nexthops: they end the line
                     multipath = [w for hop in hops for w in ("nexthop", *hop)]
-                    self.gateway.ip("route", "add", str(cidr), *multipath, "table", str(number))
+                    self.gateway.ip("route", "add", str(cidr), "table", str(number), *multipath)
             if ipaddress.ip_network("0.0.0.0/0") not in routed:
                 self.gateway.ip("route", "add", "unreachable", "default", "table", str(number))
 
     # --- addresses ----------------------------------------------------------------
-
-    def _networks_except(self, attachment: str) -> list[ipaddress.IPv4Network]:
-        """Every network of the lab but the attachment's own (a VPC's route table)."""
-        networks = [(f"vpc:{v.name}", v.vpc_cidr) for v in self.lab.vpcs]
-        networks += [(f"site:{s.name}", s.onprem.vpc_cidr) for s in self.lab.sites]
-        return list(dict.fromkeys(net for name, net in networks if name != attachment))
 
     def _vpc_link(self, j: int) -> tuple[ipaddress.IPv4Address, ipaddress.IPv4Address]:
         base = VPC_LINKS.network_address + 4 * j
