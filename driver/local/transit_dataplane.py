@@ -44,9 +44,9 @@ from driver.local.dataplane import filters
 from driver.local.dataplane.cgw import CustomerGateway
 from driver.local.dataplane.kernel import KernelFeatures
 from driver.local.dataplane.netns import Namespace, batched, create_all, delete_all, link
-from driver.local.dataplane.network import ECMP_BY_FLOW, FORWARDING, DataPlane
+from driver.local.dataplane.network import FORWARDING, DataPlane
 from driver.local.dataplane.network_view import NetworkView
-from driver.local.dataplane.node_set import TransitSide
+from driver.local.dataplane.node_set import ECMP_BY_FLOW, TransitSide
 from driver.local.dataplane.ownership import already_there
 from driver.local.gateway_tables import GatewayTables
 from driver.local.shared.node_access import lab_namespaces

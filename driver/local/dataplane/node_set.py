@@ -13,6 +13,18 @@ from driver.local.dataplane.netns import Namespace
 # AWS endpoints) links to the Transit Gateway node (driver/local/transit_dataplane.py).
 AWS_SIDE_NODES = ("aws", "aws-vpc", "firewall")
 
+# L4 hashing: each flow keeps one path of a multipath (ECMP) route, as AWS hashes flows.
+ECMP_BY_FLOW = {"net.ipv4.fib_multipath_hash_policy": "1"}
+# A Transit Gateway site's VGW node hashes a flow without its destination address. The
+# kernel hashes with one secret for every namespace, so the gateway's fields would repeat
+# the gateway's choice: flows ECMP sent to one connection would all take one tunnel of
+# it (polarization; seen with 64 flows over two two-path hops: 31/0 and 0/33, and 19/12
+# and 21/12 with these fields). Each flow still keeps one tunnel.
+TUNNEL_ECMP_BY_FLOW = {
+    "net.ipv4.fib_multipath_hash_policy": "3",  # the fields below
+    "net.ipv4.fib_multipath_hash_fields": "0x0035",  # source address, protocol, both ports
+}
+
 
 def lab_nodes(lab: Lab, site: bool = False) -> tuple[str, ...]:
     """The nodes this lab has (the firewall only when the lab has one; a Transit
