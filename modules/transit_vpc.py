@@ -1,6 +1,6 @@
 """A VPC attached to the Transit Gateway: its private subnet (the test host's and
 the attachment's), its route table with a route to the gateway for every other
-network of the lab, and the attachment itself."""
+network of the lab (what a BGP site advertises too), and the attachment itself."""
 
 from constructs import Construct
 
@@ -70,10 +70,7 @@ class TransitVpc(Construct):
             transit_gateway_default_route_table_propagation=gateway.default_route_table_propagation,
             tags=naming.tags("tgw-attachment"),
         )
-        others = [s.onprem.vpc_cidr for s in lab.sites] + [
-            v.vpc_cidr for v in lab.vpcs if v.name != entry.name
-        ]
-        for cidr in others:
+        for cidr in transit_routes.networks_beyond(lab, name):
             route.Route(
                 self,
                 f"to-{str(cidr).replace('/', '-').replace('.', '-')}",

@@ -178,6 +178,7 @@ def checked(
     answered = transit_pings.answered(pinged)
     rows += pinged
     rows += _ecmp(tdp, runners, progress, answered)
+    rows += _ecmp_across(tdp, runners, progress)
     tunnels = [  # after the pings, before a cut: what each tunnel carried
         dataclasses.replace(t, name=f"{name} {t.name}")
         for name, runner in runners.items()
@@ -273,6 +274,48 @@ def _ecmp(tdp: TransitDataPlane, runners: dict, progress, answered: set) -> list
             )
         )  # fmt: skip
         progress(f"{rows[-1].verdict} {rows[-1].name} {rows[-1].detail}")
+    return rows
+
+
+def _ecmp_across(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
+    """Each prefix a route table sends to several sites (BGP, ``VpnEcmpSupport``): a VPC
+    associated with the table sends flows to its first address, and every site's
+    connection must carry some. A site with no tunnel up has no route to offer: SKIP."""
+    planes = {f"site:{p.site.name}": p for p in tdp.sites}
+    rows, shown = [], set()
+    for table, routed in tdp.tables.routes.items():
+        vpc = next(
+            (v for v in tdp.lab.vpcs if tdp.tables.associations.get(f"vpc:{v.name}") == table),
+            None,
+        )
+        for cidr, hops in routed.items():
+            sites = [planes[h] for h in hops if h in planes]
+            if vpc is None or len(sites) < 2 or cidr in shown:
+                continue
+            if not all(p.dp.vgw_interfaces for p in sites):
+                continue  # tunnels without interfaces (policy-based): nothing to count on
+            shown.add(cidr)
+            down = [
+                p.site.name
+                for p in sites
+                if not any(sa_up(sa) for sa in runners[p.site.name].sas("vgw").values())
+            ]
+            if down:
+                rows.append(
+                    CheckResult(
+                        f"tgw: ECMP over connections to {cidr}", True, 0.0,
+                        f"not shown: site {', '.join(down)} has no tunnel up (its rows say why)",
+                        skipped=True,
+                    )
+                )  # fmt: skip
+                continue
+            rows.append(
+                transit_ecmp.across(
+                    str(cidr), f"vpc:{vpc.name}", tdp.hosts[vpc.name], str(next(cidr.hosts())),
+                    {p.site.name: p.dp.ns["vgw"] for p in sites},
+                )
+            )  # fmt: skip
+            progress(f"{rows[-1].verdict} {rows[-1].name} {rows[-1].detail}")
     return rows
 
 

@@ -135,7 +135,7 @@ class TransitDataPlane:
         return TransitSide(
             gateway=self.gateway,
             interface=f"s{index}",
-            networks=tuple(self._networks_except(name)),
+            networks=tgw.networks_beyond(self.lab, name),
             announced=tgw.routed_to(self.lab, name),
             max_prefixes=aws_rules.MAX_ADVERTISED_PREFIXES_TRANSIT_GATEWAY,
             max_paths=2 if self.lab.transit_gateway.ecmp else 1,
@@ -174,7 +174,7 @@ class TransitDataPlane:
         ours, theirs = self._vpc_link(j)
         link(self.gateway, f"v{j}", f"{ours}/30", router, "tgw", f"{theirs}/30")
         host.ip("route", "add", "default", "via", str(router_ip))
-        for network in self._networks_except(f"vpc:{vpc.name}"):
+        for network in tgw.networks_beyond(self.lab, f"vpc:{vpc.name}"):
             router.ip("route", "add", str(network), "via", str(ours))
         router.ip("route", "add", "unreachable", "default")  # a VPC route table's end
 

@@ -8,6 +8,10 @@ which tunnel interface each flow left by (an iptables rule per flow and tunnel):
 tunnels must carry flows, and no flow may be split between them. With 16 flows the
 chance that a fair hash puts them all on one tunnel is 2 in 65,536.
 
+A prefix that several BGP sites advertise (``across``) is spread the same way over
+their connections: the flows are counted at every such site's VGW node, and each
+connection must carry some, each flow by one tunnel of one connection.
+
 Without ``VpnEcmpSupport`` AWS sends on one tunnel of the two, its "preferred tunnel",
 picked at random, while both are up with the same prefix and BGP attributes (knowledge
 center: vpn-configure-tunnel-preference): every flow must leave by the same tunnel.
@@ -46,40 +50,13 @@ def check(
     a VPC) to ``address`` through the site's VGW node ``vgw_ns`` (its tunnels are
     interfaces: kernel ESP), spread over both tunnels with ``ecmp``, else all on one."""
     started = time.monotonic()
-    devices = [vgw.interface(n) for n in (1, 2)]
-    rules = [
-        f"-A {CHAIN} -p udp --sport {FIRST_PORT + f} -o {dev}\n"
-        for f in range(FLOWS)
-        for dev in devices
-    ]
-    # one iptables-restore: a process costs ~0.2 s in the emulated guest
-    table = f"*filter\n:{CHAIN} - [0:0]\n-I FORWARD -j {CHAIN}\n{''.join(rules)}COMMIT\n"
-    vgw_ns.exec("iptables-restore", "--noflush", input_=table)
-    try:
-        args = [address, str(FIRST_PORT), str(FLOWS), str(PACKETS), str(PORT)]
-        sender.exec("python3", "-c", SEND, *args)
-        counts = _counts(vgw_ns.exec("iptables", "-L", CHAIN, "-v", "-x", "-n").stdout)
-    finally:
-        vgw_ns.exec("iptables", "-D", "FORWARD", "-j", CHAIN, check=False)
-        vgw_ns.exec("iptables", "-F", CHAIN, check=False)
-        vgw_ns.exec("iptables", "-X", CHAIN, check=False)
-    per_tunnel = {dev: sum(1 for (_, d), n in counts.items() if d == dev and n) for dev in devices}
-    split = sorted(
-        port for port in {p for p, _ in counts} if all(counts.get((port, d)) for d in devices)
-    )
-    lost = sorted(
-        p
-        for p in range(FIRST_PORT, FIRST_PORT + FLOWS)
-        if not any(counts.get((p, d)) for d in devices)
-    )
+    counts = _flows(sender, address, {name: vgw_ns})
+    per_tunnel = _carried(counts, name)
+    split, lost = _split(counts), _lost(counts)
     carrying = sum(1 for n in per_tunnel.values() if n)
     passed = carrying == (2 if ecmp else 1) and not split and not lost
-    detail = (
-        f"{FLOWS} UDP flows from {source} to {address}: "
-        + ", ".join(f"{n} on Tunnel{i}" for i, n in enumerate(per_tunnel.values(), start=1))
-        + (f"; split over both tunnels: ports {split}" if split else "; each flow on one tunnel")
-        + (f"; not seen leaving by a tunnel: ports {lost}" if lost else "")
-    )
+    detail = f"{FLOWS} UDP flows from {source} to {address}: " + _tunnels(per_tunnel)
+    detail += _faults(split, lost)
     if not passed and not lost:
         detail += (
             "; AWS with VpnEcmpSupport spreads flows over both tunnels of a BGP connection"
@@ -89,6 +66,93 @@ def check(
         )
     seconds = round(time.monotonic() - started, 2)
     return CheckResult(f"site {name}: {row_name(ecmp)}", passed, seconds, detail)
+
+
+def across(
+    prefix: str, source: str, sender: Namespace, address: str, vgw_nodes: dict[str, Namespace]
+) -> CheckResult:
+    """The row of a prefix that several BGP sites advertise, with ``VpnEcmpSupport``:
+    flows from ``sender`` (``source``'s test host) to ``address`` in it, counted at each
+    site's VGW node (``vgw_nodes`` by site name), must leave by every site's connection,
+    each flow by one tunnel of one connection."""
+    started = time.monotonic()
+    counts = _flows(sender, address, vgw_nodes)
+    carried = {site: _carried(counts, site) for site in vgw_nodes}
+    split, lost = _split(counts), _lost(counts)
+    idle = [site for site, tunnels in carried.items() if not any(tunnels.values())]
+    detail = f"{FLOWS} UDP flows from {source} to {address}: " + "; ".join(
+        f"site {site} {_tunnels(tunnels)}" for site, tunnels in carried.items()
+    )
+    detail += _faults(split, lost)
+    if idle and not lost:
+        detail += (
+            f"; none by site {', '.join(idle)}: AWS with VpnEcmpSupport spreads flows over "
+            "every connection that advertises the prefix with an equal AS path"
+        )
+    seconds = round(time.monotonic() - started, 2)
+    passed = not (idle or split or lost)
+    return CheckResult(f"tgw: ECMP over connections to {prefix}", passed, seconds, detail)
+
+
+def _flows(
+    sender: Namespace, address: str, vgw_nodes: dict[str, Namespace]
+) -> dict[tuple[int, str, str], int]:
+    """(source port, site, tunnel device) -> packets: ``FLOWS`` flows from ``sender`` to
+    ``address``, counted leaving each site's VGW node by its tunnel interfaces (an
+    iptables rule per flow and tunnel)."""
+    devices = [vgw.interface(n) for n in (1, 2)]
+    rules = [
+        f"-A {CHAIN} -p udp --sport {FIRST_PORT + f} -o {dev}\n"
+        for f in range(FLOWS)
+        for dev in devices
+    ]
+    # one iptables-restore: a process costs ~0.2 s in the emulated guest
+    table = f"*filter\n:{CHAIN} - [0:0]\n-I FORWARD -j {CHAIN}\n{''.join(rules)}COMMIT\n"
+    counts = {}
+    try:
+        for node in vgw_nodes.values():
+            node.exec("iptables-restore", "--noflush", input_=table)
+        args = [address, str(FIRST_PORT), str(FLOWS), str(PACKETS), str(PORT)]
+        sender.exec("python3", "-c", SEND, *args)
+        for site, node in vgw_nodes.items():
+            listing = node.exec("iptables", "-L", CHAIN, "-v", "-x", "-n").stdout
+            counts |= {(port, site, dev): n for (port, dev), n in _counts(listing).items()}
+    finally:
+        for node in vgw_nodes.values():
+            node.exec("iptables", "-D", "FORWARD", "-j", CHAIN, check=False)
+            node.exec("iptables", "-F", CHAIN, check=False)
+            node.exec("iptables", "-X", CHAIN, check=False)
+    return counts
+
+
+def _carried(counts: dict, site: str) -> dict[str, int]:
+    """Tunnel device -> how many flows left by it, at ``site``'s VGW node."""
+    devices = [vgw.interface(n) for n in (1, 2)]
+    return {dev: sum(1 for (_, s, d), n in counts.items() if (s, d) == (site, dev) and n)
+            for dev in devices}  # fmt: skip
+
+
+def _split(counts: dict) -> list[int]:
+    """The flows (source ports) seen leaving by more than one tunnel."""
+    exits: dict[int, int] = {}
+    for (port, _, _), n in counts.items():
+        exits[port] = exits.get(port, 0) + bool(n)
+    return sorted(port for port, seen in exits.items() if seen > 1)
+
+
+def _lost(counts: dict) -> list[int]:
+    seen = {port for (port, _, _), n in counts.items() if n}
+    return [p for p in range(FIRST_PORT, FIRST_PORT + FLOWS) if p not in seen]
+
+
+def _tunnels(per_tunnel: dict[str, int]) -> str:
+    return ", ".join(f"{n} on Tunnel{i}" for i, n in enumerate(per_tunnel.values(), start=1))
+
+
+def _faults(split: list[int], lost: list[int]) -> str:
+    return (f"; split over tunnels: ports {split}" if split else "; each flow on one tunnel") + (
+        f"; not seen leaving by a tunnel: ports {lost}" if lost else ""
+    )
 
 
 def row_name(ecmp: bool) -> str:

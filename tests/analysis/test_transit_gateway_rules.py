@@ -11,7 +11,10 @@ from driver.analysis.lint import lint
 from driver.core.errors import VpnlabError
 from driver.lab import transit_routes
 from driver.lab.loader import parse_lab
+from tests.conftest import PROJECT
 from tests.lab.test_transit_lab import EXAMPLE, RAW
+
+ECMP_LAB = PROJECT / "tests/scenarios/tgw-ecmp-two-connections/lab.yml"
 
 
 def lab_file(tmp_path, edit=lambda raw: None):
@@ -160,6 +163,31 @@ def test_lookup_spreads_equal_bgp_routes_only_with_ecmp():
         parse_lab(yaml.safe_dump(raw)), "default", ipaddress.ip_address("10.1.1.10")
     )
     assert vpc.attachments == ("vpc:dev",)
+
+
+def test_a_prefix_two_sites_advertise_is_routed_by_the_vpcs_and_not_sent_back():
+    """tests/scenarios/tgw-ecmp-two-connections: 10.50.0.0/16 from both data centres."""
+    lab = parse_lab(ECMP_LAB.read_text())
+    shared = ipaddress.ip_network("10.50.0.0/16")
+    assert transit_routes.lookup(lab, "default", shared[1]).attachments == (
+        "site:kyoto", "site:nara",
+    )  # fmt: skip
+    # The VPC's route table sends it to the gateway, beside each site's own network.
+    assert set(transit_routes.networks_beyond(lab, "vpc:prod")) == {
+        ipaddress.ip_network(n) for n in ("172.16.0.0/16", "10.50.0.0/16", "172.17.0.0/16")
+    }
+    # A site's VGW node routes neither its own network nor the shared one to the gateway.
+    assert transit_routes.networks_beyond(lab, "site:kyoto") == (
+        ipaddress.ip_network("10.0.0.0/16"), ipaddress.ip_network("172.17.0.0/16"),
+    )  # fmt: skip
+    # The gateway offers a site the VPC only: not the prefix it is itself routed for.
+    assert transit_routes.routed_to(lab, "site:nara") == (ipaddress.ip_network("10.0.0.0/16"),)
+    raw = yaml.safe_load(ECMP_LAB.read_text())
+    del raw["transit_gateway"]["route_tables"]  # one table: each site sees the other's
+    one_table = parse_lab(yaml.safe_dump(raw))
+    assert transit_routes.routed_to(one_table, "site:nara") == (
+        ipaddress.ip_network("10.0.0.0/16"), ipaddress.ip_network("172.16.0.0/16"),
+    )  # fmt: skip
 
 
 def test_a_customer_configuration_is_refused_for_a_transit_gateway_lab(tmp_path):
