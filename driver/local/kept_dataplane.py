@@ -195,12 +195,18 @@ def start_guest(lab: str, placement: Placement, progress: Progress) -> Future[Ke
     A recorded guest that is gone is dropped first."""
     state, booting = LabState(lab), Future()
     guest = kept.recorded(state)
-    if guest is not None and guest.running():
+    if guest is not None and guest.running() and not guest.outdated():
         progress(f"the lab's guest kernel is running (pid {guest.identity.pid}): reusing it")
         booting.set_result(guest)
         return booting
     if guest is not None:
-        progress(f"{guest.gone()}: booting a new one")
+        if guest.running():  # its agent's code is not this checkout's: stopped, data plane and all
+            progress(
+                f"the lab's guest kernel (pid {guest.identity.pid}) runs vpnlab's code from "
+                "before an update: booting a new one"
+            )
+        else:
+            progress(f"{guest.gone()}: booting a new one")
         guest.stop()
         state.forget(kept.RECORD)
     progress(f"booting the {placement.reason} for the data plane")
@@ -231,7 +237,9 @@ def stop(lab: Lab, progress: Progress) -> list[str]:
     leaks: list[str] = []
     guest = kept.recorded(state)
     if guest is not None:
-        if guest.running():
+        if guest.running() and guest.outdated():  # its agent would not understand: its end
+            progress("the lab's guest kernel runs vpnlab's code from before an update: stopping it")
+        elif guest.running():
             try:
                 leaks += InGuest(lab.name, guest).teardown(lab)
             except VpnlabError as exc:  # the guest's end takes its data plane with it

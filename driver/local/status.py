@@ -40,7 +40,11 @@ def status(lab: Lab) -> Report:
     place = kept_dataplane.of_lab(lab.name)
     if isinstance(place, kept_dataplane.InGuest):
         guest = place.guest
-        if guest.running():
+        if guest.running() and guest.outdated():
+            row("guest", "FAIL", f"running (pid {guest.identity.pid}), with vpnlab's code from "
+                "before an update: `vpnlab apply` again boots a new one")  # fmt: skip
+            place = None
+        elif guest.running():
             row("guest", "PASS", f"running (pid {guest.identity.pid}): {guest.machine}")
         else:
             row("guest", "FAIL", f"{guest.gone()}; `vpnlab destroy` removes what is left")

@@ -11,6 +11,8 @@ log folder. Nothing here imports the data plane: the emulator imports this.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import itertools
 import json
 import os
@@ -24,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import driver
 from driver.core import errors
 from driver.core.errors import Fault
 from driver.core.paths import PROJECT
@@ -55,6 +58,7 @@ class KeptGuest:
     machine: str  # which kernel, and why: for status and reports
     console: Path  # the guest's console, for when it dies
     emulated: bool  # qemu's software emulation (no KVM): its waits stretch
+    code: str  # code_version() when it booted: its agent runs that code
 
     # --- lifetime ------------------------------------------------------------------
 
@@ -78,21 +82,25 @@ class KeptGuest:
             "PATH": f"{Path(machine.vng).parent}:{os.environ.get('PATH', '/usr/bin')}",
             "TMPDIR": str(folder),
         }
-        with open(console, "wb") as out:
-            proc = subprocess.Popen(
-                vm.command(script),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env=env,
-                cwd=PROJECT,
-                start_new_session=True,  # its own group: outlives this command
-            )
+        try:
+            with open(console, "wb") as out:
+                proc = subprocess.Popen(
+                    vm.command(script),
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    cwd=PROJECT,
+                    start_new_session=True,  # its own group: outlives this command
+                )
+        except OSError as exc:  # virtme-ng missing or not runnable: nothing of it stays
+            shutil.rmtree(folder, ignore_errors=True)
+            raise Fault(f"the guest kernel could not start: {exc}") from None
         identity = ProcessIdentity.of(proc.pid, name)
         if identity is None:  # gone already: its console says why
             shutil.rmtree(folder, ignore_errors=True)
             raise Fault(f"the guest kernel's qemu exited at once; its console: {console}")
-        guest = cls(name, folder, identity, described, console, not machine.kvm)
+        guest = cls(name, folder, identity, described, console, not machine.kvm, code_version())
         on_start(guest)
         guest._wait_ready(proc)
         return guest
@@ -120,6 +128,7 @@ class KeptGuest:
             "machine": self.machine,
             "console": str(self.console),
             "emulated": self.emulated,
+            "code": self.code,
         }
 
     @classmethod
@@ -134,11 +143,17 @@ class KeptGuest:
             record["machine"],
             Path(record["console"]),
             record.get("emulated", True),
+            record.get("code", ""),  # recorded before there was one: older code
         )
 
     def running(self) -> bool:
         """Is the recorded process still this guest (not a PID reused since)?"""
         return self.identity.running()
+
+    def outdated(self) -> bool:
+        """Does its agent run vpnlab code other than this checkout's (updated since the
+        guest booted)? Its answers would not fit this code's questions."""
+        return self.code != code_version()
 
     def stop(self) -> list[str]:
         """Stop its qemu (never a PID that is no longer it); remove the shared folder.
@@ -171,6 +186,12 @@ class KeptGuest:
         """Run ``operation`` (driver/local/kept_guest_operations.py) in the guest; its
         value, or its error raised here as the same kind. A guest that stops (or an
         answer later than ``bound`` seconds) is a Fault."""
+        if self.outdated():
+            raise Fault(  # the caller says what to do: apply again boots a new one
+                f"the lab's guest kernel ({self.name}) runs vpnlab's code from before an "
+                f"update (booted with {self.code or 'an unrecorded version'}, this checkout "
+                f"is {code_version()})"
+            )
         ident = f"{os.getpid()}-{next(_requests)}-{time.monotonic_ns()}"
         requests, results = self.folder / REQUESTS, self.folder / RESULTS
         tmp = requests / f".{ident}.tmp"
@@ -218,6 +239,19 @@ def _value(answer: dict, operation: str):
     if kind is not None:
         raise kind(error["message"])
     raise Fault(f"the guest's {operation} failed: {error['message']}")
+
+
+@functools.cache
+def code_version() -> str:
+    """A fingerprint of the code a kept guest's agent runs: vpnlab's package (its
+    modules and templates), as this process finds it. ~10 ms on the host."""
+    root = Path(driver.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".j2") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def recorded(state) -> KeptGuest | None:
