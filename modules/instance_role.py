@@ -43,7 +43,7 @@ class InstanceRole(Construct):
         role = iam_role.IamRole(
             self,
             "role",
-            name=naming.name(purpose),
+            name=naming.account_name(purpose),
             assume_role_policy=Fn.jsonencode(assume),
             # An apply interrupted while an attachment was in flight leaves it unknown
             # to the state: without this, destroy fails on IAM's DeleteConflict.
@@ -72,5 +72,9 @@ class InstanceRole(Construct):
                 policy=Fn.jsonencode(policy),
             )
         self.profile = iam_instance_profile.IamInstanceProfile(
-            self, "profile", name=naming.name(purpose), role=role.name, tags=naming.tags(purpose)
+            self,
+            "profile",
+            name=naming.account_name(purpose),
+            role=role.name,
+            tags=naming.tags(purpose),
         )

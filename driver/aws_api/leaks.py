@@ -77,7 +77,7 @@ class IamResources:
 def lab_iam(iam, lab: str) -> IamResources:
     """The lab's IAM roles and instance profiles, by their tag."""
     found = IamResources()
-    prefix = f"{lab}-"
+    prefix = (f"{lab}-", f"{lab}.")  # the lab's names, its sites' (modules/naming.py)
     for role in items(iam, "list_roles", "Roles"):
         name = role["RoleName"]
         if not name.startswith(prefix):

@@ -265,6 +265,8 @@ def test_force_cleanup_deletes_by_the_lab_tag_never_by_a_name_prefix(account, tm
     tag = [{"Key": "vpnlab:lab", "Value": "owned"}]
     iam.create_role(RoleName="owned-vpn-server", AssumeRolePolicyDocument=trust, Tags=tag)
     iam.create_instance_profile(InstanceProfileName="owned-vpn-server", Tags=tag)
+    # a Transit Gateway site's (modules/naming.py's account_name)
+    iam.create_role(RoleName="owned.osaka-vpn-server", AssumeRolePolicyDocument=trust, Tags=tag)
     iam.create_role(RoleName="owned-payments-prod-admin", AssumeRolePolicyDocument=trust)
     iam.create_instance_profile(InstanceProfileName="owned-payments-prod-admin")
     try:
@@ -274,10 +276,12 @@ def test_force_cleanup_deletes_by_the_lab_tag_never_by_a_name_prefix(account, tm
         assert sorted(leftovers(target.session, "owned", account.url)) == [
             "IAM instance profile owned-vpn-server",
             "IAM role owned-vpn-server",
+            "IAM role owned.osaka-vpn-server",
         ]
         assert target.destroy(force_cleanup=True) == []
         names = {r["RoleName"] for r in iam.list_roles()["Roles"]}
         assert "owned-payments-prod-admin" in names and "owned-vpn-server" not in names
+        assert "owned.osaka-vpn-server" not in names
         profiles = {
             p["InstanceProfileName"] for p in iam.list_instance_profiles()["InstanceProfiles"]
         }

@@ -76,6 +76,15 @@ def test_each_vpc_and_site_has_outputs_of_its_own(segmented):
     assert len(outputs) == 2 * 2 + 2 * 10 + 4  # per VPC, per site, the gateway, its tables, …
 
 
+def test_iam_names_of_a_site_are_fenced_from_other_labs(segmented):
+    """IAM names are one per account: site tokyo's VPN server role is tgw.tokyo-…, so a
+    lab named tgw-tokyo (its role tgw-tokyo-vpn-server) can stand beside this one."""
+    roles = sorted(r["name"] for r in resources(segmented, "aws_iam_role"))
+    assert roles == ["tgw-test-host", "tgw.osaka-vpn-server", "tgw.tokyo-vpn-server"]
+    profiles = sorted(p["name"] for p in resources(segmented, "aws_iam_instance_profile"))
+    assert profiles == roles
+
+
 def test_vpcs_attach_and_route_every_other_network_to_the_gateway(segmented):
     attachments = {
         a["tags"]["Name"]: a for a in resources(segmented, "aws_ec2_transit_gateway_vpc_attachment")
