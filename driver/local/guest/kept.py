@@ -26,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import driver
 from driver.core import errors
 from driver.core.errors import Fault
 from driver.core.paths import PROJECT
@@ -245,7 +244,7 @@ def _value(answer: dict, operation: str):
 def code_version() -> str:
     """A fingerprint of the code a kept guest's agent runs: vpnlab's package (its
     modules and templates), as this process finds it. ~10 ms on the host."""
-    root = Path(driver.__file__).parent
+    root = Path(__file__).resolve().parents[2]  # driver/, from driver/local/guest/
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         if path.suffix in (".py", ".j2") and "__pycache__" not in path.parts:
