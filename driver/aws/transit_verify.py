@@ -7,7 +7,9 @@ does (driver/aws/verify.py), per site, and the pings through the gateway.
    UP in its own ``VgwTelemetry``;
 3. a ping over SSM Run Command both ways between each VPC's test host and each site's,
    and between the sites, expected as the lab's route tables decide (driver/lab/
-   transit_routes.py ``not_carried``: the row names the table and route that stop it).
+   transit_routes.py ``not_carried``: the row names the table and route that stop it);
+   one lost where a reply was expected names a VPC route table in the account that
+   sends nothing for the other end to the gateway (driver/aws_api/vpc_routes.py).
 
 4. Reachability Analyzer from each VPC's test host to each site's VPN attachment, for
    the site's test host's address: found where the lab's tables carry it, not found
@@ -31,6 +33,7 @@ from driver.aws.verify import (
     wait_for_agents,
     wait_for_setup,
 )
+from driver.aws_api import vpc_routes
 from driver.checks import remote_commands
 from driver.checks.reachability import analyse_paths
 from driver.checks.report import Report
@@ -94,16 +97,19 @@ def verify(target: Account, timeout: float | None = None) -> Report:
             tunnels = tgw.site_view(lab, index).tunnels
             dump = server_diagnostics(ssm, server, tunnels, progress, f"site {site.name}'s")
             report.diagnostics += f"== site {site.name}'s VPN server\n{dump}"
-    report.checks += _pings(lab, outputs, ids, online, ssm, progress)
+    report.checks += _pings(lab, outputs, ids, online, ssm, ec2, progress)
     report.checks += _reachability(lab, outputs, ec2, progress)
     report.passed = all(c.passed for c in report.checks)
     report.seconds = round(time.monotonic() - started, 2)
     return report
 
 
-def _pings(lab, outputs: dict, ids: dict, online: set, ssm: Ssm, progress) -> list[CheckResult]:
+def _pings(
+    lab, outputs: dict, ids: dict, online: set, ssm: Ssm, ec2, progress
+) -> list[CheckResult]:
     """Both ways between each VPC's test host and each site's, and between the sites,
-    as ``vpnlab check`` pings them, expected as the lab's tables decide."""
+    as ``vpnlab check`` pings them, expected as the lab's tables decide; a lost one is
+    explained by a VPC's own route table in the account, where it misses the other end."""
     hosts = [
         (f"vpc:{v.name}", outputs[f"{output_key(v.name)}_test_private_ip"], v.private_subnet_cidr)
         for v in lab.vpcs
@@ -117,9 +123,24 @@ def _pings(lab, outputs: dict, ids: dict, online: set, ssm: Ssm, progress) -> li
         legs = [(first, second), (second, first)]
         why_not = [w for a, b in legs if (w := tgw.not_carried(lab, a[0], b[0], b[2]))]
         for source, target in legs:
-            rows.append(_ping(source, target, why_not, ids, online, ssm))
+            row = _ping(source, target, why_not, ids, online, ssm)
+            if not row.passed and not why_not and (misses := _vpc_misses(ec2, ids, legs)):
+                row.detail = row.detail.replace(NO_REPLY_WHY, f"; but {'; '.join(misses)}")
+            rows.append(row)
             progress(f"{rows[-1].verdict} {rows[-1].name} {rows[-1].detail}")
     return rows
+
+
+def _vpc_misses(ec2, ids: dict, legs) -> list[str]:
+    """Where a leg leaves a VPC whose route table in the account sends nothing for the
+    other end to the gateway (the request's way, or the reply's)."""
+    misses = []
+    for source, target in legs:
+        if source[0].startswith("vpc:"):
+            table, routed = vpc_routes.to_transit_gateway(ec2, ids[source[0]])
+            if why := vpc_routes.missing(table, routed, source[0], target[2]):
+                misses.append(why)
+    return misses
 
 
 def _reachability(lab, outputs: dict, ec2, progress) -> list[CheckResult]:
@@ -152,6 +173,9 @@ def _reachability(lab, outputs: dict, ec2, progress) -> list[CheckResult]:
     return rows
 
 
+NO_REPLY_WHY = "; the lab's Transit Gateway tables route it both ways"
+
+
 def _ping(source, target, why_not: list[str], ids, online, ssm: Ssm) -> CheckResult:
     started = time.monotonic()
     expected = not why_not
@@ -166,6 +190,6 @@ def _ping(source, target, why_not: list[str], ids, online, ssm: Ssm) -> CheckRes
     if why_not:
         detail += f"; none expected: {'; '.join(why_not)}"
     elif not replies:
-        detail += "; the lab's Transit Gateway tables route it both ways"
+        detail += NO_REPLY_WHY
     seconds = round(time.monotonic() - started, 2)
     return CheckResult(name, (replies > 0) == expected, seconds, detail)

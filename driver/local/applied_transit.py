@@ -6,9 +6,10 @@ stored them, and the site's VPN server runs the files of its instance's user dat
 with the keys from its SSM parameters. The gateway node routes by the Transit
 Gateway's route tables as the emulator holds them (``SearchTransitGatewayRoutes``,
 ``GetTransitGatewayRouteTableAssociations``), so what Terraform applied is what the
-packets follow. The test hosts take their instances' addresses. Inside each site and
-each VPC, the route tables and security groups are the lab's (synthesis writes
-them so; the VGW lab's target reads EC2's).
+packets follow, and each VPC's router by what its route table in EC2 sends to the
+gateway. The test hosts take their instances' addresses. Inside each site, the route
+tables, and everywhere the security groups, are the lab's (synthesis writes them so;
+the VGW lab's target reads EC2's).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from botocore.exceptions import ClientError
 
+from driver.aws_api import vpc_routes
 from driver.core.state import DATAPLANE_RECORD, LabState
 from driver.lab import transit_routes as tgw
 from driver.lab.model import Lab
@@ -87,15 +89,16 @@ def applied(lab: Lab, emulator: Emulator, outputs: dict) -> AppliedTransit:
         public_ip = outputs[f"{key}_vpn_server_public_ip"]
         sites.append(AppliedSite(index, aws_view, user_data, psks, public_ip, addresses, hosts))
     vpc_hosts = {v.name: outputs[f"{tgw.output_key(v.name)}_test_private_ip"] for v in lab.vpcs}
-    return AppliedTransit(lab, tuple(sites), gateway_tables(ec2, outputs), vpc_hosts)
+    return AppliedTransit(lab, tuple(sites), gateway_tables(lab, ec2, outputs), vpc_hosts)
 
 
-def gateway_tables(ec2, outputs: dict) -> GatewayTables:
+def gateway_tables(lab: Lab, ec2, outputs: dict) -> GatewayTables:
     """The Transit Gateway's route tables as the emulator holds them, by the lab's names:
     which table each attachment is associated with, and the routes each table uses
-    (a blackhole goes nowhere). What the lab did not apply (an attachment made in the
-    console) has no node here: its associations and the routes to it are left out; a
-    table deleted since the apply holds nothing."""
+    (a blackhole goes nowhere); and what each VPC's route table sends to the gateway.
+    What the lab did not apply (an attachment made in the console) has no node here:
+    its associations and the routes to it are left out; a table deleted since the apply
+    holds nothing."""
     names = {i: name for name, i in outputs["transit_gateway_attachment_ids"].items()}
     associations: dict[str, str | None] = dict.fromkeys(names.values())
     routes = {}
@@ -127,7 +130,13 @@ def gateway_tables(ec2, outputs: dict) -> GatewayTables:
             routes[table][cidr] = () if route["State"] == "blackhole" else known
         # in address order: the API's order is the order Terraform happened to create them
         routes[table] = dict(sorted(routes[table].items()))
-    return GatewayTables(associations, routes)
+    vpcs = {
+        f"vpc:{v.name}": vpc_routes.to_transit_gateway(
+            ec2, outputs[f"{tgw.output_key(v.name)}_test_instance_id"]
+        )
+        for v in lab.vpcs
+    }
+    return GatewayTables(associations, routes, vpcs)
 
 
 def build(source: AppliedTransit, state: LabState) -> TransitDataPlane:

@@ -9,19 +9,32 @@ lost ping read either.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from driver.aws_api import vpc_routes
 from driver.lab import transit_routes as tgw
 from driver.lab.model import Lab
+
+Net = ipaddress.IPv4Network
 
 
 @dataclass(frozen=True)
 class GatewayTables:
     """Each attachment's route table (None: none), and each table's routes: destination
-    -> the attachments it goes to (none: a blackhole; several: ECMP)."""
+    -> the attachments it goes to (none: a blackhole; several: ECMP). ``vpc_routes``:
+    what each VPC's own route table sends to the gateway, by attachment (its table's
+    ID, the destinations), as EC2 holds it; a VPC not in it routes as the lab says
+    (``transit_routes.networks_beyond``)."""
 
     associations: dict[str, str | None]
-    routes: dict[str, dict[ipaddress.IPv4Network, tuple[str, ...]]]
+    routes: dict[str, dict[Net, tuple[str, ...]]]
+    vpc_routes: dict[str, tuple[str | None, tuple[Net, ...]]] = field(default_factory=dict)
+
+    def to_gateway(self, lab: Lab, vpc: str) -> tuple[Net, ...]:
+        """What VPC attachment ``vpc``'s route table sends to the gateway."""
+        if vpc in self.vpc_routes:
+            return self.vpc_routes[vpc][1]
+        return tgw.networks_beyond(lab, vpc)
 
     @classmethod
     def of_lab(cls, lab: Lab) -> GatewayTables:
@@ -35,6 +48,9 @@ class GatewayTables:
         return {
             "associations": self.associations,
             "routes": {t: {str(c): list(h) for c, h in r.items()} for t, r in self.routes.items()},
+            "vpc_routes": {
+                v: [table, [str(c) for c in cidrs]] for v, (table, cidrs) in self.vpc_routes.items()
+            },
         }
 
     @classmethod
@@ -45,11 +61,20 @@ class GatewayTables:
                 t: {ipaddress.ip_network(c): tuple(h) for c, h in r.items()}
                 for t, r in record["routes"].items()
             },
+            {
+                v: (table, tuple(ipaddress.ip_network(c) for c in cidrs))
+                for v, (table, cidrs) in record.get("vpc_routes", {}).items()
+            },
         )
 
     def missed(self, source: str, target: str, subnet: ipaddress.IPv4Network) -> str | None:
         """Why these tables do not carry ``source``'s traffic to ``target``'s subnet (the
-        words of driver/lab/transit_routes.py's ``not_carried``, for the lab's resolution)."""
+        words of driver/lab/transit_routes.py's ``not_carried``, for the lab's resolution);
+        first, a VPC's own route table that does not send it to the gateway."""
+        if source in self.vpc_routes:
+            table_id, routed = self.vpc_routes[source]
+            if why := vpc_routes.missing(table_id, routed, source, subnet):
+                return why
         table = self.associations.get(source)
         if table is None:
             return f"{source} is associated with no route table"

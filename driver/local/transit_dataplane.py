@@ -174,21 +174,37 @@ class TransitDataPlane:
         ours, theirs = self._vpc_link(j)
         link(self.gateway, f"v{j}", f"{ours}/30", router, "tgw", f"{theirs}/30")
         host.ip("route", "add", "default", "via", str(router_ip))
-        for network in tgw.networks_beyond(self.lab, f"vpc:{vpc.name}"):
-            router.ip("route", "add", str(network), "via", str(ours))
-        router.ip("route", "add", "unreachable", "default")  # a VPC route table's end
+        self._route_vpc(j, vpc)
+
+    def _route_vpc(self, j: int, vpc) -> None:
+        """The VPC router's routes: what its route table sends to the gateway, then the
+        table's end (a default route to the gateway, or none: unreachable)."""
+        router, (ours, _) = self.routers[vpc.name], self._vpc_link(j)
+        routed = self.tables.to_gateway(self.lab, f"vpc:{vpc.name}")
+        for network in routed:
+            if network.prefixlen:
+                router.ip("route", "add", str(network), "via", str(ours))
+        if any(network.prefixlen == 0 for network in routed):
+            router.ip("route", "replace", "default", "via", str(ours))
+        else:
+            router.ip("route", "replace", "unreachable", "default")
 
     def reroute(self, tables: GatewayTables) -> None:
         """Route by ``tables`` from now on (the emulator's, as they are now: a route
-        changed since the apply is one the packets follow)."""
-        with batched([self.gateway]):
+        changed since the apply is one the packets follow), the VPCs' route tables too."""
+        routers = list(self.routers.values())
+        with batched([self.gateway, *routers]):
             for attachment in self.tables.associations:
                 self.gateway.ip("rule", "del", "pref", "100", "iif", self._interface(attachment))
             for number in range(NO_TABLE, FIRST_TABLE + len(self.tables.routes)):
                 self.gateway.ip("route", "flush", "table", str(number))
+            for router in routers:  # the routes 'ip route add' gave it: proto boot
+                router.ip("route", "flush", "dev", "tgw", "proto", "boot")
         self.tables = tables
-        with batched([self.gateway]):
+        with batched([self.gateway, *routers]):
             self._tables()
+            for j, vpc in enumerate(self.lab.vpcs):
+                self._route_vpc(j, vpc)
 
     def _tables(self) -> None:
         """Each attachment's association as a rule, each table's routes as AWS uses them."""

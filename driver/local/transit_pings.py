@@ -58,7 +58,7 @@ def _ping(tdp: TransitDataPlane, source, target, legs, runners: dict) -> CheckRe
     passed = (replies > 0) == expected
     built = [why for a, b in legs if (why := tdp.tables.missed(a[0], b[0], b[3])) is not None]
     if not passed and expected and built:
-        detail += f"; but the Transit Gateway's tables as applied do not: {'; '.join(built)}"
+        detail += f"; but the route tables as applied do not: {'; '.join(built)}"
     elif not passed and not expected and not built:  # a reply the lab's tables would not give
         detail += "; but the Transit Gateway's tables as applied carry it both ways"
     elif not passed and expected:

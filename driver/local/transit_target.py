@@ -62,7 +62,7 @@ def verify_applied(
         rows.append(dataclasses.replace(telemetry, name=f"site {site.name}: {telemetry.name}"))
         if site.vpn.routing == "bgp" and telemetry.passed:  # its propagated routes, read next
             wait_for_accepted_routes(ec2, connection, timeout, progress)
-    tables = applied_transit.gateway_tables(ec2, outputs)
+    tables = applied_transit.gateway_tables(lab, ec2, outputs)
     found = Report.from_json(place.transit_checks(lab, tables, progress))
     report = Report(
         lab.name,

@@ -11,6 +11,7 @@ import boto3
 import pytest
 
 from driver.aws.target import AwsTarget
+from driver.aws_api import vpc_routes
 from driver.aws_api.leaks import leftovers
 from driver.cli import main
 from driver.core.errors import VpnlabError
@@ -101,6 +102,9 @@ def test_a_two_site_lab_applies_verifies_per_site_and_destroys_to_nothing(
             TransitGatewayRouteTableId=outputs["transit_gateway_route_table_ids"]["default"],
             DestinationCidrBlock="192.168.0.0/16",
         )
+        # And dev's own route table loses its route to Osaka through the gateway.
+        dev_table, _ = vpc_routes.to_transit_gateway(ec2, outputs["dev_test_instance_id"])
+        ec2.delete_route(RouteTableId=dev_table, DestinationCidrBlock="172.16.0.0/16")
         # The data plane standing in for AWS forwards by the tables it is built from.
         applied_transit.build(applied_transit.applied(lab, emulator, outputs), state)
         rows = rows_of(target.verify(timeout=30))
@@ -109,6 +113,17 @@ def test_a_two_site_lab_applies_verifies_per_site_and_destroys_to_nothing(
         assert "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT: Transit Gateway route table" in lost.detail
         assert not rows[f"vpc:prod → site:tokyo: ping {tokyo} (YES)"].passed
         assert rows["Reachability Analyzer: vpc:prod → site:osaka (tcp/443)"].passed
+        assert not rows["Reachability Analyzer: vpc:dev → site:osaka (tcp/443)"].passed
+        for name in (
+            f"vpc:dev → site:osaka: ping {osaka} (YES)",
+            f"site:osaka → vpc:dev: ping {outputs['dev_test_private_ip']} (YES)",
+        ):
+            assert not rows[name].passed
+            assert (
+                f"but vpc:dev's route table {dev_table} has no route to 172.16.1.0/24 through "
+                "the Transit Gateway" in rows[name].detail
+            ), rows[name].detail
+        assert rows[f"vpc:prod → site:osaka: ping {osaka} (YES)"].passed
 
         # A site renamed since the apply: refused, named, before any wait.
         renamed = tmp_path / "renamed.yml"

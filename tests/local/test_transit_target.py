@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from driver.aws_api import vpc_routes
 from driver.cli import main
 from driver.core.errors import VpnlabError
 from driver.core.state import LabState
@@ -70,19 +71,33 @@ def test_a_two_site_lab_applies_verifies_follows_the_emulators_tables_and_leaves
         ec2.delete_transit_gateway_route(
             TransitGatewayRouteTableId=default, DestinationCidrBlock="192.168.0.0/16"
         )
+        # And prod's own route table loses its route to Osaka through the gateway.
+        prod_table, _ = vpc_routes.to_transit_gateway(ec2, outputs["prod_test_instance_id"])
+        ec2.delete_route(RouteTableId=prod_table, DestinationCidrBlock="172.16.0.0/16")
         again = local_target.verify(lab, said.append, lab_path=path)
         failed = {r.name: r.detail for r in again.checks if not r.passed}
         assert not again.passed
-        assert set(failed) == {
+        tokyo = {
             "vpc:prod → site:tokyo: ping 192.168.1.4 (YES)",
             "site:tokyo → vpc:prod: ping 10.0.1.4 (YES)",
             "vpc:dev → site:tokyo: ping 192.168.1.4 (YES)",
             "site:tokyo → vpc:dev: ping 10.1.1.4 (YES)",
-        }, failed
+        }
+        osaka = {  # the request, or the reply, leaves prod by its own route table
+            "vpc:prod → site:osaka: ping 172.16.1.4 (YES)",
+            "site:osaka → vpc:prod: ping 10.0.1.4 (YES)",
+        }
+        assert set(failed) == tokyo | osaka, failed
         assert all(
-            "tables as applied do not: route table default has no route to 192.168.1.0/24" in detail
-            for detail in failed.values()
+            "tables as applied do not: route table default has no route to 192.168.1.0/24"
+            in failed[name]
+            for name in tokyo
         )
+        assert all(
+            f"vpc:prod's route table {prod_table} has no route to 172.16.1.0/24 through the "
+            "Transit Gateway" in failed[name]
+            for name in osaka
+        ), failed
         assert "192.168.0.0/16" not in rows_of(again)["tgw: route table default"].detail
         _a_changed_lab_file_is_refused(path, lab, said)
     finally:
