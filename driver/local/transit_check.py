@@ -279,8 +279,9 @@ def _ecmp(tdp: TransitDataPlane, runners: dict, progress, answered: set) -> list
 
 def _ecmp_across(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckResult]:
     """Each prefix a route table sends to several sites (BGP, ``VpnEcmpSupport``): a VPC
-    associated with the table sends flows to its first address, and every site's
-    connection must carry some. A site with no tunnel up has no route to offer: SKIP."""
+    associated with the table sends flows to an address in it that this route carries
+    (``transit_ecmp.address_in``), and every tunnel of every site's connection must
+    carry some. A site with no tunnel up has no route to offer: SKIP."""
     planes = {f"site:{p.site.name}": p for p in tdp.sites}
     rows, shown = [], set()
     for table, routed in tdp.tables.routes.items():
@@ -295,6 +296,11 @@ def _ecmp_across(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckRe
             if not all(p.dp.vgw_interfaces for p in sites):
                 continue  # tunnels without interfaces (policy-based): nothing to count on
             shown.add(cidr)
+            address = transit_ecmp.address_in(
+                cidr, routed, vpc.vpc_cidr, tdp.tables.to_gateway(tdp.lab, f"vpc:{vpc.name}")
+            )
+            if address is None:
+                continue  # nowhere in it the VPC's flows would take this route
             down = [
                 p.site.name
                 for p in sites
@@ -311,7 +317,7 @@ def _ecmp_across(tdp: TransitDataPlane, runners: dict, progress) -> list[CheckRe
                 continue
             rows.append(
                 transit_ecmp.across(
-                    str(cidr), f"vpc:{vpc.name}", tdp.hosts[vpc.name], str(next(cidr.hosts())),
+                    str(cidr), f"vpc:{vpc.name}", tdp.hosts[vpc.name], address,
                     {p.site.name: p.dp.ns["vgw"] for p in sites},
                 )
             )  # fmt: skip

@@ -8,9 +8,10 @@ which tunnel interface each flow left by (an iptables rule per flow and tunnel):
 tunnels must carry flows, and no flow may be split between them. With 16 flows the
 chance that a fair hash puts them all on one tunnel is 2 in 65,536.
 
-A prefix that several BGP sites advertise (``across``) is spread the same way over
-their connections: the flows are counted at every such site's VGW node, and each
-connection must carry some, each flow by one tunnel of one connection.
+A prefix that several BGP sites advertise (``across``) is spread over all their
+tunnels as one group: ``FLOWS_ACROSS`` flows are counted at every such site's VGW node,
+every tunnel of every connection must carry some (the chance that a fair hash leaves
+one of four empty is under 1 in 10^7 with 64 flows), each flow by one tunnel.
 
 Without ``VpnEcmpSupport`` AWS sends on one tunnel of the two, its "preferred tunnel",
 picked at random, while both are up with the same prefix and BGP attributes (knowledge
@@ -19,14 +20,17 @@ center: vpn-configure-tunnel-preference): every flow must leave by the same tunn
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import time
+from collections.abc import Iterable
 
 from driver.checks.runner import CheckResult
 from driver.local.dataplane import vgw
 from driver.local.dataplane.netns import Namespace
 
 FLOWS = 16
+FLOWS_ACROSS = 64
 PACKETS = 3
 FIRST_PORT = 40000
 PORT = 33434  # traceroute's: nothing listens, the datagrams are counted on their way
@@ -73,37 +77,72 @@ def across(
 ) -> CheckResult:
     """The row of a prefix that several BGP sites advertise, with ``VpnEcmpSupport``:
     flows from ``sender`` (``source``'s test host) to ``address`` in it, counted at each
-    site's VGW node (``vgw_nodes`` by site name), must leave by every site's connection,
-    each flow by one tunnel of one connection."""
+    site's VGW node (``vgw_nodes`` by site name), must leave by every tunnel of every
+    site's connection, each flow by one tunnel."""
     started = time.monotonic()
-    counts = _flows(sender, address, vgw_nodes)
+    counts = _flows(sender, address, vgw_nodes, FLOWS_ACROSS)
     carried = {site: _carried(counts, site) for site in vgw_nodes}
-    split, lost = _split(counts), _lost(counts)
-    idle = [site for site, tunnels in carried.items() if not any(tunnels.values())]
-    detail = f"{FLOWS} UDP flows from {source} to {address}: " + "; ".join(
+    split, lost = _split(counts), _lost(counts, FLOWS_ACROSS)
+    idle = [
+        f"site {site} Tunnel{n}"
+        for site, tunnels in carried.items()
+        for n, flows in enumerate(tunnels.values(), start=1)
+        if not flows
+    ]
+    detail = f"{FLOWS_ACROSS} UDP flows from {source} to {address}: " + "; ".join(
         f"site {site} {_tunnels(tunnels)}" for site, tunnels in carried.items()
     )
     detail += _faults(split, lost)
     if idle and not lost:
         detail += (
-            f"; none by site {', '.join(idle)}: AWS with VpnEcmpSupport spreads flows over "
-            "every connection that advertises the prefix with an equal AS path"
+            f"; none by {', '.join(idle)}: AWS with VpnEcmpSupport spreads flows over the "
+            "tunnels of every connection that advertises the prefix with an equal AS path"
         )
     seconds = round(time.monotonic() - started, 2)
     passed = not (idle or split or lost)
     return CheckResult(f"tgw: ECMP over connections to {prefix}", passed, seconds, detail)
 
 
+def address_in(
+    prefix: ipaddress.IPv4Network,
+    held: Iterable[ipaddress.IPv4Network],
+    vpc: ipaddress.IPv4Network,
+    to_gateway: Iterable[ipaddress.IPv4Network],
+) -> str | None:
+    """An address the flows to ``prefix`` can take: in it, in none of the table's longer
+    routes (``held``) nor the sending VPC's own CIDR, and one the VPC's route table sends
+    to the gateway; None: no such address (a default route: 0.0.0.0/8 is not routed)."""
+    if prefix.prefixlen == 0:
+        return None
+    left = [prefix]
+    for taken in [c for c in held if c != prefix and c.subnet_of(prefix)] + [vpc]:
+        left = [
+            part
+            for net in left
+            for part in (net.address_exclude(taken) if taken.subnet_of(net) else
+                         [] if net.subnet_of(taken) else [net])
+        ]  # fmt: skip
+    routed = list(to_gateway)
+    # The pieces left are whole (nothing taken from them): a piece the VPC sends to the
+    # gateway, or a route of the VPC's inside a piece, is all usable.
+    usable = [net for net in left if any(net.subnet_of(r) for r in routed)]
+    usable += [r for r in routed for net in left if r.subnet_of(net) and r != net]
+    if not usable:
+        return None
+    first = min(usable)
+    return str(first[1] if first.num_addresses > 2 else first[0])
+
+
 def _flows(
-    sender: Namespace, address: str, vgw_nodes: dict[str, Namespace]
+    sender: Namespace, address: str, vgw_nodes: dict[str, Namespace], flows: int = FLOWS
 ) -> dict[tuple[int, str, str], int]:
-    """(source port, site, tunnel device) -> packets: ``FLOWS`` flows from ``sender`` to
+    """(source port, site, tunnel device) -> packets: ``flows`` flows from ``sender`` to
     ``address``, counted leaving each site's VGW node by its tunnel interfaces (an
     iptables rule per flow and tunnel)."""
     devices = [vgw.interface(n) for n in (1, 2)]
     rules = [
         f"-A {CHAIN} -p udp --sport {FIRST_PORT + f} -o {dev}\n"
-        for f in range(FLOWS)
+        for f in range(flows)
         for dev in devices
     ]
     # one iptables-restore: a process costs ~0.2 s in the emulated guest
@@ -112,7 +151,7 @@ def _flows(
     try:
         for node in vgw_nodes.values():
             node.exec("iptables-restore", "--noflush", input_=table)
-        args = [address, str(FIRST_PORT), str(FLOWS), str(PACKETS), str(PORT)]
+        args = [address, str(FIRST_PORT), str(flows), str(PACKETS), str(PORT)]
         sender.exec("python3", "-c", SEND, *args)
         for site, node in vgw_nodes.items():
             listing = node.exec("iptables", "-L", CHAIN, "-v", "-x", "-n").stdout
@@ -140,9 +179,9 @@ def _split(counts: dict) -> list[int]:
     return sorted(port for port, seen in exits.items() if seen > 1)
 
 
-def _lost(counts: dict) -> list[int]:
+def _lost(counts: dict, flows: int = FLOWS) -> list[int]:
     seen = {port for (port, _, _), n in counts.items() if n}
-    return [p for p in range(FIRST_PORT, FIRST_PORT + FLOWS) if p not in seen]
+    return [p for p in range(FIRST_PORT, FIRST_PORT + flows) if p not in seen]
 
 
 def _tunnels(per_tunnel: dict[str, int]) -> str:

@@ -14,7 +14,7 @@ from driver.lab.loader import parse_lab
 from tests.conftest import PROJECT
 from tests.lab.test_transit_lab import EXAMPLE, RAW
 
-ECMP_LAB = PROJECT / "tests/scenarios/tgw-ecmp-two-connections/lab.yml"
+ECMP_LAB = PROJECT / "tests/scenarios/tgw-ecmp-connections/lab.yml"
 
 
 def lab_file(tmp_path, edit=lambda raw: None):
@@ -166,7 +166,7 @@ def test_lookup_spreads_equal_bgp_routes_only_with_ecmp():
 
 
 def test_a_prefix_two_sites_advertise_is_routed_by_the_vpcs_and_not_sent_back():
-    """tests/scenarios/tgw-ecmp-two-connections: 10.50.0.0/16 from both data centres."""
+    """tests/scenarios/tgw-ecmp-connections: 10.50.0.0/16 from both data centres."""
     lab = parse_lab(ECMP_LAB.read_text())
     shared = ipaddress.ip_network("10.50.0.0/16")
     assert transit_routes.lookup(lab, "default", shared[1]).attachments == (
