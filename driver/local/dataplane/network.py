@@ -42,7 +42,7 @@ from driver.local.dataplane.frr import Frr
 from driver.local.dataplane.kernel import KernelFeatures
 from driver.local.dataplane.netns import Namespace, batched, create_all, delete_all
 from driver.local.dataplane.network_view import NetworkView
-from driver.local.dataplane.node_set import TUNNEL_ECMP_BY_FLOW, TransitSide, lab_nodes
+from driver.local.dataplane.node_set import TransitSide, lab_nodes, tunnel_hashing
 from driver.local.dataplane.ownership import already_there
 from driver.local.dataplane.pluto import Pluto
 from driver.local.shared.node_access import lab_namespaces
@@ -134,7 +134,7 @@ class DataPlane:
                 if router in self.ns:
                     self.ns[router].sysctl(FORWARDING)
             if self.transit:  # a Transit Gateway connection's ECMP over its two tunnels
-                self.ns["vgw"].sysctl(TUNNEL_ECMP_BY_FLOW)
+                self.ns["vgw"].sysctl(tunnel_hashing())
             wiring.links(self.ns, self.plan)
             if self.transit:
                 wiring.transit_link(

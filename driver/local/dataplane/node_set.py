@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from driver.lab.model import Lab
 from driver.lab.nodes import NODES, OPTIONAL_NODES
@@ -24,6 +25,14 @@ TUNNEL_ECMP_BY_FLOW = {
     "net.ipv4.fib_multipath_hash_policy": "3",  # the fields below
     "net.ipv4.fib_multipath_hash_fields": "0x0035",  # source address, protocol, both ports
 }
+HASH_FIELDS = Path("/proc/sys/net/ipv4/fib_multipath_hash_fields")
+
+
+def tunnel_hashing() -> dict[str, str]:
+    """TUNNEL_ECMP_BY_FLOW where the kernel has hash fields (the guest's 6.1 and this
+    host's 6.18 do), else the gateway's own L4 hash: flows then keep one tunnel each, but
+    a connection's choice of tunnel repeats the gateway's."""
+    return TUNNEL_ECMP_BY_FLOW if HASH_FIELDS.exists() else ECMP_BY_FLOW
 
 
 def lab_nodes(lab: Lab, site: bool = False) -> tuple[str, ...]:
