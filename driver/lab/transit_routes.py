@@ -120,22 +120,22 @@ def routed_to(lab: Lab, attachment: str) -> tuple[ipaddress.IPv4Network, ...]:
     to it, not into a blackhole): what the gateway advertises to a BGP site, and the
     networks a site's VPN server routes into its tunnels."""
     table = association(lab, attachment)
-    held = routes(lab, table) if table else []
-    # A prefix the table also routes to ``attachment`` (two BGP sites advertising it, for
-    # ECMP) is its own: not sent back to it, as the handoff reads EC2's tables.
-    own = {r.cidr for r in held if r.attachment == attachment}
+    # The routes AWS uses: a prefix also routed to ``attachment`` itself (two BGP sites
+    # advertising it, for ECMP) is not sent back to it, as the handoff reads EC2's.
+    chosen = winners(lab, table) if table else {}
     return tuple(
-        dict.fromkeys(
-            r.cidr for r in held if r.attachment not in (None, attachment) and r.cidr not in own
-        )
+        cidr
+        for cidr, decision in chosen.items()
+        if decision.attachments and attachment not in decision.attachments
     )
 
 
 def networks_beyond(lab: Lab, attachment: str) -> tuple[ipaddress.IPv4Network, ...]:
     """The networks across the gateway from ``attachment``: every VPC's CIDR, every
-    site's network and what a BGP site advertises, but the attachment's own (what a
-    VPC's route table sends to the gateway, and a site's VGW node too). A default route
-    a site advertises is left out: a VPC's table is not given one."""
+    site's network and its routes (a BGP site's advertised prefixes, a static site's
+    static routes), but the attachment's own (what a VPC's route table sends to the
+    gateway, and a site's VGW node too). A default route a site advertises is left out:
+    a VPC's table is not given one."""
     nets: list[tuple[str, ipaddress.IPv4Network]] = [
         (f"vpc:{v.name}", v.vpc_cidr) for v in lab.vpcs
     ]
@@ -144,6 +144,8 @@ def networks_beyond(lab: Lab, attachment: str) -> tuple[ipaddress.IPv4Network, .
         nets.append((name, site.onprem.vpc_cidr))
         if site.vpn.routing == "bgp":
             nets += [(name, cidr) for cidr in topology.advertised_prefixes(site_view(lab, i))]
+        else:
+            nets += [(name, cidr) for cidr in site.vpn.static_routes]
     own = {cidr for name, cidr in nets if name == attachment}
     return tuple(dict.fromkeys(cidr for _, cidr in nets if cidr not in own and cidr.prefixlen > 0))
 

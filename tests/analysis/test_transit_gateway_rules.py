@@ -188,6 +188,18 @@ def test_a_prefix_two_sites_advertise_is_routed_by_the_vpcs_and_not_sent_back():
     assert transit_routes.routed_to(one_table, "site:nara") == (
         ipaddress.ip_network("10.0.0.0/16"), ipaddress.ip_network("172.16.0.0/16"),
     )  # fmt: skip
+    # A static route to nara wins over both sites' BGP: kyoto is offered the prefix now.
+    raw["transit_gateway"]["routes"] = [{"cidr": "10.50.0.0/16", "attachment": "site:nara"}]
+    pinned = parse_lab(yaml.safe_dump(raw))
+    assert shared in transit_routes.routed_to(pinned, "site:kyoto")
+    assert shared not in transit_routes.routed_to(pinned, "site:nara")
+    # A static site's routes are what the VPCs send its way.
+    example = copy.deepcopy(RAW)
+    example["sites"][0]["vpn"]["static_routes"].append("10.60.0.0/16")
+    static = parse_lab(yaml.safe_dump(example))
+    assert ipaddress.ip_network("10.60.0.0/16") in transit_routes.networks_beyond(
+        static, "vpc:prod"
+    )
 
 
 def test_a_customer_configuration_is_refused_for_a_transit_gateway_lab(tmp_path):
