@@ -124,7 +124,7 @@ def _pings(
         why_not = [w for a, b in legs if (w := tgw.not_carried(lab, a[0], b[0], b[2]))]
         for source, target in legs:
             row = _ping(source, target, why_not, ids, online, ssm)
-            if not row.passed and not why_not and (misses := _vpc_misses(ec2, ids, legs)):
+            if NO_REPLY_WHY in row.detail and (misses := _vpc_misses(ec2, ids, legs)):
                 row.detail = row.detail.replace(NO_REPLY_WHY, f"; but {'; '.join(misses)}")
             rows.append(row)
             progress(f"{rows[-1].verdict} {rows[-1].name} {rows[-1].detail}")
@@ -137,8 +137,8 @@ def _vpc_misses(ec2, ids: dict, legs) -> list[str]:
     misses = []
     for source, target in legs:
         if source[0].startswith("vpc:"):
-            table, routed = vpc_routes.to_transit_gateway(ec2, ids[source[0]])
-            if why := vpc_routes.missing(table, routed, source[0], target[2]):
+            table = vpc_routes.of_instance(ec2, ids[source[0]])
+            if why := table.missing(source[0], target[2]):
                 misses.append(why)
     return misses
 

@@ -131,7 +131,7 @@ def gateway_tables(lab: Lab, ec2, outputs: dict) -> GatewayTables:
         # in address order: the API's order is the order Terraform happened to create them
         routes[table] = dict(sorted(routes[table].items()))
     vpcs = {
-        f"vpc:{v.name}": vpc_routes.to_transit_gateway(
+        f"vpc:{v.name}": vpc_routes.of_instance(
             ec2, outputs[f"{tgw.output_key(v.name)}_test_instance_id"]
         )
         for v in lab.vpcs

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass, field
 
-from driver.aws_api import vpc_routes
+from driver.aws_api.vpc_routes import VpcRouteTable
 from driver.lab import transit_routes as tgw
 from driver.lab.model import Lab
 
@@ -28,13 +28,18 @@ class GatewayTables:
 
     associations: dict[str, str | None]
     routes: dict[str, dict[Net, tuple[str, ...]]]
-    vpc_routes: dict[str, tuple[str | None, tuple[Net, ...]]] = field(default_factory=dict)
+    vpc_routes: dict[str, VpcRouteTable] = field(default_factory=dict)
 
     def to_gateway(self, lab: Lab, vpc: str) -> tuple[Net, ...]:
         """What VPC attachment ``vpc``'s route table sends to the gateway."""
         if vpc in self.vpc_routes:
-            return self.vpc_routes[vpc][1]
+            return self.vpc_routes[vpc].to_gateway()
         return tgw.networks_beyond(lab, vpc)
+
+    def elsewhere(self, vpc: str) -> tuple[Net, ...]:
+        """What ``vpc``'s route table sends neither to the gateway nor within the VPC (an
+        internet gateway, a peering…: nothing of the lab's, so nowhere here)."""
+        return self.vpc_routes[vpc].elsewhere() if vpc in self.vpc_routes else ()
 
     @classmethod
     def of_lab(cls, lab: Lab) -> GatewayTables:
@@ -48,9 +53,7 @@ class GatewayTables:
         return {
             "associations": self.associations,
             "routes": {t: {str(c): list(h) for c, h in r.items()} for t, r in self.routes.items()},
-            "vpc_routes": {
-                v: [table, [str(c) for c in cidrs]] for v, (table, cidrs) in self.vpc_routes.items()
-            },
+            "vpc_routes": {v: table.record() for v, table in self.vpc_routes.items()},
         }
 
     @classmethod
@@ -62,8 +65,8 @@ class GatewayTables:
                 for t, r in record["routes"].items()
             },
             {
-                v: (table, tuple(ipaddress.ip_network(c) for c in cidrs))
-                for v, (table, cidrs) in record.get("vpc_routes", {}).items()
+                v: VpcRouteTable.from_record(table)
+                for v, table in record.get("vpc_routes", {}).items()
             },
         )
 
@@ -71,10 +74,8 @@ class GatewayTables:
         """Why these tables do not carry ``source``'s traffic to ``target``'s subnet (the
         words of driver/lab/transit_routes.py's ``not_carried``, for the lab's resolution);
         first, a VPC's own route table that does not send it to the gateway."""
-        if source in self.vpc_routes:
-            table_id, routed = self.vpc_routes[source]
-            if why := vpc_routes.missing(table_id, routed, source, subnet):
-                return why
+        if source in self.vpc_routes and (why := self.vpc_routes[source].missing(source, subnet)):
+            return why
         table = self.associations.get(source)
         if table is None:
             return f"{source} is associated with no route table"

@@ -10,8 +10,9 @@
   VPC-propagated over VPN-propagated, ECMP over equal BGP routes with
   ``VpnEcmpSupport``: a multipath route hashed by flow), blackholes drop, and what no
   route names is unreachable;
-* ``v<j>-aws-vpc`` / ``v<j>-aws``: VPC ``j``'s router (its route table sends every other
-  network of the lab to the gateway, as synthesis writes it) and test host;
+* ``v<j>-aws-vpc`` / ``v<j>-aws``: VPC ``j``'s router (what its route table sends to
+  the gateway: the lab's other networks, as synthesis writes them, or after an apply
+  what EC2's table holds, GatewayTables.vpc_routes) and test host;
 * ``s<i>-…``: site ``i``, built as a VGW lab's data plane is (driver/local/dataplane/
   network.py ``DataPlane``) from the site's view of the lab, with no VPC of its own:
   its ``vgw`` node (the connection's two AWS endpoints, and with BGP its speaker,
@@ -177,13 +178,17 @@ class TransitDataPlane:
         self._route_vpc(j, vpc)
 
     def _route_vpc(self, j: int, vpc) -> None:
-        """The VPC router's routes: what its route table sends to the gateway, then the
-        table's end (a default route to the gateway, or none: unreachable)."""
+        """The VPC router's routes: what its route table sends to the gateway, what it
+        sends elsewhere (unreachable: nothing of the lab's is there), then the table's
+        end (a default route to the gateway, or none: unreachable)."""
         router, (ours, _) = self.routers[vpc.name], self._vpc_link(j)
         routed = self.tables.to_gateway(self.lab, f"vpc:{vpc.name}")
         for network in routed:
             if network.prefixlen:
                 router.ip("route", "add", str(network), "via", str(ours))
+        for network in self.tables.elsewhere(f"vpc:{vpc.name}"):
+            if network.prefixlen:
+                router.ip("route", "add", "unreachable", str(network))
         if any(network.prefixlen == 0 for network in routed):
             router.ip("route", "replace", "default", "via", str(ours))
         else:
@@ -198,8 +203,8 @@ class TransitDataPlane:
                 self.gateway.ip("rule", "del", "pref", "100", "iif", self._interface(attachment))
             for number in range(NO_TABLE, FIRST_TABLE + len(self.tables.routes)):
                 self.gateway.ip("route", "flush", "table", str(number))
-            for router in routers:  # the routes 'ip route add' gave it: proto boot
-                router.ip("route", "flush", "dev", "tgw", "proto", "boot")
+            for router in routers:  # the routes _route_vpc gave it ('ip route add': boot)
+                router.ip("route", "flush", "proto", "boot")
         self.tables = tables
         with batched([self.gateway, *routers]):
             self._tables()

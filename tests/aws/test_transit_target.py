@@ -103,7 +103,7 @@ def test_a_two_site_lab_applies_verifies_per_site_and_destroys_to_nothing(
             DestinationCidrBlock="192.168.0.0/16",
         )
         # And dev's own route table loses its route to Osaka through the gateway.
-        dev_table, _ = vpc_routes.to_transit_gateway(ec2, outputs["dev_test_instance_id"])
+        dev_table = vpc_routes.of_instance(ec2, outputs["dev_test_instance_id"]).id
         ec2.delete_route(RouteTableId=dev_table, DestinationCidrBlock="172.16.0.0/16")
         # The data plane standing in for AWS forwards by the tables it is built from.
         applied_transit.build(applied_transit.applied(lab, emulator, outputs), state)

@@ -72,7 +72,7 @@ def test_a_two_site_lab_applies_verifies_follows_the_emulators_tables_and_leaves
             TransitGatewayRouteTableId=default, DestinationCidrBlock="192.168.0.0/16"
         )
         # And prod's own route table loses its route to Osaka through the gateway.
-        prod_table, _ = vpc_routes.to_transit_gateway(ec2, outputs["prod_test_instance_id"])
+        prod_table = vpc_routes.of_instance(ec2, outputs["prod_test_instance_id"]).id
         ec2.delete_route(RouteTableId=prod_table, DestinationCidrBlock="172.16.0.0/16")
         again = local_target.verify(lab, said.append, lab_path=path)
         failed = {r.name: r.detail for r in again.checks if not r.passed}
