@@ -25,7 +25,10 @@ def status(lab: Lab) -> Report:
 
     record = state.read("emulator.json")
     emulator = running_emulator(state)
-    if emulator:
+    if emulator and emulator.outdated():
+        row("emulator", "FAIL", f"running on {emulator.url} (pid {emulator.pid}), with vpnlab's "
+            "code from before an update: `vpnlab destroy`, then `vpnlab apply`")  # fmt: skip
+    elif emulator:
         row("emulator", "PASS", f"running on {emulator.url} (pid {emulator.pid})")
     elif record:
         row("emulator", "FAIL", f"recorded (pid {record['pid']}) but not answering")

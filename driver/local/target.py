@@ -142,6 +142,7 @@ def _apply(lab_path: Path, lab: Lab, where: placement.Placement, progress: Progr
                 f"lab '{lab.name}' already has namespaces: "
                 f"{ownership.namespaces_owner(lab.name)}; nothing was changed"
             )
+        _refuse_outdated(lab, running_emulator(state, progress), lab_path)
         started = time.monotonic()
         # The guest boots while the emulator starts, cdktf synthesizes and Terraform
         # applies: all of them wait on child processes.
@@ -184,6 +185,18 @@ def _apply(lab_path: Path, lab: Lab, where: placement.Placement, progress: Progr
     return phases
 
 
+def _refuse_outdated(lab: Lab, emulator: Emulator | None, lab_path: Path) -> None:
+    """An emulator started by an older vpnlab asks a kept guest, and answers Terraform,
+    with that code; it holds the lab's resources in memory, so only a destroy and an
+    apply replace it."""
+    if emulator is not None and emulator.outdated():
+        destroy_it, apply_it = (command(verb, lab_path, root=True) for verb in ("destroy", "apply"))
+        raise VpnlabError(
+            f"lab '{lab.name}''s AWS emulator (pid {emulator.pid}) runs vpnlab's code from "
+            f"before an update: `{destroy_it}`, then `{apply_it}`; nothing was changed"
+        )
+
+
 def _place(lab: Lab, guest, progress: Progress):
     """Where the data plane goes: the guest once booted, or this host. A data plane
     the lab has elsewhere (applied before with the other choice) is stopped."""
@@ -215,6 +228,7 @@ def _verify(lab: Lab, state: LabState, progress, timeout, lab_path: Path) -> Rep
     apply, destroy = (command(verb, lab_path, root=True) for verb in ("apply", "destroy"))
     if emulator is None:
         raise VpnlabError(f"lab '{lab.name}' is not applied (no emulator runs for it): `{apply}`")
+    _refuse_outdated(lab, emulator, lab_path)
     place = kept_dataplane.of_lab(lab.name)
     if isinstance(place, kept_dataplane.InGuest) and not place.guest.running():
         raise Fault(f"{place.guest.gone()}; `{apply}` again boots it and rebuilds the data plane")

@@ -1,23 +1,29 @@
-"""A kept guest runs the vpnlab code it booted with (driver/local/guest/kept.py): after
-an update its agent's answers no longer fit this code's questions, so it is asked
-nothing, status says so, and apply boots a new one in its place. The guest here is a
-stand-in process recorded as the lab's guest (booting a real one is the guest tests'
-work); apply's new boot is given no virtme-ng, so it fails at once, cleanly."""
+"""After an update of vpnlab, the processes an applied lab keeps run the code they
+started with (driver/core/code.py): a kept guest's agent (driver/local/guest/kept.py)
+is asked nothing, status says so, and apply boots a new one in its place; the lab's
+emulator, which holds the lab's resources in memory, makes verify and apply refuse,
+naming destroy then apply. The guest here is a stand-in process recorded as the
+lab's guest (booting a real one is the guest tests' work); apply's new boot is given
+no virtme-ng, so it fails at once, cleanly. The emulator is a real one."""
 
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from driver.core.errors import Fault
+from driver.core import code
+from driver.core.errors import Fault, VpnlabError
 from driver.core.paths import STATE_DIR_VARIABLE
 from driver.core.processes import ProcessIdentity
 from driver.core.state import LabState
 from driver.lab.loader import load_lab
 from driver.local import kept_dataplane
+from driver.local import target as local_target
+from driver.local.emulator.process import Emulator
 from driver.local.guest import kept
 from driver.local.guest.machine import GuestMachine
 from driver.local.placement import Placement
@@ -46,9 +52,21 @@ def old_guest(tmp_path, monkeypatch):
         stand_in.wait()
 
 
-def test_the_code_a_guest_booted_with_is_recorded_and_compared():
-    assert len(kept.code_version()) == 16
-    assert kept.code_version() == kept.code_version()
+def test_the_fingerprint_follows_the_code_not_its_bytecode(tmp_path):
+    tree = tmp_path / "driver"
+    shutil.copytree(code.PACKAGE, tree, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code.fingerprint(tree)
+    assert before == code.code_version()  # the checkout's, as a process finds it
+    (tree / "local" / "__pycache__").mkdir(exist_ok=True)
+    (tree / "local" / "__pycache__" / "target.cpython-311.pyc").write_bytes(b"stale")
+    assert code.fingerprint(tree) == before
+    target = tree / "local" / "target.py"
+    target.write_text(target.read_text() + "# an update\n")
+    assert code.fingerprint(tree) != before
+    template = next(tree.rglob("*.j2"))
+    target.write_text(target.read_text().removesuffix("# an update\n"))
+    template.write_text(template.read_text() + "! an update\n")
+    assert code.fingerprint(tree) != before
 
 
 def test_an_outdated_guest_is_asked_nothing(old_guest):
@@ -57,7 +75,7 @@ def test_an_outdated_guest_is_asked_nothing(old_guest):
     with pytest.raises(Fault, match="runs vpnlab's code from before an update"):
         guest.call("built", 5)
     assert not (guest.folder / kept.REQUESTS).exists()  # no request was written
-    current = kept.KeptGuest(**{**vars(guest), "code": kept.code_version()})
+    current = kept.KeptGuest(**{**vars(guest), "code": code.code_version()})
     assert not current.outdated()
 
 
@@ -79,3 +97,33 @@ def test_status_says_the_guest_runs_older_code(old_guest):
     assert not rows["guest"].passed
     assert "code from before an update: `vpnlab apply` again" in rows["guest"].detail
     assert "data plane" in rows and rows["data plane"].skipped  # its agent was not asked
+
+
+def test_an_outdated_emulator_makes_verify_and_apply_refuse_and_destroy_remove_it(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv(STATE_DIR_VARIABLE, str(tmp_path / "state"))
+    path = tmp_path / f"{LAB}.yml"
+    path.write_text(
+        (PROJECT / "labs" / "seed.yml").read_text().replace("name: seed", f"name: {LAB}")
+    )
+    lab = load_lab(path)
+    state = LabState(LAB)
+    state.logs.mkdir(parents=True)
+    emulator = Emulator.start(state.logs / "emulator.log")
+    emulator.code = "0123456789abcdef"  # started by an older vpnlab
+    state.write("emulator.json", emulator.record())
+    try:
+        for act in (
+            lambda: local_target.verify(lab, lambda m: None, lab_path=path),
+            lambda: local_target.apply(path, lab, lambda m: None),
+        ):
+            with pytest.raises(VpnlabError, match="runs vpnlab's code from before an update"):
+                act()
+        assert not state.terraform_dir.exists()  # apply changed nothing
+        rows = {row.name: row for row in status(lab).checks}
+        assert not rows["emulator"].passed and "before an update" in rows["emulator"].detail
+    finally:
+        leaks = local_target.destroy(lab, progress=lambda m: None)
+    assert leaks == []
+    assert not emulator.alive()

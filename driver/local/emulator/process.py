@@ -23,6 +23,7 @@ from pathlib import Path
 
 import boto3
 
+from driver.core.code import code_version
 from driver.core.errors import VpnlabError
 from driver.core.paths import PROJECT
 from driver.core.processes import ProcessIdentity, process_alive
@@ -47,6 +48,7 @@ class Emulator:
     pid: int
     identity: ProcessIdentity | None = None  # None: a record from before identities
     credentials: dict[str, str] = field(default_factory=dict, repr=False)  # auth.py
+    code: str = ""  # driver/core/code.py's, when it started ("": recorded before that)
 
     @classmethod
     def from_record(cls, record: dict) -> Emulator:
@@ -55,12 +57,18 @@ class Emulator:
             record["pid"],
             ProcessIdentity.from_record(record),
             record.get("credentials", {}),
+            record.get("code", ""),
         )
 
     def record(self) -> dict:
         """For the lab's state (0600: it holds the emulator's key)."""
         identity = self.identity.record() if self.identity else {}
-        return {"port": self.port, **identity, "credentials": self.credentials}
+        return {"port": self.port, **identity, "credentials": self.credentials, "code": self.code}
+
+    def outdated(self) -> bool:
+        """Does it run vpnlab code other than this checkout's (updated since it started)?
+        It holds the lab's resources in memory: only a destroy and an apply replace it."""
+        return self.code != code_version()
 
     def environment(self) -> dict[str, str]:
         """What Terraform and boto3 need to talk to this emulator, and nothing else."""
@@ -104,7 +112,10 @@ class Emulator:
                 env=env,
                 start_new_session=True,
             )
-        emulator = cls(port, proc.pid, ProcessIdentity.of(proc.pid, SERVER_MODULE), credentials)
+        emulator = cls(
+            port, proc.pid, ProcessIdentity.of(proc.pid, SERVER_MODULE), credentials,
+            code_version(),
+        )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:

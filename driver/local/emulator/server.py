@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import sys
 
+from driver.core.code import code_version
 from driver.local.emulator import (
     addresses,
     auth,
@@ -56,6 +57,7 @@ def install() -> None:
 
 
 def main(argv: list[str]) -> None:
+    code_version()  # the code it starts with: what its questions to a kept guest fit
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     install()
     import moto.server

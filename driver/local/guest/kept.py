@@ -11,8 +11,6 @@ log folder. Nothing here imports the data plane: the emulator imports this.
 from __future__ import annotations
 
 import contextlib
-import functools
-import hashlib
 import itertools
 import json
 import os
@@ -27,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from driver.core import errors
+from driver.core.code import code_version
 from driver.core.errors import Fault
 from driver.core.paths import PROJECT
 from driver.core.processes import ProcessIdentity, terminate_group
@@ -238,19 +237,6 @@ def _value(answer: dict, operation: str):
     if kind is not None:
         raise kind(error["message"])
     raise Fault(f"the guest's {operation} failed: {error['message']}")
-
-
-@functools.cache
-def code_version() -> str:
-    """A fingerprint of the code a kept guest's agent runs: vpnlab's package (its
-    modules and templates), as this process finds it. ~10 ms on the host."""
-    root = Path(__file__).resolve().parents[2]  # driver/, from driver/local/guest/
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".j2") and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def recorded(state) -> KeptGuest | None:
