@@ -5,10 +5,15 @@ AWS's side of each session (Site-to-Site VPN user guide, "Customer gateway
 options" and "Tunnel options"): the VGW at the tunnel's inside ``.1``, its ASN
 the connection's Amazon side ASN, the customer gateway at ``.2`` with the
 customer gateway's ASN, keepalive 10 s / hold 30 s, at most 100 prefixes
-accepted (the 101st closes the session).
+accepted (the 101st closes the session); a Transit Gateway's connection accepts
+1,000 ("Quotas"), said by ``on_transit_gateway`` around a site's lint.
 """
 
 from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 from driver.analysis.findings import Finding
 from driver.cgw.folder import MAX_BYTES, ServerFolder
@@ -28,8 +33,27 @@ BGP_RULES = {
     "bgp-policy": "FRR (RFC 8212) exchanges no eBGP route without an in and an out policy",
     "bgp-not-activated": "`no bgp default ipv4-unicast` and the neighbour is not activated",
     "bgp-shutdown": "a neighbour to AWS is shut down",
-    "bgp-prefixes": "announced prefixes over AWS's 100, missing an on-prem subnet, or unknown",
+    "bgp-prefixes": "announced prefixes over what AWS accepts, missing an on-prem subnet, "
+    "or unknown",
 }
+# What the connection the customer's speaker peers with accepts, and whose it is: a
+# VGW's, unless a Transit Gateway site's lint says otherwise (every vendor's rules reach
+# _prefix_findings; a context spares each of them a parameter).
+_ACCEPTS: ContextVar[tuple[int, str]] = ContextVar(
+    "accepts", default=(aws_rules.MAX_ADVERTISED_PREFIXES, "the VGW")
+)
+
+
+@contextlib.contextmanager
+def on_transit_gateway() -> Iterator[None]:
+    """Lint inside this as a Transit Gateway site's: its connection accepts 1,000."""
+    token = _ACCEPTS.set(
+        (aws_rules.MAX_ADVERTISED_PREFIXES_TRANSIT_GATEWAY, "the Transit Gateway's connection")
+    )
+    try:
+        yield
+    finally:
+        _ACCEPTS.reset(token)
 
 
 def bgp_findings(lab: Lab, customer: ServerFolder) -> list[Finding]:
@@ -231,7 +255,7 @@ def _peer_findings(lab, config, peer, tunnel, add) -> None:
 def _prefix_findings(lab: Lab, config: bgp_conf.BgpConfig) -> list[Finding]:
     out = []
     src = config.source
-    limit = aws_rules.MAX_ADVERTISED_PREFIXES
+    limit, whose = _ACCEPTS.get()
     if len(config.networks) > limit:
         line = config.networks[limit][1]
         out.append(
@@ -239,7 +263,7 @@ def _prefix_findings(lab: Lab, config: bgp_conf.BgpConfig) -> list[Finding]:
                 "bgp-prefixes",
                 "error",
                 f"{src}:{line}",
-                f"{len(config.networks)} network statements: the VGW accepts {limit} prefixes "
+                f"{len(config.networks)} network statements: {whose} accepts {limit} prefixes "
                 f"per session and closes it on the {limit + 1}st (NOTIFICATION Cease, "
                 "maximum number of prefixes reached)",
                 "announce aggregates (aggregate-address … summary-only, or a shorter network)",

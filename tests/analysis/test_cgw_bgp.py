@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 
+from driver.analysis import cgw_bgp_rules
 from driver.analysis.cgw_bgp_rules import BGP_RULES
 from driver.analysis.cgw_rules import lint_config
 from driver.analysis.lab_from_cgw import lab_text
@@ -104,6 +105,26 @@ def test_the_101st_network_is_the_one_named(tmp_path):
     networks = "".join(f"  network 10.{n // 250}.{n % 250}.0/24\n" for n in range(101))
     text = CLEAN.replace("  network 192.168.0.0/16\n", "  network 192.168.0.0/16\n" + networks)
     found = bgp(lint_config(BGP_LAB, customer_dir(tmp_path, text), None))
+    assert ("bgp-prefixes", "error", line_of(text, "network 10.0.99.0/24")) in found
+
+
+def test_a_transit_gateway_sites_speaker_may_announce_a_thousand(tmp_path):
+    """As one site of a Transit Gateway lab (check --cgw-config --site) the same 101 are
+    accepted; the 1,001st is the one named, with whose limit it is."""
+    for count, named in ((101, None), (1000, "network 10.3.249.0/24")):
+        networks = "".join(f"  network 10.{n // 250}.{n % 250}.0/24\n" for n in range(count))
+        text = CLEAN.replace("  network 192.168.0.0/16\n", "  network 192.168.0.0/16\n" + networks)
+        with cgw_bgp_rules.on_transit_gateway():
+            found = lint_config(BGP_LAB, customer_dir(tmp_path / str(count), text), None)
+        errors = [f for f in found if f.rule == "bgp-prefixes" and f.severity == "error"]
+        if named is None:
+            assert errors == []
+        else:
+            (error,) = errors
+            assert error.where.endswith(f":{line_of(text, named)}")
+            assert "the Transit Gateway's connection accepts 1000 prefixes" in error.message
+    # Outside it, a VGW's 100 again.
+    found = bgp(lint_config(BGP_LAB, customer_dir(tmp_path / "vgw", text), None))
     assert ("bgp-prefixes", "error", line_of(text, "network 10.0.99.0/24")) in found
 
 
