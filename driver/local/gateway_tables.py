@@ -22,9 +22,9 @@ Net = ipaddress.IPv4Network
 class GatewayTables:
     """Each attachment's route table (None: none), and each table's routes: destination
     -> the attachments it goes to (none: a blackhole; several: ECMP). ``vpc_routes``:
-    what each VPC's own route table sends to the gateway, by attachment (its table's
-    ID, the destinations), as EC2 holds it; a VPC not in it routes as the lab says
-    (``transit_routes.networks_beyond``)."""
+    each VPC's own route table as EC2 holds it, by attachment (driver/aws_api/
+    vpc_routes.py); a VPC not in it routes as the lab says (``transit_routes.
+    networks_beyond``)."""
 
     associations: dict[str, str | None]
     routes: dict[str, dict[Net, tuple[str, ...]]]
