@@ -91,6 +91,16 @@ def test_apply_stops_an_outdated_guest_and_boots_another(old_guest, tmp_path):
     assert not (tmp_path / "shared").exists()
 
 
+def test_destroy_stops_an_outdated_guest_without_asking_its_agent(old_guest, tmp_path):
+    lab = dataclasses.replace(load_lab(PROJECT / "labs" / "bgp.yml"), name=LAB)
+    said: list[str] = []
+    assert kept_dataplane.stop(lab, said.append) == []
+    assert old_guest.wait(timeout=10) is not None
+    assert any("from before an update: stopping it" in line for line in said), said
+    assert not any("did not stop cleanly" in line for line in said)  # its agent not asked
+    assert kept.recorded(LabState(LAB)) is None and not (tmp_path / "shared").exists()
+
+
 def test_status_says_the_guest_runs_older_code(old_guest):
     lab = dataclasses.replace(load_lab(PROJECT / "labs" / "bgp.yml"), name=LAB)
     rows = {row.name: row for row in status(lab).checks}
