@@ -99,16 +99,18 @@ def running_emulator(state: LabState, progress: Progress = print) -> Emulator | 
     return emulator if emulator and emulator.answers() else None
 
 
-def _ready_emulator(lab: Lab, state: LabState, progress: Progress) -> Emulator:
-    """The lab's running emulator, or a new one; its lazy data (the AMI parameters,
+def _ready_emulator(
+    state: LabState, running: Emulator | None, region: str, progress: Progress
+) -> Emulator:
+    """The lab's ``running`` emulator, or a new one; its lazy data (the AMI parameters,
     IAM's managed policies) loaded, so Terraform does not wait for it."""
-    emulator = running_emulator(state, progress)
+    emulator = running
     if emulator is None:
         state.logs.mkdir(parents=True, exist_ok=True)
         emulator = Emulator.start(state.logs / "emulator.log")
         state.write("emulator.json", emulator.record())
         progress(f"AWS emulator on {emulator.url} (pid {emulator.pid})")
-    session = emulator.session(lab.region)
+    session = emulator.session(region)
     session.client("ssm", endpoint_url=emulator.url).get_parameter(Name=AL2023_PARAMETER)
     session.client("iam", endpoint_url=emulator.url).list_policies(MaxItems=1)
     return emulator
@@ -142,13 +144,14 @@ def _apply(lab_path: Path, lab: Lab, where: placement.Placement, progress: Progr
                 f"lab '{lab.name}' already has namespaces: "
                 f"{ownership.namespaces_owner(lab.name)}; nothing was changed"
             )
-        _refuse_outdated(lab, running_emulator(state, progress), lab_path)
+        running = running_emulator(state, progress)
+        _refuse_outdated(lab, running, lab_path)
         started = time.monotonic()
         # The guest boots while the emulator starts, cdktf synthesizes and Terraform
         # applies: all of them wait on child processes.
         guest = kept_dataplane.start_guest(lab.name, where, progress) if where.guest else None
         emulator_ready = pool.submit(
-            phases.run, "emulator", lambda: _ready_emulator(lab, state, progress)
+            phases.run, "emulator", lambda: _ready_emulator(state, running, lab.region, progress)
         )
         stack = phases.run("synth", lambda: synth(lab_path, state.root / "cdktf.out"))
         progress(f"synthesized {lab_path} ({phases.seconds['synth']:.1f} s)")

@@ -35,6 +35,7 @@ PACKETS = 3
 FIRST_PORT = 40000
 PORT = 33434  # traceroute's: nothing listens, the datagrams are counted on their way
 CHAIN = "VPNLAB-ECMP"
+TUNNELS = (vgw.interface(1), vgw.interface(2))  # a VGW node's tunnel devices
 SEND = (
     "import socket,sys\n"
     "dst, first, flows, packets, port = sys.argv[1], *map(int, sys.argv[2:])\n"
@@ -139,11 +140,10 @@ def _flows(
     """(source port, site, tunnel device) -> packets: ``flows`` flows from ``sender`` to
     ``address``, counted leaving each site's VGW node by its tunnel interfaces (an
     iptables rule per flow and tunnel)."""
-    devices = [vgw.interface(n) for n in (1, 2)]
     rules = [
         f"-A {CHAIN} -p udp --sport {FIRST_PORT + f} -o {dev}\n"
         for f in range(flows)
-        for dev in devices
+        for dev in TUNNELS
     ]
     # one iptables-restore: a process costs ~0.2 s in the emulated guest
     table = f"*filter\n:{CHAIN} - [0:0]\n-I FORWARD -j {CHAIN}\n{''.join(rules)}COMMIT\n"
@@ -166,9 +166,8 @@ def _flows(
 
 def _carried(counts: dict, site: str) -> dict[str, int]:
     """Tunnel device -> how many flows left by it, at ``site``'s VGW node."""
-    devices = [vgw.interface(n) for n in (1, 2)]
     return {dev: sum(1 for (_, s, d), n in counts.items() if (s, d) == (site, dev) and n)
-            for dev in devices}  # fmt: skip
+            for dev in TUNNELS}  # fmt: skip
 
 
 def _split(counts: dict) -> list[int]:
