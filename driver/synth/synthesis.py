@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -39,8 +40,14 @@ def synth(lab_path: Path, outdir: Path = SYNTH_ROOT, hcl: bool = False) -> Path:
     outdir.mkdir(parents=True, exist_ok=True)  # cdktf makes only the last level
     command = [sys.executable, str(PROJECT / "main.py"), str(lab_path.absolute())]
     command += ["--outdir", str(outdir)] + (["--hcl"] if hcl else [])
-    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
-    proc = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True)
+    # jsii unpacks its runtime into TMPDIR and removes it only at a clean exit: a
+    # synthesis interrupted or killed leaves nothing in /tmp when the folder is ours.
+    with tempfile.TemporaryDirectory(prefix="vpnlab-synth-") as tmp:
+        env = {**os.environ, "PYTHONPATH": str(PROJECT), "TMPDIR": tmp}
+        proc = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True)
+    if proc.returncode < 0:
+        killer = signal.Signals(-proc.returncode).name
+        raise VpnlabError(f"synthesis of {lab_path} was killed ({killer})")
     if proc.returncode != 0:
         raise VpnlabError(f"synthesis of {lab_path} failed:\n{proc.stderr.strip()[-4000:]}")
     return stack_dir(lab, outdir)

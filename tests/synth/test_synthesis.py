@@ -24,7 +24,9 @@ def testing(seed_lab, tmp_path_factory):
 
     from modules.stack import LabStack
 
-    stack = LabStack(Testing.app(), seed_lab, tmp_path_factory.mktemp("build"))
+    # Testing.app() alone makes a folder in /tmp that nothing removes: the session's.
+    app = Testing.app(outdir=str(tmp_path_factory.mktemp("testing")))
+    stack = LabStack(app, seed_lab, tmp_path_factory.mktemp("build"))
     return Testing, Testing.synth(stack)
 
 
