@@ -10,7 +10,6 @@ import pytest
 
 from driver.core.paths import PROJECT
 from driver.render.cloud_init import address_parameter_name, psk_parameter_name
-from modules.vpn import tunnel_arguments
 from tests.conftest import SEED, one, resources
 
 SECRET_PSK = "not.in.any.file_42"
@@ -80,6 +79,8 @@ def test_virtual_private_gateway_is_attached_to_the_aws_vpc(synth_json):
 
 
 def test_vpn_connection_pins_every_tunnel_option_for_both_tunnels(synth_json, seed_lab):
+    from modules.vpn import tunnel_arguments  # cdktf: loaded by the tests that use it
+
     connection = one(synth_json, "aws_vpn_connection")
     assert connection["static_routes_only"] is True
     assert connection["local_ipv4_network_cidr"] == "192.168.0.0/16"
