@@ -9,6 +9,7 @@ import pytest
 from driver.core.paths import PROJECT, STATE_DIR_VARIABLE
 from driver.lab.loader import load_lab
 from driver.lab.model import Lab
+from tests import synthesized as stacks
 
 SEED = PROJECT / "labs" / "seed.yml"
 # One state folder for the session, whatever a test's current directory (a scenario
@@ -22,11 +23,16 @@ def seed_lab() -> Lab:
 
 
 @pytest.fixture(scope="session")
-def synth_dir(tmp_path_factory) -> Path:
-    """``vpnlab synth labs/seed.yml`` for real (child process, fast import path)."""
-    from driver.synth.synthesis import synth
+def synthesized(request) -> stacks.Synthesized:
+    """Stacks by name, each synthesized once per session (``synthesized.stack("seed")``):
+    from a worker started with the session (tests/synthesized.py)."""
+    return stacks.of(request.config)
 
-    return synth(SEED, tmp_path_factory.mktemp("synth"))
+
+@pytest.fixture(scope="session")
+def synth_dir(synthesized) -> Path:
+    """``vpnlab synth labs/seed.yml`` for real (child process, fast import path)."""
+    return synthesized.stack("seed")
 
 
 @pytest.fixture(scope="session")
@@ -35,10 +41,9 @@ def synth_json(synth_dir) -> dict:
 
 
 @pytest.fixture(scope="session")
-def hcl_dir(tmp_path_factory) -> Path:
-    from driver.synth.synthesis import export_hcl
-
-    return export_hcl(SEED, tmp_path_factory.mktemp("hcl") / "seed")
+def hcl_dir(synthesized) -> Path:
+    """``vpnlab hcl labs/seed.yml -o …``'s folder."""
+    return synthesized.stack("seed-hcl")
 
 
 @pytest.fixture(scope="session")
@@ -102,9 +107,17 @@ def pytest_collection_modifyitems(config, items) -> None:
     items.sort(key=lambda item: by_module[item.nodeid.split("::")[0]])
 
 
-# The guest's batch: its start, its end and its results (after requires_root: it imports it).
-from tests.local.guest_batch import (  # noqa: E402, F401
-    guest_reports,
-    pytest_collection_finish,
-    pytest_sessionfinish,
-)
+# What runs beside the tests from the session's start: the guests' batch (after
+# requires_root: it imports it) and the stacks' synthesis; each stopped at its end.
+from tests.local import guest_batch  # noqa: E402
+from tests.local.guest_batch import guest_reports  # noqa: E402, F401
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    guest_batch.pytest_collection_finish(session)
+    stacks.start(session)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    stacks.stop(session)
+    guest_batch.pytest_sessionfinish(session)

@@ -243,10 +243,8 @@ def test_example_labs_lint_as_documented(lab):
 
 
 @pytest.mark.parametrize("name", ["seed-swanctl", "seed-aws-defaults"])
-def test_example_labs_synthesize(name, tmp_path):
-    from driver.synth.synthesis import synth
-
-    stack = synth(PROJECT / "labs" / f"{name}.yml", tmp_path)
+def test_example_labs_synthesize(name, synthesized):
+    stack = synthesized.stack(name)
     assert (stack / "cdk.tf.json").is_file()
 
 

@@ -72,10 +72,8 @@ def test_a_firewall_outside_the_vpc_is_refused():
         parse_lab(lab_with(("firewall", {"subnet_cidr": "10.9.0.0/24"})))
 
 
-def test_the_firewall_is_synthesized_as_the_lab_says(tmp_path):
-    from driver.synth.synthesis import synth
-
-    stack = synth(PROJECT / "labs" / "seed-firewall-fixed.yml", tmp_path)
+def test_the_firewall_is_synthesized_as_the_lab_says(synthesized):
+    stack = synthesized.stack("seed-firewall-fixed")
     synthesized = json.loads((stack / "cdk.tf.json").read_text())
     firewall = one(
         synthesized,

@@ -3,14 +3,12 @@
 import json
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from driver.core.paths import PROJECT
 from driver.render.cloud_init import address_parameter_name, psk_parameter_name
-from tests.conftest import SEED, one, resources
+from tests.conftest import one, resources
 
 SECRET_PSK = "not.in.any.file_42"
 
@@ -384,16 +382,8 @@ def test_plan_with_the_emulators_own_key(terraform_copy, emulator):
 # --- the fast import path changes nothing -------------------------------------
 
 
-def test_fast_and_conventional_provider_import_synthesize_identical_bytes(synth_dir, tmp_path):
-    env = {**os.environ, "VPNLAB_FULL_PROVIDER_IMPORT": "1", "PYTHONPATH": str(PROJECT)}
-    subprocess.run(
-        [sys.executable, str(PROJECT / "main.py"), str(SEED), "--outdir", str(tmp_path)],
-        check=True,
-        env=env,
-        cwd=PROJECT,
-        capture_output=True,
-    )
-    slow = tmp_path / "stacks" / "seed"
+def test_fast_and_conventional_provider_import_synthesize_identical_bytes(synth_dir, synthesized):
+    slow = synthesized.stack("seed-conventional-import")
     files = sorted(p.relative_to(synth_dir) for p in synth_dir.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(slow) for p in slow.rglob("*") if p.is_file())
     for f in files:
@@ -449,10 +439,8 @@ def test_hcl_into_its_own_output_replaces_only_its_files(hcl_dir):
         (hcl_dir / "backend.tf").unlink()
 
 
-def test_a_bgp_lab_synthesizes_dynamic_routing_with_both_asns(tmp_path):
-    from driver.synth.synthesis import synth
-
-    stack = synth(PROJECT / "labs" / "bgp.yml", tmp_path / "out")
+def test_a_bgp_lab_synthesizes_dynamic_routing_with_both_asns(synthesized):
+    stack = synthesized.stack("bgp")
     synthesized = json.loads((stack / "cdk.tf.json").read_text())
     assert one(synthesized, "aws_vpn_connection")["static_routes_only"] is False
     assert "aws_vpn_connection_route" not in synthesized["resource"]

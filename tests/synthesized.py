@@ -1,0 +1,107 @@
+"""Stacks the tests read, synthesized from the session's start by a worker beside them.
+
+Each synthesis is a Node process of ~3.5 s (the provider's conventional import,
+~15 s), and the tests that read these stacks run after the fast ones
+(tests/conftest.py). So once the session's tests are known, one thread
+synthesizes every stack they will read, in the order below, while the first
+tests run on the other core; a test asks for its stack by name and waits for
+it, if it must. Each is synthesized once per session, as a user's ``vpnlab
+synth`` would: read it, copy it to change it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from driver.core.paths import PROJECT
+from driver.lab.loader import load_lab
+from driver.synth.synthesis import export_hcl, stack_dir, synth
+
+SEED = PROJECT / "labs" / "seed.yml"
+
+
+def _conventional_import(root: Path) -> Path:
+    """The seed, its provider imported whole (modules/aws.py's slow path)."""
+    env = {**os.environ, "VPNLAB_FULL_PROVIDER_IMPORT": "1", "PYTHONPATH": str(PROJECT)}
+    command = [sys.executable, str(PROJECT / "main.py"), str(SEED), "--outdir", str(root)]
+    subprocess.run(command, check=True, env=env, cwd=PROJECT, capture_output=True)
+    return stack_dir(load_lab(SEED), root)
+
+
+def _lab(name: str) -> Callable[[Path], Path]:
+    return lambda root: synth(PROJECT / "labs" / f"{name}.yml", root)
+
+
+# By name, in the order the session reads them: the seed's first (the lint tests).
+STACKS: dict[str, Callable[[Path], Path]] = {
+    "seed": _lab("seed"),
+    "seed-firewall-fixed": _lab("seed-firewall-fixed"),
+    "bgp": _lab("bgp"),
+    "seed-hcl": lambda root: export_hcl(SEED, root / "seed"),
+    "seed-conventional-import": _conventional_import,
+    "seed-swanctl": _lab("seed-swanctl"),
+    "seed-aws-defaults": _lab("seed-aws-defaults"),
+}
+
+
+class Synthesized:
+    """The session's stacks: each from the worker, or synthesized when first asked."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="vpnlab-tests-synth-"))
+        self._worker = concurrent.futures.ThreadPoolExecutor(1, "synthesized")
+        self._stacks: dict[str, concurrent.futures.Future[Path]] = {}
+
+    def start(self) -> Synthesized:
+        for name in STACKS:
+            self._submit(name)
+        return self
+
+    def stack(self, name: str) -> Path:
+        """Stack ``name``'s folder (raises what its synthesis raised)."""
+        return self._submit(name).result()
+
+    def _submit(self, name: str) -> concurrent.futures.Future[Path]:
+        if name not in self._stacks:
+            self._stacks[name] = self._worker.submit(STACKS[name], self.root / name)
+        return self._stacks[name]
+
+    def stop(self) -> None:
+        self._worker.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+# --- wired into the session by tests/conftest.py ----------------------------------
+
+SYNTHESIZED = pytest.StashKey[Synthesized]()
+
+
+def start(session: pytest.Session) -> None:
+    """Start the worker once tests that read its stacks are known to run."""
+    if session.config.option.collectonly:
+        return
+    if any("synthesized" in getattr(item, "fixturenames", ()) for item in session.items):
+        session.config.stash[SYNTHESIZED] = Synthesized().start()
+
+
+def stop(session: pytest.Session) -> None:
+    worker = session.config.stash.get(SYNTHESIZED, None)
+    if worker is not None:
+        worker.stop()
+
+
+def of(config: pytest.Config) -> Synthesized:
+    """The session's stacks (the ``synthesized`` fixture): from the worker started
+    with the session, or synthesized on demand in a session that did not start it."""
+    if SYNTHESIZED not in config.stash:
+        config.stash[SYNTHESIZED] = Synthesized()
+    return config.stash[SYNTHESIZED]
