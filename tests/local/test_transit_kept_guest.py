@@ -60,6 +60,60 @@ def test_apply_builds_every_site_in_a_guest_kept_for_the_lab(state):
     compare(DOCS["apply"], said)
 
 
+def test_the_emulator_holds_what_aws_would_after_the_apply_and_terraform_sees_no_drift(state):
+    """The synthesized stack, applied by real Terraform and the AWS provider: what AWS
+    would hold (defaults associate and propagate every attachment, a static site's route
+    and the blackhole in the default table), and no drift: what the provider reads back
+    is what it wrote (tests/synth/test_transit_synthesis.py checks the stack itself)."""
+    lab = load_lab(LAB)
+    emulator = running_emulator(state)
+    terraform = terraform_of(lab, state)
+    outputs = terraform.outputs()
+    ec2 = emulator.session(lab.region).client("ec2", endpoint_url=emulator.url)
+    (gateway,) = ec2.describe_transit_gateways(TransitGatewayIds=[outputs["transit_gateway_id"]])[
+        "TransitGateways"
+    ]
+    table = gateway["Options"]["AssociationDefaultRouteTableId"]
+    attachments = {
+        a["ResourceId"]: a["TransitGatewayAttachmentId"]
+        for a in ec2.describe_transit_gateway_attachments(
+            Filters=[{"Name": "transit-gateway-id", "Values": [gateway["TransitGatewayId"]]}]
+        )["TransitGatewayAttachments"]
+    }
+    tokyo = attachments[outputs["tokyo_vpn_connection_id"]]
+    associated = ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=table)
+    assert sorted(a["ResourceType"] for a in associated["Associations"]) == ["vpc", "vpc"]
+    (sites_table,) = {
+        a["Association"]["TransitGatewayRouteTableId"]
+        for a in ec2.describe_transit_gateway_attachments(
+            TransitGatewayAttachmentIds=[attachments[outputs["osaka_vpn_connection_id"]]]
+        )["TransitGatewayAttachments"]
+    }
+    sites = ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=sites_table)
+    assert sorted(a["ResourceType"] for a in sites["Associations"]) == ["vpn", "vpn"]
+    propagated = ec2.search_transit_gateway_routes(
+        TransitGatewayRouteTableId=sites_table,
+        Filters=[{"Name": "state", "Values": ["active", "blackhole"]}],
+    )["Routes"]
+    assert sorted(r["DestinationCidrBlock"] for r in propagated) == ["10.0.0.0/16", "10.1.0.0/16"]
+    found = ec2.search_transit_gateway_routes(
+        TransitGatewayRouteTableId=table,
+        Filters=[{"Name": "state", "Values": ["active", "blackhole"]}],
+    )["Routes"]
+    held = {
+        r["DestinationCidrBlock"]: (
+            r["Type"],
+            r["State"],
+            [a["TransitGatewayAttachmentId"] for a in r.get("TransitGatewayAttachments", [])],
+        )
+        for r in found
+    }
+    assert held["192.168.0.0/16"] == ("static", "active", [tokyo])
+    assert held["10.99.0.0/16"] == ("static", "blackhole", [])
+    assert held["10.0.0.0/16"][:2] == held["10.1.0.0/16"][:2] == ("propagated", "active")
+    assert terraform.plan() == 0
+
+
 def test_verify_reads_each_sites_vgw_in_the_guest_through_the_emulator(state):
     code, said = make("verify")
     assert code == 0, said

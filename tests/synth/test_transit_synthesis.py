@@ -1,7 +1,8 @@
 """A Transit Gateway lab synthesized: the gateway with the lab's defaults, a VPC
 attachment and routes per VPC, a VPN connection and VPN server per site, the route
-tables' associations, propagations and routes; its HCL validates; and Terraform
-applies it against the emulator, which answers as AWS does."""
+tables' associations, propagations and routes; its HCL validates. Terraform applies it
+against the emulator, which answers as AWS does, in tests/local/test_transit_kept_guest.py
+(the example lab's own apply: one apply of it per session)."""
 
 import copy
 import json
@@ -154,74 +155,6 @@ def test_its_hcl_is_formatted_and_valid(tmp_path):
     tf.init()
     assert tf.validate()["valid"]
     assert 'resource "aws_ec2_transit_gateway"' in (target / "main.tf").read_text()
-
-
-@pytest.mark.terraform
-@pytest.mark.applies
-def test_terraform_applies_it_and_the_emulator_answers_as_aws(tmp_path, emulator):
-    """Real Terraform and the AWS provider against the emulator: what AWS would hold
-    after this apply (defaults associate and propagate every attachment, a static
-    site's route and the blackhole in the default table), no drift, a clean destroy."""
-    from driver.local.emulator.process import write_provider_override
-    from driver.synth.synthesis import copy_stack
-    from driver.synth.terraform import Terraform
-
-    workdir = tmp_path / "terraform"
-    copy_stack(synth(EXAMPLE, tmp_path / "synth"), workdir)
-    write_provider_override(workdir, emulator)
-    tf = Terraform(workdir, env=emulator.environment())
-    tf.init()
-    tf.stream("apply", "-auto-approve")
-    outputs = tf.outputs()
-    ec2 = emulator.session("ap-northeast-1").client("ec2", endpoint_url=emulator.url)
-    (gateway,) = ec2.describe_transit_gateways(TransitGatewayIds=[outputs["transit_gateway_id"]])[
-        "TransitGateways"
-    ]
-    table = gateway["Options"]["AssociationDefaultRouteTableId"]
-    attachments = {
-        a["ResourceId"]: a["TransitGatewayAttachmentId"]
-        for a in ec2.describe_transit_gateway_attachments(
-            Filters=[{"Name": "transit-gateway-id", "Values": [gateway["TransitGatewayId"]]}]
-        )["TransitGatewayAttachments"]
-    }
-    tokyo = attachments[outputs["tokyo_vpn_connection_id"]]
-    associated = ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=table)
-    assert sorted(a["ResourceType"] for a in associated["Associations"]) == ["vpc", "vpc"]
-    (sites_table,) = {
-        a["TransitGatewayRouteTableId"]
-        for a in ec2.describe_transit_gateway_attachments(
-            TransitGatewayAttachmentIds=[attachments[outputs["osaka_vpn_connection_id"]]]
-        )["TransitGatewayAttachments"]
-        for a in [a["Association"]]
-    }
-    sites = ec2.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=sites_table)
-    assert sorted(a["ResourceType"] for a in sites["Associations"]) == ["vpn", "vpn"]
-    propagated = ec2.search_transit_gateway_routes(
-        TransitGatewayRouteTableId=sites_table,
-        Filters=[{"Name": "state", "Values": ["active", "blackhole"]}],
-    )["Routes"]
-    assert sorted(r["DestinationCidrBlock"] for r in propagated) == ["10.0.0.0/16", "10.1.0.0/16"]
-    found = ec2.search_transit_gateway_routes(
-        TransitGatewayRouteTableId=table,
-        Filters=[{"Name": "state", "Values": ["active", "blackhole"]}],
-    )["Routes"]
-    held = {
-        r["DestinationCidrBlock"]: (
-            r["Type"],
-            r["State"],
-            [a["TransitGatewayAttachmentId"] for a in r.get("TransitGatewayAttachments", [])],
-        )
-        for r in found
-    }
-    assert held["192.168.0.0/16"] == ("static", "active", [tokyo])
-    assert held["10.99.0.0/16"] == ("static", "blackhole", [])
-    assert held["10.0.0.0/16"][:2] == held["10.1.0.0/16"][:2] == ("propagated", "active")
-    assert tf.plan() == 0  # what the provider reads back is what it wrote
-    tf.stream("destroy", "-auto-approve")
-    left = ec2.describe_transit_gateway_attachments(
-        Filters=[{"Name": "transit-gateway-id", "Values": [gateway["TransitGatewayId"]]}]
-    )["TransitGatewayAttachments"]
-    assert {a["State"] for a in left} <= {"deleted"}
 
 
 def test_declared_features_synthesize_or_are_refused_naming_the_provider(tmp_path):
