@@ -2,11 +2,15 @@
 
 Each synthesis is a Node process of ~3.5 s (the provider's conventional import,
 ~15 s), and the tests that read these stacks run after the fast ones
-(tests/conftest.py). So once the session's tests are known, one thread
-synthesizes every stack they will read, in the order below, while the first
-tests run on the other core; a test asks for its stack by name and waits for
-it, if it must. Each is synthesized once per session, as a user's ``vpnlab
-synth`` would: read it, copy it to change it.
+(tests/conftest.py). So once a test that reads one is known to run, one thread
+synthesizes them all, in the order below, while the first tests run on the other
+core; a test asks for its stack by name and waits for it, if it must. Each is
+synthesized once per session, as a user's ``vpnlab synth`` would: read it, copy
+it to change it.
+
+Each synthesis runs in a child process of its own, with the environment and the
+folder the session started with: the tests that run meanwhile change both (PATH,
+the state folder, the current directory) in this process.
 """
 
 from __future__ import annotations
@@ -53,11 +57,17 @@ STACKS: dict[str, Callable[[Path], Path]] = {
 }
 
 
+def build(name: str, root: str) -> None:
+    """Synthesize stack ``name`` into ``root`` and say where it is (the child process)."""
+    print(STACKS[name](Path(root)))
+
+
 class Synthesized:
     """The session's stacks: each from the worker, or synthesized when first asked."""
 
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="vpnlab-tests-synth-"))
+        self._environment = {**os.environ, "PYTHONPATH": str(PROJECT)}
         self._worker = concurrent.futures.ThreadPoolExecutor(1, "synthesized")
         self._stacks: dict[str, concurrent.futures.Future[Path]] = {}
 
@@ -72,8 +82,23 @@ class Synthesized:
 
     def _submit(self, name: str) -> concurrent.futures.Future[Path]:
         if name not in self._stacks:
-            self._stacks[name] = self._worker.submit(STACKS[name], self.root / name)
+            self._stacks[name] = self._worker.submit(self._synthesize, name)
         return self._stacks[name]
+
+    def _synthesize(self, name: str) -> Path:
+        root, temporary = self.root / name, self.root / f"{name}.tmp"
+        temporary.mkdir(parents=True)  # jsii's runtime, unpacked: gone with the session's
+        code = "import sys; from tests.synthesized import build; build(*sys.argv[1:])"
+        done = subprocess.run(
+            [sys.executable, "-c", code, name, str(root)],
+            env={**self._environment, "TMPDIR": str(temporary)},
+            cwd=PROJECT,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"stack {name} was not synthesized:\n{done.stderr[-4000:]}")
+        return Path(done.stdout.splitlines()[-1])
 
     def stop(self) -> None:
         self._worker.shutdown(wait=True, cancel_futures=True)
