@@ -174,6 +174,8 @@ def test_destroy_stops_the_guest_and_leaves_nothing(state):
     code, said = make("destroy")
     assert code == 0, said
     assert "nothing left" in said
+    # nothing of the lab (attachments included) is left in the emulator for it to remove
+    assert "not in Terraform's state" not in said
     assert not qemu_processes(GUEST) and not guest_folders(GUEST)
     assert not state.root.exists() and lab_namespaces(NAME) == []
     compare(DOCS["destroy"], said)
