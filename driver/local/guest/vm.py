@@ -213,8 +213,8 @@ class Guest:
             return True
         try:
             return (self.claims / name).read_text() == self.folder.name
-        except FileNotFoundError:  # no guest claimed it: this one's run ended early (its
-            return True  # result is then missing, said as such by _result)
+        except FileNotFoundError:  # no guest claimed it: this one ended first
+            return True
 
     def write_script(self, commands: Sequence[Sequence[str]]) -> Path:
         folder = self.folder
