@@ -38,7 +38,7 @@ synth: setup-terraform         ## synthesize LAB's Terraform JSON into cdktf.out
 hcl: setup-terraform           ## write LAB as formatted HCL into hcl.out/
 	$(BIN)/vpnlab hcl $(LAB) -o hcl.out
 
-test: setup-terraform          ## ruff, then the whole test suite (root tests need root; Terraform's applies in streams beside it)
+test: setup-terraform          ## ruff, then the whole test suite (root tests need root; Terraform's applies in a second stream)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m tests.streams

@@ -5,9 +5,9 @@ targets' modules) spend minutes in the AWS provider's fixed waits (~10 s per VPC
 gateway, VPN connection and instance, on create and on destroy) and little CPU,
 and their labs' names are their own. They run beside the rest in two streams of
 their own: those that keep a guest for their lab (``guest``) and those that do
-not: 13 and 18 minutes in CI run O, beside the rest's 22, the suite's longest.
-Their output follows the first stream's, in that order. The exit status is the
-first failing stream's.
+not, about eight and fourteen minutes each, one after the other twenty-two: the
+suite's longest. Their output follows the first stream's, in that order. The exit
+status is the first failing stream's.
 
     python -m tests.streams [PYTEST OPTIONS]
 """
@@ -43,11 +43,7 @@ def main(options: list[str]) -> int:
         # Ctrl-C reaches them all from the terminal and each tears down what it started:
         # this process only waits (set after they start: an ignored signal is inherited).
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        # SIGTERM: each stream is interrupted as by Ctrl-C, so its session's end stops
-        # what it started (its guests' qemu are in sessions of their own).
-        signal.signal(
-            signal.SIGTERM, lambda signum, frame: [s.send_signal(signal.SIGINT) for s in streams]
-        )
+        signal.signal(signal.SIGTERM, lambda signum, frame: [s.terminate() for s in streams])
         codes = [stream.wait() for stream in streams]
         for output, (title, selection) in zip(outputs, BESIDE, strict=True):
             output.seek(0)
