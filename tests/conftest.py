@@ -124,7 +124,5 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    try:  # the guests first: their qemu is in a session of its own, Ctrl-C never reaches it
-        guest_batch.pytest_sessionfinish(session)
-    finally:
-        stacks.stop(session)
+    stacks.stop(session)
+    guest_batch.pytest_sessionfinish(session)
