@@ -118,11 +118,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     stacks.start(session)
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if item.get_closest_marker("root"):  # the tests that mostly wait: daemons, timers
-        guest_batch.beside_joins(item.session)
-
-
 def pytest_sessionfinish(session: pytest.Session) -> None:
     stacks.stop(session)
     guest_batch.pytest_sessionfinish(session)

@@ -1,14 +1,13 @@
 """The guest's scenarios run beside the host's tests, from the start of the session.
 
-Under software emulation the guest's checks take ~18 minutes of one core, one
+Under software emulation the guest's checks take ~15 minutes of one core, one
 after the other: the session's long pole. So two guests run them (``Guest.run_checks``:
-one boot and one Python process each), sharing one list: each takes the next check
-neither has claimed. The first boots as soon as the tests are collected and runs
-ahead of the host's tests for the CPU (its one vCPU never takes more than a core, so
-they always keep the other). The second boots once the host's tests reach the root
-ones, which mostly wait (on daemons, on timers), and runs at their priority: the
-fast tests before them want both cores. tests/local/test_guest.py, ordered last
-(tests/conftest.py), reads their results.
+one boot and one Python process each), from as soon as the tests are collected,
+sharing one list: each takes the next check neither has claimed. The first runs
+ahead of the host's tests for the CPU (its one vCPU never takes more than a core,
+so they always keep the other); the second at their priority, so it takes what
+they leave, and all of a core once they end. tests/local/test_guest.py, ordered
+last (tests/conftest.py), reads their results.
 
 Their consoles go to files; a failing guest test prints them.
 """
@@ -115,16 +114,11 @@ class GuestBatch:
         self._pool = concurrent.futures.ThreadPoolExecutor(1, "guest-batch")
         self._future: concurrent.futures.Future | None = None
         self._stopping = threading.Event()
-        self._beside_joins = threading.Event()
         self.logs: dict[str, dict[str, str]] = {}  # each scenario's daemons' logs (--logs)
 
     def start(self) -> GuestBatch:
         self._future = self._pool.submit(self._run)
         return self
-
-    def beside_joins(self) -> None:
-        """The second guest boots now and takes its share of what is left."""
-        self._beside_joins.set()
 
     def reports(self) -> dict[str, tuple[int, str]]:
         """Each scenario's exit code and standard output (raises what the run raised)."""
@@ -155,7 +149,6 @@ class GuestBatch:
     def stop(self) -> None:
         """Stop what still runs (a session ended early); nothing of it is left."""
         self._stopping.set()
-        self._beside_joins.set()
         for guest in self.guests:
             guest.stop()
         self._pool.shutdown(wait=True)
@@ -166,9 +159,8 @@ class GuestBatch:
         # the kernel's messages in the console file: a stalled guest says why
         guest = Guest(machine(), "vpnlab-tests", NICENESS, kernel_messages=True)
         # A second guest boots beside it (another lab's check would): each its own
-        # qemu and folder, both gone when they end. It boots once the host's tests
-        # reach those that mostly wait (root's: daemons, timers; the fast ones before
-        # them want both cores) and takes its share of what is left, at their priority.
+        # qemu and folder, both gone when they end. It takes its share of the checks,
+        # at the host's tests' priority: the CPU they leave, all of it once they end.
         beside = Guest(machine(), "vpnlab-tests-beside", BESIDE_NICENESS, kernel_messages=True)
         self.guests = [guest, beside]
         if self._stopping.is_set():
@@ -182,23 +174,17 @@ class GuestBatch:
                 if (shared / f"logs-{n}").is_dir():  # the checks this guest ran
                     self.logs[name] = daemon_logs.from_guest(shared / f"logs-{n}")
 
-        def beside_runs() -> tuple[list, list]:
-            self._beside_joins.wait()
-            if self._stopping.is_set():
-                raise RuntimeError("the session ended before the second guest booted")
-            with open(self.beside_console, "w") as other:
-                self._watch(beside, self.beside_console)
-                return beside.run_checks(
-                    arguments, other, TIMEOUT, collect, claims,
-                    before=[["sh", "-c", "ip netns add beside && uname -r"]],
-                )  # fmt: skip
-
-        second = concurrent.futures.ThreadPoolExecutor(1).submit(beside_runs)
-        with open(self.console, "w") as console:
-            self._watch(guest, self.console)
+        with open(self.console, "w") as console, open(self.beside_console, "w") as other:
+            second = concurrent.futures.ThreadPoolExecutor(1).submit(
+                beside.run_checks, arguments, other, TIMEOUT, collect, claims,
+                before=[["sh", "-c", "ip netns add beside && uname -r"]],
+            )  # fmt: skip
+            for each, file in ((guest, self.console), (beside, self.beside_console)):
+                threading.Thread(
+                    target=self._stop_if_stalled, args=(each, file), daemon=True
+                ).start()
             _, results = guest.run_checks(arguments, console, TIMEOUT, collect, claims)
-        self._beside_joins.set()  # if it has not yet: it runs what is left, if anything
-        [beside_result], beside_results = second.result(timeout=TIMEOUT)
+            [beside_result], beside_results = second.result(timeout=TIMEOUT)
         assert beside_result.returncode == 0
         assert beside_result.stdout.strip() == beside.machine.kernel
         # the guests are gone with their results
@@ -212,9 +198,6 @@ class GuestBatch:
             assert result is not None, f"no guest ran {name}: {claims} held no claim of it"
             ran[name] = (result.returncode, result.stdout)
         return Reports(ran, self.logs_tail)
-
-    def _watch(self, guest: Guest, console: Path) -> None:
-        threading.Thread(target=self._stop_if_stalled, args=(guest, console), daemon=True).start()
 
     def _stop_if_stalled(self, guest: Guest, console: Path) -> None:
         """Stop the guest once its console has said nothing for SILENCE seconds, or its
@@ -288,13 +271,6 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return  # without root the guest tests are skipped
     if any("guest_reports" in getattr(item, "fixturenames", ()) for item in session.items):
         session.config.stash[BATCH] = GuestBatch().start()
-
-
-def beside_joins(session: pytest.Session) -> None:
-    """The batch's second guest boots (once the host's tests reach the root ones)."""
-    batch = session.config.stash.get(BATCH, None)
-    if batch is not None:
-        batch.beside_joins()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
