@@ -198,11 +198,11 @@ class Guest:
         guest runs the next check no guest has claimed there, so they share the work
         as they go; a check another guest ran is None here."""
         module = [sys.executable, "-m", "driver.guest_checks", FOLDER, json.dumps(checks)]
-        module += [str(claims)] if claims else []
         self.claims = claims
         self.keep_results = [f"check-{n}" for n in range(len(checks))]
         try:
-            ran = self.run([*before, module], stream, timeout, collect=collect)
+            ran = self.run([*before, [*module, *([str(claims)] if claims else [])]], stream,
+                           timeout, collect=collect)  # fmt: skip
         finally:
             self.keep_results, self.claims = [], None
         return ran[: len(before)], self.check_results
