@@ -4,13 +4,8 @@ Under the guest's software emulation Python's imports take ~20 s: a test suite
 (or anyone with several scenarios) pays them once. Each check's report goes to
 ``<folder>/check-<n>.out``, its exit code to ``check-<n>.rc`` and its daemons'
 logs into ``logs-<n>/`` (``--logs``); progress goes to the console. Run as
-``python -m driver.guest_checks FOLDER JSON [CLAIMS]``, JSON being the list of each
+``python -m driver.guest_checks FOLDER JSON``, JSON being the list of each
 check's arguments (after ``vpnlab``).
-
-Several guests can share one list: given the same CLAIMS folder (shared with each),
-a guest runs a check only once it has claimed it there (``check-<n>``, created
-exclusively by the host's filesystem, holding FOLDER's name), so each takes the next
-check no other has taken.
 
 A check still running after ``CHECK_BOUND`` is stuck (every wait in a check is
 bounded): the console then gets where each thread is and what the guest's
@@ -40,12 +35,10 @@ SNAPSHOTS = (
 )
 
 
-def main(folder: Path, checks: list[list[str]], claims: Path | None = None) -> int:
+def main(folder: Path, checks: list[list[str]]) -> int:
     from driver.cli import main as vpnlab
 
     for n, argv in enumerate(checks):
-        if claims is not None and not _claim(claims / f"check-{n}", folder.name):
-            continue
         with (
             _bounded(f"check-{n}", CHECK_BOUND),
             open(folder / f"check-{n}.out", "w") as out,
@@ -54,17 +47,6 @@ def main(folder: Path, checks: list[list[str]], claims: Path | None = None) -> i
             code = vpnlab([*argv, "--logs", str(folder / f"logs-{n}")])
         (folder / f"check-{n}.rc").write_text(f"{code}\n")
     return 0
-
-
-def _claim(path: Path, owner: str) -> bool:
-    """Whether this guest took the check: no other had (O_EXCL: one creator wins)."""
-    try:
-        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return False
-    with os.fdopen(descriptor, "w") as file:
-        file.write(owner)
-    return True
 
 
 @contextlib.contextmanager
@@ -93,5 +75,4 @@ def _stuck(name: str, bound: float) -> None:
 
 
 if __name__ == "__main__":
-    claims = Path(sys.argv[3]) if len(sys.argv) > 3 else None
-    sys.exit(main(Path(sys.argv[1]), json.loads(sys.argv[2]), claims))
+    sys.exit(main(Path(sys.argv[1]), json.loads(sys.argv[2])))

@@ -2,7 +2,7 @@
 and reason words `vpnlab` must print for them (tests/scenarios/README.md).
 
 A scenario whose data plane is the guest kernel (``dataplane: vm``) runs in the
-guests the guest tests boot (tests/local/guest_batch.py, beside the other
+one guest the guest tests boot (tests/local/guest_batch.py, beside the other
 tests; read by tests/local/test_guest.py), judged by ``judge``. Where the docs
 show a scenario's command, they show what it prints (tests/doc_outputs.py)."""
 

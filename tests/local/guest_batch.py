@@ -1,15 +1,15 @@
 """The guest's scenarios run beside the host's tests, from the start of the session.
 
-Under software emulation the guest's checks take ~15 minutes of one core, one
-after the other: the session's long pole. So two guests run them (``Guest.run_checks``:
-one boot and one Python process each), from as soon as the tests are collected,
-sharing one list: each takes the next check neither has claimed. The first runs
-ahead of the host's tests for the CPU (its one vCPU never takes more than a core,
-so they always keep the other); the second at their priority, so it takes what
-they leave, and all of a core once they end. tests/local/test_guest.py, ordered
-last (tests/conftest.py), reads their results.
+Under software emulation the guest's checks take ~9 minutes, one after the other,
+while the host's tests leave three quarters of the cores idle (they wait on
+Terraform, on AWS's timers, on daemons). So the one guest that runs every guest
+scenario (``Guest.run_checks``: one boot, one Python process) starts as soon as
+the tests are collected, ahead of the host's tests for the CPU (it is the
+session's long pole; its one vCPU never takes more than a core, so they always
+keep the other), and tests/local/test_guest.py, ordered last (tests/conftest.py),
+reads its results.
 
-Their consoles go to files; a failing guest test prints them.
+Its console goes to a file; a failing guest test prints it.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from driver.local.guest.vm import Guest, guest_folders, qemu_processes
 from tests.conftest import PROJECT
 
 NICENESS = -10  # ahead of the host's tests (root: the guest tests need it anyway)
-BESIDE_NICENESS = 0  # the second guest: beside the host's tests, not ahead of them
 TIMEOUT = 2700  # the watchdog: well above what 22 guest scenarios take beside a busy suite
 # A guest whose console and check files stay unchanged this long is stalled (each check
 # writes every few seconds; a scenario's lines go to its own check-N.out, not to the
@@ -109,7 +108,6 @@ class GuestBatch:
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="vpnlab-tests-guest-"))
         self.console = self.folder / "console.log"
-        self.beside_console = self.folder / "console-beside.log"
         self.guests: list[Guest] = []
         self._pool = concurrent.futures.ThreadPoolExecutor(1, "guest-batch")
         self._future: concurrent.futures.Future | None = None
@@ -138,13 +136,11 @@ class GuestBatch:
             or f"(no daemon logs of {name})"
         )
 
-    def console_tail(self, lines: int = 60, console: Path | None = None) -> str:
-        """The last lines of a guest's console: the first guest's, or ``console``."""
+    def console_tail(self, lines: int = 60) -> str:
         try:
-            text = (console or self.console).read_text(errors="replace")
+            return "\n".join(self.console.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return "(no console)"
-        return "\n".join(text.splitlines()[-lines:])
 
     def stop(self) -> None:
         """Stop what still runs (a session ended early); nothing of it is left."""
@@ -159,32 +155,24 @@ class GuestBatch:
         # the kernel's messages in the console file: a stalled guest says why
         guest = Guest(machine(), "vpnlab-tests", NICENESS, kernel_messages=True)
         # A second guest boots beside it (another lab's check would): each its own
-        # qemu and folder, both gone when they end. It takes its share of the checks,
-        # at the host's tests' priority: the CPU they leave, all of it once they end.
-        beside = Guest(machine(), "vpnlab-tests-beside", BESIDE_NICENESS, kernel_messages=True)
+        # qemu and folder, both gone when they end.
+        beside = Guest(machine(), "vpnlab-tests-beside", NICENESS)
         self.guests = [guest, beside]
         if self._stopping.is_set():
             return {}
-        claims = self.folder / "claims"
-        claims.mkdir()
-        arguments = list(checks.values())
+        with open(self.console, "w") as console:
+            second = concurrent.futures.ThreadPoolExecutor(1).submit(
+                beside.run, [["sh", "-c", "ip netns add beside && uname -r"]]
+            )
+            watching = threading.Thread(target=self._stop_if_stalled, args=(guest,), daemon=True)
+            watching.start()
 
-        def collect(shared: Path) -> None:  # as `vpnlab check --dataplane vm --logs`
-            for n, name in enumerate(checks):
-                if (shared / f"logs-{n}").is_dir():  # the checks this guest ran
+            def collect(shared: Path) -> None:  # as `vpnlab check --dataplane vm --logs`
+                for n, name in enumerate(checks):
                     self.logs[name] = daemon_logs.from_guest(shared / f"logs-{n}")
 
-        with open(self.console, "w") as console, open(self.beside_console, "w") as other:
-            second = concurrent.futures.ThreadPoolExecutor(1).submit(
-                beside.run_checks, arguments, other, TIMEOUT, collect, claims,
-                before=[["sh", "-c", "ip netns add beside && uname -r"]],
-            )  # fmt: skip
-            for each, file in ((guest, self.console), (beside, self.beside_console)):
-                threading.Thread(
-                    target=self._stop_if_stalled, args=(each, file), daemon=True
-                ).start()
-            _, results = guest.run_checks(arguments, console, TIMEOUT, collect, claims)
-            [beside_result], beside_results = second.result(timeout=TIMEOUT)
+            results = guest.run_checks(list(checks.values()), console, TIMEOUT, collect)
+            [beside_result] = second.result(timeout=TIMEOUT)
         assert beside_result.returncode == 0
         assert beside_result.stdout.strip() == beside.machine.kernel
         # the guests are gone with their results
@@ -192,26 +180,24 @@ class GuestBatch:
         assert not guest_folders("vpnlab-tests") and not guest_folders("vpnlab-tests-beside")
         host_namespaces = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True)
         assert "beside" not in host_namespaces.stdout  # it lived in the guest's kernel
-        ran = {}
-        for name, mine, theirs in zip(checks, results, beside_results, strict=True):
-            result = mine if mine is not None else theirs
-            assert result is not None, f"no guest ran {name}: {claims} held no claim of it"
-            ran[name] = (result.returncode, result.stdout)
-        return Reports(ran, self.logs_tail)
+        return Reports(
+            {name: (r.returncode, r.stdout) for name, r in zip(checks, results, strict=True)},
+            self.logs_tail,
+        )
 
-    def _stop_if_stalled(self, guest: Guest, console: Path) -> None:
+    def _stop_if_stalled(self, guest: Guest) -> None:
         """Stop the guest once its console has said nothing for SILENCE seconds, or its
         kernel says a CPU is stuck (STUCK)."""
         while not self._stopping.wait(10):
             if guest.pid is None and guest.folder is not None and not guest.folder.exists():
                 return  # it ended
-            silent = time.time() - _last_written([console, guest.folder])
-            why = stuck(self.console_tail(lines=200, console=console))
+            silent = time.time() - _last_written([self.console, guest.folder])
+            why = stuck(self.console_tail(lines=200))
             if silent > SILENCE:
                 why = f"the guest said nothing for {silent:.0f} s"
             if why:
-                with open(console, "a") as file:
-                    file.write(f"\n({why}: stopped)\n")
+                with open(self.console, "a") as console:
+                    console.write(f"\n({why}: stopped)\n")
                 guest.stop()
                 return
 
@@ -281,7 +267,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 @pytest.fixture(scope="session")
 def guest_reports(request) -> dict[str, tuple[int, str]]:
-    """Each guest scenario's exit code and JSON report, from the guest that ran it."""
+    """Each guest scenario's exit code and JSON report, from the one guest."""
     batch = request.config.stash.get(BATCH, None)
     assert batch is not None, "the guest batch starts with the session of a root user"
     try:
@@ -290,6 +276,4 @@ def guest_reports(request) -> dict[str, tuple[int, str]]:
         pytest.fail(f"{exc}")  # `make setup` installs it: a missing guest is a defect
     finally:
         print(batch.console_tail(lines=10_000), file=sys.stderr)
-        print("--- the second guest's console", file=sys.stderr)
-        print(batch.console_tail(lines=10_000, console=batch.beside_console), file=sys.stderr)
     return reports

@@ -1,10 +1,10 @@
 """Route-based tunnels and kernel ESP in the guest kernel (qemu + virtme-ng).
 
-Two guests boot for all the scenarios, sharing them (``Guest.run_checks``: one
-boot, one Python process in each), beside the session's other tests from its
-start (tests/local/guest_batch.py: ``guest_reports``); each scenario is a real
-``vpnlab check`` inside one of them, so these are the very checks a user runs,
-on Debian's stock kernel.
+One guest boots for all the scenarios (``Guest.run_checks``: one boot, one
+Python process in it), beside the session's other tests from its start
+(tests/local/guest_batch.py: ``guest_reports``); each scenario is a real
+``vpnlab check`` inside it, so these are the very checks a user runs, on
+Debian's stock kernel.
 """
 
 import json

@@ -91,8 +91,7 @@ class Guest:
         self.pid: int | None = None
         self.folder: Path | None = None
         self.keep_results: list[str] = []  # run_checks: the results its module writes
-        self.check_results: list[GuestResult | None] = []
-        self.claims: Path | None = None  # run_checks: a folder shared with other guests
+        self.check_results: list[GuestResult] = []
 
     def command(self, script: Path) -> list[str]:
         m = self.machine
@@ -108,7 +107,6 @@ class Guest:
             "--memory", MEMORY,
             "--name", self.name,
             "--rwdir", str(script.parent),
-            *(["--rwdir", str(self.claims)] if self.claims else []),
             "--append", f"modprobe.blacklist={UNUSED_MODULES}",
             # Entropy from the start: charon's crypto libraries otherwise wait ~30 s
             # under emulation for the kernel's random pool.
@@ -169,8 +167,7 @@ class Guest:
                 follower.join(timeout=10)
             console += "".join(said)
             self.check_results = [
-                self._result(name, console, timeout) if self._ours(name) else None
-                for name in self.keep_results
+                self._result(name, console, timeout) for name in self.keep_results
             ]
             return [self._result(str(n), console, timeout) for n in range(len(commands))]
         finally:
@@ -186,35 +183,17 @@ class Guest:
         stream: TextIO | None = None,
         timeout: float = 900,
         collect: Callable[[Path], None] | None = None,
-        claims: Path | None = None,
-        before: Sequence[Sequence[str]] = (),
-    ) -> tuple[list[GuestResult], list[GuestResult | None]]:
+    ) -> list[GuestResult]:
         """Several ``vpnlab check`` runs (their arguments after ``vpnlab``) in one boot
         and one Python process (driver/guest_checks.py: each check's daemons' logs in
-        the shared folder's ``logs-<n>``, for ``collect``, as ``run``'s), after the
-        commands ``before``: their results, then each check's.
-
-        ``claims``: a folder shared with other guests given the same checks. Each
-        guest runs the next check no guest has claimed there, so they share the work
-        as they go; a check another guest ran is None here."""
+        the shared folder's ``logs-<n>``, for ``collect``, as ``run``'s)."""
         module = [sys.executable, "-m", "driver.guest_checks", FOLDER, json.dumps(checks)]
-        self.claims = claims
         self.keep_results = [f"check-{n}" for n in range(len(checks))]
         try:
-            ran = self.run([*before, [*module, *([str(claims)] if claims else [])]], stream,
-                           timeout, collect=collect)  # fmt: skip
+            self.run([module], stream, timeout, collect=collect)
         finally:
-            self.keep_results, self.claims = [], None
-        return ran[: len(before)], self.check_results
-
-    def _ours(self, name: str) -> bool:
-        """Whether this guest ran check ``name`` (not another guest sharing its claims)."""
-        if self.claims is None:
-            return True
-        try:
-            return (self.claims / name).read_text() == self.folder.name
-        except FileNotFoundError:  # no guest claimed it: this one ended first
-            return True
+            self.keep_results = []
+        return self.check_results
 
     def write_script(self, commands: Sequence[Sequence[str]]) -> Path:
         folder = self.folder
