@@ -119,5 +119,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    stacks.stop(session)
-    guest_batch.pytest_sessionfinish(session)
+    try:  # the guest first: its qemu is in a session of its own, Ctrl-C never reaches it
+        guest_batch.pytest_sessionfinish(session)
+    finally:
+        stacks.stop(session)
