@@ -27,18 +27,16 @@ from pathlib import Path
 import pytest
 
 from driver.core.paths import PROJECT
-from driver.lab.loader import load_lab
-from driver.synth.synthesis import export_hcl, stack_dir, synth
+from driver.synth.synthesis import export_hcl, synth
 
 SEED = PROJECT / "labs" / "seed.yml"
 
 
 def _conventional_import(root: Path) -> Path:
-    """The seed, its provider imported whole (modules/aws.py's slow path)."""
-    env = {**os.environ, "VPNLAB_FULL_PROVIDER_IMPORT": "1", "PYTHONPATH": str(PROJECT)}
-    command = [sys.executable, str(PROJECT / "main.py"), str(SEED), "--outdir", str(root)]
-    subprocess.run(command, check=True, env=env, cwd=PROJECT, capture_output=True)
-    return stack_dir(load_lab(SEED), root)
+    """The seed, its provider imported whole (modules/aws.py's slow path): set in this
+    child process alone, for synthesis's own child to inherit."""
+    os.environ["VPNLAB_FULL_PROVIDER_IMPORT"] = "1"
+    return synth(SEED, root)
 
 
 def _lab(name: str) -> Callable[[Path], Path]:

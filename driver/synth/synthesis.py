@@ -46,7 +46,10 @@ def synth(lab_path: Path, outdir: Path = SYNTH_ROOT, hcl: bool = False) -> Path:
         env = {**os.environ, "PYTHONPATH": str(PROJECT), "TMPDIR": tmp}
         proc = subprocess.run(command, cwd=PROJECT, env=env, capture_output=True, text=True)
     if proc.returncode < 0:
-        killer = signal.Signals(-proc.returncode).name
+        try:
+            killer = signal.Signals(-proc.returncode).name
+        except ValueError:  # a real-time signal: no name
+            killer = f"signal {-proc.returncode}"
         raise VpnlabError(f"synthesis of {lab_path} was killed ({killer})")
     if proc.returncode != 0:
         raise VpnlabError(f"synthesis of {lab_path} failed:\n{proc.stderr.strip()[-4000:]}")
